@@ -1,0 +1,63 @@
+package org.phonepass.core.client;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A registered application.
+ *
+ * @param clientId             public identifier sent as {@code client_id}
+ * @param name                 shown in SMS templates as {@code application.name}
+ * @param allowedOrigins       browser origins allowed to call the API (CORS); empty means no browser access
+ * @param callbacks            redirect URIs allowed for redirect flows
+ * @param logoutUrls           {@code returnTo} targets allowed for logout (callbacks are allowed too)
+ * @param grants               grants this client may use
+ * @param secretHash           hash of the client secret for confidential clients; empty for public clients
+ * @param allowJsonp           whether the JSONP variants (protocol.md §2.6) are served to this client
+ * @param idTokenLifetime      lifetime of id_tokens
+ * @param accessTokenLifetime  lifetime of access tokens
+ * @param refreshTokenLifetime absolute lifetime of a refresh-token family
+ * @param rotateRefreshTokens  whether each refresh returns a new refresh token and retires the old one
+ */
+public record Client(
+        String clientId,
+        String name,
+        Set<String> allowedOrigins,
+        List<String> callbacks,
+        List<String> logoutUrls,
+        Set<GrantType> grants,
+        Optional<String> secretHash,
+        boolean allowJsonp,
+        Duration idTokenLifetime,
+        Duration accessTokenLifetime,
+        Duration refreshTokenLifetime,
+        boolean rotateRefreshTokens) {
+
+    public Client {
+        Objects.requireNonNull(clientId, "clientId cannot be null");
+        Objects.requireNonNull(name, "name cannot be null");
+        allowedOrigins = Set.copyOf(allowedOrigins);
+        callbacks = List.copyOf(callbacks);
+        logoutUrls = List.copyOf(logoutUrls);
+        grants = Set.copyOf(grants);
+        Objects.requireNonNull(secretHash, "secretHash cannot be null");
+        Objects.requireNonNull(idTokenLifetime, "idTokenLifetime cannot be null");
+        Objects.requireNonNull(accessTokenLifetime, "accessTokenLifetime cannot be null");
+        Objects.requireNonNull(refreshTokenLifetime, "refreshTokenLifetime cannot be null");
+    }
+
+    public boolean isConfidential() {
+        return secretHash.isPresent();
+    }
+
+    public boolean allowsOrigin(String origin) {
+        return allowedOrigins.contains(origin);
+    }
+
+    public boolean allowsGrant(GrantType grant) {
+        return grants.contains(grant);
+    }
+}

@@ -1,0 +1,30 @@
+package org.phonepass.core.client;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** The grants a client may use. Wire values are those Auth0 uses in {@code grant_type} (protocol.md §8.2, §8.4). */
+public enum GrantType {
+    /** Legacy {@code POST /oauth/ro} with {@code grant_type=password} and {@code connection=sms}. */
+    RESOURCE_OWNER("password"),
+    /** {@code http://auth0.com/oauth/grant-type/passwordless/otp} on {@code POST /oauth/token}. */
+    PASSWORDLESS_OTP("http://auth0.com/oauth/grant-type/passwordless/otp"),
+    REFRESH_TOKEN("refresh_token");
+
+    private final String wireValue;
+
+    GrantType(String wireValue) {
+        this.wireValue = wireValue;
+    }
+
+    public String wireValue() {
+        return wireValue;
+    }
+
+    /** Accepts the wire value or the settings name ({@code passwordless_otp}). */
+    public static Optional<GrantType> parse(String value) {
+        return Arrays.stream(values())
+                .filter(g -> g.wireValue.equals(value) || g.name().equalsIgnoreCase(value))
+                .findFirst();
+    }
+}

@@ -1,0 +1,201 @@
+package org.phonepass.core.login;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import org.phonepass.core.client.Client;
+import org.phonepass.core.error.ErrorCode;
+import org.phonepass.core.error.PhonepassException;
+import org.phonepass.core.otp.Challenge;
+import org.phonepass.core.otp.ChallengeStore;
+import org.phonepass.core.otp.CodeGenerator;
+import org.phonepass.core.otp.CodeHasher;
+import org.phonepass.core.otp.ConsumeResult;
+import org.phonepass.core.phone.PhoneNumber;
+import org.phonepass.core.phone.PhoneNumberParser;
+import org.phonepass.core.sms.MessageTemplate;
+import org.phonepass.core.sms.SmsDeliveryException;
+import org.phonepass.core.sms.SmsMessage;
+import org.phonepass.core.sms.SmsProvider;
+import org.phonepass.core.token.TokenResponse;
+import org.phonepass.core.token.TokenService;
+import org.phonepass.core.user.User;
+import org.phonepass.core.user.UserStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The two steps of a phone login: send a code, then exchange it for tokens. */
+public final class LoginService {
+    /** The answer Auth0 gives for every code failure, matched literally by Lock and the mobile SDKs (§8.2, §8.4). */
+    public static final String WRONG_CODE_DESCRIPTION = "Wrong phone number or verification code.";
+    private static final Logger log = LoggerFactory.getLogger(LoginService.class);
+
+    private final OtpSettings settings;
+    private final PhoneNumberParser phones;
+    private final ChallengeStore challenges;
+    private final UserStore users;
+    private final TokenService tokens;
+    private final SmsProvider sms;
+    private final CodeGenerator codes;
+    private final CodeHasher hasher;
+    private final Clock clock;
+    private final SecureRandom random;
+
+    public LoginService(OtpSettings settings, PhoneNumberParser phones, ChallengeStore challenges, UserStore users,
+                        TokenService tokens, SmsProvider sms, CodeHasher hasher, Clock clock, SecureRandom random) {
+        this.settings = Objects.requireNonNull(settings, "settings cannot be null");
+        this.phones = Objects.requireNonNull(phones, "phones cannot be null");
+        this.challenges = Objects.requireNonNull(challenges, "challenges cannot be null");
+        this.users = Objects.requireNonNull(users, "users cannot be null");
+        this.tokens = Objects.requireNonNull(tokens, "tokens cannot be null");
+        this.sms = Objects.requireNonNull(sms, "sms cannot be null");
+        this.hasher = Objects.requireNonNull(hasher, "hasher cannot be null");
+        this.clock = Objects.requireNonNull(clock, "clock cannot be null");
+        this.random = Objects.requireNonNull(random, "random cannot be null");
+        this.codes = new CodeGenerator(random);
+    }
+
+    /** A parsed {@code /passwordless/start}. */
+    public record StartCommand(Client client, String rawPhone, String language, String ip) {
+    }
+
+    /** The answer to a start: the challenge id, the normalised number and the language used. */
+    public record StartResult(String id, PhoneNumber phone, String language) {
+    }
+
+    /** A parsed code exchange. */
+    public record VerifyCommand(Client client, String rawPhone, String code, String ip, TokenService.Request tokens) {
+    }
+
+    /** A successful login: the user and the tokens. */
+    public record LoginResult(User user, TokenResponse tokens) {
+    }
+
+    /** Normalises a phone number or answers {@code bad.phone_number}. */
+    public PhoneNumber parsePhone(String raw) {
+        if (raw == null || raw.isBlank()) {
+            throw PhonepassException.of(ErrorCode.BAD_PHONE_NUMBER, "Missing required property: phone_number");
+        }
+        return phones.parse(raw).orElseThrow(() -> PhonepassException.of(ErrorCode.BAD_PHONE_NUMBER,
+                "The phone number is invalid. Use international format, for example +12015550123."));
+    }
+
+    /**
+     * Creates a code and hands its message to the SMS provider. The stage completes when the provider accepted the
+     * message; no thread waits for it meanwhile.
+     */
+    public CompletionStage<StartResult> start(StartCommand command, PhoneNumber phone) {
+        Client client = command.client();
+        if (settings.disableSignup() && users.findByPhone(phone.e164()).isEmpty()) {
+            if (settings.signupDisabledResponse() == OtpSettings.SignupDisabledResponse.ERROR) {
+                throw PhonepassException.of(ErrorCode.SIGNUP_DISABLED,
+                        "Sign-ups are disabled, and there is no account for this phone number.");
+            }
+            log.info("start refused silently: sign-ups disabled, unknown number {}", phone.masked());
+            return CompletableFuture.completedFuture(new StartResult(newId(), phone, command.language()));
+        }
+        Instant now = clock.instant();
+        String code = codes.generate(settings.codeLength());
+        Challenge challenge = new Challenge(newId(), client.clientId(), phone.e164(),
+                hasher.hash(client.clientId(), phone.e164(), code), now, now.plus(settings.codeTtl()), 0,
+                settings.maxAttempts());
+        challenges.create(challenge, settings.keepPreviousCodes());
+        String body = template(command.language()).render(Map.of(
+                "code", code,
+                "application.name", client.name(),
+                "request_language", command.language(),
+                "ttl_minutes", Long.toString(Math.max(1, settings.codeTtl().toMinutes()))));
+        SmsMessage message = new SmsMessage(phone, body, code, command.language(), client.clientId());
+        CompletionStage<StartResult> sent;
+        try {
+            sent = sms.send(message).thenApply(receipt -> {
+                log.info("code sent to {} via {} for client {}", phone.masked(), receipt.providerId(),
+                        client.clientId());
+                return new StartResult(challenge.id(), phone, command.language());
+            });
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        return sent.exceptionally(error -> {
+            throw deliveryFailure(error, phone);
+        });
+    }
+
+    /** Exchanges a code for tokens, or answers the one wrong-code error. */
+    public LoginResult verify(VerifyCommand command) {
+        if (command.code() == null || command.code().isEmpty()) {
+            throw PhonepassException.of(ErrorCode.INVALID_REQUEST, "missing password parameter");
+        }
+        Client client = command.client();
+        Optional<PhoneNumber> phone = phones.parse(command.rawPhone());
+        if (phone.isEmpty() || command.code().length() > 64) {
+            throw wrongCode(0);
+        }
+        String e164 = phone.get().e164();
+        ConsumeResult result = challenges.consume(client.clientId(), e164,
+                hasher.hash(client.clientId(), e164, command.code()), clock.instant());
+        if (!result.isAccepted()) {
+            log.info("verification failed for {}: {}", phone.get().masked(), result.outcome());
+            throw wrongCode(result.attemptsRemaining());
+        }
+        User user = users.recordLogin(e164, newId(), command.ip(), clock.instant(), !settings.disableSignup())
+                .orElseThrow(() -> wrongCode(0));
+        return new LoginResult(user, tokens.issue(client, user, command.tokens()));
+    }
+
+    private MessageTemplate template(String language) {
+        if (language != null) {
+            String tag = language.toLowerCase(java.util.Locale.ROOT);
+            MessageTemplate exact = settings.templatesByLanguage().get(tag);
+            if (exact != null) {
+                return exact;
+            }
+            int dash = tag.indexOf('-');
+            if (dash > 0) {
+                MessageTemplate base = settings.templatesByLanguage().get(tag.substring(0, dash));
+                if (base != null) {
+                    return base;
+                }
+            }
+        }
+        return settings.template();
+    }
+
+    private static PhonepassException wrongCode(int attemptsRemaining) {
+        return new PhonepassException(ErrorCode.WRONG_CODE, WRONG_CODE_DESCRIPTION,
+                Map.of("attempts_remaining", attemptsRemaining), null, null);
+    }
+
+    private static RuntimeException deliveryFailure(Throwable error, PhoneNumber phone) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof PhonepassException pe) {
+            return pe;
+        }
+        if (cause instanceof SmsDeliveryException sde) {
+            if (sde.kind() == SmsDeliveryException.Kind.REJECTED_NUMBER) {
+                String code = sde.providerCode() == null ? "" : " (Code: " + sde.providerCode() + ")";
+                return new PhonepassException(ErrorCode.SMS_PROVIDER_REJECTED, sde.getMessage() + code,
+                        Map.of(), null, sde);
+            }
+            log.warn("SMS to {} failed at {} ({}): {}", phone.masked(), sde.providerId(), sde.kind(),
+                    sde.getMessage());
+        } else {
+            log.error("SMS to {} failed unexpectedly", phone.masked(), cause);
+        }
+        return new PhonepassException(ErrorCode.SMS_PROVIDER_UNAVAILABLE,
+                "The SMS could not be sent right now. Please try again in a minute.", Map.of(), 60L, cause);
+    }
+
+    private String newId() {
+        byte[] bytes = new byte[12];
+        random.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}

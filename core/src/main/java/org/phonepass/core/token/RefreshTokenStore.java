@@ -1,0 +1,35 @@
+package org.phonepass.core.token;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/** Refresh tokens, stored by hash, rotated with reuse detection. Safe for concurrent use across nodes. */
+public interface RefreshTokenStore {
+    void save(byte[] tokenHash, RefreshTokenRecord record);
+
+    /** The outcome of presenting a refresh token. */
+    sealed interface Rotation {
+        /** The token was live and is now used; the new token is saved in the same family. */
+        record Rotated(RefreshTokenRecord record) implements Rotation { }
+
+        /** The token was already used: the family is now revoked. */
+        record Reused() implements Rotation { }
+
+        /** Unknown, expired or revoked. */
+        record Invalid() implements Rotation { }
+    }
+
+    /**
+     * Atomically: if {@code presentedHash} is live, mark it used and save {@code newHash} in its family; if it was
+     * used before, revoke its family. Two concurrent rotations of one token: one {@code Rotated}, one {@code Reused}.
+     */
+    Rotation rotate(byte[] presentedHash, byte[] newHash, Instant now);
+
+    /** The record of a live (unused, unexpired, unrevoked) token without changing it, for clients that do not rotate. */
+    Optional<RefreshTokenRecord> findLive(byte[] tokenHash, Instant now);
+
+    /** Revokes the family of the token; returns whether the token was known. */
+    boolean revokeFamily(byte[] tokenHash);
+
+    int deleteExpired(Instant cutoff);
+}

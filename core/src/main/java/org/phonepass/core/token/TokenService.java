@@ -1,0 +1,223 @@
+package org.phonepass.core.token;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.phonepass.core.client.Client;
+import org.phonepass.core.client.GrantType;
+import org.phonepass.core.error.ErrorCode;
+import org.phonepass.core.error.PhonepassException;
+import org.phonepass.core.user.Profiles;
+import org.phonepass.core.user.User;
+import org.phonepass.core.user.UserStore;
+
+/**
+ * Issues, refreshes, revokes and reads tokens.
+ *
+ * <p>The common SPA login signs once: the id_token is RS256 (Auth0's browser libraries accept nothing else) and the
+ * access token is opaque and stored by hash unless an {@code audience} names a configured API, in which case it is
+ * an RFC 9068 JWT that resource servers verify with the JWKS.
+ */
+public final class TokenService {
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    private static final String USER_ID_PREFIX = User.CONNECTION + "|";
+
+    private final String issuer;
+    private final TokenSigner signer;
+    private final AccessTokenStore accessTokens;
+    private final RefreshTokenStore refreshTokens;
+    private final UserStore users;
+    private final Profiles profiles;
+    private final Map<String, Duration> apis;
+    private final Clock clock;
+    private final SecureRandom random;
+
+    /**
+     * @param issuer the {@code iss} claim, public URL plus {@code /}
+     * @param apis   configured API audiences and their access-token lifetimes
+     */
+    public TokenService(String issuer, TokenSigner signer, AccessTokenStore accessTokens,
+                        RefreshTokenStore refreshTokens, UserStore users, Profiles profiles,
+                        Map<String, Duration> apis, Clock clock, SecureRandom random) {
+        this.issuer = Objects.requireNonNull(issuer, "issuer cannot be null");
+        this.signer = Objects.requireNonNull(signer, "signer cannot be null");
+        this.accessTokens = Objects.requireNonNull(accessTokens, "accessTokens cannot be null");
+        this.refreshTokens = Objects.requireNonNull(refreshTokens, "refreshTokens cannot be null");
+        this.users = Objects.requireNonNull(users, "users cannot be null");
+        this.profiles = Objects.requireNonNull(profiles, "profiles cannot be null");
+        this.apis = Map.copyOf(apis);
+        this.clock = Objects.requireNonNull(clock, "clock cannot be null");
+        this.random = Objects.requireNonNull(random, "random cannot be null");
+    }
+
+    /** What a grant asks for, besides the client and the user. */
+    public record Request(Set<String> scope, String audience, String nonce, boolean legacyProfile) {
+    }
+
+    /** Issues tokens after a successful code verification. */
+    public TokenResponse issue(Client client, User user, Request request) {
+        if (request.audience() != null && !apis.containsKey(request.audience())) {
+            throw PhonepassException.of(ErrorCode.INVALID_AUDIENCE,
+                    "Service not found: " + request.audience());
+        }
+        Set<String> scope = new LinkedHashSet<>(request.scope().isEmpty() ? Set.of(Scopes.OPENID) : request.scope());
+        boolean offline = scope.contains(Scopes.OFFLINE_ACCESS) && client.allowsGrant(GrantType.REFRESH_TOKEN);
+        if (!offline) {
+            scope.remove(Scopes.OFFLINE_ACCESS);
+        }
+        Instant now = clock.instant();
+        String refresh = null;
+        if (offline) {
+            refresh = newOpaqueToken();
+            refreshTokens.save(sha256(refresh), new RefreshTokenRecord(UUID.randomUUID().toString(), user.userId(),
+                    client.clientId(), Scopes.join(scope), request.audience(), now,
+                    now.plus(client.refreshTokenLifetime())));
+        }
+        return tokens(client, user, scope, request.audience(), request.nonce(), request.legacyProfile(), refresh, now);
+    }
+
+    /** The refresh_token grant (protocol.md §8.4), with rotation and reuse detection when the client rotates. */
+    public TokenResponse refresh(Client client, String presented) {
+        if (!client.allowsGrant(GrantType.REFRESH_TOKEN)) {
+            throw PhonepassException.of(ErrorCode.GRANT_NOT_ALLOWED,
+                    "Grant type 'refresh_token' not allowed for the client.");
+        }
+        Instant now = clock.instant();
+        byte[] hash = sha256(presented);
+        RefreshTokenRecord record;
+        String next = null;
+        if (client.rotateRefreshTokens()) {
+            next = newOpaqueToken();
+            RefreshTokenStore.Rotation rotation = refreshTokens.rotate(hash, sha256(next), now);
+            if (rotation instanceof RefreshTokenStore.Rotation.Rotated rotated) {
+                record = rotated.record();
+            } else if (rotation instanceof RefreshTokenStore.Rotation.Reused) {
+                throw PhonepassException.of(ErrorCode.INVALID_REFRESH_TOKEN,
+                        "Unknown or invalid refresh token. It was used before, so its whole family is now revoked.");
+            } else {
+                throw PhonepassException.of(ErrorCode.INVALID_REFRESH_TOKEN, "Unknown or invalid refresh token.");
+            }
+        } else {
+            record = refreshTokens.findLive(hash, now).orElseThrow(() ->
+                    PhonepassException.of(ErrorCode.INVALID_REFRESH_TOKEN, "Unknown or invalid refresh token."));
+        }
+        if (!record.clientId().equals(client.clientId())) {
+            // A token presented by another client is treated as stolen.
+            refreshTokens.revokeFamily(next == null ? hash : sha256(next));
+            throw PhonepassException.of(ErrorCode.INVALID_REFRESH_TOKEN, "Unknown or invalid refresh token.");
+        }
+        User user = findUser(record.userId()).orElseThrow(() ->
+                PhonepassException.of(ErrorCode.INVALID_REFRESH_TOKEN, "Unknown or invalid refresh token."));
+        return tokens(client, user, Scopes.parse(record.scope()), record.audience(), null, false, next, now);
+    }
+
+    /** Revokes a refresh token's family or an opaque access token (RFC 7009: unknown tokens are not an error). */
+    public void revoke(Client client, String token) {
+        byte[] hash = sha256(token);
+        if (!refreshTokens.revokeFamily(hash)) {
+            accessTokens.revoke(hash);
+        }
+    }
+
+    /** The user behind an access token, opaque or JWT, for {@code /userinfo}. */
+    public Optional<User> userForAccessToken(String token) {
+        if (token == null || token.isEmpty()) {
+            return Optional.empty();
+        }
+        if (looksLikeJwt(token)) {
+            return signer.verify(token, "at+jwt").flatMap(c -> findUser(String.valueOf(c.get("sub"))));
+        }
+        return accessTokens.find(sha256(token), clock.instant()).flatMap(r -> findUser(r.userId()));
+    }
+
+    /** The claims of a valid id_token issued by this server, for {@code /tokeninfo}. */
+    public Optional<Map<String, Object>> verifyIdToken(String idToken) {
+        if (idToken == null || !looksLikeJwt(idToken)) {
+            return Optional.empty();
+        }
+        return signer.verify(idToken, "JWT");
+    }
+
+    public Optional<User> findUser(String userId) {
+        if (userId == null || !userId.startsWith(USER_ID_PREFIX)) {
+            return Optional.empty();
+        }
+        return users.findById(userId.substring(USER_ID_PREFIX.length()));
+    }
+
+    private TokenResponse tokens(Client client, User user, Set<String> scope, String audience, String nonce,
+                                 boolean legacyProfile, String refresh, Instant now) {
+        String idToken = null;
+        if (scope.contains(Scopes.OPENID)) {
+            Map<String, Object> claims = baseClaims(user, client.clientId(), now, client.idTokenLifetime());
+            if (nonce != null && !nonce.isEmpty()) {
+                claims.put("nonce", nonce);
+            }
+            if (scope.contains(Scopes.PROFILE)) {
+                claims.putAll(legacyProfile ? profiles.fullProfile(user) : profiles.profileClaims(user));
+            }
+            if (scope.contains(Scopes.PHONE)) {
+                claims.putAll(profiles.phoneClaims(user));
+            }
+            idToken = signer.sign(claims, "JWT");
+        }
+        String accessToken;
+        Duration atLifetime;
+        if (audience != null) {
+            atLifetime = apis.get(audience);
+            Map<String, Object> claims = baseClaims(user, audience, now, atLifetime);
+            claims.put("client_id", client.clientId());
+            claims.put("jti", UUID.randomUUID().toString());
+            claims.put("scope", Scopes.join(scope));
+            accessToken = signer.sign(claims, "at+jwt");
+        } else {
+            atLifetime = client.accessTokenLifetime();
+            accessToken = newOpaqueToken();
+            accessTokens.save(sha256(accessToken), new AccessTokenRecord(user.userId(), client.clientId(),
+                    Scopes.join(scope), now.plus(atLifetime)));
+        }
+        return new TokenResponse(idToken, accessToken, refresh, atLifetime.toSeconds(), Scopes.join(scope));
+    }
+
+    private Map<String, Object> baseClaims(User user, String audience, Instant now, Duration lifetime) {
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("iss", issuer);
+        claims.put("sub", user.userId());
+        claims.put("aud", audience);
+        claims.put("iat", now.getEpochSecond());
+        claims.put("exp", now.plus(lifetime).getEpochSecond());
+        return claims;
+    }
+
+    private String newOpaqueToken() {
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        return B64.encodeToString(bytes);
+    }
+
+    private static boolean looksLikeJwt(String token) {
+        int first = token.indexOf('.');
+        return first > 0 && token.indexOf('.', first + 1) > first && token.length() < 16_384;
+    }
+
+    /** SHA-256 of a token: tokens are 256-bit random values, so a fast unsalted hash is enough to store them. */
+    public static byte[] sha256(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}
