@@ -1,19 +1,28 @@
 package org.phonepass.store.sql;
 
+import java.util.HashMap;
+import java.util.Map;
 import org.phonepass.testkit.ExternalServices;
 
 /**
- * One throwaway PostgreSQL database per test JVM, migrated once and dropped when the JVM exits, so that the
+ * Throwaway PostgreSQL databases for this test JVM, migrated once and dropped when the JVM exits, so that the
  * engineers sharing the server never see each other's rows. Without PostgreSQL each test is skipped (or, under
  * {@code CI=true}, fails): see {@link ExternalServices}.
  */
 final class PostgresDatabase {
-    private static SqlStorage storage;
+    private static final Map<String, SqlStorage> OPEN = new HashMap<>();
 
     private PostgresDatabase() {
     }
 
-    static synchronized SqlStorage get() {
+    /** The database most tests share; their rows never collide (random ids and phones). */
+    static SqlStorage get() {
+        return get("shared");
+    }
+
+    /** A database of its own, for tests that must not see rows other tests leave (e.g. unencrypted keys). */
+    static synchronized SqlStorage get(String purpose) {
+        SqlStorage storage = OPEN.get(purpose);
         if (storage == null) {
             ExternalServices.PostgresDatabase db = ExternalServices.postgresDatabase();
             SqlStorage opened;
@@ -29,6 +38,7 @@ final class PostgresDatabase {
                 db.drop();
             }, "drop-" + db.name()));
             storage = opened;
+            OPEN.put(purpose, storage);
         }
         return storage;
     }
