@@ -22,6 +22,7 @@ public final class JdbcChallengeStore implements ChallengeStore {
     @Override
     public void create(Challenge c, int keepPrevious) {
         jdbc.inTransaction(conn -> {
+            jdbc.dialect().lockChallenges(conn, c.clientId(), c.phone());
             Jdbc.update(conn, "INSERT INTO challenges (id, client_id, phone, code_hash, created_at, expires_at, "
                             + "attempts, max_attempts, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'live')",
                     c.id(), c.clientId(), c.phone(), c.codeHash(), c.createdAt().toEpochMilli(),
@@ -41,6 +42,7 @@ public final class JdbcChallengeStore implements ChallengeStore {
     @Override
     public ConsumeResult consume(String clientId, String phone, byte[] submittedHash, Instant now) {
         return jdbc.inTransaction(conn -> {
+            jdbc.dialect().lockChallenges(conn, clientId, phone);
             List<Live> live = new ArrayList<>();
             try (PreparedStatement ps = Jdbc.prepare(conn, "SELECT seq, code_hash, attempts, max_attempts "
                     + "FROM challenges WHERE client_id = ? AND phone = ? AND state = 'live' AND expires_at > ? "

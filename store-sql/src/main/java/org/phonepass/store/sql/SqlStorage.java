@@ -53,9 +53,26 @@ public final class SqlStorage implements AutoCloseable {
         return new SqlStorage(new HikariDataSource(config), SqlDialect.SQLITE);
     }
 
-    /** Connects to PostgreSQL. */
+    /**
+     * Connects to PostgreSQL and migrates it. Several nodes may start at once: Flyway takes a PostgreSQL advisory
+     * lock around the migration, so exactly one of them applies it and the others wait.
+     *
+     * <p>Failures must reach the client as a quick 503, not a hang: a request waits at most 5 s for a pooled
+     * connection, and a statement whose server vanished (PostgreSQL restarted, network cut) fails after 30 s of
+     * silence instead of blocking its thread forever. Hikari replaces broken connections by itself, so the node
+     * recovers when the database is back.
+     *
+     * @param url      a JDBC URL, {@code jdbc:postgresql://host:5432/phonepass}
+     * @param poolSize connections per node; perf-anchors.md §2: group commit peaks at about 8
+     */
     public static SqlStorage postgres(String url, String user, String password, int poolSize) {
         Objects.requireNonNull(url, "url cannot be null");
+        if (!url.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("storage.url must start with jdbc:postgresql:");
+        }
+        if (poolSize < 1) {
+            throw new IllegalArgumentException("storage.pool-size must be at least 1");
+        }
         HikariConfig config = new HikariConfig();
         config.setPoolName("phonepass-postgres");
         config.setJdbcUrl(url);
@@ -64,6 +81,11 @@ public final class SqlStorage implements AutoCloseable {
         config.setMaximumPoolSize(poolSize);
         config.setConnectionTimeout(5_000);
         config.setInitializationFailTimeout(10_000);
+        // Validates idle connections now and then, so a restart of PostgreSQL is noticed before a request is.
+        config.setKeepaliveTime(60_000);
+        config.addDataSourceProperty("ApplicationName", "phonepass");
+        config.addDataSourceProperty("socketTimeout", "30");
+        config.addDataSourceProperty("tcpKeepAlive", "true");
         return new SqlStorage(new HikariDataSource(config), SqlDialect.POSTGRESQL);
     }
 
@@ -85,6 +107,11 @@ public final class SqlStorage implements AutoCloseable {
 
     public SigningKeyStore signingKeys() {
         return new JdbcSigningKeyStore(jdbc);
+    }
+
+    /** For tests in this package that look at rows the stores' interfaces do not show. */
+    Jdbc jdbc() {
+        return jdbc;
     }
 
     /** True when the database answers a trivial query within a second, for readiness checks. */
