@@ -24,7 +24,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.net.http.HttpClient;
+import org.phonepass.core.abuse.AbusePolicy;
+import org.phonepass.core.abuse.LoggingAuditLog;
 import org.phonepass.core.client.ClientRegistry;
+import org.phonepass.core.otp.ChallengeStore;
+import org.phonepass.core.token.SigningKeyStore;
+import org.phonepass.limits.AbusePolicies;
+import org.phonepass.store.keys.EncryptingSigningKeyStore;
+import org.phonepass.store.keys.MasterKeyRing;
+import org.phonepass.store.redis.RedisStorage;
 import org.phonepass.core.login.LoginService;
 import org.phonepass.core.login.OtpSettings;
 import org.phonepass.core.otp.CodeHasher;
@@ -89,8 +98,20 @@ public final class PhonepassServer implements AutoCloseable {
             closeables.add(storage);
             CodeHasher hasher = new CodeHasher(codeHmacKey());
             Duration retention = longestTokenLifetime().plus(Duration.ofDays(1));
-            signer = new NimbusTokenSigner(storage.signingKeys(), settings.issuer(), clock, retention);
             SecureRandom random = new SecureRandom();
+            SigningKeyStore keyStore = masterKeys()
+                    .<SigningKeyStore>map(ring -> new EncryptingSigningKeyStore(storage.signingKeys(), ring, random))
+                    .orElse(storage.signingKeys());
+            signer = new NimbusTokenSigner(keyStore, settings.issuer(), clock, retention);
+            Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
+            checks.put("database", storage::isHealthy);
+            ChallengeStore challenges = storage.challenges();
+            if (settings.redis().url() != null) {
+                RedisStorage redis = RedisStorage.connect(settings.redis().url(), settings.redis().keyPrefix());
+                closeables.add(redis);
+                challenges = redis.challenges();
+                checks.put("redis", redis::isHealthy);
+            }
             PhoneNumberParser phones = new PhoneNumberParser(settings.sms().defaultRegion());
             Profiles profiles = new Profiles(settings.publicUrl() + "/avatar.svg");
             clients = new ConfiguredClients(settings.clients(), !settings.isProduction());
@@ -99,7 +120,7 @@ public final class PhonepassServer implements AutoCloseable {
             TokenService tokens = new TokenService(settings.issuer(), signer, storage.accessTokens(),
                     storage.refreshTokens(), storage.users(), profiles, apis, clock, random);
             SmsProvider sms = smsProvider();
-            LoginService login = new LoginService(otpSettings(), phones, storage.challenges(), storage.users(),
+            LoginService login = new LoginService(otpSettings(), phones, challenges, storage.users(),
                     tokens, sms, hasher, clock, random);
 
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -108,14 +129,15 @@ public final class PhonepassServer implements AutoCloseable {
             new ProcessorMetrics().bindTo(metrics);
             ObjectMapper json = JsonMapper.builder().build();
             Responder responder = new Responder(json);
-            Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
-            checks.put("database", storage::isHealthy);
+            AbusePolicy policy = AbusePolicies.embedded(settings.limits(), phones, HttpClient.newBuilder()
+                            .connectTimeout(Duration.ofSeconds(5)).build(), json, new LoggingAuditLog(),
+                    new MicrometerAbuseMetrics(metrics), clock);
             ops = new OpsEndpoints(checks, metrics, responder);
             List<IpRange> proxies = settings.http().trustedProxies().stream().map(IpRange::parse).toList();
             ClientAddress address = new ClientAddress(proxies, settings.http().countryHeader());
             EndpointSet endpoints = EndpointSet.build(new EndpointSet.Services(login, tokens, signer, clients,
                     profiles, phones, devInbox, ops, address, settings.issuer(), settings.geoloc().defaultCountry(),
-                    settings.geoloc().fromAcceptLanguage(), settings.http().maxBodyBytes()), responder, List.of());
+                    settings.geoloc().fromAcceptLanguage(), settings.http().maxBodyBytes(), policy), responder, List.of());
             http = new HttpApi(new HttpApi.Listen(settings.bindAddress(), settings.httpsPort(), settings.httpPort(),
                     tls, settings.http().maxBodyBytes(), settings.http().corsMaxAge().toSeconds(),
                     settings.isProduction()), json, endpoints, new org.phonepass.server.http.ClientGate(clients));
@@ -126,7 +148,8 @@ public final class PhonepassServer implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            housekeeping.scheduleWithFixedDelay(() -> housekeep(storage), 1, 60, TimeUnit.SECONDS);
+            ChallengeStore sweptChallenges = challenges;
+            housekeeping.scheduleWithFixedDelay(() -> housekeep(storage, sweptChallenges), 1, 60, TimeUnit.SECONDS);
             return this;
         } catch (IOException | GeneralSecurityException e) {
             close();
@@ -145,10 +168,10 @@ public final class PhonepassServer implements AutoCloseable {
         }
     }
 
-    private void housekeep(SqlStorage storage) {
+    private void housekeep(SqlStorage storage, ChallengeStore challenges) {
         try {
             var now = clock.instant();
-            storage.challenges().deleteExpired(now.minus(Duration.ofHours(1)));
+            challenges.deleteExpired(now.minus(Duration.ofHours(1)));
             storage.accessTokens().deleteExpired(now);
             storage.refreshTokens().deleteExpired(now);
             signer.reload();
@@ -172,6 +195,22 @@ public final class PhonepassServer implements AutoCloseable {
             return null;
         }
         return TlsMaterial.devCertificate(dataDir.resolve("tls"), List.of());
+    }
+
+    /** The master key ring from the settings (or their environment variables), when one is set. */
+    private java.util.Optional<MasterKeyRing> masterKeys() {
+        Settings.Secrets s = settings.secrets();
+        try {
+            if (s.masterKey() != null) {
+                return java.util.Optional.of(MasterKeyRing.parse(s.masterKey()));
+            }
+            if (s.masterKeyFile() != null) {
+                return java.util.Optional.of(MasterKeyRing.fromFile(Path.of(s.masterKeyFile())));
+            }
+            return java.util.Optional.empty();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("secrets.master_key: " + e.getMessage());
+        }
     }
 
     private SqlStorage openStorage() {

@@ -66,8 +66,11 @@ public final class LoginService {
     public record StartCommand(Client client, String rawPhone, String language, String ip) {
     }
 
-    /** The answer to a start: the challenge id, the normalised number and the language used. */
-    public record StartResult(String id, PhoneNumber phone, String language) {
+    /**
+     * The answer to a start: the challenge id, the normalised number, the language used, and whether a message was
+     * really sent (false for the silent answer to an unknown number when sign-ups are disabled).
+     */
+    public record StartResult(String id, PhoneNumber phone, String language, boolean sent) {
     }
 
     /** A parsed code exchange. */
@@ -76,6 +79,11 @@ public final class LoginService {
 
     /** A successful login: the user and the tokens. */
     public record LoginResult(User user, TokenResponse tokens) {
+    }
+
+    /** Normalises a phone number; empty when it is not a valid one. */
+    public Optional<PhoneNumber> tryParsePhone(String raw) {
+        return phones.parse(raw);
     }
 
     /** Normalises a phone number or answers {@code bad.phone_number}. */
@@ -99,7 +107,7 @@ public final class LoginService {
                         "Sign-ups are disabled, and there is no account for this phone number.");
             }
             log.info("start refused silently: sign-ups disabled, unknown number {}", phone.masked());
-            return CompletableFuture.completedFuture(new StartResult(newId(), phone, command.language()));
+            return CompletableFuture.completedFuture(new StartResult(newId(), phone, command.language(), false));
         }
         Instant now = clock.instant();
         String code = codes.generate(settings.codeLength());
@@ -118,7 +126,7 @@ public final class LoginService {
             sent = sms.send(message).thenApply(receipt -> {
                 log.info("code sent to {} via {} for client {}", phone.masked(), receipt.providerId(),
                         client.clientId());
-                return new StartResult(challenge.id(), phone, command.language());
+                return new StartResult(challenge.id(), phone, command.language(), true);
             });
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);

@@ -73,6 +73,9 @@ public final class ConfigLoader {
         m.put("PHONEPASS_STORAGE_PASSWORD", "storage.password");
         m.put("PHONEPASS_CODE_HMAC_KEY", "secrets.code_hmac_key");
         m.put("PHONEPASS_CODE_HMAC_KEY_FILE", "secrets.code_hmac_key_file");
+        m.put("PHONEPASS_MASTER_KEY", "secrets.master_key");
+        m.put("PHONEPASS_MASTER_KEY_FILE", "secrets.master_key_file");
+        m.put("PHONEPASS_REDIS_URL", "redis.url");
         m.put("PHONEPASS_SMS_PROVIDER", "sms.provider");
         return Map.copyOf(m);
     }

@@ -44,6 +44,17 @@ final class SettingsValidator {
             fail("storage.pool_size", s.storage().poolSize(), "a number from 1 to 200");
         }
         validateSms(s.sms());
+        try {
+            s.limits().validate();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        if (s.secrets().masterKey() != null && s.secrets().masterKeyFile() != null) {
+            throw new ConfigException("set secrets.master_key or secrets.master_key_file, not both");
+        }
+        if (s.redis().url() != null && !s.redis().url().matches("^(redis|rediss|redis-sentinel)://.+")) {
+            fail("redis.url", "(hidden)", "a redis://, rediss:// or redis-sentinel:// URL");
+        }
         validateClients();
         Set<String> apis = new HashSet<>();
         for (int i = 0; i < s.apis().size(); i++) {

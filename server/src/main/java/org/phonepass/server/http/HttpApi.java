@@ -201,7 +201,8 @@ public final class HttpApi {
             if (pe.code() == ErrorCode.INTERNAL) {
                 log.error("internal error", pe);
             }
-        } else if (e instanceof StorageException se) {
+        } else if (e instanceof StorageException || e instanceof org.phonepass.store.redis.RedisStoreException) {
+            Exception se = (Exception) e;
             log.error("storage unavailable: {}", se.getMessage(), se.getCause());
             mapped = new PhonepassException(ErrorCode.UNAVAILABLE,
                     "The service is temporarily unavailable. Please try again.", Map.of(), 5L, null);
