@@ -19,13 +19,14 @@ public record Routing(List<SmsProvider> defaultRoute, Map<Integer, List<SmsProvi
         if (defaultRoute.isEmpty()) {
             throw new IllegalArgumentException("the default route needs at least one provider");
         }
-        byCallingCode = Map.copyOf(byCallingCode);
+        Map<Integer, List<SmsProvider>> copy = new java.util.HashMap<>();
         byCallingCode.forEach((code, route) -> {
             if (route.isEmpty()) {
                 throw new IllegalArgumentException("the route for +" + code + " needs at least one provider");
             }
+            copy.put(code, List.copyOf(route));
         });
-        byCallingCode.replaceAll((code, route) -> List.copyOf(route));
+        byCallingCode = Map.copyOf(copy);
     }
 
     /** A single route for every destination. */

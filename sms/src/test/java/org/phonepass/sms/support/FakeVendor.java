@@ -111,6 +111,12 @@ public final class FakeVendor implements AutoCloseable {
         return this;
     }
 
+    /** Forgets the recorded requests and the script, for a fake shared by several tests. */
+    public synchronized void reset() {
+        requests.clear();
+        script.clear();
+    }
+
     public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
