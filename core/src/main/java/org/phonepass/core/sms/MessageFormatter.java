@@ -76,14 +76,17 @@ public final class MessageFormatter {
 
     /** The options that apply to a client. */
     public Options optionsFor(String clientId) {
-        return byClient.getOrDefault(clientId, defaults);
+        return clientId == null ? defaults : byClient.getOrDefault(clientId, defaults);
     }
 
     /** The text to send: the rendered body, then the app hash line and the WebOTP line when configured. */
     public String format(String body, String code, String clientId) {
         Objects.requireNonNull(body, "body cannot be null");
         Objects.requireNonNull(code, "code cannot be null");
-        Options options = optionsFor(clientId);
+        return formatWith(optionsFor(clientId), body, code);
+    }
+
+    private static String formatWith(Options options, String body, String code) {
         if (options.webOtpHost() == null && options.androidAppHash() == null) {
             return body;
         }
@@ -135,10 +138,6 @@ public final class MessageFormatter {
             }
         }
         return worst;
-    }
-
-    private String formatWith(Options options, String body, String code) {
-        return new MessageFormatter(options, Map.of(), maxSegments).format(body, code, null);
     }
 
     /** Sample values for {@link #requireWithinLimit}: the worst case a deployment can render. */
