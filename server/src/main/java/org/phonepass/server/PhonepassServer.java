@@ -39,7 +39,6 @@ import org.phonepass.core.login.OtpSettings;
 import org.phonepass.core.otp.CodeHasher;
 import org.phonepass.core.phone.PhoneNumberParser;
 import org.phonepass.core.sms.MessageTemplate;
-import org.phonepass.core.sms.SmsProvider;
 import org.phonepass.core.token.TokenService;
 import org.phonepass.core.user.Profiles;
 import org.phonepass.server.config.ConfigException;
@@ -53,6 +52,9 @@ import org.phonepass.server.http.Responder;
 import org.phonepass.server.keys.NimbusTokenSigner;
 import org.phonepass.server.tls.SecretFiles;
 import org.phonepass.server.tls.TlsMaterial;
+import org.phonepass.core.sms.MessageFormatter;
+import org.phonepass.sms.SmsProviders;
+import org.phonepass.sms.SmsStack;
 import org.phonepass.sms.dev.DevSmsInbox;
 import org.phonepass.store.sql.SqlStorage;
 import org.slf4j.Logger;
@@ -119,14 +121,17 @@ public final class PhonepassServer implements AutoCloseable {
             settings.apis().forEach(a -> apis.put(a.identifier(), a.accessTokenLifetime()));
             TokenService tokens = new TokenService(settings.issuer(), signer, storage.accessTokens(),
                     storage.refreshTokens(), storage.users(), profiles, apis, clock, random);
-            SmsProvider sms = smsProvider();
-            LoginService login = new LoginService(otpSettings(), phones, challenges, storage.users(),
-                    tokens, sms, hasher, clock, random);
-
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(metrics);
             new JvmThreadMetrics().bindTo(metrics);
             new ProcessorMetrics().bindTo(metrics);
+            SmsStack sms = smsStack(metrics);
+            closeables.add(sms);
+            devInbox = sms.devInbox().orElse(null);
+            OtpSettings otp = otpSettings(sms.messageFormatter());
+            LoginService login = new LoginService(otp, phones, challenges, storage.users(), tokens, sms.provider(),
+                    hasher, clock, random, sms.testNumbers()::fixedCode);
+
             ObjectMapper json = JsonMapper.builder().build();
             Responder responder = new Responder(json);
             AbusePolicy policy = AbusePolicies.embedded(settings.limits(), phones, HttpClient.newBuilder()
@@ -253,20 +258,31 @@ public final class PhonepassServer implements AutoCloseable {
         return key;
     }
 
-    private SmsProvider smsProvider() {
-        if (settings.sms().provider().equals("dev")) {
-            devInbox = new DevSmsInbox(clock);
-            return devInbox;
+    private SmsStack smsStack(PrometheusMeterRegistry metrics) {
+        try {
+            return SmsProviders.build(settings.sms().delivery(), clock, metrics, System::getenv,
+                    settings.isProduction());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
         }
-        throw new ConfigException("bad value '" + settings.sms().provider() + "' for 'sms.provider': accepted values "
-                + "are dev");
     }
 
-    private OtpSettings otpSettings() {
+    /** The code rules and templates; each template is checked against the segment limit at start-up. */
+    private OtpSettings otpSettings(MessageFormatter formatter) {
         Settings.Sms s = settings.sms();
+        String longestName = clients.all().stream().map(c -> c.name()).reduce("", (a, b) -> a.length() >= b.length()
+                ? a : b);
+        Map<String, String> sample = MessageFormatter.sampleVariables(s.codeLength(), longestName,
+                Math.max(1, s.codeTtl().toMinutes()));
         Map<String, MessageTemplate> byLanguage = new LinkedHashMap<>();
         s.templates().forEach((lang, t) -> byLanguage.put(lang.toLowerCase(java.util.Locale.ROOT),
                 MessageTemplate.parse(t)));
+        try {
+            formatter.requireWithinLimit("sms.template", MessageTemplate.parse(s.template()), sample);
+            byLanguage.forEach((lang, t) -> formatter.requireWithinLimit("sms.templates." + lang, t, sample));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
         return new OtpSettings(s.codeLength(), s.codeTtl(), s.maxAttempts(), s.keepPreviousCodes(),
                 s.disableSignup(), OtpSettings.SignupDisabledResponse.valueOf(
                         s.signupDisabledResponse().toUpperCase(java.util.Locale.ROOT)),

@@ -47,9 +47,28 @@ public final class LoginService {
     private final CodeHasher hasher;
     private final Clock clock;
     private final SecureRandom random;
+    private final FixedCodes fixedCodes;
+
+    /**
+     * Numbers whose code is fixed by configuration (app-store review, CI): no random code is made for them, and the
+     * SMS layer does not send to them.
+     */
+    @FunctionalInterface
+    public interface FixedCodes {
+        FixedCodes NONE = (phone, now) -> Optional.empty();
+
+        Optional<String> fixedCode(PhoneNumber phone, Instant now);
+    }
 
     public LoginService(OtpSettings settings, PhoneNumberParser phones, ChallengeStore challenges, UserStore users,
                         TokenService tokens, SmsProvider sms, CodeHasher hasher, Clock clock, SecureRandom random) {
+        this(settings, phones, challenges, users, tokens, sms, hasher, clock, random, FixedCodes.NONE);
+    }
+
+    public LoginService(OtpSettings settings, PhoneNumberParser phones, ChallengeStore challenges, UserStore users,
+                        TokenService tokens, SmsProvider sms, CodeHasher hasher, Clock clock, SecureRandom random,
+                        FixedCodes fixedCodes) {
+        this.fixedCodes = Objects.requireNonNull(fixedCodes, "fixedCodes cannot be null");
         this.settings = Objects.requireNonNull(settings, "settings cannot be null");
         this.phones = Objects.requireNonNull(phones, "phones cannot be null");
         this.challenges = Objects.requireNonNull(challenges, "challenges cannot be null");
@@ -110,7 +129,7 @@ public final class LoginService {
             return CompletableFuture.completedFuture(new StartResult(newId(), phone, command.language(), false));
         }
         Instant now = clock.instant();
-        String code = codes.generate(settings.codeLength());
+        String code = fixedCodes.fixedCode(phone, now).orElseGet(() -> codes.generate(settings.codeLength()));
         Challenge challenge = new Challenge(newId(), client.clientId(), phone.e164(),
                 hasher.hash(client.clientId(), phone.e164(), code), now, now.plus(settings.codeTtl()), 0,
                 settings.maxAttempts());

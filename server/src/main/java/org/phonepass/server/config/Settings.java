@@ -4,6 +4,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.phonepass.limits.LimitsSettings;
+import org.phonepass.sms.config.CircuitBreakerSettings;
+import org.phonepass.sms.config.MessageSettings;
+import org.phonepass.sms.config.RetrySettings;
+import org.phonepass.sms.config.RouteSettings;
+import org.phonepass.sms.config.SmsSettings;
+import org.phonepass.sms.config.TestNumbersSettings;
+import org.phonepass.sms.gateway.HttpGatewaySettings;
+import org.phonepass.sms.sns.SnsSettings;
+import org.phonepass.sms.twilio.TwilioSettings;
+import org.phonepass.sms.vonage.VonageSettings;
 
 /**
  * Every setting, as read from the YAML file (snake_case keys) and the environment. Missing values take the defaults
@@ -42,7 +52,8 @@ public record Settings(
         secrets = secrets == null ? new Secrets(null, null, null, null) : secrets;
         clients = clients == null ? List.of() : List.copyOf(clients);
         apis = apis == null ? List.of() : List.copyOf(apis);
-        sms = sms == null ? new Sms(null, null, null, null, null, null, null, null, null, null) : sms;
+        sms = sms == null ? new Sms(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null) : sms;
         geoloc = geoloc == null ? new Geoloc(null, null) : geoloc;
         redis = redis == null ? new Redis(null, null) : redis;
         limits = limits == null ? LimitsSettings.defaults() : limits;
@@ -151,10 +162,32 @@ public record Settings(
      * @param template               default message template
      * @param templates              templates per language tag
      * @param defaultRegion          ISO region for numbers typed without a country code; none by default
+     * @param failover               providers tried after {@code provider}, in order
+     * @param routes                 provider lists per country calling code
+     * @param retry                  retries of transient failures
+     * @param circuitBreaker         per-provider breaker
+     * @param message                segments, WebOTP and app-hash lines
+     * @param testNumbers            numbers with fixed codes that never get an SMS
+     * @param dev                    the dev inbox
+     * @param twilio                 Twilio Programmable Messaging
+     * @param httpGateway            a custom HTTP gateway (Auth0-compatible)
+     * @param vonage                 Vonage SMS API
+     * @param sns                    AWS SNS
      */
     public record Sms(String provider, Integer codeLength, Duration codeTtl, Integer maxAttempts,
                       Integer keepPreviousCodes, Boolean disableSignup, String signupDisabledResponse,
-                      String template, Map<String, String> templates, String defaultRegion) {
+                      String template, Map<String, String> templates, String defaultRegion,
+                      List<String> failover, List<RouteSettings> routes, RetrySettings retry,
+                      CircuitBreakerSettings circuitBreaker, MessageSettings message,
+                      TestNumbersSettings testNumbers, SmsSettings.DevSettings dev, TwilioSettings twilio,
+                      HttpGatewaySettings httpGateway, VonageSettings vonage, SnsSettings sns) {
+
+        /** The delivery part, as the SMS module takes it (docs/sms-providers.md). */
+        public SmsSettings delivery() {
+            return new SmsSettings(provider, failover, routes, retry, circuitBreaker, message, testNumbers, dev,
+                    twilio, httpGateway, vonage, sns);
+        }
+
         public Sms {
             provider = provider == null ? "dev" : provider;
             codeLength = codeLength == null ? 6 : codeLength;
