@@ -13,6 +13,7 @@ import org.phonepass.core.error.ErrorCode;
 import org.phonepass.core.error.PhonepassException;
 import org.phonepass.core.login.LoginService;
 import org.phonepass.core.phone.PhoneNumber;
+import org.slf4j.MDC;
 
 /**
  * {@code POST /passwordless/start} and its JSONP {@code GET} (protocol.md §8.1): form and JSON bodies, Auth0's
@@ -74,9 +75,14 @@ final class PasswordlessEndpoint {
         policy.checkStart(screening).ifPresent(h -> h.toHeaders().forEach(ctx::header));
         LoginService.StartCommand command = new LoginService.StartCommand(client, request.param("phone_number"),
                 language, ip);
+        Map<String, String> logContext = MDC.getCopyOfContextMap();
         CompletableFuture<Void> done = policy.screenStart(screening).toCompletableFuture()
                 .thenCompose(allowed -> login.start(command, phone))
                 .handle((result, error) -> {
+                    // The answer may be written on the SMS client's thread: keep the request id in its log lines.
+                    if (logContext != null) {
+                        MDC.setContextMap(logContext);
+                    }
                     if (error != null) {
                         Throwable cause = error instanceof CompletionException && error.getCause() != null
                                 ? error.getCause() : error;
