@@ -5,37 +5,16 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.phonepass.core.config.Durations;
 
 /**
- * Reads a duration written the way the configuration documents them: {@code 250ms}, {@code 10s}, {@code 5m},
- * {@code 1h}, or ISO-8601 ({@code PT10S}). A bare number is refused because nobody agrees on its unit.
+ * Reads a duration written the way the configuration documents them ({@link Durations}: {@code 250ms}, {@code 10s},
+ * {@code 5m}, {@code 1h}, ISO-8601, or a bare number of seconds), for the SMS settings records.
  */
 public final class DurationSetting extends JsonDeserializer<Duration> {
-    private static final Pattern SHORT = Pattern.compile("^([0-9]+)\\s*(ms|s|m|h|d)$");
-
-    /** Parses a duration, or throws an IllegalArgumentException that quotes the value. */
+    /** Parses a duration with the settings grammar shared by every module, or throws IllegalArgumentException. */
     public static Duration parse(String raw) {
-        String text = raw.trim().toLowerCase(Locale.ROOT);
-        Matcher m = SHORT.matcher(text);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        }
-        try {
-            return Duration.parse(raw.trim());
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("'" + raw + "' is not a duration; write 250ms, 10s, 5m or 1h");
-        }
+        return Durations.parse(raw);
     }
 
     @Override

@@ -108,7 +108,7 @@ class SmsProvidersTest {
 
     @Test
     void aBadDurationNamesTheValue() {
-        assertThatThrownBy(() -> parse("retry: {deadline: 10}")).hasMessageContaining("'10' is not a duration");
+        assertThatThrownBy(() -> parse("retry: {deadline: 10 parsecs}")).hasMessageContaining("'10 parsecs' is not a duration");
     }
 
     @Test
