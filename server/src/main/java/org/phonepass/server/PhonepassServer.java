@@ -30,7 +30,6 @@ import org.phonepass.core.abuse.LoggingAuditLog;
 import org.phonepass.core.client.ClientRegistry;
 import org.phonepass.core.otp.ChallengeStore;
 import org.phonepass.core.token.SigningKeyStore;
-import org.phonepass.limits.AbusePolicies;
 import org.phonepass.store.keys.EncryptingSigningKeyStore;
 import org.phonepass.store.keys.MasterKeyRing;
 import org.phonepass.store.redis.RedisStorage;
@@ -78,6 +77,7 @@ public final class PhonepassServer implements AutoCloseable {
     private OpsEndpoints ops;
     private ClientRegistry clients;
     private ScheduledExecutorService housekeeping;
+    private Runnable limitSweep = () -> { };
 
     public PhonepassServer(Settings settings, Clock clock) {
         Objects.requireNonNull(settings, "settings cannot be null");
@@ -108,8 +108,9 @@ public final class PhonepassServer implements AutoCloseable {
             Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
             checks.put("database", storage::isHealthy);
             ChallengeStore challenges = storage.challenges();
+            RedisStorage redis = null;
             if (settings.redis().url() != null) {
-                RedisStorage redis = RedisStorage.connect(settings.redis().url(), settings.redis().keyPrefix());
+                redis = RedisStorage.connect(settings.redis().url(), settings.redis().keyPrefix());
                 closeables.add(redis);
                 challenges = redis.challenges();
                 checks.put("redis", redis::isHealthy);
@@ -134,9 +135,12 @@ public final class PhonepassServer implements AutoCloseable {
 
             ObjectMapper json = JsonMapper.builder().build();
             Responder responder = new Responder(json);
-            AbusePolicy policy = AbusePolicies.embedded(settings.limits(), phones, HttpClient.newBuilder()
+            LimitBackends.Chosen limits = LimitBackends.choose(settings.limits(), storage,
+                    settings.storage().type().equals("postgres"), redis, phones, HttpClient.newBuilder()
                             .connectTimeout(Duration.ofSeconds(5)).build(), json, new LoggingAuditLog(),
                     new MicrometerAbuseMetrics(metrics), clock);
+            limitSweep = limits.sweep();
+            AbusePolicy policy = limits.policy();
             ops = new OpsEndpoints(checks, metrics, responder);
             List<IpRange> proxies = settings.http().trustedProxies().stream().map(IpRange::parse).toList();
             ClientAddress address = new ClientAddress(proxies, settings.http().countryHeader());
@@ -179,6 +183,7 @@ public final class PhonepassServer implements AutoCloseable {
             challenges.deleteExpired(now.minus(Duration.ofHours(1)));
             storage.accessTokens().deleteExpired(now);
             storage.refreshTokens().deleteExpired(now);
+            limitSweep.run();
             signer.reload();
         } catch (RuntimeException e) {
             log.warn("housekeeping failed: {}", e.getMessage());

@@ -10,6 +10,7 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.SocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -17,12 +18,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.phonepass.core.abuse.SlidingWindowCounter;
 import org.phonepass.core.otp.ChallengeStore;
+import org.phonepass.core.ratelimit.RateLimiter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Redis connection per node, and the stores that use it.
+ * One Redis connection per node, and the stores that use it: challenges, rate-limit buckets and counters.
  *
  * <p>Lettuce multiplexes every thread's commands over one connection, so there is no pool to size. When Redis
  * goes away (restart, failover, network), Lettuce reconnects by itself with backoff; meanwhile commands are
@@ -85,6 +88,16 @@ public final class RedisStorage implements AutoCloseable {
 
     public ChallengeStore challenges() {
         return new RedisChallengeStore(connection.sync(), keyPrefix);
+    }
+
+    /** Token buckets shared by every node on this Redis; time comes from {@code clock} (see the class). */
+    public RateLimiter rateLimiter(Clock clock) {
+        return new RedisRateLimiter(connection.sync(), keyPrefix, clock);
+    }
+
+    /** Rolling-window event counts shared by every node on this Redis, in {@code slices} time slices. */
+    public SlidingWindowCounter slidingWindowCounter(Clock clock, Duration window, int slices) {
+        return new RedisSlidingWindowCounter(connection.sync(), keyPrefix, clock, window, slices);
     }
 
     /** True when Redis answers a PING within a second, for readiness checks. */

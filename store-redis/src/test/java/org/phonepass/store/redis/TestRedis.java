@@ -29,6 +29,18 @@ final class TestRedis implements AutoCloseable {
         return storage;
     }
 
+    private final java.util.List<RedisStorage> extra = new java.util.ArrayList<>();
+
+    /**
+     * Another connection whose keys live under this prefix plus {@code suffix}: a fresh, empty namespace per test
+     * method, deleted with the rest by {@link #close()}.
+     */
+    synchronized RedisStorage storage(String suffix) {
+        RedisStorage s = RedisStorage.connect(target.url(), target.keyPrefix() + suffix);
+        extra.add(s);
+        return s;
+    }
+
     String keyPrefix() {
         return target.keyPrefix();
     }
@@ -66,6 +78,7 @@ final class TestRedis implements AutoCloseable {
                 inspect(redis -> redis.del(keys.toArray(String[]::new)));
             }
         } finally {
+            extra.forEach(RedisStorage::close);
             storage.close();
         }
     }

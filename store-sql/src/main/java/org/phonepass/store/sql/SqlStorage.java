@@ -5,6 +5,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
 import org.flywaydb.core.Flyway;
@@ -107,6 +109,27 @@ public final class SqlStorage implements AutoCloseable {
 
     public SigningKeyStore signingKeys() {
         return new JdbcSigningKeyStore(jdbc);
+    }
+
+    /**
+     * Token buckets shared by every node on this database. PostgreSQL only: the embedded store serves one node,
+     * whose limits live in memory ({@code BucketRateLimiter}).
+     */
+    public JdbcRateLimiter rateLimiter(Clock clock) {
+        requirePostgres("shared rate limits");
+        return new JdbcRateLimiter(jdbc, clock);
+    }
+
+    /** Rolling-window event counts shared by every node on this database; PostgreSQL only, like the limiter. */
+    public JdbcSlidingWindowCounter slidingWindowCounter(Clock clock, Duration window, int slices) {
+        requirePostgres("shared counters");
+        return new JdbcSlidingWindowCounter(jdbc, clock, window, slices);
+    }
+
+    private void requirePostgres(String what) {
+        if (jdbc.dialect() != SqlDialect.POSTGRESQL) {
+            throw new IllegalStateException(what + " need PostgreSQL; the embedded store keeps them in memory");
+        }
     }
 
     /** For tests in this package that look at rows the stores' interfaces do not show. */

@@ -20,6 +20,25 @@ final class PostgresDatabase {
         return get("shared");
     }
 
+    private static final Map<String, SqlStorage> SECOND = new HashMap<>();
+
+    /**
+     * A second connection pool on the database of {@code purpose}, as a second node would have: for tests of what
+     * several nodes share. Closed when the JVM exits, before the database is dropped.
+     */
+    static synchronized SqlStorage second(String purpose) {
+        get(purpose);
+        return SECOND.computeIfAbsent(purpose, p -> {
+            SqlStorage opened = SqlStorage.postgres(URLS.get(p), USERS.get(p), PASSWORDS.get(p), 4);
+            Runtime.getRuntime().addShutdownHook(new Thread(opened::close, "close-second-" + p));
+            return opened;
+        });
+    }
+
+    private static final Map<String, String> URLS = new HashMap<>();
+    private static final Map<String, String> USERS = new HashMap<>();
+    private static final Map<String, String> PASSWORDS = new HashMap<>();
+
     /** A database of its own, for tests that must not see rows other tests leave (e.g. unencrypted keys). */
     static synchronized SqlStorage get(String purpose) {
         SqlStorage storage = OPEN.get(purpose);
@@ -38,6 +57,9 @@ final class PostgresDatabase {
                 db.drop();
             }, "drop-" + db.name()));
             storage = opened;
+            URLS.put(purpose, db.url());
+            USERS.put(purpose, db.user());
+            PASSWORDS.put(purpose, db.password());
             OPEN.put(purpose, storage);
         }
         return storage;

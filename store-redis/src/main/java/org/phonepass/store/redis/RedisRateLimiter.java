@@ -1,0 +1,114 @@
+package org.phonepass.store.redis;
+
+import io.lettuce.core.RedisException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import org.phonepass.core.ratelimit.Decision;
+import org.phonepass.core.ratelimit.Limit;
+import org.phonepass.core.ratelimit.RateLimiter;
+
+/**
+ * Token buckets in Redis, shared by every node: the limits hold across the cluster, not per node.
+ *
+ * <p>Each operation is one Lua script (token-bucket.lua) that reads and writes the bucket in a single atomic step,
+ * so concurrent requests on any number of nodes never take more than the capacity. A bucket is one string key
+ * holding the instant it will be full again, with a TTL that ends exactly then: Redis forgets full buckets by
+ * itself, and memory is bounded by the keys that were refused or spent recently.
+ *
+ * <p><b>Time comes from the node's clock</b>, passed into the script, not from Redis's {@code TIME}: the limiter
+ * must agree with the injected {@link Clock} the rest of the node uses (the contract tests drive refills with a
+ * settable clock), and script arguments keep the script deterministic for replication. The cost is that nodes
+ * must keep their clocks in step (NTP): a node whose clock runs {@code s} ahead sees buckets refill {@code s}
+ * sooner, which for limits measured in minutes and hours is nothing at the skews NTP keeps (milliseconds).
+ * Expiry uses relative TTLs, so Redis's own clock never matters.
+ *
+ * <p>Losing Redis data (restart without persistence, failover to a lagging replica) refills the buckets that were
+ * lost: limits fail open for one period, never closed. While Redis is unreachable, every operation throws
+ * {@link RedisStoreException}, which the server answers with 503: requests that would need a limit fail rather
+ * than pass unchecked.
+ */
+public final class RedisRateLimiter implements RateLimiter {
+    private static final LuaScript BUCKET = LuaScript.load("token-bucket.lua");
+
+    private final RedisCommands<String, String> redis;
+    private final String keyPrefix;
+    private final Clock clock;
+
+    RedisRateLimiter(RedisCommands<String, String> redis, String keyPrefix, Clock clock) {
+        this.redis = Objects.requireNonNull(redis, "redis cannot be null");
+        this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix cannot be null") + "rl:";
+        this.clock = Objects.requireNonNull(clock, "clock cannot be null");
+    }
+
+    @Override
+    public Decision tryAcquire(String key, Limit limit) {
+        return run("acquire", key, limit, 0);
+    }
+
+    @Override
+    public Decision peek(String key, Limit limit) {
+        return run("peek", key, limit, 0);
+    }
+
+    @Override
+    public void refund(String key, Limit limit, long tokens) {
+        if (tokens < 1) {
+            return;
+        }
+        run("refund", key, limit, Math.min(tokens, limit.capacity()));
+    }
+
+    @Override
+    public void reset(String key, Limit limit) {
+        String k = redisKey(key, limit);
+        call(() -> redis.del(k));
+    }
+
+    private Decision run(String op, String key, Limit limit, long tokens) {
+        String k = redisKey(key, limit);
+        Instant now = clock.instant();
+        List<Object> reply = call(() -> BUCKET.run(redis, ScriptOutputType.MULTI, new String[] {k}, op,
+                Long.toString(BucketMath.epochMicros(now)), Long.toString(BucketMath.microsPerToken(limit)),
+                Long.toString(limit.capacity()), Long.toString(tokens)));
+        boolean granted = ((Long) reply.get(0)) == 1L;
+        long deficit = (Long) reply.get(1);
+        return BucketMath.decision(limit, now, granted, deficit);
+    }
+
+    /**
+     * One key per limit (name, capacity and period: a changed setting is a new bucket, as the contract requires)
+     * and caller key. The caller key is hashed because it is often a phone number or an address, which should not
+     * show in {@code MONITOR} or a key listing; the limit's name stays readable for operators.
+     */
+    String redisKey(String key, Limit limit) {
+        Objects.requireNonNull(key, "key cannot be null");
+        Objects.requireNonNull(limit, "limit cannot be null");
+        return keyPrefix + limit.name() + ":" + limit.capacity() + ":" + limit.period().toMillis() + ":"
+                + sha256Hex(key);
+    }
+
+    static String sha256Hex(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is unavailable", e);
+        }
+    }
+
+    private static <T> T call(java.util.function.Supplier<T> command) {
+        try {
+            return command.get();
+        } catch (RedisException e) {
+            throw new RedisStoreException("redis error", e);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package org.phonepass.store.redis;
+
+import io.lettuce.core.RedisException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import org.phonepass.core.abuse.SlidingWindowCounter;
+
+/**
+ * Event counts over a rolling window in Redis, shared by every node: the sends and verifications the pumping
+ * breaker compares add up over the whole cluster.
+ *
+ * <p>Per key, one hash from time-slice number to count, with the same slicing as the embedded counter (the window
+ * is cut in {@code slices} slices; a count covers the current slice and the {@code slices} before it). Each
+ * operation is one Lua script (sliding-window.lua), so concurrent increments are never lost. The key expires a
+ * window and two slices after its last increment, so idle keys vanish by themselves; slices that left the window
+ * are deleted on the next increment. Time slices come from the node's clock, for the reasons given in
+ * {@link RedisRateLimiter}.
+ */
+public final class RedisSlidingWindowCounter implements SlidingWindowCounter {
+    private static final LuaScript WINDOW = LuaScript.load("sliding-window.lua");
+
+    private final RedisCommands<String, String> redis;
+    private final String keyPrefix;
+    private final Clock clock;
+    private final Duration window;
+    private final int slices;
+    private final long sliceMillis;
+    private final String ttlMillis;
+
+    RedisSlidingWindowCounter(RedisCommands<String, String> redis, String keyPrefix, Clock clock, Duration window,
+                              int slices) {
+        this.redis = Objects.requireNonNull(redis, "redis cannot be null");
+        this.clock = Objects.requireNonNull(clock, "clock cannot be null");
+        this.window = Objects.requireNonNull(window, "window cannot be null");
+        if (slices < 1 || window.toMillis() < slices) {
+            throw new IllegalArgumentException("window must be at least one millisecond per slice");
+        }
+        this.slices = slices;
+        this.sliceMillis = window.toMillis() / slices;
+        this.ttlMillis = Long.toString(window.toMillis() + 2 * sliceMillis);
+        // The window is part of the key: two counters with different windows slice time differently.
+        this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix cannot be null") + "sw:" + window.toMillis()
+                + ":";
+    }
+
+    @Override
+    public Duration window() {
+        return window;
+    }
+
+    @Override
+    public void increment(String key) {
+        run("incr", key);
+    }
+
+    @Override
+    public long count(String key) {
+        return run("count", key);
+    }
+
+    private long run(String op, String key) {
+        Objects.requireNonNull(key, "key cannot be null");
+        String k = keyPrefix + RedisRateLimiter.sha256Hex(key);
+        long slice = Math.floorDiv(clock.millis(), sliceMillis);
+        try {
+            Long n = WINDOW.run(redis, ScriptOutputType.INTEGER, new String[] {k}, op, Long.toString(slice),
+                    Integer.toString(slices), ttlMillis);
+            return n;
+        } catch (RedisException e) {
+            throw new RedisStoreException("redis error", e);
+        }
+    }
+}
