@@ -57,7 +57,7 @@
   };
 
   App.showSignedIn = function (profile) {
-    var hide = document.querySelectorAll('.enter-phone, .enter-code, .lock-path');
+    var hide = document.querySelectorAll('.enter-phone, .enter-code, .lock-path, .own-ui');
     for (var i = 0; i < hide.length; i++) {
       hide[i].style.display = 'none';
     }

@@ -15,7 +15,9 @@ import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.stream.Stream;
 import org.openqa.selenium.By;
+import org.openqa.selenium.ElementNotInteractableException;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -135,6 +137,28 @@ public final class Browser implements AutoCloseable {
     /** Waits until the page's visible text contains text. */
     public void waitForText(String text) {
         waitFor("the page to show \"" + text + "\"", d -> d.findElement(By.tagName("body")).getText().contains(text));
+    }
+
+    /**
+     * Replaces an input's text with keystrokes (select all, delete, type), so that React's change events fire;
+     * WebElement.clear() alone leaves Lock's state holding the old value. Waits while an opening animation
+     * (Lock's modal) still covers the input.
+     */
+    public static void replaceText(WebElement input, String text) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            try {
+                input.click();
+                break;
+            } catch (ElementNotInteractableException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                PhonepassUnderTest.sleep(100);
+            }
+        }
+        input.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE);
+        input.sendKeys(text);
     }
 
     public String bodyText() {
