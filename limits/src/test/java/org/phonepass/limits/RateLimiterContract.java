@@ -1,0 +1,178 @@
+package org.phonepass.limits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.phonepass.core.ratelimit.Decision;
+import org.phonepass.core.ratelimit.Limit;
+import org.phonepass.core.ratelimit.RateLimiter;
+
+/**
+ * The {@link RateLimiter} contract. Every implementation (embedded, PostgreSQL, Redis) extends this class and
+ * supplies a limiter that takes its time from the given clock.
+ */
+public abstract class RateLimiterContract {
+    protected static final Limit FIVE_PER_HOUR = new Limit("contract_five", 5, Duration.ofHours(1));
+    protected MutableClock clock;
+    protected RateLimiter limiter;
+
+    /** A fresh, empty limiter reading time from {@code clock}. */
+    protected abstract RateLimiter newLimiter(MutableClock clock);
+
+    @BeforeEach
+    void setUpLimiter() {
+        clock = MutableClock.atEpochSecond(1_700_000_000L);
+        limiter = newLimiter(clock);
+    }
+
+    @Test
+    void peekWhenKeyUnknownThenFullAndAllowed() {
+        Decision d = limiter.peek("k", FIVE_PER_HOUR);
+        assertThat(d.allowed()).isTrue();
+        assertThat(d.remaining()).isEqualTo(5);
+        assertThat(d.resetAt()).isEqualTo(clock.instant());
+    }
+
+    @Test
+    void tryAcquireWhenCapacitySpentThenRefusedWithTimeToNextToken() {
+        for (int i = 4; i >= 0; i--) {
+            Decision d = limiter.tryAcquire("k", FIVE_PER_HOUR);
+            assertThat(d.allowed()).isTrue();
+            assertThat(d.remaining()).isEqualTo(i);
+            assertThat(d.retryAfter()).isZero();
+        }
+        Decision refused = limiter.tryAcquire("k", FIVE_PER_HOUR);
+        assertThat(refused.allowed()).isFalse();
+        assertThat(refused.remaining()).isZero();
+        assertThat(refused.retryAfter()).isEqualTo(Duration.ofMinutes(12));
+        assertThat(refused.retryAfterSeconds()).isEqualTo(720);
+        assertThat(refused.resetAt()).isEqualTo(clock.instant().plus(Duration.ofHours(1)));
+    }
+
+    @Test
+    void tryAcquireWhenRefusedThenTakesNothing() {
+        drain("k", FIVE_PER_HOUR);
+        for (int i = 0; i < 100; i++) {
+            assertThat(limiter.tryAcquire("k", FIVE_PER_HOUR).allowed()).isFalse();
+        }
+        clock.advance(Duration.ofMinutes(12));
+        assertThat(limiter.tryAcquire("k", FIVE_PER_HOUR).allowed()).isTrue();
+        assertThat(limiter.tryAcquire("k", FIVE_PER_HOUR).allowed()).isFalse();
+    }
+
+    @Test
+    void refillIsSmoothOverThePeriod() {
+        drain("k", FIVE_PER_HOUR);
+        clock.advance(Duration.ofMinutes(36));
+        assertThat(limiter.peek("k", FIVE_PER_HOUR).remaining()).isEqualTo(3);
+        clock.advance(Duration.ofHours(2));
+        assertThat(limiter.peek("k", FIVE_PER_HOUR).remaining()).isEqualTo(5);
+    }
+
+    @Test
+    void resetAtIsWhenTheBucketIsFullAgain() {
+        Instant start = clock.instant();
+        Decision d = limiter.tryAcquire("k", FIVE_PER_HOUR);
+        assertThat(d.resetAt()).isEqualTo(start.plus(Duration.ofMinutes(12)));
+        assertThat(d.resetEpochSeconds()).isEqualTo(start.getEpochSecond() + 720);
+        assertThat(limiter.peek("k", FIVE_PER_HOUR).resetAt()).isEqualTo(start.plus(Duration.ofMinutes(12)));
+    }
+
+    @Test
+    void peekNeverTakesATokenAndAnswersLikeTryAcquire() {
+        limiter.tryAcquire("k", FIVE_PER_HOUR);
+        for (int i = 0; i < 20; i++) {
+            Decision p = limiter.peek("k", FIVE_PER_HOUR);
+            assertThat(p.allowed()).isTrue();
+            assertThat(p.remaining()).isEqualTo(4);
+        }
+        drain("k", FIVE_PER_HOUR);
+        Decision p = limiter.peek("k", FIVE_PER_HOUR);
+        assertThat(p.allowed()).isFalse();
+        assertThat(p.retryAfter()).isEqualTo(Duration.ofMinutes(12));
+    }
+
+    @Test
+    void refundGivesTokensBackButNeverBeyondCapacity() {
+        drain("k", FIVE_PER_HOUR);
+        limiter.refund("k", FIVE_PER_HOUR, 2);
+        assertThat(limiter.peek("k", FIVE_PER_HOUR).remaining()).isEqualTo(2);
+        limiter.refund("k", FIVE_PER_HOUR, 50);
+        assertThat(limiter.peek("k", FIVE_PER_HOUR).remaining()).isEqualTo(5);
+        limiter.refund("unknown", FIVE_PER_HOUR, 3);
+        assertThat(limiter.peek("unknown", FIVE_PER_HOUR).remaining()).isEqualTo(5);
+    }
+
+    @Test
+    void resetForgetsTheBucket() {
+        drain("k", FIVE_PER_HOUR);
+        limiter.reset("k", FIVE_PER_HOUR);
+        assertThat(limiter.peek("k", FIVE_PER_HOUR).remaining()).isEqualTo(5);
+    }
+
+    @Test
+    void keysAndLimitsAreIndependentBuckets() {
+        drain("a", FIVE_PER_HOUR);
+        assertThat(limiter.tryAcquire("b", FIVE_PER_HOUR).allowed()).isTrue();
+        Limit other = new Limit("contract_other", 5, Duration.ofHours(1));
+        assertThat(limiter.tryAcquire("a", other).allowed()).isTrue();
+        Limit changed = new Limit("contract_five", 6, Duration.ofHours(1));
+        assertThat(limiter.tryAcquire("a", changed).remaining()).isEqualTo(5);
+    }
+
+    @Test
+    void capacityOneIsALockForExactlyThePeriod() {
+        Limit lock = new Limit("contract_lock", 1, Duration.ofHours(1));
+        assertThat(limiter.tryAcquire("n", lock).allowed()).isTrue();
+        clock.advance(Duration.ofMinutes(59).plusSeconds(59));
+        Decision stillLocked = limiter.peek("n", lock);
+        assertThat(stillLocked.allowed()).isFalse();
+        assertThat(stillLocked.retryAfterSeconds()).isEqualTo(1);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(limiter.peek("n", lock).allowed()).isTrue();
+    }
+
+    @Test
+    void manyThreadsOnOneKeyNeverExceedCapacity() throws Exception {
+        Limit hundred = new Limit("contract_hundred", 100, Duration.ofHours(1));
+        int threads = 16;
+        int perThread = 500;
+        AtomicInteger granted = new AtomicInteger();
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            for (int t = 0; t < threads; t++) {
+                pool.submit(() -> {
+                    go.await();
+                    for (int i = 0; i < perThread; i++) {
+                        if (limiter.tryAcquire("hot", hundred).allowed()) {
+                            granted.incrementAndGet();
+                        }
+                    }
+                    return null;
+                });
+            }
+            go.countDown();
+            pool.shutdown();
+            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(granted.get()).isEqualTo(100);
+        assertThat(limiter.peek("hot", hundred).remaining()).isZero();
+    }
+
+    protected void drain(String key, Limit limit) {
+        while (limiter.tryAcquire(key, limit).allowed()) {
+            // spend every token
+        }
+    }
+}

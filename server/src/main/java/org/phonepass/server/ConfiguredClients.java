@@ -1,0 +1,57 @@
+package org.phonepass.server;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.phonepass.core.client.Client;
+import org.phonepass.core.client.ClientRegistry;
+import org.phonepass.core.client.ClientSecrets;
+import org.phonepass.core.client.GrantType;
+import org.phonepass.server.config.ClientSettings;
+
+/** The clients from the settings file, immutable after start-up. */
+final class ConfiguredClients implements ClientRegistry {
+    /** The client that dev mode adds so that a fresh server works without any settings. */
+    static final String DEV_CLIENT_ID = "phonepass-dev";
+    static final List<String> DEV_ORIGINS = List.of("http://localhost:3000", "http://127.0.0.1:3000");
+
+    private final Map<String, Client> byId;
+
+    ConfiguredClients(List<ClientSettings> settings, boolean addDevClient) {
+        Map<String, Client> map = new LinkedHashMap<>();
+        for (ClientSettings s : settings) {
+            map.put(s.clientId(), toClient(s));
+        }
+        if (addDevClient && !map.containsKey(DEV_CLIENT_ID)) {
+            map.put(DEV_CLIENT_ID, toClient(new ClientSettings(DEV_CLIENT_ID, "Phonepass dev app", DEV_ORIGINS,
+                    List.of("http://localhost:3000/", "http://127.0.0.1:3000/"), List.of(), null, null, null,
+                    null, null, null, null, null)));
+        }
+        this.byId = Map.copyOf(map);
+    }
+
+    private static Client toClient(ClientSettings s) {
+        Set<GrantType> grants = EnumSet.noneOf(GrantType.class);
+        s.grants().forEach(g -> grants.add(GrantType.parse(g).orElseThrow()));
+        Optional<String> secretHash = s.clientSecretHash() != null ? Optional.of(s.clientSecretHash())
+                : Optional.ofNullable(s.clientSecret()).map(ClientSecrets::hash);
+        return new Client(s.clientId(), s.name(), Set.copyOf(s.allowedOrigins()), s.callbacks(),
+                s.allowedLogoutUrls(), grants, secretHash, s.allowJsonp(), s.idTokenLifetime(),
+                s.accessTokenLifetime(), s.refreshTokenLifetime(), s.refreshTokenRotation());
+    }
+
+    @Override
+    public Optional<Client> findByClientId(String clientId) {
+        return Optional.ofNullable(byId.get(clientId));
+    }
+
+    @Override
+    public Collection<Client> all() {
+        return new ArrayList<>(byId.values());
+    }
+}

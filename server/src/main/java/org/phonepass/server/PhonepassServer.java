@@ -1,0 +1,310 @@
+package org.phonepass.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.phonepass.core.client.ClientRegistry;
+import org.phonepass.core.login.LoginService;
+import org.phonepass.core.login.OtpSettings;
+import org.phonepass.core.otp.CodeHasher;
+import org.phonepass.core.phone.PhoneNumberParser;
+import org.phonepass.core.sms.MessageTemplate;
+import org.phonepass.core.sms.SmsProvider;
+import org.phonepass.core.token.TokenService;
+import org.phonepass.core.user.Profiles;
+import org.phonepass.server.config.ConfigException;
+import org.phonepass.server.config.Settings;
+import org.phonepass.server.http.ClientAddress;
+import org.phonepass.server.http.EndpointSet;
+import org.phonepass.server.http.HttpApi;
+import org.phonepass.server.http.IpRange;
+import org.phonepass.server.http.OpsEndpoints;
+import org.phonepass.server.http.Responder;
+import org.phonepass.server.keys.NimbusTokenSigner;
+import org.phonepass.server.tls.SecretFiles;
+import org.phonepass.server.tls.TlsMaterial;
+import org.phonepass.sms.dev.DevSmsInbox;
+import org.phonepass.store.sql.SqlStorage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds every part from the settings, starts the HTTP server, and stops it all. Nothing here
+ * is static; tests start as many servers as they like, each on its own port and data folder.
+ */
+public final class PhonepassServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PhonepassServer.class);
+
+    private final Settings settings;
+    private final Clock clock;
+    private final Path dataDir;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private HttpApi http;
+    private TlsMaterial tls;
+    private DevSmsInbox devInbox;
+    private NimbusTokenSigner signer;
+    private OpsEndpoints ops;
+    private ClientRegistry clients;
+    private ScheduledExecutorService housekeeping;
+
+    public PhonepassServer(Settings settings, Clock clock) {
+        Objects.requireNonNull(settings, "settings cannot be null");
+        // A free port is chosen now, not at bind time, because the issuer URL contains it.
+        this.settings = settings.httpsPort() == 0 ? settings.withHttpsPort(freePort()) : settings;
+        this.clock = Objects.requireNonNull(clock, "clock cannot be null");
+        this.dataDir = Path.of(settings.dataDir()).toAbsolutePath().normalize();
+    }
+
+    /** Builds everything and starts listening. Throws {@link ConfigException} for settings it refuses. */
+    public PhonepassServer start() {
+        ProductionChecks.beforeStart(settings);
+        try {
+            Files.createDirectories(dataDir);
+            tls = loadTls();
+            if (tls != null) {
+                ProductionChecks.certificate(settings, tls);
+            }
+            SqlStorage storage = openStorage();
+            closeables.add(storage);
+            CodeHasher hasher = new CodeHasher(codeHmacKey());
+            Duration retention = longestTokenLifetime().plus(Duration.ofDays(1));
+            signer = new NimbusTokenSigner(storage.signingKeys(), settings.issuer(), clock, retention);
+            SecureRandom random = new SecureRandom();
+            PhoneNumberParser phones = new PhoneNumberParser(settings.sms().defaultRegion());
+            Profiles profiles = new Profiles(settings.publicUrl() + "/avatar.svg");
+            clients = new ConfiguredClients(settings.clients(), !settings.isProduction());
+            Map<String, Duration> apis = new LinkedHashMap<>();
+            settings.apis().forEach(a -> apis.put(a.identifier(), a.accessTokenLifetime()));
+            TokenService tokens = new TokenService(settings.issuer(), signer, storage.accessTokens(),
+                    storage.refreshTokens(), storage.users(), profiles, apis, clock, random);
+            SmsProvider sms = smsProvider();
+            LoginService login = new LoginService(otpSettings(), phones, storage.challenges(), storage.users(),
+                    tokens, sms, hasher, clock, random);
+
+            PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            new JvmMemoryMetrics().bindTo(metrics);
+            new JvmThreadMetrics().bindTo(metrics);
+            new ProcessorMetrics().bindTo(metrics);
+            ObjectMapper json = JsonMapper.builder().build();
+            Responder responder = new Responder(json);
+            Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
+            checks.put("database", storage::isHealthy);
+            ops = new OpsEndpoints(checks, metrics, responder);
+            List<IpRange> proxies = settings.http().trustedProxies().stream().map(IpRange::parse).toList();
+            ClientAddress address = new ClientAddress(proxies, settings.http().countryHeader());
+            EndpointSet endpoints = EndpointSet.build(new EndpointSet.Services(login, tokens, signer, clients,
+                    profiles, phones, devInbox, ops, address, settings.issuer(), settings.geoloc().defaultCountry(),
+                    settings.geoloc().fromAcceptLanguage(), settings.http().maxBodyBytes()), responder, List.of());
+            http = new HttpApi(new HttpApi.Listen(settings.bindAddress(), settings.httpsPort(), settings.httpPort(),
+                    tls, settings.http().maxBodyBytes(), settings.http().corsMaxAge().toSeconds(),
+                    settings.isProduction()), json, endpoints, new org.phonepass.server.http.ClientGate(clients));
+            http.start();
+
+            housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "phonepass-housekeeping");
+                t.setDaemon(true);
+                return t;
+            });
+            housekeeping.scheduleWithFixedDelay(() -> housekeep(storage), 1, 60, TimeUnit.SECONDS);
+            return this;
+        } catch (IOException | GeneralSecurityException e) {
+            close();
+            throw new ConfigException("cannot start: " + e.getMessage());
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new ConfigException("cannot find a free port: " + e.getMessage());
+        }
+    }
+
+    private void housekeep(SqlStorage storage) {
+        try {
+            var now = clock.instant();
+            storage.challenges().deleteExpired(now.minus(Duration.ofHours(1)));
+            storage.accessTokens().deleteExpired(now);
+            storage.refreshTokens().deleteExpired(now);
+            signer.reload();
+        } catch (RuntimeException e) {
+            log.warn("housekeeping failed: {}", e.getMessage());
+        }
+    }
+
+    private TlsMaterial loadTls() throws IOException, GeneralSecurityException {
+        Settings.Tls t = settings.tls();
+        if (t.pkcs12File() != null) {
+            return TlsMaterial.fromPkcs12(Path.of(t.pkcs12File()), t.pkcs12Password());
+        }
+        if (t.certFile() != null || t.keyFile() != null) {
+            if (t.certFile() == null || t.keyFile() == null) {
+                throw new ConfigException("tls.cert_file and tls.key_file go together: set both");
+            }
+            return TlsMaterial.fromPem(Path.of(t.certFile()), Path.of(t.keyFile()));
+        }
+        if (settings.isProduction()) {
+            return null;
+        }
+        return TlsMaterial.devCertificate(dataDir.resolve("tls"), List.of());
+    }
+
+    private SqlStorage openStorage() {
+        Settings.Storage s = settings.storage();
+        if (s.type().equals("postgres")) {
+            return SqlStorage.postgres(s.url(), s.user(), s.password(), s.poolSize());
+        }
+        return SqlStorage.embedded(dataDir.resolve("phonepass.db"), s.synchronous().equals("full"));
+    }
+
+    /** The configured HMAC key, or in dev mode one generated once into the data folder. */
+    private byte[] codeHmacKey() throws IOException {
+        Settings.Secrets s = settings.secrets();
+        String encoded = s.codeHmacKey();
+        String source = "secrets.code_hmac_key";
+        if (encoded == null && s.codeHmacKeyFile() != null) {
+            encoded = Files.readString(Path.of(s.codeHmacKeyFile())).trim();
+            source = "secrets.code_hmac_key_file";
+        }
+        if (encoded == null) {
+            Path file = dataDir.resolve("secrets").resolve("code-hmac.key");
+            if (!Files.exists(file)) {
+                byte[] key = new byte[32];
+                new SecureRandom().nextBytes(key);
+                SecretFiles.write(file, Base64.getEncoder().encodeToString(key));
+                log.info("generated the code HMAC key in {}", file);
+            }
+            encoded = Files.readString(file).trim();
+            source = file.toString();
+        }
+        byte[] key;
+        try {
+            key = Base64.getDecoder().decode(encoded);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(source + " is not valid base64");
+        }
+        if (key.length < CodeHasher.MIN_KEY_BYTES) {
+            throw new ConfigException(source + " must hold at least 32 bytes (base64 of 32 random bytes)");
+        }
+        return key;
+    }
+
+    private SmsProvider smsProvider() {
+        if (settings.sms().provider().equals("dev")) {
+            devInbox = new DevSmsInbox(clock);
+            return devInbox;
+        }
+        throw new ConfigException("bad value '" + settings.sms().provider() + "' for 'sms.provider': accepted values "
+                + "are dev");
+    }
+
+    private OtpSettings otpSettings() {
+        Settings.Sms s = settings.sms();
+        Map<String, MessageTemplate> byLanguage = new LinkedHashMap<>();
+        s.templates().forEach((lang, t) -> byLanguage.put(lang.toLowerCase(java.util.Locale.ROOT),
+                MessageTemplate.parse(t)));
+        return new OtpSettings(s.codeLength(), s.codeTtl(), s.maxAttempts(), s.keepPreviousCodes(),
+                s.disableSignup(), OtpSettings.SignupDisabledResponse.valueOf(
+                        s.signupDisabledResponse().toUpperCase(java.util.Locale.ROOT)),
+                MessageTemplate.parse(s.template()), byLanguage);
+    }
+
+    private Duration longestTokenLifetime() {
+        Duration longest = Duration.ofHours(10);
+        for (var c : settings.clients()) {
+            longest = max(longest, max(c.idTokenLifetime(), c.accessTokenLifetime()));
+        }
+        for (var a : settings.apis()) {
+            longest = max(longest, a.accessTokenLifetime());
+        }
+        return longest;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    /** The HTTPS port actually bound (after asking for 0). */
+    public int httpsPort() {
+        return http.ports().get(0);
+    }
+
+    /** The plain-HTTP port actually bound, when one was configured. */
+    public Integer httpPort() {
+        List<Integer> ports = http.ports();
+        return settings.httpPort() == null ? null : ports.get(ports.size() - 1);
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** The TLS certificate in use (null behind a TLS proxy without one). */
+    public TlsMaterial tls() {
+        return tls;
+    }
+
+    /** The dev inbox, in dev mode with the dev provider; null otherwise. */
+    public DevSmsInbox devInbox() {
+        return devInbox;
+    }
+
+    public NimbusTokenSigner signer() {
+        return signer;
+    }
+
+    public ClientRegistry clients() {
+        return clients;
+    }
+
+    /** Graceful stop: readiness turns DOWN, requests in flight finish (up to 10 s), then everything closes. */
+    @Override
+    public void close() {
+        if (ops != null) {
+            ops.stopping();
+        }
+        if (housekeeping != null) {
+            housekeeping.shutdownNow();
+        }
+        if (http != null) {
+            http.stop();
+        }
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            try {
+                closeables.get(i).close();
+            } catch (Exception e) {
+                log.warn("error while closing: {}", e.getMessage());
+            }
+        }
+        closeables.clear();
+    }
+}

@@ -1,0 +1,41 @@
+package org.phonepass.server.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One application, as configured.
+ *
+ * @param clientId             the public {@code client_id}
+ * @param name                 display name, available to SMS templates as {@code application.name}
+ * @param allowedOrigins       browser origins allowed to call the API (CORS)
+ * @param callbacks            allowed redirect URIs (also allowed as logout {@code returnTo})
+ * @param allowedLogoutUrls    further allowed logout {@code returnTo} URLs
+ * @param grants               allowed grants ({@code password}, {@code passwordless_otp}, {@code refresh_token});
+ *                             all three when absent
+ * @param clientSecretHash     {@code sha256:<hex>} of the secret of a confidential client
+ * @param clientSecret         the secret itself, hashed at load (prefer the hash, or an env var)
+ * @param allowJsonp           serve the JSONP variants of protocol.md §2.6 to this client
+ * @param idTokenLifetime      id_token lifetime
+ * @param accessTokenLifetime  opaque access-token lifetime
+ * @param refreshTokenLifetime refresh-token family lifetime
+ * @param refreshTokenRotation issue a new refresh token on each use and detect replays
+ */
+public record ClientSettings(String clientId, String name, List<String> allowedOrigins, List<String> callbacks,
+                             List<String> allowedLogoutUrls, List<String> grants, String clientSecretHash,
+                             String clientSecret, Boolean allowJsonp, Duration idTokenLifetime,
+                             Duration accessTokenLifetime, Duration refreshTokenLifetime,
+                             Boolean refreshTokenRotation) {
+    public ClientSettings {
+        name = name == null ? clientId : name;
+        allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
+        callbacks = callbacks == null ? List.of() : List.copyOf(callbacks);
+        allowedLogoutUrls = allowedLogoutUrls == null ? List.of() : List.copyOf(allowedLogoutUrls);
+        grants = grants == null ? List.of("password", "passwordless_otp", "refresh_token") : List.copyOf(grants);
+        allowJsonp = allowJsonp != null && allowJsonp;
+        idTokenLifetime = idTokenLifetime == null ? Duration.ofHours(10) : idTokenLifetime;
+        accessTokenLifetime = accessTokenLifetime == null ? Duration.ofHours(24) : accessTokenLifetime;
+        refreshTokenLifetime = refreshTokenLifetime == null ? Duration.ofDays(30) : refreshTokenLifetime;
+        refreshTokenRotation = refreshTokenRotation == null || refreshTokenRotation;
+    }
+}

@@ -1,0 +1,153 @@
+package org.phonepass.server.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every setting, as read from the YAML file (snake_case keys) and the environment. Missing values take the defaults
+ * written in the compact constructors, so this file is the one place defaults live; {@code docs/configuration.md}
+ * documents each key and a test keeps the two in step.
+ */
+public record Settings(
+        Mode mode,
+        String publicUrl,
+        Integer httpsPort,
+        Integer httpPort,
+        String bindAddress,
+        String dataDir,
+        Tls tls,
+        Http http,
+        Storage storage,
+        Secrets secrets,
+        List<ClientSettings> clients,
+        List<Api> apis,
+        Sms sms,
+        Geoloc geoloc) {
+
+    public enum Mode { DEV, PRODUCTION }
+
+    public Settings {
+        mode = mode == null ? Mode.DEV : mode;
+        httpsPort = httpsPort == null ? 8443 : httpsPort;
+        publicUrl = publicUrl == null ? "https://localhost:" + httpsPort : stripSlash(publicUrl);
+        bindAddress = bindAddress == null ? "0.0.0.0" : bindAddress;
+        dataDir = dataDir == null ? "./phonepass-data" : dataDir;
+        tls = tls == null ? new Tls(null, null, null, null) : tls;
+        http = http == null ? new Http(null, null, null, null, null) : http;
+        storage = storage == null ? new Storage(null, null, null, null, null, null) : storage;
+        secrets = secrets == null ? new Secrets(null, null) : secrets;
+        clients = clients == null ? List.of() : List.copyOf(clients);
+        apis = apis == null ? List.of() : List.copyOf(apis);
+        sms = sms == null ? new Sms(null, null, null, null, null, null, null, null, null, null) : sms;
+        geoloc = geoloc == null ? new Geoloc(null, null) : geoloc;
+    }
+
+    /**
+     * The same settings with the HTTPS port fixed, for {@code https_port: 0} (a free port): a public URL that was
+     * defaulted from the port follows it.
+     */
+    public Settings withHttpsPort(int port) {
+        String url = publicUrl.equals("https://localhost:" + httpsPort) ? "https://localhost:" + port : publicUrl;
+        return new Settings(mode, url, port, httpPort, bindAddress, dataDir, tls, http, storage, secrets, clients,
+                apis, sms, geoloc);
+    }
+
+    /** The {@code iss} of every token: the public URL and a slash (protocol.md §2.1). */
+    public String issuer() {
+        return publicUrl + "/";
+    }
+
+    public boolean isProduction() {
+        return mode == Mode.PRODUCTION;
+    }
+
+    private static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    /**
+     * The server certificate: PEM files ({@code cert_file} with the chain, {@code key_file} with a PKCS#8 or
+     * PKCS#1 key) or a PKCS#12 keystore. In dev mode with neither, a self-signed certificate is generated.
+     */
+    public record Tls(String certFile, String keyFile, String pkcs12File, String pkcs12Password) {
+    }
+
+    /**
+     * @param behindTlsProxy  a TLS-terminating proxy sits in front: plain HTTP on {@code http_port} is allowed in
+     *                        production, and forwarded headers from {@code trusted_proxies} are believed
+     * @param trustedProxies  addresses or CIDR ranges whose {@code X-Forwarded-For} and country header are believed
+     * @param countryHeader   a header set by a trusted proxy with the caller's ISO country (e.g. CF-IPCountry)
+     * @param maxBodyBytes    largest request body accepted
+     * @param corsMaxAge      how long browsers may cache a preflight answer
+     */
+    public record Http(Boolean behindTlsProxy, List<String> trustedProxies, String countryHeader,
+                       Integer maxBodyBytes, Duration corsMaxAge) {
+        public Http {
+            behindTlsProxy = behindTlsProxy != null && behindTlsProxy;
+            trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+            maxBodyBytes = maxBodyBytes == null ? 16 * 1024 : maxBodyBytes;
+            corsMaxAge = corsMaxAge == null ? Duration.ofMinutes(10) : corsMaxAge;
+        }
+    }
+
+    /**
+     * @param type        {@code embedded} (SQLite in the data folder) or {@code postgres}
+     * @param synchronous embedded only: {@code full} (every commit on disk before the answer) or {@code normal}
+     */
+    public record Storage(String type, String synchronous, String url, String user, String password,
+                          Integer poolSize) {
+        public Storage {
+            type = type == null ? "embedded" : type;
+            synchronous = synchronous == null ? "full" : synchronous;
+            poolSize = poolSize == null ? 10 : poolSize;
+        }
+    }
+
+    /** The key that HMACs codes: base64 of at least 32 random bytes, inline or in a file. */
+    public record Secrets(String codeHmacKey, String codeHmacKeyFile) {
+    }
+
+    /** An API whose {@code audience} gets RFC 9068 JWT access tokens. */
+    public record Api(String identifier, String name, Duration accessTokenLifetime) {
+        public Api {
+            accessTokenLifetime = accessTokenLifetime == null ? Duration.ofHours(24) : accessTokenLifetime;
+        }
+    }
+
+    /**
+     * @param provider               the SMS provider; {@code dev} keeps messages in the dev inbox (dev mode only)
+     * @param codeLength             digits per code, 4..10
+     * @param codeTtl                how long a code is accepted
+     * @param maxAttempts            wrong codes before a code is dead
+     * @param keepPreviousCodes      earlier live codes that stay valid when a new one is sent
+     * @param disableSignup          only existing users may sign in
+     * @param signupDisabledResponse {@code error} or {@code silent}
+     * @param template               default message template
+     * @param templates              templates per language tag
+     * @param defaultRegion          ISO region for numbers typed without a country code; none by default
+     */
+    public record Sms(String provider, Integer codeLength, Duration codeTtl, Integer maxAttempts,
+                      Integer keepPreviousCodes, Boolean disableSignup, String signupDisabledResponse,
+                      String template, Map<String, String> templates, String defaultRegion) {
+        public Sms {
+            provider = provider == null ? "dev" : provider;
+            codeLength = codeLength == null ? 6 : codeLength;
+            codeTtl = codeTtl == null ? Duration.ofSeconds(180) : codeTtl;
+            maxAttempts = maxAttempts == null ? 3 : maxAttempts;
+            keepPreviousCodes = keepPreviousCodes == null ? 0 : keepPreviousCodes;
+            disableSignup = disableSignup != null && disableSignup;
+            signupDisabledResponse = signupDisabledResponse == null ? "error" : signupDisabledResponse;
+            template = template == null ? "Your verification code is: @@password@@" : template;
+            templates = templates == null ? Map.of() : Map.copyOf(templates);
+        }
+    }
+
+    /** {@code /user/geoloc/country}: the country reported when neither a trusted header nor the language tells. */
+    public record Geoloc(String defaultCountry, Boolean fromAcceptLanguage) {
+        public Geoloc {
+            defaultCountry = defaultCountry == null ? "US" : defaultCountry;
+            fromAcceptLanguage = fromAcceptLanguage == null || fromAcceptLanguage;
+        }
+    }
+}

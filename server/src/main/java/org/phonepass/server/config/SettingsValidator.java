@@ -1,0 +1,204 @@
+package org.phonepass.server.config;
+
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.phonepass.core.client.ClientSecrets;
+import org.phonepass.core.client.GrantType;
+import org.phonepass.core.otp.CodeGenerator;
+import org.phonepass.core.sms.MessageTemplate;
+
+/** Checks values that parse but make no sense. Each message names the key and what it accepts. */
+final class SettingsValidator {
+    private static final Pattern CLIENT_ID = Pattern.compile("^[A-Za-z0-9._\\-]{1,128}$");
+    private static final Pattern LANGUAGE = Pattern.compile("^[a-z]{2,3}(-[a-z0-9]{2,8})*$");
+    private final Settings s;
+
+    SettingsValidator(Settings settings) {
+        this.s = settings;
+    }
+
+    void validate() {
+        port("https_port", s.httpsPort());
+        if (s.httpPort() != null) {
+            port("http_port", s.httpPort());
+        }
+        url("public_url", s.publicUrl(), true);
+        if (s.http().maxBodyBytes() < 1024 || s.http().maxBodyBytes() > 1024 * 1024) {
+            fail("http.max_body_bytes", s.http().maxBodyBytes(), "a number of bytes from 1024 to 1048576");
+        }
+        oneOf("storage.type", s.storage().type(), List.of("embedded", "postgres"));
+        oneOf("storage.synchronous", s.storage().synchronous(), List.of("full", "normal"));
+        if (s.storage().type().equals("postgres") && (s.storage().url() == null || s.storage().url().isBlank())) {
+            throw new ConfigException("storage.url is required when storage.type is postgres, for example "
+                    + "jdbc:postgresql://db.internal:5432/phonepass (env PHONEPASS_STORAGE_URL)");
+        }
+        if (s.storage().poolSize() < 1 || s.storage().poolSize() > 200) {
+            fail("storage.pool_size", s.storage().poolSize(), "a number from 1 to 200");
+        }
+        validateSms(s.sms());
+        validateClients();
+        Set<String> apis = new HashSet<>();
+        for (int i = 0; i < s.apis().size(); i++) {
+            Settings.Api api = s.apis().get(i);
+            if (api.identifier() == null || api.identifier().isBlank()) {
+                throw new ConfigException("apis[" + i + "].identifier is required (the audience value, "
+                        + "for example https://api.example.com/)");
+            }
+            if (!apis.add(api.identifier())) {
+                throw new ConfigException("apis[" + i + "].identifier '" + api.identifier() + "' is listed twice");
+            }
+            positive("apis[" + i + "].access_token_lifetime", api.accessTokenLifetime());
+        }
+        String country = s.geoloc().defaultCountry();
+        if (!PhoneNumberUtil.getInstance().getSupportedRegions().contains(country)) {
+            fail("geoloc.default_country", country, "an ISO 3166 alpha-2 code such as US or GB");
+        }
+        for (int i = 0; i < s.http().trustedProxies().size(); i++) {
+            try {
+                org.phonepass.server.http.IpRange.parse(s.http().trustedProxies().get(i));
+            } catch (IllegalArgumentException e) {
+                fail("http.trusted_proxies[" + i + "]", s.http().trustedProxies().get(i),
+                        "an IP address or CIDR range such as 10.0.0.0/8");
+            }
+        }
+    }
+
+    private void validateSms(Settings.Sms sms) {
+        if (sms.codeLength() < CodeGenerator.MIN_LENGTH || sms.codeLength() > CodeGenerator.MAX_LENGTH) {
+            fail("sms.code_length", sms.codeLength(), "a number from 4 to 10");
+        }
+        if (sms.codeTtl().compareTo(Duration.ofSeconds(30)) < 0 || sms.codeTtl().compareTo(Duration.ofHours(1)) > 0) {
+            fail("sms.code_ttl", DurationParser.format(sms.codeTtl()), "a duration from 30s to 1h");
+        }
+        if (sms.maxAttempts() < 1 || sms.maxAttempts() > 10) {
+            fail("sms.max_attempts", sms.maxAttempts(), "a number from 1 to 10");
+        }
+        if (sms.keepPreviousCodes() < 0 || sms.keepPreviousCodes() > 5) {
+            fail("sms.keep_previous_codes", sms.keepPreviousCodes(), "a number from 0 to 5");
+        }
+        oneOf("sms.signup_disabled_response", sms.signupDisabledResponse(), List.of("error", "silent"));
+        template("sms.template", sms.template());
+        for (Map.Entry<String, String> e : sms.templates().entrySet()) {
+            if (!LANGUAGE.matcher(e.getKey().toLowerCase(Locale.ROOT)).matches()) {
+                fail("sms.templates." + e.getKey(), e.getKey(), "a language tag such as es or pt-br");
+            }
+            template("sms.templates." + e.getKey(), e.getValue());
+        }
+        if (sms.defaultRegion() != null
+                && !PhoneNumberUtil.getInstance().getSupportedRegions().contains(sms.defaultRegion())) {
+            fail("sms.default_region", sms.defaultRegion(), "an ISO 3166 alpha-2 code such as US, or no value");
+        }
+    }
+
+    private void validateClients() {
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < s.clients().size(); i++) {
+            ClientSettings c = s.clients().get(i);
+            String key = "clients[" + i + "]";
+            if (c.clientId() == null || !CLIENT_ID.matcher(c.clientId()).matches()) {
+                fail(key + ".client_id", c.clientId(), "1 to 128 letters, digits, '.', '_' or '-'");
+            }
+            if (!ids.add(c.clientId())) {
+                throw new ConfigException(key + ".client_id '" + c.clientId() + "' is used by two clients");
+            }
+            for (int j = 0; j < c.allowedOrigins().size(); j++) {
+                origin(key + ".allowed_origins[" + j + "]", c.allowedOrigins().get(j));
+            }
+            for (int j = 0; j < c.callbacks().size(); j++) {
+                url(key + ".callbacks[" + j + "]", c.callbacks().get(j), false);
+            }
+            for (int j = 0; j < c.allowedLogoutUrls().size(); j++) {
+                url(key + ".allowed_logout_urls[" + j + "]", c.allowedLogoutUrls().get(j), false);
+            }
+            for (int j = 0; j < c.grants().size(); j++) {
+                if (GrantType.parse(c.grants().get(j)).isEmpty()) {
+                    fail(key + ".grants[" + j + "]", c.grants().get(j),
+                            "password, passwordless_otp or refresh_token");
+                }
+            }
+            if (c.clientSecretHash() != null && !ClientSecrets.isHash(c.clientSecretHash())) {
+                fail(key + ".client_secret_hash", "(hidden)",
+                        "sha256: followed by 64 hex digits (run: java -jar phonepass.jar hash-secret)");
+            }
+            if (c.clientSecret() != null && c.clientSecret().length() < 32) {
+                throw new ConfigException(key + ".client_secret is too short: use at least 32 random characters");
+            }
+            if (c.clientSecret() != null && c.clientSecretHash() != null) {
+                throw new ConfigException(key + ": set client_secret or client_secret_hash, not both");
+            }
+            positive(key + ".id_token_lifetime", c.idTokenLifetime());
+            positive(key + ".access_token_lifetime", c.accessTokenLifetime());
+            positive(key + ".refresh_token_lifetime", c.refreshTokenLifetime());
+        }
+    }
+
+    private static void template(String key, String source) {
+        try {
+            MessageTemplate.parse(source);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key + ": " + e.getMessage());
+        }
+    }
+
+    private static void port(String key, int port) {
+        if (port < 0 || port > 65535) {
+            fail(key, port, "a port from 1 to 65535 (0 picks a free port)");
+        }
+    }
+
+    private static void positive(String key, Duration d) {
+        if (d.isZero() || d.isNegative()) {
+            fail(key, DurationParser.format(d), "a positive duration");
+        }
+    }
+
+    private static void oneOf(String key, String value, List<String> accepted) {
+        if (!accepted.contains(value)) {
+            fail(key, value, "one of " + String.join(", ", accepted));
+        }
+    }
+
+    private static void url(String key, String value, boolean originOnly) {
+        try {
+            URI uri = new URI(value);
+            if (uri.getScheme() == null || !(uri.getScheme().equals("https") || uri.getScheme().equals("http"))
+                    || uri.getHost() == null) {
+                throw new URISyntaxException(value, "not an http(s) URL");
+            }
+            if (originOnly && uri.getRawPath() != null && !uri.getRawPath().isEmpty()
+                    && !uri.getRawPath().equals("/")) {
+                throw new URISyntaxException(value, "has a path");
+            }
+        } catch (URISyntaxException e) {
+            fail(key, value, originOnly ? "an https URL without a path, such as https://login.example.com"
+                    : "an absolute http(s) URL");
+        }
+    }
+
+    private static void origin(String key, String value) {
+        try {
+            URI uri = new URI(value);
+            boolean ok = uri.getScheme() != null && (uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                    && uri.getHost() != null && (uri.getRawPath() == null || uri.getRawPath().isEmpty())
+                    && uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getRawUserInfo() == null;
+            if (!ok) {
+                throw new URISyntaxException(value, "not an origin");
+            }
+        } catch (URISyntaxException e) {
+            fail(key, value, "an origin: scheme, host and optional port, no path or trailing slash "
+                    + "(for example http://localhost:3000)");
+        }
+    }
+
+    private static void fail(String key, Object value, String accepted) {
+        throw new ConfigException("bad value '" + value + "' for '" + key + "': " + accepted);
+    }
+}

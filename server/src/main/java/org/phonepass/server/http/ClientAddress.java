@@ -1,0 +1,76 @@
+package org.phonepass.server.http;
+
+import io.javalin.http.Context;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * The caller's IP address and what we know of its country and language. {@code X-Forwarded-For} and the country
+ * header are believed only when the direct peer is a configured trusted proxy, and then the address taken is the
+ * right-most one that is not itself a trusted proxy (the left part of the header is whatever the client wrote).
+ */
+public final class ClientAddress {
+    private static final Pattern LANGUAGE = Pattern.compile("^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8}){0,3}$");
+    private static final Pattern COUNTRY = Pattern.compile("^[A-Z]{2}$");
+    private final List<IpRange> trusted;
+    private final String countryHeader;
+
+    public ClientAddress(List<IpRange> trusted, String countryHeader) {
+        this.trusted = List.copyOf(trusted);
+        this.countryHeader = countryHeader;
+    }
+
+    public String ip(Context ctx) {
+        String peer = ctx.req().getRemoteAddr();
+        if (!isTrusted(peer)) {
+            return peer;
+        }
+        String forwarded = ctx.header("X-Forwarded-For");
+        if (forwarded == null || forwarded.isBlank()) {
+            return peer;
+        }
+        String[] hops = forwarded.split(",");
+        for (int i = hops.length - 1; i >= 0; i--) {
+            String hop = hops[i].trim();
+            if (IpRange.literal(hop) == null) {
+                return peer;
+            }
+            if (!isTrusted(hop)) {
+                return hop;
+            }
+        }
+        return hops[0].trim();
+    }
+
+    /** The country from a trusted proxy's header, or null. */
+    public String trustedCountry(Context ctx) {
+        if (countryHeader == null || !isTrusted(ctx.req().getRemoteAddr())) {
+            return null;
+        }
+        String value = ctx.header(countryHeader);
+        return value != null && COUNTRY.matcher(value.trim().toUpperCase(Locale.ROOT)).matches()
+                ? value.trim().toUpperCase(Locale.ROOT) : null;
+    }
+
+    /**
+     * The language for the SMS: {@code X-Request-Language}, else the first {@code Accept-Language} tag, else
+     * {@code en} (protocol.md §9.3).
+     */
+    public static String language(Context ctx) {
+        for (String header : new String[] {"X-Request-Language", "Accept-Language"}) {
+            String value = ctx.header(header);
+            if (value != null) {
+                String first = value.split(",", 2)[0].split(";", 2)[0].trim();
+                if (LANGUAGE.matcher(first).matches()) {
+                    return first;
+                }
+            }
+        }
+        return "en";
+    }
+
+    private boolean isTrusted(String ip) {
+        return trusted.stream().anyMatch(r -> r.contains(ip));
+    }
+}

@@ -1,0 +1,92 @@
+package org.phonepass.server.http;
+
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Objects;
+import org.phonepass.core.client.Client;
+import org.phonepass.core.client.ClientRegistry;
+import org.phonepass.core.client.ClientSecrets;
+import org.phonepass.core.client.GrantType;
+import org.phonepass.core.error.ErrorCode;
+import org.phonepass.core.error.PhonepassException;
+
+/**
+ * Decides whether a request may act for a client: the client exists, the browser origin (when there is one) is
+ * allowed for it, JSONP is enabled for it when used, and a confidential client proved its secret.
+ */
+public final class ClientGate {
+    private final ClientRegistry clients;
+
+    public ClientGate(ClientRegistry clients) {
+        this.clients = Objects.requireNonNull(clients, "clients cannot be null");
+    }
+
+    /**
+     * @param missingDescription the Auth0 wording for a missing client_id on this endpoint
+     */
+    public Client authorize(Context ctx, ApiRequest request, String missingDescription) {
+        String id = request.param("client_id");
+        if (id == null) {
+            throw PhonepassException.of(ErrorCode.MISSING_CLIENT_ID, missingDescription);
+        }
+        Client client = clients.findByClientId(id).orElseThrow(() ->
+                PhonepassException.of(ErrorCode.UNKNOWN_CLIENT, "Unknown client: " + abbreviate(id)));
+        String origin = ctx.header("Origin");
+        if (origin != null && !client.allowsOrigin(origin)) {
+            throw PhonepassException.of(ErrorCode.ORIGIN_NOT_ALLOWED, "Origin " + abbreviate(origin)
+                    + " is not allowed for client " + client.clientId() + "; add it to the client's allowed_origins");
+        }
+        if (request.isJsonp() && !client.allowJsonp()) {
+            throw PhonepassException.of(ErrorCode.JSONP_NOT_ALLOWED,
+                    "JSONP is disabled for client " + client.clientId() + "; set allow_jsonp: true to enable it");
+        }
+        if (client.isConfidential()) {
+            String secret = presentedSecret(ctx, request, client.clientId());
+            if (secret == null || !ClientSecrets.matches(secret, client.secretHash().get())) {
+                throw PhonepassException.of(ErrorCode.CLIENT_AUTHENTICATION_FAILED,
+                        "Client authentication failed: this client must send its client_secret.");
+            }
+        }
+        return client;
+    }
+
+    public static void requireGrant(Client client, GrantType grant) {
+        if (!client.allowsGrant(grant)) {
+            throw PhonepassException.of(ErrorCode.GRANT_NOT_ALLOWED,
+                    "Grant type '" + grant.wireValue() + "' not allowed for the client.");
+        }
+    }
+
+    /** Whether any client allows this origin, for requests that carry no client_id. */
+    public boolean anyClientAllows(String origin) {
+        return origin != null && clients.all().stream().anyMatch(c -> c.allowsOrigin(origin));
+    }
+
+    /** The secret from the body, or from HTTP Basic authentication (RFC 6749 §2.3.1). */
+    private static String presentedSecret(Context ctx, ApiRequest request, String clientId) {
+        String inBody = request.param("client_secret");
+        if (inBody != null) {
+            return inBody;
+        }
+        String auth = ctx.header("Authorization");
+        if (auth != null && auth.regionMatches(true, 0, "Basic ", 0, 6)) {
+            try {
+                String decoded = new String(Base64.getDecoder().decode(auth.substring(6).trim()),
+                        StandardCharsets.UTF_8);
+                int colon = decoded.indexOf(':');
+                if (colon > 0 && java.net.URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8)
+                        .equals(clientId)) {
+                    return java.net.URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8);
+                }
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    static String abbreviate(String s) {
+        return s.length() > 100 ? s.substring(0, 100) + "..." : s;
+    }
+}

@@ -1,0 +1,266 @@
+package org.phonepass.server.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.phonepass.core.error.ErrorCode;
+import org.phonepass.core.error.PhonepassException;
+import org.phonepass.server.tls.TlsMaterial;
+import org.phonepass.store.sql.StorageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The HTTP server: connectors, CORS, request ids, security headers, the access log, and the one error mapper. The
+ * endpoints themselves live in their own classes; this class only routes to them.
+ */
+public final class HttpApi {
+    static final String REQUEST_ATTRIBUTE = "phonepass.request";
+    private static final String DIALECT_ATTRIBUTE = "phonepass.dialect";
+    private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+    private static final Logger access = LoggerFactory.getLogger("phonepass.access");
+    private static final Pattern REQUEST_ID = Pattern.compile("^[A-Za-z0-9._\\-]{8,64}$");
+    private static final String ALLOWED_HEADERS = "Auth0-Client, Content-Type, Authorization, X-Request-Language, "
+            + "X-Requested-With, Accept, Accept-Language";
+    private static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+            + "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+    /** What the HTTP layer needs to listen. {@code tls} is null when only plain HTTP behind a proxy is served. */
+    public record Listen(String bindAddress, int httpsPort, Integer httpPort, TlsMaterial tls, int maxBodyBytes,
+                         long corsMaxAgeSeconds, boolean production) {
+    }
+
+    private final Javalin app;
+    private final Listen listen;
+    private final SecureRandom random = new SecureRandom();
+
+    public HttpApi(Listen listen, ObjectMapper json, EndpointSet endpoints, ClientGate gate) {
+        this.listen = listen;
+        Responder responder = endpoints.responder();
+        this.app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.useVirtualThreads = true;
+            config.http.prefer405over404 = true;
+            config.http.maxRequestSize = listen.maxBodyBytes();
+            config.http.asyncTimeout = 60_000;
+            config.http.generateEtags = false;
+            config.jetty.timeoutStatus = 503;
+            config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
+            config.jetty.modifyHttpConfiguration(http -> {
+                http.setSendServerVersion(false);
+                http.setRequestHeaderSize(16 * 1024);
+            });
+            if (listen.tls() != null) {
+              config.jetty.addConnector((server, httpConfig) -> {
+                SslContextFactory.Server ssl = new SslContextFactory.Server();
+                ssl.setKeyStore(listen.tls().keyStore());
+                ssl.setKeyStorePassword(new String(listen.tls().password()));
+                ssl.setKeyManagerPassword(new String(listen.tls().password()));
+                ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+                HttpConfiguration https = new HttpConfiguration(httpConfig);
+                SecureRequestCustomizer secure = new SecureRequestCustomizer();
+                // The dev certificate names localhost; tests and tools may reach it as 127.0.0.1 too.
+                secure.setSniHostCheck(false);
+                https.addCustomizer(secure);
+                ServerConnector connector = new ServerConnector(server,
+                        new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+                connector.setHost(listen.bindAddress());
+                connector.setPort(listen.httpsPort());
+                connector.setIdleTimeout(30_000);
+                return connector;
+              });
+            }
+            if (listen.httpPort() != null) {
+                config.jetty.addConnector((server, httpConfig) -> {
+                    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+                    connector.setHost(listen.bindAddress());
+                    connector.setPort(listen.httpPort());
+                    connector.setIdleTimeout(30_000);
+                    return connector;
+                });
+            }
+        });
+
+        app.before(ctx -> {
+            ctx.attribute("phonepass.started", System.nanoTime());
+            String id = ctx.header("X-Request-Id");
+            if (id == null || !REQUEST_ID.matcher(id).matches()) {
+                byte[] b = new byte[8];
+                random.nextBytes(b);
+                id = HexFormat.of().formatHex(b);
+            }
+            MDC.put("request_id", id);
+            ctx.header("X-Request-Id", id);
+            ctx.header("X-Content-Type-Options", "nosniff");
+            ctx.header("Referrer-Policy", "no-referrer");
+            ctx.header("X-Frame-Options", "DENY");
+            ctx.header("Content-Security-Policy", CSP);
+            if (listen.production()) {
+                ctx.header("Strict-Transport-Security", "max-age=31536000");
+            }
+            cors(ctx, gate);
+        });
+        app.after(ctx -> {
+            Long started = ctx.attribute("phonepass.started");
+            double ms = started == null ? 0 : (System.nanoTime() - started) / 1e6;
+            // The path only: query strings can carry codes and tokens (JSONP) and are never logged.
+            access.info("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.statusCode(), String.format("%.1f", ms));
+            MDC.remove("request_id");
+        });
+
+        route(HandlerType.POST, "/passwordless/start", ErrorCode.Dialect.START, endpoints.passwordless()::start);
+        route(HandlerType.GET, "/passwordless/start", ErrorCode.Dialect.START, jsonpOnly(endpoints.passwordless()::start));
+        route(HandlerType.POST, "/oauth/ro", ErrorCode.Dialect.OAUTH_RO, endpoints.tokens()::resourceOwner);
+        route(HandlerType.GET, "/oauth/ro", ErrorCode.Dialect.OAUTH_RO, jsonpOnly(endpoints.tokens()::resourceOwner));
+        route(HandlerType.POST, "/oauth/token", ErrorCode.Dialect.OAUTH_TOKEN, endpoints.tokens()::token);
+        route(HandlerType.POST, "/oauth/revoke", ErrorCode.Dialect.OAUTH_TOKEN, endpoints.tokens()::revoke);
+        route(HandlerType.POST, "/tokeninfo", ErrorCode.Dialect.OAUTH_RO, endpoints.profiles()::tokenInfo);
+        route(HandlerType.GET, "/tokeninfo", ErrorCode.Dialect.OAUTH_RO, jsonpOnly(endpoints.profiles()::tokenInfo));
+        route(HandlerType.GET, "/userinfo", ErrorCode.Dialect.OAUTH_RO, endpoints.profiles()::userInfo);
+        route(HandlerType.POST, "/userinfo", ErrorCode.Dialect.OAUTH_RO, endpoints.profiles()::userInfo);
+        route(HandlerType.GET, "/.well-known/jwks.json", ErrorCode.Dialect.OAUTH_RO, endpoints.pub()::jwks);
+        route(HandlerType.GET, "/.well-known/openid-configuration", ErrorCode.Dialect.OAUTH_RO,
+                endpoints.pub()::openidConfiguration);
+        route(HandlerType.GET, "/user/geoloc/country", ErrorCode.Dialect.OAUTH_RO, endpoints.pub()::country);
+        route(HandlerType.GET, "/logout", ErrorCode.Dialect.OAUTH_RO, endpoints.pub()::logout);
+        route(HandlerType.GET, "/v2/logout", ErrorCode.Dialect.OAUTH_RO, endpoints.pub()::logout);
+        route(HandlerType.GET, "/avatar.svg", ErrorCode.Dialect.OAUTH_RO, endpoints.pub()::avatar);
+        route(HandlerType.GET, "/health", ErrorCode.Dialect.OAUTH_RO, endpoints.ops()::health);
+        route(HandlerType.GET, "/health/live", ErrorCode.Dialect.OAUTH_RO, endpoints.ops()::live);
+        route(HandlerType.GET, "/health/ready", ErrorCode.Dialect.OAUTH_RO, endpoints.ops()::health);
+        route(HandlerType.GET, "/metrics", ErrorCode.Dialect.OAUTH_RO, endpoints.ops()::metrics);
+        if (endpoints.devInbox() != null) {
+            route(HandlerType.GET, "/dev/sms", ErrorCode.Dialect.OAUTH_RO, endpoints.devInbox()::page);
+            route(HandlerType.GET, "/dev/sms.json", ErrorCode.Dialect.OAUTH_RO, endpoints.devInbox()::json);
+        }
+        for (EndpointSet.Extra extra : endpoints.extras()) {
+            route(extra.method(), extra.path(), ErrorCode.Dialect.OAUTH_RO, extra.handler());
+        }
+
+        app.exception(Exception.class, (e, ctx) -> handle(ctx, e, responder));
+        app.error(404, ctx -> {
+            String type = ctx.res().getContentType();
+            if (type == null || !type.startsWith("application/json")) {
+                responder.error(ctx, null, ErrorCode.Dialect.OAUTH_RO,
+                        PhonepassException.of(ErrorCode.NOT_FOUND, "No such endpoint: " + ctx.method() + " "
+                                + ClientGate.abbreviate(ctx.path())));
+            }
+        });
+        app.error(405, ctx -> responder.error(ctx, null, ErrorCode.Dialect.OAUTH_RO,
+                PhonepassException.of(ErrorCode.METHOD_NOT_ALLOWED, ctx.method() + " is not allowed on "
+                        + ClientGate.abbreviate(ctx.path()))));
+    }
+
+    private void route(HandlerType method, String path, ErrorCode.Dialect dialect, Handler handler) {
+        app.addHttpHandler(method, path, ctx -> {
+            ctx.attribute(DIALECT_ATTRIBUTE, dialect);
+            handler.handle(ctx);
+        });
+    }
+
+    /** The GET variants of the legacy endpoints exist only for JSONP (a {@code cbx} parameter). */
+    private static Handler jsonpOnly(Handler handler) {
+        return ctx -> {
+            if (ctx.queryParam("cbx") == null) {
+                throw PhonepassException.of(ErrorCode.METHOD_NOT_ALLOWED,
+                        "GET is only for JSONP calls (with a cbx parameter); use POST");
+            }
+            handler.handle(ctx);
+        };
+    }
+
+    private static void handle(Context ctx, Exception raw, Responder responder) {
+        Throwable e = raw;
+        while (e instanceof CompletionException && e.getCause() != null) {
+            e = e.getCause();
+        }
+        ErrorCode.Dialect dialect = ctx.attribute(DIALECT_ATTRIBUTE);
+        if (dialect == null) {
+            dialect = ErrorCode.Dialect.OAUTH_RO;
+        }
+        ApiRequest request = ctx.attribute(REQUEST_ATTRIBUTE);
+        PhonepassException mapped;
+        if (e instanceof PhonepassException pe) {
+            mapped = pe;
+            if (pe.code() == ErrorCode.INTERNAL) {
+                log.error("internal error", pe);
+            }
+        } else if (e instanceof StorageException se) {
+            log.error("storage unavailable: {}", se.getMessage(), se.getCause());
+            mapped = new PhonepassException(ErrorCode.UNAVAILABLE,
+                    "The service is temporarily unavailable. Please try again.", Map.of(), 5L, null);
+        } else if (e instanceof HttpResponseException hre) {
+            mapped = PhonepassException.of(hre.getStatus() == 413 ? ErrorCode.PAYLOAD_TOO_LARGE
+                    : ErrorCode.INVALID_REQUEST, hre.getStatus() == 413 ? "The request body is too large"
+                    : "The request could not be processed");
+        } else {
+            log.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+            mapped = PhonepassException.of(ErrorCode.INTERNAL, "Internal error. The request id is "
+                    + ctx.res().getHeader("X-Request-Id") + ".");
+        }
+        responder.error(ctx, request, dialect, mapped);
+    }
+
+    /**
+     * CORS as Auth0's clients need it (protocol.md §2.3). A preflight carries no client_id, so it is accepted when
+     * any client allows the origin; the real request is then checked against its own client. Endpoints that any page
+     * may read (JWKS, discovery, the dev inbox) set their own wildcard header.
+     */
+    private void cors(Context ctx, ClientGate gate) {
+        String origin = ctx.header("Origin");
+        if (origin == null) {
+            return;
+        }
+        boolean allowed = gate.anyClientAllows(origin);
+        if (ctx.method() == HandlerType.OPTIONS) {
+            if (!allowed) {
+                throw PhonepassException.of(ErrorCode.ORIGIN_NOT_ALLOWED,
+                        "Origin " + ClientGate.abbreviate(origin) + " is not allowed by any client");
+            }
+            ctx.header("Access-Control-Allow-Methods", "GET, POST");
+            ctx.header("Access-Control-Allow-Headers", ALLOWED_HEADERS);
+            ctx.header("Access-Control-Max-Age", Long.toString(listen.corsMaxAgeSeconds()));
+            ctx.header("Access-Control-Allow-Origin", origin);
+            ctx.header("Vary", "Origin");
+            ctx.status(204);
+            ctx.skipRemainingHandlers();
+            return;
+        }
+        if (allowed) {
+            ctx.header("Access-Control-Allow-Origin", origin);
+            ctx.header("Access-Control-Expose-Headers", "X-Request-Id, Retry-After, x-ratelimit-limit, "
+                    + "x-ratelimit-remaining, x-ratelimit-reset");
+        }
+        ctx.header("Vary", "Origin");
+    }
+
+    public void start() {
+        app.start();
+    }
+
+    public void stop() {
+        app.stop();
+    }
+
+    /** The ports actually bound (useful when 0 asked for a free port): HTTPS first, then HTTP if any. */
+    public List<Integer> ports() {
+        return java.util.Arrays.stream(app.jettyServer().server().getConnectors())
+                .map(c -> ((ServerConnector) c).getLocalPort()).toList();
+    }
+}

@@ -1,0 +1,128 @@
+package org.phonepass.server.http;
+
+import io.javalin.http.Context;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.phonepass.core.client.Client;
+import org.phonepass.core.client.ClientRegistry;
+import org.phonepass.core.error.ErrorCode;
+import org.phonepass.core.error.PhonepassException;
+import org.phonepass.core.token.TokenSigner;
+
+/** Discovery, keys, country, logout and the default avatar: endpoints that need no client authentication. */
+final class PublicEndpoints {
+    private static final String AVATAR = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 64 64\">"
+            + "<rect width=\"64\" height=\"64\" rx=\"32\" fill=\"#5b6b7f\"/>"
+            + "<circle cx=\"32\" cy=\"25\" r=\"11\" fill=\"#fff\"/>"
+            + "<path d=\"M12 54c3-11 11-16 20-16s17 5 20 16\" fill=\"#fff\"/></svg>";
+    private final Responder responder;
+    private final TokenSigner signer;
+    private final ClientRegistry clients;
+    private final ClientAddress address;
+    private final String issuer;
+    private final String defaultCountry;
+    private final boolean countryFromLanguage;
+
+    PublicEndpoints(Responder responder, TokenSigner signer, ClientRegistry clients, ClientAddress address,
+                    String issuer, String defaultCountry, boolean countryFromLanguage) {
+        this.responder = responder;
+        this.signer = signer;
+        this.clients = clients;
+        this.address = address;
+        this.issuer = issuer;
+        this.defaultCountry = defaultCountry;
+        this.countryFromLanguage = countryFromLanguage;
+    }
+
+    /** JWKS, readable from any origin: auth0-js 9 fetches it from the SPA (§8.11). */
+    void jwks(Context ctx) {
+        ctx.header("Access-Control-Allow-Origin", "*");
+        ctx.header("Cache-Control", "public, max-age=300");
+        responder.ok(ctx, null, signer.publicJwks());
+    }
+
+    void openidConfiguration(Context ctx) {
+        ctx.header("Access-Control-Allow-Origin", "*");
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("issuer", issuer);
+        doc.put("token_endpoint", issuer + "oauth/token");
+        doc.put("userinfo_endpoint", issuer + "userinfo");
+        doc.put("jwks_uri", issuer + ".well-known/jwks.json");
+        doc.put("revocation_endpoint", issuer + "oauth/revoke");
+        doc.put("end_session_endpoint", issuer + "v2/logout");
+        doc.put("grant_types_supported", List.of("http://auth0.com/oauth/grant-type/passwordless/otp",
+                "refresh_token", "password"));
+        doc.put("response_types_supported", List.of("token", "id_token", "token id_token"));
+        doc.put("subject_types_supported", List.of("public"));
+        doc.put("id_token_signing_alg_values_supported", List.of("RS256"));
+        doc.put("token_endpoint_auth_methods_supported", List.of("none", "client_secret_post",
+                "client_secret_basic"));
+        doc.put("scopes_supported", List.of("openid", "profile", "phone", "offline_access"));
+        doc.put("claims_supported", List.of("sub", "iss", "aud", "exp", "iat", "nonce", "name", "nickname",
+                "picture", "updated_at", "phone_number", "phone_number_verified"));
+        responder.ok(ctx, null, doc);
+    }
+
+    /**
+     * The caller's country for Lock's dialling-code default (§8.9). Without a GeoIP database the best signals are a
+     * trusted proxy's country header, then the region of the browser's language, then the configured default.
+     */
+    void country(Context ctx) {
+        String country = address.trustedCountry(ctx);
+        if (country == null && countryFromLanguage) {
+            String language = ctx.header("Accept-Language");
+            if (language != null) {
+                String first = language.split(",", 2)[0].split(";", 2)[0].trim();
+                Locale locale = Locale.forLanguageTag(first);
+                if (locale.getCountry().matches("^[A-Z]{2}$")) {
+                    country = locale.getCountry();
+                }
+            }
+        }
+        responder.ok(ctx, null, Map.of("country_code", country == null ? defaultCountry : country));
+    }
+
+    /**
+     * {@code /logout} and {@code /v2/logout}: there is no server session to end, so this only redirects, and only to
+     * a {@code returnTo} that the client (or, without client_id, some client) allows.
+     */
+    void logout(Context ctx) {
+        String returnTo = ctx.queryParam("returnTo");
+        String clientId = ctx.queryParam("client_id");
+        if (returnTo == null || returnTo.isEmpty()) {
+            ctx.contentType("text/html; charset=utf-8").result("<!doctype html><title>Signed out</title>"
+                    + "<p>You are signed out.</p>");
+            return;
+        }
+        List<Client> candidates = clientId == null ? List.copyOf(clients.all())
+                : clients.findByClientId(clientId).map(List::of).orElse(List.of());
+        Optional<Client> allowing = candidates.stream().filter(c -> allowsReturn(c, returnTo)).findFirst();
+        if (allowing.isEmpty()) {
+            throw PhonepassException.of(ErrorCode.INVALID_RETURN_TO,
+                    "returnTo is not an allowed logout URL for this client; add it to allowed_logout_urls");
+        }
+        ctx.redirect(returnTo, io.javalin.http.HttpStatus.FOUND);
+    }
+
+    void avatar(Context ctx) {
+        ctx.header("Cache-Control", "public, max-age=86400");
+        ctx.contentType("image/svg+xml").result(AVATAR);
+    }
+
+    private static boolean allowsReturn(Client client, String returnTo) {
+        try {
+            URI uri = new URI(returnTo);
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                return false;
+            }
+        } catch (URISyntaxException e) {
+            return false;
+        }
+        return client.logoutUrls().contains(returnTo) || client.callbacks().contains(returnTo);
+    }
+}

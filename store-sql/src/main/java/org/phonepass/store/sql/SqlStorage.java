@@ -1,0 +1,130 @@
+package org.phonepass.store.sql;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Objects;
+import java.util.Properties;
+import org.flywaydb.core.Flyway;
+import org.phonepass.core.otp.ChallengeStore;
+import org.phonepass.core.token.AccessTokenStore;
+import org.phonepass.core.token.RefreshTokenStore;
+import org.phonepass.core.token.SigningKeyStore;
+import org.phonepass.core.user.UserStore;
+
+/**
+ * Opens a SQL database, migrates it, and hands out the stores.
+ *
+ * <p>The embedded database is SQLite in WAL mode with {@code synchronous=FULL}: a commit is on disk before the
+ * client gets its answer, so a power cut loses nothing that was acknowledged. Write transactions begin
+ * {@code IMMEDIATE}, taking the single writer lock up front, so two transactions never deadlock upgrading a read
+ * lock; {@code busy_timeout} makes a writer wait for the lock instead of failing.
+ */
+public final class SqlStorage implements AutoCloseable {
+    private final HikariDataSource dataSource;
+    private final Jdbc jdbc;
+
+    private SqlStorage(HikariDataSource dataSource, SqlDialect dialect) {
+        this.dataSource = dataSource;
+        this.jdbc = new Jdbc(dataSource, dialect);
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations(dialect.migrations())
+                .load()
+                .migrate();
+    }
+
+    /** Opens (creating if needed) the embedded database file. */
+    public static SqlStorage embedded(Path file, boolean synchronousFull) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("phonepass-embedded");
+        config.setJdbcUrl("jdbc:sqlite:" + file.toAbsolutePath());
+        Properties props = new Properties();
+        props.setProperty("journal_mode", "WAL");
+        props.setProperty("synchronous", synchronousFull ? "FULL" : "NORMAL");
+        props.setProperty("busy_timeout", "10000");
+        props.setProperty("foreign_keys", "true");
+        props.setProperty("transaction_mode", "IMMEDIATE");
+        config.setDataSourceProperties(props);
+        config.setMaximumPoolSize(4);
+        config.setMinimumIdle(1);
+        return new SqlStorage(new HikariDataSource(config), SqlDialect.SQLITE);
+    }
+
+    /**
+     * Connects to PostgreSQL and migrates it. Several nodes may start at once: Flyway takes a PostgreSQL advisory
+     * lock around the migration, so exactly one of them applies it and the others wait.
+     *
+     * <p>Failures must reach the client as a quick 503, not a hang: a request waits at most 5 s for a pooled
+     * connection, and a statement whose server vanished (PostgreSQL restarted, network cut) fails after 30 s of
+     * silence instead of blocking its thread forever. Hikari replaces broken connections by itself, so the node
+     * recovers when the database is back.
+     *
+     * @param url      a JDBC URL, {@code jdbc:postgresql://host:5432/phonepass}
+     * @param poolSize connections per node; perf-anchors.md §2: group commit peaks at about 8
+     */
+    public static SqlStorage postgres(String url, String user, String password, int poolSize) {
+        Objects.requireNonNull(url, "url cannot be null");
+        if (!url.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("storage.url must start with jdbc:postgresql:");
+        }
+        if (poolSize < 1) {
+            throw new IllegalArgumentException("storage.pool-size must be at least 1");
+        }
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("phonepass-postgres");
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(poolSize);
+        config.setConnectionTimeout(5_000);
+        config.setInitializationFailTimeout(10_000);
+        // Validates idle connections now and then, so a restart of PostgreSQL is noticed before a request is.
+        config.setKeepaliveTime(60_000);
+        config.addDataSourceProperty("ApplicationName", "phonepass");
+        config.addDataSourceProperty("socketTimeout", "30");
+        config.addDataSourceProperty("tcpKeepAlive", "true");
+        return new SqlStorage(new HikariDataSource(config), SqlDialect.POSTGRESQL);
+    }
+
+    public ChallengeStore challenges() {
+        return new JdbcChallengeStore(jdbc);
+    }
+
+    public UserStore users() {
+        return new JdbcUserStore(jdbc);
+    }
+
+    public AccessTokenStore accessTokens() {
+        return new JdbcAccessTokenStore(jdbc);
+    }
+
+    public RefreshTokenStore refreshTokens() {
+        return new JdbcRefreshTokenStore(jdbc);
+    }
+
+    public SigningKeyStore signingKeys() {
+        return new JdbcSigningKeyStore(jdbc);
+    }
+
+    /** For tests in this package that look at rows the stores' interfaces do not show. */
+    Jdbc jdbc() {
+        return jdbc;
+    }
+
+    /** True when the database answers a trivial query within a second, for readiness checks. */
+    public boolean isHealthy() {
+        try (Connection c = dataSource.getConnection()) {
+            return c.isValid(1);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

@@ -1,0 +1,83 @@
+package org.phonepass.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+import org.phonepass.core.token.AccessTokenRecord;
+import org.phonepass.core.token.AccessTokenStore;
+
+/** The behaviour every {@link AccessTokenStore} must have. Stores may be shared between tests: hashes are random. */
+public abstract class AccessTokenStoreContract {
+    private final Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    protected abstract AccessTokenStore store();
+
+    private static byte[] hash() {
+        byte[] b = new byte[32];
+        ThreadLocalRandom.current().nextBytes(b);
+        return b;
+    }
+
+    private AccessTokenRecord record(Instant expiresAt) {
+        return new AccessTokenRecord("sms|000000000000000000000001", "client-a", "openid profile", expiresAt);
+    }
+
+    @Test
+    void findWhenSavedAndUnexpiredThenSameRecord() {
+        byte[] h = hash();
+        AccessTokenRecord r = record(t0.plus(Duration.ofHours(1)));
+        store().save(h, r);
+        assertThat(store().find(h, t0)).contains(r);
+    }
+
+    @Test
+    void findWhenPresentedHashIsACopyThenFound() {
+        // Lookup is by value: the caller hashes the presented token afresh, it never holds the saved array.
+        byte[] h = hash();
+        store().save(h, record(t0.plus(Duration.ofHours(1))));
+        assertThat(store().find(h.clone(), t0)).isPresent();
+    }
+
+    @Test
+    void findWhenExpiredThenEmpty() {
+        byte[] h = hash();
+        store().save(h, record(t0.plusSeconds(60)));
+        assertThat(store().find(h, t0.plusSeconds(59))).isPresent();
+        assertThat(store().find(h, t0.plusSeconds(60))).isEmpty();
+    }
+
+    @Test
+    void findWhenUnknownThenEmpty() {
+        assertThat(store().find(hash(), t0)).isEmpty();
+    }
+
+    @Test
+    void revokeWhenKnownThenTrueAndNoLongerFound() {
+        byte[] h = hash();
+        byte[] other = hash();
+        store().save(h, record(t0.plus(Duration.ofHours(1))));
+        store().save(other, record(t0.plus(Duration.ofHours(1))));
+        assertThat(store().revoke(h)).isTrue();
+        assertThat(store().find(h, t0)).isEmpty();
+        assertThat(store().find(other, t0)).as("revoking one token leaves the others").isPresent();
+    }
+
+    @Test
+    void revokeWhenUnknownThenFalse() {
+        assertThat(store().revoke(hash())).isFalse();
+    }
+
+    @Test
+    void deleteExpiredWhenPastCutoffThenOnlyExpiredRemoved() {
+        byte[] old = hash();
+        byte[] live = hash();
+        store().save(old, record(t0.plusSeconds(10)));
+        store().save(live, record(t0.plus(Duration.ofDays(3650))));
+        assertThat(store().deleteExpired(t0.plusSeconds(11))).isGreaterThanOrEqualTo(1);
+        assertThat(store().find(live, t0)).isPresent();
+        assertThat(store().find(old, t0)).as("deleted, even when asked about a time it was valid").isEmpty();
+    }
+}
