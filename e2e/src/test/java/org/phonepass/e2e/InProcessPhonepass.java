@@ -1,12 +1,87 @@
 package org.phonepass.e2e;
 
-/** Starts org.phonepass.server.PhonepassServer in this JVM (wired once the server module has it). */
-final class InProcessPhonepass {
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.phonepass.server.PhonepassServer;
+import org.phonepass.server.config.ConfigLoader;
+import org.phonepass.server.config.Settings;
 
-    private InProcessPhonepass() {
+/**
+ * A real Phonepass server in this JVM: dev mode, HTTPS with its generated dev certificate on a free port, a temp
+ * data folder with embedded storage, the dev SMS inbox, and one SPA client that allows the test page's origin.
+ */
+final class InProcessPhonepass extends PhonepassUnderTest {
+
+    static final String CLIENT_ID = "e2e-spa";
+
+    private final PhonepassServer server;
+    private final Path dataDir;
+
+    private InProcessPhonepass(PhonepassServer server, Path dataDir) {
+        this.server = server;
+        this.dataDir = dataDir;
     }
 
-    static PhonepassUnderTest start(String pageOrigin) {
-        throw new UnsupportedOperationException("the in-process server is not wired yet; pass -Dphonepass.e2e.server");
+    static PhonepassUnderTest launch(String pageOrigin) {
+        try {
+            Path dir = Files.createTempDirectory("phonepass-e2e-server-");
+            Path file = dir.resolve("settings.yaml");
+            Files.writeString(file, """
+                    mode: dev
+                    https_port: 0
+                    bind_address: 127.0.0.1
+                    data_dir: %s
+                    storage:
+                      type: embedded
+                    clients:
+                      - client_id: %s
+                        name: Browser suite SPA
+                        allowed_origins: [%s]
+                        callbacks: [%s/]
+                    sms:
+                      provider: dev
+                      code_length: 6
+                      code_ttl: 180s
+                      max_attempts: 3
+                      template: "Your verification code is: @@password@@"
+                    """.formatted(dir.resolve("data"), CLIENT_ID, pageOrigin, pageOrigin));
+            Settings settings = new ConfigLoader().load(file, Map.of());
+            PhonepassServer server = new PhonepassServer(settings, Clock.systemUTC()).start();
+            return new InProcessPhonepass(server, dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public String domain() {
+        return "localhost:" + server.httpsPort();
+    }
+
+    @Override
+    public String clientId() {
+        return CLIENT_ID;
+    }
+
+    @Override
+    public X509Certificate certificate() {
+        return server.tls().certificate();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        try (Stream<Path> walk = Files.walk(dataDir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a leftover temp folder is harmless
+        }
     }
 }

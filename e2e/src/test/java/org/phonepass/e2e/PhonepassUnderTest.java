@@ -57,7 +57,7 @@ public abstract class PhonepassUnderTest implements AutoCloseable {
             return new External(URI.create(external), System.getProperty("phonepass.e2e.clientId", "e2e-spa"),
                     Path.of(System.getProperty("phonepass.e2e.certPem")));
         }
-        return InProcessPhonepass.start(pageOrigin);
+        return InProcessPhonepass.launch(pageOrigin);
     }
 
     public String baseUrl() {
