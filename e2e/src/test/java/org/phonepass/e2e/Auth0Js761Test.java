@@ -221,4 +221,44 @@ class Auth0Js761Test extends BrowserTestBase {
         b.setCharAt(0, code.charAt(0) == '9' ? '1' : (char) (code.charAt(0) + 1));
         return b.toString();
     }
+
+    @Test
+    void item9_forceJsonpStartsAndLogsInThroughScriptTags() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(server.jsonpClientId() != null,
+                "the server under test has no allow_jsonp client (-Dphonepass.e2e.jsonpClientId)");
+        Phone phone = newPhone();
+        String jsonp = server.jsonpClientId();
+        Map<String, Object> ok = map(browser.asyncScript(
+                "var done = arguments[arguments.length - 1];"
+                        + "newClient({clientID: arguments[1], forceJSONP: true})"
+                        + ".startPasswordless({phoneNumber: arguments[0]}, function (err, res) {"
+                        + "  log('JSONP start -> ' + JSON.stringify(err || res)); done({err: plain(err), res: res}); });",
+                phone.e164(), jsonp));
+        assertThat(ok.get("err")).isNull();
+        assertThat(ok.get("res")).isEqualTo(true);
+        Map<String, Object> bad = map(browser.asyncScript(
+                "var done = arguments[arguments.length - 1];"
+                        + "newClient({clientID: arguments[0], forceJSONP: true})"
+                        + ".startPasswordless({phoneNumber: '5555'}, function (err) {"
+                        + "  log('JSONP start 5555 -> ' + JSON.stringify(err)); done({err: err}); });", jsonp));
+        assertThat(bad.get("err")).as("JSONP start error is just the code").isEqualTo("bad.phone_number");
+        String code = server.latestCode(phone.e164());
+        Map<String, Object> login = map(browser.asyncScript(
+                "var done = arguments[arguments.length - 1];"
+                        + "newClient({clientID: arguments[2], forceJSONP: true})"
+                        + ".login({phoneNumber: arguments[0], passcode: arguments[1]}, function (err, r) {"
+                        + "  log('JSONP login -> ' + JSON.stringify(plain(err) || r)); done({err: plain(err), result: plain(r)}); });",
+                phone.e164(), code, jsonp));
+        browser.screenshot("jsonp");
+
+        assertThat(login.get("err")).isNull();
+        Map<String, Object> result = map(login.get("result"));
+        assertThat(map(result.get("idTokenPayload"))).containsEntry("iss", server.issuer());
+        assertThat(server.tokeninfo((String) result.get("idToken")).path("phone_number").asText()).isEqualTo(phone.e164());
+        List<Browser.NetworkRequest> gets = serverRequests("GET", "/passwordless/start");
+        assertThat(gets).hasSize(2).allSatisfy(g -> assertThat(g.url()).contains("cbx=__auth0jp"));
+        assertThat(serverRequests("GET", "/oauth/ro")).singleElement()
+                .satisfies(g -> assertThat(g.url()).contains("cbx=__auth0jp", "connection=sms"));
+        assertThat(serverRequests("POST", "/passwordless/start")).as("no XHR in JSONP mode").isEmpty();
+    }
 }

@@ -57,6 +57,11 @@ public final class Browser implements AutoCloseable {
      * @param screenshotFolder folder under target/screenshots for this test's screens
      */
     public static Browser start(String spkiPin, String screenshotFolder) {
+        return start(spkiPin, screenshotFolder, "en-US,en");
+    }
+
+    /** @param acceptLanguage the browser's language list, sent as Accept-Language */
+    public static Browser start(String spkiPin, String screenshotFolder, String acceptLanguage) {
         E2eEnvironment.requireBrowserAndBundles();
         try {
             Path userData = Files.createTempDirectory("phonepass-e2e-chromium-");
@@ -75,6 +80,7 @@ public final class Browser implements AutoCloseable {
             logs.enable(LogType.PERFORMANCE, Level.ALL);
             logs.enable(LogType.BROWSER, Level.ALL);
             options.setCapability("goog:loggingPrefs", logs);
+            options.setExperimentalOption("prefs", Map.of("intl.accept_languages", acceptLanguage));
             options.setExperimentalOption("perfLoggingPrefs", Map.of("enableNetwork", true, "enablePage", false));
             ChromeDriverService service = new ChromeDriverService.Builder()
                     .usingDriverExecutable(E2eEnvironment.chromedriver().toFile())

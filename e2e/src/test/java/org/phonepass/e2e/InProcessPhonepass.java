@@ -20,6 +20,7 @@ import org.phonepass.server.config.Settings;
 final class InProcessPhonepass extends PhonepassUnderTest {
 
     static final String CLIENT_ID = "e2e-spa";
+    static final String JSONP_CLIENT_ID = "e2e-jsonp";
 
     private final PhonepassServer server;
     private final Path dataDir;
@@ -45,13 +46,18 @@ final class InProcessPhonepass extends PhonepassUnderTest {
                         name: Browser suite SPA
                         allowed_origins: [%s]
                         callbacks: [%s/]
+                      - client_id: %s
+                        name: Browser suite JSONP page
+                        allow_jsonp: true
+                        allowed_origins: [%s]
                     sms:
                       provider: dev
                       code_length: 6
                       code_ttl: 180s
                       max_attempts: 3
                       template: "Your verification code is: @@password@@"
-                    """.formatted(dir.resolve("data"), CLIENT_ID, pageOrigin, pageOrigin));
+                    """.formatted(dir.resolve("data"), CLIENT_ID, pageOrigin, pageOrigin, JSONP_CLIENT_ID,
+                    pageOrigin));
             Settings settings = new ConfigLoader().load(file, Map.of());
             PhonepassServer server = new PhonepassServer(settings, Clock.systemUTC()).start();
             return new InProcessPhonepass(server, dir);
@@ -68,6 +74,11 @@ final class InProcessPhonepass extends PhonepassUnderTest {
     @Override
     public String clientId() {
         return CLIENT_ID;
+    }
+
+    @Override
+    public String jsonpClientId() {
+        return JSONP_CLIENT_ID;
     }
 
     @Override

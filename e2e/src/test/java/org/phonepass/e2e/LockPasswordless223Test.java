@@ -72,6 +72,29 @@ class LockPasswordless223Test extends BrowserTestBase {
     }
 
     @Test
+    void item11_aBritishBrowserGetsGbAndTheLockShowsPlus44(org.junit.jupiter.api.TestInfo info) {
+        browser.close();
+        browser = Browser.start(server.spkiPin(), getClass().getSimpleName() + "/"
+                + info.getTestMethod().orElseThrow().getName(), "en-GB,en");
+        browser.open(site.url("/harness/lock.html"));
+        // the Lock applies the country only if its answer came before the phone screen is built
+        String geolocId = serverRequests("GET", "/user/geoloc/country").get(0).id();
+        browser.waitFor("the country answer", d -> browser.networkEvents("Network.loadingFinished").stream()
+                .anyMatch(e -> e.path("params").path("requestId").asText().equals(geolocId)));
+        PhonepassUnderTest.sleep(200);
+        openLock();
+        browser.screenshot("phone-entry-gb");
+
+        assertThat(serverRequests("GET", "/user/geoloc/country")).hasSize(1);
+        // what the server answers a British browser
+        assertThat(PhonepassUnderTest.json(server.get("/user/geoloc/country", "Accept-Language", "en-GB,en;q=0.9")
+                .body()).path("country_code").asText()).isEqualTo("GB");
+        browser.waitFor("the GB dialling code", d -> browser.find("input[name=location]").getAttribute("value")
+                .startsWith("+44"));
+        assertThat(browser.find("input[name=location]").getAttribute("value")).contains("United Kingdom");
+    }
+
+    @Test
     void item12_submittingTheNumberStartsPasswordlessAndShowsTheCodeScreen() {
         Phone phone = newPhone();
         int before = server.inbox(phone.e164()).size();

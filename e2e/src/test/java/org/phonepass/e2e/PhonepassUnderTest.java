@@ -41,6 +41,9 @@ public abstract class PhonepassUnderTest implements AutoCloseable {
 
     public abstract String clientId();
 
+    /** A client with allow_jsonp, for auth0-js's forceJSONP mode; null when the server has none. */
+    public abstract String jsonpClientId();
+
     /** The server's TLS certificate. */
     public abstract X509Certificate certificate();
 
@@ -98,8 +101,12 @@ public abstract class PhonepassUnderTest implements AutoCloseable {
         return http;
     }
 
-    public HttpResponse<String> get(String pathAndQuery) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery)).GET().build());
+    public HttpResponse<String> get(String pathAndQuery, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery)).GET();
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return send(b.build());
     }
 
     public HttpResponse<String> postForm(String path, String form) {
@@ -208,6 +215,11 @@ public abstract class PhonepassUnderTest implements AutoCloseable {
         @Override
         public String clientId() {
             return clientId;
+        }
+
+        @Override
+        public String jsonpClientId() {
+            return System.getProperty("phonepass.e2e.jsonpClientId");
         }
 
         @Override
