@@ -152,6 +152,22 @@ class Auth0Js761Test extends BrowserTestBase {
     }
 
     @Test
+    void item5_aCodePastItsExpiryFails() {
+        Phone phone = newPhone();
+        start(phone.e164());
+        String code = server.latestCode(phone.e164());
+        org.junit.jupiter.api.Assumptions.assumeTrue(server.advanceClock(java.time.Duration.ofSeconds(181)),
+                "the server under test has no settable clock");
+        Map<String, Object> r = login(phone.e164(), code);
+        browser.screenshot("expired-code");
+
+        assertThat(map(r.get("err"))).as("a 180 s code used 181 s later")
+                .containsEntry("status", 401L).containsEntry("code", "invalid_user_password");
+        start(phone.e164());
+        assertThat(login(phone.e164(), server.latestCode(phone.e164())).get("err")).as("a fresh code").isNull();
+    }
+
+    @Test
     void item6_getProfilePostsToTokeninfoAndGetsTheSmsProfile() {
         Phone phone = newPhone();
         start(phone.e164());

@@ -6,6 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -24,10 +29,12 @@ final class InProcessPhonepass extends PhonepassUnderTest {
 
     private final PhonepassServer server;
     private final Path dataDir;
+    private final ShiftableClock clock;
 
-    private InProcessPhonepass(PhonepassServer server, Path dataDir) {
+    private InProcessPhonepass(PhonepassServer server, Path dataDir, ShiftableClock clock) {
         this.server = server;
         this.dataDir = dataDir;
+        this.clock = clock;
     }
 
     static PhonepassUnderTest launch(String pageOrigin) {
@@ -59,8 +66,9 @@ final class InProcessPhonepass extends PhonepassUnderTest {
                     """.formatted(dir.resolve("data"), CLIENT_ID, pageOrigin, pageOrigin, JSONP_CLIENT_ID,
                     pageOrigin));
             Settings settings = new ConfigLoader().load(file, Map.of());
-            PhonepassServer server = new PhonepassServer(settings, Clock.systemUTC()).start();
-            return new InProcessPhonepass(server, dir);
+            ShiftableClock clock = new ShiftableClock();
+            PhonepassServer server = new PhonepassServer(settings, clock).start();
+            return new InProcessPhonepass(server, dir, clock);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -77,6 +85,12 @@ final class InProcessPhonepass extends PhonepassUnderTest {
     }
 
     @Override
+    public boolean advanceClock(Duration by) {
+        clock.shift(by);
+        return true;
+    }
+
+    @Override
     public String jsonpClientId() {
         return JSONP_CLIENT_ID;
     }
@@ -84,6 +98,30 @@ final class InProcessPhonepass extends PhonepassUnderTest {
     @Override
     public X509Certificate certificate() {
         return server.tls().certificate();
+    }
+
+    /** The system clock plus an offset that tests move forward, to let codes expire without waiting. */
+    static final class ShiftableClock extends Clock {
+        private final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);
+
+        void shift(Duration by) {
+            offset.accumulateAndGet(by, Duration::plus);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException("the server clock is UTC");
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.now().plus(offset.get());
+        }
     }
 
     @Override

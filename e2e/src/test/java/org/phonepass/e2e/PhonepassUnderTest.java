@@ -41,6 +41,11 @@ public abstract class PhonepassUnderTest implements AutoCloseable {
 
     public abstract String clientId();
 
+    /** Moves the server's clock forward; false when the server under test cannot (an external one). */
+    public boolean advanceClock(Duration by) {
+        return false;
+    }
+
     /** A client with allow_jsonp, for auth0-js's forceJSONP mode; null when the server has none. */
     public abstract String jsonpClientId();
 
