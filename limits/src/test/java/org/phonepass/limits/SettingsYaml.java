@@ -10,32 +10,23 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.phonepass.core.config.Durations;
 
 /**
  * Binds a {@code limits:} YAML block the way the server's config loader does: Jackson with durations such as
  * {@code 1h} already parsed to {@link Duration} and unknown keys refused.
  */
 final class SettingsYaml {
-    private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h|d)$");
     static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .registerModule(new SimpleModule().addDeserializer(Duration.class, new JsonDeserializer<>() {
                 @Override
                 public Duration deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
-                    Matcher m = DURATION.matcher(p.getValueAsString().strip());
-                    if (!m.matches()) {
-                        throw ctx.weirdStringException(p.getValueAsString(), Duration.class, "not a duration");
+                    try {
+                        return Durations.parse(p.getValueAsString());
+                    } catch (IllegalArgumentException e) {
+                        throw ctx.weirdStringException(p.getValueAsString(), Duration.class, e.getMessage());
                     }
-                    long n = Long.parseLong(m.group(1));
-                    return switch (m.group(2)) {
-                        case "ms" -> Duration.ofMillis(n);
-                        case "s" -> Duration.ofSeconds(n);
-                        case "m" -> Duration.ofMinutes(n);
-                        case "h" -> Duration.ofHours(n);
-                        default -> Duration.ofDays(n);
-                    };
                 }
             }));
 

@@ -24,13 +24,21 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.net.http.HttpClient;
+import org.phonepass.core.abuse.AbusePolicy;
+import org.phonepass.core.abuse.LoggingAuditLog;
 import org.phonepass.core.client.ClientRegistry;
+import org.phonepass.core.otp.ChallengeStore;
+import org.phonepass.core.token.SigningKeyStore;
+import org.phonepass.limits.AbusePolicies;
+import org.phonepass.store.keys.EncryptingSigningKeyStore;
+import org.phonepass.store.keys.MasterKeyRing;
+import org.phonepass.store.redis.RedisStorage;
 import org.phonepass.core.login.LoginService;
 import org.phonepass.core.login.OtpSettings;
 import org.phonepass.core.otp.CodeHasher;
 import org.phonepass.core.phone.PhoneNumberParser;
 import org.phonepass.core.sms.MessageTemplate;
-import org.phonepass.core.sms.SmsProvider;
 import org.phonepass.core.token.TokenService;
 import org.phonepass.core.user.Profiles;
 import org.phonepass.server.config.ConfigException;
@@ -44,6 +52,9 @@ import org.phonepass.server.http.Responder;
 import org.phonepass.server.keys.NimbusTokenSigner;
 import org.phonepass.server.tls.SecretFiles;
 import org.phonepass.server.tls.TlsMaterial;
+import org.phonepass.core.sms.MessageFormatter;
+import org.phonepass.sms.SmsProviders;
+import org.phonepass.sms.SmsStack;
 import org.phonepass.sms.dev.DevSmsInbox;
 import org.phonepass.store.sql.SqlStorage;
 import org.slf4j.Logger;
@@ -89,8 +100,20 @@ public final class PhonepassServer implements AutoCloseable {
             closeables.add(storage);
             CodeHasher hasher = new CodeHasher(codeHmacKey());
             Duration retention = longestTokenLifetime().plus(Duration.ofDays(1));
-            signer = new NimbusTokenSigner(storage.signingKeys(), settings.issuer(), clock, retention);
             SecureRandom random = new SecureRandom();
+            SigningKeyStore keyStore = masterKeys()
+                    .<SigningKeyStore>map(ring -> new EncryptingSigningKeyStore(storage.signingKeys(), ring, random))
+                    .orElse(storage.signingKeys());
+            signer = new NimbusTokenSigner(keyStore, settings.issuer(), clock, retention);
+            Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
+            checks.put("database", storage::isHealthy);
+            ChallengeStore challenges = storage.challenges();
+            if (settings.redis().url() != null) {
+                RedisStorage redis = RedisStorage.connect(settings.redis().url(), settings.redis().keyPrefix());
+                closeables.add(redis);
+                challenges = redis.challenges();
+                checks.put("redis", redis::isHealthy);
+            }
             PhoneNumberParser phones = new PhoneNumberParser(settings.sms().defaultRegion());
             Profiles profiles = new Profiles(settings.publicUrl() + "/avatar.svg");
             clients = new ConfiguredClients(settings.clients(), !settings.isProduction());
@@ -98,24 +121,28 @@ public final class PhonepassServer implements AutoCloseable {
             settings.apis().forEach(a -> apis.put(a.identifier(), a.accessTokenLifetime()));
             TokenService tokens = new TokenService(settings.issuer(), signer, storage.accessTokens(),
                     storage.refreshTokens(), storage.users(), profiles, apis, clock, random);
-            SmsProvider sms = smsProvider();
-            LoginService login = new LoginService(otpSettings(), phones, storage.challenges(), storage.users(),
-                    tokens, sms, hasher, clock, random);
-
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(metrics);
             new JvmThreadMetrics().bindTo(metrics);
             new ProcessorMetrics().bindTo(metrics);
+            SmsStack sms = smsStack(metrics);
+            closeables.add(sms);
+            devInbox = sms.devInbox().orElse(null);
+            OtpSettings otp = otpSettings(sms.messageFormatter());
+            LoginService login = new LoginService(otp, phones, challenges, storage.users(), tokens, sms.provider(),
+                    hasher, clock, random, sms.testNumbers()::fixedCode);
+
             ObjectMapper json = JsonMapper.builder().build();
             Responder responder = new Responder(json);
-            Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
-            checks.put("database", storage::isHealthy);
+            AbusePolicy policy = AbusePolicies.embedded(settings.limits(), phones, HttpClient.newBuilder()
+                            .connectTimeout(Duration.ofSeconds(5)).build(), json, new LoggingAuditLog(),
+                    new MicrometerAbuseMetrics(metrics), clock);
             ops = new OpsEndpoints(checks, metrics, responder);
             List<IpRange> proxies = settings.http().trustedProxies().stream().map(IpRange::parse).toList();
             ClientAddress address = new ClientAddress(proxies, settings.http().countryHeader());
             EndpointSet endpoints = EndpointSet.build(new EndpointSet.Services(login, tokens, signer, clients,
                     profiles, phones, devInbox, ops, address, settings.issuer(), settings.geoloc().defaultCountry(),
-                    settings.geoloc().fromAcceptLanguage(), settings.http().maxBodyBytes()), responder,
+                    settings.geoloc().fromAcceptLanguage(), settings.http().maxBodyBytes(), policy), responder,
                     org.phonepass.server.http.StaticAssets.extras());
             http = new HttpApi(new HttpApi.Listen(settings.bindAddress(), settings.httpsPort(), settings.httpPort(),
                     tls, settings.http().maxBodyBytes(), settings.http().corsMaxAge().toSeconds(),
@@ -127,7 +154,8 @@ public final class PhonepassServer implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            housekeeping.scheduleWithFixedDelay(() -> housekeep(storage), 1, 60, TimeUnit.SECONDS);
+            ChallengeStore sweptChallenges = challenges;
+            housekeeping.scheduleWithFixedDelay(() -> housekeep(storage, sweptChallenges), 1, 60, TimeUnit.SECONDS);
             return this;
         } catch (IOException | GeneralSecurityException e) {
             close();
@@ -146,10 +174,10 @@ public final class PhonepassServer implements AutoCloseable {
         }
     }
 
-    private void housekeep(SqlStorage storage) {
+    private void housekeep(SqlStorage storage, ChallengeStore challenges) {
         try {
             var now = clock.instant();
-            storage.challenges().deleteExpired(now.minus(Duration.ofHours(1)));
+            challenges.deleteExpired(now.minus(Duration.ofHours(1)));
             storage.accessTokens().deleteExpired(now);
             storage.refreshTokens().deleteExpired(now);
             signer.reload();
@@ -173,6 +201,22 @@ public final class PhonepassServer implements AutoCloseable {
             return null;
         }
         return TlsMaterial.devCertificate(dataDir.resolve("tls"), List.of());
+    }
+
+    /** The master key ring from the settings (or their environment variables), when one is set. */
+    private java.util.Optional<MasterKeyRing> masterKeys() {
+        Settings.Secrets s = settings.secrets();
+        try {
+            if (s.masterKey() != null) {
+                return java.util.Optional.of(MasterKeyRing.parse(s.masterKey()));
+            }
+            if (s.masterKeyFile() != null) {
+                return java.util.Optional.of(MasterKeyRing.fromFile(Path.of(s.masterKeyFile())));
+            }
+            return java.util.Optional.empty();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("secrets.master_key: " + e.getMessage());
+        }
     }
 
     private SqlStorage openStorage() {
@@ -215,20 +259,31 @@ public final class PhonepassServer implements AutoCloseable {
         return key;
     }
 
-    private SmsProvider smsProvider() {
-        if (settings.sms().provider().equals("dev")) {
-            devInbox = new DevSmsInbox(clock);
-            return devInbox;
+    private SmsStack smsStack(PrometheusMeterRegistry metrics) {
+        try {
+            return SmsProviders.build(settings.sms().delivery(), clock, metrics, System::getenv,
+                    settings.isProduction());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
         }
-        throw new ConfigException("bad value '" + settings.sms().provider() + "' for 'sms.provider': accepted values "
-                + "are dev");
     }
 
-    private OtpSettings otpSettings() {
+    /** The code rules and templates; each template is checked against the segment limit at start-up. */
+    private OtpSettings otpSettings(MessageFormatter formatter) {
         Settings.Sms s = settings.sms();
+        String longestName = clients.all().stream().map(c -> c.name()).reduce("", (a, b) -> a.length() >= b.length()
+                ? a : b);
+        Map<String, String> sample = MessageFormatter.sampleVariables(s.codeLength(), longestName,
+                Math.max(1, s.codeTtl().toMinutes()));
         Map<String, MessageTemplate> byLanguage = new LinkedHashMap<>();
         s.templates().forEach((lang, t) -> byLanguage.put(lang.toLowerCase(java.util.Locale.ROOT),
                 MessageTemplate.parse(t)));
+        try {
+            formatter.requireWithinLimit("sms.template", MessageTemplate.parse(s.template()), sample);
+            byLanguage.forEach((lang, t) -> formatter.requireWithinLimit("sms.templates." + lang, t, sample));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
         return new OtpSettings(s.codeLength(), s.codeTtl(), s.maxAttempts(), s.keepPreviousCodes(),
                 s.disableSignup(), OtpSettings.SignupDisabledResponse.valueOf(
                         s.signupDisabledResponse().toUpperCase(java.util.Locale.ROOT)),

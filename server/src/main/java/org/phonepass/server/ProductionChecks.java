@@ -30,6 +30,11 @@ final class ProductionChecks {
                     + "PHONEPASS_CODE_HMAC_KEY (or secrets.code_hmac_key_file) to the base64 of 32 random bytes, "
                     + "for example the output of: openssl rand -base64 32. Every node must use the same key.");
         }
+        if (s.secrets().masterKey() == null && s.secrets().masterKeyFile() == null) {
+            problems.add("no master key is set, so the signing keys would be stored unencrypted. Set "
+                    + "PHONEPASS_MASTER_KEY (or secrets.master_key_file) to the base64 of 32 random bytes "
+                    + "(openssl rand -base64 32); see docs/deployment.md for rotating it.");
+        }
         boolean proxy = s.http().behindTlsProxy();
         boolean hasCert = (s.tls().certFile() != null && s.tls().keyFile() != null) || s.tls().pkcs12File() != null;
         if (!hasCert && !proxy) {

@@ -54,6 +54,13 @@ class ProfileAndPublicEndpointsTest {
     }
 
     @Test
+    void tokeninfoWhenJsonpForClientWithoutJsonpThenRefused() {
+        Response login = server.login(TestServer.SPA, "+12015550306", "openid");
+        Response r = server.get("/tokeninfo?id_token=" + login.text("id_token") + "&cbx=__auth0jp8");
+        assertThat(r.body()).contains("__auth0jp8({\"status\":403").doesNotContain("user_id");
+    }
+
+    @Test
     void tokeninfoWhenTamperedOrGarbageThenInvalidToken() {
         Response login = server.login(TestServer.SPA, "+12015550303", "openid");
         String token = login.text("id_token");

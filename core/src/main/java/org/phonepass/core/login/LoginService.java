@@ -47,9 +47,28 @@ public final class LoginService {
     private final CodeHasher hasher;
     private final Clock clock;
     private final SecureRandom random;
+    private final FixedCodes fixedCodes;
+
+    /**
+     * Numbers whose code is fixed by configuration (app-store review, CI): no random code is made for them, and the
+     * SMS layer does not send to them.
+     */
+    @FunctionalInterface
+    public interface FixedCodes {
+        FixedCodes NONE = (phone, now) -> Optional.empty();
+
+        Optional<String> fixedCode(PhoneNumber phone, Instant now);
+    }
 
     public LoginService(OtpSettings settings, PhoneNumberParser phones, ChallengeStore challenges, UserStore users,
                         TokenService tokens, SmsProvider sms, CodeHasher hasher, Clock clock, SecureRandom random) {
+        this(settings, phones, challenges, users, tokens, sms, hasher, clock, random, FixedCodes.NONE);
+    }
+
+    public LoginService(OtpSettings settings, PhoneNumberParser phones, ChallengeStore challenges, UserStore users,
+                        TokenService tokens, SmsProvider sms, CodeHasher hasher, Clock clock, SecureRandom random,
+                        FixedCodes fixedCodes) {
+        this.fixedCodes = Objects.requireNonNull(fixedCodes, "fixedCodes cannot be null");
         this.settings = Objects.requireNonNull(settings, "settings cannot be null");
         this.phones = Objects.requireNonNull(phones, "phones cannot be null");
         this.challenges = Objects.requireNonNull(challenges, "challenges cannot be null");
@@ -66,8 +85,11 @@ public final class LoginService {
     public record StartCommand(Client client, String rawPhone, String language, String ip) {
     }
 
-    /** The answer to a start: the challenge id, the normalised number and the language used. */
-    public record StartResult(String id, PhoneNumber phone, String language) {
+    /**
+     * The answer to a start: the challenge id, the normalised number, the language used, and whether a message was
+     * really sent (false for the silent answer to an unknown number when sign-ups are disabled).
+     */
+    public record StartResult(String id, PhoneNumber phone, String language, boolean sent) {
     }
 
     /** A parsed code exchange. */
@@ -76,6 +98,11 @@ public final class LoginService {
 
     /** A successful login: the user and the tokens. */
     public record LoginResult(User user, TokenResponse tokens) {
+    }
+
+    /** Normalises a phone number; empty when it is not a valid one. */
+    public Optional<PhoneNumber> tryParsePhone(String raw) {
+        return phones.parse(raw);
     }
 
     /** Normalises a phone number or answers {@code bad.phone_number}. */
@@ -99,10 +126,10 @@ public final class LoginService {
                         "Sign-ups are disabled, and there is no account for this phone number.");
             }
             log.info("start refused silently: sign-ups disabled, unknown number {}", phone.masked());
-            return CompletableFuture.completedFuture(new StartResult(newId(), phone, command.language()));
+            return CompletableFuture.completedFuture(new StartResult(newId(), phone, command.language(), false));
         }
         Instant now = clock.instant();
-        String code = codes.generate(settings.codeLength());
+        String code = fixedCodes.fixedCode(phone, now).orElseGet(() -> codes.generate(settings.codeLength()));
         Challenge challenge = new Challenge(newId(), client.clientId(), phone.e164(),
                 hasher.hash(client.clientId(), phone.e164(), code), now, now.plus(settings.codeTtl()), 0,
                 settings.maxAttempts());
@@ -118,7 +145,7 @@ public final class LoginService {
             sent = sms.send(message).thenApply(receipt -> {
                 log.info("code sent to {} via {} for client {}", phone.masked(), receipt.providerId(),
                         client.clientId());
-                return new StartResult(challenge.id(), phone, command.language());
+                return new StartResult(challenge.id(), phone, command.language(), true);
             });
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);

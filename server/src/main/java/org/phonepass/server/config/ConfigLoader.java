@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.phonepass.core.config.Durations;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -39,7 +40,7 @@ public final class ConfigLoader {
             @Override
             public Duration deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
                 try {
-                    return DurationParser.parse(p.getValueAsString());
+                    return Durations.parse(p.getValueAsString());
                 } catch (IllegalArgumentException e) {
                     throw InvalidFormatException.from(p, e.getMessage(), p.getValueAsString(), Duration.class);
                 }
@@ -73,6 +74,9 @@ public final class ConfigLoader {
         m.put("PHONEPASS_STORAGE_PASSWORD", "storage.password");
         m.put("PHONEPASS_CODE_HMAC_KEY", "secrets.code_hmac_key");
         m.put("PHONEPASS_CODE_HMAC_KEY_FILE", "secrets.code_hmac_key_file");
+        m.put("PHONEPASS_MASTER_KEY", "secrets.master_key");
+        m.put("PHONEPASS_MASTER_KEY_FILE", "secrets.master_key_file");
+        m.put("PHONEPASS_REDIS_URL", "redis.url");
         m.put("PHONEPASS_SMS_PROVIDER", "sms.provider");
         return Map.copyOf(m);
     }

@@ -3,6 +3,17 @@ package org.phonepass.server.config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.phonepass.limits.LimitsSettings;
+import org.phonepass.sms.config.CircuitBreakerSettings;
+import org.phonepass.sms.config.MessageSettings;
+import org.phonepass.sms.config.RetrySettings;
+import org.phonepass.sms.config.RouteSettings;
+import org.phonepass.sms.config.SmsSettings;
+import org.phonepass.sms.config.TestNumbersSettings;
+import org.phonepass.sms.gateway.HttpGatewaySettings;
+import org.phonepass.sms.sns.SnsSettings;
+import org.phonepass.sms.twilio.TwilioSettings;
+import org.phonepass.sms.vonage.VonageSettings;
 
 /**
  * Every setting, as read from the YAML file (snake_case keys) and the environment. Missing values take the defaults
@@ -23,7 +34,9 @@ public record Settings(
         List<ClientSettings> clients,
         List<Api> apis,
         Sms sms,
-        Geoloc geoloc) {
+        Geoloc geoloc,
+        Redis redis,
+        LimitsSettings limits) {
 
     public enum Mode { DEV, PRODUCTION }
 
@@ -36,11 +49,14 @@ public record Settings(
         tls = tls == null ? new Tls(null, null, null, null) : tls;
         http = http == null ? new Http(null, null, null, null, null) : http;
         storage = storage == null ? new Storage(null, null, null, null, null, null) : storage;
-        secrets = secrets == null ? new Secrets(null, null) : secrets;
+        secrets = secrets == null ? new Secrets(null, null, null, null) : secrets;
         clients = clients == null ? List.of() : List.copyOf(clients);
         apis = apis == null ? List.of() : List.copyOf(apis);
-        sms = sms == null ? new Sms(null, null, null, null, null, null, null, null, null, null) : sms;
+        sms = sms == null ? new Sms(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null) : sms;
         geoloc = geoloc == null ? new Geoloc(null, null) : geoloc;
+        redis = redis == null ? new Redis(null, null) : redis;
+        limits = limits == null ? LimitsSettings.defaults() : limits;
     }
 
     /**
@@ -50,7 +66,7 @@ public record Settings(
     public Settings withHttpsPort(int port) {
         String url = publicUrl.equals("https://localhost:" + httpsPort) ? "https://localhost:" + port : publicUrl;
         return new Settings(mode, url, port, httpPort, bindAddress, dataDir, tls, http, storage, secrets, clients,
-                apis, sms, geoloc);
+                apis, sms, geoloc, redis, limits);
     }
 
     /** The {@code iss} of every token: the public URL and a slash (protocol.md §2.1). */
@@ -104,8 +120,28 @@ public record Settings(
         }
     }
 
-    /** The key that HMACs codes: base64 of at least 32 random bytes, inline or in a file. */
-    public record Secrets(String codeHmacKey, String codeHmacKeyFile) {
+    /**
+     * Server secrets.
+     *
+     * @param codeHmacKey     the key that HMACs codes: base64 of at least 32 random bytes
+     * @param codeHmacKeyFile the same, in a file
+     * @param masterKey       the master key ring that encrypts signing keys at rest (docs/deployment.md)
+     * @param masterKeyFile   the same, in a file
+     */
+    public record Secrets(String codeHmacKey, String codeHmacKeyFile, String masterKey, String masterKeyFile) {
+    }
+
+    /**
+     * Redis for codes (optional).
+     *
+     * @param url       {@code redis://[:password@]host:6379[/db]}, {@code rediss://...} or
+     *                  {@code redis-sentinel://host:26379#master}; codes stay in the SQL store when absent
+     * @param keyPrefix prefix of every key, so that several deployments can share one Redis
+     */
+    public record Redis(String url, String keyPrefix) {
+        public Redis {
+            keyPrefix = keyPrefix == null ? "phonepass:" : keyPrefix;
+        }
     }
 
     /** An API whose {@code audience} gets RFC 9068 JWT access tokens. */
@@ -126,10 +162,32 @@ public record Settings(
      * @param template               default message template
      * @param templates              templates per language tag
      * @param defaultRegion          ISO region for numbers typed without a country code; none by default
+     * @param failover               providers tried after {@code provider}, in order
+     * @param routes                 provider lists per country calling code
+     * @param retry                  retries of transient failures
+     * @param circuitBreaker         per-provider breaker
+     * @param message                segments, WebOTP and app-hash lines
+     * @param testNumbers            numbers with fixed codes that never get an SMS
+     * @param dev                    the dev inbox
+     * @param twilio                 Twilio Programmable Messaging
+     * @param httpGateway            a custom HTTP gateway (Auth0-compatible)
+     * @param vonage                 Vonage SMS API
+     * @param sns                    AWS SNS
      */
     public record Sms(String provider, Integer codeLength, Duration codeTtl, Integer maxAttempts,
                       Integer keepPreviousCodes, Boolean disableSignup, String signupDisabledResponse,
-                      String template, Map<String, String> templates, String defaultRegion) {
+                      String template, Map<String, String> templates, String defaultRegion,
+                      List<String> failover, List<RouteSettings> routes, RetrySettings retry,
+                      CircuitBreakerSettings circuitBreaker, MessageSettings message,
+                      TestNumbersSettings testNumbers, SmsSettings.DevSettings dev, TwilioSettings twilio,
+                      HttpGatewaySettings httpGateway, VonageSettings vonage, SnsSettings sns) {
+
+        /** The delivery part, as the SMS module takes it (docs/sms-providers.md). */
+        public SmsSettings delivery() {
+            return new SmsSettings(provider, failover, routes, retry, circuitBreaker, message, testNumbers, dev,
+                    twilio, httpGateway, vonage, sns);
+        }
+
         public Sms {
             provider = provider == null ? "dev" : provider;
             codeLength = codeLength == null ? 6 : codeLength;

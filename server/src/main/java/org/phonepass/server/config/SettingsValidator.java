@@ -4,6 +4,7 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import org.phonepass.core.config.Durations;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -44,6 +45,17 @@ final class SettingsValidator {
             fail("storage.pool_size", s.storage().poolSize(), "a number from 1 to 200");
         }
         validateSms(s.sms());
+        try {
+            s.limits().validate();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        if (s.secrets().masterKey() != null && s.secrets().masterKeyFile() != null) {
+            throw new ConfigException("set secrets.master_key or secrets.master_key_file, not both");
+        }
+        if (s.redis().url() != null && !s.redis().url().matches("^(redis|rediss|redis-sentinel)://.+")) {
+            fail("redis.url", "(hidden)", "a redis://, rediss:// or redis-sentinel:// URL");
+        }
         validateClients();
         Set<String> apis = new HashSet<>();
         for (int i = 0; i < s.apis().size(); i++) {
@@ -76,7 +88,7 @@ final class SettingsValidator {
             fail("sms.code_length", sms.codeLength(), "a number from 4 to 10");
         }
         if (sms.codeTtl().compareTo(Duration.ofSeconds(30)) < 0 || sms.codeTtl().compareTo(Duration.ofHours(1)) > 0) {
-            fail("sms.code_ttl", DurationParser.format(sms.codeTtl()), "a duration from 30s to 1h");
+            fail("sms.code_ttl", Durations.format(sms.codeTtl()), "a duration from 30s to 1h");
         }
         if (sms.maxAttempts() < 1 || sms.maxAttempts() > 10) {
             fail("sms.max_attempts", sms.maxAttempts(), "a number from 1 to 10");
@@ -156,7 +168,7 @@ final class SettingsValidator {
 
     private static void positive(String key, Duration d) {
         if (d.isZero() || d.isNegative()) {
-            fail(key, DurationParser.format(d), "a positive duration");
+            fail(key, Durations.format(d), "a positive duration");
         }
     }
 

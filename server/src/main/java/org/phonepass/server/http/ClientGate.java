@@ -58,6 +58,14 @@ public final class ClientGate {
         }
     }
 
+    /** For JSONP calls that carry no client_id ({@code /tokeninfo}): the token's client must have JSONP enabled. */
+    public void requireJsonpAllowed(String clientId) {
+        boolean allowed = clientId != null && clients.findByClientId(clientId).map(Client::allowJsonp).orElse(false);
+        if (!allowed) {
+            throw PhonepassException.of(ErrorCode.JSONP_NOT_ALLOWED, "JSONP is disabled for this token's client");
+        }
+    }
+
     /** Whether any client allows this origin, for requests that carry no client_id. */
     public boolean anyClientAllows(String origin) {
         return origin != null && clients.all().stream().anyMatch(c -> c.allowsOrigin(origin));

@@ -4,6 +4,7 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import java.util.List;
 import java.util.Objects;
+import org.phonepass.core.abuse.AbusePolicy;
 import org.phonepass.core.client.ClientRegistry;
 import org.phonepass.core.login.LoginService;
 import org.phonepass.core.phone.PhoneNumberParser;
@@ -30,15 +31,15 @@ public record EndpointSet(Responder responder, PasswordlessEndpoint passwordless
     public record Services(LoginService login, TokenService tokens, TokenSigner signer, ClientRegistry clients,
                            Profiles profiles, PhoneNumberParser phones, DevSmsInbox devInbox, OpsEndpoints ops,
                            ClientAddress address, String issuer, String defaultCountry,
-                           boolean countryFromLanguage, int maxBodyBytes) {
+                           boolean countryFromLanguage, int maxBodyBytes, AbusePolicy policy) {
     }
 
     public static EndpointSet build(Services s, Responder responder, List<Extra> extras) {
         RequestReader reader = new RequestReader(s.maxBodyBytes());
         ClientGate gate = new ClientGate(s.clients());
         return new EndpointSet(responder,
-                new PasswordlessEndpoint(reader, responder, gate, s.address(), s.login()),
-                new TokenEndpoints(reader, responder, gate, s.address(), s.login(), s.tokens()),
+                new PasswordlessEndpoint(reader, responder, gate, s.address(), s.login(), s.policy()),
+                new TokenEndpoints(reader, responder, gate, s.address(), s.login(), s.tokens(), s.policy()),
                 new ProfileEndpoints(reader, responder, gate, s.tokens(), s.profiles()),
                 new PublicEndpoints(responder, s.signer(), s.clients(), s.address(), s.issuer(),
                         s.defaultCountry(), s.countryFromLanguage()),

@@ -120,7 +120,12 @@ public final class HttpApi {
             Long started = ctx.attribute("phonepass.started");
             double ms = started == null ? 0 : (System.nanoTime() - started) / 1e6;
             // The path only: query strings can carry codes and tokens (JSONP) and are never logged.
-            access.info("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.statusCode(), String.format("%.1f", ms));
+            String sdk = Auth0ClientHeader.describe(ctx.header("Auth0-Client"));
+            if (sdk == null && ctx.method() == HandlerType.GET) {
+                sdk = Auth0ClientHeader.describe(ctx.queryParam("auth0Client"));
+            }
+            access.info("{} {} {} {}ms{}", ctx.method(), ctx.path(), ctx.statusCode(), String.format("%.1f", ms),
+                    sdk == null ? "" : " client=" + sdk);
             MDC.remove("request_id");
         });
 
@@ -201,7 +206,8 @@ public final class HttpApi {
             if (pe.code() == ErrorCode.INTERNAL) {
                 log.error("internal error", pe);
             }
-        } else if (e instanceof StorageException se) {
+        } else if (e instanceof StorageException || e instanceof org.phonepass.store.redis.RedisStoreException) {
+            Exception se = (Exception) e;
             log.error("storage unavailable: {}", se.getMessage(), se.getCause());
             mapped = new PhonepassException(ErrorCode.UNAVAILABLE,
                     "The service is temporarily unavailable. Please try again.", Map.of(), 5L, null);

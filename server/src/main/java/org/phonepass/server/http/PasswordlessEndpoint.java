@@ -6,11 +6,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.phonepass.core.abuse.AbusePolicy;
+import org.phonepass.core.abuse.StartContext;
 import org.phonepass.core.client.Client;
 import org.phonepass.core.error.ErrorCode;
 import org.phonepass.core.error.PhonepassException;
 import org.phonepass.core.login.LoginService;
 import org.phonepass.core.phone.PhoneNumber;
+import org.slf4j.MDC;
 
 /**
  * {@code POST /passwordless/start} and its JSONP {@code GET} (protocol.md §8.1): form and JSON bodies, Auth0's
@@ -18,19 +21,23 @@ import org.phonepass.core.phone.PhoneNumber;
  * while the provider works.
  */
 final class PasswordlessEndpoint {
+    /** Where a bot-check token (Turnstile, hCaptcha) may come; the body field {@code bot_token} works too. */
+    static final String BOT_TOKEN_HEADER = "X-Phonepass-Bot-Token";
     private final RequestReader reader;
     private final Responder responder;
     private final ClientGate gate;
     private final ClientAddress address;
     private final LoginService login;
+    private final AbusePolicy policy;
 
     PasswordlessEndpoint(RequestReader reader, Responder responder, ClientGate gate, ClientAddress address,
-                         LoginService login) {
+                         LoginService login, AbusePolicy policy) {
         this.reader = reader;
         this.responder = responder;
         this.gate = gate;
         this.address = address;
         this.login = login;
+        this.policy = policy;
     }
 
     void start(Context ctx) {
@@ -60,14 +67,29 @@ final class PasswordlessEndpoint {
         }
         PhoneNumber phone = login.parsePhone(request.param("phone_number"));
         String language = ClientAddress.language(ctx);
+        String ip = address.ip(ctx);
+        String botToken = ctx.header(BOT_TOKEN_HEADER) != null ? ctx.header(BOT_TOKEN_HEADER)
+                : request.param("bot_token");
+        StartContext screening = new StartContext(client.clientId(), phone, ip, botToken);
+        // Local limits first (cheap, synchronous), then the remote screens, then the send.
+        policy.checkStart(screening).ifPresent(h -> h.toHeaders().forEach(ctx::header));
         LoginService.StartCommand command = new LoginService.StartCommand(client, request.param("phone_number"),
-                language, address.ip(ctx));
-        CompletableFuture<Void> done = login.start(command, phone).toCompletableFuture()
+                language, ip);
+        Map<String, String> logContext = MDC.getCopyOfContextMap();
+        CompletableFuture<Void> done = policy.screenStart(screening).toCompletableFuture()
+                .thenCompose(allowed -> login.start(command, phone))
                 .handle((result, error) -> {
+                    // The answer may be written on the SMS client's thread: keep the request id in its log lines.
+                    if (logContext != null) {
+                        MDC.setContextMap(logContext);
+                    }
                     if (error != null) {
                         Throwable cause = error instanceof CompletionException && error.getCause() != null
                                 ? error.getCause() : error;
                         throw cause instanceof RuntimeException re ? re : new CompletionException(cause);
+                    }
+                    if (result.sent()) {
+                        policy.recordSend(screening);
                     }
                     Map<String, Object> body = new LinkedHashMap<>();
                     if (request.isJsonp()) {

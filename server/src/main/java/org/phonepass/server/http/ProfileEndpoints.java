@@ -34,6 +34,9 @@ final class ProfileEndpoints {
         Map<String, Object> claims = tokens.verifyIdToken(idToken).orElseThrow(ProfileEndpoints::invalidToken);
         String audience = audience(claims.get("aud"));
         checkOrigin(ctx, audience);
+        if (request.isJsonp()) {
+            gate.requireJsonpAllowed(audience);
+        }
         User user = tokens.findUser(String.valueOf(claims.get("sub"))).orElseThrow(ProfileEndpoints::invalidToken);
         Map<String, Object> profile = profiles.fullProfile(user);
         profile.put("clientID", audience);

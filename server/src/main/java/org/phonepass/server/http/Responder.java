@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.phonepass.core.error.ErrorCode;
 import org.phonepass.core.error.PhonepassException;
+import org.phonepass.core.ratelimit.RateLimitHeaders;
 
 /**
  * Writes every response body: JSON, or a JSONP script when the request was a JSONP call. The one place that turns
@@ -44,10 +45,16 @@ public final class Responder {
         }
         body.put("error", e.code().wireName(dialect));
         body.put("error_description", e.description());
-        body.putAll(e.details());
+        e.details().forEach((k, v) -> {
+            if (!RateLimitHeaders.DETAIL_KEYS.contains(k)) {
+                body.put(k, v);
+            }
+        });
         if (e.retryAfterSeconds() != null) {
             ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
         }
+        RateLimitHeaders.fromDetails(e.details(), e.retryAfterSeconds())
+                .ifPresent(h -> h.toHeaders().forEach(ctx::header));
         if (e.code() == ErrorCode.INVALID_TOKEN) {
             ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
         }

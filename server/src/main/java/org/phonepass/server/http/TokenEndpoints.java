@@ -3,6 +3,8 @@ package org.phonepass.server.http;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.phonepass.core.abuse.AbusePolicy;
+import org.phonepass.core.abuse.VerifyContext;
 import org.phonepass.core.client.Client;
 import org.phonepass.core.client.GrantType;
 import org.phonepass.core.error.ErrorCode;
@@ -24,15 +26,44 @@ final class TokenEndpoints {
     private final ClientAddress address;
     private final LoginService login;
     private final TokenService tokens;
+    private final AbusePolicy policy;
 
     TokenEndpoints(RequestReader reader, Responder responder, ClientGate gate, ClientAddress address,
-                   LoginService login, TokenService tokens) {
+                   LoginService login, TokenService tokens, AbusePolicy policy) {
         this.reader = reader;
         this.responder = responder;
         this.gate = gate;
         this.address = address;
         this.login = login;
         this.tokens = tokens;
+        this.policy = policy;
+    }
+
+    /**
+     * One code verification under the abuse policy: the limits are checked before the code is compared, so a
+     * refused request never spends one of the code's attempts, and only compared codes count as failures.
+     */
+    private LoginService.LoginResult verify(Context ctx, Client client, String username, String code,
+                                            TokenService.Request tokenRequest) {
+        String ip = address.ip(ctx);
+        VerifyContext attempt = new VerifyContext(client.clientId(), login.tryParsePhone(username).orElse(null), ip);
+        policy.checkVerify(attempt).ifPresent(h -> h.toHeaders().forEach(ctx::header));
+        LoginService.LoginResult result;
+        try {
+            result = login.verify(new LoginService.VerifyCommand(client, username, code, ip, tokenRequest));
+        } catch (PhonepassException e) {
+            if (e.code() == ErrorCode.WRONG_CODE) {
+                policy.recordVerifyFailure(attempt);
+            } else {
+                policy.recordVerifyAborted(attempt);
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            policy.recordVerifyAborted(attempt);
+            throw e;
+        }
+        policy.recordVerifySuccess(attempt);
+        return result;
     }
 
     /** Legacy resource-owner login with {@code username}=phone and {@code password}=code. */
@@ -55,8 +86,7 @@ final class TokenEndpoints {
         ClientGate.requireGrant(client, GrantType.RESOURCE_OWNER);
         TokenService.Request tokenRequest = new TokenService.Request(Scopes.parse(scopeOr(request)),
                 null, request.param("nonce"), true);
-        LoginService.LoginResult result = login.verify(new LoginService.VerifyCommand(client, username, password,
-                address.ip(ctx), tokenRequest));
+        LoginService.LoginResult result = verify(ctx, client, username, password, tokenRequest);
         Map<String, Object> body = tokenBody(result.tokens());
         if (request.param("state") != null) {
             body.put("state", request.param("state"));
@@ -82,8 +112,7 @@ final class TokenEndpoints {
             String otp = require(request, "otp");
             TokenService.Request tokenRequest = new TokenService.Request(Scopes.parse(scopeOr(request)),
                     request.param("audience"), request.param("nonce"), false);
-            issued = login.verify(new LoginService.VerifyCommand(client, username, otp, address.ip(ctx),
-                    tokenRequest)).tokens();
+            issued = verify(ctx, client, username, otp, tokenRequest).tokens();
         } else if (grant.equals(GrantType.REFRESH_TOKEN.wireValue())) {
             issued = tokens.refresh(client, require(request, "refresh_token"));
         } else {

@@ -128,7 +128,10 @@ class ConfigLoaderTest {
 
     private static void collect(Class<?> type, String prefix, List<String> out) {
         for (RecordComponent c : type.getRecordComponents()) {
-            String key = prefix + PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE.translate(c.getName());
+            com.fasterxml.jackson.annotation.JsonProperty named =
+                    c.getAccessor().getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+            String key = prefix + (named != null && !named.value().isEmpty() ? named.value()
+                    : PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE.translate(c.getName()));
             out.add(key);
             Class<?> t = c.getType();
             if (t.isRecord()) {

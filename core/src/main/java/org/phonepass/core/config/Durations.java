@@ -1,23 +1,32 @@
-package org.phonepass.server.config;
+package org.phonepass.core.config;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses durations as operators write them: {@code 500ms}, {@code 180s}, {@code 5m}, {@code 1h}, {@code 30d}; a bare
- * number is seconds. Hand-written because {@link Duration#parse} only takes ISO-8601 ({@code PT3M}), which nobody
- * types in a YAML file, and the grammar is six lines.
+ * Durations as operators write them in settings: {@code 500ms}, {@code 180s}, {@code 5m}, {@code 1h}, {@code 30d};
+ * a bare number is seconds; ISO-8601 ({@code PT3M}) is accepted too. Hand-written because {@link Duration#parse}
+ * only takes ISO-8601, which nobody types in a YAML file, and the grammar is six lines. Every module's settings use
+ * this one parser.
  */
-public final class DurationParser {
+public final class Durations {
     private static final Pattern FORMAT = Pattern.compile("^(\\d{1,9})\\s*(ms|s|m|h|d)?$");
 
-    private DurationParser() {
+    private Durations() {
     }
 
     public static Duration parse(String text) {
-        Matcher m = FORMAT.matcher(text == null ? "" : text.trim());
+        String trimmed = text == null ? "" : text.trim();
+        Matcher m = FORMAT.matcher(trimmed.toLowerCase(java.util.Locale.ROOT));
         if (!m.matches()) {
+            if (trimmed.regionMatches(true, 0, "PT", 0, 2) || trimmed.regionMatches(true, 0, "P", 0, 1)) {
+                try {
+                    return Duration.parse(trimmed);
+                } catch (java.time.format.DateTimeParseException e) {
+                    // fall through to the message below
+                }
+            }
             throw new IllegalArgumentException("'" + text + "' is not a duration; write for example 500ms, 180s, "
                     + "5m, 1h or 30d");
         }

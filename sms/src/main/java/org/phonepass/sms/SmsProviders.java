@@ -1,0 +1,224 @@
+package org.phonepass.sms;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.phonepass.core.sms.MessageFormatter;
+import org.phonepass.core.sms.SmsProvider;
+import org.phonepass.sms.config.RouteSettings;
+import org.phonepass.sms.config.Secrets;
+import org.phonepass.sms.config.SmsSettings;
+import org.phonepass.sms.delivery.CircuitBreaker;
+import org.phonepass.sms.delivery.ResilientSmsProvider;
+import org.phonepass.sms.delivery.RetryPolicy;
+import org.phonepass.sms.delivery.Routing;
+import org.phonepass.sms.delivery.SmsMetrics;
+import org.phonepass.sms.dev.DevSmsInbox;
+import org.phonepass.sms.gateway.HttpGatewaySettings;
+import org.phonepass.sms.gateway.HttpGatewaySmsProvider;
+import org.phonepass.sms.http.VendorHttp;
+import org.phonepass.sms.message.FormattingSmsProvider;
+import org.phonepass.sms.sns.SnsSettings;
+import org.phonepass.sms.sns.SnsSmsProvider;
+import org.phonepass.sms.testnumbers.TestNumberSmsProvider;
+import org.phonepass.sms.testnumbers.TestNumbers;
+import org.phonepass.sms.twilio.TwilioSettings;
+import org.phonepass.sms.twilio.TwilioSmsProvider;
+import org.phonepass.sms.vonage.VonageSettings;
+import org.phonepass.sms.vonage.VonageSmsProvider;
+
+/** Builds the SMS delivery stack from the {@code sms:} settings, validating them first. */
+public final class SmsProviders {
+    /** Provider ids a route may name. */
+    public static final Set<String> IDS = Set.of(DevSmsInbox.ID, TwilioSmsProvider.ID, HttpGatewaySmsProvider.ID,
+            VonageSmsProvider.ID, SnsSmsProvider.ID);
+    // Completion work of every vendor call is short; two threads carry it for any number of messages in flight.
+    private static final int COMPLETION_THREADS = 2;
+
+    private SmsProviders() {
+    }
+
+    /**
+     * Validates the settings and builds the stack.
+     *
+     * @param environment    environment lookup for {@code ${NAME}} secrets, {@code System::getenv} in production
+     * @param productionMode refuses the dev inbox, and test numbers unless allowed
+     * @throws IllegalArgumentException whose message names the offending key
+     */
+    public static SmsStack build(SmsSettings settings, Clock clock, MeterRegistry registry,
+                                 Function<String, String> environment, boolean productionMode) {
+        Objects.requireNonNull(settings, "settings cannot be null");
+        Objects.requireNonNull(clock, "clock cannot be null");
+        Objects.requireNonNull(registry, "registry cannot be null");
+        Secrets secrets = new Secrets(Objects.requireNonNull(environment, "environment cannot be null"));
+
+        Map<String, String> usage = new LinkedHashMap<>();
+        List<String> defaultIds = new ArrayList<>();
+        defaultIds.add(settings.provider());
+        defaultIds.addAll(settings.failover());
+        checkIds("sms.provider", List.of(settings.provider()), usage);
+        checkIds("sms.failover", settings.failover(), usage);
+        requireDistinct("sms.failover", defaultIds);
+        Map<Integer, List<String>> routeIds = new HashMap<>();
+        for (int i = 0; i < settings.routes().size(); i++) {
+            RouteSettings route = settings.routes().get(i);
+            String key = "sms.routes[" + i + "]";
+            if (route == null || route.callingCodes().isEmpty()) {
+                throw new IllegalArgumentException(key + ".calling_codes needs at least one country calling code");
+            }
+            if (route.providers().isEmpty()) {
+                throw new IllegalArgumentException(key + ".providers needs at least one provider");
+            }
+            checkIds(key + ".providers", route.providers(), usage);
+            requireDistinct(key + ".providers", route.providers());
+            for (Integer code : route.callingCodes()) {
+                if (code == null || code < 1 || code > 999) {
+                    throw new IllegalArgumentException(key + ".calling_codes holds " + code
+                            + ", which is not a country calling code (1 to 999, without +)");
+                }
+                if (routeIds.put(code, route.providers()) != null) {
+                    throw new IllegalArgumentException(key + ".calling_codes: +" + code
+                            + " already has a route in an earlier entry");
+                }
+            }
+        }
+        if (productionMode && usage.containsKey(DevSmsInbox.ID)) {
+            throw new IllegalArgumentException("the dev SMS inbox is refused in production mode: "
+                    + usage.get(DevSmsInbox.ID) + " names dev; configure a real provider");
+        }
+
+        RetryPolicy retry = settings.retry().toPolicy("sms.retry");
+        settings.circuitBreaker().validate("sms.circuit_breaker");
+        MessageFormatter formatter = settings.message().toFormatter("sms.message");
+        TestNumbers testNumbers = settings.testNumbers().toTestNumbers("sms.test_numbers", productionMode);
+        if (settings.dev().capacity() < 1 || settings.dev().capacity() > 100_000) {
+            throw new IllegalArgumentException("sms.dev.capacity must be 1 to 100000");
+        }
+
+        // Resolve every setting before starting any thread, so a bad value leaves nothing running behind it.
+        TwilioSettings twilio = usage.containsKey(TwilioSmsProvider.ID) ? orEmpty(settings.twilio())
+                .resolved("sms.twilio", usage.get(TwilioSmsProvider.ID), secrets) : null;
+        HttpGatewaySettings gateway = usage.containsKey(HttpGatewaySmsProvider.ID) ? orEmpty(settings.httpGateway())
+                .resolved("sms.http_gateway", usage.get(HttpGatewaySmsProvider.ID), secrets) : null;
+        VonageSettings vonage = usage.containsKey(VonageSmsProvider.ID) ? orEmpty(settings.vonage())
+                .resolved("sms.vonage", usage.get(VonageSmsProvider.ID), secrets) : null;
+        SnsSettings sns = usage.containsKey(SnsSmsProvider.ID) ? orEmpty(settings.sns())
+                .resolved("sms.sns", usage.get(SnsSmsProvider.ID), secrets) : null;
+
+        List<AutoCloseable> resources = new ArrayList<>();
+        ExecutorService completion = Executors.newFixedThreadPool(COMPLETION_THREADS,
+                daemonThreads("phonepass-sms-io"));
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+                daemonThreads("phonepass-sms-retry"));
+        Map<String, SmsProvider> providers = new HashMap<>();
+        DevSmsInbox devInbox = null;
+        try {
+            if (usage.containsKey(DevSmsInbox.ID)) {
+                devInbox = new DevSmsInbox(clock, settings.dev().capacity());
+                providers.put(DevSmsInbox.ID, devInbox);
+            }
+            if (twilio != null) {
+                providers.put(TwilioSmsProvider.ID, new TwilioSmsProvider(twilio, new VendorHttp(
+                        TwilioSmsProvider.ID, "Twilio", twilio.connectTimeout(), twilio.timeout(), completion)));
+            }
+            if (gateway != null) {
+                providers.put(HttpGatewaySmsProvider.ID, new HttpGatewaySmsProvider(gateway, new VendorHttp(
+                        HttpGatewaySmsProvider.ID, "The SMS gateway", gateway.connectTimeout(), gateway.timeout(),
+                        completion), clock));
+            }
+            if (vonage != null) {
+                providers.put(VonageSmsProvider.ID, new VonageSmsProvider(vonage, new VendorHttp(
+                        VonageSmsProvider.ID, "Vonage", vonage.connectTimeout(), vonage.timeout(), completion)));
+            }
+            if (sns != null) {
+                SnsSmsProvider snsProvider = new SnsSmsProvider(SnsSmsProvider.ID, sns, completion);
+                resources.add(snsProvider);
+                providers.put(SnsSmsProvider.ID, snsProvider);
+            }
+        } catch (RuntimeException e) {
+            resources.forEach(SmsProviders::closeQuietly);
+            completion.shutdownNow();
+            scheduler.shutdownNow();
+            throw e;
+        }
+        resources.add(scheduler::shutdownNow);
+        resources.add(completion::shutdownNow);
+
+        Map<Integer, List<SmsProvider>> byCode = new HashMap<>();
+        routeIds.forEach((code, ids) -> byCode.put(code, ids.stream().map(providers::get).toList()));
+        Routing routing = new Routing(defaultIds.stream().map(providers::get).toList(), byCode);
+        SmsProvider delivery = new ResilientSmsProvider(routing, retry,
+                id -> new CircuitBreaker(settings.circuitBreaker().failureThreshold(),
+                        settings.circuitBreaker().openDuration(), clock),
+                scheduler, clock, new SmsMetrics(registry), () -> ThreadLocalRandom.current().nextDouble());
+        SmsProvider formatted = new FormattingSmsProvider(formatter, delivery);
+        SmsProvider outer = testNumbers.isEmpty() ? formatted : new TestNumberSmsProvider(testNumbers, formatted,
+                clock);
+        return new SmsStack(outer, devInbox, testNumbers, formatter, resources);
+    }
+
+    private static void checkIds(String key, List<String> ids, Map<String, String> usage) {
+        for (String id : ids) {
+            if (id == null || !IDS.contains(id)) {
+                throw new IllegalArgumentException(key + " names an unknown provider '" + id + "'; known: dev, "
+                        + "twilio, http_gateway, vonage, sns");
+            }
+            usage.putIfAbsent(id, key.equals("sms.provider") ? "sms.provider is " + id : key + " lists " + id);
+        }
+    }
+
+    private static void requireDistinct(String key, List<String> ids) {
+        if (new LinkedHashSet<>(ids).size() != ids.size()) {
+            throw new IllegalArgumentException(key + " names a provider twice"
+                    + (key.equals("sms.failover") ? " (or repeats sms.provider)" : ""));
+        }
+    }
+
+    private static TwilioSettings orEmpty(TwilioSettings s) {
+        return s != null ? s : new TwilioSettings(null, null, null, null, null, null, null, null, null);
+    }
+
+    private static HttpGatewaySettings orEmpty(HttpGatewaySettings s) {
+        return s != null ? s : new HttpGatewaySettings(null, null, null, null, null, null, null, null, null, null,
+                null);
+    }
+
+    private static VonageSettings orEmpty(VonageSettings s) {
+        return s != null ? s : new VonageSettings(null, null, null, null, null, null);
+    }
+
+    private static SnsSettings orEmpty(SnsSettings s) {
+        return s != null ? s : new SnsSettings(null, null, null, null, null, null, null, null, null, null);
+    }
+
+    private static ThreadFactory daemonThreads(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // Start-up already failed; the first error is the one worth reporting.
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package org.phonepass.sms.sns;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import org.phonepass.sms.config.DurationSetting;
+import org.phonepass.sms.config.Secrets;
+
+/**
+ * {@code sms.sns}: Amazon SNS direct publishing to a phone number.
+ *
+ * @param region            AWS region, such as {@code eu-west-1} (required)
+ * @param endpoint          endpoint override (a VPC endpoint, a FIPS endpoint, a test); the region's by default
+ * @param accessKeyId       static credentials (secret reference allowed); when absent the SDK's default chain is
+ *                          used: {@code AWS_ACCESS_KEY_ID}/{@code AWS_SECRET_ACCESS_KEY}, profiles, web identity,
+ *                          container and instance roles
+ * @param secretAccessKey   the secret key of {@code accessKeyId} (secret)
+ * @param senderId          {@code AWS.SNS.SMS.SenderID}, an alphanumeric sender where the country allows it
+ * @param originationNumber {@code AWS.MM.SMS.OriginationNumber}, an E.164 number or short code you own in AWS
+ * @param smsType           {@code Transactional} (default; higher delivery priority, right for codes) or
+ *                          {@code Promotional}
+ * @param maxConcurrency    open connections at most, default 100; further sends wait for one
+ * @param connectTimeout    default 3s
+ * @param timeout           whole-call timeout per attempt, default 10s
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record SnsSettings(String region, String endpoint, String accessKeyId, String secretAccessKey,
+                          String senderId, String originationNumber, String smsType, Integer maxConcurrency,
+                          @JsonDeserialize(using = DurationSetting.class) Duration connectTimeout,
+                          @JsonDeserialize(using = DurationSetting.class) Duration timeout) {
+    public SnsSettings {
+        smsType = smsType == null ? "Transactional" : smsType;
+        maxConcurrency = maxConcurrency == null ? 100 : maxConcurrency;
+        connectTimeout = connectTimeout == null ? Duration.ofSeconds(3) : connectTimeout;
+        timeout = timeout == null ? Duration.ofSeconds(10) : timeout;
+    }
+
+    /** Checks the settings and resolves their secrets; messages name the keys under {@code prefix}. */
+    public SnsSettings resolved(String prefix, String usage, Secrets secrets) {
+        if (region == null || region.isBlank()) {
+            throw new IllegalArgumentException(prefix + ".region is required when " + usage);
+        }
+        if (endpoint != null) {
+            try {
+                URI uri = URI.create(endpoint);
+                if (uri.getScheme() == null || uri.getHost() == null) {
+                    throw new IllegalArgumentException(prefix + ".endpoint must be an http(s) URL");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(prefix + ".endpoint must be an http(s) URL", e);
+            }
+        }
+        if ((accessKeyId == null) != (secretAccessKey == null)) {
+            throw new IllegalArgumentException(prefix + ".access_key_id and " + prefix
+                    + ".secret_access_key go together; leave both out to use the AWS default credentials chain");
+        }
+        String type = smsType.toLowerCase(Locale.ROOT);
+        if (!type.equals("transactional") && !type.equals("promotional")) {
+            throw new IllegalArgumentException(prefix + ".sms_type must be Transactional or Promotional");
+        }
+        if (maxConcurrency < 1) {
+            throw new IllegalArgumentException(prefix + ".max_concurrency must be at least 1");
+        }
+        if (connectTimeout.isZero() || connectTimeout.isNegative() || timeout.isZero() || timeout.isNegative()) {
+            throw new IllegalArgumentException(prefix + ".connect_timeout and " + prefix
+                    + ".timeout must be positive");
+        }
+        return new SnsSettings(region, endpoint, secrets.resolve(prefix + ".access_key_id", accessKeyId),
+                secrets.resolve(prefix + ".secret_access_key", secretAccessKey), senderId, originationNumber,
+                type.equals("transactional") ? "Transactional" : "Promotional", maxConcurrency, connectTimeout,
+                timeout);
+    }
+
+    @Override
+    public String toString() {
+        return "SnsSettings[region=" + region + ", endpoint=" + endpoint + ", accessKeyId="
+                + Secrets.mask(accessKeyId) + ", secretAccessKey=" + Secrets.mask(secretAccessKey) + ", senderId="
+                + senderId + ", originationNumber=" + originationNumber + ", smsType=" + smsType
+                + ", maxConcurrency=" + maxConcurrency + ", connectTimeout=" + connectTimeout + ", timeout="
+                + timeout + "]";
+    }
+}
