@@ -146,7 +146,8 @@ public final class PhonepassServer implements AutoCloseable {
             ClientAddress address = new ClientAddress(proxies, settings.http().countryHeader());
             EndpointSet endpoints = EndpointSet.build(new EndpointSet.Services(login, tokens, signer, clients,
                     profiles, phones, devInbox, ops, address, settings.issuer(), settings.geoloc().defaultCountry(),
-                    settings.geoloc().fromAcceptLanguage(), settings.http().maxBodyBytes(), policy), responder, List.of());
+                    settings.geoloc().fromAcceptLanguage(), settings.http().maxBodyBytes(), policy), responder,
+                    org.phonepass.server.http.StaticAssets.extras());
             http = new HttpApi(new HttpApi.Listen(settings.bindAddress(), settings.httpsPort(), settings.httpPort(),
                     tls, settings.http().maxBodyBytes(), settings.http().corsMaxAge().toSeconds(),
                     settings.isProduction()), json, endpoints, new org.phonepass.server.http.ClientGate(clients));

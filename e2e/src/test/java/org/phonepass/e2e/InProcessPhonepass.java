@@ -1,0 +1,136 @@
+package org.phonepass.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.phonepass.server.PhonepassServer;
+import org.phonepass.server.config.ConfigLoader;
+import org.phonepass.server.config.Settings;
+
+/**
+ * A real Phonepass server in this JVM: dev mode, HTTPS with its generated dev certificate on a free port, a temp
+ * data folder with embedded storage, the dev SMS inbox, and one SPA client that allows the test page's origin.
+ */
+final class InProcessPhonepass extends PhonepassUnderTest {
+
+    static final String CLIENT_ID = "e2e-spa";
+    static final String JSONP_CLIENT_ID = "e2e-jsonp";
+
+    private final PhonepassServer server;
+    private final Path dataDir;
+    private final ShiftableClock clock;
+
+    private InProcessPhonepass(PhonepassServer server, Path dataDir, ShiftableClock clock) {
+        this.server = server;
+        this.dataDir = dataDir;
+        this.clock = clock;
+    }
+
+    static PhonepassUnderTest launch(String pageOrigin) {
+        try {
+            Path dir = Files.createTempDirectory("phonepass-e2e-server-");
+            Path file = dir.resolve("settings.yaml");
+            Files.writeString(file, """
+                    mode: dev
+                    https_port: 0
+                    bind_address: 127.0.0.1
+                    data_dir: %s
+                    storage:
+                      type: embedded
+                    clients:
+                      - client_id: %s
+                        name: Browser suite SPA
+                        allowed_origins: [%s]
+                        callbacks: [%s/]
+                      - client_id: %s
+                        name: Browser suite JSONP page
+                        allow_jsonp: true
+                        allowed_origins: [%s]
+                    sms:
+                      provider: dev
+                      code_length: 6
+                      code_ttl: 180s
+                      max_attempts: 3
+                      template: "Your verification code is: @@password@@"
+                    """.formatted(dir.resolve("data"), CLIENT_ID, pageOrigin, pageOrigin, JSONP_CLIENT_ID,
+                    pageOrigin));
+            Settings settings = new ConfigLoader().load(file, Map.of());
+            ShiftableClock clock = new ShiftableClock();
+            PhonepassServer server = new PhonepassServer(settings, clock).start();
+            return new InProcessPhonepass(server, dir, clock);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public String domain() {
+        return "localhost:" + server.httpsPort();
+    }
+
+    @Override
+    public String clientId() {
+        return CLIENT_ID;
+    }
+
+    @Override
+    public boolean advanceClock(Duration by) {
+        clock.shift(by);
+        return true;
+    }
+
+    @Override
+    public String jsonpClientId() {
+        return JSONP_CLIENT_ID;
+    }
+
+    @Override
+    public X509Certificate certificate() {
+        return server.tls().certificate();
+    }
+
+    /** The system clock plus an offset that tests move forward, to let codes expire without waiting. */
+    static final class ShiftableClock extends Clock {
+        private final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);
+
+        void shift(Duration by) {
+            offset.accumulateAndGet(by, Duration::plus);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException("the server clock is UTC");
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.now().plus(offset.get());
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        try (Stream<Path> walk = Files.walk(dataDir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a leftover temp folder is harmless
+        }
+    }
+}
