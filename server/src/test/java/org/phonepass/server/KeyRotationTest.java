@@ -78,8 +78,13 @@ class KeyRotationTest {
                     .processToClaims(oldIdToken);
             assertThat(publishedKids(server)).containsExactlyInAnyOrder(oldKid, newKid);
 
-            // Retention: the longest token lifetime (10 h by default) plus a day after the switch.
-            server.clock.advance(Duration.ofHours(34).plusMinutes(1));
+            // Retention: the longest token lifetime (here the API's access tokens) plus a day after the switch.
+            Duration retention = SignerFactory.retention(server.server().settings());
+            assertThat(retention).isGreaterThanOrEqualTo(Duration.ofHours(34));
+            server.clock.advance(retention.minusMinutes(1));
+            server.server().signer().reload();
+            assertThat(publishedKids(server)).containsExactlyInAnyOrder(oldKid, newKid);
+            server.clock.advance(Duration.ofMinutes(2));
             server.server().signer().reload();
             assertThat(publishedKids(server)).containsExactly(newKid);
             assertThat(server.postForm("/tokeninfo", map("id_token", oldIdToken)).status()).isEqualTo(401);
