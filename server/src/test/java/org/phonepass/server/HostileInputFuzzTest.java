@@ -28,7 +28,7 @@ import org.phonepass.server.TestServer.Response;
  * always below 500, and every error is Auth0's JSON {@code error}/{@code error_description}; or, for what Jetty
  * refuses before any handler runs, a 4xx or a closed connection.
  *
- * <p>The normal suite runs {@code jqwik.tries.default} tries per property (150, see
+ * <p>The normal suite runs {@code jqwik.tries.default} tries per property (300, see
  * {@code src/test/resources/junit-platform.properties}); docs/security.md gives the command for a large run.
  */
 class HostileInputFuzzTest {
