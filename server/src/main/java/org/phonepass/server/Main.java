@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 /** {@code java -jar phonepass.jar}: starts the server; subcommands for operators. */
 @Command(name = "phonepass", mixinStandardHelpOptions = true, version = "Phonepass 0.1.0",
         description = "Passwordless SMS login server that speaks Auth0's protocol.",
-        subcommands = {Main.HashSecret.class})
+        subcommands = {Main.HashSecret.class, RotateKeysCommand.class})
 public final class Main implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE",
             description = "YAML settings file (default: $PHONEPASS_CONFIG, else built-in dev defaults)")

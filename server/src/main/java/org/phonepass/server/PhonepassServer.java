@@ -26,12 +26,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.net.http.HttpClient;
 import org.phonepass.core.abuse.AbusePolicy;
+import org.phonepass.core.abuse.AuditLog;
+import org.phonepass.core.abuse.CompositeAuditLog;
 import org.phonepass.core.abuse.LoggingAuditLog;
 import org.phonepass.core.client.ClientRegistry;
 import org.phonepass.core.otp.ChallengeStore;
-import org.phonepass.core.token.SigningKeyStore;
-import org.phonepass.store.keys.EncryptingSigningKeyStore;
-import org.phonepass.store.keys.MasterKeyRing;
 import org.phonepass.store.redis.RedisStorage;
 import org.phonepass.core.login.LoginService;
 import org.phonepass.core.login.OtpSettings;
@@ -55,6 +54,7 @@ import org.phonepass.core.sms.MessageFormatter;
 import org.phonepass.sms.SmsProviders;
 import org.phonepass.sms.SmsStack;
 import org.phonepass.sms.dev.DevSmsInbox;
+import org.phonepass.store.sql.JdbcAuditLog;
 import org.phonepass.store.sql.SqlStorage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,6 +78,7 @@ public final class PhonepassServer implements AutoCloseable {
     private ClientRegistry clients;
     private ScheduledExecutorService housekeeping;
     private Runnable limitSweep = () -> { };
+    private JdbcAuditLog auditEvents;
 
     public PhonepassServer(Settings settings, Clock clock) {
         Objects.requireNonNull(settings, "settings cannot be null");
@@ -96,15 +97,15 @@ public final class PhonepassServer implements AutoCloseable {
             if (tls != null) {
                 ProductionChecks.certificate(settings, tls);
             }
-            SqlStorage storage = openStorage();
+            SqlStorage storage = SignerFactory.storage(settings);
             closeables.add(storage);
+            // Closed before the storage (closeables close in reverse), so queued events are written first.
+            auditEvents = storage.auditLog();
+            closeables.add(auditEvents);
+            AuditLog audit = new CompositeAuditLog(List.of(new LoggingAuditLog(), auditEvents));
             CodeHasher hasher = new CodeHasher(codeHmacKey());
-            Duration retention = longestTokenLifetime().plus(Duration.ofDays(1));
             SecureRandom random = new SecureRandom();
-            SigningKeyStore keyStore = masterKeys()
-                    .<SigningKeyStore>map(ring -> new EncryptingSigningKeyStore(storage.signingKeys(), ring, random))
-                    .orElse(storage.signingKeys());
-            signer = new NimbusTokenSigner(keyStore, settings.issuer(), clock, retention);
+            signer = SignerFactory.signer(settings, storage, clock, random);
             Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
             checks.put("database", storage::isHealthy);
             ChallengeStore challenges = storage.challenges();
@@ -137,7 +138,7 @@ public final class PhonepassServer implements AutoCloseable {
             Responder responder = new Responder(json);
             LimitBackends.Chosen limits = LimitBackends.choose(settings.limits(), storage,
                     settings.storage().type().equals("postgres"), redis, phones, HttpClient.newBuilder()
-                            .connectTimeout(Duration.ofSeconds(5)).build(), json, new LoggingAuditLog(),
+                            .connectTimeout(Duration.ofSeconds(5)).build(), json, audit,
                     new MicrometerAbuseMetrics(metrics), clock);
             limitSweep = limits.sweep();
             AbusePolicy policy = limits.policy();
@@ -146,7 +147,7 @@ public final class PhonepassServer implements AutoCloseable {
             ClientAddress address = new ClientAddress(proxies, settings.http().countryHeader());
             EndpointSet endpoints = EndpointSet.build(new EndpointSet.Services(login, tokens, signer, clients,
                     profiles, phones, devInbox, ops, address, settings.issuer(), settings.geoloc().defaultCountry(),
-                    settings.geoloc().fromAcceptLanguage(), settings.http().maxBodyBytes(), policy), responder,
+                    settings.geoloc().fromAcceptLanguage(), settings.http().maxBodyBytes(), policy, audit), responder,
                     org.phonepass.server.http.StaticAssets.extras());
             http = new HttpApi(new HttpApi.Listen(settings.bindAddress(), settings.httpsPort(), settings.httpPort(),
                     tls, settings.http().maxBodyBytes(), settings.http().corsMaxAge().toSeconds(),
@@ -206,30 +207,6 @@ public final class PhonepassServer implements AutoCloseable {
             return null;
         }
         return TlsMaterial.devCertificate(dataDir.resolve("tls"), List.of());
-    }
-
-    /** The master key ring from the settings (or their environment variables), when one is set. */
-    private java.util.Optional<MasterKeyRing> masterKeys() {
-        Settings.Secrets s = settings.secrets();
-        try {
-            if (s.masterKey() != null) {
-                return java.util.Optional.of(MasterKeyRing.parse(s.masterKey()));
-            }
-            if (s.masterKeyFile() != null) {
-                return java.util.Optional.of(MasterKeyRing.fromFile(Path.of(s.masterKeyFile())));
-            }
-            return java.util.Optional.empty();
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("secrets.master_key: " + e.getMessage());
-        }
-    }
-
-    private SqlStorage openStorage() {
-        Settings.Storage s = settings.storage();
-        if (s.type().equals("postgres")) {
-            return SqlStorage.postgres(s.url(), s.user(), s.password(), s.poolSize());
-        }
-        return SqlStorage.embedded(dataDir.resolve("phonepass.db"), s.synchronous().equals("full"));
     }
 
     /** The configured HMAC key, or in dev mode one generated once into the data folder. */
@@ -295,21 +272,6 @@ public final class PhonepassServer implements AutoCloseable {
                 MessageTemplate.parse(s.template()), byLanguage);
     }
 
-    private Duration longestTokenLifetime() {
-        Duration longest = Duration.ofHours(10);
-        for (var c : settings.clients()) {
-            longest = max(longest, max(c.idTokenLifetime(), c.accessTokenLifetime()));
-        }
-        for (var a : settings.apis()) {
-            longest = max(longest, a.accessTokenLifetime());
-        }
-        return longest;
-    }
-
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
-    }
-
     /** The HTTPS port actually bound (after asking for 0). */
     public int httpsPort() {
         return http.ports().get(0);
@@ -341,6 +303,11 @@ public final class PhonepassServer implements AutoCloseable {
 
     public NimbusTokenSigner signer() {
         return signer;
+    }
+
+    /** The stored audit log (the structured log lines go beside it). */
+    public JdbcAuditLog auditEvents() {
+        return auditEvents;
     }
 
     public ClientRegistry clients() {

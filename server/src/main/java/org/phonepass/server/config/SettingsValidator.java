@@ -87,8 +87,10 @@ final class SettingsValidator {
         if (sms.codeLength() < CodeGenerator.MIN_LENGTH || sms.codeLength() > CodeGenerator.MAX_LENGTH) {
             fail("sms.code_length", sms.codeLength(), "a number from 4 to 10");
         }
-        if (sms.codeTtl().compareTo(Duration.ofSeconds(30)) < 0 || sms.codeTtl().compareTo(Duration.ofHours(1)) > 0) {
-            fail("sms.code_ttl", Durations.format(sms.codeTtl()), "a duration from 30s to 1h");
+        // OWASP ASVS 4.0.3 item 2.7.2: out-of-band codes expire after 10 minutes at most.
+        if (sms.codeTtl().compareTo(Duration.ofSeconds(30)) < 0
+                || sms.codeTtl().compareTo(Duration.ofMinutes(10)) > 0) {
+            fail("sms.code_ttl", Durations.format(sms.codeTtl()), "a duration from 30s to 10m");
         }
         if (sms.maxAttempts() < 1 || sms.maxAttempts() > 10) {
             fail("sms.max_attempts", sms.maxAttempts(), "a number from 1 to 10");

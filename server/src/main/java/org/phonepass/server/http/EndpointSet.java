@@ -5,6 +5,8 @@ import io.javalin.http.HandlerType;
 import java.util.List;
 import java.util.Objects;
 import org.phonepass.core.abuse.AbusePolicy;
+import org.phonepass.core.abuse.AuditLog;
+import org.phonepass.core.abuse.LoggingAuditLog;
 import org.phonepass.core.client.ClientRegistry;
 import org.phonepass.core.login.LoginService;
 import org.phonepass.core.phone.PhoneNumberParser;
@@ -31,7 +33,15 @@ public record EndpointSet(Responder responder, PasswordlessEndpoint passwordless
     public record Services(LoginService login, TokenService tokens, TokenSigner signer, ClientRegistry clients,
                            Profiles profiles, PhoneNumberParser phones, DevSmsInbox devInbox, OpsEndpoints ops,
                            ClientAddress address, String issuer, String defaultCountry,
-                           boolean countryFromLanguage, int maxBodyBytes, AbusePolicy policy) {
+                           boolean countryFromLanguage, int maxBodyBytes, AbusePolicy policy, AuditLog audit) {
+        /** Without a stored audit log: refresh and revoke events go to the structured log only. */
+        public Services(LoginService login, TokenService tokens, TokenSigner signer, ClientRegistry clients,
+                        Profiles profiles, PhoneNumberParser phones, DevSmsInbox devInbox, OpsEndpoints ops,
+                        ClientAddress address, String issuer, String defaultCountry, boolean countryFromLanguage,
+                        int maxBodyBytes, AbusePolicy policy) {
+            this(login, tokens, signer, clients, profiles, phones, devInbox, ops, address, issuer, defaultCountry,
+                    countryFromLanguage, maxBodyBytes, policy, new LoggingAuditLog());
+        }
     }
 
     public static EndpointSet build(Services s, Responder responder, List<Extra> extras) {
@@ -39,7 +49,8 @@ public record EndpointSet(Responder responder, PasswordlessEndpoint passwordless
         ClientGate gate = new ClientGate(s.clients());
         return new EndpointSet(responder,
                 new PasswordlessEndpoint(reader, responder, gate, s.address(), s.login(), s.policy()),
-                new TokenEndpoints(reader, responder, gate, s.address(), s.login(), s.tokens(), s.policy()),
+                new TokenEndpoints(reader, responder, gate, s.address(), s.login(), s.tokens(), s.policy(),
+                        s.audit()),
                 new ProfileEndpoints(reader, responder, gate, s.tokens(), s.profiles()),
                 new PublicEndpoints(responder, s.signer(), s.clients(), s.address(), s.issuer(),
                         s.defaultCountry(), s.countryFromLanguage()),

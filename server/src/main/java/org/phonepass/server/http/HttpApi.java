@@ -61,7 +61,12 @@ public final class HttpApi {
             config.http.asyncTimeout = 60_000;
             config.http.generateEtags = false;
             config.jetty.timeoutStatus = 503;
-            config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
+            config.jetty.modifyServer(server -> {
+                server.setStopTimeout(10_000);
+                // Refusals Jetty makes before any route runs answer in JSON too (431, 414, 400).
+                server.setErrorHandler(new JsonErrorHandler());
+            });
+            config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JsonErrorHandler()));
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setSendServerVersion(false);
                 http.setRequestHeaderSize(16 * 1024);

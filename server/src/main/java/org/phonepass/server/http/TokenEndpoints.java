@@ -3,7 +3,11 @@ package org.phonepass.server.http;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.time.Instant;
+import java.util.Locale;
 import org.phonepass.core.abuse.AbusePolicy;
+import org.phonepass.core.abuse.AuditEvent;
+import org.phonepass.core.abuse.AuditLog;
 import org.phonepass.core.abuse.VerifyContext;
 import org.phonepass.core.client.Client;
 import org.phonepass.core.client.GrantType;
@@ -27,9 +31,10 @@ final class TokenEndpoints {
     private final LoginService login;
     private final TokenService tokens;
     private final AbusePolicy policy;
+    private final AuditLog audit;
 
     TokenEndpoints(RequestReader reader, Responder responder, ClientGate gate, ClientAddress address,
-                   LoginService login, TokenService tokens, AbusePolicy policy) {
+                   LoginService login, TokenService tokens, AbusePolicy policy, AuditLog audit) {
         this.reader = reader;
         this.responder = responder;
         this.gate = gate;
@@ -37,6 +42,7 @@ final class TokenEndpoints {
         this.login = login;
         this.tokens = tokens;
         this.policy = policy;
+        this.audit = audit;
     }
 
     /**
@@ -56,6 +62,9 @@ final class TokenEndpoints {
                 policy.recordVerifyFailure(attempt);
             } else {
                 policy.recordVerifyAborted(attempt);
+                // The policy audits wrong codes; the other reasons (sign-up disabled, bad audience, ...) here.
+                audit(AuditEvent.of(Instant.now(), AuditEvent.Type.VERIFY, client.clientId(), attempt.phone(), ip,
+                        AuditEvent.Outcome.FAILURE, e.code().name().toLowerCase(Locale.ROOT)));
             }
             throw e;
         } catch (RuntimeException e) {
@@ -114,7 +123,7 @@ final class TokenEndpoints {
                     request.param("audience"), request.param("nonce"), false);
             issued = verify(ctx, client, username, otp, tokenRequest).tokens();
         } else if (grant.equals(GrantType.REFRESH_TOKEN.wireValue())) {
-            issued = tokens.refresh(client, require(request, "refresh_token"));
+            issued = refresh(ctx, client, require(request, "refresh_token"));
         } else {
             throw PhonepassException.of(ErrorCode.UNSUPPORTED_GRANT_TYPE,
                     "Unsupported grant type: " + ClientGate.abbreviate(grant));
@@ -129,7 +138,35 @@ final class TokenEndpoints {
         ctx.attribute(HttpApi.REQUEST_ATTRIBUTE, request);
         Client client = gate.authorize(ctx, request, "missing client_id parameter");
         tokens.revoke(client, require(request, "token"));
+        audit(new AuditEvent(Instant.now(), AuditEvent.Type.REVOKE, client.clientId(), null, address.ip(ctx), null,
+                AuditEvent.Outcome.SUCCESS, null));
         ctx.status(200).result("");
+    }
+
+    /** The refresh_token grant, audited: a replayed token (its family now revoked) is the signal of a theft. */
+    private TokenResponse refresh(Context ctx, Client client, String token) {
+        String ip = address.ip(ctx);
+        try {
+            TokenResponse issued = tokens.refresh(client, token);
+            audit(new AuditEvent(Instant.now(), AuditEvent.Type.REFRESH, client.clientId(), null, ip, null,
+                    AuditEvent.Outcome.SUCCESS, null));
+            return issued;
+        } catch (PhonepassException e) {
+            // TokenService says "family" only in its answer to a replayed token (reuse detection).
+            String detail = e.description() != null && e.description().contains("family") ? "reuse_family_revoked"
+                    : e.code().name().toLowerCase(Locale.ROOT);
+            audit(new AuditEvent(Instant.now(), AuditEvent.Type.REFRESH, client.clientId(), null, ip, null,
+                    AuditEvent.Outcome.FAILURE, detail));
+            throw e;
+        }
+    }
+
+    private void audit(AuditEvent event) {
+        try {
+            audit.record(event);
+        } catch (RuntimeException e) {
+            // AuditLog's contract: a lost audit record never turns a request into an error.
+        }
     }
 
     private static String scopeOr(ApiRequest request) {

@@ -92,11 +92,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void loadWhenCodeTtlIsTenMinutesThenAcceptedAsAsvsUpperBound() throws Exception {
+        assertThat(load("sms:\n  code_ttl: 10m\n", Map.of()).sms().codeTtl()).isEqualTo(Duration.ofMinutes(10));
+    }
+
+    @Test
     void loadWhenBadValueThenNamesKeyAndAcceptedValues() {
         rejects("mode: staging\n", "'mode'", "dev, production");
         rejects("https_port: abc\n", "'https_port'", "whole number");
         rejects("sms:\n  code_ttl: 3 minutes\n", "sms.code_ttl", "180s");
         rejects("sms:\n  code_length: 12\n", "sms.code_length", "4 to 10");
+        rejects("sms:\n  code_ttl: 11m\n", "sms.code_ttl", "30s to 10m");
+        rejects("sms:\n  code_ttl: 1h\n", "sms.code_ttl", "30s to 10m");
         rejects("sms:\n  max_attempts: 0\n", "sms.max_attempts");
         rejects("sms:\n  template: Your code\n", "sms.template", "@@password@@");
         rejects("sms:\n  signup_disabled_response: maybe\n", "sms.signup_disabled_response", "error, silent");

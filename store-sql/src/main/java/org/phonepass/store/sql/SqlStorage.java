@@ -132,6 +132,18 @@ public final class SqlStorage implements AutoCloseable {
         }
     }
 
+    /**
+     * A new stored audit log with its own writer thread; close it before this storage. One per process is enough.
+     */
+    public JdbcAuditLog auditLog() {
+        return auditLog(JdbcAuditLog.DEFAULT_CAPACITY);
+    }
+
+    /** As {@link #auditLog()}, with {@code capacity} events queued at most before new ones are dropped. */
+    public JdbcAuditLog auditLog(int capacity) {
+        return new JdbcAuditLog(jdbc, capacity);
+    }
+
     /** For tests in this package that look at rows the stores' interfaces do not show. */
     Jdbc jdbc() {
         return jdbc;

@@ -1,0 +1,77 @@
+package org.phonepass.server;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.phonepass.core.token.SigningKeyStore;
+import org.phonepass.server.config.ConfigException;
+import org.phonepass.server.config.Settings;
+import org.phonepass.server.keys.NimbusTokenSigner;
+import org.phonepass.store.keys.EncryptingSigningKeyStore;
+import org.phonepass.store.keys.MasterKeyRing;
+import org.phonepass.store.sql.SqlStorage;
+
+/**
+ * Opens the configured storage and the signing keys in it, the same way for the server and for the operator
+ * commands ({@code rotate-keys}), so that a command run beside a live server reads and writes exactly the keys the
+ * server uses (encrypted with the same master key, kept for the same retention).
+ */
+final class SignerFactory {
+    private SignerFactory() {
+    }
+
+    /** The configured SQL storage, migrated. */
+    static SqlStorage storage(Settings settings) {
+        Settings.Storage s = settings.storage();
+        if (s.type().equals("postgres")) {
+            return SqlStorage.postgres(s.url(), s.user(), s.password(), s.poolSize());
+        }
+        Path dataDir = Path.of(settings.dataDir()).toAbsolutePath().normalize();
+        return SqlStorage.embedded(dataDir.resolve("phonepass.db"), s.synchronous().equals("full"));
+    }
+
+    /** The signer over the stored keys, wrapped with the master key when one is set. */
+    static NimbusTokenSigner signer(Settings settings, SqlStorage storage, Clock clock, SecureRandom random) {
+        SigningKeyStore keyStore = masterKeys(settings)
+                .<SigningKeyStore>map(ring -> new EncryptingSigningKeyStore(storage.signingKeys(), ring, random))
+                .orElse(storage.signingKeys());
+        return new NimbusTokenSigner(keyStore, settings.issuer(), clock, retention(settings));
+    }
+
+    /**
+     * How long a retired key stays published: the longest token lifetime plus a day, so every token a key signed
+     * expires before the key leaves the JWKS.
+     */
+    static Duration retention(Settings settings) {
+        Duration longest = Duration.ofHours(10);
+        for (var c : settings.clients()) {
+            longest = max(longest, max(c.idTokenLifetime(), c.accessTokenLifetime()));
+        }
+        for (var a : settings.apis()) {
+            longest = max(longest, a.accessTokenLifetime());
+        }
+        return longest.plus(Duration.ofDays(1));
+    }
+
+    /** The master key ring from the settings (or their environment variables), when one is set. */
+    static Optional<MasterKeyRing> masterKeys(Settings settings) {
+        Settings.Secrets s = settings.secrets();
+        try {
+            if (s.masterKey() != null) {
+                return Optional.of(MasterKeyRing.parse(s.masterKey()));
+            }
+            if (s.masterKeyFile() != null) {
+                return Optional.of(MasterKeyRing.fromFile(Path.of(s.masterKeyFile())));
+            }
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("secrets.master_key: " + e.getMessage());
+        }
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+}

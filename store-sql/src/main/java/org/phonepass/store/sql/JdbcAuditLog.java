@@ -1,0 +1,210 @@
+package org.phonepass.store.sql;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.phonepass.core.abuse.AuditEvent;
+import org.phonepass.core.abuse.AuditLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stores audit events in the {@code audit_events} table, off the request path.
+ *
+ * <p>{@link #record} only offers the event to a bounded in-memory queue and returns; one writer thread drains the
+ * queue and inserts what it finds in one batch per transaction, so a burst of events costs one commit rather than
+ * one per event (a durable SQLite commit is about 0.25 ms, perf-anchors.md). When the queue is full, because the
+ * database is slow or down, the new event is <b>dropped</b> and counted ({@link #dropped()}) instead of blocking the
+ * request or growing memory without bound: an attacker who floods the endpoints must not be able to stall logins
+ * through the audit log. A batch the database refuses is dropped and counted the same way. The structured log line
+ * ({@code LoggingAuditLog}, combined with this one by {@code CompositeAuditLog}) is written synchronously and keeps
+ * every event even then. Drops are reported at WARN at most once a minute.
+ */
+public final class JdbcAuditLog implements AuditLog, AutoCloseable {
+    /** Events waiting for the writer; a burst of this many is absorbed without loss. */
+    public static final int DEFAULT_CAPACITY = 10_000;
+    private static final int MAX_BATCH = 500;
+    private static final Logger log = LoggerFactory.getLogger(JdbcAuditLog.class);
+    private static final String INSERT = "INSERT INTO audit_events (time, type, client_id, masked_phone, ip, "
+            + "country, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private final Jdbc jdbc;
+    private final BlockingQueue<AuditEvent> queue;
+    private final Thread writer;
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong finished = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final Object progress = new Object();
+    private volatile boolean closed;
+    private volatile long lastDropWarning;
+
+    JdbcAuditLog(Jdbc jdbc, int capacity) {
+        this.jdbc = Objects.requireNonNull(jdbc, "jdbc cannot be null");
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1");
+        }
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.writer = new Thread(this::drain, "phonepass-audit-writer");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    @Override
+    public void record(AuditEvent event) {
+        if (event == null) {
+            return;
+        }
+        if (closed || !queue.offer(event)) {
+            drop(1);
+            return;
+        }
+        accepted.incrementAndGet();
+    }
+
+    /** Events lost since start: queue full, closed, or a batch the database refused. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /**
+     * Waits until every event recorded before this call is stored (or dropped). For tests, the management API's
+     * "read your own events", and shutdown.
+     *
+     * @return false when the timeout passed first
+     */
+    public boolean flush(Duration timeout) {
+        long target = accepted.get();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (progress) {
+            while (finished.get() < target) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !writer.isAlive()) {
+                    return finished.get() >= target;
+                }
+                try {
+                    progress.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** The newest stored events, newest first, at most {@code limit}. */
+    public List<AuditEvent> recent(int limit) {
+        return jdbc.withConnection(c -> {
+            try (PreparedStatement ps = Jdbc.prepare(c, "SELECT time, type, client_id, masked_phone, ip, country, "
+                    + "outcome, detail FROM audit_events ORDER BY id DESC LIMIT ?", limit);
+                 ResultSet rs = ps.executeQuery()) {
+                List<AuditEvent> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(new AuditEvent(Instant.ofEpochMilli(rs.getLong(1)), AuditEvent.Type.valueOf(rs.getString(2)),
+                            rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                            AuditEvent.Outcome.valueOf(rs.getString(7)), rs.getString(8)));
+                }
+                return out;
+            }
+        });
+    }
+
+    private void drain() {
+        List<AuditEvent> batch = new ArrayList<>(MAX_BATCH);
+        while (true) {
+            try {
+                AuditEvent first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    if (closed) {
+                        return;
+                    }
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                if (!batch.isEmpty()) {
+                    finished.addAndGet(batch.size());
+                    batch.clear();
+                    synchronized (progress) {
+                        progress.notifyAll();
+                    }
+                }
+            }
+        }
+    }
+
+    private void write(List<AuditEvent> batch) {
+        try {
+            jdbc.inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                    for (AuditEvent e : batch) {
+                        ps.setLong(1, e.time().toEpochMilli());
+                        ps.setString(2, e.type().name());
+                        text(ps, 3, e.clientId());
+                        text(ps, 4, e.maskedPhone());
+                        text(ps, 5, e.ip());
+                        text(ps, 6, e.country());
+                        ps.setString(7, e.outcome().name());
+                        text(ps, 8, e.detail());
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            drop(batch.size());
+            log.warn("could not store {} audit events: {}", batch.size(), e.getMessage());
+        }
+    }
+
+    /** Values come from requests: kept to a bounded length so a hostile field cannot bloat the table. */
+    private static void text(PreparedStatement ps, int index, String value) throws java.sql.SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.VARCHAR);
+        } else {
+            ps.setString(index, value.length() > 512 ? value.substring(0, 512) : value);
+        }
+    }
+
+    private void drop(int count) {
+        long total = dropped.addAndGet(count);
+        long now = System.nanoTime();
+        if (now - lastDropWarning > TimeUnit.MINUTES.toNanos(1) || lastDropWarning == 0) {
+            lastDropWarning = now;
+            log.warn("audit events not stored: {} dropped so far (queue full or database unavailable); the "
+                    + "audit log lines still hold them", total);
+        }
+    }
+
+    /** Stores what is queued (waiting up to 5 s), then stops the writer. Later events are dropped. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        flush(Duration.ofSeconds(5));
+        closed = true;
+        try {
+            writer.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (writer.isAlive()) {
+            writer.interrupt();
+        }
+    }
+}
