@@ -41,6 +41,7 @@ import org.phonepass.core.token.TokenService;
 import org.phonepass.core.user.Profiles;
 import org.phonepass.server.config.ConfigException;
 import org.phonepass.server.config.Settings;
+import org.phonepass.server.dev.SampleAppServer;
 import org.phonepass.server.http.ClientAddress;
 import org.phonepass.server.http.EndpointSet;
 import org.phonepass.server.http.HttpApi;
@@ -79,6 +80,7 @@ public final class PhonepassServer implements AutoCloseable {
     private ScheduledExecutorService housekeeping;
     private Runnable limitSweep = () -> { };
     private JdbcAuditLog auditEvents;
+    private SampleAppServer sampleApp;
 
     public PhonepassServer(Settings settings, Clock clock) {
         Objects.requireNonNull(settings, "settings cannot be null");
@@ -153,6 +155,7 @@ public final class PhonepassServer implements AutoCloseable {
                     tls, settings.http().maxBodyBytes(), settings.http().corsMaxAge().toSeconds(),
                     settings.isProduction()), json, endpoints, new org.phonepass.server.http.ClientGate(clients));
             http.start();
+            startSampleApp();
 
             housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "phonepass-housekeeping");
@@ -169,6 +172,28 @@ public final class PhonepassServer implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** Dev mode: the sample SPA on its own origin, when its folder is there; never fatal. */
+    private void startSampleApp() {
+        Settings.Dev dev = settings.dev();
+        Path folder = Path.of(dev.sampleAppDir());
+        if (settings.isProduction() || !dev.sampleApp() || !Files.isDirectory(folder)) {
+            return;
+        }
+        String domain = java.net.URI.create(settings.publicUrl()).getAuthority();
+        try {
+            sampleApp = SampleAppServer.start(folder, dev.sampleAppPort(), domain, ConfiguredClients.DEV_CLIENT_ID);
+            closeables.add(sampleApp);
+        } catch (IOException e) {
+            log.warn("the sample app could not listen on port {} ({}); set dev.sample_app_port to another port",
+                    dev.sampleAppPort(), e.getMessage());
+        }
+    }
+
+    /** The sample-app server in dev mode, or null. */
+    public SampleAppServer sampleApp() {
+        return sampleApp;
     }
 
     private static int freePort() {

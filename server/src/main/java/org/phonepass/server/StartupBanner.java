@@ -30,6 +30,13 @@ final class StartupBanner {
                     .append(server.dataDir().resolve("tls").resolve("dev-tls.crt"))
                     .append("\n               (trust it once: see README, \"Trust the dev certificate\")\n");
         }
+        if (server.sampleApp() != null) {
+            out.append("  Sample app   http://localhost:").append(server.sampleApp().port()).append("/  (")
+                    .append(s.dev().sampleAppDir()).append(")\n");
+            if (!server.sampleApp().librariesBuilt()) {
+                out.append("               its libraries are not built yet: cd e2e/web && npm ci && npm run build\n");
+            }
+        }
         if (server.devInbox() != null) {
             int port = server.httpsPort();
             out.append("  SMS          dev inbox: codes are printed here and shown at https://localhost:")

@@ -97,7 +97,7 @@ class ProductionModeTest {
         }
         Settings fixed = new Settings(s.mode(), "https://login.example.com", s.httpsPort(), port, s.bindAddress(),
                 s.dataDir(), s.tls(), s.http(), s.storage(), s.secrets(), s.clients(), s.apis(), s.sms(), s.geoloc(),
-                s.redis(), s.limits());
+                s.redis(), s.limits(), s.dev());
         try (PhonepassServer server = new PhonepassServer(fixed, Clock.systemUTC()).start()) {
             assertThat(server.tls()).isNull();
             assertThat(server.devInbox()).isNull();

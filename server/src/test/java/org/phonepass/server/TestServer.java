@@ -43,6 +43,8 @@ public final class TestServer implements AutoCloseable {
     public static final String DEFAULT_YAML = """
             mode: dev
             https_port: 0
+            dev:
+              sample_app: false
             storage:
               type: embedded
             clients:

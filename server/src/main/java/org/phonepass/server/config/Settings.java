@@ -36,7 +36,8 @@ public record Settings(
         Sms sms,
         Geoloc geoloc,
         Redis redis,
-        LimitsSettings limits) {
+        LimitsSettings limits,
+        Dev dev) {
 
     public enum Mode { DEV, PRODUCTION }
 
@@ -57,6 +58,7 @@ public record Settings(
         geoloc = geoloc == null ? new Geoloc(null, null) : geoloc;
         redis = redis == null ? new Redis(null, null) : redis;
         limits = limits == null ? LimitsSettings.defaults() : limits;
+        dev = dev == null ? new Dev(null, null, null) : dev;
     }
 
     /**
@@ -66,7 +68,7 @@ public record Settings(
     public Settings withHttpsPort(int port) {
         String url = publicUrl.equals("https://localhost:" + httpsPort) ? "https://localhost:" + port : publicUrl;
         return new Settings(mode, url, port, httpPort, bindAddress, dataDir, tls, http, storage, secrets, clients,
-                apis, sms, geoloc, redis, limits);
+                apis, sms, geoloc, redis, limits, dev);
     }
 
     /** The {@code iss} of every token: the public URL and a slash (protocol.md §2.1). */
@@ -198,6 +200,21 @@ public record Settings(
             signupDisabledResponse = signupDisabledResponse == null ? "error" : signupDisabledResponse;
             template = template == null ? "Your verification code is: @@password@@" : template;
             templates = templates == null ? Map.of() : Map.copyOf(templates);
+        }
+    }
+
+    /**
+     * Dev-mode conveniences.
+     *
+     * @param sampleApp     serve the sample SPA on its own origin
+     * @param sampleAppPort its plain-HTTP port on loopback (the dev client allows http://localhost:3000)
+     * @param sampleAppDir  the folder it is served from
+     */
+    public record Dev(Boolean sampleApp, Integer sampleAppPort, String sampleAppDir) {
+        public Dev {
+            sampleApp = sampleApp == null || sampleApp;
+            sampleAppPort = sampleAppPort == null ? 3000 : sampleAppPort;
+            sampleAppDir = sampleAppDir == null ? "examples/jquery-sms-spa" : sampleAppDir;
         }
     }
 
