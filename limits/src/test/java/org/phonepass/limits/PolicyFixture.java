@@ -1,5 +1,6 @@
 package org.phonepass.limits;
 
+import org.phonepass.testkit.MutableClock;
 import java.time.Duration;
 import java.util.List;
 import org.phonepass.core.abuse.StartContext;

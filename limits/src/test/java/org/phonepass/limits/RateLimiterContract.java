@@ -1,5 +1,6 @@
 package org.phonepass.limits;
 
+import org.phonepass.testkit.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

@@ -15,6 +15,10 @@ public final class MutableClock extends Clock {
         this.now = new AtomicReference<>(start);
     }
 
+    public static MutableClock atEpochSecond(long seconds) {
+        return new MutableClock(Instant.ofEpochSecond(seconds));
+    }
+
     public static MutableClock startingNow() {
         return new MutableClock(Instant.now());
     }

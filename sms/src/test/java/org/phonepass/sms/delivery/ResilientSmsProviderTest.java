@@ -1,5 +1,6 @@
 package org.phonepass.sms.delivery;
 
+import org.phonepass.testkit.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.phonepass.sms.support.Fixtures.FR;
 import static org.phonepass.sms.support.Fixtures.IN;
@@ -23,7 +24,6 @@ import org.phonepass.core.sms.SmsDeliveryException;
 import org.phonepass.core.sms.SmsDeliveryException.Kind;
 import org.phonepass.core.sms.SmsProvider;
 import org.phonepass.core.sms.SmsReceipt;
-import org.phonepass.sms.support.Fixtures.MutableClock;
 import org.phonepass.sms.support.ScriptedProvider;
 
 class ResilientSmsProviderTest {

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.phonepass.core.ratelimit.Limit;
 import org.phonepass.core.ratelimit.RateLimiter;
-import org.phonepass.limits.MutableClock;
+import org.phonepass.testkit.MutableClock;
 import org.phonepass.limits.RateLimiterContract;
 
 /** The limiter contract against Redis, plus what only the Redis limiter promises: expiry and opaque keys. */

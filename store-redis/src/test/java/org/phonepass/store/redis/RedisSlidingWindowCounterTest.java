@@ -7,7 +7,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.phonepass.core.abuse.SlidingWindowCounter;
-import org.phonepass.limits.MutableClock;
+import org.phonepass.testkit.MutableClock;
 import org.phonepass.limits.SlidingWindowCounterContract;
 
 /** The counter contract against Redis, plus its bounded size and native expiry. */

@@ -7,7 +7,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.phonepass.core.ratelimit.Limit;
 import org.phonepass.core.ratelimit.RateLimiter;
-import org.phonepass.limits.MutableClock;
+import org.phonepass.testkit.MutableClock;
 import org.phonepass.limits.RateLimiterContract;
 
 /** The limiter contract against PostgreSQL, plus the sweep of full buckets and the sharing between nodes. */

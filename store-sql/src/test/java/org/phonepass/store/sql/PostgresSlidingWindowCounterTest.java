@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.phonepass.core.abuse.SlidingWindowCounter;
-import org.phonepass.limits.MutableClock;
+import org.phonepass.testkit.MutableClock;
 import org.phonepass.limits.SlidingWindowCounterContract;
 
 /** The counter contract against PostgreSQL, plus the sweep that keeps its table bounded. */
