@@ -153,7 +153,12 @@ class ProfileAndPublicEndpointsTest {
         assertThat(r.text("status")).isEqualTo("UP");
         assertThat(r.json().get("checks").get("database").asText()).isEqualTo("UP");
         assertThat(server.get("/health/live").status()).isEqualTo(200);
-        assertThat(server.get("/metrics").body()).contains("jvm_memory_used_bytes");
+        server.startAndReadCode(TestServer.SPA, "+12015550307");
+        String metrics = server.get("/metrics").body();
+        assertThat(metrics).contains("jvm_memory_used_bytes");
+        // SMS delivery per provider and country, never per number.
+        assertThat(metrics).containsPattern("phonepass_sms_sent_total\\{[^}]*provider=\"dev\"");
+        assertThat(metrics).doesNotContain("2015550307");
     }
 
     @Test
