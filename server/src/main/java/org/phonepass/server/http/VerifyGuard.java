@@ -18,6 +18,9 @@ import org.phonepass.core.login.LoginService;
  * attempts, and only compared codes count as failures.
  */
 final class VerifyGuard {
+    /** The client recorded for {@code POST /passwordless/verify} from auth0-js 6/7, which sends no client_id. */
+    static final String ANY_CLIENT = "*";
+
     private final ClientAddress address;
     private final LoginService login;
     private final AbusePolicy policy;
@@ -59,9 +62,6 @@ final class VerifyGuard {
         policy.recordVerifySuccess(context);
         return result;
     }
-
-    /** The client recorded for {@code POST /passwordless/verify} from auth0-js 6/7, which sends no client_id. */
-    static final String ANY_CLIENT = "*";
 
     private void audit(AuditEvent event) {
         try {
