@@ -8,7 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** protocol.md §11 items 1-8: unmodified auth0-js 7.6.1 (bundled from npm) in Chromium against Phonepass. */
+/** protocol.md §11 items 1-10: unmodified auth0-js 7.6.1 (bundled from npm) in Chromium against Phonepass. */
 class Auth0Js761Test extends BrowserTestBase {
 
     @BeforeEach
@@ -230,6 +230,57 @@ class Auth0Js761Test extends BrowserTestBase {
         assertThat(r).containsEntry("threw", true)
                 .containsEntry("message", "email or phoneNumber is required for authentication");
         assertThat(serverRequests()).as("no request reached the server").isEmpty();
+    }
+
+    @Test
+    void item10_redirectModeVerifiesThenLandsOnTheCallbackWithTokens() {
+        Phone phone = newPhone();
+        assertThat(start(phone.e164()).get("err")).isNull();
+        String code = server.latestCode(phone.e164());
+        // The client's registered callback: the sample app's page, which loads the same auth0-js 7.6.1 bundle.
+        String callback = site.origin() + "/";
+        browser.forgetNetwork();
+        browser.script("newClient({callbackURL: arguments[2], responseType: 'token'})"
+                + ".login({phoneNumber: arguments[0], passcode: arguments[1]}, function (err) {"
+                + "  log('redirect-mode login error -> ' + JSON.stringify(plain(err)));"
+                + "});", phone.e164(), code, callback);
+        String landed = browser.waitFor("the browser to land on the callback with tokens",
+                d -> d.getCurrentUrl().startsWith(callback + "#") ? d.getCurrentUrl() : null);
+
+        assertThat(landed).contains("access_token=", "id_token=", "token_type=Bearer");
+        Map<String, Object> parsed = map(browser.script(
+                "var result = new Auth0({domain: AUTH0_DOMAIN, clientID: AUTH0_CLIENT_ID, callbackURL: arguments[0],"
+                        + " responseType: 'token'}).parseHash(window.location.hash);"
+                        + "var shown = document.createElement('pre'); shown.id = 'parsed';"
+                        + "shown.textContent = 'parseHash on the callback page -> ' + JSON.stringify(result && {"
+                        + "  error: result.error, accessToken: result.accessToken ? '(present)' : null,"
+                        + "  idTokenPayload: result.idTokenPayload && {iss: result.idTokenPayload.iss,"
+                        + "    aud: result.idTokenPayload.aud, sub: result.idTokenPayload.sub}}, null, 2);"
+                        + "document.body.insertBefore(shown, document.body.firstChild);"
+                        + "return JSON.parse(JSON.stringify(result));", callback));
+        // The parsed result is shown without the tokens themselves.
+        browser.screenshot("redirect-landed-parsehash");
+        assertThat(parsed).as("parseHash result").isNotNull().doesNotContainKey("error");
+        assertThat((String) parsed.get("accessToken")).isNotBlank();
+        Map<String, Object> payload = map(parsed.get("idTokenPayload"));
+        assertThat(payload).containsEntry("iss", server.issuer());
+        assertThat((String) payload.get("sub")).startsWith("sms|");
+
+        // Step 1: the XHR, as protocol.md §3.3 describes it, without client_id.
+        Browser.NetworkRequest verify = serverRequests("POST", "/passwordless/verify").get(0);
+        assertThat(verify.postData()).isEqualTo("connection=sms&phone_number=%2B" + phone.e164().substring(1)
+                + "&verification_code=" + code);
+        assertThat(verify.postData()).doesNotContain("client_id");
+        // Step 2: a top-level navigation carrying the client, the callback and the same code.
+        assertThat(serverRequests("GET", "/passwordless/verify_redirect")).singleElement().satisfies(nav -> {
+            assertThat(nav.type()).isEqualTo("Document");
+            assertThat(nav.url()).contains("client_id=" + server.clientId(), "response_type=token",
+                    "redirect_uri=" + java.net.URLEncoder.encode(callback, java.nio.charset.StandardCharsets.UTF_8),
+                    "verification_code=" + code);
+        });
+        // What the server recorded: the id_token is its own, for a user with this number.
+        assertThat(server.tokeninfo((String) parsed.get("idToken")).path("phone_number").asText())
+                .isEqualTo(phone.e164());
     }
 
     static String wrong(String code) {

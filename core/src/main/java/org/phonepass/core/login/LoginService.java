@@ -4,9 +4,11 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -15,6 +17,7 @@ import org.phonepass.core.error.ErrorCode;
 import org.phonepass.core.error.PhonepassException;
 import org.phonepass.core.otp.Challenge;
 import org.phonepass.core.otp.ChallengeStore;
+import org.phonepass.core.otp.CheckResult;
 import org.phonepass.core.otp.CodeGenerator;
 import org.phonepass.core.otp.CodeHasher;
 import org.phonepass.core.otp.ConsumeResult;
@@ -175,6 +178,38 @@ public final class LoginService {
         User user = users.recordLogin(e164, newId(), command.ip(), clock.instant(), !settings.disableSignup())
                 .orElseThrow(() -> wrongCode(0));
         return new LoginResult(user, tokens.issue(client, user, command.tokens()));
+    }
+
+    /**
+     * Step 1 of the legacy redirect flow (protocol.md §3.3): says whether the code is right for one of the
+     * candidate clients, without using it, and answers that client; a wrong code costs an attempt as in
+     * {@link #verify}. auth0-js 6/7 send no client_id here, so the caller passes every client the request may be
+     * for; the code's HMAC is computed for each of them (microseconds each).
+     *
+     * @throws PhonepassException {@code WRONG_CODE} when no candidate's live code matches
+     */
+    public Client check(List<Client> candidates, String rawPhone, String code) {
+        if (code == null || code.isEmpty()) {
+            throw PhonepassException.of(ErrorCode.INVALID_REQUEST, "missing verification_code parameter");
+        }
+        Optional<PhoneNumber> phone = phones.parse(rawPhone);
+        if (phone.isEmpty() || code.length() > 64) {
+            throw wrongCode(0);
+        }
+        String e164 = phone.get().e164();
+        // Sorted: the SQL store takes one lock per client in this order, so concurrent checks cannot deadlock.
+        Map<String, byte[]> hashes = new TreeMap<>();
+        Map<String, Client> byId = new TreeMap<>();
+        for (Client c : candidates) {
+            hashes.put(c.clientId(), hasher.hash(c.clientId(), e164, code));
+            byId.put(c.clientId(), c);
+        }
+        CheckResult result = challenges.check(e164, hashes, clock.instant());
+        if (!result.isAccepted()) {
+            log.info("code check failed for {}: {}", phone.get().masked(), result.outcome());
+            throw wrongCode(result.attemptsRemaining());
+        }
+        return byId.get(result.clientId());
     }
 
     private MessageTemplate template(String language) {

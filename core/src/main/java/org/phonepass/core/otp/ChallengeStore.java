@@ -1,6 +1,7 @@
 package org.phonepass.core.otp;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * Stores codes (as HMACs) and consumes them atomically.
@@ -26,6 +27,22 @@ public interface ChallengeStore {
      * {@link ConsumeResult.Outcome#ACCEPTED}.
      */
     ConsumeResult consume(String clientId, String phone, byte[] submittedHash, Instant now);
+
+    /**
+     * Checks a code without using it, for step 1 of the legacy redirect flow ({@code POST /passwordless/verify},
+     * protocol.md §3.3), whose step 2 consumes the same code. The caller may not know the client (auth0-js 6/7 send
+     * no client_id), and the code's HMAC is bound to the client, so it passes one HMAC per candidate client.
+     *
+     * <p>In one atomic step across every candidate: when a submitted hash equals a live challenge of its client whose
+     * attempts are under the limit, answer {@link ConsumeResult.Outcome#ACCEPTED} with that client and change
+     * nothing (a right code costs no attempt here; step 2 counts it). Otherwise count the attempt on every live
+     * challenge of every candidate (a count reaching the limit kills it), exactly as a wrong {@link #consume} does,
+     * and answer {@link ConsumeResult.Outcome#WRONG_CODE}, or {@link ConsumeResult.Outcome#NO_LIVE_CHALLENGE} when
+     * no candidate has a live challenge.
+     *
+     * @param hashesByClient the submitted code's HMAC for each candidate client id; may be empty
+     */
+    CheckResult check(String phone, Map<String, byte[]> hashesByClient, Instant now);
 
     /** Deletes challenges that expired before {@code cutoff}; returns how many. */
     int deleteExpired(Instant cutoff);

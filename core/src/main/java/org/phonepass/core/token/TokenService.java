@@ -159,20 +159,7 @@ public final class TokenService {
 
     private TokenResponse tokens(Client client, User user, Set<String> scope, String audience, String nonce,
                                  boolean legacyProfile, String refresh, Instant now) {
-        String idToken = null;
-        if (scope.contains(Scopes.OPENID)) {
-            Map<String, Object> claims = baseClaims(user, client.clientId(), now, client.idTokenLifetime());
-            if (nonce != null && !nonce.isEmpty()) {
-                claims.put("nonce", nonce);
-            }
-            if (scope.contains(Scopes.PROFILE)) {
-                claims.putAll(legacyProfile ? profiles.fullProfile(user) : profiles.profileClaims(user));
-            }
-            if (scope.contains(Scopes.PHONE)) {
-                claims.putAll(profiles.phoneClaims(user));
-            }
-            idToken = signer.sign(claims, "JWT");
-        }
+        // The access token first: the id_token carries its hash.
         String accessToken;
         Duration atLifetime;
         if (audience != null) {
@@ -188,7 +175,30 @@ public final class TokenService {
             accessTokens.save(sha256(accessToken), new AccessTokenRecord(user.userId(), client.clientId(),
                     Scopes.join(scope), now.plus(atLifetime)));
         }
+        String idToken = null;
+        if (scope.contains(Scopes.OPENID)) {
+            Map<String, Object> claims = baseClaims(user, client.clientId(), now, client.idTokenLifetime());
+            if (nonce != null && !nonce.isEmpty()) {
+                claims.put("nonce", nonce);
+            }
+            // Required when both tokens travel in a redirect fragment (OIDC Core §3.2.2.10), where auth0-js 9
+            // checks it; harmless and allowed on the token endpoint, so it is always there.
+            claims.put("at_hash", atHash(accessToken));
+            if (scope.contains(Scopes.PROFILE)) {
+                claims.putAll(legacyProfile ? profiles.fullProfile(user) : profiles.profileClaims(user));
+            }
+            if (scope.contains(Scopes.PHONE)) {
+                claims.putAll(profiles.phoneClaims(user));
+            }
+            idToken = signer.sign(claims, "JWT");
+        }
         return new TokenResponse(idToken, accessToken, refresh, atLifetime.toSeconds(), Scopes.join(scope));
+    }
+
+    /** OIDC Core §3.1.3.6 for RS256: base64url of the left half of the SHA-256 of the access token's ASCII. */
+    static String atHash(String accessToken) {
+        byte[] digest = sha256(accessToken);
+        return B64.encodeToString(java.util.Arrays.copyOf(digest, digest.length / 2));
     }
 
     private Map<String, Object> baseClaims(User user, String audience, Instant now, Duration lifetime) {

@@ -71,6 +71,18 @@ public final class ClientGate {
         return origin != null && clients.all().stream().anyMatch(c -> c.allowsOrigin(origin));
     }
 
+    /**
+     * The clients a request without client_id may be for, in the legacy redirect flow (auth0-js 6/7 send none to
+     * {@code POST /passwordless/verify}): public clients (the flow has no place for a secret) that have callbacks
+     * (its second step redirects to one) and the legacy grant, and that allow the origin when there is one.
+     */
+    public java.util.List<Client> redirectCandidates(String origin) {
+        return clients.all().stream()
+                .filter(c -> !c.isConfidential() && !c.callbacks().isEmpty()
+                        && c.allowsGrant(GrantType.RESOURCE_OWNER) && (origin == null || c.allowsOrigin(origin)))
+                .toList();
+    }
+
     /** The secret from the body, or from HTTP Basic authentication (RFC 6749 §2.3.1). */
     private static String presentedSecret(Context ctx, ApiRequest request, String clientId) {
         String inBody = request.param("client_secret");

@@ -17,6 +17,7 @@ import org.phonepass.sms.dev.DevSmsInbox;
 
 /** Every endpoint object, built once from the domain services. */
 public record EndpointSet(Responder responder, PasswordlessEndpoint passwordless, TokenEndpoints tokens,
+                          RedirectEndpoints redirect,
                           ProfileEndpoints profiles, PublicEndpoints pub, OpsEndpoints ops,
                           DevInboxEndpoints devInbox, List<Extra> extras) {
 
@@ -47,10 +48,11 @@ public record EndpointSet(Responder responder, PasswordlessEndpoint passwordless
     public static EndpointSet build(Services s, Responder responder, List<Extra> extras) {
         RequestReader reader = new RequestReader(s.maxBodyBytes());
         ClientGate gate = new ClientGate(s.clients());
+        VerifyGuard guard = new VerifyGuard(s.address(), s.login(), s.policy(), s.audit());
         return new EndpointSet(responder,
                 new PasswordlessEndpoint(reader, responder, gate, s.address(), s.login(), s.policy()),
-                new TokenEndpoints(reader, responder, gate, s.address(), s.login(), s.tokens(), s.policy(),
-                        s.audit()),
+                new TokenEndpoints(reader, responder, gate, s.address(), s.login(), s.tokens(), s.audit(), guard),
+                new RedirectEndpoints(reader, responder, gate, s.address(), s.login(), guard),
                 new ProfileEndpoints(reader, responder, gate, s.tokens(), s.profiles()),
                 new PublicEndpoints(responder, s.signer(), s.clients(), s.address(), s.issuer(),
                         s.defaultCountry(), s.countryFromLanguage()),

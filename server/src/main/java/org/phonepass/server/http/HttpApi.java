@@ -138,6 +138,9 @@ public final class HttpApi {
         route(HandlerType.GET, "/passwordless/start", ErrorCode.Dialect.START, jsonpOnly(endpoints.passwordless()::start));
         route(HandlerType.POST, "/oauth/ro", ErrorCode.Dialect.OAUTH_RO, endpoints.tokens()::resourceOwner);
         route(HandlerType.GET, "/oauth/ro", ErrorCode.Dialect.OAUTH_RO, jsonpOnly(endpoints.tokens()::resourceOwner));
+        route(HandlerType.POST, "/passwordless/verify", ErrorCode.Dialect.OAUTH_RO, endpoints.redirect()::verify);
+        route(HandlerType.GET, "/passwordless/verify_redirect", ErrorCode.Dialect.OAUTH_RO,
+                endpoints.redirect()::verifyRedirect);
         route(HandlerType.POST, "/oauth/token", ErrorCode.Dialect.OAUTH_TOKEN, endpoints.tokens()::token);
         route(HandlerType.POST, "/oauth/revoke", ErrorCode.Dialect.OAUTH_TOKEN, endpoints.tokens()::revoke);
         route(HandlerType.POST, "/tokeninfo", ErrorCode.Dialect.OAUTH_RO, endpoints.profiles()::tokenInfo);

@@ -5,10 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.time.Instant;
 import java.util.Locale;
-import org.phonepass.core.abuse.AbusePolicy;
 import org.phonepass.core.abuse.AuditEvent;
 import org.phonepass.core.abuse.AuditLog;
-import org.phonepass.core.abuse.VerifyContext;
 import org.phonepass.core.client.Client;
 import org.phonepass.core.client.GrantType;
 import org.phonepass.core.error.ErrorCode;
@@ -30,49 +28,25 @@ final class TokenEndpoints {
     private final ClientAddress address;
     private final LoginService login;
     private final TokenService tokens;
-    private final AbusePolicy policy;
     private final AuditLog audit;
+    private final VerifyGuard guard;
 
     TokenEndpoints(RequestReader reader, Responder responder, ClientGate gate, ClientAddress address,
-                   LoginService login, TokenService tokens, AbusePolicy policy, AuditLog audit) {
+                   LoginService login, TokenService tokens, AuditLog audit, VerifyGuard guard) {
+        this.guard = guard;
         this.reader = reader;
         this.responder = responder;
         this.gate = gate;
         this.address = address;
         this.login = login;
         this.tokens = tokens;
-        this.policy = policy;
         this.audit = audit;
     }
 
-    /**
-     * One code verification under the abuse policy: the limits are checked before the code is compared, so a
-     * refused request never spends one of the code's attempts, and only compared codes count as failures.
-     */
     private LoginService.LoginResult verify(Context ctx, Client client, String username, String code,
                                             TokenService.Request tokenRequest) {
-        String ip = address.ip(ctx);
-        VerifyContext attempt = new VerifyContext(client.clientId(), login.tryParsePhone(username).orElse(null), ip);
-        policy.checkVerify(attempt).ifPresent(h -> h.toHeaders().forEach(ctx::header));
-        LoginService.LoginResult result;
-        try {
-            result = login.verify(new LoginService.VerifyCommand(client, username, code, ip, tokenRequest));
-        } catch (PhonepassException e) {
-            if (e.code() == ErrorCode.WRONG_CODE) {
-                policy.recordVerifyFailure(attempt);
-            } else {
-                policy.recordVerifyAborted(attempt);
-                // The policy audits wrong codes; the other reasons (sign-up disabled, bad audience, ...) here.
-                audit(AuditEvent.of(Instant.now(), AuditEvent.Type.VERIFY, client.clientId(), attempt.phone(), ip,
-                        AuditEvent.Outcome.FAILURE, e.code().name().toLowerCase(Locale.ROOT)));
-            }
-            throw e;
-        } catch (RuntimeException e) {
-            policy.recordVerifyAborted(attempt);
-            throw e;
-        }
-        policy.recordVerifySuccess(attempt);
-        return result;
+        return guard.run(ctx, client.clientId(), username, () -> login.verify(new LoginService.VerifyCommand(
+                client, username, code, address.ip(ctx), tokenRequest)));
     }
 
     /** Legacy resource-owner login with {@code username}=phone and {@code password}=code. */

@@ -11,11 +11,14 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.phonepass.core.otp.Challenge;
 import org.phonepass.core.otp.ChallengeStore;
+import org.phonepass.core.otp.CheckResult;
 import org.phonepass.core.otp.ConsumeResult;
 
 /**
@@ -39,6 +42,7 @@ public final class RedisChallengeStore implements ChallengeStore {
     private static final int SWEEP_BATCH = 200;
     private static final LuaScript CREATE = LuaScript.load("challenge-create.lua");
     private static final LuaScript CONSUME = LuaScript.load("challenge-consume.lua");
+    private static final LuaScript CHECK = LuaScript.load("challenge-check.lua");
     private static final LuaScript SWEEP = LuaScript.load("challenge-sweep.lua");
 
     private final RedisCommands<String, String> redis;
@@ -82,6 +86,36 @@ public final class RedisChallengeStore implements ChallengeStore {
             case "WRONG" -> new ConsumeResult(ConsumeResult.Outcome.WRONG_CODE, remaining);
             case "NONE" -> new ConsumeResult(ConsumeResult.Outcome.NO_LIVE_CHALLENGE, 0);
             default -> throw new IllegalStateException("unexpected reply from " + CONSUME.name() + ": " + outcome);
+        };
+    }
+
+    @Override
+    public CheckResult check(String phone, Map<String, byte[]> hashesByClient, Instant now) {
+        if (hashesByClient.isEmpty()) {
+            return new CheckResult(ConsumeResult.Outcome.NO_LIVE_CHALLENGE, 0, null);
+        }
+        // One script over every candidate's key: the match-or-count decision spans all of them atomically.
+        List<String> clients = new ArrayList<>(hashesByClient.keySet());
+        int n = clients.size();
+        String[] keys = new String[n + 1];
+        String[] args = new String[2 * n + 1];
+        args[0] = Long.toString(now.toEpochMilli());
+        for (int i = 0; i < n; i++) {
+            String member = member(clients.get(i), phone);
+            keys[i] = keyPrefix + member;
+            args[1 + i] = HexFormat.of().formatHex(hashesByClient.get(clients.get(i)));
+            args[1 + n + i] = member;
+        }
+        keys[n] = indexKey;
+        List<Object> reply = call(() -> CHECK.run(redis, ScriptOutputType.MULTI, keys, args));
+        String outcome = (String) reply.get(0);
+        int remaining = ((Long) reply.get(1)).intValue();
+        int matched = ((Long) reply.get(2)).intValue();
+        return switch (outcome) {
+            case "OK" -> CheckResult.accepted(clients.get(matched - 1));
+            case "WRONG" -> new CheckResult(ConsumeResult.Outcome.WRONG_CODE, remaining, null);
+            case "NONE" -> new CheckResult(ConsumeResult.Outcome.NO_LIVE_CHALLENGE, 0, null);
+            default -> throw new IllegalStateException("unexpected reply from " + CHECK.name() + ": " + outcome);
         };
     }
 

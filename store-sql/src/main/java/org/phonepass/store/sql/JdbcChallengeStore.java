@@ -6,9 +6,12 @@ import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Objects;
 import org.phonepass.core.otp.Challenge;
 import org.phonepass.core.otp.ChallengeStore;
+import org.phonepass.core.otp.CheckResult;
 import org.phonepass.core.otp.ConsumeResult;
 
 /** Challenges in SQL. States: {@code live}, {@code used}, {@code dead} (attempts exhausted), {@code replaced}. */
@@ -78,6 +81,53 @@ public final class JdbcChallengeStore implements ChallengeStore {
             Live newest = live.get(0);
             return new ConsumeResult(ConsumeResult.Outcome.WRONG_CODE,
                     Math.max(0, newest.maxAttempts() - newest.attempts() - 1));
+        });
+    }
+
+    @Override
+    public CheckResult check(String phone, Map<String, byte[]> hashesByClient, Instant now) {
+        if (hashesByClient.isEmpty()) {
+            return new CheckResult(ConsumeResult.Outcome.NO_LIVE_CHALLENGE, 0, null);
+        }
+        // Sorted, so that two checks over overlapping clients take their locks in the same order.
+        Map<String, byte[]> hashes = new TreeMap<>(hashesByClient);
+        return jdbc.inTransaction(conn -> {
+            // Every lock before any other statement: each later read then sees what earlier holders committed.
+            for (String clientId : hashes.keySet()) {
+                jdbc.dialect().lockChallenges(conn, clientId, phone);
+            }
+            List<Live> live = new ArrayList<>();
+            String matched = null;
+            for (Map.Entry<String, byte[]> e : hashes.entrySet()) {
+                try (PreparedStatement ps = Jdbc.prepare(conn, "SELECT seq, code_hash, attempts, max_attempts "
+                        + "FROM challenges WHERE client_id = ? AND phone = ? AND state = 'live' AND expires_at > ? "
+                        + "ORDER BY seq DESC" + jdbc.dialect().forUpdate(), e.getKey(), phone, now.toEpochMilli());
+                     ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Live l = new Live(rs.getLong(1), rs.getBytes(2), rs.getInt(3), rs.getInt(4));
+                        live.add(l);
+                        // Every row is compared, so timing does not tell which one matched.
+                        if (MessageDigest.isEqual(l.hash(), e.getValue()) && l.attempts() < l.maxAttempts()
+                                && matched == null) {
+                            matched = e.getKey();
+                        }
+                    }
+                }
+            }
+            if (live.isEmpty()) {
+                return new CheckResult(ConsumeResult.Outcome.NO_LIVE_CHALLENGE, 0, null);
+            }
+            if (matched != null) {
+                // Right code: step 2 of the flow consumes it, and counts that attempt then.
+                return CheckResult.accepted(matched);
+            }
+            int remaining = 0;
+            for (Live l : live) {
+                Jdbc.update(conn, "UPDATE challenges SET attempts = attempts + 1, state = CASE WHEN attempts + 1 "
+                        + ">= max_attempts THEN 'dead' ELSE state END WHERE seq = ?", l.seq());
+                remaining = Math.max(remaining, l.maxAttempts() - l.attempts() - 1);
+            }
+            return new CheckResult(ConsumeResult.Outcome.WRONG_CODE, remaining, null);
         });
     }
 
