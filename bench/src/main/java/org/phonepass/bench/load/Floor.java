@@ -18,24 +18,35 @@ final class Floor {
     private Floor() {
     }
 
-    /** Signatures per second in each window, after one warm-up window. */
-    static List<Double> measure(int threads, Duration window, int windows) throws InterruptedException {
+    /** One window: signatures per second, and milliseconds of CPU (thread CPU time) per signature. */
+    record Window(double perSecond, double cpuMsPerSignature) {
+    }
+
+    /**
+     * Each window after one warm-up window. The CPU per signature holds on a shared machine, where signatures per
+     * second only say what share of the cores this JVM got.
+     */
+    static List<Window> measure(int threads, Duration window, int windows) throws InterruptedException {
         NimbusTokenSigner signer = new NimbusTokenSigner(new MemoryKeyStore(), "https://localhost:8443/",
                 Clock.systemUTC(), Duration.ofDays(2));
-        List<Double> out = new ArrayList<>();
+        List<Window> out = new ArrayList<>();
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         for (int w = -1; w < windows; w++) {
             AtomicLong count = new AtomicLong();
+            AtomicLong cpuNanos = new AtomicLong();
             long end = System.nanoTime() + window.toNanos();
             List<Thread> workers = new ArrayList<>();
             long t0 = System.nanoTime();
             for (int t = 0; t < threads; t++) {
                 Thread th = new Thread(() -> {
+                    long cpu0 = mx.getCurrentThreadCpuTime();
                     long local = 0;
                     int sink = 0;
                     while (System.nanoTime() < end) {
                         sink += signer.sign(SigningBench.idTokenClaims(), "JWT").length();
                         local++;
                     }
+                    cpuNanos.addAndGet(mx.getCurrentThreadCpuTime() - cpu0);
                     count.addAndGet(local + (sink == 42 ? 1 : 0));
                 });
                 th.start();
@@ -46,7 +57,7 @@ final class Floor {
             }
             double secs = (System.nanoTime() - t0) / 1e9;
             if (w >= 0) {
-                out.add(count.get() / secs);
+                out.add(new Window(count.get() / secs, cpuNanos.get() / 1e6 / count.get()));
             }
         }
         return out;

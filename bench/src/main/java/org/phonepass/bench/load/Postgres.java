@@ -40,6 +40,10 @@ final class Postgres implements AutoCloseable {
                 "redis://127.0.0.1:6379", redisPrefix, null);
     }
 
+    ServerProcess.Setup setupWithoutRedis() {
+        return new ServerProcess.Setup("postgres", "jdbc:postgresql://127.0.0.1:5432/" + database, null, null, null);
+    }
+
     @Override
     public void close() throws IOException, InterruptedException {
         sh(work, "psql -q -h 127.0.0.1 -U postgres -d postgres -c 'DROP DATABASE IF EXISTS " + database

@@ -15,7 +15,7 @@ final class Report {
     private Report() {
     }
 
-    static String markdown(Bench b, List<Double> floor, List<Long> fresh, List<Long> restart, String loadBefore,
+    static String markdown(Bench b, List<Floor.Window> windows, List<Long> fresh, List<Long> restart, String loadBefore,
                            String loadAfter, double minutes) throws IOException {
         StringBuilder s = new StringBuilder();
         s.append("Measured ").append(Bench.dateNow()).append(b.quick() ? " with `bench/run --quick`" :
@@ -35,24 +35,30 @@ final class Report {
             s.append("- Conditions: ").append(b.label()).append('\n');
         }
         s.append("- Each measured run lasts ").append(b.runTime().toSeconds()).append(" s (the slow-vendor runs ")
-                .append(b.runTime().toSeconds() + 2).append(" s); each row is 3 runs: median (min–max).\n");
+                .append(b.vendorRunTime().toSeconds()).append(" s); each row is 3 runs: median (min–max).\n");
         for (String n : b.notes()) {
             s.append("- ").append(n).append('\n');
         }
         s.append('\n');
 
+        List<Double> floor = windows.stream().map(Floor.Window::perSecond).toList();
+        List<Double> sigCpu = windows.stream().map(Floor.Window::cpuMsPerSignature).toList();
         double floorMedian = median(floor);
+        double sigCpuMedian = median(sigCpu);
         s.append("**Floor:** ").append(fmt(floorMedian)).append(" (").append(fmt(Collections.min(floor)))
                 .append("–").append(fmt(Collections.max(floor))).append(") RS256 id_token signatures/s on ")
                 .append(Runtime.getRuntime().availableProcessors())
-                .append(" threads in this JVM, through the server's `NimbusTokenSigner`, no server running.\n\n");
+                .append(" threads in this JVM, through the server's `NimbusTokenSigner`, no server running; one "
+                        + "signature costs ").append(String.format(Locale.ROOT, "%.2f (%.2f–%.2f)", sigCpuMedian,
+                        Collections.min(sigCpu), Collections.max(sigCpu)))
+                .append(" ms of CPU (thread CPU time), which holds even when the machine is shared.\n\n");
         s.append("**Start-up** (`java -jar` to the first 200 from `/health/live` over HTTPS): first start on an empty "
                 + "data folder (generates the TLS certificate and signing key, migrates the database) ")
                 .append(msRange(fresh)).append("; restart ").append(msRange(restart)).append(".\n\n");
 
         s.append("| scenario | store | conc. | ops/s | % of floor ÷ signatures | p50 ms | p99 ms | p99.9 ms | errors "
-                + "| server CPU ms/op | peak RSS MiB | server threads idle → max |\n");
-        s.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| server CPU ms/op | CPU ÷ signing CPU | peak RSS MiB | server threads idle → max |\n");
+        s.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Bench.Row row : b.rows()) {
             List<Bench.Run> runs = row.runs();
             String pct = row.signatures() == 0 ? "–" : range(runs, r -> 100.0 * r.r().throughput()
@@ -71,25 +77,29 @@ final class Report {
                     .append(range(runs, r -> r.r().percentileMs(99.9), "%.1f")).append(" | ")
                     .append(range(runs, r -> r.r().errors, "%.0f")).append(" | ")
                     .append(range(runs, r -> r.cpuMsPerOp(), "%.2f")).append(" | ")
+                    .append(row.signatures() == 0 ? "–" : range(runs, r -> r.cpuMsPerOp()
+                            / (row.signatures() * sigCpuMedian), "%.2f")).append(" | ")
                     .append(range(runs, r -> r.rssMaxKb() / 1024.0, "%.0f")).append(" | ")
                     .append(threads).append(" |\n");
         }
         s.append('\n');
         s.append("ops/s counts completed operations (a login is start + inbox read + verify). \"% of floor ÷ "
                 + "signatures\" is ops/s ÷ (floor ÷ RS256 signatures per operation); a verify without `audience` "
-                + "and a refresh sign once. Server CPU is utime + stime of the server process over the run ÷ "
+                + "and a refresh sign once. \"CPU ÷ signing CPU\" is the server's CPU per operation ÷ the CPU of its "
+                + "signatures: 1.00 would mean the server does nothing but sign. Server CPU is utime + stime of the server process over the run ÷ "
                 + "operations. Peak RSS is the highest VmRSS sampled every 50 ms during the run. The load generator "
                 + "shares the machine's cores with the server.\n");
         if (b.jmhJson() != null && Files.exists(b.jmhJson())) {
-            s.append('\n').append(jmh(Bench.readJson(b.jmhJson())));
+            s.append('\n').append(jmh(Bench.readJson(b.jmhJson()), Files.getLastModifiedTime(b.jmhJson())));
         }
         return s.toString();
     }
 
     /** JMH results: per benchmark, the mean of each fork's iterations; median (min–max) over forks. */
-    static String jmh(JsonNode results) {
+    static String jmh(JsonNode results, java.nio.file.attribute.FileTime when) {
         StringBuilder s = new StringBuilder();
-        s.append("**Microbenchmarks** (JMH 1.37, `java -jar bench/target/benchmarks.jar`; per fork the mean of its "
+        s.append("**Microbenchmarks** (JMH 1.37, `-f 3 -wi 2 -w 1s -i 3 -r 1s`, finished ").append(when.toString())
+                .append("; per fork the mean of its "
                 + "measurement iterations; median (min–max) over forks; one thread):\n\n");
         s.append("| benchmark | params | time per op | forks |\n|---|---|---|---|\n");
         for (JsonNode r : results) {

@@ -29,7 +29,7 @@ final class ServerProcess implements AutoCloseable {
         }
 
         String label() {
-            return (pgUrl != null ? "PostgreSQL + Redis" : "embedded (SQLite)");
+            return pgUrl == null ? "embedded (SQLite)" : redisUrl == null ? "PostgreSQL" : "PostgreSQL + Redis";
         }
     }
 
