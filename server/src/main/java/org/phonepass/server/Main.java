@@ -25,7 +25,21 @@ public final class Main implements Callable<Integer> {
     Path config;
 
     public static void main(String[] args) {
+        asyncPoolForSmallMachines();
         System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    /**
+     * On a machine with 2 CPUs or fewer the common ForkJoinPool has a parallelism of 1, and CompletableFuture then
+     * runs every async step on a new thread. The JDK's HttpClient (SMS vendors, hooks) hands each response to that
+     * default pool, so each SMS sent started and ended a thread (docs/benchmarks.md). A parallelism of 2 makes the
+     * common pool serve them instead. An explicit setting wins; this must run before the pool is first used.
+     */
+    static void asyncPoolForSmallMachines() {
+        String key = "java.util.concurrent.ForkJoinPool.common.parallelism";
+        if (System.getProperty(key) == null && Runtime.getRuntime().availableProcessors() <= 2) {
+            System.setProperty(key, "2");
+        }
     }
 
     @Override

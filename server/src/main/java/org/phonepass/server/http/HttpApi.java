@@ -70,6 +70,9 @@ public final class HttpApi {
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setSendServerVersion(false);
                 http.setRequestHeaderSize(16 * 1024);
+                // Jetty keeps a header cache per connection; at its default of 1024 entries it holds about 100 kB
+                // for every keep-alive connection (docs/benchmarks.md: 1024 connections exhausted a 128 MB heap).
+                http.setHeaderCacheSize(256);
             });
             if (listen.tls() != null) {
               config.jetty.addConnector((server, httpConfig) -> {

@@ -1,0 +1,435 @@
+package org.phonepass.bench.load;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
+
+/**
+ * {@code bench/run}: the whole benchmark. Starts everything it needs (server processes, a fake SMS vendor, a
+ * throwaway PostgreSQL database), measures, stops it all, and writes the results as Markdown.
+ *
+ * <p>Options: {@code --quick}, {@code --jar FILE}, {@code --out FILE}, {@code --jmh-json FILE} (JMH results to
+ * include), {@code --seconds N} (per measured run), {@code --server-opts "..."} (server JVM options),
+ * {@code --no-postgres}, {@code --label TEXT} (a note on the conditions).
+ */
+public final class Bench {
+    static final int CLK_TCK = 100;
+
+    private final boolean quick;
+    private final Path jar;
+    private final Path out;
+    private final Path jmhJson;
+    private final Duration runTime;
+    private final List<String> serverOpts;
+    private final boolean postgres;
+    private final String label;
+    private final Path work;
+    private final String only;
+    private String serverJava;
+    private final String alsoJava;
+    private final ExecutorService callbacks = Executors.newFixedThreadPool(3, r -> {
+        Thread t = new Thread(r, "bench-callbacks");
+        t.setDaemon(true);
+        return t;
+    });
+    private final HttpClient client = Load.client(callbacks);
+    private final Phones phones = new Phones();
+    private final List<Row> rows = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private final Map<String, Double> estimates = new LinkedHashMap<>();
+
+    /** One measured run. */
+    record Run(Load.Result r, double cpuMsPerOp, long rssMaxKb, long threadsIdle, long threadsMax, int vendorMax) {
+    }
+
+    /** One table row: a scenario on a store at a concurrency, several runs. */
+    record Row(String scenario, String store, int concurrency, int signatures, List<Run> runs) {
+    }
+
+    Bench(Map<String, String> opts) {
+        quick = opts.containsKey("quick");
+        jar = Path.of(opts.getOrDefault("jar", "server/target/phonepass.jar")).toAbsolutePath();
+        out = Path.of(opts.getOrDefault("out", quick ? "bench/target/results-quick.md" : "bench/target/results.md"));
+        jmhJson = opts.containsKey("jmh-json") ? Path.of(opts.get("jmh-json")) : null;
+        runTime = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("seconds", quick ? "2" : "5")));
+        serverOpts = List.of(opts.getOrDefault("server-opts", "-Xmx128m").trim().split("\\s+"));
+        postgres = !quick && !opts.containsKey("no-postgres");
+        label = opts.getOrDefault("label", "");
+        work = Path.of(opts.getOrDefault("work", "bench/target/work")).toAbsolutePath();
+        only = opts.get("only");
+        alsoJava = opts.get("also-java");
+        serverJava = opts.getOrDefault("server-java", Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString());
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("unknown argument " + a);
+            }
+            String key = a.substring(2);
+            if (Stream.of("quick", "no-postgres").anyMatch(key::equals)) {
+                opts.put(key, "true");
+            } else {
+                opts.put(key, args[++i]);
+            }
+        }
+        new Bench(opts).all();
+        System.exit(0);
+    }
+
+    void all() throws Exception {
+        deleteTree(work);
+        Files.createDirectories(work);
+        String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
+        long began = System.nanoTime();
+
+        say("floor: RS256 signatures per second on " + Runtime.getRuntime().availableProcessors() + " threads");
+        int windows = 3;
+        List<Floor.Window> floor = Floor.measure(Runtime.getRuntime().availableProcessors(),
+                Duration.ofSeconds(quick ? 1 : 3), windows);
+        say("floor " + floor);
+
+        say("start-up");
+        List<Long> fresh = new ArrayList<>();
+        List<Long> restart = new ArrayList<>();
+        for (int i = 0; i < (only != null ? 0 : quick ? 1 : 3); i++) {
+            Path dir = work.resolve("startup-" + i);
+            try (ServerProcess s = start(ServerProcess.Setup.embedded(), dir)) {
+                fresh.add(s.startMillis);
+            }
+            try (ServerProcess s = start(ServerProcess.Setup.embedded(), dir)) {
+                restart.add(s.startMillis);
+            }
+        }
+        say("start-up fresh " + fresh + " restart " + restart);
+
+        int[] levels = quick ? new int[] {64} : new int[] {16, 64, 256};
+        if (only == null || only.equals("embedded")) {
+            scenarios(ServerProcess.Setup.embedded(), "embedded", levels);
+        }
+        if (only == null || only.equals("vendor")) {
+            vendor(ServerProcess.Setup.embedded(), "embedded");
+            if (alsoJava != null && Files.isExecutable(Path.of(alsoJava))) {
+                // The same on a JVM with virtual threads (21+), where Javalin serves requests on them.
+                String usual = serverJava;
+                serverJava = alsoJava;
+                try {
+                    vendor(ServerProcess.Setup.embedded(), "embedded, server on " + Report.javaVersion(alsoJava)
+                            .replaceAll(".*\\(build ([^,)]*).*", "Java $1"));
+                } finally {
+                    serverJava = usual;
+                }
+            }
+        }
+        if (postgres && (only == null || only.equals("postgres"))) {
+            try (Postgres pg = Postgres.create(work)) {
+                if (pg == null) {
+                    notes.add("PostgreSQL or Redis was not reachable on 127.0.0.1: their rows were skipped.");
+                } else {
+                    ServerProcess.Setup withRedis = pg.setup();
+                    if (startsAt(withRedis, "probe-redis")) {
+                        scenarios(withRedis, "PostgreSQL + Redis", levels);
+                    } else {
+                        notes.add("The server did not start with `redis.url` set (see "
+                                + "bench/target/work/probe-redis.log); the PostgreSQL rows keep the codes in "
+                                + "PostgreSQL instead of Redis.");
+                        scenarios(pg.setupWithoutRedis(), "PostgreSQL", levels);
+                    }
+                }
+            }
+        }
+        String loadAfter = Files.readString(Path.of("/proc/loadavg")).trim();
+        double minutes = (System.nanoTime() - began) / 60e9;
+        String md = Report.markdown(this, floor, fresh, restart, loadBefore, loadAfter, minutes);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, md);
+        say("wrote " + out + String.format(Locale.ROOT, " (%.1f min)", minutes));
+        callbacks.shutdownNow();
+    }
+
+    /** True when a server with these settings starts and answers. */
+    private boolean startsAt(ServerProcess.Setup setup, String name) throws Exception {
+        try (ServerProcess s = start(setup, work.resolve(name))) {
+            return true;
+        } catch (IllegalStateException e) {
+            say("could not start with " + setup + ": " + e.getMessage());
+            return false;
+        }
+    }
+
+    ServerProcess start(ServerProcess.Setup setup, Path dir) throws Exception {
+        return ServerProcess.start(serverJava, jar, serverOpts, setup, dir, client, Duration.ofSeconds(60));
+    }
+
+    /** Start, verify (two endpoints), login and refresh, with the dev inbox, on one server. */
+    private void scenarios(ServerProcess.Setup setup, String store, int[] levels) throws Exception {
+        try (ServerProcess server = start(setup, work.resolve("server-" + store.replaceAll("\\W", "")))) {
+            say(store + ": threads at start " + threadNames(server));
+            Load load = new Load(server.base(), phones, client, callbacks);
+            say(store + ": warm-up");
+            measure(server, load, 64, Duration.ofSeconds(quick ? 2 : 4), loginOp(load), null);
+            Row start = null;
+            for (int c : levels) {
+                Row row = new Row("start (dev inbox)", store, c, 0, new ArrayList<>());
+                for (int i = 0; i < 3; i++) {
+                    row.runs().add(measure(server, load, c, runTime, () -> load.start(phones.next()), null));
+                }
+                add(row);
+            }
+            for (String endpoint : List.of("/oauth/ro", "/oauth/token")) {
+                for (int c : levels) {
+                    Row row = new Row("verify " + endpoint, store, c, 1, new ArrayList<>());
+                    for (int i = 0; i < 3; i++) {
+                        String key = endpoint + c + store;
+                        int need = (int) Math.min(60_000, Math.max(200 + 4 * c, estimates.getOrDefault(key,
+                                300.0) * (runTime.toSeconds() + 0.5) * (quick ? 1.5 : 2)));
+                        ConcurrentLinkedQueue<String[]> codes = new ConcurrentLinkedQueue<>(load.issueCodes(need,
+                                64));
+                        Supplier<CompletableFuture<?>> op = () -> {
+                            String[] pc = codes.poll();
+                            if (pc == null) {
+                                return null;
+                            }
+                            return endpoint.equals("/oauth/ro") ? load.verifyRo(pc[0], pc[1])
+                                    : load.verifyToken(pc[0], pc[1], "openid");
+                        };
+                        Run run = measure(server, load, c, runTime, op, null);
+                        estimates.merge(key, run.r().throughput(), Math::max);
+                        if (codes.isEmpty()) {
+                            say("  (ran out of codes after " + String.format(Locale.ROOT, "%.1f", run.r().seconds)
+                                    + " s; the next run issues more)");
+                        }
+                        row.runs().add(run);
+                    }
+                    add(row);
+                }
+            }
+            for (int c : levels) {
+                Row row = new Row("login (start, read code, verify)", store, c, 1, new ArrayList<>());
+                for (int i = 0; i < 3; i++) {
+                    row.runs().add(measure(server, load, c, runTime, loginOp(load), null));
+                }
+                add(row);
+            }
+            for (int c : levels) {
+                ConcurrentLinkedQueue<String> tokens = new ConcurrentLinkedQueue<>(refreshTokens(load, c));
+                Row row = new Row("refresh (rotating)", store, c, 1, new ArrayList<>());
+                Supplier<CompletableFuture<?>> op = () -> {
+                    String t = tokens.poll();
+                    if (t == null) {
+                        return CompletableFuture.failedFuture(new IllegalStateException("no refresh token left"));
+                    }
+                    return load.refresh(t).thenApply(r -> {
+                        if (r.statusCode() == 200) {
+                            tokens.add(field(r, "refresh_token"));
+                        } else {
+                            tokens.add(t);
+                        }
+                        return r;
+                    });
+                };
+                for (int i = 0; i < 3; i++) {
+                    row.runs().add(measure(server, load, c, runTime, op, null));
+                }
+                add(row);
+            }
+        }
+    }
+
+    /** Starts with a vendor that answers in 2 s: many starts wait at once, and the thread count must not follow. */
+    private void vendor(ServerProcess.Setup setup, String store) throws Exception {
+        try (FakeVendor vendor = new FakeVendor(Duration.ofSeconds(2));
+             ServerProcess server = start(setup.withVendor(vendor.url()), work.resolve("server-vendor"))) {
+            Load load = new Load(server.base(), phones, client, callbacks);
+            int c = 1024;
+            say(store + ": vendor warm-up");
+            // Connections open over 2 s, as a population of clients would, not in one burst of 1024 handshakes.
+            load.run(c, Duration.ofSeconds(quick ? 3 : 6), Duration.ofSeconds(2), () -> load.start(phones.next()),
+                    null);
+            say("  threads after warm-up: " + threadNames(server));
+            Row row = new Row("start, vendor answers in 2 s", store, c, 0, new ArrayList<>());
+            for (int i = 0; i < 3; i++) {
+                vendor.takeMaxInFlight();
+                int[] max = new int[1];
+                Run run = measure(server, load, c, vendorRunTime(), () -> load.start(phones.next()),
+                        () -> max[0] = Math.max(max[0], vendor.takeMaxInFlight()));
+                row.runs().add(new Run(run.r(), run.cpuMsPerOp(), run.rssMaxKb(), run.threadsIdle(),
+                        run.threadsMax(), Math.max(max[0], vendor.takeMaxInFlight())));
+            }
+            add(row);
+            say("  threads after the runs: " + threadNames(server));
+        }
+    }
+
+    /** The server's threads grouped by name (digits dropped), most numerous first: for the console, to diagnose. */
+    static String threadNames(ServerProcess server) throws IOException {
+        Map<String, Integer> groups = new java.util.TreeMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(server.pid()), "task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    groups.merge(Files.readString(t.resolve("comm")).trim().replaceAll("\\d+", "#"), 1,
+                            Integer::sum);
+                } catch (IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return groups.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue())
+                .map(e -> e.getKey() + "=" + e.getValue()).reduce((a, b) -> a + ", " + b).orElse("");
+    }
+
+    Duration vendorRunTime() {
+        return runTime.plusSeconds(quick ? 1 : 2);
+    }
+
+    private Supplier<CompletableFuture<?>> loginOp(Load load) {
+        return () -> {
+            String phone = phones.next();
+            return load.start(phone).thenCompose(Load::require2xx).thenCompose(r -> load.codeFor(phone))
+                    .thenCompose(code -> load.verifyToken(phone, code, "openid"));
+        };
+    }
+
+    private List<String> refreshTokens(Load load, int count) throws Exception {
+        List<String> tokens = new ArrayList<>();
+        for (String[] pc : load.issueCodes(count, 32)) {
+            HttpResponse<String> r = load.verifyToken(pc[0], pc[1], "openid offline_access").get();
+            if (r.statusCode() == 200) {
+                tokens.add(field(r, "refresh_token"));
+            }
+        }
+        if (tokens.size() < count) {
+            throw new IllegalStateException("only " + tokens.size() + " refresh tokens of " + count);
+        }
+        return tokens;
+    }
+
+    private static String field(HttpResponse<String> r, String name) {
+        try {
+            return Load.JSON.readTree(r.body()).get(name).asText();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void add(Row row) {
+        rows.add(row);
+        Run m = median(row.runs(), x -> x.r().throughput());
+        say(String.format(Locale.ROOT, "%-34s %-20s c=%-4d %8.1f/s p50 %.1f p99 %.1f ms err %d cpu %.2f ms rss %d MiB"
+                        + " thr %d->%d", row.scenario(), row.store(), row.concurrency(), m.r().throughput(),
+                m.r().percentileMs(50), m.r().percentileMs(99), m.r().errors, m.cpuMsPerOp(), m.rssMaxKb() / 1024,
+                m.threadsIdle(), m.threadsMax()));
+        if (m.r().firstError != null) {
+            say("  first error: " + m.r().firstError);
+        }
+    }
+
+    private Run measure(ServerProcess server, Load load, int c, Duration d, Supplier<CompletableFuture<?>> op,
+                        Runnable extra) throws Exception {
+        long threadsIdle = server.status("Threads");
+        long[] max = {server.status("VmRSS"), threadsIdle};
+        long ticks0 = server.cpuTicks();
+        Load.Result r = load.run(c, d, op, () -> {
+            try {
+                max[0] = Math.max(max[0], server.status("VmRSS"));
+                max[1] = Math.max(max[1], server.status("Threads"));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            if (extra != null) {
+                extra.run();
+            }
+        });
+        long ticks1 = server.cpuTicks();
+        max[0] = Math.max(max[0], server.status("VmRSS"));
+        double cpuMs = (ticks1 - ticks0) * 1000.0 / CLK_TCK / Math.max(1, r.ok);
+        return new Run(r, cpuMs, max[0], threadsIdle, max[1], 0);
+    }
+
+    static <T> T median(List<T> xs, ToDoubleFunction<T> by) {
+        List<T> sorted = new ArrayList<>(xs);
+        sorted.sort(Comparator.comparingDouble(by));
+        return sorted.get(sorted.size() / 2);
+    }
+
+    static void say(String s) {
+        System.out.println("[bench " + java.time.LocalTime.now().withNano(0) + "] " + s);
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    // accessors for the report
+    boolean quick() {
+        return quick;
+    }
+
+    List<Row> rows() {
+        return rows;
+    }
+
+    List<String> notes() {
+        return notes;
+    }
+
+    String serverJava() {
+        return serverJava;
+    }
+
+    List<String> serverOpts() {
+        return serverOpts;
+    }
+
+    Duration runTime() {
+        return runTime;
+    }
+
+    Path jmhJson() {
+        return jmhJson;
+    }
+
+    String label() {
+        return label;
+    }
+
+    static JsonNode readJson(Path p) throws IOException {
+        return Load.JSON.readTree(Files.readString(p));
+    }
+
+    static String dateNow() {
+        return ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME.withLocale(Locale.ROOT));
+    }
+
+    static String arr(long[] a) {
+        return Arrays.toString(a);
+    }
+}

@@ -1,0 +1,174 @@
+package org.phonepass.bench.load;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The server under test as its own {@code java -jar phonepass.jar --config FILE} process, so that its CPU, memory
+ * and threads are read from {@code /proc/<pid>} apart from the load generator's.
+ */
+final class ServerProcess implements AutoCloseable {
+    /** How the server is set up for one group of rows. Every value is a documented setting (docs/configuration.md). */
+    record Setup(String storageType, String pgUrl, String redisUrl, String redisPrefix, String vendorUrl) {
+        static Setup embedded() {
+            return new Setup("embedded", null, null, null, null);
+        }
+
+        Setup withVendor(String url) {
+            return new Setup(storageType, pgUrl, redisUrl, redisPrefix, url);
+        }
+
+        String label() {
+            return pgUrl == null ? "embedded (SQLite)" : redisUrl == null ? "PostgreSQL" : "PostgreSQL + Redis";
+        }
+    }
+
+    private final Process process;
+    final int port;
+    final Path dataDir;
+    final long startMillis;
+    final Path log;
+
+    private ServerProcess(Process process, int port, Path dataDir, long startMillis, Path log) {
+        this.process = process;
+        this.port = port;
+        this.dataDir = dataDir;
+        this.startMillis = startMillis;
+        this.log = log;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** The benchmark configuration: abuse limits raised (never removed from the code path) through their settings. */
+    static String config(Setup setup, int port, Path dataDir) {
+        String big = "{enabled: true, capacity: 1000000000, period: 1h}";
+        StringBuilder y = new StringBuilder();
+        y.append("mode: dev\n");
+        y.append("https_port: ").append(port).append('\n');
+        y.append("bind_address: 127.0.0.1\n");
+        y.append("data_dir: ").append(dataDir).append('\n');
+        if (setup.pgUrl() != null) {
+            y.append("storage:\n  type: postgres\n  url: ").append(setup.pgUrl()).append("\n  user: postgres\n");
+        } else {
+            y.append("storage:\n  type: embedded\n  synchronous: full\n");
+        }
+        if (setup.redisUrl() != null) {
+            y.append("redis:\n  url: ").append(setup.redisUrl()).append("\n  key_prefix: \"")
+                    .append(setup.redisPrefix()).append("\"\n");
+        }
+        y.append("clients:\n  - client_id: bench\n    name: Bench\n");
+        y.append("sms:\n");
+        y.append("  code_ttl: 30m\n");
+        if (setup.vendorUrl() != null) {
+            y.append("  provider: http_gateway\n  http_gateway:\n    url: ").append(setup.vendorUrl())
+                    .append("\n    timeout: 10s\n");
+        } else {
+            y.append("  provider: dev\n  dev:\n    capacity: 100000\n");
+        }
+        y.append("limits:\n");
+        for (String rule : List.of("start_per_ip", "start_per_phone_hourly", "start_per_phone_daily",
+                "start_per_country_hourly", "start_per_country_daily", "start_global_hourly", "start_global_daily",
+                "verify_per_ip")) {
+            y.append("  ").append(rule).append(": ").append(big).append('\n');
+        }
+        y.append("  max_keys: 1000000\n");
+        y.append("  pumping:\n    enabled: false\n");
+        return y.toString();
+    }
+
+    static ServerProcess start(String java, Path jar, List<String> jvmOptions, Setup setup, Path dataDir, HttpClient probe,
+                               Duration timeout) throws IOException, InterruptedException {
+        Files.createDirectories(dataDir);
+        int port = freePort();
+        Path configFile = dataDir.resolveSibling(dataDir.getFileName() + ".yaml");
+        Files.writeString(configFile, config(setup, port, dataDir));
+        Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java);
+        cmd.addAll(jvmOptions);
+        cmd.add("-jar");
+        cmd.add(jar.toString());
+        cmd.add("--config");
+        cmd.add(configFile.toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().remove("PHONEPASS_CONFIG");
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        ServerProcess server = new ServerProcess(p, port, dataDir, 0, log);
+        URI live = URI.create("https://127.0.0.1:" + port + "/health/live");
+        long deadline = t0 + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException("the server exited with " + p.exitValue() + "; see " + log);
+            }
+            try {
+                HttpResponse<Void> r = probe.send(HttpRequest.newBuilder(live).timeout(Duration.ofSeconds(2))
+                        .build(), HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    long ms = (System.nanoTime() - t0) / 1_000_000;
+                    return new ServerProcess(p, port, dataDir, ms, log);
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(5);
+        }
+        server.close();
+        throw new IllegalStateException("the server did not answer /health/live within " + timeout + "; see " + log);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    String base() {
+        return "https://127.0.0.1:" + port;
+    }
+
+    /** utime + stime of the process, in clock ticks. */
+    long cpuTicks() throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // After "pid (comm) ", field 3 (state) is f[0]; utime is field 14 and stime field 15.
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /** A value in kB (VmRSS, VmHWM) or a count (Threads) from /proc/pid/status. */
+    long status(String key) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+            if (line.startsWith(key + ":")) {
+                return Long.parseLong(line.substring(key.length() + 1).trim().split("\\s+")[0]);
+            }
+        }
+        throw new IllegalStateException(key + " not in /proc status");
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
