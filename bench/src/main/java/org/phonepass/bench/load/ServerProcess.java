@@ -72,7 +72,7 @@ final class ServerProcess implements AutoCloseable {
         }
         y.append("clients:\n  - client_id: bench\n    name: Bench\n");
         y.append("sms:\n");
-        y.append("  code_ttl: 30m\n");
+        y.append("  code_ttl: 10m\n");
         if (setup.vendorUrl() != null) {
             y.append("  provider: http_gateway\n  http_gateway:\n    url: ").append(setup.vendorUrl())
                     .append("\n    timeout: 10s\n");
