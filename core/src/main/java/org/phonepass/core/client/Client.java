@@ -21,6 +21,7 @@ import java.util.Set;
  * @param accessTokenLifetime  lifetime of access tokens
  * @param refreshTokenLifetime absolute lifetime of a refresh-token family
  * @param rotateRefreshTokens  whether each refresh returns a new refresh token and retires the old one
+ * @param trustForwardedFor    a confidential client's {@code auth0-forwarded-for} header gives the end user's IP
  */
 public record Client(
         String clientId,
@@ -34,7 +35,8 @@ public record Client(
         Duration idTokenLifetime,
         Duration accessTokenLifetime,
         Duration refreshTokenLifetime,
-        boolean rotateRefreshTokens) {
+        boolean rotateRefreshTokens,
+        boolean trustForwardedFor) {
 
     public Client {
         Objects.requireNonNull(clientId, "clientId cannot be null");

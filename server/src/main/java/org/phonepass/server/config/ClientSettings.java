@@ -20,12 +20,15 @@ import java.util.List;
  * @param accessTokenLifetime  opaque access-token lifetime
  * @param refreshTokenLifetime refresh-token family lifetime
  * @param refreshTokenRotation issue a new refresh token on each use and detect replays
+ * @param trustAuth0ForwardedFor believe the {@code auth0-forwarded-for} header (the end user's IP, sent by a backend
+ *                             that calls on the user's behalf); confidential clients only, and only on requests that
+ *                             carry the client's secret
  */
 public record ClientSettings(String clientId, String name, List<String> allowedOrigins, List<String> callbacks,
                              List<String> allowedLogoutUrls, List<String> grants, String clientSecretHash,
                              String clientSecret, Boolean allowJsonp, Duration idTokenLifetime,
                              Duration accessTokenLifetime, Duration refreshTokenLifetime,
-                             Boolean refreshTokenRotation) {
+                             Boolean refreshTokenRotation, Boolean trustAuth0ForwardedFor) {
     public ClientSettings {
         name = name == null ? clientId : name;
         allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
@@ -37,5 +40,6 @@ public record ClientSettings(String clientId, String name, List<String> allowedO
         accessTokenLifetime = accessTokenLifetime == null ? Duration.ofHours(24) : accessTokenLifetime;
         refreshTokenLifetime = refreshTokenLifetime == null ? Duration.ofDays(30) : refreshTokenLifetime;
         refreshTokenRotation = refreshTokenRotation == null || refreshTokenRotation;
+        trustAuth0ForwardedFor = trustAuth0ForwardedFor != null && trustAuth0ForwardedFor;
     }
 }

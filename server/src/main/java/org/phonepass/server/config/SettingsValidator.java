@@ -145,6 +145,10 @@ final class SettingsValidator {
             if (c.clientSecret() != null && c.clientSecret().length() < 32) {
                 throw new ConfigException(key + ".client_secret is too short: use at least 32 random characters");
             }
+            if (c.trustAuth0ForwardedFor() && c.clientSecret() == null && c.clientSecretHash() == null) {
+                throw new ConfigException(key + ".trust_auth0_forwarded_for is only for confidential clients: "
+                        + "a public client's header could be written by anyone");
+            }
             if (c.clientSecret() != null && c.clientSecretHash() != null) {
                 throw new ConfigException(key + ": set client_secret or client_secret_hash, not both");
             }

@@ -11,6 +11,10 @@ import java.util.regex.Pattern;
  * right-most one that is not itself a trusted proxy (the left part of the header is whatever the client wrote).
  */
 public final class ClientAddress {
+    /** Request attribute: a confidential client that proved its secret on this request. */
+    static final String AUTHENTICATED_CLIENT = "phonepass.authenticated-client";
+    /** Auth0's header with the end user's IP, sent by a backend that calls on the user's behalf (§8.1). */
+    static final String AUTH0_FORWARDED_FOR = "auth0-forwarded-for";
     private static final Pattern LANGUAGE = Pattern.compile("^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8}){0,3}$");
     private static final Pattern COUNTRY = Pattern.compile("^[A-Z]{2}$");
     private final List<IpRange> trusted;
@@ -21,7 +25,22 @@ public final class ClientAddress {
         this.countryHeader = countryHeader;
     }
 
+    /**
+     * The end user's address: {@code auth0-forwarded-for} when a confidential client that trusts it proved its
+     * secret on this request, else the trusted-proxy rules below.
+     */
     public String ip(Context ctx) {
+        org.phonepass.core.client.Client client = ctx.attribute(AUTHENTICATED_CLIENT);
+        if (client != null && client.trustForwardedFor()) {
+            String forwarded = ctx.header(AUTH0_FORWARDED_FOR);
+            if (forwarded != null && IpRange.literal(forwarded.trim()) != null) {
+                return forwarded.trim();
+            }
+        }
+        return connectionIp(ctx);
+    }
+
+    private String connectionIp(Context ctx) {
         String peer = ctx.req().getRemoteAddr();
         if (!isTrusted(peer)) {
             return peer;

@@ -47,6 +47,8 @@ public final class ClientGate {
                 throw PhonepassException.of(ErrorCode.CLIENT_AUTHENTICATION_FAILED,
                         "Client authentication failed: this client must send its client_secret.");
             }
+            // Only now, with the secret proven, may the client speak for its end user's address.
+            ctx.attribute(ClientAddress.AUTHENTICATED_CLIENT, client);
         }
         return client;
     }
