@@ -210,6 +210,23 @@ public final class TestServer implements AutoCloseable {
         return m;
     }
 
+    /**
+     * Verifies a JWT with jose4j, a library independent of the one that signed it, against the served JWKS, this
+     * server's issuer and clock, and the expected audience.
+     */
+    public org.jose4j.jwt.JwtClaims verifyWithJwks(String jwt, String audience) throws Exception {
+        return new org.jose4j.jwt.consumer.JwtConsumerBuilder()
+                .setVerificationKeyResolver(new org.jose4j.keys.resolvers.JwksVerificationKeyResolver(
+                        new org.jose4j.jwk.JsonWebKeySet(get("/.well-known/jwks.json").body()).getJsonWebKeys()))
+                .setExpectedIssuer(issuer())
+                .setExpectedAudience(audience)
+                .setRequireExpirationTime()
+                .setRequireIssuedAt()
+                .setEvaluationTime(org.jose4j.jwt.NumericDate.fromMilliseconds(clock.millis()))
+                .build()
+                .processToClaims(jwt);
+    }
+
     /** Sends a code through the form flow and returns it, read from the dev inbox. */
     public String startAndReadCode(String clientId, String phone) {
         Response r = postForm("/passwordless/start", map("client_id", clientId, "connection", "sms",

@@ -154,7 +154,7 @@ public final class Bench {
                         scenarios(withRedis, "PostgreSQL + Redis", levels);
                     } else {
                         notes.add("The server did not start with `redis.url` set (see "
-                                + "bench/target/work/probe-redis.log); the PostgreSQL rows keep the codes in "
+                                + "probe-redis.log in the bench work folder); the PostgreSQL rows keep the codes in "
                                 + "PostgreSQL instead of Redis.");
                         scenarios(pg.setupWithoutRedis(), "PostgreSQL", levels);
                     }
