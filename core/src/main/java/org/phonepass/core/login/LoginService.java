@@ -58,14 +58,7 @@ public final class LoginService {
      */
     @FunctionalInterface
     public interface FixedCodes {
-        FixedCodes NONE = (phone, now) -> Optional.empty();
-
         Optional<String> fixedCode(PhoneNumber phone, Instant now);
-    }
-
-    public LoginService(OtpSettings settings, PhoneNumberParser phones, ChallengeStore challenges, UserStore users,
-                        TokenService tokens, SmsProvider sms, CodeHasher hasher, Clock clock, SecureRandom random) {
-        this(settings, phones, challenges, users, tokens, sms, hasher, clock, random, FixedCodes.NONE);
     }
 
     public LoginService(OtpSettings settings, PhoneNumberParser phones, ChallengeStore challenges, UserStore users,

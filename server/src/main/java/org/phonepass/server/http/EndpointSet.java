@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Objects;
 import org.phonepass.core.abuse.AbusePolicy;
 import org.phonepass.core.abuse.AuditLog;
-import org.phonepass.core.abuse.LoggingAuditLog;
 import org.phonepass.core.client.ClientRegistry;
 import org.phonepass.core.login.LoginService;
 import org.phonepass.core.phone.PhoneNumberParser;
@@ -35,14 +34,6 @@ public record EndpointSet(Responder responder, PasswordlessEndpoint passwordless
                            Profiles profiles, PhoneNumberParser phones, DevSmsInbox devInbox, OpsEndpoints ops,
                            ClientAddress address, String issuer, String defaultCountry,
                            boolean countryFromLanguage, int maxBodyBytes, AbusePolicy policy, AuditLog audit) {
-        /** Without a stored audit log: refresh and revoke events go to the structured log only. */
-        public Services(LoginService login, TokenService tokens, TokenSigner signer, ClientRegistry clients,
-                        Profiles profiles, PhoneNumberParser phones, DevSmsInbox devInbox, OpsEndpoints ops,
-                        ClientAddress address, String issuer, String defaultCountry, boolean countryFromLanguage,
-                        int maxBodyBytes, AbusePolicy policy) {
-            this(login, tokens, signer, clients, profiles, phones, devInbox, ops, address, issuer, defaultCountry,
-                    countryFromLanguage, maxBodyBytes, policy, new LoggingAuditLog());
-        }
     }
 
     public static EndpointSet build(Services s, Responder responder, List<Extra> extras) {

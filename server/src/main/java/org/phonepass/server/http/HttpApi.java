@@ -218,8 +218,7 @@ public final class HttpApi {
                 log.error("internal error", pe);
             }
         } else if (e instanceof StorageException || e instanceof org.phonepass.store.redis.RedisStoreException) {
-            Exception se = (Exception) e;
-            log.error("storage unavailable: {}", se.getMessage(), se.getCause());
+            log.error("storage unavailable: {}", e.getMessage(), e.getCause());
             mapped = new PhonepassException(ErrorCode.UNAVAILABLE,
                     "The service is temporarily unavailable. Please try again.", Map.of(), 5L, null);
         } else if (e instanceof HttpResponseException hre) {
