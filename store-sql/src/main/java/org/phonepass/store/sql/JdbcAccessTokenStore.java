@@ -18,7 +18,7 @@ public final class JdbcAccessTokenStore implements AccessTokenStore {
 
     @Override
     public void save(byte[] tokenHash, AccessTokenRecord r) {
-        jdbc.withConnection(conn -> Jdbc.update(conn, "INSERT INTO access_tokens (token_hash, user_id, client_id, "
+        jdbc.write(conn -> Jdbc.update(conn, "INSERT INTO access_tokens (token_hash, user_id, client_id, "
                 + "scope, expires_at) VALUES (?, ?, ?, ?, ?)", tokenHash, r.userId(), r.clientId(), r.scope(),
                 r.expiresAt().toEpochMilli()));
     }
@@ -39,13 +39,13 @@ public final class JdbcAccessTokenStore implements AccessTokenStore {
 
     @Override
     public boolean revoke(byte[] tokenHash) {
-        return jdbc.withConnection(conn ->
+        return jdbc.write(conn ->
                 Jdbc.update(conn, "UPDATE access_tokens SET revoked = 1 WHERE token_hash = ?", tokenHash) > 0);
     }
 
     @Override
     public int deleteExpired(Instant cutoff) {
-        return jdbc.withConnection(conn ->
+        return jdbc.write(conn ->
                 Jdbc.update(conn, "DELETE FROM access_tokens WHERE expires_at < ?", cutoff.toEpochMilli()));
     }
 }

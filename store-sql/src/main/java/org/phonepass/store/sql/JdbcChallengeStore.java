@@ -133,7 +133,7 @@ public final class JdbcChallengeStore implements ChallengeStore {
 
     @Override
     public int deleteExpired(Instant cutoff) {
-        return jdbc.withConnection(conn ->
+        return jdbc.write(conn ->
                 Jdbc.update(conn, "DELETE FROM challenges WHERE expires_at < ?", cutoff.toEpochMilli()));
     }
 }

@@ -56,7 +56,7 @@ public final class JdbcRateLimiter implements RateLimiter {
         long nowMicros = micros(now);
         long t = microsPerToken(limit);
         long maxDeficit = (limit.capacity() - 1) * t;
-        return jdbc.withConnection(c -> {
+        return jdbc.write(c -> {
             Long fullAt;
             try (PreparedStatement ps = Jdbc.prepare(c, ACQUIRE, k, nowMicros + t, nowMicros, t, nowMicros,
                     maxDeficit); ResultSet rs = ps.executeQuery()) {
@@ -91,19 +91,19 @@ public final class JdbcRateLimiter implements RateLimiter {
         long nowMicros = micros(clock.instant());
         long back = Math.min(tokens, limit.capacity()) * microsPerToken(limit);
         // A missing row is a full bucket already: nothing to give back, and nothing is inserted.
-        jdbc.withConnection(c -> Jdbc.update(c, REFUND, nowMicros, back, k));
+        jdbc.write(c -> Jdbc.update(c, REFUND, nowMicros, back, k));
     }
 
     @Override
     public void reset(String key, Limit limit) {
         String k = bucketKey(key, limit);
-        jdbc.withConnection(c -> Jdbc.update(c, "DELETE FROM rate_limit_buckets WHERE bucket_key = ?", k));
+        jdbc.write(c -> Jdbc.update(c, "DELETE FROM rate_limit_buckets WHERE bucket_key = ?", k));
     }
 
     /** Deletes the buckets that have refilled completely (they answer exactly like absent ones). */
     public int deleteFull() {
         long nowMicros = micros(clock.instant());
-        return jdbc.withConnection(c -> Jdbc.update(c, "DELETE FROM rate_limit_buckets WHERE full_at <= ?",
+        return jdbc.write(c -> Jdbc.update(c, "DELETE FROM rate_limit_buckets WHERE full_at <= ?",
                 nowMicros));
     }
 

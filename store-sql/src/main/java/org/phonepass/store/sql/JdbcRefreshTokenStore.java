@@ -22,7 +22,7 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
 
     @Override
     public void save(byte[] tokenHash, RefreshTokenRecord r) {
-        jdbc.withConnection(conn -> insert(conn, tokenHash, r));
+        jdbc.write(conn -> insert(conn, tokenHash, r));
     }
 
     private record Row(RefreshTokenRecord record, boolean used, boolean revoked) {
@@ -74,7 +74,7 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
 
     @Override
     public int deleteExpired(Instant cutoff) {
-        return jdbc.withConnection(conn ->
+        return jdbc.write(conn ->
                 Jdbc.update(conn, "DELETE FROM refresh_tokens WHERE expires_at < ?", cutoff.toEpochMilli()));
     }
 

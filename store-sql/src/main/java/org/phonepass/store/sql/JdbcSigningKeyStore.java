@@ -36,20 +36,20 @@ public final class JdbcSigningKeyStore implements SigningKeyStore {
 
     @Override
     public void add(StoredKey key) {
-        jdbc.withConnection(conn -> Jdbc.update(conn, "INSERT INTO signing_keys (kid, jwk, created_at, active_at, "
+        jdbc.write(conn -> Jdbc.update(conn, "INSERT INTO signing_keys (kid, jwk, created_at, active_at, "
                 + "retired_at) VALUES (?, ?, ?, ?, ?)", key.kid(), key.jwk(), key.createdAt().toEpochMilli(),
                 key.activeAt().toEpochMilli(), key.retiredAt() == null ? null : key.retiredAt().toEpochMilli()));
     }
 
     @Override
     public void retire(String kid, Instant at) {
-        jdbc.withConnection(conn -> Jdbc.update(conn, "UPDATE signing_keys SET retired_at = ? WHERE kid = ? AND "
+        jdbc.write(conn -> Jdbc.update(conn, "UPDATE signing_keys SET retired_at = ? WHERE kid = ? AND "
                 + "retired_at IS NULL", at.toEpochMilli(), kid));
     }
 
     @Override
     public int deleteRetiredBefore(Instant cutoff) {
-        return jdbc.withConnection(conn -> Jdbc.update(conn, "DELETE FROM signing_keys WHERE retired_at IS NOT NULL "
+        return jdbc.write(conn -> Jdbc.update(conn, "DELETE FROM signing_keys WHERE retired_at IS NOT NULL "
                 + "AND retired_at < ?", cutoff.toEpochMilli()));
     }
 }

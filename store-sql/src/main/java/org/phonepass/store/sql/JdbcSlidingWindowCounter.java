@@ -52,7 +52,7 @@ public final class JdbcSlidingWindowCounter implements SlidingWindowCounter {
         long slice = currentSlice();
         // The slice counts while it is among the slices + 1 newest: until the end of slice (slice + slices).
         long forgetAt = (slice + slices + 1) * sliceMillis;
-        jdbc.withConnection(c -> Jdbc.update(c, INCREMENT, keyPrefix + key, slice, forgetAt));
+        jdbc.write(c -> Jdbc.update(c, INCREMENT, keyPrefix + key, slice, forgetAt));
     }
 
     @Override
@@ -71,7 +71,7 @@ public final class JdbcSlidingWindowCounter implements SlidingWindowCounter {
     /** Deletes the slices no count can include any more, of every counter. */
     public int deleteForgotten() {
         long now = clock.millis();
-        return jdbc.withConnection(c -> Jdbc.update(c, "DELETE FROM rate_limit_counters WHERE forget_at <= ?", now));
+        return jdbc.write(c -> Jdbc.update(c, "DELETE FROM rate_limit_counters WHERE forget_at <= ?", now));
     }
 
     private long currentSlice() {

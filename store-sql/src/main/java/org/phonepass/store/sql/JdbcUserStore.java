@@ -31,7 +31,7 @@ public final class JdbcUserStore implements UserStore {
     @Override
     public Optional<User> recordLogin(String phone, String newId, String ip, Instant now, boolean createIfMissing) {
         long t = now.toEpochMilli();
-        return jdbc.withConnection(conn -> {
+        return jdbc.write(conn -> {
             String sql = createIfMissing
                     ? "INSERT INTO users (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, 1) ON CONFLICT (phone) DO UPDATE "
                     + "SET last_login = excluded.last_login, last_ip = excluded.last_ip, "
