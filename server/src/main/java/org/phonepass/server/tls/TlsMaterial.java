@@ -2,12 +2,13 @@ package org.phonepass.server.tls;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.Reader;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
@@ -15,13 +16,16 @@ import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -37,7 +41,6 @@ import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 
 /**
  * The server's certificate and key, as a keystore Jetty can use: loaded from PEM or PKCS#12 files, or, in dev mode,
@@ -45,6 +48,9 @@ import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
  */
 public final class TlsMaterial {
     public static final String ALIAS = "phonepass";
+    static final String DEV_CERT = "dev-tls.crt";
+    static final String DEV_KEY = "dev-tls.key";
+    private static final String PEM_KEY_BEGIN = "-----BEGIN PRIVATE KEY-----";
     private final KeyStore keyStore;
     private final char[] password;
     private final X509Certificate certificate;
@@ -124,11 +130,7 @@ public final class TlsMaterial {
                 throw new GeneralSecurityException(keyFile + " holds no unencrypted PEM private key");
             }
         }
-        char[] password = randomPassword();
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry(ALIAS, key, password, chain.toArray(new Certificate[0]));
-        return new TlsMaterial(ks, password, chain.get(0), false);
+        return inMemory(key, chain.toArray(new Certificate[0]), false);
     }
 
     /** Loads a PKCS#12 keystore holding one key entry. */
@@ -140,28 +142,37 @@ public final class TlsMaterial {
         }
         for (String alias : java.util.Collections.list(ks.aliases())) {
             if (ks.isKeyEntry(alias)) {
-                KeyStore single = KeyStore.getInstance("PKCS12");
-                single.load(null, null);
-                single.setKeyEntry(ALIAS, ks.getKey(alias, pw), pw, ks.getCertificateChain(alias));
-                return new TlsMaterial(single, pw, (X509Certificate) ks.getCertificate(alias), false);
+                return inMemory((PrivateKey) ks.getKey(alias, pw), ks.getCertificateChain(alias), false);
             }
         }
         throw new GeneralSecurityException(file + " holds no private key entry");
     }
 
     /**
-     * The dev certificate: loaded from {@code dev-tls.p12} in the folder, or generated there once (RSA 2048,
-     * subjectAltName DNS:localhost and IP:127.0.0.1, valid for a year, renewed when it has less than a week left).
+     * The dev certificate: loaded from {@code dev-tls.crt} and {@code dev-tls.key} (PEM, the key readable by its
+     * owner only) in the folder, or generated there once (RSA 2048, subjectAltName DNS:localhost, IP:127.0.0.1 and
+     * IP:::1, valid for a year, renewed when it has less than a week left). A folder from an earlier version holds
+     * the pair as {@code dev-tls.p12} plus {@code dev-tls.password}: the same certificate is kept, so a browser that
+     * trusts it goes on trusting it, and is rewritten as PEM once.
      */
     public static TlsMaterial devCertificate(Path folder, List<String> extraHostNames)
             throws IOException, GeneralSecurityException {
-        Path file = folder.resolve("dev-tls.p12");
-        Path passwordFile = folder.resolve("dev-tls.password");
-        if (Files.exists(file) && Files.exists(passwordFile)) {
-            TlsMaterial existing = fromPkcs12(file, Files.readString(passwordFile).trim());
-            if (existing.certificate().getNotAfter().toInstant().isAfter(Instant.now().plus(Duration.ofDays(7)))) {
-                return new TlsMaterial(existing.keyStore, existing.password, existing.certificate, true);
-            }
+        Path certFile = folder.resolve(DEV_CERT);
+        Path keyFile = folder.resolve(DEV_KEY);
+        Path legacy = folder.resolve("dev-tls.p12");
+        Path legacyPassword = folder.resolve("dev-tls.password");
+        TlsMaterial existing = null;
+        if (Files.exists(certFile) && Files.exists(keyFile)) {
+            existing = readDevPem(certFile, keyFile);
+        } else if (Files.exists(legacy) && Files.exists(legacyPassword)) {
+            TlsMaterial old = fromPkcs12(legacy, Files.readString(legacyPassword).trim());
+            existing = writeDev(folder, (PrivateKey) old.keyStore.getKey(ALIAS, old.password), old.certificate);
+            Files.delete(legacy);
+            Files.delete(legacyPassword);
+        }
+        if (existing != null
+                && existing.certificate.getNotAfter().toInstant().isAfter(Instant.now().plus(Duration.ofDays(7)))) {
+            return existing;
         }
         KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
         gen.initialize(2048);
@@ -190,21 +201,56 @@ public final class TlsMaterial {
         } catch (OperatorCreationException e) {
             throw new GeneralSecurityException("cannot sign the dev certificate", e);
         }
-        char[] password = randomPassword();
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry(ALIAS, pair.getPrivate(), password, new Certificate[] {cert});
-        Files.createDirectories(folder);
-        SecretFiles.write(passwordFile, new String(password));
-        try (OutputStream out = Files.newOutputStream(file)) {
-            ks.store(out, password);
+        return writeDev(folder, pair.getPrivate(), cert);
+    }
+
+    private static TlsMaterial writeDev(Path folder, PrivateKey key, X509Certificate cert)
+            throws IOException, GeneralSecurityException {
+        SecretFiles.write(folder.resolve(DEV_KEY), pem("PRIVATE KEY", key.getEncoded()));
+        // The certificate alone, also for people who want to trust it in a browser or the JDK.
+        Files.writeString(folder.resolve(DEV_CERT), pem("CERTIFICATE", cert.getEncoded()));
+        return inMemory(key, new Certificate[] {cert}, true);
+    }
+
+    /**
+     * Reads the two files {@link #writeDev} wrote, with the JDK alone: they hold exactly one PKCS#8 RSA key and one
+     * certificate, so {@link #fromPem}'s BouncyCastle parser (which also reads the many other PEM forms people
+     * bring) is not needed, and not loading it keeps a restart shorter.
+     */
+    private static TlsMaterial readDevPem(Path certFile, Path keyFile) throws IOException, GeneralSecurityException {
+        X509Certificate cert;
+        try (InputStream in = Files.newInputStream(certFile)) {
+            cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
         }
-        SecretFiles.restrict(file);
-        // The certificate alone, for people who want to trust it in a browser or the JDK.
-        Files.writeString(folder.resolve("dev-tls.crt"), "-----BEGIN CERTIFICATE-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(cert.getEncoded())
-                + "\n-----END CERTIFICATE-----\n");
-        return new TlsMaterial(ks, password, cert, true);
+        String text = Files.readString(keyFile);
+        int begin = text.indexOf(PEM_KEY_BEGIN);
+        int end = text.indexOf("-----END PRIVATE KEY-----");
+        if (begin < 0 || end < begin) {
+            throw new GeneralSecurityException(keyFile + " holds no PEM private key");
+        }
+        byte[] der = Base64.getMimeDecoder().decode(text.substring(begin + PEM_KEY_BEGIN.length(), end));
+        PrivateKey key = KeyFactory.getInstance(cert.getPublicKey().getAlgorithm())
+                .generatePrivate(new PKCS8EncodedKeySpec(der));
+        return inMemory(key, new Certificate[] {cert}, true);
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(der) + "\n-----END " + type + "-----\n";
+    }
+
+    /**
+     * The keystore handed to Jetty. It lives in memory only, so it is a JKS store: JKS masks a key entry with a few
+     * SHA-1 rounds, where a PKCS#12 store runs PBKDF2 with 10 000 rounds on every put and get, which took a cold JVM
+     * about a quarter of a second at each start. Nothing is ever written in this format.
+     */
+    private static TlsMaterial inMemory(PrivateKey key, Certificate[] chain, boolean generated)
+            throws IOException, GeneralSecurityException {
+        char[] password = randomPassword();
+        KeyStore ks = KeyStore.getInstance("JKS");
+        ks.load(null, null);
+        ks.setKeyEntry(ALIAS, key, password, chain);
+        return new TlsMaterial(ks, password, (X509Certificate) chain[0], generated);
     }
 
     private static char[] randomPassword() {

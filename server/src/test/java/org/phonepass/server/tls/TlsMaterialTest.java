@@ -1,0 +1,99 @@
+package org.phonepass.server.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TlsMaterialTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void devCertificateIsWrittenAsPemOnceAndReadBackUnchanged() throws Exception {
+        TlsMaterial first = TlsMaterial.devCertificate(dir, List.of());
+        assertThat(first.generated()).isTrue();
+        assertThat(first.selfSigned()).isTrue();
+        assertThat(Files.readString(dir.resolve("dev-tls.crt"))).startsWith("-----BEGIN CERTIFICATE-----\n");
+        assertThat(Files.readString(dir.resolve("dev-tls.key"))).startsWith("-----BEGIN PRIVATE KEY-----\n");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("dev-tls.key"))))
+                .isEqualTo("rw-------");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("dev-tls.crt",
+                    "dev-tls.key");
+        }
+
+        TlsMaterial second = TlsMaterial.devCertificate(dir, List.of());
+        assertThat(second.certificate().getEncoded()).isEqualTo(first.certificate().getEncoded());
+        assertKeyMatchesCertificate(second);
+    }
+
+    @Test
+    void aLegacyPkcs12DevCertificateIsKeptAndRewrittenAsPem() throws Exception {
+        TlsMaterial generated = TlsMaterial.devCertificate(dir.resolve("source"), List.of());
+        PrivateKey key = (PrivateKey) generated.keyStore().getKey(TlsMaterial.ALIAS, generated.password());
+        KeyStore legacy = KeyStore.getInstance("PKCS12");
+        legacy.load(null, null);
+        legacy.setKeyEntry("phonepass", key, "s3cret".toCharArray(), new Certificate[] {generated.certificate()});
+        Path folder = dir.resolve("tls");
+        Files.createDirectories(folder);
+        try (OutputStream out = Files.newOutputStream(folder.resolve("dev-tls.p12"))) {
+            legacy.store(out, "s3cret".toCharArray());
+        }
+        Files.writeString(folder.resolve("dev-tls.password"), "s3cret\n");
+
+        TlsMaterial migrated = TlsMaterial.devCertificate(folder, List.of());
+
+        assertThat(migrated.certificate().getEncoded()).isEqualTo(generated.certificate().getEncoded());
+        assertKeyMatchesCertificate(migrated);
+        assertThat(folder.resolve("dev-tls.p12")).doesNotExist();
+        assertThat(folder.resolve("dev-tls.password")).doesNotExist();
+        assertThat(TlsMaterial.devCertificate(folder, List.of()).certificate().getEncoded())
+                .isEqualTo(generated.certificate().getEncoded());
+    }
+
+    @Test
+    void aDamagedDevKeyFileIsReportedNotReplacedSilently() throws Exception {
+        TlsMaterial.devCertificate(dir, List.of());
+        Files.writeString(dir.resolve("dev-tls.key"), "not a key\n");
+        assertThatThrownBy(() -> TlsMaterial.devCertificate(dir, List.of()))
+                .isInstanceOf(GeneralSecurityException.class)
+                .hasMessageContaining("dev-tls.key");
+    }
+
+    @Test
+    void pemFilesOfTheOperatorAreLoadedWithTheirChain() throws Exception {
+        TlsMaterial dev = TlsMaterial.devCertificate(dir, List.of("phonepass.test"));
+        TlsMaterial loaded = TlsMaterial.fromPem(dir.resolve("dev-tls.crt"), dir.resolve("dev-tls.key"));
+        assertThat(loaded.generated()).isFalse();
+        assertThat(loaded.certificate().getEncoded()).isEqualTo(dev.certificate().getEncoded());
+        assertThat(loaded.certificate().getSubjectAlternativeNames()).extracting(n -> (Object) n.get(1))
+                .contains((Object) "localhost", "phonepass.test");
+        assertKeyMatchesCertificate(loaded);
+    }
+
+    private static void assertKeyMatchesCertificate(TlsMaterial tls) throws Exception {
+        PrivateKey key = (PrivateKey) tls.keyStore().getKey(TlsMaterial.ALIAS, tls.password());
+        X509Certificate cert = (X509Certificate) tls.keyStore().getCertificate(TlsMaterial.ALIAS);
+        Signature signer = Signature.getInstance("SHA256withRSA");
+        signer.initSign(key);
+        signer.update(new byte[] {1, 2, 3});
+        byte[] signature = signer.sign();
+        Signature verifier = Signature.getInstance("SHA256withRSA");
+        verifier.initVerify(cert.getPublicKey());
+        verifier.update(new byte[] {1, 2, 3});
+        assertThat(verifier.verify(signature)).isTrue();
+    }
+}
