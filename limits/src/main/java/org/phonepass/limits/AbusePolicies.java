@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.phonepass.core.abuse.AbuseMetrics;
 import org.phonepass.core.abuse.AuditLog;
 import org.phonepass.core.phone.PhoneNumberParser;
@@ -19,21 +20,27 @@ public final class AbusePolicies {
     private AbusePolicies() {
     }
 
-    /** The remote checks switched on in the settings, in the order they run: bot check, then pre-send hook. */
-    public static List<StartScreen> screens(LimitsSettings settings, HttpClient http, ObjectMapper json) {
+    /**
+     * The remote checks switched on in the settings, in the order they run: bot check, then pre-send hook. The HTTP
+     * client is built only when one of them is on (building one costs a tenth of a second at start-up), and shared.
+     */
+    public static List<StartScreen> screens(LimitsSettings settings, Supplier<HttpClient> http, ObjectMapper json) {
+        boolean botCheck = Boolean.TRUE.equals(settings.botCheck().enabled());
+        boolean hook = Boolean.TRUE.equals(settings.preSendHook().enabled());
+        HttpClient client = botCheck || hook ? http.get() : null;
         List<StartScreen> screens = new ArrayList<>(2);
-        if (Boolean.TRUE.equals(settings.botCheck().enabled())) {
-            screens.add(new SiteverifyBotCheck(settings.botCheck(), http, json));
+        if (botCheck) {
+            screens.add(new SiteverifyBotCheck(settings.botCheck(), client, json));
         }
-        if (Boolean.TRUE.equals(settings.preSendHook().enabled())) {
-            screens.add(new PreSendHook(settings.preSendHook(), http, json));
+        if (hook) {
+            screens.add(new PreSendHook(settings.preSendHook(), client, json));
         }
         return screens;
     }
 
     /** A single node's policy: Bucket4j buckets and counters in this process, bounded by {@code limits.max_keys}. */
-    public static DefaultAbusePolicy embedded(LimitsSettings settings, PhoneNumberParser phones, HttpClient http,
-                                              ObjectMapper json, AuditLog audit, AbuseMetrics metrics, Clock clock) {
+    public static DefaultAbusePolicy embedded(LimitsSettings settings, PhoneNumberParser phones,
+                                              Supplier<HttpClient> http, ObjectMapper json, AuditLog audit, AbuseMetrics metrics, Clock clock) {
         settings.validate();
         RateLimiter limiter = new BucketRateLimiter(clock, settings.maxKeys());
         SlidingWindowCounter counter = new InMemorySlidingWindowCounter(clock, settings.pumping().window(),
@@ -43,7 +50,7 @@ public final class AbusePolicies {
 
     /** A policy over given state, for example the PostgreSQL or Redis limiter and counter shared by all nodes. */
     public static DefaultAbusePolicy shared(LimitsSettings settings, RateLimiter limiter, SlidingWindowCounter counter,
-                                            PhoneNumberParser phones, HttpClient http, ObjectMapper json,
+                                            PhoneNumberParser phones, Supplier<HttpClient> http, ObjectMapper json,
                                             AuditLog audit, AbuseMetrics metrics, Clock clock) {
         return new DefaultAbusePolicy(settings, limiter, counter, phones::type, screens(settings, http, json), audit,
                 metrics, clock);

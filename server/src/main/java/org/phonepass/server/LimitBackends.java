@@ -3,6 +3,7 @@ package org.phonepass.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpClient;
 import java.time.Clock;
+import java.util.function.Supplier;
 import org.phonepass.core.abuse.AbuseMetrics;
 import org.phonepass.core.abuse.AuditLog;
 import org.phonepass.core.abuse.SlidingWindowCounter;
@@ -41,7 +42,7 @@ final class LimitBackends {
     }
 
     static Chosen choose(LimitsSettings settings, SqlStorage storage, boolean postgres, RedisStorage redis,
-                         PhoneNumberParser phones, HttpClient http, ObjectMapper json, AuditLog audit,
+                         PhoneNumberParser phones, Supplier<HttpClient> http, ObjectMapper json, AuditLog audit,
                          AbuseMetrics metrics, Clock clock) {
         settings.validate();
         Chosen chosen;

@@ -56,6 +56,7 @@ final class RotateKeysCommand implements Callable<Integer> {
         }
         try {
             Settings settings = new ConfigLoader().load(file, System.getenv());
+            Main.awaitLogging();
             Clock clock = Clock.systemUTC();
             try (SqlStorage storage = SignerFactory.storage(settings);
                  JdbcAuditLog stored = storage.auditLog()) {

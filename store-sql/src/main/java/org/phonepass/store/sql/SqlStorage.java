@@ -15,6 +15,7 @@ import org.phonepass.core.token.AccessTokenStore;
 import org.phonepass.core.token.RefreshTokenStore;
 import org.phonepass.core.token.SigningKeyStore;
 import org.phonepass.core.user.UserStore;
+import org.sqlite.SQLiteJDBCLoader;
 
 /**
  * Opens a SQL database, migrates it, and hands out the stores.
@@ -36,6 +37,21 @@ public final class SqlStorage implements AutoCloseable {
                 .locations(dialect.migrations())
                 .load()
                 .migrate();
+    }
+
+    /**
+     * Does ahead of time the slow parts of a first {@link #embedded} call that need no settings: extracting and
+     * loading SQLite's native library, and loading Flyway with its plugins. The server calls it on a spare thread
+     * while it reads its settings. Harmless to call twice or to skip; a failure is left for {@code embedded} to
+     * report.
+     */
+    public static void prepareEmbedded() {
+        try {
+            SQLiteJDBCLoader.initialize();
+            Flyway.configure().locations(SqlDialect.SQLITE.migrations()).load();
+        } catch (Exception | LinkageError e) {
+            // embedded() meets the same problem and reports it with the file it was opening.
+        }
     }
 
     /** Opens (creating if needed) the embedded database file. */
