@@ -70,8 +70,13 @@ public final class JdbcChallengeStore implements ChallengeStore {
             if (match != null) {
                 Jdbc.update(conn, "UPDATE challenges SET state = 'used', attempts = attempts + 1 WHERE seq = ?",
                         match.seq());
-                Jdbc.update(conn, "UPDATE challenges SET state = 'replaced' WHERE client_id = ? AND phone = ? "
-                        + "AND state = 'live'", clientId, phone);
+                // The others die with it. With one live code (keep_previous_codes: 0, the default) there are none
+                // to retire: the lock taken above keeps any new one out until this transaction ends. Expired rows
+                // still marked live are never read again and the housekeeping deletes them.
+                if (live.size() > 1) {
+                    Jdbc.update(conn, "UPDATE challenges SET state = 'replaced' WHERE client_id = ? AND phone = ? "
+                            + "AND state = 'live'", clientId, phone);
+                }
                 return ConsumeResult.accepted();
             }
             for (Live l : live) {
