@@ -59,7 +59,8 @@ public final class Bench {
     private final Map<String, Double> estimates = new LinkedHashMap<>();
 
     /** One measured run. */
-    record Run(Load.Result r, double cpuMsPerOp, long rssMaxKb, long threadsIdle, long threadsMax, int vendorMax) {
+    record Run(Load.Result r, double cpuMsPerOp, double driverCpuMsPerOp, long rssMaxKb, long threadsIdle,
+               long threadsMax, int vendorMax) {
     }
 
     /** One table row: a scenario on a store at a concurrency, several runs. */
@@ -276,7 +277,8 @@ public final class Bench {
                 int[] max = new int[1];
                 Run run = measure(server, load, c, vendorRunTime(), () -> load.start(phones.next()),
                         () -> max[0] = Math.max(max[0], vendor.takeMaxInFlight()));
-                row.runs().add(new Run(run.r(), run.cpuMsPerOp(), run.rssMaxKb(), run.threadsIdle(),
+                row.runs().add(new Run(run.r(), run.cpuMsPerOp(), run.driverCpuMsPerOp(), run.rssMaxKb(),
+                        run.threadsIdle(),
                         run.threadsMax(), Math.max(max[0], vendor.takeMaxInFlight())));
             }
             add(row);
@@ -352,6 +354,7 @@ public final class Bench {
         long threadsIdle = server.status("Threads");
         long[] max = {server.status("VmRSS"), threadsIdle};
         long ticks0 = server.cpuTicks();
+        long driver0 = ServerProcess.cpuTicks(ProcessHandle.current().pid());
         Load.Result r = load.run(c, d, op, () -> {
             try {
                 max[0] = Math.max(max[0], server.status("VmRSS"));
@@ -364,9 +367,11 @@ public final class Bench {
             }
         });
         long ticks1 = server.cpuTicks();
+        long driver1 = ServerProcess.cpuTicks(ProcessHandle.current().pid());
         max[0] = Math.max(max[0], server.status("VmRSS"));
         double cpuMs = (ticks1 - ticks0) * 1000.0 / CLK_TCK / Math.max(1, r.ok);
-        return new Run(r, cpuMs, max[0], threadsIdle, max[1], 0);
+        double driverMs = (driver1 - driver0) * 1000.0 / CLK_TCK / Math.max(1, r.ok);
+        return new Run(r, cpuMs, driverMs, max[0], threadsIdle, max[1], 0);
     }
 
     static <T> T median(List<T> xs, ToDoubleFunction<T> by) {

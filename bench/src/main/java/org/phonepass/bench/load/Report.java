@@ -57,8 +57,9 @@ final class Report {
                 .append(msRange(fresh)).append("; restart ").append(msRange(restart)).append(".\n\n");
 
         s.append("| scenario | store | conc. | ops/s | % of floor ÷ signatures | p50 ms | p99 ms | p99.9 ms | errors "
-                + "| server CPU ms/op | CPU ÷ signing CPU | peak RSS MiB | server threads idle → max |\n");
-        s.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| server CPU ms/op | CPU ÷ signing CPU | load generator CPU ms/op | peak RSS MiB "
+                + "| server threads idle → max |\n");
+        s.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Bench.Row row : b.rows()) {
             List<Bench.Run> runs = row.runs();
             String pct = row.signatures() == 0 ? "–" : range(runs, r -> 100.0 * r.r().throughput()
@@ -79,6 +80,7 @@ final class Report {
                     .append(range(runs, r -> r.cpuMsPerOp(), "%.2f")).append(" | ")
                     .append(row.signatures() == 0 ? "–" : range(runs, r -> r.cpuMsPerOp()
                             / (row.signatures() * sigCpuMedian), "%.2f")).append(" | ")
+                    .append(range(runs, r -> r.driverCpuMsPerOp(), "%.2f")).append(" | ")
                     .append(range(runs, r -> r.rssMaxKb() / 1024.0, "%.0f")).append(" | ")
                     .append(threads).append(" |\n");
         }
@@ -88,7 +90,9 @@ final class Report {
                 + "and a refresh sign once. \"CPU ÷ signing CPU\" is the server's CPU per operation ÷ the CPU of its "
                 + "signatures: 1.00 would mean the server does nothing but sign. Server CPU is utime + stime of the server process over the run ÷ "
                 + "operations. Peak RSS is the highest VmRSS sampled every 50 ms during the run. The load generator "
-                + "shares the machine's cores with the server.\n");
+                + "shares the machine's cores with the server; its own CPU per operation (the driver JVM: HTTPS "
+                + "client, TLS, bookkeeping) is beside the server's, so (server + load generator CPU) ÷ cores "
+                + "bounds what this machine can do.\n");
         if (b.jmhJson() != null && Files.exists(b.jmhJson())) {
             s.append('\n').append(jmh(Bench.readJson(b.jmhJson()), Files.getLastModifiedTime(b.jmhJson())));
         }

@@ -142,7 +142,12 @@ final class ServerProcess implements AutoCloseable {
 
     /** utime + stime of the process, in clock ticks. */
     long cpuTicks() throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
+        return cpuTicks(pid());
+    }
+
+    /** utime + stime of a process, in clock ticks. */
+    static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         // After "pid (comm) ", field 3 (state) is f[0]; utime is field 14 and stime field 15.
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
