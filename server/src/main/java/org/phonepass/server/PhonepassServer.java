@@ -150,7 +150,7 @@ public final class PhonepassServer implements AutoCloseable {
             TokenService tokens = new TokenService(settings.issuer(), signer, storage.accessTokens(),
                     storage.refreshTokens(), storage.users(), profiles, apis, clock, random);
             LoginService login = new LoginService(otp, phones, challenges, storage.users(), tokens, sms.provider(),
-                    hasher, clock, random, sms.testNumbers()::fixedCode);
+                    hasher, clock, random, sms.testNumbers()::fixedCode, storage.unitOfWork());
 
             ObjectMapper json = JsonMapper.builder().build();
             Responder responder = new Responder(json);

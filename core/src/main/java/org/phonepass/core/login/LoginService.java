@@ -50,6 +50,8 @@ public final class LoginService {
     private final CodeHasher hasher;
     private final Clock clock;
     private final SecureRandom random;
+    /** The user and token writes of one login, as one transaction where the stores share one. */
+    private final UnitOfWork writes;
     private final FixedCodes fixedCodes;
 
     /**
@@ -63,7 +65,8 @@ public final class LoginService {
 
     public LoginService(OtpSettings settings, PhoneNumberParser phones, ChallengeStore challenges, UserStore users,
                         TokenService tokens, SmsProvider sms, CodeHasher hasher, Clock clock, SecureRandom random,
-                        FixedCodes fixedCodes) {
+                        FixedCodes fixedCodes, UnitOfWork writes) {
+        this.writes = Objects.requireNonNull(writes, "writes cannot be null");
         this.fixedCodes = Objects.requireNonNull(fixedCodes, "fixedCodes cannot be null");
         this.settings = Objects.requireNonNull(settings, "settings cannot be null");
         this.phones = Objects.requireNonNull(phones, "phones cannot be null");
@@ -168,9 +171,12 @@ public final class LoginService {
             log.info("verification failed for {}: {}", phone.get().masked(), result.outcome());
             throw wrongCode(result.attemptsRemaining());
         }
-        User user = users.recordLogin(e164, newId(), command.ip(), clock.instant(), !settings.disableSignup())
-                .orElseThrow(() -> wrongCode(0));
-        return new LoginResult(user, tokens.issue(client, user, command.tokens()));
+        TokenService.Issued issued = writes.run(() -> {
+            User user = users.recordLogin(e164, newId(), command.ip(), clock.instant(), !settings.disableSignup())
+                    .orElseThrow(() -> wrongCode(0));
+            return tokens.store(client, user, command.tokens());
+        });
+        return new LoginResult(issued.user(), tokens.sign(issued));
     }
 
     /**

@@ -66,8 +66,17 @@ public final class TokenService {
     public record Request(Set<String> scope, String audience, String nonce, boolean legacyProfile) {
     }
 
-    /** Issues tokens after a successful code verification. */
+    /** Issues tokens after a successful code verification: {@link #store} and then {@link #sign}. */
     public TokenResponse issue(Client client, User user, Request request) {
+        return sign(store(client, user, request));
+    }
+
+    /**
+     * What a login stores, without signing: the refresh token (with {@code offline_access}) and the opaque access
+     * token (without an {@code audience}). A caller may run this inside a unit of work with its other writes, and
+     * {@link #sign} after it ends, so no database transaction is held open across a signature.
+     */
+    public Issued store(Client client, User user, Request request) {
         if (request.audience() != null && !apis.containsKey(request.audience())) {
             throw PhonepassException.of(ErrorCode.INVALID_AUDIENCE,
                     "Service not found: " + request.audience());
@@ -85,7 +94,16 @@ public final class TokenService {
                     client.clientId(), Scopes.join(scope), request.audience(), now,
                     now.plus(client.refreshTokenLifetime())));
         }
-        return tokens(client, user, scope, request.audience(), request.nonce(), request.legacyProfile(), refresh, now);
+        return storeAccessToken(client, user, scope, request.audience(), request.nonce(), request.legacyProfile(),
+                refresh, now);
+    }
+
+    /**
+     * Tokens stored but not yet signed. {@code opaqueAccessToken} is null when the access token is a JWT for an
+     * API, signed by {@link #sign}.
+     */
+    public record Issued(Client client, User user, Set<String> scope, String audience, String nonce,
+                         boolean legacyProfile, String refreshToken, String opaqueAccessToken, Instant now) {
     }
 
     /** The refresh_token grant (protocol.md §8.4), with rotation and reuse detection when the client rotates. */
@@ -120,7 +138,8 @@ public final class TokenService {
         }
         User user = findUser(record.userId()).orElseThrow(() ->
                 PhonepassException.of(ErrorCode.INVALID_REFRESH_TOKEN, "Unknown or invalid refresh token."));
-        return tokens(client, user, Scopes.parse(record.scope()), record.audience(), null, false, next, now);
+        return sign(storeAccessToken(client, user, Scopes.parse(record.scope()), record.audience(), null, false,
+                next, now));
     }
 
     /** Revokes a refresh token's family or an opaque access token (RFC 7009: unknown tokens are not an error). */
@@ -157,42 +176,57 @@ public final class TokenService {
         return users.findById(userId.substring(USER_ID_PREFIX.length()));
     }
 
-    private TokenResponse tokens(Client client, User user, Set<String> scope, String audience, String nonce,
-                                 boolean legacyProfile, String refresh, Instant now) {
+    private Issued storeAccessToken(Client client, User user, Set<String> scope, String audience, String nonce,
+                                    boolean legacyProfile, String refresh, Instant now) {
+        String opaque = null;
+        if (audience == null) {
+            opaque = newOpaqueToken();
+            accessTokens.save(sha256(opaque), new AccessTokenRecord(user.userId(), client.clientId(),
+                    Scopes.join(scope), now.plus(client.accessTokenLifetime())));
+        }
+        return new Issued(client, user, java.util.Collections.unmodifiableSet(new LinkedHashSet<>(scope)), audience,
+                nonce, legacyProfile, refresh, opaque, now);
+    }
+
+    /** Signs what {@link #store} stored: the JWT access token for an API, then the id_token with its hash. */
+    public TokenResponse sign(Issued issued) {
+        Client client = issued.client();
+        User user = issued.user();
+        Set<String> scope = issued.scope();
+        Instant now = issued.now();
         // The access token first: the id_token carries its hash.
         String accessToken;
         Duration atLifetime;
-        if (audience != null) {
-            atLifetime = apis.get(audience);
-            Map<String, Object> claims = baseClaims(user, audience, now, atLifetime);
+        if (issued.audience() != null) {
+            atLifetime = apis.get(issued.audience());
+            Map<String, Object> claims = baseClaims(user, issued.audience(), now, atLifetime);
             claims.put("client_id", client.clientId());
             claims.put("jti", UUID.randomUUID().toString());
             claims.put("scope", Scopes.join(scope));
             accessToken = signer.sign(claims, "at+jwt");
         } else {
             atLifetime = client.accessTokenLifetime();
-            accessToken = newOpaqueToken();
-            accessTokens.save(sha256(accessToken), new AccessTokenRecord(user.userId(), client.clientId(),
-                    Scopes.join(scope), now.plus(atLifetime)));
+            accessToken = issued.opaqueAccessToken();
         }
         String idToken = null;
         if (scope.contains(Scopes.OPENID)) {
             Map<String, Object> claims = baseClaims(user, client.clientId(), now, client.idTokenLifetime());
-            if (nonce != null && !nonce.isEmpty()) {
-                claims.put("nonce", nonce);
+            if (issued.nonce() != null && !issued.nonce().isEmpty()) {
+                claims.put("nonce", issued.nonce());
             }
             // Required when both tokens travel in a redirect fragment (OIDC Core §3.2.2.10), where auth0-js 9
             // checks it; harmless and allowed on the token endpoint, so it is always there.
             claims.put("at_hash", atHash(accessToken));
             if (scope.contains(Scopes.PROFILE)) {
-                claims.putAll(legacyProfile ? profiles.fullProfile(user) : profiles.profileClaims(user));
+                claims.putAll(issued.legacyProfile() ? profiles.fullProfile(user) : profiles.profileClaims(user));
             }
             if (scope.contains(Scopes.PHONE)) {
                 claims.putAll(profiles.phoneClaims(user));
             }
             idToken = signer.sign(claims, "JWT");
         }
-        return new TokenResponse(idToken, accessToken, refresh, atLifetime.toSeconds(), Scopes.join(scope));
+        return new TokenResponse(idToken, accessToken, issued.refreshToken(), atLifetime.toSeconds(),
+                Scopes.join(scope));
     }
 
     /** OIDC Core §3.1.3.6 for RS256: base64url of the left half of the SHA-256 of the access token's ASCII. */

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -26,6 +27,8 @@ final class Jdbc {
     private final DataSource dataSource;
     private final SqlDialect dialect;
     private final ReentrantLock writer;
+    /** The connection of the unit of work this thread is in, if any: every call on the thread joins it. */
+    private final ThreadLocal<Connection> current = new ThreadLocal<>();
 
     Jdbc(DataSource dataSource, SqlDialect dialect) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource cannot be null");
@@ -42,8 +45,42 @@ final class Jdbc {
         return dialect;
     }
 
+    /**
+     * Runs {@code work} as one transaction that every call it makes on this thread joins, so their writes commit
+     * together; on the embedded database it holds the writer lock throughout. Nested calls join the outer one.
+     */
+    <T> T unitOfWork(Supplier<T> work) {
+        if (current.get() != null) {
+            return work.get();
+        }
+        lockWriter();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            current.set(c);
+            try {
+                T result = work.get();
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException | Error e) {
+                rollbackQuietly(c, e);
+                throw e;
+            } finally {
+                current.remove();
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StorageException("database error", e);
+        } finally {
+            unlockWriter();
+        }
+    }
+
     /** Runs {@code work} in one transaction; commits on success, rolls back on any failure. */
     <T> T inTransaction(Work<T> work) {
+        Connection joined = current.get();
+        if (joined != null) {
+            return joined(joined, work);
+        }
         lockWriter();
         try {
             return transaction(work);
@@ -82,7 +119,19 @@ final class Jdbc {
 
     /** Runs reads, or a single statement that writes nothing, with auto-commit. */
     <T> T withConnection(Work<T> work) {
+        Connection joined = current.get();
+        if (joined != null) {
+            return joined(joined, work);
+        }
         try (Connection c = dataSource.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StorageException("database error", e);
+        }
+    }
+
+    private static <T> T joined(Connection c, Work<T> work) {
+        try {
             return work.run(c);
         } catch (SQLException e) {
             throw new StorageException("database error", e);
@@ -123,7 +172,7 @@ final class Jdbc {
         }
     }
 
-    private static void rollbackQuietly(Connection c, Exception original) {
+    private static void rollbackQuietly(Connection c, Throwable original) {
         try {
             c.rollback();
         } catch (SQLException e) {

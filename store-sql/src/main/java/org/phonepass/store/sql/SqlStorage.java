@@ -9,7 +9,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.function.Supplier;
 import org.flywaydb.core.Flyway;
+import org.phonepass.core.login.UnitOfWork;
 import org.phonepass.core.otp.ChallengeStore;
 import org.phonepass.core.token.AccessTokenStore;
 import org.phonepass.core.token.RefreshTokenStore;
@@ -105,6 +107,16 @@ public final class SqlStorage implements AutoCloseable {
         config.addDataSourceProperty("socketTimeout", "30");
         config.addDataSourceProperty("tcpKeepAlive", "true");
         return new SqlStorage(new HikariDataSource(config), SqlDialect.POSTGRESQL);
+    }
+
+    /** Runs a block of this database's store calls as one transaction (see {@link UnitOfWork}). */
+    public UnitOfWork unitOfWork() {
+        return new UnitOfWork() {
+            @Override
+            public <T> T run(Supplier<T> work) {
+                return jdbc.unitOfWork(work);
+            }
+        };
     }
 
     public ChallengeStore challenges() {
