@@ -122,8 +122,9 @@ public final class PhonepassServer implements AutoCloseable {
             PhoneNumberParser phones = new PhoneNumberParser(settings.sms().defaultRegion());
             Profiles profiles = new Profiles(settings.publicUrl() + "/avatar.svg");
             clients = new ConfiguredClients(settings.clients(), !settings.isProduction());
-            Map<String, Duration> apis = new LinkedHashMap<>();
-            settings.apis().forEach(a -> apis.put(a.identifier(), a.accessTokenLifetime()));
+            Map<String, TokenService.Api> apis = new LinkedHashMap<>();
+            settings.apis().forEach(a -> apis.put(a.identifier(),
+                    new TokenService.Api(a.accessTokenLifetime(), a.signingAlg())));
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             SmsStack sms = smsStack(metrics);
             closeables.add(sms);
@@ -148,7 +149,7 @@ public final class PhonepassServer implements AutoCloseable {
                 checks.put("redis", redis::isHealthy);
             }
             TokenService tokens = new TokenService(settings.issuer(), signer, storage.accessTokens(),
-                    storage.refreshTokens(), storage.users(), profiles, apis, clock, random);
+                    storage.refreshTokens(), storage.users(), profiles, apis, clock, random, storage.unitOfWork());
             LoginService login = new LoginService(otp, phones, challenges, storage.users(), tokens, sms.provider(),
                     hasher, clock, random, sms.testNumbers()::fixedCode, storage.unitOfWork());
 

@@ -4,7 +4,10 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.phonepass.core.token.SigningKeyStore;
 import org.phonepass.server.config.ConfigException;
 import org.phonepass.server.config.Settings;
@@ -37,7 +40,9 @@ final class SignerFactory {
         SigningKeyStore keyStore = masterKeys(settings)
                 .<SigningKeyStore>map(ring -> new EncryptingSigningKeyStore(storage.signingKeys(), ring, random))
                 .orElse(storage.signingKeys());
-        return new NimbusTokenSigner(keyStore, settings.issuer(), clock, retention(settings));
+        Set<String> algorithms = settings.apis().stream().map(Settings.Api::signingAlg)
+                .collect(Collectors.toCollection(LinkedHashSet::new));
+        return new NimbusTokenSigner(keyStore, settings.issuer(), clock, retention(settings), algorithms);
     }
 
     /**

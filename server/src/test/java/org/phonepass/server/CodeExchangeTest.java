@@ -21,10 +21,24 @@ import org.phonepass.server.TestServer.Response;
 class CodeExchangeTest {
     static TestServer server;
     private static int next = 200;
+    /** An API whose access tokens are signed EdDSA, and one ES256, beside the default RS256 one. */
+    static final String ED_API = "https://fast.example.com/";
+    static final String EC_API = "https://ec.example.com/";
 
     @BeforeAll
     static void start() {
-        server = new TestServer();
+        server = new TestServer(TestServer.DEFAULT_YAML.replace("""
+                apis:
+                  - identifier: https://api.example.com/
+                """, """
+                apis:
+                  - identifier: https://api.example.com/
+                  - identifier: %s
+                    signing_alg: EdDSA
+                  - identifier: %s
+                    signing_alg: ES256
+                """.formatted(ED_API, EC_API)), null);
+        assertThat(server.get("/.well-known/jwks.json").body()).contains("\"OKP\"").contains("\"EC\"");
     }
 
     @AfterAll
@@ -248,6 +262,29 @@ class CodeExchangeTest {
     }
 
     @Test
+    void tokenWhenApiSignsEdDsaOrEs256ThenAccessTokenSoSignedAndAcceptedByUserinfo() throws Exception {
+        for (String[] api : new String[][] {{ED_API, "EdDSA"}, {EC_API, "ES256"}}) {
+            String phone = phone();
+            String code = server.startAndReadCode(TestServer.SPA, phone);
+            Response r = server.postForm("/oauth/token", map("grant_type",
+                    "http://auth0.com/oauth/grant-type/passwordless/otp", "client_id", TestServer.SPA, "username",
+                    phone, "otp", code, "realm", "sms", "audience", api[0], "scope", "openid"));
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            String accessToken = r.text("access_token");
+            String header = new String(java.util.Base64.getUrlDecoder().decode(
+                    accessToken.substring(0, accessToken.indexOf('.'))), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(header).contains("\"alg\":\"" + api[1] + "\"").contains("\"typ\":\"at+jwt\"");
+            JwtClaims at = verifyIndependently(accessToken, api[0]);
+            // The id_token stays RS256: Auth0's browser libraries accept nothing else.
+            assertThat(new String(java.util.Base64.getUrlDecoder().decode(r.text("id_token").split("\\.")[0]),
+                    java.nio.charset.StandardCharsets.UTF_8)).contains("\"alg\":\"RS256\"");
+            Response info = server.get("/userinfo", "Authorization", "Bearer " + accessToken);
+            assertThat(info.status()).isEqualTo(200);
+            assertThat(info.text("sub")).isEqualTo(at.getSubject());
+        }
+    }
+
+    @Test
     void tokenWhenUnknownAudienceThenAccessDenied() {
         String phone = phone();
         String code = server.startAndReadCode(TestServer.SPA, phone);
@@ -256,6 +293,10 @@ class CodeExchangeTest {
                 "otp", code, "realm", "sms", "audience", "https://unknown.example/"));
         assertThat(r.status()).isEqualTo(403);
         assertThat(r.text("error")).isEqualTo("access_denied");
+        // Refused before the code was touched: the same code still signs in.
+        Response ok = server.postJson("/oauth/token", otp(TestServer.SPA, phone, code));
+        assertThat(ok.status()).isEqualTo(200);
+        assertThat(ok.text("id_token")).isNotBlank();
     }
 
     @Test

@@ -28,6 +28,7 @@ import org.phonepass.core.sms.SmsDeliveryException;
 import org.phonepass.core.sms.SmsMessage;
 import org.phonepass.core.sms.SmsProvider;
 import org.phonepass.core.token.TokenResponse;
+import org.phonepass.core.store.UnitOfWork;
 import org.phonepass.core.token.TokenService;
 import org.phonepass.core.user.User;
 import org.phonepass.core.user.UserStore;
@@ -165,18 +166,34 @@ public final class LoginService {
             throw wrongCode(0);
         }
         String e164 = phone.get().e164();
-        ConsumeResult result = challenges.consume(client.clientId(), e164,
-                hasher.hash(client.clientId(), e164, command.code()), clock.instant());
-        if (!result.isAccepted()) {
-            log.info("verification failed for {}: {}", phone.get().masked(), result.outcome());
-            throw wrongCode(result.attemptsRemaining());
-        }
-        TokenService.Issued issued = writes.run(() -> {
-            User user = users.recordLogin(e164, newId(), command.ip(), clock.instant(), !settings.disableSignup())
-                    .orElseThrow(() -> wrongCode(0));
-            return tokens.store(client, user, command.tokens());
+        // Before the code is touched: a request the token service would refuse does not use it up.
+        tokens.checkAudience(command.tokens().audience());
+        byte[] submitted = hasher.hash(client.clientId(), e164, command.code());
+        // Using the code, recording the login and storing the tokens are one unit of work (one commit where the
+        // stores share a database); a wrong code's counted attempt is committed too, so nothing in here throws for
+        // it. The signatures come after, outside any transaction.
+        Verified verified = writes.run(() -> {
+            ConsumeResult result = challenges.consume(client.clientId(), e164, submitted, clock.instant());
+            if (!result.isAccepted()) {
+                return new Verified(result, null);
+            }
+            // With sign-up disabled and no such user the code is used up all the same, and the answer is a wrong
+            // code.
+            return new Verified(result, users.recordLogin(e164, newId(), command.ip(), clock.instant(),
+                    !settings.disableSignup()).map(user -> tokens.store(client, user, command.tokens())).orElse(null));
         });
-        return new LoginResult(issued.user(), tokens.sign(issued));
+        if (!verified.result().isAccepted()) {
+            log.info("verification failed for {}: {}", phone.get().masked(), verified.result().outcome());
+            throw wrongCode(verified.result().attemptsRemaining());
+        }
+        if (verified.issued() == null) {
+            throw wrongCode(0);
+        }
+        return new LoginResult(verified.issued().user(), tokens.sign(verified.issued()));
+    }
+
+    /** What the unit of work of a verification decided: tokens stored, or why not. */
+    private record Verified(ConsumeResult result, TokenService.Issued issued) {
     }
 
     /**

@@ -12,6 +12,12 @@ public interface TokenSigner {
      */
     String sign(Map<String, Object> claims, String type);
 
+    /**
+     * Signs the claims with the current key of {@code algorithm}: {@code RS256}, or {@code ES256} or {@code EdDSA}
+     * when the signer was set up with them (access tokens for APIs configured so).
+     */
+    String sign(Map<String, Object> claims, String type, String algorithm);
+
     /** Verifies signature, {@code iss} and expiry; returns the claims, or empty for any invalid token. */
     Optional<Map<String, Object>> verify(String jwt, String expectedType);
 

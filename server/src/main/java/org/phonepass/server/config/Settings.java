@@ -146,10 +146,15 @@ public record Settings(
         }
     }
 
-    /** An API whose {@code audience} gets RFC 9068 JWT access tokens. */
-    public record Api(String identifier, String name, Duration accessTokenLifetime) {
+    /**
+     * An API whose {@code audience} gets RFC 9068 JWT access tokens.
+     *
+     * @param signingAlg {@code RS256} (default), {@code ES256} or {@code EdDSA}
+     */
+    public record Api(String identifier, String name, Duration accessTokenLifetime, String signingAlg) {
         public Api {
             accessTokenLifetime = accessTokenLifetime == null ? Duration.ofHours(24) : accessTokenLifetime;
+            signingAlg = signingAlg == null ? "RS256" : signingAlg;
         }
     }
 

@@ -15,6 +15,7 @@ import org.phonepass.core.client.ClientSecrets;
 import org.phonepass.core.client.GrantType;
 import org.phonepass.core.otp.CodeGenerator;
 import org.phonepass.core.sms.MessageTemplate;
+import org.phonepass.server.keys.NimbusTokenSigner;
 
 /** Checks values that parse but make no sense. Each message names the key and what it accepts. */
 final class SettingsValidator {
@@ -68,6 +69,7 @@ final class SettingsValidator {
                 throw new ConfigException("apis[" + i + "].identifier '" + api.identifier() + "' is listed twice");
             }
             positive("apis[" + i + "].access_token_lifetime", api.accessTokenLifetime());
+            oneOf("apis[" + i + "].signing_alg", api.signingAlg(), NimbusTokenSigner.ALGORITHMS);
         }
         String country = s.geoloc().defaultCountry();
         if (!PhoneNumberUtil.getInstance().getSupportedRegions().contains(country)) {

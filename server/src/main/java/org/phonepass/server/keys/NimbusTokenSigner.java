@@ -4,10 +4,22 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.Ed25519Signer;
+import com.nimbusds.jose.crypto.Ed25519Verifier;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -19,10 +31,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.phonepass.core.token.SigningKeyStore;
 import org.phonepass.core.token.StoredKey;
@@ -31,8 +45,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * RS256 signing with keys kept in a {@link SigningKeyStore}, so that every node and every restart signs with, and
- * publishes, the same keys.
+ * Signing with keys kept in a {@link SigningKeyStore}, so that every node and every restart signs with, and
+ * publishes, the same keys. RS256 always (every id_token); ES256 and EdDSA (Ed25519, through Tink) when an API's
+ * access tokens are configured to use them: each algorithm has its own keys, its own current key and its own
+ * rotation, all in one JWKS.
  *
  * <p>Rotation: {@link #rotate(Duration)} stores a new key that is published in the JWKS at once but signs only from
  * {@code now + publishAhead}, so that resource servers that cache the JWKS learn it before they meet it. When a newer
@@ -42,90 +58,170 @@ import org.slf4j.LoggerFactory;
 public final class NimbusTokenSigner implements TokenSigner {
     private static final Logger log = LoggerFactory.getLogger(NimbusTokenSigner.class);
     private static final Duration LEEWAY = Duration.ofSeconds(30);
+    public static final String RS256 = "RS256";
+    /** The algorithm names this signer understands: what {@code apis[].signing_alg} accepts. */
+    public static final List<String> ALGORITHMS = List.of(RS256, "ES256", "EdDSA");
 
     private final SigningKeyStore store;
     private final String issuer;
     private final Clock clock;
     private final Duration retention;
-    private volatile KeyRing ring = new KeyRing(List.of(), null);
+    private final Set<JWSAlgorithm> algorithms;
+    private volatile KeyRing ring = new KeyRing(List.of(), Map.of());
 
-    private record Loaded(StoredKey stored, RSAKey jwk, RSASSASigner signer, RSASSAVerifier verifier) {
+    private record Loaded(StoredKey stored, JWK jwk, JWSAlgorithm algorithm, JWSSigner signer, JWSVerifier verifier) {
     }
 
-    private record KeyRing(List<Loaded> keys, Loaded current) {
+    private record KeyRing(List<Loaded> keys, Map<JWSAlgorithm, Loaded> current) {
         Optional<Loaded> byKid(String kid) {
             return keys.stream().filter(k -> k.stored().kid().equals(kid)).findFirst();
         }
     }
 
+    /** RS256 only. */
     public NimbusTokenSigner(SigningKeyStore store, String issuer, Clock clock, Duration retention) {
+        this(store, issuer, clock, retention, Set.of(RS256));
+    }
+
+    /**
+     * @param algorithms what it signs with besides RS256 ({@code ES256}, {@code EdDSA}); a key is generated for any
+     *                   of them that has none yet
+     */
+    public NimbusTokenSigner(SigningKeyStore store, String issuer, Clock clock, Duration retention,
+                             Set<String> algorithms) {
         this.store = Objects.requireNonNull(store, "store cannot be null");
         this.issuer = Objects.requireNonNull(issuer, "issuer cannot be null");
         this.clock = Objects.requireNonNull(clock, "clock cannot be null");
         this.retention = Objects.requireNonNull(retention, "retention cannot be null");
+        Set<JWSAlgorithm> algs = new LinkedHashSet<>();
+        algs.add(JWSAlgorithm.RS256);
+        for (String a : algorithms) {
+            algs.add(supported(a));
+        }
+        this.algorithms = Set.copyOf(algs);
         reload();
-        if (ring.current() == null) {
-            store.add(generate(clock.instant()));
-            reload();
-            log.info("generated signing key {}", ring.current().stored().kid());
+        for (JWSAlgorithm alg : algs) {
+            if (ring.current().get(alg) == null) {
+                store.add(generate(alg, clock.instant()));
+                reload();
+                log.info("generated {} signing key {}", alg, ring.current().get(alg).stored().kid());
+            }
         }
     }
 
-    /** Adds a key that is published now and signs from {@code now + publishAhead}; returns its kid. */
+    private static JWSAlgorithm supported(String name) {
+        if (!ALGORITHMS.contains(name)) {
+            throw new IllegalArgumentException("unsupported signing algorithm " + name + "; use one of " + ALGORITHMS);
+        }
+        return JWSAlgorithm.parse(name);
+    }
+
+    /**
+     * Adds, for every algorithm in use, a key that is published now and signs from {@code now + publishAhead};
+     * returns the new RS256 key's kid.
+     */
     public synchronized String rotate(Duration publishAhead) {
-        StoredKey key = generate(clock.instant().plus(publishAhead));
-        store.add(key);
+        String rs256 = null;
+        for (JWSAlgorithm alg : algorithmsInUse()) {
+            StoredKey key = generate(alg, clock.instant().plus(publishAhead));
+            store.add(key);
+            log.info("signing key rotation: new {} key {} signs from {}", alg, key.kid(), key.activeAt());
+            if (alg.equals(JWSAlgorithm.RS256)) {
+                rs256 = key.kid();
+            }
+        }
         reload();
-        log.info("signing key rotation: new key {} signs from {}", key.kid(), key.activeAt());
-        return key.kid();
+        return rs256;
+    }
+
+    /** The configured algorithms, and any other that still has a stored key (a setting changed since). */
+    private Set<JWSAlgorithm> algorithmsInUse() {
+        Set<JWSAlgorithm> inUse = new LinkedHashSet<>(List.of(JWSAlgorithm.RS256));
+        inUse.addAll(algorithms);
+        ring.keys().forEach(k -> inUse.add(k.algorithm()));
+        return inUse;
     }
 
     /** Re-reads the keys (other nodes may have rotated), retires superseded keys and deletes expired ones. */
     public synchronized void reload() {
         Instant now = clock.instant();
-        List<StoredKey> stored = new ArrayList<>(store.all());
-        stored.sort(Comparator.comparing(StoredKey::activeAt));
-        StoredKey current = null;
+        List<StoredKey> stored = sorted(store.all());
+        Map<JWSAlgorithm, List<StoredKey>> byAlgorithm = new LinkedHashMap<>();
         for (StoredKey k : stored) {
-            if (!k.activeAt().isAfter(now) && (k.retiredAt() == null || k.retiredAt().isAfter(now))) {
-                current = k;
-            }
+            byAlgorithm.computeIfAbsent(algorithmOf(k), a -> new ArrayList<>()).add(k);
         }
-        for (StoredKey k : stored) {
-            if (current != null && k != current && k.retiredAt() == null && k.activeAt().isBefore(current.activeAt())) {
-                store.retire(k.kid(), current.activeAt());
+        Map<JWSAlgorithm, String> currentKids = new LinkedHashMap<>();
+        for (Map.Entry<JWSAlgorithm, List<StoredKey>> e : byAlgorithm.entrySet()) {
+            StoredKey current = null;
+            for (StoredKey k : e.getValue()) {
+                if (!k.activeAt().isAfter(now) && (k.retiredAt() == null || k.retiredAt().isAfter(now))) {
+                    current = k;
+                }
+            }
+            if (current == null) {
+                continue;
+            }
+            currentKids.put(e.getKey(), current.kid());
+            for (StoredKey k : e.getValue()) {
+                if (k != current && k.retiredAt() == null && k.activeAt().isBefore(current.activeAt())) {
+                    store.retire(k.kid(), current.activeAt());
+                }
             }
         }
         int deleted = store.deleteRetiredBefore(now.minus(retention));
         if (deleted > 0 || stored.size() != ring.keys().size()) {
-            stored = new ArrayList<>(store.all());
-            stored.sort(Comparator.comparing(StoredKey::activeAt));
+            stored = sorted(store.all());
         }
         List<Loaded> loaded = new ArrayList<>();
-        Loaded currentLoaded = null;
+        Map<JWSAlgorithm, Loaded> current = new LinkedHashMap<>();
         for (StoredKey k : stored) {
-            Loaded l = ring.byKid(k.kid()).map(old -> new Loaded(k, old.jwk(), old.signer(), old.verifier()))
+            Loaded l = ring.byKid(k.kid())
+                    .map(old -> new Loaded(k, old.jwk(), old.algorithm(), old.signer(), old.verifier()))
                     .orElseGet(() -> load(k));
             loaded.add(l);
-            if (current != null && k.kid().equals(current.kid())) {
-                currentLoaded = l;
+            if (k.kid().equals(currentKids.get(l.algorithm()))) {
+                current.put(l.algorithm(), l);
             }
         }
-        ring = new KeyRing(List.copyOf(loaded), currentLoaded);
+        ring = new KeyRing(List.copyOf(loaded), Map.copyOf(current));
     }
 
-    /** The kid that signs now. */
+    private static List<StoredKey> sorted(List<StoredKey> keys) {
+        List<StoredKey> sorted = new ArrayList<>(keys);
+        sorted.sort(Comparator.comparing(StoredKey::activeAt));
+        return sorted;
+    }
+
+    /** Keys stored before other algorithms existed carry {@code "alg":"RS256"} too; one without is RS256. */
+    private static JWSAlgorithm algorithmOf(StoredKey k) {
+        try {
+            JWK jwk = JWK.parse(k.jwk());
+            return jwk.getAlgorithm() == null ? JWSAlgorithm.RS256 : JWSAlgorithm.parse(jwk.getAlgorithm().getName());
+        } catch (ParseException e) {
+            throw new IllegalStateException("stored signing key " + k.kid() + " cannot be read", e);
+        }
+    }
+
+    /** The RS256 kid that signs now. */
     public String currentKid() {
-        return ring.current().stored().kid();
+        return ring.current().get(JWSAlgorithm.RS256).stored().kid();
     }
 
     @Override
     public String sign(Map<String, Object> claims, String type) {
-        Loaded key = ring.current();
+        return sign(claims, type, RS256);
+    }
+
+    @Override
+    public String sign(Map<String, Object> claims, String type, String algorithm) {
+        Loaded key = ring.current().get(JWSAlgorithm.parse(algorithm));
+        if (key == null) {
+            throw new IllegalStateException("no current " + algorithm + " signing key");
+        }
         try {
             JWTClaimsSet.Builder b = new JWTClaimsSet.Builder();
             claims.forEach(b::claim);
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256)
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(key.algorithm())
                     .keyID(key.stored().kid()).type(new JOSEObjectType(type)).build(), b.build());
             jwt.sign(key.signer());
             return jwt.serialize();
@@ -139,7 +235,7 @@ public final class NimbusTokenSigner implements TokenSigner {
         try {
             SignedJWT jwt = SignedJWT.parse(token);
             JWSHeader header = jwt.getHeader();
-            if (!JWSAlgorithm.RS256.equals(header.getAlgorithm()) || header.getKeyID() == null) {
+            if (header.getKeyID() == null) {
                 return Optional.empty();
             }
             String type = header.getType() == null ? null : header.getType().getType();
@@ -147,7 +243,9 @@ public final class NimbusTokenSigner implements TokenSigner {
                 return Optional.empty();
             }
             Optional<Loaded> key = ring.byKid(header.getKeyID());
-            if (key.isEmpty() || !jwt.verify(key.get().verifier())) {
+            // The algorithm of the key, never the one the token names (no "none", no confusion between keys).
+            if (key.isEmpty() || !key.get().algorithm().equals(header.getAlgorithm())
+                    || !jwt.verify(key.get().verifier())) {
                 return Optional.empty();
             }
             JWTClaimsSet claims = jwt.getJWTClaimsSet();
@@ -171,24 +269,37 @@ public final class NimbusTokenSigner implements TokenSigner {
         return Map.of("keys", keys);
     }
 
-    private static StoredKey generate(Instant activeAt) {
+    private static StoredKey generate(JWSAlgorithm alg, Instant activeAt) {
+        String kid = UUID.randomUUID().toString().replace("-", "");
         try {
-            RSAKey key = new RSAKeyGenerator(2048)
-                    .keyID(UUID.randomUUID().toString().replace("-", ""))
-                    .keyUse(KeyUse.SIGNATURE)
-                    .algorithm(JWSAlgorithm.RS256)
-                    .generate();
-            return new StoredKey(key.getKeyID(), key.toJSONString(), Instant.now(), activeAt, null);
+            JWK key;
+            if (alg.equals(JWSAlgorithm.ES256)) {
+                key = new ECKeyGenerator(Curve.P_256).keyID(kid).keyUse(KeyUse.SIGNATURE).algorithm(alg).generate();
+            } else if (alg.equals(JWSAlgorithm.EdDSA)) {
+                key = new OctetKeyPairGenerator(Curve.Ed25519).keyID(kid).keyUse(KeyUse.SIGNATURE).algorithm(alg)
+                        .generate();
+            } else {
+                key = new RSAKeyGenerator(2048).keyID(kid).keyUse(KeyUse.SIGNATURE).algorithm(alg).generate();
+            }
+            return new StoredKey(kid, key.toJSONString(), Instant.now(), activeAt, null);
         } catch (JOSEException e) {
-            throw new IllegalStateException("cannot generate an RSA key", e);
+            throw new IllegalStateException("cannot generate a " + alg + " key", e);
         }
     }
 
     private static Loaded load(StoredKey k) {
         try {
-            RSAKey jwk = RSAKey.parse(k.jwk());
-            return new Loaded(k, jwk, new RSASSASigner(jwk), new RSASSAVerifier(jwk.toRSAPublicKey()));
-        } catch (ParseException | JOSEException e) {
+            JWK jwk = JWK.parse(k.jwk());
+            JWSAlgorithm alg = algorithmOf(k);
+            if (jwk instanceof ECKey ec) {
+                return new Loaded(k, jwk, alg, new ECDSASigner(ec), new ECDSAVerifier(ec.toPublicJWK()));
+            }
+            if (jwk instanceof OctetKeyPair okp) {
+                return new Loaded(k, jwk, alg, new Ed25519Signer(okp), new Ed25519Verifier(okp.toPublicJWK()));
+            }
+            RSAKey rsa = (RSAKey) jwk;
+            return new Loaded(k, jwk, alg, new RSASSASigner(rsa), new RSASSAVerifier(rsa.toRSAPublicKey()));
+        } catch (ParseException | JOSEException | ClassCastException e) {
             throw new IllegalStateException("stored signing key " + k.kid() + " cannot be read", e);
         }
     }

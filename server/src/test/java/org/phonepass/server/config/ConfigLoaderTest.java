@@ -115,6 +115,8 @@ class ConfigLoaderTest {
         rejects("clients:\n  - client_id: a\n  - client_id: a\n", "used by two clients");
         rejects("public_url: not a url\n", "public_url");
         rejects("http:\n  trusted_proxies: [nonsense]\n", "http.trusted_proxies[0]");
+        rejects("apis:\n  - identifier: https://api.example.com/\n    signing_alg: HS256\n", "apis[0].signing_alg",
+                "RS256, ES256, EdDSA");
         rejects("- a\n- b\n", "must be a YAML mapping");
         rejects("sms: [\n", "not valid YAML");
     }

@@ -1,4 +1,4 @@
-package org.phonepass.core.login;
+package org.phonepass.core.store;
 
 import java.util.function.Supplier;
 
