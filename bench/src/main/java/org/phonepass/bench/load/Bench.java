@@ -200,11 +200,24 @@ public final class Bench {
                 }
                 add(row);
             }
-            for (String endpoint : List.of("/oauth/ro", "/oauth/token")) {
+            // An id_token (RS256) always; with an audience also a JWT access token, RS256 or EdDSA (at 64 only).
+            record Verify(String name, String endpoint, String audience, int signatures, boolean allLevels) {
+            }
+            List<Verify> verifies = List.of(new Verify("verify /oauth/ro", "/oauth/ro", null, 1, true),
+                    new Verify("verify /oauth/token", "/oauth/token", null, 1, true),
+                    new Verify("verify /oauth/token, audience: RS256 access token", "/oauth/token",
+                            ServerProcess.API_RS256, 2, false),
+                    new Verify("verify /oauth/token, audience: EdDSA access token", "/oauth/token",
+                            ServerProcess.API_EDDSA, 1, false));
+            for (Verify v : verifies) {
+                String endpoint = v.endpoint();
                 for (int c : levels) {
-                    Row row = new Row("verify " + endpoint, store, c, 1, new ArrayList<>());
+                    if (!v.allLevels() && c != 64) {
+                        continue;
+                    }
+                    Row row = new Row(v.name(), store, c, v.signatures(), new ArrayList<>());
                     for (int i = 0; i < 3; i++) {
-                        String key = endpoint + c + store;
+                        String key = v.name() + c + store;
                         int need = (int) Math.min(60_000, Math.max(200 + 4 * c, estimates.getOrDefault(key,
                                 300.0) * (runTime.toSeconds() + 0.5) * (quick ? 1.5 : 2)));
                         ConcurrentLinkedQueue<String[]> codes = new ConcurrentLinkedQueue<>(load.issueCodes(need,
@@ -215,7 +228,8 @@ public final class Bench {
                                 return null;
                             }
                             return endpoint.equals("/oauth/ro") ? load.verifyRo(pc[0], pc[1])
-                                    : load.verifyToken(pc[0], pc[1], "openid");
+                                    : v.audience() == null ? load.verifyToken(pc[0], pc[1], "openid")
+                                    : load.verifyToken(pc[0], pc[1], "openid", v.audience());
                         };
                         Run run = measure(server, load, c, runTime, op, null);
                         estimates.merge(key, run.r().throughput(), Math::max);

@@ -119,6 +119,12 @@ final class Load implements AutoCloseable {
                 "username", phone, "otp", code, "scope", scope));
     }
 
+    /** The same with an {@code audience}: the access token is then a JWT for that API. */
+    CompletableFuture<HttpResponse<String>> verifyToken(String phone, String code, String scope, String audience) {
+        return postJson("/oauth/token", Map.of("grant_type", OTP_GRANT, "client_id", "bench", "realm", "sms",
+                "username", phone, "otp", code, "scope", scope, "audience", audience));
+    }
+
     CompletableFuture<HttpResponse<String>> verifyRo(String phone, String code) {
         return postJson("/oauth/ro", Map.of("grant_type", "password", "client_id", "bench", "connection", "sms",
                 "username", phone, "password", code, "scope", "openid"));

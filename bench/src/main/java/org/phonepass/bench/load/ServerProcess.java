@@ -53,6 +53,9 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    static final String API_RS256 = "https://rs256.api.bench/";
+    static final String API_EDDSA = "https://eddsa.api.bench/";
+
     /** The benchmark configuration: abuse limits raised (never removed from the code path) through their settings. */
     static String config(Setup setup, int port, Path dataDir) {
         String big = "{enabled: true, capacity: 1000000000, period: 1h}";
@@ -71,6 +74,9 @@ final class ServerProcess implements AutoCloseable {
                     .append(setup.redisPrefix()).append("\"\n");
         }
         y.append("clients:\n  - client_id: bench\n    name: Bench\n");
+        // Two APIs for the verify-with-audience rows: JWT access tokens signed RS256, or EdDSA.
+        y.append("apis:\n  - identifier: ").append(API_RS256).append("\n  - identifier: ").append(API_EDDSA)
+                .append("\n    signing_alg: EdDSA\n");
         y.append("sms:\n");
         y.append("  code_ttl: 10m\n");
         if (setup.vendorUrl() != null) {
