@@ -73,7 +73,7 @@ public final class Bench {
         out = Path.of(opts.getOrDefault("out", quick ? "bench/target/results-quick.md" : "bench/target/results.md"));
         jmhJson = opts.containsKey("jmh-json") ? Path.of(opts.get("jmh-json")) : null;
         runTime = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("seconds", quick ? "2" : "5")));
-        serverOpts = List.of(opts.getOrDefault("server-opts", "-Xmx128m").trim().split("\\s+"));
+        serverOpts = List.of(opts.getOrDefault("server-opts", "-Xmx128m -XX:+UseSerialGC").trim().split("\\s+"));
         postgres = !quick && !opts.containsKey("no-postgres");
         label = opts.getOrDefault("label", "");
         work = Path.of(opts.getOrDefault("work", "bench/target/work")).toAbsolutePath();
@@ -117,11 +117,11 @@ public final class Bench {
         List<Long> fresh = new ArrayList<>();
         List<Long> restart = new ArrayList<>();
         for (int i = 0; i < (only != null ? 0 : quick ? 1 : 3); i++) {
-            Path dir = work.resolve("startup-" + i);
-            try (ServerProcess s = start(ServerProcess.Setup.embedded(), dir)) {
+            Path dir = work.resolve("startup-" + i).resolve("phonepass-data");
+            try (ServerProcess s = ServerProcess.startPlain(serverJava, jar, dir, client, Duration.ofSeconds(60))) {
                 fresh.add(s.startMillis);
             }
-            try (ServerProcess s = start(ServerProcess.Setup.embedded(), dir)) {
+            try (ServerProcess s = ServerProcess.startPlain(serverJava, jar, dir, client, Duration.ofSeconds(60))) {
                 restart.add(s.startMillis);
             }
         }

@@ -52,7 +52,9 @@ final class Report {
                         + "signature costs ").append(String.format(Locale.ROOT, "%.2f (%.2f–%.2f)", sigCpuMedian,
                         Collections.min(sigCpu), Collections.max(sigCpu)))
                 .append(" ms of CPU (thread CPU time), which holds even when the machine is shared.\n\n");
-        s.append("**Start-up** (`java -jar` to the first 200 from `/health/live` over HTTPS): first start on an empty "
+        s.append("**Start-up** (`java -jar server/target/phonepass.jar` with no arguments and no JVM options, as the "
+                + "README starts it, to the first 200 from `/health/live` over HTTPS; only `PHONEPASS_HTTPS_PORT` and "
+                + "`PHONEPASS_DATA_DIR` set): first start on an empty "
                 + "data folder (generates the TLS certificate and signing key, migrates the database) ")
                 .append(msRange(fresh)).append("; restart ").append(msRange(restart)).append(".\n\n");
 

@@ -102,7 +102,6 @@ final class ServerProcess implements AutoCloseable {
         int port = freePort();
         Path configFile = dataDir.resolveSibling(dataDir.getFileName() + ".yaml");
         Files.writeString(configFile, config(setup, port, dataDir));
-        Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         cmd.addAll(jvmOptions);
@@ -110,9 +109,34 @@ final class ServerProcess implements AutoCloseable {
         cmd.add(jar.toString());
         cmd.add("--config");
         cmd.add(configFile.toString());
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("PHONEPASS_CONFIG");
+        return launch(pb, port, dataDir, probe, timeout);
+    }
+
+    /**
+     * The README's start as a new user runs it: {@code java -jar phonepass.jar}, no arguments, dev defaults; only the
+     * port and the data folder come from their documented environment variables, so that runs do not collide. The
+     * working directory is the data folder's parent, where no sample app lies.
+     */
+    static ServerProcess startPlain(String java, Path jar, Path dataDir, HttpClient probe, Duration timeout)
+            throws IOException, InterruptedException {
+        Files.createDirectories(dataDir);
+        int port = freePort();
+        ProcessBuilder pb = new ProcessBuilder(java, "-jar", jar.toAbsolutePath().toString())
+                .directory(dataDir.getParent().toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("PHONEPASS_"));
+        pb.environment().put("PHONEPASS_HTTPS_PORT", Integer.toString(port));
+        pb.environment().put("PHONEPASS_DATA_DIR", dataDir.toAbsolutePath().toString());
+        pb.environment().put("PHONEPASS_BIND_ADDRESS", "127.0.0.1");
+        return launch(pb, port, dataDir, probe, timeout);
+    }
+
+    /** Starts the process and polls {@code /health/live} over HTTPS; the time to the first 200 is startMillis. */
+    private static ServerProcess launch(ProcessBuilder pb, int port, Path dataDir, HttpClient probe, Duration timeout)
+            throws IOException, InterruptedException {
+        Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         long t0 = System.nanoTime();
         Process p = pb.start();
         ServerProcess server = new ServerProcess(p, port, dataDir, 0, log);
