@@ -1,7 +1,9 @@
 package org.phonepass.bench.load;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -142,9 +144,21 @@ final class ServerProcess implements AutoCloseable {
         ServerProcess server = new ServerProcess(p, port, dataDir, 0, log);
         URI live = URI.create("https://127.0.0.1:" + port + "/health/live");
         long deadline = t0 + timeout.toNanos();
+        boolean listening = false;
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
                 throw new IllegalStateException("the server exited with " + p.exitValue() + "; see " + log);
+            }
+            // A bare TCP connect until the port is open (microseconds of CPU), then HTTPS requests: an HTTPS
+            // client that retries every few ms would take CPU from the server it is timing, on the same 2 cores.
+            if (!listening) {
+                try (Socket socket = new Socket()) {
+                    socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                    listening = true;
+                } catch (IOException e) {
+                    Thread.sleep(5);
+                    continue;
+                }
             }
             try {
                 HttpResponse<Void> r = probe.send(HttpRequest.newBuilder(live).timeout(Duration.ofSeconds(2))

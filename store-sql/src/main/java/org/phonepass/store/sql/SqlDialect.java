@@ -3,23 +3,35 @@ package org.phonepass.store.sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.List;
 
 /** The SQL differences between the embedded database and PostgreSQL. */
 public enum SqlDialect {
-    SQLITE("sqlite", "", null),
+    SQLITE("sqlite", "", null, List.of("1", "2")),
     // The two-key form keeps our locks apart from any other application's advisory locks on the same database:
     // the first key is "PPch" (Phonepass challenges), the second a hash of the client and phone. A hash collision
     // only makes two unrelated phones wait for each other for one short transaction.
-    POSTGRESQL("postgresql", " FOR UPDATE", "SELECT pg_advisory_xact_lock(1347445608, hashtext(?))");
+    POSTGRESQL("postgresql", " FOR UPDATE", "SELECT pg_advisory_xact_lock(1347445608, hashtext(?))",
+            List.of("1", "2", "3"));
 
     private final String migrationFolder;
     private final String forUpdate;
     private final String challengeLock;
+    private final List<String> migrationVersions;
 
-    SqlDialect(String migrationFolder, String forUpdate, String challengeLock) {
+    SqlDialect(String migrationFolder, String forUpdate, String challengeLock, List<String> migrationVersions) {
         this.migrationFolder = migrationFolder;
         this.forUpdate = forUpdate;
         this.challengeLock = challengeLock;
+        this.migrationVersions = migrationVersions;
+    }
+
+    /**
+     * The versions of the migrations in {@link #migrations()}, in order. A test checks this list against the
+     * folder, so a new migration cannot be forgotten here.
+     */
+    public List<String> migrationVersions() {
+        return migrationVersions;
     }
 
     /** Flyway location of this dialect's migrations. */
