@@ -59,8 +59,11 @@ class ImageTarballCheck {
             assertThat(files).as("module " + module).anyMatch(f -> f.matches(".*app/libs/phonepass-" + module
                     + "-[^/]+\\.jar"));
         }
-        // The PostgreSQL migrations travel inside the store-sql jar, and the logging setup with the classes.
-        assertThat(files).anyMatch(f -> f.endsWith("app/resources/logback.xml"));
+        // The PostgreSQL migrations travel inside the store-sql jar, and the logging setup with the classes: the
+        // configurator and the service file through which Logback finds it.
+        assertThat(files).anyMatch(f -> f.endsWith("app/classes/org/phonepass/server/LogbackDefaults.class"));
+        assertThat(files).anyMatch(f -> f.endsWith(
+                "app/resources/META-INF/services/ch.qos.logback.classic.spi.Configurator"));
         assertThat(files).anyMatch(f -> f.matches(".*app/libs/lettuce-core-[^/]+\\.jar"));
     }
 

@@ -30,7 +30,8 @@ import java.util.stream.Stream;
  *
  * <p>Options: {@code --quick}, {@code --jar FILE}, {@code --out FILE}, {@code --jmh-json FILE} (JMH results to
  * include), {@code --seconds N} (per measured run), {@code --server-opts "..."} (server JVM options),
- * {@code --no-postgres}, {@code --label TEXT} (a note on the conditions).
+ * {@code --no-postgres}, {@code --label TEXT} (a note on the conditions), {@code --only embedded|vendor|postgres|startup}
+ * (one part; {@code startup} measures start-up alone, three first starts and three restarts, even with --quick).
  */
 public final class Bench {
     static final int CLK_TCK = 100;
@@ -116,7 +117,7 @@ public final class Bench {
         say("start-up");
         List<Long> fresh = new ArrayList<>();
         List<Long> restart = new ArrayList<>();
-        for (int i = 0; i < (only != null ? 0 : quick ? 1 : 3); i++) {
+        for (int i = 0; i < ("startup".equals(only) ? 3 : only != null ? 0 : quick ? 1 : 3); i++) {
             Path dir = work.resolve("startup-" + i).resolve("phonepass-data");
             try (ServerProcess s = ServerProcess.startPlain(serverJava, jar, dir, client, Duration.ofSeconds(60))) {
                 fresh.add(s.startMillis);
