@@ -60,6 +60,11 @@ class CodeExchangeTest {
                 "username", phone, "otp", code, "realm", "sms", "scope", "openid profile phone offline_access");
     }
 
+    private static String joseHeader(String jwt) {
+        return new String(java.util.Base64.getUrlDecoder().decode(jwt.substring(0, jwt.indexOf('.'))),
+                java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     static JwtClaims verifyIndependently(String jwt, String audience) throws Exception {
         return server.verifyWithJwks(jwt, audience);
     }
@@ -271,13 +276,11 @@ class CodeExchangeTest {
                     phone, "otp", code, "realm", "sms", "audience", api[0], "scope", "openid"));
             assertThat(r.status()).as(r.body()).isEqualTo(200);
             String accessToken = r.text("access_token");
-            String header = new String(java.util.Base64.getUrlDecoder().decode(
-                    accessToken.substring(0, accessToken.indexOf('.'))), java.nio.charset.StandardCharsets.UTF_8);
-            assertThat(header).contains("\"alg\":\"" + api[1] + "\"").contains("\"typ\":\"at+jwt\"");
+            assertThat(joseHeader(accessToken)).contains("\"alg\":\"" + api[1] + "\"")
+                    .contains("\"typ\":\"at+jwt\"");
             JwtClaims at = verifyIndependently(accessToken, api[0]);
             // The id_token stays RS256: Auth0's browser libraries accept nothing else.
-            assertThat(new String(java.util.Base64.getUrlDecoder().decode(r.text("id_token").split("\\.")[0]),
-                    java.nio.charset.StandardCharsets.UTF_8)).contains("\"alg\":\"RS256\"");
+            assertThat(joseHeader(r.text("id_token"))).contains("\"alg\":\"RS256\"");
             Response info = server.get("/userinfo", "Authorization", "Bearer " + accessToken);
             assertThat(info.status()).isEqualTo(200);
             assertThat(info.text("sub")).isEqualTo(at.getSubject());

@@ -55,6 +55,35 @@ class LoginRulesTest {
     }
 
     @Test
+    void refreshWhenItsApiWasTakenOutOfTheSettingsThenClearRefusalNotAServerError() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("phonepass-api-removed");
+        try {
+            String refresh;
+            try (TestServer before = new TestServer(TestServer.DEFAULT_YAML, dir)) {
+                String code = before.startAndReadCode(TestServer.SPA, "+12015550505");
+                Response r = before.postForm("/oauth/token", map("grant_type",
+                        "http://auth0.com/oauth/grant-type/passwordless/otp", "client_id", TestServer.SPA,
+                        "username", "+12015550505", "otp", code, "realm", "sms", "audience", TestServer.API,
+                        "scope", "openid offline_access"));
+                assertThat(r.status()).as(r.body()).isEqualTo(200);
+                refresh = r.text("refresh_token");
+            }
+            try (TestServer after = new TestServer(TestServer.DEFAULT_YAML.replace("""
+                    apis:
+                      - identifier: https://api.example.com/
+                    """, ""), dir)) {
+                Response r = after.postForm("/oauth/token", map("grant_type", "refresh_token",
+                        "client_id", TestServer.SPA, "refresh_token", refresh));
+                assertThat(r.status()).as(r.body()).isEqualTo(403);
+                assertThat(r.text("error")).isEqualTo("invalid_grant");
+                assertThat(r.text("error_description")).contains("no longer configured");
+            }
+        } finally {
+            TestServer.deleteTree(dir);
+        }
+    }
+
+    @Test
     void verifyWhenKeepPreviousCodesThenEarlierCodeStillWorks() {
         try (TestServer server = new TestServer(yaml("  keep_previous_codes: 1\n"), null)) {
             String first = server.startAndReadCode(TestServer.SPA, "+12015550504");

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -183,6 +184,11 @@ public final class TokenService {
         if (user.isEmpty()) {
             return Refreshed.refused("Unknown or invalid refresh token.");
         }
+        if (record.audience() != null && !apis.containsKey(record.audience())) {
+            // Issued for an API that has since been taken out of the settings: no access token can be made for it.
+            return Refreshed.refused("The API this refresh token was issued for is no longer configured: "
+                    + record.audience());
+        }
         return new Refreshed(storeAccessToken(client, user.get(), Scopes.parse(record.scope()), record.audience(),
                 null, false, next, now), null);
     }
@@ -229,7 +235,7 @@ public final class TokenService {
             accessTokens.save(sha256(opaque), new AccessTokenRecord(user.userId(), client.clientId(),
                     Scopes.join(scope), now.plus(client.accessTokenLifetime())));
         }
-        return new Issued(client, user, java.util.Collections.unmodifiableSet(new LinkedHashSet<>(scope)), audience,
+        return new Issued(client, user, Collections.unmodifiableSet(new LinkedHashSet<>(scope)), audience,
                 nonce, legacyProfile, refresh, opaque, now);
     }
 

@@ -75,36 +75,9 @@ final class Jdbc {
         }
     }
 
-    /** Runs {@code work} in one transaction; commits on success, rolls back on any failure. */
+    /** Runs {@code work} in one transaction (the thread's unit of work if it is in one); rolls back on failure. */
     <T> T inTransaction(Work<T> work) {
-        Connection joined = current.get();
-        if (joined != null) {
-            return joined(joined, work);
-        }
-        lockWriter();
-        try {
-            return transaction(work);
-        } finally {
-            unlockWriter();
-        }
-    }
-
-    private <T> T transaction(Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c, e);
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw new StorageException("database error", e);
-        }
+        return unitOfWork(() -> joined(current.get(), work));
     }
 
     /** Runs a single writing statement with auto-commit. */
