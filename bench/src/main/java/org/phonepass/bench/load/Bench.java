@@ -31,12 +31,14 @@ import java.util.stream.Stream;
  * <p>Options: {@code --quick}, {@code --jar FILE}, {@code --out FILE}, {@code --jmh-json FILE} (JMH results to
  * include), {@code --seconds N} (per measured run), {@code --server-opts "..."} (server JVM options),
  * {@code --no-postgres}, {@code --label TEXT} (a note on the conditions), {@code --only embedded|vendor|postgres|startup}
- * (one part; {@code startup} measures start-up alone, three first starts and three restarts, even with --quick).
+ * (one part; {@code startup} measures start-up alone, three first starts and three restarts, even with --quick),
+ * {@code --levels 16,64,256} (the concurrency levels of the scenarios; default 64 with --quick, else 16,64,256).
  */
 public final class Bench {
     static final int CLK_TCK = 100;
 
     private final boolean quick;
+    private final int[] levels;
     private final Path jar;
     private final Path out;
     private final Path jmhJson;
@@ -79,6 +81,8 @@ public final class Bench {
         label = opts.getOrDefault("label", "");
         work = Path.of(opts.getOrDefault("work", "bench/target/work")).toAbsolutePath();
         only = opts.get("only");
+        levels = Stream.of(opts.getOrDefault("levels", quick ? "64" : "16,64,256").split(","))
+                .mapToInt(l -> Integer.parseInt(l.trim())).toArray();
         alsoJava = opts.get("also-java");
         serverJava = opts.getOrDefault("server-java", Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString());
@@ -128,7 +132,6 @@ public final class Bench {
         }
         say("start-up fresh " + fresh + " restart " + restart);
 
-        int[] levels = quick ? new int[] {64} : new int[] {16, 64, 256};
         if (only == null || only.equals("embedded")) {
             scenarios(ServerProcess.Setup.embedded(), "embedded", levels);
         }
