@@ -12,6 +12,7 @@ public enum ErrorCode {
     INVALID_REQUEST(           400, "bad.request",           400, "invalid_request",        400, "invalid_request"),
     UNSUPPORTED_MEDIA_TYPE(    415, "bad.request",           415, "invalid_request",        415, "invalid_request"),
     PAYLOAD_TOO_LARGE(         413, "bad.request",           413, "invalid_request",        413, "invalid_request"),
+    REQUEST_TIMEOUT(           408, "bad.request",           408, "invalid_request",        408, "invalid_request"),
     MISSING_CLIENT_ID(         400, "bad.client_id",         400, "invalid_request",        400, "invalid_request"),
     UNKNOWN_CLIENT(            400, "bad.client_id",         403, "unauthorized_client",    401, "invalid_client"),
     CLIENT_AUTHENTICATION_FAILED(401, "bad.client_id",       401, "invalid_client",         401, "invalid_client"),

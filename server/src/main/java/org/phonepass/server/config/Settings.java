@@ -48,7 +48,7 @@ public record Settings(
         bindAddress = bindAddress == null ? "0.0.0.0" : bindAddress;
         dataDir = dataDir == null ? "./phonepass-data" : dataDir;
         tls = tls == null ? new Tls(null, null, null, null) : tls;
-        http = http == null ? new Http(null, null, null, null, null) : http;
+        http = http == null ? new Http(null, null, null, null, null, null, null) : http;
         storage = storage == null ? new Storage(null, null, null, null, null, null) : storage;
         secrets = secrets == null ? new Secrets(null, null, null, null) : secrets;
         clients = clients == null ? List.of() : List.copyOf(clients);
@@ -98,14 +98,19 @@ public record Settings(
      * @param countryHeader   a header set by a trusted proxy with the caller's ISO country (e.g. CF-IPCountry)
      * @param maxBodyBytes    largest request body accepted
      * @param corsMaxAge      how long browsers may cache a preflight answer
+     * @param maxThreads      most request threads on a Java runtime without virtual threads (17 to 20)
+     * @param idleTimeout     how long a connection may stay silent, and how long a request body may take to arrive
      */
     public record Http(Boolean behindTlsProxy, List<String> trustedProxies, String countryHeader,
-                       Integer maxBodyBytes, Duration corsMaxAge) {
+                       Integer maxBodyBytes, Duration corsMaxAge, Integer maxThreads,
+                       Duration idleTimeout) {
         public Http {
             behindTlsProxy = behindTlsProxy != null && behindTlsProxy;
             trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
             maxBodyBytes = maxBodyBytes == null ? 16 * 1024 : maxBodyBytes;
             corsMaxAge = corsMaxAge == null ? Duration.ofMinutes(10) : corsMaxAge;
+            maxThreads = maxThreads == null ? 64 : maxThreads;
+            idleTimeout = idleTimeout == null ? Duration.ofSeconds(30) : idleTimeout;
         }
     }
 

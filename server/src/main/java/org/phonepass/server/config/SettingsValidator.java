@@ -36,6 +36,13 @@ final class SettingsValidator {
         if (s.http().maxBodyBytes() < 1024 || s.http().maxBodyBytes() > 1024 * 1024) {
             fail("http.max_body_bytes", s.http().maxBodyBytes(), "a number of bytes from 1024 to 1048576");
         }
+        if (s.http().maxThreads() < 16 || s.http().maxThreads() > 4096) {
+            fail("http.max_threads", s.http().maxThreads(), "a number of threads from 16 to 4096");
+        }
+        if (s.http().idleTimeout().compareTo(Duration.ofSeconds(1)) < 0
+                || s.http().idleTimeout().compareTo(Duration.ofMinutes(10)) > 0) {
+            fail("http.idle_timeout", s.http().idleTimeout(), "a duration from 1s to 10m");
+        }
         oneOf("storage.type", s.storage().type(), List.of("embedded", "postgres"));
         oneOf("storage.synchronous", s.storage().synchronous(), List.of("full", "normal"));
         if (s.storage().type().equals("postgres") && (s.storage().url() == null || s.storage().url().isBlank())) {

@@ -6,7 +6,9 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import jakarta.servlet.DispatcherType;
 import java.security.SecureRandom;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +19,9 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.servlet.FilterHolder;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.phonepass.core.error.ErrorCode;
 import org.phonepass.core.error.PhonepassException;
 import org.phonepass.server.tls.TlsMaterial;
@@ -43,7 +47,7 @@ public final class HttpApi {
 
     /** What the HTTP layer needs to listen. {@code tls} is null when only plain HTTP behind a proxy is served. */
     public record Listen(String bindAddress, int httpsPort, Integer httpPort, TlsMaterial tls, int maxBodyBytes,
-                         long corsMaxAgeSeconds, boolean production) {
+                         long corsMaxAgeSeconds, int maxThreads, long idleTimeoutMillis, boolean production) {
     }
 
     private final Javalin app;
@@ -56,6 +60,14 @@ public final class HttpApi {
         this.app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.useVirtualThreads = true;
+            if (Runtime.version().feature() < 21) {
+                // No virtual threads: a bounded pool of platform threads. Bodies are read without a thread
+                // (BodyPrefetchFilter) and SMS sends never wait on one, so a request holds a thread only while it
+                // computes or waits on the store; Javalin's default of 250 only costs memory (docs/benchmarks.md).
+                QueuedThreadPool pool = new QueuedThreadPool(listen.maxThreads(), 8, 60_000);
+                pool.setName("JettyServerThreadPool");
+                config.jetty.threadPool = pool;
+            }
             config.http.prefer405over404 = true;
             config.http.maxRequestSize = listen.maxBodyBytes();
             config.http.asyncTimeout = 60_000;
@@ -66,7 +78,15 @@ public final class HttpApi {
                 // Refusals Jetty makes before any route runs answer in JSON too (431, 414, 400).
                 server.setErrorHandler(new JsonErrorHandler());
             });
-            config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JsonErrorHandler()));
+            config.jetty.modifyServletContextHandler(context -> {
+                context.setErrorHandler(new JsonErrorHandler());
+                // Bodies are gathered without a thread before any route runs; a stalled body gets 408 after the
+                // connection's idle timeout.
+                FilterHolder prefetch = new FilterHolder(new BodyPrefetchFilter(listen.maxBodyBytes(),
+                        listen.idleTimeoutMillis()));
+                prefetch.setAsyncSupported(true);
+                context.addFilter(prefetch, "/*", EnumSet.of(DispatcherType.REQUEST));
+            });
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setSendServerVersion(false);
                 http.setRequestHeaderSize(16 * 1024);
@@ -90,7 +110,7 @@ public final class HttpApi {
                         new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
                 connector.setHost(listen.bindAddress());
                 connector.setPort(listen.httpsPort());
-                connector.setIdleTimeout(30_000);
+                connector.setIdleTimeout(listen.idleTimeoutMillis());
                 return connector;
               });
             }
@@ -99,7 +119,7 @@ public final class HttpApi {
                     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
                     connector.setHost(listen.bindAddress());
                     connector.setPort(listen.httpPort());
-                    connector.setIdleTimeout(30_000);
+                    connector.setIdleTimeout(listen.idleTimeoutMillis());
                     return connector;
                 });
             }

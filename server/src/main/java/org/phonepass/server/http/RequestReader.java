@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -68,25 +66,22 @@ public final class RequestReader {
                 Map.of(), null, null);
     }
 
+    /** The body {@link BodyPrefetchFilter} gathered before the route ran, or why there is none. */
     private byte[] body(Context ctx) {
-        long declared = ctx.req().getContentLengthLong();
-        if (declared > maxBodyBytes) {
+        if (ctx.req().getContentLengthLong() > maxBodyBytes) {
             throw tooLarge();
         }
-        try (InputStream in = ctx.req().getInputStream()) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buf = new byte[4096];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                out.write(buf, 0, n);
-                if (out.size() > maxBodyBytes) {
-                    throw tooLarge();
-                }
-            }
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw bad("the request body could not be read");
+        Object failure = ctx.req().getAttribute(BodyPrefetchFilter.FAILURE);
+        if (failure != null) {
+            throw switch ((BodyPrefetchFilter.Failure) failure) {
+                case TOO_LARGE -> tooLarge();
+                case TIMEOUT -> PhonepassException.of(ErrorCode.REQUEST_TIMEOUT,
+                        "the request body did not arrive in time");
+                case UNREADABLE -> bad("the request body could not be read");
+            };
         }
+        byte[] body = (byte[]) ctx.req().getAttribute(BodyPrefetchFilter.BODY);
+        return body == null ? new byte[0] : body;
     }
 
     private ApiRequest parseJson(String text) {

@@ -1,0 +1,146 @@
+package org.phonepass.server.http;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Reads every request body before any route runs, without holding a thread while the bytes arrive: the servlet
+ * container calls back as data comes in ({@link ReadListener}), and the request is dispatched to the routes once
+ * the body is complete, too large, broken or late. A client that sends its headers and then stalls or trickles its
+ * body therefore costs a connection, never one of the request threads, so the thread pool can stay small
+ * ({@code http.max_threads}) without making slow-body attacks cheaper.
+ *
+ * <p>Jetty already parses headers without a thread and waits for the first body bytes before dispatching; what this
+ * adds is the rest of the body. Servlet 3.1's non-blocking input is the container's own API for this; there is no
+ * library for it in Javalin 6 or Jetty 11.
+ *
+ * <p>{@link RequestReader} takes the body from the request attribute {@link #BODY}, or the reason it is missing
+ * from {@link #FAILURE}.
+ */
+final class BodyPrefetchFilter implements Filter {
+    static final String BODY = "phonepass.body";
+    static final String FAILURE = "phonepass.body.failure";
+
+    /** Why a body is missing: bigger than the limit, unreadable (bad framing, reset), or not complete in time. */
+    enum Failure { TOO_LARGE, UNREADABLE, TIMEOUT }
+
+    private final int maxBodyBytes;
+    private final long timeoutMillis;
+
+    BodyPrefetchFilter(int maxBodyBytes, long timeoutMillis) {
+        this.maxBodyBytes = maxBodyBytes;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        HttpServletRequest request = (HttpServletRequest) req;
+        if (request.getDispatcherType() != DispatcherType.REQUEST || !hasBody(request)
+                || request.getAttribute(BODY) != null || request.getAttribute(FAILURE) != null) {
+            chain.doFilter(req, res);
+            return;
+        }
+        if (request.getContentLengthLong() > maxBodyBytes) {
+            // Refused on the declared length alone; nothing is read.
+            request.setAttribute(FAILURE, Failure.TOO_LARGE);
+            chain.doFilter(req, res);
+            return;
+        }
+        AsyncContext async = request.startAsync();
+        async.setTimeout(timeoutMillis);
+        ServletInputStream in = request.getInputStream();
+        Collector collector = new Collector(request, async, in);
+        async.addListener(collector);
+        in.setReadListener(collector);
+    }
+
+    private static boolean hasBody(HttpServletRequest request) {
+        return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+    }
+
+    /** Gathers the bytes as they come and dispatches once, whatever happens first. */
+    private final class Collector implements ReadListener, AsyncListener {
+        private final HttpServletRequest request;
+        private final AsyncContext async;
+        private final ServletInputStream in;
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private final byte[] buffer = new byte[4096];
+        private final AtomicBoolean dispatched = new AtomicBoolean();
+
+        Collector(HttpServletRequest request, AsyncContext async, ServletInputStream in) {
+            this.request = request;
+            this.async = async;
+            this.in = in;
+        }
+
+        @Override
+        public void onDataAvailable() throws IOException {
+            while (!dispatched.get() && in.isReady()) {
+                int n = in.read(buffer);
+                if (n < 0) {
+                    return; // onAllDataRead follows
+                }
+                out.write(buffer, 0, n);
+                if (out.size() > maxBodyBytes) {
+                    fail(Failure.TOO_LARGE);
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void onAllDataRead() {
+            if (dispatched.compareAndSet(false, true)) {
+                request.setAttribute(BODY, out.toByteArray());
+                async.dispatch();
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            // Jetty fails a pending read with a TimeoutException when the connection's idle timeout passes.
+            fail(t instanceof TimeoutException || t.getCause() instanceof TimeoutException
+                    ? Failure.TIMEOUT : Failure.UNREADABLE);
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            fail(Failure.TIMEOUT);
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            fail(Failure.UNREADABLE);
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+        }
+
+        private void fail(Failure failure) {
+            if (dispatched.compareAndSet(false, true)) {
+                request.setAttribute(FAILURE, failure);
+                async.dispatch();
+            }
+        }
+    }
+}
