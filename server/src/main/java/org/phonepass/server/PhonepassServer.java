@@ -170,7 +170,8 @@ public final class PhonepassServer implements AutoCloseable {
                     org.phonepass.server.http.StaticAssets.extras());
             http = new HttpApi(new HttpApi.Listen(settings.bindAddress(), settings.httpsPort(), settings.httpPort(),
                     tls, settings.http().maxBodyBytes(), settings.http().corsMaxAge().toSeconds(),
-                    settings.http().maxThreads(), settings.http().idleTimeout().toMillis(), settings.isProduction()), json, endpoints, new org.phonepass.server.http.ClientGate(clients));
+                    settings.http().maxThreads(), settings.http().idleTimeout().toMillis(),
+                    settings.isProduction()), json, endpoints, new org.phonepass.server.http.ClientGate(clients));
             http.start();
             // The JVM's own meters are bound once the server answers: they are not needed to answer, and binding
             // them loads a few hundred classes.
