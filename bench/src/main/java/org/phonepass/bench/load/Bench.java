@@ -76,7 +76,7 @@ public final class Bench {
         out = Path.of(opts.getOrDefault("out", quick ? "bench/target/results-quick.md" : "bench/target/results.md"));
         jmhJson = opts.containsKey("jmh-json") ? Path.of(opts.get("jmh-json")) : null;
         runTime = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("seconds", quick ? "2" : "5")));
-        serverOpts = List.of(opts.getOrDefault("server-opts", "-Xmx96m -XX:+UseSerialGC").trim().split("\\s+"));
+        serverOpts = List.of(opts.getOrDefault("server-opts", "-Xmx128m -XX:+UseSerialGC").trim().split("\\s+"));
         postgres = !quick && !opts.containsKey("no-postgres");
         label = opts.getOrDefault("label", "");
         work = Path.of(opts.getOrDefault("work", "bench/target/work")).toAbsolutePath();
