@@ -15,6 +15,8 @@ import org.jose4j.jwt.JwtClaims;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.phonepass.server.TestServer.Response;
 
 /** Code exchanges: legacy {@code /oauth/ro} and the {@code /oauth/token} grants, with Auth0's code rules (§9.1). */
@@ -341,19 +343,22 @@ class CodeExchangeTest {
         assertThat(r.status()).as(r.body()).isEqualTo(200);
     }
 
-    @Test
-    void revokeWhenRefreshTokenRevokedThenItNoLongerRefreshes() {
+    /** Revoked by its own client, or by another (treated as stolen, as the refresh grant does): it stops working. */
+    @ParameterizedTest
+    @ValueSource(strings = {TestServer.SPA, TestServer.OTP_ONLY})
+    void revokeWhenRefreshTokenRevokedThenItNoLongerRefreshes(String revokingClient) {
         String phone = phone();
         String code = server.startAndReadCode(TestServer.SPA, phone);
         Response r = server.postJson("/oauth/token", otp(TestServer.SPA, phone, code));
-        Response revoke = server.postJson("/oauth/revoke", Map.of("client_id", TestServer.SPA,
+        Response revoke = server.postJson("/oauth/revoke", Map.of("client_id", revokingClient,
                 "token", r.text("refresh_token")));
         assertThat(revoke.status()).isEqualTo(200);
         assertThat(revoke.body()).isEmpty();
         Response refreshed = server.postForm("/oauth/token", map("grant_type", "refresh_token",
                 "client_id", TestServer.SPA, "refresh_token", r.text("refresh_token")));
         assertThat(refreshed.status()).isEqualTo(403);
-        Response unknown = server.postJson("/oauth/revoke", Map.of("client_id", TestServer.SPA, "token", "nope"));
+        assertThat(refreshed.text("error")).isEqualTo("invalid_grant");
+        Response unknown = server.postJson("/oauth/revoke", Map.of("client_id", revokingClient, "token", "nope"));
         assertThat(unknown.status()).isEqualTo(200);
     }
 
