@@ -50,8 +50,8 @@ final class BodyPrefetchFilter implements Filter {
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
             throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
-        if (request.getDispatcherType() != DispatcherType.REQUEST || !hasBody(request)
-                || request.getAttribute(BODY) != null || request.getAttribute(FAILURE) != null) {
+        // Only the first dispatch reads (the filter is mapped to REQUEST; the routes then run on the ASYNC one).
+        if (request.getDispatcherType() != DispatcherType.REQUEST || !hasBody(request)) {
             chain.doFilter(req, res);
             return;
         }
