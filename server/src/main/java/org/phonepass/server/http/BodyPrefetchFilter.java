@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * ({@code http.max_threads}) without making slow-body attacks cheaper.
  *
  * <p>Jetty already parses headers without a thread and waits for the first body bytes before dispatching; what this
- * adds is the rest of the body. Servlet 3.1's non-blocking input is the container's own API for this; there is no
+ * adds is the rest of the body. A body that is already complete is read at once, without the asynchronous round. Servlet 3.1's non-blocking input is the container's own API for this; there is no
  * library for it in Javalin 6 or Jetty 11.
  *
  * <p>{@link RequestReader} takes the body from the request attribute {@link #BODY}, or the reason it is missing
@@ -61,9 +61,17 @@ final class BodyPrefetchFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
+        ServletInputStream in = request.getInputStream();
+        long length = request.getContentLengthLong();
+        if (length > 0 && in.available() >= length) {
+            // The usual case: the whole body came with the headers. Reading what is already here cannot block, and
+            // the request goes straight on without the cost of an asynchronous round.
+            request.setAttribute(BODY, in.readNBytes((int) length));
+            chain.doFilter(req, res);
+            return;
+        }
         AsyncContext async = request.startAsync();
         async.setTimeout(timeoutMillis);
-        ServletInputStream in = request.getInputStream();
         Collector collector = new Collector(request, async, in);
         async.addListener(collector);
         in.setReadListener(collector);
