@@ -55,14 +55,14 @@ final class BodyPrefetchFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
-        if (request.getContentLengthLong() > maxBodyBytes) {
+        long length = request.getContentLengthLong();
+        if (length > maxBodyBytes) {
             // Refused on the declared length alone; nothing is read.
             request.setAttribute(FAILURE, Failure.TOO_LARGE);
             chain.doFilter(req, res);
             return;
         }
         ServletInputStream in = request.getInputStream();
-        long length = request.getContentLengthLong();
         if (length > 0 && in.available() >= length) {
             // The usual case: the whole body came with the headers. Reading what is already here cannot block, and
             // the request goes straight on without the cost of an asynchronous round.

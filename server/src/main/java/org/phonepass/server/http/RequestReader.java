@@ -68,9 +68,6 @@ public final class RequestReader {
 
     /** The body {@link BodyPrefetchFilter} gathered before the route ran, or why there is none. */
     private byte[] body(Context ctx) {
-        if (ctx.req().getContentLengthLong() > maxBodyBytes) {
-            throw tooLarge();
-        }
         Object failure = ctx.req().getAttribute(BodyPrefetchFilter.FAILURE);
         if (failure != null) {
             throw switch ((BodyPrefetchFilter.Failure) failure) {
