@@ -50,6 +50,9 @@ public final class Bench {
     private final String only;
     private String serverJava;
     private final String alsoJava;
+    /** With {@code --profile LIB}: async-profiler, attached to the server for each measured run. */
+    private final String profiler;
+    private int profiled;
     private final ExecutorService callbacks = Executors.newFixedThreadPool(3, r -> {
         Thread t = new Thread(r, "bench-callbacks");
         t.setDaemon(true);
@@ -77,13 +80,14 @@ public final class Bench {
         jmhJson = opts.containsKey("jmh-json") ? Path.of(opts.get("jmh-json")) : null;
         runTime = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("seconds", quick ? "2" : "5")));
         serverOpts = List.of(opts.getOrDefault("server-opts", "-Xmx128m -XX:+UseSerialGC").trim().split("\\s+"));
-        postgres = !quick && !opts.containsKey("no-postgres");
+        postgres = (!quick || "postgres".equals(opts.get("only"))) && !opts.containsKey("no-postgres");
         label = opts.getOrDefault("label", "");
         work = Path.of(opts.getOrDefault("work", "bench/target/work")).toAbsolutePath();
         only = opts.get("only");
         levels = Stream.of(opts.getOrDefault("levels", quick ? "64" : "16,64,256").split(","))
                 .mapToInt(l -> Integer.parseInt(l.trim())).toArray();
         alsoJava = opts.get("also-java");
+        profiler = opts.get("profile");
         serverJava = opts.getOrDefault("server-java", Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString());
     }
@@ -371,6 +375,7 @@ public final class Bench {
                         Runnable extra) throws Exception {
         long threadsIdle = server.status("Threads");
         long[] max = {server.status("VmRSS"), threadsIdle};
+        profile(server, "start,event=cpu,interval=997us");
         long ticks0 = server.cpuTicks();
         long driver0 = ServerProcess.cpuTicks(ProcessHandle.current().pid());
         Load.Result r = load.run(c, d, op, () -> {
@@ -387,9 +392,32 @@ public final class Bench {
         long ticks1 = server.cpuTicks();
         long driver1 = ServerProcess.cpuTicks(ProcessHandle.current().pid());
         max[0] = Math.max(max[0], server.status("VmRSS"));
+        if (profiler != null) {
+            Path file = work.resolve(String.format(Locale.ROOT, "profile-%03d-c%d.collapsed", ++profiled, c));
+            profile(server, "stop,file=" + file);
+            say("  profile of this run: " + file);
+        }
         double cpuMs = (ticks1 - ticks0) * 1000.0 / CLK_TCK / Math.max(1, r.ok);
         double driverMs = (driver1 - driver0) * 1000.0 / CLK_TCK / Math.max(1, r.ok);
         return new Run(r, cpuMs, driverMs, max[0], threadsIdle, max[1], 0);
+    }
+
+    /**
+     * Sends a command to async-profiler inside the server (loaded on first use with {@code jcmd}), so a profile covers
+     * exactly one measured run: the issuing of codes and the warm-up stay out of it.
+     */
+    private void profile(ServerProcess server, String command) throws IOException, InterruptedException {
+        if (profiler == null) {
+            return;
+        }
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(server.pid()), "JVMTI.agent_load", profiler,
+                // quoted, or jcmd splits the agent's options at their commas
+                '"' + command + '"').redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (p.waitFor() != 0 || !said.contains("return code: 0")) {
+            throw new IllegalStateException("async-profiler: " + command + ": " + said.trim());
+        }
     }
 
     static <T> T median(List<T> xs, ToDoubleFunction<T> by) {

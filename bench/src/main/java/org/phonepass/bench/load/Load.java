@@ -167,8 +167,22 @@ final class Load implements AutoCloseable {
         return CompletableFuture.completedFuture(r);
     }
 
-    /** Issues {@code count} codes (at {@code concurrency}) and returns phone to code, read from the dev inbox. */
+    /** Codes issued between two reads of the dev inbox: well under its capacity (see {@code ServerProcess}). */
+    static final int ISSUE_BATCH = 2_000;
+
+    /**
+     * Issues {@code count} codes (at {@code concurrency}) and returns phone to code, read from the dev inbox after
+     * each batch, so the inbox never has to hold them all: a bench server's heap is not filled with messages.
+     */
     List<String[]> issueCodes(int count, int concurrency) throws Exception {
+        List<String[]> out = new ArrayList<>();
+        for (int done = 0; done < count; done += ISSUE_BATCH) {
+            out.addAll(issueBatch(Math.min(ISSUE_BATCH, count - done), concurrency));
+        }
+        return out;
+    }
+
+    private List<String[]> issueBatch(int count, int concurrency) throws Exception {
         List<String> issued = java.util.Collections.synchronizedList(new ArrayList<>());
         AtomicInteger left = new AtomicInteger(count);
         Result r = run(concurrency, Duration.ofMinutes(10), () -> {

@@ -85,7 +85,8 @@ final class ServerProcess implements AutoCloseable {
             y.append("  provider: http_gateway\n  http_gateway:\n    url: ").append(setup.vendorUrl())
                     .append("\n    timeout: 10s\n");
         } else {
-            y.append("  provider: dev\n  dev:\n    capacity: 100000\n");
+            // Room for a batch of issued codes (Load.ISSUE_BATCH) and the logins running beside it, no more.
+            y.append("  provider: dev\n  dev:\n    capacity: 5000\n");
         }
         y.append("limits:\n");
         for (String rule : List.of("start_per_ip", "start_per_phone_hourly", "start_per_phone_daily",
