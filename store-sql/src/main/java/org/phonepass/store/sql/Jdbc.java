@@ -131,12 +131,24 @@ final class Jdbc {
         }
     }
 
+    /** Statements of the embedded database, compiled once per connection (see {@link StatementCache}). */
+    static final StatementCache STATEMENTS = new StatementCache();
+
     static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
-        PreparedStatement ps = c.prepareStatement(sql);
-        for (int i = 0; i < params.length; i++) {
-            ps.setObject(i + 1, params[i]);
+        PreparedStatement ps = STATEMENTS.prepare(c, sql);
+        try {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            return ps;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                ps.close();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
-        return ps;
     }
 
     static int update(Connection c, String sql, Object... params) throws SQLException {
