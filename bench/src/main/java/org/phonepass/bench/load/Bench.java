@@ -80,7 +80,9 @@ public final class Bench {
         out = Path.of(opts.getOrDefault("out", quick ? "bench/target/results-quick.md" : "bench/target/results.md"));
         jmhJson = opts.containsKey("jmh-json") ? Path.of(opts.get("jmh-json")) : null;
         runTime = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("seconds", quick ? "2" : "5")));
-        serverOpts = List.of(opts.getOrDefault("server-opts", "-Xmx128m -XX:+UseSerialGC").trim().split("\\s+"));
+        // The JVM options docs/deployment.md recommends for a 2-core node.
+        serverOpts = List.of(opts.getOrDefault("server-opts", "-Xms48m -Xmx128m -XX:MinHeapFreeRatio=20 "
+                + "-XX:MaxHeapFreeRatio=40 -XX:+UseSerialGC").trim().split("\\s+"));
         postgres = (!quick || "postgres".equals(opts.get("only"))) && !opts.containsKey("no-postgres");
         label = opts.getOrDefault("label", "");
         work = Path.of(opts.getOrDefault("work", "bench/target/work")).toAbsolutePath();
