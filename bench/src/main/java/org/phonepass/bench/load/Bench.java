@@ -15,12 +15,12 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
@@ -54,6 +54,8 @@ public final class Bench {
     /** With {@code --profile LIB}: async-profiler, attached to the server for each measured run. */
     private final String profiler;
     private int profiled;
+    /** True during the warm-up, whose rounds are not profiled. */
+    private boolean warming;
     private final ExecutorService callbacks = Executors.newFixedThreadPool(3, r -> {
         Thread t = new Thread(r, "bench-callbacks");
         t.setDaemon(true);
@@ -349,7 +351,12 @@ public final class Bench {
         Supplier<CompletableFuture<?>> op = warmUpOp(load);
         long last = compiledMethods(server);
         for (int round = 1; ; round++) {
-            measure(server, load, 64, Duration.ofSeconds(2), op, null);
+            warming = true;
+            try {
+                measure(server, load, 64, Duration.ofSeconds(2), op, null);
+            } finally {
+                warming = false;
+            }
             long now = compiledMethods(server);
             say("  warm-up round " + round + ": " + (now - last) + " methods compiled");
             if (now - last < 40 || round * 2 >= (quick ? 12 : 40)) {
@@ -367,7 +374,7 @@ public final class Bench {
                 .trim().split("\n");
         p.waitFor();
         try {
-            return Long.parseLong(lines[lines.length - 1].trim().split("\s+")[0]);
+            return Long.parseLong(lines[lines.length - 1].trim().split("\\s+")[0]);
         } catch (RuntimeException e) {
             return -1;
         }
@@ -451,7 +458,7 @@ public final class Bench {
         long ticks1 = server.cpuTicks();
         long driver1 = ServerProcess.cpuTicks(ProcessHandle.current().pid());
         max[0] = Math.max(max[0], server.status("VmRSS"));
-        if (profiler != null) {
+        if (profiler != null && !warming) {
             Path file = work.resolve(String.format(Locale.ROOT, "profile-%03d-c%d.collapsed", ++profiled, c));
             profile(server, "stop,file=" + file);
             say("  profile of this run: " + file);
@@ -466,7 +473,7 @@ public final class Bench {
      * exactly one measured run: the issuing of codes and the warm-up stay out of it.
      */
     private void profile(ServerProcess server, String command) throws IOException, InterruptedException {
-        if (profiler == null) {
+        if (profiler == null || warming) {
             return;
         }
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
