@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * ({@code http.max_threads}) without making slow-body attacks cheaper.
  *
  * <p>Jetty already parses headers without a thread and waits for the first body bytes before dispatching; what this
- * adds is the rest of the body. A body that is already complete is read at once, without the asynchronous round. Servlet 3.1's non-blocking input is the container's own API for this; there is no
- * library for it in Javalin 6 or Jetty 11.
+ * adds is the rest of the body. A body that is already complete is read at once, without the asynchronous round.
+ * Servlet 3.1's non-blocking input is the container's own API for this; there is no library for it in Javalin 6 or
+ * Jetty 11.
  *
  * <p>{@link RequestReader} takes the body from the request attribute {@link #BODY}, or the reason it is missing
  * from {@link #FAILURE}.
