@@ -19,6 +19,10 @@ import javax.sql.DataSource;
  * moment the previous one commits, in arrival order. {@code busy_timeout} still guards against other processes
  * (the {@code rotate-keys} command) writing the same file. Readers are not serialised: WAL lets them run beside
  * the writer. PostgreSQL has row locks and gets no such lock.
+ *
+ * <p><b>Durability on the embedded database</b> comes after the writer lock: a commit that must be on disk before
+ * its caller answers waits for {@link WalSync} once the lock is released, so the next writer runs during the sync
+ * (group commit). PostgreSQL waits for its own WAL flush inside {@code commit()}.
  */
 final class Jdbc {
     /** As long as SQLite's {@code busy_timeout}: past it, the request gets a 503 rather than waiting on. */
@@ -27,13 +31,24 @@ final class Jdbc {
     private final DataSource dataSource;
     private final SqlDialect dialect;
     private final ReentrantLock writer;
+    /** Null unless commits on the embedded database must reach the disk before their callers go on. */
+    private final WalSync durability;
     /** The connection of the unit of work this thread is in, if any: every call on the thread joins it. */
     private final ThreadLocal<Connection> current = new ThreadLocal<>();
 
     Jdbc(DataSource dataSource, SqlDialect dialect) {
+        this(dataSource, dialect, null);
+    }
+
+    /** @param durability the embedded database's group commit, or null (PostgreSQL, or no sync per commit) */
+    Jdbc(DataSource dataSource, SqlDialect dialect, WalSync durability) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource cannot be null");
         this.dialect = Objects.requireNonNull(dialect, "dialect cannot be null");
         this.writer = dialect == SqlDialect.SQLITE ? new ReentrantLock(true) : null;
+        if (durability != null && dialect != SqlDialect.SQLITE) {
+            throw new IllegalArgumentException("a WAL sync is for the embedded database only");
+        }
+        this.durability = durability;
     }
 
     @FunctionalInterface
@@ -48,19 +63,22 @@ final class Jdbc {
     /**
      * Runs {@code work} as one transaction that every call it makes on this thread joins, so their writes commit
      * together; on the embedded database it holds the writer lock throughout. Nested calls join the outer one.
+     * Returns once the commit is durable.
      */
     <T> T unitOfWork(Supplier<T> work) {
         if (current.get() != null) {
             return work.get();
         }
+        T result;
+        long ticket;
         lockWriter();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             current.set(c);
             try {
-                T result = work.get();
+                result = work.get();
                 c.commit();
-                return result;
+                ticket = committed();
             } catch (SQLException | RuntimeException | Error e) {
                 rollbackQuietly(c, e);
                 throw e;
@@ -73,6 +91,8 @@ final class Jdbc {
         } finally {
             unlockWriter();
         }
+        awaitDurable(ticket);
+        return result;
     }
 
     /** Runs {@code work} in one transaction (the thread's unit of work if it is in one); rolls back on failure. */
@@ -80,14 +100,23 @@ final class Jdbc {
         return unitOfWork(() -> joined(current.get(), work));
     }
 
-    /** Runs a single writing statement with auto-commit. */
+    /**
+     * Runs a single writing statement with auto-commit, and returns once it is durable; inside a unit of work it
+     * joins that one's transaction instead.
+     */
     <T> T write(Work<T> work) {
+        boolean joined = current.get() != null;
+        T result;
+        long ticket;
         lockWriter();
         try {
-            return withConnection(work);
+            result = withConnection(work);
+            ticket = joined ? 0 : committed();
         } finally {
             unlockWriter();
         }
+        awaitDurable(ticket);
+        return result;
     }
 
     /** Runs reads, or a single statement that writes nothing, with auto-commit. */
@@ -129,6 +158,22 @@ final class Jdbc {
         if (writer != null) {
             writer.unlock();
         }
+    }
+
+    /** A ticket for the commit that just returned (0 when nothing needs waiting for). */
+    private long committed() {
+        return durability == null ? 0 : durability.committed();
+    }
+
+    private void awaitDurable(long ticket) {
+        if (durability != null && ticket > 0) {
+            durability.awaitDurable(ticket);
+        }
+    }
+
+    /** The embedded database's group commit, or null; for tests. */
+    WalSync durability() {
+        return durability;
     }
 
     /** Statements of the embedded database, compiled once per connection (see {@link StatementCache}). */
