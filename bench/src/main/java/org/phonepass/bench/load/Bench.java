@@ -84,7 +84,7 @@ public final class Bench {
         runTime = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("seconds", quick ? "2" : "5")));
         // The JVM options docs/deployment.md recommends for a 2-core node.
         serverOpts = List.of(opts.getOrDefault("server-opts", "-Xms48m -Xmx128m -XX:MinHeapFreeRatio=20 "
-                + "-XX:MaxHeapFreeRatio=40 -XX:+UseSerialGC").trim().split("\\s+"));
+                + "-XX:MaxHeapFreeRatio=40 -XX:+UseSerialGC -XX:TrimNativeHeapInterval=1000").trim().split("\\s+"));
         postgres = (!quick || "postgres".equals(opts.get("only"))) && !opts.containsKey("no-postgres");
         label = opts.getOrDefault("label", "");
         work = Path.of(opts.getOrDefault("work", "bench/target/work")).toAbsolutePath();
