@@ -57,6 +57,7 @@ import org.phonepass.core.sms.MessageFormatter;
 import org.phonepass.sms.SmsProviders;
 import org.phonepass.sms.SmsStack;
 import org.phonepass.sms.dev.DevSmsInbox;
+import org.phonepass.core.config.Durations;
 import org.phonepass.store.sql.JdbcAuditLog;
 import org.phonepass.store.sql.SqlStorage;
 import org.slf4j.Logger;
@@ -263,6 +264,11 @@ public final class PhonepassServer implements AutoCloseable {
             challenges.deleteExpired(now.minus(Duration.ofHours(1)));
             storage.accessTokens().deleteExpired(now);
             storage.refreshTokens().deleteExpired(now);
+            long pruned = auditEvents.deleteOlderThan(now.minus(settings.storage().auditRetention()));
+            if (pruned > 0) {
+                log.info("deleted {} audit events older than {}", pruned,
+                        Durations.format(settings.storage().auditRetention()));
+            }
             limitSweep.run();
             signer.reload();
         } catch (RuntimeException e) {

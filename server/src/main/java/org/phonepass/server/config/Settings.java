@@ -49,7 +49,7 @@ public record Settings(
         dataDir = dataDir == null ? "./phonepass-data" : dataDir;
         tls = tls == null ? new Tls(null, null, null, null) : tls;
         http = http == null ? new Http(null, null, null, null, null, null, null) : http;
-        storage = storage == null ? new Storage(null, null, null, null, null, null) : storage;
+        storage = storage == null ? new Storage(null, null, null, null, null, null, null) : storage;
         secrets = secrets == null ? new Secrets(null, null, null, null) : secrets;
         clients = clients == null ? List.of() : List.copyOf(clients);
         apis = apis == null ? List.of() : List.copyOf(apis);
@@ -116,14 +116,16 @@ public record Settings(
 
     /**
      * @param type        {@code embedded} (SQLite in the data folder) or {@code postgres}
-     * @param synchronous embedded only: {@code full} (every commit on disk before the answer) or {@code normal}
+     * @param synchronous    embedded only: {@code full} (every commit on disk before the answer) or {@code normal}
+     * @param auditRetention how long stored audit events are kept; the housekeeping deletes older ones
      */
     public record Storage(String type, String synchronous, String url, String user, String password,
-                          Integer poolSize) {
+                          Integer poolSize, Duration auditRetention) {
         public Storage {
             type = type == null ? "embedded" : type;
             synchronous = synchronous == null ? "full" : synchronous;
             poolSize = poolSize == null ? 10 : poolSize;
+            auditRetention = auditRetention == null ? Duration.ofDays(90) : auditRetention;
         }
     }
 

@@ -97,6 +97,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void loadWhenAuditRetentionThenDefaultNinetyDaysAndLessThanADayRefused() throws Exception {
+        assertThat(new ConfigLoader().load(null, Map.of()).storage().auditRetention()).isEqualTo(Duration.ofDays(90));
+        assertThat(load("storage:\n  audit_retention: 400d\n", Map.of()).storage().auditRetention())
+                .isEqualTo(Duration.ofDays(400));
+        rejects("storage:\n  audit_retention: 12h\n", "storage.audit_retention", "at least 1d");
+    }
+
+    @Test
     void loadWhenBadValueThenNamesKeyAndAcceptedValues() {
         rejects("mode: staging\n", "'mode'", "dev, production");
         rejects("https_port: abc\n", "'https_port'", "whole number");

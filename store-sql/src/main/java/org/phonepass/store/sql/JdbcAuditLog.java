@@ -33,6 +33,8 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
     /** Events waiting for the writer; a burst of this many is absorbed without loss. */
     public static final int DEFAULT_CAPACITY = 10_000;
     private static final int MAX_BATCH = 500;
+    /** Rows per statement when old events are deleted. */
+    static final int DELETE_BATCH = 5_000;
     private static final Logger log = LoggerFactory.getLogger(JdbcAuditLog.class);
     private static final String INSERT = "INSERT INTO audit_events (time, type, client_id, masked_phone, ip, "
             + "country, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
@@ -68,6 +70,25 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
             return;
         }
         accepted.incrementAndGet();
+    }
+
+    /**
+     * Deletes the stored events older than {@code cutoff}, at most {@link #DELETE_BATCH} rows per statement, each its
+     * own short transaction: the first pass after a retention is set may find millions of rows, and one statement
+     * for all of them would hold the embedded database's single writer (and every login) for seconds.
+     *
+     * @return how many rows were deleted
+     */
+    public long deleteOlderThan(Instant cutoff) {
+        long millis = cutoff.toEpochMilli();
+        long total = 0;
+        int deleted;
+        do {
+            deleted = jdbc.write(conn -> Jdbc.update(conn, "DELETE FROM audit_events WHERE id IN (SELECT id FROM "
+                    + "audit_events WHERE time < ? ORDER BY time LIMIT ?)", millis, DELETE_BATCH));
+            total += deleted;
+        } while (deleted == DELETE_BATCH);
+        return total;
     }
 
     /** Events lost since start: queue full, closed, or a batch the database refused. */

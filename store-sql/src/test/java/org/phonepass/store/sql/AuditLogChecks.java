@@ -108,6 +108,29 @@ abstract class AuditLogChecks {
     }
 
     @Test
+    void deleteOlderThanWhenMoreOldEventsThanOneBatchThenAllOldAndNoNewOnesAreDeleted() {
+        SqlStorage storage = disposableStorage();
+        JdbcAuditLog log = log(storage, 20_000);
+        Instant cutoff = Instant.parse("2026-01-01T00:00:00Z");
+        int old = JdbcAuditLog.DELETE_BATCH * 2 + 7;
+        for (int i = 0; i < old; i++) {
+            log.record(new AuditEvent(cutoff.minusSeconds(1 + i), AuditEvent.Type.START, "old", null, null, null,
+                    AuditEvent.Outcome.SUCCESS, null));
+        }
+        log.record(new AuditEvent(cutoff, AuditEvent.Type.START, "kept", null, null, null,
+                AuditEvent.Outcome.SUCCESS, "at the cutoff"));
+        log.record(new AuditEvent(cutoff.plusSeconds(3600), AuditEvent.Type.VERIFY, "kept", null, null, null,
+                AuditEvent.Outcome.SUCCESS, "after it"));
+        assertThat(log.flush(Duration.ofSeconds(60))).isTrue();
+        assertThat(log.dropped()).isZero();
+
+        assertThat(log.deleteOlderThan(cutoff)).isEqualTo(old);
+        assertThat(log.recent(old + 10)).extracting(AuditEvent::detail).containsExactly("after it", "at the cutoff");
+        assertThat(log.deleteOlderThan(cutoff)).isZero();
+        storage.close();
+    }
+
+    @Test
     void recordWhenDatabaseIsGoneThenEventsAreDroppedAndCountedWithoutThrowing() {
         SqlStorage storage = disposableStorage();
         JdbcAuditLog log = log(storage, 100);
