@@ -53,7 +53,8 @@ final class SettingsValidator {
             fail("storage.pool_size", s.storage().poolSize(), "a number from 1 to 200");
         }
         if (s.storage().auditRetention().compareTo(Duration.ofDays(1)) < 0) {
-            fail("storage.audit_retention", Durations.format(s.storage().auditRetention()), "a duration of at least 1d");
+            fail("storage.audit_retention", Durations.format(s.storage().auditRetention()),
+                    "a duration of at least 1d");
         }
         validateSms(s.sms());
         try {

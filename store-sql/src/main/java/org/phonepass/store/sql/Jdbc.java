@@ -36,10 +36,6 @@ final class Jdbc {
     /** The connection of the unit of work this thread is in, if any: every call on the thread joins it. */
     private final ThreadLocal<Connection> current = new ThreadLocal<>();
 
-    Jdbc(DataSource dataSource, SqlDialect dialect) {
-        this(dataSource, dialect, null);
-    }
-
     /** @param durability the embedded database's group commit, or null (PostgreSQL, or no sync per commit) */
     Jdbc(DataSource dataSource, SqlDialect dialect, WalSync durability) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource cannot be null");

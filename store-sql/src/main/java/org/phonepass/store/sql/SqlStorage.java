@@ -114,8 +114,13 @@ public final class SqlStorage implements AutoCloseable {
         WalSync durability = synchronousFull ? WalSync.forDatabase(file) : null;
         SqlStorage storage = new SqlStorage(new HikariDataSource(config), SqlDialect.SQLITE, durability);
         if (durability != null) {
-            // What the migrations wrote, on disk before anything is served.
-            durability.awaitDurable(durability.committed());
+            try {
+                // What the migrations wrote, on disk before anything is served.
+                durability.awaitDurable(durability.committed());
+            } catch (RuntimeException e) {
+                storage.close();
+                throw e;
+            }
         }
         return storage;
     }
