@@ -1,6 +1,7 @@
 package org.phonepass.limits;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,17 +52,14 @@ final class PumpingBreaker {
 
     void recordSend(String callingCode, String ipKey) {
         if (enabled()) {
-            counter.increment(sentKey(Scope.COUNTRY, callingCode));
-            counter.increment(sentKey(Scope.IP, ipKey));
+            counter.incrementAll(List.of(sentKey(Scope.COUNTRY, callingCode), sentKey(Scope.IP, ipKey)));
         }
     }
 
     void recordVerified(String callingCode, String ipKey) {
         if (enabled()) {
-            counter.increment(verifiedKey(Scope.COUNTRY, callingCode));
-            if (ipKey != null) {
-                counter.increment(verifiedKey(Scope.IP, ipKey));
-            }
+            counter.incrementAll(ipKey == null ? List.of(verifiedKey(Scope.COUNTRY, callingCode))
+                    : List.of(verifiedKey(Scope.COUNTRY, callingCode), verifiedKey(Scope.IP, ipKey)));
         }
     }
 

@@ -4,6 +4,7 @@ import org.phonepass.testkit.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +56,16 @@ public abstract class SlidingWindowCounterContract {
         assertThat(counter.count("k")).isEqualTo(1);
         clock.advance(WINDOW.plus(slice()).plusSeconds(1));
         assertThat(counter.count("k")).isZero();
+    }
+
+    @Test
+    void incrementAllWhenSeveralKeysThenEachCountsOnceAndARepeatedKeyTwice() {
+        counter.incrementAll(List.of("country:44", "ip:203.0.113.7"));
+        counter.incrementAll(List.of("country:44", "country:44"));
+        counter.incrementAll(List.of());
+        assertThat(counter.count("country:44")).isEqualTo(3);
+        assertThat(counter.count("ip:203.0.113.7")).isEqualTo(1);
+        assertThat(counter.count("ip:198.51.100.1")).isZero();
     }
 
     @Test

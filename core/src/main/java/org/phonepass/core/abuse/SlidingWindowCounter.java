@@ -1,6 +1,7 @@
 package org.phonepass.core.abuse;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Event counts per key over a rolling window: the sends and verifications the pumping breaker compares. Like
@@ -16,6 +17,14 @@ public interface SlidingWindowCounter {
     Duration window();
 
     void increment(String key);
+
+    /**
+     * Increments each of {@code keys} once (a key listed twice counts twice). Shared backends do it in one round
+     * trip: the pumping breaker counts every send and every verification under two keys.
+     */
+    default void incrementAll(List<String> keys) {
+        keys.forEach(this::increment);
+    }
 
     long count(String key);
 }

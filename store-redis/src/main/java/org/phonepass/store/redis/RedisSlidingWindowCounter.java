@@ -5,6 +5,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import org.phonepass.core.abuse.SlidingWindowCounter;
 
@@ -14,7 +15,8 @@ import org.phonepass.core.abuse.SlidingWindowCounter;
  *
  * <p>Per key, one hash from time-slice number to count, with the same slicing as the embedded counter (the window
  * is cut in {@code slices} slices; a count covers the current slice and the {@code slices} before it). Each
- * operation is one Lua script (sliding-window.lua), so concurrent increments are never lost. The key expires a
+ * operation is one Lua script (sliding-window.lua), so concurrent increments are never lost; {@link #incrementAll}
+ * increments several keys in one script call. The key expires a
  * window and two slices after its last increment, so idle keys vanish by themselves; slices that left the window
  * are deleted on the next increment. Time slices come from the node's clock, for the reasons given in
  * {@link RedisRateLimiter}.
@@ -53,20 +55,30 @@ public final class RedisSlidingWindowCounter implements SlidingWindowCounter {
 
     @Override
     public void increment(String key) {
-        run("incr", key);
+        run("incr", List.of(key));
+    }
+
+    /** One script call for all the keys: one round trip. */
+    @Override
+    public void incrementAll(List<String> keys) {
+        if (!keys.isEmpty()) {
+            run("incr", keys);
+        }
     }
 
     @Override
     public long count(String key) {
-        return run("count", key);
+        return run("count", List.of(key));
     }
 
-    private long run(String op, String key) {
-        Objects.requireNonNull(key, "key cannot be null");
-        String k = keyPrefix + RedisRateLimiter.sha256Hex(key);
+    private long run(String op, List<String> keys) {
+        String[] k = new String[keys.size()];
+        for (int i = 0; i < k.length; i++) {
+            k[i] = keyPrefix + RedisRateLimiter.sha256Hex(Objects.requireNonNull(keys.get(i), "key cannot be null"));
+        }
         long slice = Math.floorDiv(clock.millis(), sliceMillis);
         try {
-            Long n = WINDOW.run(redis, ScriptOutputType.INTEGER, new String[] {k}, op, Long.toString(slice),
+            Long n = WINDOW.run(redis, ScriptOutputType.INTEGER, k, op, Long.toString(slice),
                     Integer.toString(slices), ttlMillis);
             return n;
         } catch (RedisException e) {
