@@ -5,6 +5,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import org.phonepass.core.abuse.SlidingWindowCounter;
@@ -16,10 +17,9 @@ import org.phonepass.core.abuse.SlidingWindowCounter;
  * <p>Per key, one hash from time-slice number to count, with the same slicing as the embedded counter (the window
  * is cut in {@code slices} slices; a count covers the current slice and the {@code slices} before it). Each
  * operation is one Lua script (sliding-window.lua), so concurrent increments are never lost; {@link #incrementAll}
- * increments several keys in one script call. The key expires a
- * window and two slices after its last increment, so idle keys vanish by themselves; slices that left the window
- * are deleted on the next increment. Time slices come from the node's clock, for the reasons given in
- * {@link RedisRateLimiter}.
+ * increments several keys in one script call. The key expires a window and two slices after its last increment, so
+ * idle keys vanish by themselves; slices that left the window are deleted on the next increment. Time slices come
+ * from the node's clock, for the reasons given in {@link RedisRateLimiter}.
  */
 public final class RedisSlidingWindowCounter implements SlidingWindowCounter {
     private static final LuaScript WINDOW = LuaScript.load("sliding-window.lua");
@@ -55,7 +55,7 @@ public final class RedisSlidingWindowCounter implements SlidingWindowCounter {
 
     @Override
     public void increment(String key) {
-        run("incr", List.of(key));
+        run("incr", Collections.singletonList(key));
     }
 
     /** One script call for all the keys: one round trip. */
@@ -68,7 +68,7 @@ public final class RedisSlidingWindowCounter implements SlidingWindowCounter {
 
     @Override
     public long count(String key) {
-        return run("count", List.of(key));
+        return run("count", Collections.singletonList(key));
     }
 
     private long run(String op, List<String> keys) {
