@@ -33,7 +33,9 @@ import java.util.stream.Stream;
  * include), {@code --seconds N} (per measured run), {@code --server-opts "..."} (server JVM options),
  * {@code --no-postgres}, {@code --label TEXT} (a note on the conditions), {@code --only embedded|vendor|postgres|startup}
  * (one part; {@code startup} measures start-up alone, three first starts and three restarts, even with --quick),
- * {@code --levels 16,64,256} (the concurrency levels of the scenarios; default 64 with --quick, else 16,64,256).
+ * {@code --levels 16,64,256} (the concurrency levels of the scenarios; default 64 with --quick, else 16,64,256),
+ * {@code --client wrk|java} (the load generator of the one-request scenarios; default wrk when it is installed, see
+ * {@link Wrk}).
  */
 public final class Bench {
     static final int CLK_TCK = 100;
@@ -53,6 +55,10 @@ public final class Bench {
     private final String alsoJava;
     /** With {@code --profile LIB}: async-profiler, attached to the server for each measured run. */
     private final String profiler;
+    /** {@code --client}: wrk, java, or null for wrk when it is installed. */
+    private final String clientChoice;
+    /** wrk for the one-request scenarios, or null: then every scenario runs on {@link Load}. */
+    private Wrk wrk;
     private int profiled;
     /** True during the warm-up, whose rounds are not profiled. */
     private boolean warming;
@@ -93,6 +99,10 @@ public final class Bench {
                 .mapToInt(l -> Integer.parseInt(l.trim())).toArray();
         alsoJava = opts.get("also-java");
         profiler = opts.get("profile");
+        clientChoice = opts.get("client");
+        if (clientChoice != null && !clientChoice.equals("wrk") && !clientChoice.equals("java")) {
+            throw new IllegalArgumentException("--client is wrk or java");
+        }
         serverJava = opts.getOrDefault("server-java", Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString());
     }
@@ -118,6 +128,15 @@ public final class Bench {
     void all() throws Exception {
         deleteTree(work);
         Files.createDirectories(work);
+        wrk = "java".equals(clientChoice) ? null : Wrk.find(work);
+        if (wrk == null && "wrk".equals(clientChoice)) {
+            throw new IllegalStateException("--client wrk, but no wrk on the PATH (Debian: apt-get install wrk)");
+        }
+        if (wrk == null && clientChoice == null) {
+            notes.add("wrk was not installed, so every scenario ran on the Java client, which spends several times "
+                    + "wrk's CPU per request on the cores the server runs on (Debian: `apt-get install wrk`).");
+        }
+        say("load generator: " + loadGenerator());
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
         long began = System.nanoTime();
 
@@ -209,7 +228,15 @@ public final class Bench {
             for (int c : levels) {
                 Row row = new Row("start (dev inbox)", store, c, 0, new ArrayList<>());
                 for (int i = 0; i < 3; i++) {
-                    row.runs().add(measure(server, load, c, runTime, () -> load.start(phones.next()), null));
+                    row.runs().add(wrk == null
+                            ? measure(server, load, c, runTime, () -> load.start(phones.next()), null)
+                            : measureWrk(server, c, "start", "start" + store, 3_000, n -> {
+                                List<String> numbers = new ArrayList<>(n);
+                                for (int k = 0; k < n; k++) {
+                                    numbers.add(phones.next());
+                                }
+                                return numbers;
+                            }, null));
                 }
                 add(row);
             }
@@ -229,7 +256,17 @@ public final class Bench {
                         continue;
                     }
                     Row row = new Row(v.name(), store, c, v.signatures(), new ArrayList<>());
-                    for (int i = 0; i < 3; i++) {
+                    for (int i = 0; i < 3 && wrk != null; i++) {
+                        row.runs().add(measureWrk(server, c, endpoint.equals("/oauth/ro") ? "ro" : "token",
+                                v.name() + store, 1_000, n -> {
+                                    List<String> lines = new ArrayList<>(n);
+                                    for (String[] pc : load.issueCodes(n, 64)) {
+                                        lines.add(pc[0] + " " + pc[1]);
+                                    }
+                                    return lines;
+                                }, v.audience()));
+                    }
+                    for (int i = 0; i < 3 && wrk == null; i++) {
                         String key = v.name() + c + store;
                         int need = (int) Math.min(60_000, Math.max(200 + 4 * c, estimates.getOrDefault(key,
                                 300.0) * (runTime.toSeconds() + 0.5) * (quick ? 1.5 : 2)));
@@ -280,7 +317,12 @@ public final class Bench {
                     });
                 };
                 for (int i = 0; i < 3; i++) {
-                    row.runs().add(measure(server, load, c, runTime, op, null));
+                    // wrk's chains end with the run (answers in flight at its end are dropped), so each wrk run
+                    // begins from fresh tokens, one per connection and one per thread (wrk.lua says why); the Java
+                    // client's chains go on from run to run.
+                    row.runs().add(wrk == null ? measure(server, load, c, runTime, op, null)
+                            : measureWrk(server, c, "refresh", "refresh" + store, c,
+                                    n -> refreshTokens(load, c + Wrk.THREADS), null));
                 }
                 add(row);
             }
@@ -437,14 +479,61 @@ public final class Bench {
         }
     }
 
+    /** A load generator's share of one measured run: what it measured, and CPU of its own outside this JVM. */
+    private record Sample(Load.Result r, long otherTicks) {
+    }
+
+    /** Runs a load generator, calling {@code during} every 50 ms meanwhile. */
+    private interface Driver {
+        Sample run(Runnable during) throws Exception;
+    }
+
+    /** What {@link #measureWrk} needs for a run: {@code n} lines of input for the script. */
+    private interface Lines {
+        List<String> get(int n) throws Exception;
+    }
+
     private Run measure(ServerProcess server, Load load, int c, Duration d, Supplier<CompletableFuture<?>> op,
                         Runnable extra) throws Exception {
+        return measure(server, c, during -> new Sample(load.run(c, d, op, during), 0), extra);
+    }
+
+    /**
+     * One wrk run of {@code mode} (see {@code wrk.lua}) with input for the throughput seen so far under {@code key}
+     * (or {@code initial} operations per second), repeated with twice the input when a thread ran out of it: a run
+     * that ran short would count a second it did not fill.
+     */
+    private Run measureWrk(ServerProcess server, int c, String mode, String key, double initial, Lines lines,
+                           String audience) throws Exception {
+        double rate = estimates.getOrDefault(key, initial);
+        int need = (int) Math.min(200_000, Math.max(4L * c, rate * (runTime.toSeconds() + 1) * 1.5));
+        for (int attempt = 1; ; attempt++) {
+            List<String> input = lines.get(need);
+            Wrk.Outcome[] o = new Wrk.Outcome[1];
+            Run run = measure(server, c, during -> {
+                o[0] = wrk.run(server.base(), mode, input, c, runTime, audience, during);
+                return new Sample(o[0].result(), o[0].cpuTicks());
+            }, null);
+            if (!o[0].ranOut() || run.r().errors > 0 || attempt == 4) {
+                if (o[0].ranOut()) {
+                    say("  (wrk ran out of input after " + input.size() + " lines; "
+                            + (run.r().errors > 0 ? "the errors lost some" : "kept after four tries") + ")");
+                }
+                estimates.merge(key, run.r().throughput(), Math::max);
+                return run;
+            }
+            say("  (wrk ran out of input after " + input.size() + " lines; the run is repeated with twice as many)");
+            need = Math.min(400_000, need * 2);
+        }
+    }
+
+    private Run measure(ServerProcess server, int c, Driver driver, Runnable extra) throws Exception {
         long threadsIdle = server.status("Threads");
         long[] max = {server.status("VmRSS"), threadsIdle};
         profile(server, "start,event=cpu,interval=997us");
         long ticks0 = server.cpuTicks();
         long driver0 = ServerProcess.cpuTicks(ProcessHandle.current().pid());
-        Load.Result r = load.run(c, d, op, () -> {
+        Sample sample = driver.run(() -> {
             try {
                 max[0] = Math.max(max[0], server.status("VmRSS"));
                 max[1] = Math.max(max[1], server.status("Threads"));
@@ -456,7 +545,8 @@ public final class Bench {
             }
         });
         long ticks1 = server.cpuTicks();
-        long driver1 = ServerProcess.cpuTicks(ProcessHandle.current().pid());
+        long driver1 = ServerProcess.cpuTicks(ProcessHandle.current().pid()) + sample.otherTicks();
+        Load.Result r = sample.r();
         max[0] = Math.max(max[0], server.status("VmRSS"));
         if (profiler != null && !warming) {
             Path file = work.resolve(String.format(Locale.ROOT, "profile-%03d-c%d.collapsed", ++profiled, c));
@@ -506,6 +596,12 @@ public final class Bench {
     }
 
     // accessors for the report
+    String loadGenerator() {
+        return wrk == null ? "the Java client (`java.net.http.HttpClient`) for every scenario"
+                : wrk.version() + " (2 threads, script `wrk.lua`) for start, verify and refresh; the Java client "
+                        + "(`java.net.http.HttpClient`) for the login and the slow vendor";
+    }
+
     boolean quick() {
         return quick;
     }

@@ -218,12 +218,21 @@ final class Load implements AutoCloseable {
         String firstError;
         double seconds;
         long[] latenciesNanos;
+        /** Instead of {@link #latenciesNanos} when a run kept only percentiles (wrk): 50, 99 and 99.9, in ms. */
+        Map<Double, Double> percentilesMs;
 
         double throughput() {
             return ok / seconds;
         }
 
         double percentileMs(double p) {
+            if (percentilesMs != null) {
+                Double ms = percentilesMs.get(p);
+                if (ms == null) {
+                    throw new IllegalArgumentException("percentile " + p + " was not kept");
+                }
+                return ms;
+            }
             if (latenciesNanos.length == 0) {
                 return Double.NaN;
             }

@@ -27,6 +27,7 @@ final class Report {
                         b.serverJava())).append(". Server started as `java ")
                 .append(String.join(" ", b.serverOpts())).append(" -jar server/target/phonepass.jar --config "
                         + "<generated>`.\n");
+        s.append("- Load generator: ").append(b.loadGenerator()).append(".\n");
         s.append("- Load average (1, 5, 15 min) before: ").append(loadBefore.split(" ", 4)[0]).append(' ')
                 .append(loadBefore.split(" ", 4)[1]).append(' ').append(loadBefore.split(" ", 4)[2])
                 .append("; after: ").append(loadAfter.split(" ", 4)[0]).append(' ')
@@ -93,8 +94,8 @@ final class Report {
                 + "access tokens are EdDSA, once (the EdDSA signature, about 0.07 ms, is not counted). \"CPU ÷ signing CPU\" is the server's CPU per operation ÷ the CPU of its "
                 + "signatures: 1.00 would mean the server does nothing but sign. Server CPU is utime + stime of the server process over the run ÷ "
                 + "operations. Peak RSS is the highest VmRSS sampled every 50 ms during the run. The load generator "
-                + "shares the machine's cores with the server; its own CPU per operation (the driver JVM: HTTPS "
-                + "client, TLS, bookkeeping) is beside the server's, so (server + load generator CPU) ÷ cores "
+                + "shares the machine's cores with the server; its own CPU per operation (wrk's process and the driver JVM "
+                + "for the rows wrk drives, the driver JVM alone for the others: HTTPS client, TLS, bookkeeping) is beside the server's, so (server + load generator CPU) ÷ cores "
                 + "bounds what this machine can do.\n");
         if (b.jmhJson() != null && Files.exists(b.jmhJson())) {
             s.append('\n').append(jmh(Bench.readJson(b.jmhJson()), Files.getLastModifiedTime(b.jmhJson())));
