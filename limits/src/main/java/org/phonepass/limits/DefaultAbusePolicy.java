@@ -172,19 +172,18 @@ public final class DefaultAbusePolicy implements AbusePolicy {
         add(checks, startGlobalHourly, "global", Audience.BUDGET);
         add(checks, startGlobalDaily, "global", Audience.BUDGET);
 
+        // All of them in one call (one round trip to Redis); a refusal gives back what the earlier ones took.
+        List<Decision> decisions = limiter.acquireAll(checks.stream()
+                .map(check -> RateLimiter.Step.take(check.key(), check.limit())).toList());
         Decision advertised = null;
-        List<Check> taken = new ArrayList<>(checks.size());
-        for (Check check : checks) {
-            Decision d = limiter.tryAcquire(check.key(), check.limit());
+        for (int i = 0; i < decisions.size(); i++) {
+            Check check = checks.get(i);
+            Decision d = decisions.get(i);
             if (!d.allowed()) {
-                for (Check t : taken) {
-                    limiter.refund(t.key(), t.limit(), 1);
-                }
                 audit(AuditEvent.Type.START, start.clientId(), phone, start.ip(), AuditEvent.Outcome.REFUSED,
                         "limit=" + check.limit().name());
                 throw refusal(ErrorCode.TOO_MANY_REQUESTS, describe(check.audience()), d);
             }
-            taken.add(check);
             if (check.audience() != Audience.BUDGET && (advertised == null || d.remaining() < advertised.remaining())) {
                 advertised = d;
             }
@@ -267,30 +266,27 @@ public final class DefaultAbusePolicy implements AbusePolicy {
     @Override
     public Optional<RateLimitHeaders> checkVerify(VerifyContext verify) {
         PhoneNumber phone = verify.phone();
-        Decision phoneDecision = null;
+        // In one call (one round trip to Redis): a locked number is refused before anything is taken, and a refusal
+        // by the address limit gives the number's token back.
+        List<RateLimiter.Step> steps = new ArrayList<>(3);
+        int phoneStep = -1;
+        int ipStep = -1;
         if (phone != null && wrongCodes.isPresent()) {
             String key = phoneKey(phone);
-            if (lockout.isPresent()) {
-                Decision lock = limiter.peek(key, lockout.get());
-                if (!lock.allowed()) {
-                    refuseVerify(verify, lockout.get(), lock);
-                }
-            }
-            phoneDecision = limiter.tryAcquire(key, wrongCodes.get());
-            if (!phoneDecision.allowed()) {
-                refuseVerify(verify, wrongCodes.get(), phoneDecision);
-            }
+            lockout.ifPresent(limit -> steps.add(RateLimiter.Step.look(key, limit)));
+            phoneStep = steps.size();
+            steps.add(RateLimiter.Step.take(key, wrongCodes.get()));
         }
-        Decision ipDecision = null;
         if (verifyPerIp.isPresent()) {
-            ipDecision = limiter.tryAcquire("ip:" + IpKeys.of(verify.ip()), verifyPerIp.get());
-            if (!ipDecision.allowed()) {
-                if (phoneDecision != null) {
-                    limiter.refund(phoneKey(phone), wrongCodes.get(), 1);
-                }
-                refuseVerify(verify, verifyPerIp.get(), ipDecision);
-            }
+            ipStep = steps.size();
+            steps.add(RateLimiter.Step.take("ip:" + IpKeys.of(verify.ip()), verifyPerIp.get()));
         }
+        List<Decision> decisions = steps.isEmpty() ? List.of() : limiter.acquireAll(steps);
+        if (!decisions.isEmpty() && !decisions.get(decisions.size() - 1).allowed()) {
+            refuseVerify(verify, steps.get(decisions.size() - 1).limit(), decisions.get(decisions.size() - 1));
+        }
+        Decision phoneDecision = phoneStep >= 0 ? decisions.get(phoneStep) : null;
+        Decision ipDecision = ipStep >= 0 ? decisions.get(ipStep) : null;
         Decision advertised = phoneDecision == null ? ipDecision
                 : ipDecision == null || phoneDecision.remaining() <= ipDecision.remaining() ? phoneDecision
                 : ipDecision;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.phonepass.core.ratelimit.Decision;
 import org.phonepass.core.ratelimit.Limit;
 import org.phonepass.core.ratelimit.RateLimiter;
+import org.phonepass.core.ratelimit.RateLimiter.Step;
 
 /**
  * The {@link RateLimiter} contract. Every implementation (embedded, PostgreSQL, Redis) extends this class and
@@ -169,6 +171,95 @@ public abstract class RateLimiterContract {
         }
         assertThat(granted.get()).isEqualTo(100);
         assertThat(limiter.peek("hot", hundred).remaining()).isZero();
+    }
+
+    @Test
+    void acquireAllWhenEveryStepAllowsThenTakesFromEveryTakeAndNothingFromALook() {
+        Limit lock = new Limit("contract_lock", 1, Duration.ofHours(1));
+        Limit three = new Limit("contract_three", 3, Duration.ofHours(1));
+        List<Decision> ds = limiter.acquireAll(List.of(Step.look("p", lock), Step.take("p", FIVE_PER_HOUR),
+                Step.take("ip", three)));
+        assertThat(ds).extracting(Decision::allowed).containsExactly(true, true, true);
+        assertThat(ds).extracting(Decision::remaining).containsExactly(1L, 4L, 2L);
+        assertThat(ds).extracting(Decision::limit).containsExactly(lock, FIVE_PER_HOUR, three);
+        assertThat(limiter.peek("p", lock).remaining()).isEqualTo(1);
+        assertThat(limiter.peek("p", FIVE_PER_HOUR).remaining()).isEqualTo(4);
+        assertThat(limiter.peek("ip", three).remaining()).isEqualTo(2);
+        assertThat(limiter.acquireAll(List.of())).isEmpty();
+    }
+
+    @Test
+    void acquireAllWhenAStepRefusesThenEarlierTakesAreGivenBackAndLaterStepsDoNotRun() {
+        Limit three = new Limit("contract_three", 3, Duration.ofHours(1));
+        Limit other = new Limit("contract_other", 5, Duration.ofHours(1));
+        limiter.tryAcquire("a", FIVE_PER_HOUR);
+        drain("ip", three);
+        List<Decision> ds = limiter.acquireAll(List.of(Step.take("a", FIVE_PER_HOUR), Step.take("b", other),
+                Step.take("ip", three), Step.take("c", other)));
+        assertThat(ds).extracting(Decision::allowed).containsExactly(true, true, false);
+        assertThat(ds.get(2).limit()).isEqualTo(three);
+        assertThat(ds.get(2).retryAfter()).isEqualTo(Duration.ofMinutes(20));
+        assertThat(limiter.peek("a", FIVE_PER_HOUR).remaining()).isEqualTo(4);
+        assertThat(limiter.peek("b", other).remaining()).isEqualTo(5);
+        assertThat(limiter.peek("c", other).remaining()).isEqualTo(5);
+        // Refused many times over, it still takes nothing.
+        for (int i = 0; i < 20; i++) {
+            limiter.acquireAll(List.of(Step.take("a", FIVE_PER_HOUR), Step.take("ip", three)));
+        }
+        assertThat(limiter.peek("a", FIVE_PER_HOUR).remaining()).isEqualTo(4);
+    }
+
+    @Test
+    void acquireAllWhenALookFindsTheBucketEmptyThenRefusedBeforeAnythingIsTaken() {
+        Limit lock = new Limit("contract_lock", 1, Duration.ofHours(1));
+        limiter.tryAcquire("p", lock);
+        List<Decision> ds = limiter.acquireAll(List.of(Step.take("ip", FIVE_PER_HOUR), Step.look("p", lock),
+                Step.take("p", FIVE_PER_HOUR)));
+        assertThat(ds).extracting(Decision::allowed).containsExactly(true, false);
+        assertThat(ds.get(1).retryAfter()).isEqualTo(Duration.ofHours(1));
+        assertThat(limiter.peek("ip", FIVE_PER_HOUR).remaining()).isEqualTo(5);
+        assertThat(limiter.peek("p", FIVE_PER_HOUR).remaining()).isEqualTo(5);
+        assertThat(limiter.peek("p", lock).remaining()).isZero();
+    }
+
+    @Test
+    void acquireAllFromManyThreadsNeverExceedsAnyCapacity() throws Exception {
+        Limit ten = new Limit("contract_ten", 10, Duration.ofDays(1));
+        Limit hundred = new Limit("contract_hundred", 100, Duration.ofDays(1));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        AtomicInteger granted = new AtomicInteger();
+        CountDownLatch go = new CountDownLatch(1);
+        try {
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                int n = i;
+                done.add(pool.submit(() -> {
+                    go.await();
+                    // Every request spends the shared budget and its own key's; ten keys, twenty requests each.
+                    List<Decision> ds = limiter.acquireAll(List.of(Step.take("global", hundred),
+                            Step.take("key" + n % 10, ten)));
+                    if (ds.size() == 2 && ds.get(1).allowed()) {
+                        granted.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // No more granted than the budgets hold, and every token taken for a refused request was given back: the
+        // shared budget lost exactly one token per grant, and so did the keys together.
+        assertThat(granted.get()).isBetween(1, 100);
+        assertThat(limiter.peek("global", hundred).remaining()).isEqualTo(100L - granted.get());
+        long spent = 0;
+        for (int k = 0; k < 10; k++) {
+            spent += 10 - limiter.peek("key" + k, ten).remaining();
+        }
+        assertThat(spent).isEqualTo(granted.get());
     }
 
     protected void drain(String key, Limit limit) {

@@ -1,5 +1,9 @@
 package org.phonepass.core.ratelimit;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
 /**
  * Token buckets keyed by a string, one bucket per (limit, key) pair: the seam between the abuse policy and where
  * the counts live.
@@ -13,7 +17,8 @@ package org.phonepass.core.ratelimit;
  *       capacity plus what refilled meanwhile is ever granted.</li>
  *   <li>An implementation over a shared backend (PostgreSQL, Redis) makes the limits hold across every node that
  *       shares it; the embedded implementation holds per process only.</li>
- *   <li>A refused {@code tryAcquire} takes nothing.</li>
+ *   <li>A refused {@code tryAcquire} takes nothing; a refused {@link #acquireAll} leaves every bucket as it
+ *       found it.</li>
  *   <li>Implementations may forget a bucket once it has refilled completely, since a full bucket and an unknown
  *       key behave the same; that is how memory and storage stay bounded.</li>
  * </ul>
@@ -35,4 +40,47 @@ public interface RateLimiter {
 
     /** Forgets the bucket: the key starts full again. */
     void reset(String key, Limit limit);
+
+    /**
+     * One request's limits at once: runs the steps in order, a take as {@link #tryAcquire} and a look as
+     * {@link #peek}. At the first step that is not allowed, the tokens the earlier takes got are given back and no
+     * later step runs, so a refused request spends none of the budgets checked before the one that refused it.
+     *
+     * <p>The default makes one call per step. An implementation over a remote backend makes one round trip for
+     * all of them (Redis: one script, atomic as a whole, so no other node sees the tokens taken and given back).
+     *
+     * @return the decisions of the steps that ran, in order; the last is the refusal when there was one
+     */
+    default List<Decision> acquireAll(List<Step> steps) {
+        List<Decision> decisions = new ArrayList<>(steps.size());
+        for (Step step : steps) {
+            Decision d = step.take() ? tryAcquire(step.key(), step.limit()) : peek(step.key(), step.limit());
+            decisions.add(d);
+            if (!d.allowed()) {
+                for (Step earlier : steps.subList(0, decisions.size() - 1)) {
+                    if (earlier.take()) {
+                        refund(earlier.key(), earlier.limit(), 1);
+                    }
+                }
+                break;
+            }
+        }
+        return decisions;
+    }
+
+    /** One step of {@link #acquireAll}: take a token from the bucket of {@code key} and {@code limit}, or look. */
+    record Step(String key, Limit limit, boolean take) {
+        public Step {
+            Objects.requireNonNull(key, "key cannot be null");
+            Objects.requireNonNull(limit, "limit cannot be null");
+        }
+
+        public static Step take(String key, Limit limit) {
+            return new Step(key, limit, true);
+        }
+
+        public static Step look(String key, Limit limit) {
+            return new Step(key, limit, false);
+        }
+    }
 }

@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -19,7 +20,8 @@ import org.phonepass.core.ratelimit.RateLimiter;
  * Token buckets in Redis, shared by every node: the limits hold across the cluster, not per node.
  *
  * <p>Each operation is one Lua script (token-bucket.lua) that reads and writes the bucket in a single atomic step,
- * so concurrent requests on any number of nodes never take more than the capacity. A bucket is one string key
+ * so concurrent requests on any number of nodes never take more than the capacity; {@link #acquireAll} runs a
+ * request's every limit in one such call. A bucket is one string key
  * holding the instant it will be full again, with a TTL that ends exactly then: Redis forgets full buckets by
  * itself, and memory is bounded by the keys that were refused or spent recently.
  *
@@ -72,15 +74,46 @@ public final class RedisRateLimiter implements RateLimiter {
         call(() -> redis.del(k));
     }
 
+    /** All the steps in one script call: one round trip, atomic as a whole. */
+    @Override
+    public List<Decision> acquireAll(List<Step> steps) {
+        if (steps.isEmpty()) {
+            return List.of();
+        }
+        String[] keys = new String[steps.size()];
+        String[] ops = new String[steps.size()];
+        Limit[] limits = new Limit[steps.size()];
+        for (int i = 0; i < keys.length; i++) {
+            Step step = steps.get(i);
+            keys[i] = redisKey(step.key(), step.limit());
+            ops[i] = step.take() ? "acquire" : "peek";
+            limits[i] = step.limit();
+        }
+        return run(keys, ops, limits, 0);
+    }
+
     private Decision run(String op, String key, Limit limit, long tokens) {
-        String k = redisKey(key, limit);
+        return run(new String[] {redisKey(key, limit)}, new String[] {op}, new Limit[] {limit}, tokens).get(0);
+    }
+
+    private List<Decision> run(String[] keys, String[] ops, Limit[] limits, long tokens) {
         Instant now = clock.instant();
-        List<Object> reply = call(() -> BUCKET.run(redis, ScriptOutputType.MULTI, new String[] {k}, op,
-                Long.toString(BucketMath.epochMicros(now)), Long.toString(BucketMath.microsPerToken(limit)),
-                Long.toString(limit.capacity()), Long.toString(tokens)));
-        boolean granted = ((Long) reply.get(0)) == 1L;
-        long deficit = (Long) reply.get(1);
-        return BucketMath.decision(limit, now, granted, deficit);
+        String[] args = new String[1 + 4 * keys.length];
+        args[0] = Long.toString(BucketMath.epochMicros(now));
+        for (int i = 0; i < keys.length; i++) {
+            args[1 + 4 * i] = ops[i];
+            args[2 + 4 * i] = Long.toString(BucketMath.microsPerToken(limits[i]));
+            args[3 + 4 * i] = Long.toString(limits[i].capacity());
+            args[4 + 4 * i] = Long.toString(tokens);
+        }
+        List<Object> reply = call(() -> BUCKET.run(redis, ScriptOutputType.MULTI, keys, args));
+        List<Decision> decisions = new ArrayList<>(reply.size() / 2);
+        for (int i = 0; i < reply.size() / 2; i++) {
+            boolean granted = ((Long) reply.get(2 * i)) == 1L;
+            long deficit = (Long) reply.get(2 * i + 1);
+            decisions.add(BucketMath.decision(limits[i], now, granted, deficit));
+        }
+        return decisions;
     }
 
     /**
