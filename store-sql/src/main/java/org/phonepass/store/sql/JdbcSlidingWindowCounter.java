@@ -4,6 +4,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import org.phonepass.core.abuse.SlidingWindowCounter;
 
@@ -53,6 +54,18 @@ public final class JdbcSlidingWindowCounter implements SlidingWindowCounter {
         // The slice counts while it is among the slices + 1 newest: until the end of slice (slice + slices).
         long forgetAt = (slice + slices + 1) * sliceMillis;
         jdbc.write(c -> Jdbc.update(c, INCREMENT, keyPrefix + key, slice, forgetAt));
+    }
+
+    /** The increments in one transaction: one commit for a send's or a verification's two counts. */
+    @Override
+    public void incrementAll(List<String> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        jdbc.unitOfWork(() -> {
+            SlidingWindowCounter.super.incrementAll(keys);
+            return null;
+        });
     }
 
     @Override
