@@ -506,7 +506,10 @@ public final class Bench {
     private Run measureWrk(ServerProcess server, int c, String mode, String key, double initial, Lines lines,
                            String audience) throws Exception {
         double rate = estimates.getOrDefault(key, initial);
-        int need = (int) Math.min(200_000, Math.max(4L * c, rate * (runTime.toSeconds() + 1) * 1.5));
+        // A margin over the best rate seen so far (less with --quick, whose budget is two minutes); a run that
+        // still runs short is repeated below.
+        int need = (int) Math.min(200_000, Math.max(4L * c, rate * (runTime.toSeconds() + (quick ? 0.5 : 1))
+                * (quick ? 1.3 : 1.5)));
         for (int attempt = 1; ; attempt++) {
             List<String> input = lines.get(need);
             Wrk.Outcome[] o = new Wrk.Outcome[1];
