@@ -601,7 +601,7 @@ public final class Bench {
     // accessors for the report
     String loadGenerator() {
         return wrk == null ? "the Java client (`java.net.http.HttpClient`) for every scenario"
-                : wrk.version() + " (2 threads, script `wrk.lua`) for start, verify and refresh; the Java client "
+                : wrk.version() + " (" + Wrk.THREADS + " threads, script `wrk.lua`) for start, verify and refresh; the Java client "
                         + "(`java.net.http.HttpClient`) for the login and the slow vendor";
     }
 

@@ -192,10 +192,23 @@ final class ServerProcess implements AutoCloseable {
 
     /** utime + stime of a process, in clock ticks. */
     static long cpuTicks(long pid) throws IOException {
+        return statSum(pid, 14, 15);
+    }
+
+    /**
+     * cutime + cstime of a process: the CPU of its children that it has waited for, in clock ticks (wrk's, for the
+     * driver).
+     */
+    static long childCpuTicks(long pid) throws IOException {
+        return statSum(pid, 16, 17);
+    }
+
+    /** The sum of two numeric fields of {@code /proc/<pid>/stat}, numbered as in proc(5) (pid is field 1). */
+    private static long statSum(long pid, int a, int b) throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        // After "pid (comm) " (the name may hold spaces and parentheses) comes field 3, the state.
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        // After "pid (comm) ", field 3 (state) is f[0]; utime is field 14 and stime field 15.
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return Long.parseLong(f[a - 3]) + Long.parseLong(f[b - 3]);
     }
 
     /** A value in kB (VmRSS, VmHWM) or a count (Threads) from /proc/pid/status. */

@@ -79,12 +79,12 @@ final class Wrk {
         if (audience != null) {
             cmd.add(audience);
         }
-        long children0 = childTicks();
+        long children0 = ServerProcess.childCpuTicks(ProcessHandle.current().pid());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         while (!p.waitFor(50, TimeUnit.MILLISECONDS)) {
             during.run();
         }
-        long cpu = childTicks() - children0;
+        long cpu = ServerProcess.childCpuTicks(ProcessHandle.current().pid()) - children0;
         String said = Files.readString(output);
         if (p.exitValue() != 0) {
             throw new IllegalStateException("wrk exited with " + p.exitValue() + ": " + said);
@@ -112,13 +112,5 @@ final class Wrk {
         r.percentilesMs = Map.of(50.0, v.get("p50_us") / 1e3, 99.0, v.get("p99_us") / 1e3, 99.9,
                 v.get("p999_us") / 1e3);
         return new Outcome(r, v.get("ran_out") > 0, cpu);
-    }
-
-    /** cutime + cstime of this JVM: the CPU of its children that have been waited for, in clock ticks. */
-    private static long childTicks() throws IOException {
-        String stat = Files.readString(Path.of("/proc/self/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        // After "pid (comm) ", field 3 (state) is f[0]; cutime is field 16 and cstime field 17.
-        return Long.parseLong(f[13]) + Long.parseLong(f[14]);
     }
 }
