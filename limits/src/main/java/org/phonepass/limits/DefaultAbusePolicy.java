@@ -22,6 +22,7 @@ import org.phonepass.core.abuse.IpKeys;
 import org.phonepass.core.abuse.SlidingWindowCounter;
 import org.phonepass.core.abuse.StartContext;
 import org.phonepass.core.abuse.VerifyContext;
+import org.phonepass.core.error.AsyncFailures;
 import org.phonepass.core.error.ErrorCode;
 import org.phonepass.core.error.PhonepassException;
 import org.phonepass.core.phone.PhoneNumber;
@@ -217,9 +218,7 @@ public final class DefaultAbusePolicy implements AbusePolicy {
             if (error == null) {
                 return null;
             }
-            Throwable cause = error instanceof CompletionException && error.getCause() != null
-                    ? error.getCause() : error;
-            throw new CompletionException(cause);
+            throw new CompletionException(AsyncFailures.unwrap(error));
         });
     }
 

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.phonepass.core.abuse.AuditEvent;
 import org.phonepass.core.abuse.StartContext;
+import org.phonepass.core.error.AsyncFailures;
 import org.phonepass.core.error.ErrorCode;
 import org.phonepass.core.error.PhonepassException;
 import org.phonepass.limits.LimitsSettings.BotCheckSettings;
@@ -162,10 +162,7 @@ class RemoteScreensTest {
             stage.toCompletableFuture().get(5, TimeUnit.SECONDS);
             return null;
         } catch (java.util.concurrent.ExecutionException e) {
-            Throwable cause = e.getCause();
-            while (cause instanceof CompletionException && cause.getCause() != null) {
-                cause = cause.getCause();
-            }
+            Throwable cause = AsyncFailures.unwrap(e.getCause());
             assertThat(cause).isInstanceOf(PhonepassException.class);
             return (PhonepassException) cause;
         }

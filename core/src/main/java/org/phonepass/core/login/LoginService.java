@@ -10,9 +10,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.phonepass.core.client.Client;
+import org.phonepass.core.error.AsyncFailures;
 import org.phonepass.core.error.ErrorCode;
 import org.phonepass.core.error.PhonepassException;
 import org.phonepass.core.otp.Challenge;
@@ -252,7 +252,7 @@ public final class LoginService {
     }
 
     private static RuntimeException deliveryFailure(Throwable error, PhoneNumber phone) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = AsyncFailures.unwrap(error);
         if (cause instanceof PhonepassException pe) {
             return pe;
         }

@@ -12,7 +12,6 @@ import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -22,6 +21,7 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.servlet.FilterHolder;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.phonepass.core.error.AsyncFailures;
 import org.phonepass.core.error.ErrorCode;
 import org.phonepass.core.error.PhonepassException;
 import org.phonepass.server.tls.TlsMaterial;
@@ -222,10 +222,7 @@ public final class HttpApi {
     }
 
     private static void handle(Context ctx, Exception raw, Responder responder) {
-        Throwable e = raw;
-        while (e instanceof CompletionException && e.getCause() != null) {
-            e = e.getCause();
-        }
+        Throwable e = AsyncFailures.unwrap(raw);
         ErrorCode.Dialect dialect = ctx.attribute(DIALECT_ATTRIBUTE);
         if (dialect == null) {
             dialect = ErrorCode.Dialect.OAUTH_RO;

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionException;
 import org.phonepass.core.abuse.AbusePolicy;
 import org.phonepass.core.abuse.StartContext;
 import org.phonepass.core.client.Client;
+import org.phonepass.core.error.AsyncFailures;
 import org.phonepass.core.error.ErrorCode;
 import org.phonepass.core.error.PhonepassException;
 import org.phonepass.core.login.LoginService;
@@ -84,8 +85,7 @@ final class PasswordlessEndpoint {
                         MDC.setContextMap(logContext);
                     }
                     if (error != null) {
-                        Throwable cause = error instanceof CompletionException && error.getCause() != null
-                                ? error.getCause() : error;
+                        Throwable cause = AsyncFailures.unwrap(error);
                         throw cause instanceof RuntimeException re ? re : new CompletionException(cause);
                     }
                     if (result.sent()) {

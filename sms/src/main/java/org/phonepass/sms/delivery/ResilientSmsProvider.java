@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
+import org.phonepass.core.error.AsyncFailures;
 import org.phonepass.core.sms.SmsDeliveryException;
 import org.phonepass.core.sms.SmsDeliveryException.Kind;
 import org.phonepass.core.sms.SmsMessage;
@@ -216,10 +216,7 @@ public final class ResilientSmsProvider implements SmsProvider {
     }
 
     private static SmsDeliveryException asDeliveryFailure(SmsProvider provider, Throwable error) {
-        Throwable t = error;
-        while (t instanceof CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
+        Throwable t = AsyncFailures.unwrap(error);
         if (t instanceof SmsDeliveryException sde) {
             return sde;
         }

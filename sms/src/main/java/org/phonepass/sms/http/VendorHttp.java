@@ -17,6 +17,7 @@ import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import org.phonepass.core.error.AsyncFailures;
 import org.phonepass.core.sms.SmsDeliveryException;
 
 /**
@@ -67,7 +68,7 @@ public final class VendorHttp {
         }
         return sent.handle((response, error) -> {
             if (error != null) {
-                throw new CompletionException(networkFailure(unwrap(error)));
+                throw new CompletionException(networkFailure(AsyncFailures.unwrap(error)));
             }
             return response;
         });
@@ -118,13 +119,5 @@ public final class VendorHttp {
     public static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
                 .getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        Throwable t = error;
-        while (t instanceof CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 }

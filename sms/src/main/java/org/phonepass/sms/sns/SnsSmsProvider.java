@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import org.phonepass.core.error.AsyncFailures;
 import org.phonepass.core.sms.SmsDeliveryException;
 import org.phonepass.core.sms.SmsDeliveryException.Kind;
 import org.phonepass.core.sms.SmsMessage;
@@ -109,10 +110,7 @@ public final class SnsSmsProvider implements SmsProvider, AutoCloseable {
     }
 
     private SmsDeliveryException failure(Throwable error) {
-        Throwable t = error;
-        while (t instanceof CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
+        Throwable t = AsyncFailures.unwrap(error);
         if (t instanceof AwsServiceException aws) {
             String code = aws.awsErrorDetails() == null ? null : aws.awsErrorDetails().errorCode();
             String detail = aws.awsErrorDetails() == null ? "" : aws.awsErrorDetails().errorMessage();
