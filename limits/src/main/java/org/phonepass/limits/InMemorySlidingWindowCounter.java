@@ -11,13 +11,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.phonepass.core.abuse.SlidingWindowCounter;
+import org.phonepass.core.abuse.WindowSlices;
 
 /**
  * The embedded {@link SlidingWindowCounter}: per key, a ring of {@code slices + 1} counters, one per slice of
- * {@code window / slices}. The count sums the current slice and the {@code slices} before it, so it covers between
- * one window and one window plus a slice: an event is never forgotten early. Memory stays bounded the same way as in
- * {@link BucketRateLimiter}: keys without an event in the window are dropped on a periodic sweep, and beyond
- * {@code maxKeys} the least recently touched keys go first.
+ * {@code window / slices} ({@link WindowSlices}). The count sums the current slice and the {@code slices} before it,
+ * so it covers between one window and one window plus a slice: an event is never forgotten early. Memory stays
+ * bounded the same way as in {@link BucketRateLimiter}: keys without an event in the window are dropped on a
+ * periodic sweep, and beyond {@code maxKeys} the least recently touched keys go first.
  */
 public final class InMemorySlidingWindowCounter implements SlidingWindowCounter {
     private static final int SWEEP_EVERY = 4096;
@@ -34,40 +35,31 @@ public final class InMemorySlidingWindowCounter implements SlidingWindowCounter 
         }
     }
 
-    private final Clock clock;
-    private final Duration window;
-    private final long sliceMillis;
-    private final int slices;
+    private final WindowSlices slicing;
     private final int maxKeys;
     private final ConcurrentHashMap<String, Ring> rings = new ConcurrentHashMap<>();
     private final AtomicLong operations = new AtomicLong();
     private final AtomicBoolean sweeping = new AtomicBoolean();
 
     public InMemorySlidingWindowCounter(Clock clock, Duration window, int slices, int maxKeys) {
-        this.clock = Objects.requireNonNull(clock, "clock cannot be null");
-        this.window = Objects.requireNonNull(window, "window cannot be null");
-        if (slices < 1 || window.toMillis() < slices) {
-            throw new IllegalArgumentException("window must be at least one millisecond per slice");
-        }
+        this.slicing = new WindowSlices(clock, window, slices);
         if (maxKeys < 1) {
             throw new IllegalArgumentException("maxKeys must be at least 1");
         }
-        this.slices = slices;
-        this.sliceMillis = window.toMillis() / slices;
         this.maxKeys = maxKeys;
     }
 
     @Override
     public Duration window() {
-        return window;
+        return slicing.window();
     }
 
     @Override
     public void increment(String key) {
         Objects.requireNonNull(key, "key cannot be null");
-        long slice = currentSlice();
+        long slice = slicing.current();
         rings.compute(key, (k, ring) -> {
-            Ring r = ring != null ? ring : new Ring(slices + 1);
+            Ring r = ring != null ? ring : new Ring(slicing.slices() + 1);
             int i = (int) Math.floorMod(slice, (long) r.sliceIds.length);
             if (r.sliceIds[i] != slice) {
                 r.sliceIds[i] = slice;
@@ -90,7 +82,7 @@ public final class InMemorySlidingWindowCounter implements SlidingWindowCounter 
     @Override
     public long count(String key) {
         Objects.requireNonNull(key, "key cannot be null");
-        long slice = currentSlice();
+        long slice = slicing.current();
         long[] total = {0};
         rings.computeIfPresent(key, (k, r) -> {
             for (int i = 0; i < r.sliceIds.length; i++) {
@@ -110,7 +102,7 @@ public final class InMemorySlidingWindowCounter implements SlidingWindowCounter 
 
     /** Drops keys with no event in the window, then the least recently touched beyond {@code maxKeys}. */
     public int evictIdle() {
-        long oldestLive = currentSlice() - slices;
+        long oldestLive = slicing.oldestCounted(slicing.current());
         int dropped = 0;
         for (String key : rings.keySet()) {
             boolean[] removed = {false};
@@ -134,9 +126,5 @@ public final class InMemorySlidingWindowCounter implements SlidingWindowCounter 
             }
         }
         return dropped;
-    }
-
-    private long currentSlice() {
-        return Math.floorDiv(clock.millis(), sliceMillis);
     }
 }

@@ -9,40 +9,32 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import org.phonepass.core.abuse.SlidingWindowCounter;
+import org.phonepass.core.abuse.WindowSlices;
 
 /**
  * Event counts over a rolling window in Redis, shared by every node: the sends and verifications the pumping
  * breaker compares add up over the whole cluster.
  *
- * <p>Per key, one hash from time-slice number to count, with the same slicing as the embedded counter (the window
- * is cut in {@code slices} slices; a count covers the current slice and the {@code slices} before it). Each
- * operation is one Lua script (sliding-window.lua), so concurrent increments are never lost; {@link #incrementAll}
- * increments several keys in one script call. The key expires a window and two slices after its last increment, so
- * idle keys vanish by themselves; slices that left the window are deleted on the next increment. Time slices come
- * from the node's clock, for the reasons given in {@link RedisRateLimiter}.
+ * <p>Per key, one hash from time-slice number to count, with the same slicing as the embedded counter
+ * ({@link WindowSlices}: the window is cut in {@code slices} slices; a count covers the current slice and the
+ * {@code slices} before it). Each operation is one Lua script (sliding-window.lua), so concurrent increments are
+ * never lost; {@link #incrementAll} increments several keys in one script call. The key expires a window and two
+ * slices after its last increment, so idle keys vanish by themselves; slices that left the window are deleted on the
+ * next increment. Time slices come from the node's clock, for the reasons given in {@link RedisRateLimiter}.
  */
 public final class RedisSlidingWindowCounter implements SlidingWindowCounter {
     private static final LuaScript WINDOW = LuaScript.load("sliding-window.lua");
 
     private final RedisCommands<String, String> redis;
     private final String keyPrefix;
-    private final Clock clock;
-    private final Duration window;
-    private final int slices;
-    private final long sliceMillis;
+    private final WindowSlices slicing;
     private final String ttlMillis;
 
     RedisSlidingWindowCounter(RedisCommands<String, String> redis, String keyPrefix, Clock clock, Duration window,
                               int slices) {
         this.redis = Objects.requireNonNull(redis, "redis cannot be null");
-        this.clock = Objects.requireNonNull(clock, "clock cannot be null");
-        this.window = Objects.requireNonNull(window, "window cannot be null");
-        if (slices < 1 || window.toMillis() < slices) {
-            throw new IllegalArgumentException("window must be at least one millisecond per slice");
-        }
-        this.slices = slices;
-        this.sliceMillis = window.toMillis() / slices;
-        this.ttlMillis = Long.toString(window.toMillis() + 2 * sliceMillis);
+        this.slicing = new WindowSlices(clock, window, slices);
+        this.ttlMillis = Long.toString(window.toMillis() + 2 * slicing.sliceMillis());
         // The window is part of the key: two counters with different windows slice time differently.
         this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix cannot be null") + "sw:" + window.toMillis()
                 + ":";
@@ -50,7 +42,7 @@ public final class RedisSlidingWindowCounter implements SlidingWindowCounter {
 
     @Override
     public Duration window() {
-        return window;
+        return slicing.window();
     }
 
     @Override
@@ -76,10 +68,10 @@ public final class RedisSlidingWindowCounter implements SlidingWindowCounter {
         for (int i = 0; i < k.length; i++) {
             k[i] = keyPrefix + RedisRateLimiter.sha256Hex(Objects.requireNonNull(keys.get(i), "key cannot be null"));
         }
-        long slice = Math.floorDiv(clock.millis(), sliceMillis);
+        long slice = slicing.current();
         try {
             Long n = WINDOW.run(redis, ScriptOutputType.INTEGER, k, op, Long.toString(slice),
-                    Integer.toString(slices), ttlMillis);
+                    Integer.toString(slicing.slices()), ttlMillis);
             return n;
         } catch (RedisException e) {
             throw new RedisStoreException("redis error", e);

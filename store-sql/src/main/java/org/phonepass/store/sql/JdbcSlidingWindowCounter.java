@@ -7,14 +7,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import org.phonepass.core.abuse.SlidingWindowCounter;
+import org.phonepass.core.abuse.WindowSlices;
 
 /**
  * Event counts over a rolling window in PostgreSQL, shared by every node. One row per key and time slice, with the
- * embedded counter's slicing (a count covers the current slice and the {@code slices} before it, so an event is
- * never forgotten early). An increment is one atomic upsert ({@code ON CONFLICT DO UPDATE SET events = events + 1}),
- * so concurrent increments from any node are all counted. Slices from the node's {@link Clock}, as in
- * {@link JdbcRateLimiter}. {@link #deleteForgotten()} removes slices that left the window; the server's
- * housekeeping runs it every minute.
+ * embedded counter's slicing ({@link WindowSlices}: a count covers the current slice and the {@code slices} before
+ * it, so an event is never forgotten early). An increment is one atomic upsert
+ * ({@code ON CONFLICT DO UPDATE SET events = events + 1}), so concurrent increments from any node are all counted.
+ * Slices from the node's {@link Clock}, as in {@link JdbcRateLimiter}. {@link #deleteForgotten()} removes slices
+ * that left the window; the server's housekeeping runs it every minute.
  */
 public final class JdbcSlidingWindowCounter implements SlidingWindowCounter {
     private static final String INCREMENT = "INSERT INTO rate_limit_counters AS c (counter_key, slice, events, "
@@ -23,36 +24,27 @@ public final class JdbcSlidingWindowCounter implements SlidingWindowCounter {
             + "WHERE counter_key = ? AND slice BETWEEN ? AND ?";
 
     private final Jdbc jdbc;
-    private final Clock clock;
-    private final Duration window;
-    private final int slices;
-    private final long sliceMillis;
+    private final WindowSlices slicing;
     private final String keyPrefix;
 
     JdbcSlidingWindowCounter(Jdbc jdbc, Clock clock, Duration window, int slices) {
         this.jdbc = Objects.requireNonNull(jdbc, "jdbc cannot be null");
-        this.clock = Objects.requireNonNull(clock, "clock cannot be null");
-        this.window = Objects.requireNonNull(window, "window cannot be null");
-        if (slices < 1 || window.toMillis() < slices) {
-            throw new IllegalArgumentException("window must be at least one millisecond per slice");
-        }
-        this.slices = slices;
-        this.sliceMillis = window.toMillis() / slices;
+        this.slicing = new WindowSlices(clock, window, slices);
         // Counters with other windows slice time differently: the slice length is part of the key.
         this.keyPrefix = "w" + window.toMillis() + "/" + slices + ":";
     }
 
     @Override
     public Duration window() {
-        return window;
+        return slicing.window();
     }
 
     @Override
     public void increment(String key) {
         Objects.requireNonNull(key, "key cannot be null");
-        long slice = currentSlice();
+        long slice = slicing.current();
         // The slice counts while it is among the slices + 1 newest: until the end of slice (slice + slices).
-        long forgetAt = (slice + slices + 1) * sliceMillis;
+        long forgetAt = (slice + slicing.slices() + 1) * slicing.sliceMillis();
         jdbc.write(c -> Jdbc.update(c, INCREMENT, keyPrefix + key, slice, forgetAt));
     }
 
@@ -71,9 +63,9 @@ public final class JdbcSlidingWindowCounter implements SlidingWindowCounter {
     @Override
     public long count(String key) {
         Objects.requireNonNull(key, "key cannot be null");
-        long slice = currentSlice();
+        long slice = slicing.current();
         return jdbc.withConnection(c -> {
-            try (PreparedStatement ps = Jdbc.prepare(c, COUNT, keyPrefix + key, slice - slices, slice);
+            try (PreparedStatement ps = Jdbc.prepare(c, COUNT, keyPrefix + key, slicing.oldestCounted(slice), slice);
                  ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -83,11 +75,7 @@ public final class JdbcSlidingWindowCounter implements SlidingWindowCounter {
 
     /** Deletes the slices no count can include any more, of every counter. */
     public int deleteForgotten() {
-        long now = clock.millis();
+        long now = slicing.clock().millis();
         return jdbc.write(c -> Jdbc.update(c, "DELETE FROM rate_limit_counters WHERE forget_at <= ?", now));
-    }
-
-    private long currentSlice() {
-        return Math.floorDiv(clock.millis(), sliceMillis);
     }
 }
