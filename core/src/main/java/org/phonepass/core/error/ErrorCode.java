@@ -5,9 +5,10 @@ package org.phonepass.core.error;
  *
  * <p>Each code carries its HTTP status and its Auth0 wire name per endpoint family, because Auth0 names the same
  * failure differently on {@code /passwordless/start} (dotted names such as {@code bad.phone_number}) and on the
- * OAuth endpoints (RFC 6749 names). See protocol.md §8 for the source of every name.
+ * OAuth endpoints (RFC 6749 names). docs/auth0-compatibility.md#error-vocabularies explains the three vocabularies.
  */
 public enum ErrorCode {
+    // spotless:off (the table stays aligned by hand)
     // name                     start-status start-name              oauth-status oauth-name              token-status token-name
     INVALID_REQUEST(           400, "bad.request",           400, "invalid_request",        400, "invalid_request"),
     UNSUPPORTED_MEDIA_TYPE(    415, "bad.request",           415, "invalid_request",        415, "invalid_request"),
@@ -38,8 +39,9 @@ public enum ErrorCode {
     METHOD_NOT_ALLOWED(        405, "method_not_allowed",    405, "method_not_allowed",     405, "method_not_allowed"),
     UNAVAILABLE(               503, "temporarily_unavailable", 503, "temporarily_unavailable", 503, "temporarily_unavailable"),
     INTERNAL(                  500, "server_error",          500, "server_error",           500, "server_error");
+    // spotless:on
 
-    /** The endpoint families whose error vocabulary differs (protocol.md §8.1, §8.2, §8.4). */
+    /** The endpoint families whose error vocabulary differs (docs/auth0-compatibility.md#error-vocabularies). */
     public enum Dialect { START, OAUTH_RO, OAUTH_TOKEN }
 
     private final int startStatus;
