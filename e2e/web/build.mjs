@@ -1,4 +1,4 @@
-// Bundles the unmodified Auth0 browser libraries from npm (protocol.md §12) and copies jQuery,
+// Bundles the unmodified Auth0 browser libraries from npm (as docs/spa.md shows) and copies jQuery,
 // into the sample app's vendor/ folder (never committed). Usage: node build.mjs [--out DIR]
 import { mkdirSync, copyFileSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';

@@ -8,7 +8,10 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** protocol.md §11 items 1-10: unmodified auth0-js 7.6.1 (bundled from npm) in Chromium against Phonepass. */
+/**
+ * Items 1-10 of docs/auth0-compatibility.md#what-the-browser-suite-checks: unmodified auth0-js 7.6.1 (bundled from
+ * npm) in Chromium against Phonepass.
+ */
 class Auth0Js761Test extends BrowserTestBase {
 
     @BeforeEach
@@ -266,7 +269,7 @@ class Auth0Js761Test extends BrowserTestBase {
         assertThat(payload).containsEntry("iss", server.issuer());
         assertThat((String) payload.get("sub")).startsWith("sms|");
 
-        // Step 1: the XHR, as protocol.md §3.3 describes it, without client_id.
+        // Step 1: the XHR, as docs/auth0-compatibility.md#the-legacy-redirect-flow describes it, without client_id.
         Browser.NetworkRequest verify = serverRequests("POST", "/passwordless/verify").get(0);
         assertThat(verify.postData()).isEqualTo("connection=sms&phone_number=%2B" + phone.e164().substring(1)
                 + "&verification_code=" + code);

@@ -11,8 +11,9 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
 /**
- * protocol.md §11 items 11-17: unmodified Lock passwordless 2.2.3 (with its auth0-js 6.8.0) inline on a page,
- * with autoclose:false so every screen can be seen, driven as a user would drive it.
+ * Items 11-17 of docs/auth0-compatibility.md#what-the-browser-suite-checks: unmodified Lock passwordless 2.2.3
+ * (with its auth0-js 6.8.0) inline on a page, with autoclose:false so every screen can be seen, driven as a user
+ * would drive it.
  */
 class LockPasswordless223Test extends BrowserTestBase {
 

@@ -66,7 +66,7 @@ public record LimitsSettings(
 
     // ---- Defaults: the only place they are written. docs/security.md explains each choice. ----
 
-    /** Auth0's documented limit for unauthenticated {@code /passwordless/start} (protocol.md §9.5). */
+    /** Auth0's documented limit for unauthenticated start (docs/auth0-compatibility.md#rate-limits-and-retries). */
     public static final LimitRule DEFAULT_START_PER_IP = new LimitRule(true, 50L, Duration.ofHours(1));
     public static final LimitRule DEFAULT_START_PER_PHONE_HOURLY = new LimitRule(true, 5L, Duration.ofHours(1));
     public static final LimitRule DEFAULT_START_PER_PHONE_DAILY = new LimitRule(true, 10L, Duration.ofDays(1));

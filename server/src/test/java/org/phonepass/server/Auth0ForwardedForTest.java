@@ -10,7 +10,7 @@ import org.phonepass.core.abuse.AuditEvent;
 import org.phonepass.server.TestServer.Response;
 
 /**
- * {@code auth0-forwarded-for} (protocol.md §8.1): a backend that starts logins for its users may tell the end user's
+ * {@code auth0-forwarded-for} (docs/api.md, start): a backend that starts logins for its users may tell the end user's
  * IP, so that the per-IP limits count users and not the backend. Believed only from a confidential client that opted
  * in and sent its secret on that request.
  */

@@ -19,7 +19,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.phonepass.server.TestServer.Response;
 
-/** Code exchanges: legacy {@code /oauth/ro} and the {@code /oauth/token} grants, with Auth0's code rules (§9.1). */
+/**
+ * Code exchanges: legacy {@code /oauth/ro} and the {@code /oauth/token} grants, with Auth0's code rules
+ * (docs/auth0-compatibility.md#code-rules).
+ */
 class CodeExchangeTest {
     static TestServer server;
     private static int next = 200;

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.phonepass.server.TestServer.Response;
 
 /**
- * The legacy redirect flow (protocol.md §3.3, §8.3): {@code POST /passwordless/verify} checks the code without
- * using it, {@code GET /passwordless/verify_redirect} uses it and redirects to the callback with the tokens.
+ * The legacy redirect flow (docs/auth0-compatibility.md#the-legacy-redirect-flow): {@code POST /passwordless/verify}
+ * checks the code without using it, {@code GET /passwordless/verify_redirect} uses it and redirects to the callback
+ * with the tokens.
  */
 class PasswordlessRedirectTest {
     private static final String CALLBACK = "http://localhost:3000/";
@@ -48,7 +49,7 @@ class PasswordlessRedirectTest {
                 "eyJuYW1lIjoiYXV0aDAuanMiLCJ2ZXJzaW9uIjoiNy42LjEifQ");
     }
 
-    /** Step 2 as auth0-js 7.6.1 navigates to it (§3.3), plus state and nonce. */
+    /** Step 2 as auth0-js 7.6.1 navigates to it, plus state and nonce. */
     private static Response redirect(String phone, String code, String responseType, String redirectUri) {
         return server.get("/passwordless/verify_redirect?scope=openid&response_type=" + enc(responseType)
                 + "&sso=true&connection=sms&phone_number=" + enc(phone) + "&verification_code=" + enc(code)

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.phonepass.server.TestServer.Response;
 
-/** {@code /passwordless/start} over real HTTPS: every encoding and every error of protocol.md §8.1. */
+/** {@code /passwordless/start} over real HTTPS: every encoding and every error docs/api.md lists for it. */
 class PasswordlessStartTest {
     static TestServer server;
 

@@ -16,7 +16,7 @@ import java.util.Set;
  * @param logoutUrls           {@code returnTo} targets allowed for logout (callbacks are allowed too)
  * @param grants               grants this client may use
  * @param secretHash           hash of the client secret for confidential clients; empty for public clients
- * @param allowJsonp           whether the JSONP variants (protocol.md §2.6) are served to this client
+ * @param allowJsonp           whether the JSONP variants (docs/auth0-compatibility.md#jsonp) are served to this client
  * @param idTokenLifetime      lifetime of id_tokens
  * @param accessTokenLifetime  lifetime of access tokens
  * @param refreshTokenLifetime absolute lifetime of a refresh-token family

@@ -7,6 +7,6 @@ import java.util.Optional;
 public interface ClientRegistry {
     Optional<Client> findByClientId(String clientId);
 
-    /** Every client, for CORS preflights, which carry no client_id (protocol.md §2.3). */
+    /** Every client, for CORS preflights, which carry no client_id (docs/auth0-compatibility.md#cors). */
     Collection<Client> all();
 }

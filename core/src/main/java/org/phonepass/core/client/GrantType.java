@@ -3,7 +3,7 @@ package org.phonepass.core.client;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** The grants a client may use. Wire values are those Auth0 uses in {@code grant_type} (protocol.md §8.2, §8.4). */
+/** The grants a client may use. Wire values are those Auth0 uses in {@code grant_type} (docs/api.md). */
 public enum GrantType {
     /** Legacy {@code POST /oauth/ro} with {@code grant_type=password} and {@code connection=sms}. */
     RESOURCE_OWNER("password"),

@@ -37,7 +37,10 @@ import org.slf4j.LoggerFactory;
 
 /** The two steps of a phone login: send a code, then exchange it for tokens. */
 public final class LoginService {
-    /** The answer Auth0 gives for every code failure, matched literally by Lock and the mobile SDKs (§8.2, §8.4). */
+    /**
+     * The answer Auth0 gives for every code failure, matched literally by Lock and the mobile SDKs
+     * (docs/auth0-compatibility.md#error-strings-clients-match).
+     */
     public static final String WRONG_CODE_DESCRIPTION = "Wrong phone number or verification code.";
     private static final Logger log = LoggerFactory.getLogger(LoginService.class);
 
@@ -197,10 +200,10 @@ public final class LoginService {
     }
 
     /**
-     * Step 1 of the legacy redirect flow (protocol.md §3.3): says whether the code is right for one of the
-     * candidate clients, without using it, and answers that client; a wrong code costs an attempt as in
-     * {@link #verify}. auth0-js 6/7 send no client_id here, so the caller passes every client the request may be
-     * for; the code's HMAC is computed for each of them (microseconds each).
+     * Step 1 of the legacy redirect flow (docs/auth0-compatibility.md#the-legacy-redirect-flow): says whether the code
+     * is right for one of the candidate clients, without using it, and answers that client; a wrong code costs an
+     * attempt as in {@link #verify}. auth0-js 6/7 send no client_id here, so the caller passes every client the
+     * request may be for; the code's HMAC is computed for each of them (microseconds each).
      *
      * @throws PhonepassException {@code WRONG_CODE} when no candidate's live code matches
      */

@@ -6,10 +6,10 @@ import java.util.Map;
 /**
  * Stores codes (as HMACs) and consumes them atomically.
  *
- * <p>Auth0's rules (protocol.md §9.1): a new code for the same client and phone replaces the previous one (here,
- * all but the newest {@code keepPrevious} earlier live codes), a code dies after its attempt limit, and a code is
- * used once. Implementations must be safe for concurrent use from many threads and, for shared backends, many
- * nodes.
+ * <p>Auth0's rules (docs/auth0-compatibility.md#code-rules): a new code for the same client and phone replaces the
+ * previous one (here, all but the newest {@code keepPrevious} earlier live codes), a code dies after its attempt
+ * limit, and a code is used once. Implementations must be safe for concurrent use from many threads and, for shared
+ * backends, many nodes.
  */
 public interface ChallengeStore {
 
@@ -30,8 +30,9 @@ public interface ChallengeStore {
 
     /**
      * Checks a code without using it, for step 1 of the legacy redirect flow ({@code POST /passwordless/verify},
-     * protocol.md §3.3), whose step 2 consumes the same code. The caller may not know the client (auth0-js 6/7 send
-     * no client_id), and the code's HMAC is bound to the client, so it passes one HMAC per candidate client.
+     * docs/auth0-compatibility.md#the-legacy-redirect-flow), whose step 2 consumes the same code. The caller may not
+     * know the client (auth0-js 6/7 send no client_id), and the code's HMAC is bound to the client, so it passes one
+     * HMAC per candidate client.
      *
      * <p>In one atomic step across every candidate: when a submitted hash equals a live challenge of its client whose
      * attempts are under the limit, answer {@link ConsumeResult.Outcome#ACCEPTED} with that client and change

@@ -7,9 +7,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The rate-limit headers of one answer (protocol.md §1 item 10 and §9.5): {@code x-ratelimit-limit},
- * {@code x-ratelimit-remaining}, {@code x-ratelimit-reset} (epoch seconds) and, on a refusal, {@code Retry-After}
- * (seconds).
+ * The rate-limit headers of one answer (docs/auth0-compatibility.md#rate-limits-and-retries):
+ * {@code x-ratelimit-limit}, {@code x-ratelimit-remaining}, {@code x-ratelimit-reset} (epoch seconds) and, on a
+ * refusal, {@code Retry-After} (seconds).
  *
  * <p>A refusal travels as a {@code PhonepassException} whose {@code details()} carries these values under
  * {@link #DETAIL_LIMIT}, {@link #DETAIL_REMAINING}, {@link #DETAIL_RESET} (all {@code Long}); its

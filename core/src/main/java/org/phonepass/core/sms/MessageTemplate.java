@@ -6,8 +6,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An SMS template in one of Auth0's syntaxes (protocol.md §9.3): Markdown-with-macros {@code @@password@@}, or
- * Liquid-style {@code {{ code }}}, {@code {{ password }}}, {@code {{ application.name }}},
+ * An SMS template in one of Auth0's syntaxes (docs/sms-providers.md#templates-and-languages): Markdown-with-macros
+ * {@code @@password@@}, or Liquid-style {@code {{ code }}}, {@code {{ password }}}, {@code {{ application.name }}},
  * {@code {{ request_language }}} and {@code {{ ttl_minutes }}}. Only variable substitution is supported; Liquid tags
  * and filters are refused when the template is loaded, so a template never fails at send time.
  */

@@ -20,7 +20,8 @@ public final class SmsDeliveryException extends RuntimeException {
 
     /**
      * @param providerCode the vendor's error code (Twilio {@code 21211}), or null; it is public, shown to the client
-     *                     as {@code (Code: 21211)} the way Auth0 does (protocol.md §4.6)
+     *                     as {@code (Code: 21211)} the way Auth0 does, which Lock matches
+     *                     (docs/auth0-compatibility.md#error-strings-clients-match)
      * @param message      a public, secret-free description
      */
     public SmsDeliveryException(String providerId, Kind kind, String providerCode, String message, Throwable cause) {

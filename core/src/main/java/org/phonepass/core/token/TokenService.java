@@ -129,9 +129,9 @@ public final class TokenService {
     }
 
     /**
-     * The refresh_token grant (protocol.md §8.4), with rotation and reuse detection when the client rotates. The
-     * rotation (or the revocation it triggers) and the new access token are one unit of work; the signature comes
-     * after it.
+     * The refresh_token grant (docs/api.md, {@code POST /oauth/token}), with rotation and reuse detection when the
+     * client rotates. The rotation (or the revocation it triggers) and the new access token are one unit of work; the
+     * signature comes after it.
      */
     public TokenResponse refresh(Client client, String presented) {
         if (!client.allowsGrant(GrantType.REFRESH_TOKEN)) {

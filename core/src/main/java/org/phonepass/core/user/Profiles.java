@@ -5,7 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The user profile in Auth0's shape (protocol.md §9.6) and its OIDC claims (§9.7). */
+/**
+ * The user profile in Auth0's shape and its OIDC claims
+ * (docs/auth0-compatibility.md#user-profile-and-id-token-claims).
+ */
 public final class Profiles {
     private final String pictureUrl;
 

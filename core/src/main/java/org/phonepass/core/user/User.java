@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A person who signed in with a phone number. The profile Auth0 clients expect (protocol.md §9.6) is derived from
- * these fields.
+ * A person who signed in with a phone number. The profile Auth0 clients expect
+ * (docs/auth0-compatibility.md#user-profile-and-id-token-claims) is derived from these fields.
  *
  * @param id          24 lower-case hex characters; the wire {@code user_id} is {@code sms|<id>}
  * @param phone       E.164 number

@@ -15,7 +15,7 @@ import java.util.List;
  *                             all three when absent
  * @param clientSecretHash     {@code sha256:<hex>} of the secret of a confidential client
  * @param clientSecret         the secret itself, hashed at load (prefer the hash, or an env var)
- * @param allowJsonp           serve the JSONP variants of protocol.md §2.6 to this client
+ * @param allowJsonp           serve the JSONP variants (docs/auth0-compatibility.md#jsonp) to this client
  * @param idTokenLifetime      id_token lifetime
  * @param accessTokenLifetime  opaque access-token lifetime
  * @param refreshTokenLifetime refresh-token family lifetime

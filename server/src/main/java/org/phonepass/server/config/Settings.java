@@ -71,7 +71,7 @@ public record Settings(
                 apis, sms, geoloc, redis, limits, dev);
     }
 
-    /** The {@code iss} of every token: the public URL and a slash (protocol.md §2.1). */
+    /** The {@code iss} of every token: the public URL and a slash (docs/auth0-compatibility.md#base-url-and-issuer). */
     public String issuer() {
         return publicUrl + "/";
     }

@@ -8,7 +8,7 @@ import java.util.Map;
  *
  * @param params    scalar fields as text
  * @param objects   object-valued JSON fields (for example {@code authParams})
- * @param jsonp     the JSONP callback name when this is a JSONP call (protocol.md §2.6), else null
+ * @param jsonp     the JSONP callback name when this is a JSONP call (docs/auth0-compatibility.md#jsonp), else null
  */
 public record ApiRequest(Map<String, String> params, Map<String, JsonNode> objects, String jsonp) {
     public ApiRequest {

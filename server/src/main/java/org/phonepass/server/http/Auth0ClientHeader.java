@@ -6,9 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * Reads the {@code Auth0-Client} telemetry header (protocol.md §2.4): base64url JSON such as
- * {@code {"name":"auth0.js","version":"7.6.1"}}, with or without padding. Only for logs: a missing or broken header
- * is never a reason to refuse a request.
+ * Reads the {@code Auth0-Client} telemetry header (docs/auth0-compatibility.md#the-auth0-client-header): base64url
+ * JSON such as {@code {"name":"auth0.js","version":"7.6.1"}}, with or without padding. Only for logs: a missing or
+ * broken header is never a reason to refuse a request.
  */
 final class Auth0ClientHeader {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 public final class ClientAddress {
     /** Request attribute: a confidential client that proved its secret on this request. */
     static final String AUTHENTICATED_CLIENT = "phonepass.authenticated-client";
-    /** Auth0's header with the end user's IP, sent by a backend that calls on the user's behalf (§8.1). */
+    /** Auth0's header with the end user's IP, sent by a backend on the user's behalf (docs/api.md, start). */
     static final String AUTH0_FORWARDED_FOR = "auth0-forwarded-for";
     private static final Pattern LANGUAGE = Pattern.compile("^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8}){0,3}$");
     private static final Pattern COUNTRY = Pattern.compile("^[A-Z]{2}$");
@@ -74,7 +74,7 @@ public final class ClientAddress {
 
     /**
      * The language for the SMS: {@code X-Request-Language}, else the first {@code Accept-Language} tag, else
-     * {@code en} (protocol.md §9.3).
+     * {@code en} (docs/auth0-compatibility.md#sms-text-and-language).
      */
     public static String language(Context ctx) {
         for (String header : new String[] {"X-Request-Language", "Accept-Language"}) {

@@ -251,9 +251,9 @@ public final class HttpApi {
     }
 
     /**
-     * CORS as Auth0's clients need it (protocol.md §2.3). A preflight carries no client_id, so it is accepted when
-     * any client allows the origin; the real request is then checked against its own client. Endpoints that any page
-     * may read (JWKS, discovery, the dev inbox) set their own wildcard header.
+     * CORS as Auth0's clients need it (docs/auth0-compatibility.md#cors). A preflight carries no client_id, so it is
+     * accepted when any client allows the origin; the real request is then checked against its own client. Endpoints
+     * that any page may read (JWKS, discovery, the dev inbox) set their own wildcard header.
      */
     private void cors(Context ctx, ClientGate gate) {
         String origin = ctx.header("Origin");

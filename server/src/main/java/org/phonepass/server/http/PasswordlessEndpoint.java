@@ -17,7 +17,7 @@ import org.phonepass.core.phone.PhoneNumber;
 import org.slf4j.MDC;
 
 /**
- * {@code POST /passwordless/start} and its JSONP {@code GET} (protocol.md §8.1): form and JSON bodies, Auth0's
+ * {@code POST /passwordless/start} and its JSONP {@code GET} (docs/api.md): form and JSON bodies, Auth0's
  * dotted error names, and an answer only once the SMS provider accepted the message. The request thread is released
  * while the provider works.
  */

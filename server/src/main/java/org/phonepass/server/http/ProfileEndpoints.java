@@ -9,7 +9,7 @@ import org.phonepass.core.token.TokenService;
 import org.phonepass.core.user.Profiles;
 import org.phonepass.core.user.User;
 
-/** {@code POST /tokeninfo} (legacy, §8.7) and {@code GET|POST /userinfo} (§8.8). */
+/** {@code POST /tokeninfo} (legacy) and {@code GET|POST /userinfo} (docs/api.md). */
 final class ProfileEndpoints {
     private final RequestReader reader;
     private final Responder responder;
@@ -26,7 +26,7 @@ final class ProfileEndpoints {
         this.profiles = profiles;
     }
 
-    /** The full profile of an id_token's subject. auth0-js 6/7 and Lock 2 call it after /oauth/ro (§1 item 4). */
+    /** The full profile of an id_token's subject. auth0-js 6/7 and Lock 2 call it after /oauth/ro. */
     void tokenInfo(Context ctx) {
         ApiRequest request = reader.read(ctx);
         ctx.attribute(HttpApi.REQUEST_ATTRIBUTE, request);

@@ -39,7 +39,7 @@ final class PublicEndpoints {
         this.countryFromLanguage = countryFromLanguage;
     }
 
-    /** JWKS, readable from any origin: auth0-js 9 fetches it from the SPA (§8.11). */
+    /** JWKS, readable from any origin: auth0-js 9 fetches it from the SPA (docs/auth0-compatibility.md#cors). */
     void jwks(Context ctx) {
         ctx.header("Access-Control-Allow-Origin", "*");
         ctx.header("Cache-Control", "public, max-age=300");
@@ -69,8 +69,8 @@ final class PublicEndpoints {
     }
 
     /**
-     * The caller's country for Lock's dialling-code default (§8.9). Without a GeoIP database the best signals are a
-     * trusted proxy's country header, then the region of the browser's language, then the configured default.
+     * The caller's country for Lock's dialling-code default (docs/api.md). Without a GeoIP database the best signals
+     * are a trusted proxy's country header, then the region of the browser's language, then the configured default.
      */
     void country(Context ctx) {
         String country = address.trustedCountry(ctx);

@@ -19,8 +19,8 @@ import org.phonepass.core.token.TokenResponse;
 import org.phonepass.core.token.TokenService;
 
 /**
- * The legacy redirect flow (protocol.md §3.3, §4.7, §8.3): auth0-js 6/7 and Lock passwordless 2 constructed with a
- * {@code callbackURL}, and auth0-js 9 on a page served by this host (§5.2). Step 1, {@code POST
+ * The legacy redirect flow (docs/auth0-compatibility.md#the-legacy-redirect-flow): auth0-js 6/7 and Lock passwordless
+ * 2 constructed with a {@code callbackURL}, and auth0-js 9 on a page served by this host. Step 1, {@code POST
  * /passwordless/verify}, says whether the code is right without using it; step 2, a browser navigation to {@code GET
  * /passwordless/verify_redirect}, uses it and redirects to the client's callback with the tokens in the fragment.
  *
@@ -136,7 +136,7 @@ final class RedirectEndpoints {
         TokenResponse tokens = guard.run(ctx, client.clientId(), phone, () -> login.verify(
                 new LoginService.VerifyCommand(client, phone, code, address.ip(ctx), tokenRequest))).tokens();
         Map<String, String> fragment = new LinkedHashMap<>();
-        // Auth0's legacy flow answers response_type=token with both tokens when the scope has openid (§3.3);
+        // Auth0's legacy flow answers response_type=token with both tokens when the scope has openid;
         // a bare id_token answer carries no access token (OIDC Core §3.2.2.5).
         if (responseTypes.contains("token")) {
             fragment.put("access_token", tokens.accessToken());

@@ -34,8 +34,9 @@ public final class Responder {
     }
 
     /**
-     * An error in the endpoint's dialect. For JSONP the HTTP status is 200 (a browser does not run a script that
-     * came with an error status) and the status travels inside the object, as Auth0's clients expect (§2.6).
+     * An error in the endpoint's dialect. For JSONP the HTTP status is 200 (a browser does not run a script that came
+     * with an error status) and the status travels inside the object, as Auth0's clients expect
+     * (docs/auth0-compatibility.md#jsonp).
      */
     public void error(Context ctx, ApiRequest request, ErrorCode.Dialect dialect, PhonepassException e) {
         int status = e.code().status(dialect);

@@ -17,8 +17,8 @@ import org.phonepass.core.token.TokenResponse;
 import org.phonepass.core.token.TokenService;
 
 /**
- * The code exchanges and token management: legacy {@code POST /oauth/ro} (§8.2), {@code POST /oauth/token} with the
- * passwordless OTP and refresh_token grants (§8.4), and {@code POST /oauth/revoke} (§8.12).
+ * The code exchanges and token management: legacy {@code POST /oauth/ro}, {@code POST /oauth/token} with the
+ * passwordless OTP and refresh_token grants, and {@code POST /oauth/revoke} (docs/api.md).
  */
 final class TokenEndpoints {
     static final String OTP_REALM = "sms";

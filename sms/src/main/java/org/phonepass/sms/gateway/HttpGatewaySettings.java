@@ -15,7 +15,8 @@ import org.phonepass.sms.config.Secrets;
 
 /**
  * {@code sms.http_gateway}: any HTTP endpoint that sends SMS. The default shape is Auth0's custom SMS gateway
- * (protocol.md §9.4): a POST of JSON {@code {"recipient", "body", "sender"}} with an optional bearer JWT.
+ * (docs/sms-providers.md#custom-http-gateway): a POST of JSON {@code {"recipient", "body", "sender"}} with an optional
+ * bearer JWT.
  *
  * @param url            the endpoint (required)
  * @param method         {@code POST} (default for json and form), {@code PUT}, or {@code GET} (default for query)

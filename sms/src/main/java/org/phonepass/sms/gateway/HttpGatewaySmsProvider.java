@@ -31,8 +31,8 @@ import org.phonepass.sms.http.Redact;
 import org.phonepass.sms.http.VendorHttp;
 
 /**
- * A custom HTTP SMS gateway, Auth0-compatible by default (protocol.md §9.4), with form and GET-with-query variants
- * for regional gateways that take nothing else.
+ * A custom HTTP SMS gateway, Auth0-compatible by default (docs/sms-providers.md#custom-http-gateway), with form and
+ * GET-with-query variants for regional gateways that take nothing else.
  *
  * <p>The gateway's answer is read as follows, and the documentation states it as the contract a gateway should
  * follow: any 2xx is acceptance (a message id is taken from {@code id}, {@code message_id}, {@code messageId} or

@@ -25,7 +25,7 @@ import org.phonepass.sms.http.VendorHttp;
  *
  * <p>Twilio answers 201 with the message resource, or an error {@code {code, message, more_info, status}}. Its
  * numeric error code is kept as the provider code so that Lock shows its "not a valid phone number" text for
- * 21211, as it does with Auth0 (protocol.md §4.6).
+ * 21211, as it does with Auth0 (docs/auth0-compatibility.md#error-strings-clients-match).
  */
 public final class TwilioSmsProvider implements SmsProvider {
     public static final String ID = "twilio";

@@ -21,13 +21,13 @@ import org.slf4j.LoggerFactory;
  * Stores audit events in the {@code audit_events} table, off the request path.
  *
  * <p>{@link #record} only offers the event to a bounded in-memory queue and returns; one writer thread drains the
- * queue and inserts what it finds in one batch per transaction, so a burst of events costs one commit rather than
- * one per event (a durable SQLite commit is about 0.25 ms, perf-anchors.md). When the queue is full, because the
- * database is slow or down, the new event is <b>dropped</b> and counted ({@link #dropped()}) instead of blocking the
- * request or growing memory without bound: an attacker who floods the endpoints must not be able to stall logins
- * through the audit log. A batch the database refuses is dropped and counted the same way. The structured log line
- * ({@code LoggingAuditLog}, combined with this one by {@code CompositeAuditLog}) is written synchronously and keeps
- * every event even then. Drops are reported at WARN at most once a minute.
+ * queue and inserts what it finds in one batch per transaction, so a burst of events costs one commit rather than one
+ * per event (a durable SQLite commit is about 0.25 ms, docs/benchmarks.md#storage-floor). When the queue is full,
+ * because the database is slow or down, the new event is <b>dropped</b> and counted ({@link #dropped()}) instead of
+ * blocking the request or growing memory without bound: an attacker who floods the endpoints must not be able to stall
+ * logins through the audit log. A batch the database refuses is dropped and counted the same way. The structured log
+ * line ({@code LoggingAuditLog}, combined with this one by {@code CompositeAuditLog}) is written synchronously and
+ * keeps every event even then. Drops are reported at WARN at most once a minute.
  */
 public final class JdbcAuditLog implements AuditLog, AutoCloseable {
     /** Events waiting for the writer; a burst of this many is absorbed without loss. */

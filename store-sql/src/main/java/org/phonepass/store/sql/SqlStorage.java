@@ -135,7 +135,8 @@ public final class SqlStorage implements AutoCloseable {
      * recovers when the database is back.
      *
      * @param url      a JDBC URL, {@code jdbc:postgresql://host:5432/phonepass}
-     * @param poolSize connections per node; perf-anchors.md §2: group commit peaks at about 8
+     * @param poolSize connections per node; about 8 lets PostgreSQL's group commit work
+     *                 (docs/benchmarks.md#storage-floor)
      */
     public static SqlStorage postgres(String url, String user, String password, int poolSize) {
         Objects.requireNonNull(url, "url cannot be null");
