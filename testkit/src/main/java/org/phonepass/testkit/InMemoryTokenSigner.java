@@ -1,11 +1,13 @@
 package org.phonepass.testkit;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.phonepass.core.token.TokenSigner;
 
 /**
  * A {@code TokenSigner} for domain tests: it keeps the claims of every token it "signs" and {@link #verify} looks
@@ -13,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * parts of a JWT, so code that tells JWTs from opaque tokens treats them alike; they prove nothing outside the
  * process that made them.
  */
-public final class InMemoryTokenSigner implements org.phonepass.core.token.TokenSigner {
+public final class InMemoryTokenSigner implements TokenSigner {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     private record Signed(Map<String, Object> claims, String type, String algorithm) {
@@ -29,8 +31,9 @@ public final class InMemoryTokenSigner implements org.phonepass.core.token.Token
 
     @Override
     public String sign(Map<String, Object> claims, String type, String algorithm) {
-        String token = B64.encodeToString(("{\"alg\":\"" + algorithm + "\",\"typ\":\"" + type + "\"}").getBytes())
-                + "." + B64.encodeToString(Long.toString(serial.incrementAndGet()).getBytes()) + ".test";
+        String header = "{\"alg\":\"" + algorithm + "\",\"typ\":\"" + type + "\"}";
+        String token = B64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
+                + B64.encodeToString(Long.toString(serial.incrementAndGet()).getBytes(StandardCharsets.UTF_8)) + ".test";
         signed.put(token, new Signed(Map.copyOf(claims), type, algorithm));
         return token;
     }
