@@ -326,9 +326,14 @@ public final class DefaultAbusePolicy implements AbusePolicy {
         if (phone == null) {
             return;
         }
-        // The person got in: earlier typos no longer count against the number.
-        wrongCodes.ifPresent(limit -> limiter.reset(phoneKey(phone), limit));
-        breaker.recordVerified(Integer.toString(phone.callingCode()), IpKeys.of(verify.ip()));
+        // The person got in: earlier typos no longer count against the number, and the breaker counts a conversion.
+        // Both in one call, one round trip to a shared backend.
+        List<RateLimiter.Reset> resets = wrongCodes.map(limit -> List.of(new RateLimiter.Reset(phoneKey(phone),
+                limit))).orElse(List.of());
+        List<String> counts = breaker.verifiedKeys(Integer.toString(phone.callingCode()), IpKeys.of(verify.ip()));
+        if (!resets.isEmpty() || !counts.isEmpty()) {
+            limiter.resetAndCount(resets, breaker.counter(), counts);
+        }
     }
 
     private void refuseVerify(VerifyContext verify, Limit limit, Decision decision) {

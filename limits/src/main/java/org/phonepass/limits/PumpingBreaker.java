@@ -56,11 +56,18 @@ final class PumpingBreaker {
         }
     }
 
-    void recordVerified(String callingCode, String ipKey) {
-        if (enabled()) {
-            counter.incrementAll(ipKey == null ? List.of(verifiedKey(Scope.COUNTRY, callingCode))
-                    : List.of(verifiedKey(Scope.COUNTRY, callingCode), verifiedKey(Scope.IP, ipKey)));
+    /** The counter keys a verification increments; empty when the breaker is off. */
+    List<String> verifiedKeys(String callingCode, String ipKey) {
+        if (!enabled()) {
+            return List.of();
         }
+        return ipKey == null ? List.of(verifiedKey(Scope.COUNTRY, callingCode))
+                : List.of(verifiedKey(Scope.COUNTRY, callingCode), verifiedKey(Scope.IP, ipKey));
+    }
+
+    /** Where the breaker counts: the limiter's {@code resetAndCount} writes the verifications to it. */
+    SlidingWindowCounter counter() {
+        return counter;
     }
 
     /** Whether sends for this scope are throttled now; raises the trip and clear events on a change. */

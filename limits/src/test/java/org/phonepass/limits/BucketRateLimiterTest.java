@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.phonepass.core.abuse.SlidingWindowCounter;
 import org.phonepass.core.ratelimit.Limit;
 import org.phonepass.core.ratelimit.RateLimiter;
 
@@ -13,6 +14,11 @@ class BucketRateLimiterTest extends RateLimiterContract {
     @Override
     protected RateLimiter newLimiter(MutableClock clock) {
         return new BucketRateLimiter(clock, 10_000);
+    }
+
+    @Override
+    protected SlidingWindowCounter newSiblingCounter(MutableClock clock) {
+        return new InMemorySlidingWindowCounter(clock, Duration.ofHours(1), 12, 10_000);
     }
 
     @Test

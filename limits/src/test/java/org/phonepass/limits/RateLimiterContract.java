@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.phonepass.core.ratelimit.Decision;
 import org.phonepass.core.ratelimit.Limit;
 import org.phonepass.core.ratelimit.RateLimiter;
+import org.phonepass.core.ratelimit.RateLimiter.Reset;
 import org.phonepass.core.ratelimit.RateLimiter.Step;
+import org.phonepass.core.abuse.SlidingWindowCounter;
 
 /**
  * The {@link RateLimiter} contract. Every implementation (embedded, PostgreSQL, Redis) extends this class and
@@ -29,6 +31,12 @@ public abstract class RateLimiterContract {
 
     /** A fresh, empty limiter reading time from {@code clock}. */
     protected abstract RateLimiter newLimiter(MutableClock clock);
+
+    /**
+     * An empty counter (one-hour window) from the same storage as the limiter of the last {@link #newLimiter} call,
+     * as the server pairs them: {@link RateLimiter#resetAndCount} writes to both in one round trip.
+     */
+    protected abstract SlidingWindowCounter newSiblingCounter(MutableClock clock);
 
     @BeforeEach
     void setUpLimiter() {
@@ -266,5 +274,38 @@ public abstract class RateLimiterContract {
         while (limiter.tryAcquire(key, limit).allowed()) {
             // spend every token
         }
+    }
+
+    @Test
+    void resetAndCountWhenBucketSpentThenItIsFullAgainAndEveryKeyIsCounted() {
+        SlidingWindowCounter counter = newSiblingCounter(clock);
+        for (int i = 0; i < 5; i++) {
+            limiter.tryAcquire("spent", FIVE_PER_HOUR);
+        }
+        limiter.tryAcquire("other", FIVE_PER_HOUR);
+
+        limiter.resetAndCount(List.of(new Reset("spent", FIVE_PER_HOUR)), counter, List.of("a", "b", "a"));
+
+        assertThat(limiter.peek("spent", FIVE_PER_HOUR).remaining()).isEqualTo(5);
+        assertThat(limiter.peek("other", FIVE_PER_HOUR).remaining()).as("other buckets keep their count")
+                .isEqualTo(4);
+        assertThat(counter.count("a")).as("a key listed twice counts twice").isEqualTo(2);
+        assertThat(counter.count("b")).isEqualTo(1);
+    }
+
+    @Test
+    void resetAndCountWhenOnlyCountsOrOnlyResetsThenOnlyThoseChange() {
+        SlidingWindowCounter counter = newSiblingCounter(clock);
+        limiter.tryAcquire("kept", FIVE_PER_HOUR);
+        limiter.resetAndCount(List.of(), counter, List.of("c"));
+        assertThat(limiter.peek("kept", FIVE_PER_HOUR).remaining()).isEqualTo(4);
+        assertThat(counter.count("c")).isEqualTo(1);
+
+        limiter.resetAndCount(List.of(new Reset("kept", FIVE_PER_HOUR)), counter, List.of());
+        assertThat(limiter.peek("kept", FIVE_PER_HOUR).remaining()).isEqualTo(5);
+        assertThat(counter.count("c")).isEqualTo(1);
+
+        limiter.resetAndCount(List.of(), counter, List.of());
+        assertThat(counter.count("c")).isEqualTo(1);
     }
 }

@@ -35,6 +35,7 @@ import org.phonepass.core.client.ClientRegistry;
 import org.phonepass.core.otp.ChallengeStore;
 import org.phonepass.store.redis.RedisStorage;
 import org.phonepass.core.login.LoginService;
+import org.phonepass.core.login.StartService;
 import org.phonepass.core.login.OtpSettings;
 import org.phonepass.core.otp.CodeHasher;
 import org.phonepass.core.phone.PhoneNumberParser;
@@ -151,8 +152,6 @@ public final class PhonepassServer implements AutoCloseable {
             }
             TokenService tokens = new TokenService(settings.issuer(), signer, storage.accessTokens(),
                     storage.refreshTokens(), storage.users(), profiles, apis, clock, random, storage.unitOfWork());
-            LoginService login = new LoginService(otp, phones, challenges, storage.users(), tokens, sms.provider(),
-                    hasher, clock, random, sms.testNumbers()::fixedCode, storage.unitOfWork());
 
             ObjectMapper json = JsonMapper.builder().build();
             Responder responder = new Responder(json);
@@ -162,12 +161,16 @@ public final class PhonepassServer implements AutoCloseable {
                     new MicrometerAbuseMetrics(metrics), clock);
             limitSweep = limits.sweep();
             AbusePolicy policy = limits.policy();
+            LoginService login = new LoginService(otp, new LoginService.Parts(phones, challenges, storage.users(),
+                    tokens, hasher, storage.unitOfWork()), policy, audit, clock, random);
+            StartService starts = new StartService(otp, new StartService.Parts(phones, challenges, storage.users(),
+                    sms.provider(), hasher, sms.testNumbers()::fixedCode), policy, clock, random);
             ops = new OpsEndpoints(checks, metrics, responder);
             List<IpRange> proxies = settings.http().trustedProxies().stream().map(IpRange::parse).toList();
             ClientAddress address = new ClientAddress(proxies, settings.http().countryHeader());
             EndpointSet endpoints = EndpointSet.build(new EndpointSet.Services(login, tokens, signer, clients,
                     profiles, phones, devInbox, ops, address, settings.issuer(), settings.geoloc().defaultCountry(),
-                    settings.geoloc().fromAcceptLanguage(), settings.http().maxBodyBytes(), policy, audit), responder,
+                    settings.geoloc().fromAcceptLanguage(), settings.http().maxBodyBytes(), starts, audit), responder,
                     org.phonepass.server.http.StaticAssets.extras());
             http = new HttpApi(new HttpApi.Listen(settings.bindAddress(), settings.httpsPort(), settings.httpPort(),
                     tls, settings.http().maxBodyBytes(), settings.http().corsMaxAge().toSeconds(),

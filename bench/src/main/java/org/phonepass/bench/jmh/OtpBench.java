@@ -12,7 +12,7 @@ import org.openjdk.jmh.annotations.State;
 import org.phonepass.core.otp.CodeGenerator;
 import org.phonepass.core.otp.CodeHasher;
 
-/** Code generation and its HMAC, exactly as {@code LoginService.start} does them (one shared SecureRandom). */
+/** Code generation and its HMAC, exactly as {@code StartService.start} does them (one shared SecureRandom). */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -5,8 +5,9 @@ import java.util.concurrent.CompletionStage;
 import org.phonepass.core.ratelimit.RateLimitHeaders;
 
 /**
- * The decisions that keep code guessing and SMS pumping off a public login endpoint. The HTTP layer calls it around
- * {@code LoginService}; it never sees codes.
+ * The decisions that keep code guessing and SMS pumping off a public login endpoint. The domain's login services
+ * ({@code StartService}, {@code LoginService}) call it around every send and every code comparison, whatever the
+ * way of logging in; it never sees codes.
  *
  * <p>Refusals are {@code PhonepassException}s: {@code TOO_MANY_REQUESTS} (start) or {@code TOO_MANY_ATTEMPTS}
  * (verify) with {@code retryAfterSeconds()} set and the {@code x-ratelimit-*} values in {@code details()} under the
@@ -62,6 +63,9 @@ public interface AbusePolicy {
      */
     void recordVerifyAborted(VerifyContext verify);
 
-    /** A code was accepted: feeds the conversion rate of the pumping breaker and clears the number's wrong codes. */
+    /**
+     * A code was accepted: feeds the conversion rate of the pumping breaker and clears the number's wrong codes, as
+     * one call to where the limits live ({@code RateLimiter.resetAndCount}: one round trip on a shared backend).
+     */
     void recordVerifySuccess(VerifyContext verify);
 }

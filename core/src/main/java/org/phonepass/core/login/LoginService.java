@@ -2,31 +2,29 @@ package org.phonepass.core.login;
 
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.phonepass.core.abuse.AbusePolicy;
+import org.phonepass.core.abuse.AuditEvent;
+import org.phonepass.core.abuse.AuditLog;
+import org.phonepass.core.abuse.VerifyContext;
 import org.phonepass.core.client.Client;
-import org.phonepass.core.error.AsyncFailures;
 import org.phonepass.core.error.ErrorCode;
 import org.phonepass.core.error.PhonepassException;
-import org.phonepass.core.otp.Challenge;
 import org.phonepass.core.otp.ChallengeStore;
 import org.phonepass.core.otp.CheckResult;
-import org.phonepass.core.otp.CodeGenerator;
 import org.phonepass.core.otp.CodeHasher;
 import org.phonepass.core.otp.ConsumeResult;
 import org.phonepass.core.phone.PhoneNumber;
 import org.phonepass.core.phone.PhoneNumberParser;
-import org.phonepass.core.sms.MessageTemplate;
-import org.phonepass.core.sms.SmsDeliveryException;
-import org.phonepass.core.sms.SmsMessage;
-import org.phonepass.core.sms.SmsProvider;
+import org.phonepass.core.ratelimit.RateLimitHeaders;
 import org.phonepass.core.store.UnitOfWork;
 import org.phonepass.core.token.TokenResponse;
 import org.phonepass.core.token.TokenService;
@@ -35,13 +33,36 @@ import org.phonepass.core.user.UserStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The two steps of a phone login: send a code, then exchange it for tokens. */
+/**
+ * The exchange of a code for a login, whole, for every way of logging in ({@code /oauth/ro}, {@code /oauth/token},
+ * the legacy redirect flow, and whatever comes next): the HTTP layer reads the parameters, calls one method here and
+ * writes what it returns.
+ *
+ * <p>Every exchange runs the same sequence, which is what makes a public code endpoint safe:
+ * <ol>
+ *   <li>the number is parsed once;</li>
+ *   <li>the abuse limits are checked <em>before</em> the code is compared ({@link AbusePolicy#checkVerify}), so a
+ *       refused request never spends one of the code's attempts;</li>
+ *   <li>the code is compared (and, for a login, used up, with the user and the tokens written in one unit of
+ *       work);</li>
+ *   <li>the outcome is recorded: a wrong code counts towards the number's lock, an accepted one clears it and feeds
+ *       the pumping breaker, and a request that failed before any code was compared gives its attempt back, so that
+ *       only compared codes count;</li>
+ *   <li>the reasons other than a wrong code (sign-up disabled, an unknown audience, a malformed request) are
+ *       audited here; the policy audits wrong codes and refusals.</li>
+ * </ol>
+ * The tokens are signed after the unit of work, outside any transaction.
+ */
 public final class LoginService {
     /**
      * The answer Auth0 gives for every code failure, matched literally by Lock and the mobile SDKs
      * (docs/auth0-compatibility.md#error-strings-clients-match).
      */
     public static final String WRONG_CODE_DESCRIPTION = "Wrong phone number or verification code.";
+    /** The client recorded for the legacy redirect flow's check when the request named none (auth0-js 6/7). */
+    public static final String ANY_CLIENT = "*";
+    /** Longer submissions are refused as wrong codes without being hashed. */
+    private static final int MAX_CODE_LENGTH = 64;
     private static final Logger log = LoggerFactory.getLogger(LoginService.class);
 
     private final OtpSettings settings;
@@ -49,177 +70,201 @@ public final class LoginService {
     private final ChallengeStore challenges;
     private final UserStore users;
     private final TokenService tokens;
-    private final SmsProvider sms;
-    private final CodeGenerator codes;
     private final CodeHasher hasher;
-    private final Clock clock;
-    private final SecureRandom random;
+    private final AbusePolicy policy;
+    private final AuditLog audit;
     /** The user and token writes of one login, as one transaction where the stores share one. */
     private final UnitOfWork writes;
-    private final FixedCodes fixedCodes;
+    private final Clock clock;
+    private final SecureRandom random;
 
-    /**
-     * Numbers whose code is fixed by configuration (app-store review, CI): no random code is made for them, and the
-     * SMS layer does not send to them.
-     */
-    @FunctionalInterface
-    public interface FixedCodes {
-        Optional<String> fixedCode(PhoneNumber phone, Instant now);
+    /** The stores and services a login uses. */
+    public record Parts(PhoneNumberParser phones, ChallengeStore challenges, UserStore users, TokenService tokens,
+                        CodeHasher hasher, UnitOfWork writes) {
+        public Parts {
+            Objects.requireNonNull(phones, "phones cannot be null");
+            Objects.requireNonNull(challenges, "challenges cannot be null");
+            Objects.requireNonNull(users, "users cannot be null");
+            Objects.requireNonNull(tokens, "tokens cannot be null");
+            Objects.requireNonNull(hasher, "hasher cannot be null");
+            Objects.requireNonNull(writes, "writes cannot be null");
+        }
     }
 
-    public LoginService(OtpSettings settings, PhoneNumberParser phones, ChallengeStore challenges, UserStore users,
-                        TokenService tokens, SmsProvider sms, CodeHasher hasher, Clock clock, SecureRandom random,
-                        FixedCodes fixedCodes, UnitOfWork writes) {
-        this.writes = Objects.requireNonNull(writes, "writes cannot be null");
-        this.fixedCodes = Objects.requireNonNull(fixedCodes, "fixedCodes cannot be null");
+    public LoginService(OtpSettings settings, Parts parts, AbusePolicy policy, AuditLog audit, Clock clock,
+                        SecureRandom random) {
         this.settings = Objects.requireNonNull(settings, "settings cannot be null");
-        this.phones = Objects.requireNonNull(phones, "phones cannot be null");
-        this.challenges = Objects.requireNonNull(challenges, "challenges cannot be null");
-        this.users = Objects.requireNonNull(users, "users cannot be null");
-        this.tokens = Objects.requireNonNull(tokens, "tokens cannot be null");
-        this.sms = Objects.requireNonNull(sms, "sms cannot be null");
-        this.hasher = Objects.requireNonNull(hasher, "hasher cannot be null");
+        Objects.requireNonNull(parts, "parts cannot be null");
+        this.phones = parts.phones();
+        this.challenges = parts.challenges();
+        this.users = parts.users();
+        this.tokens = parts.tokens();
+        this.hasher = parts.hasher();
+        this.writes = parts.writes();
+        this.policy = Objects.requireNonNull(policy, "policy cannot be null");
+        this.audit = Objects.requireNonNull(audit, "audit cannot be null");
         this.clock = Objects.requireNonNull(clock, "clock cannot be null");
         this.random = Objects.requireNonNull(random, "random cannot be null");
-        this.codes = new CodeGenerator(random);
-    }
-
-    /** A parsed {@code /passwordless/start}. */
-    public record StartCommand(Client client, String rawPhone, String language, String ip) {
     }
 
     /**
-     * The answer to a start: the challenge id, the normalised number, the language used, and whether a message was
-     * really sent (false for the silent answer to an unknown number when sign-ups are disabled).
+     * A code exchange as the caller read it.
+     *
+     * @param client   the authenticated client
+     * @param rawPhone the submitted number, as sent
+     * @param code     the submitted code, as sent (null or empty is a malformed request)
+     * @param ip       the client address, resolved once by the caller
+     * @param tokens   what the tokens should carry
      */
-    public record StartResult(String id, PhoneNumber phone, String language, boolean sent) {
+    public record VerifyCommand(Client client, String rawPhone, String code, String ip, TokenService.Request tokens) {
+        public VerifyCommand {
+            Objects.requireNonNull(client, "client cannot be null");
+            Objects.requireNonNull(ip, "ip cannot be null");
+            Objects.requireNonNull(tokens, "tokens cannot be null");
+        }
     }
 
-    /** A parsed code exchange. */
-    public record VerifyCommand(Client client, String rawPhone, String code, String ip, TokenService.Request tokens) {
+    /**
+     * Step 1 of the legacy redirect flow as the caller read it.
+     *
+     * @param client     the client the request named, or null when it named none (auth0-js 6/7)
+     * @param candidates the clients the code may be for: the named one, or every client the request may come from
+     * @param rawPhone   the submitted number, as sent
+     * @param code       the submitted code, as sent
+     * @param ip         the client address, resolved once by the caller
+     */
+    public record CheckCommand(Client client, List<Client> candidates, String rawPhone, String code, String ip) {
+        public CheckCommand {
+            candidates = List.copyOf(candidates);
+            Objects.requireNonNull(ip, "ip cannot be null");
+        }
     }
 
     /** A successful login: the user and the tokens. */
     public record LoginResult(User user, TokenResponse tokens) {
     }
 
-    /** Normalises a phone number; empty when it is not a valid one. */
-    public Optional<PhoneNumber> tryParsePhone(String raw) {
-        return phones.parse(raw);
-    }
-
-    /** Normalises a phone number or answers {@code bad.phone_number}. */
-    public PhoneNumber parsePhone(String raw) {
-        if (raw == null || raw.isBlank()) {
-            throw PhonepassException.of(ErrorCode.BAD_PHONE_NUMBER, "Missing required property: phone_number");
-        }
-        return phones.parse(raw).orElseThrow(() -> PhonepassException.of(ErrorCode.BAD_PHONE_NUMBER,
-                "The phone number is invalid. Use international format, for example +12015550123."));
+    /**
+     * Exchanges a code for tokens, or answers the one wrong-code error.
+     *
+     * @param limits told the limits to advertise as soon as the checks passed, so that a failure after them still
+     *               carries them
+     * @throws PhonepassException {@code TOO_MANY_ATTEMPTS} when the limits refuse, {@code WRONG_CODE} for every code
+     *                            failure, or the reason the tokens cannot be issued
+     */
+    public LoginResult verify(VerifyCommand command, Consumer<RateLimitHeaders> limits) {
+        Client client = command.client();
+        Optional<PhoneNumber> phone = phones.parse(command.rawPhone());
+        VerifyContext context = new VerifyContext(client.clientId(), phone.orElse(null), command.ip());
+        return guarded(context, limits, () -> exchange(command, phone));
     }
 
     /**
-     * Creates a code and hands its message to the SMS provider. The stage completes when the provider accepted the
-     * message; no thread waits for it meanwhile.
+     * Step 1 of the legacy redirect flow: says whether the code is right for one of the candidate clients, without
+     * using it, and answers that client; a wrong code costs an attempt as in {@link #verify}. auth0-js 6/7 send no
+     * client_id here, so the caller passes every client the request may be for; the code's HMAC is computed for
+     * each of them (microseconds each).
+     *
+     * @throws PhonepassException {@code WRONG_CODE} when no candidate's live code matches
      */
-    public CompletionStage<StartResult> start(StartCommand command, PhoneNumber phone) {
-        Client client = command.client();
-        if (settings.disableSignup() && users.findByPhone(phone.e164()).isEmpty()) {
-            if (settings.signupDisabledResponse() == OtpSettings.SignupDisabledResponse.ERROR) {
-                throw PhonepassException.of(ErrorCode.SIGNUP_DISABLED,
-                        "Sign-ups are disabled, and there is no account for this phone number.");
-            }
-            log.info("start refused silently: sign-ups disabled, unknown number {}", phone.masked());
-            return CompletableFuture.completedFuture(new StartResult(newId(), phone, command.language(), false));
-        }
-        Instant now = clock.instant();
-        String code = fixedCodes.fixedCode(phone, now).orElseGet(() -> codes.generate(settings.codeLength()));
-        Challenge challenge = new Challenge(newId(), client.clientId(), phone.e164(),
-                hasher.hash(client.clientId(), phone.e164(), code), now, now.plus(settings.codeTtl()), 0,
-                settings.maxAttempts());
-        challenges.create(challenge, settings.keepPreviousCodes());
-        String body = template(command.language()).render(Map.of(
-                "code", code,
-                "application.name", client.name(),
-                "request_language", command.language(),
-                "ttl_minutes", Long.toString(Math.max(1, settings.codeTtl().toMinutes()))));
-        SmsMessage message = new SmsMessage(phone, body, code, command.language(), client.clientId());
-        CompletionStage<StartResult> sent;
-        try {
-            sent = sms.send(message).thenApply(receipt -> {
-                log.info("code sent to {} via {} for client {}", phone.masked(), receipt.providerId(),
-                        client.clientId());
-                return new StartResult(challenge.id(), phone, command.language(), true);
-            });
-        } catch (RuntimeException e) {
-            sent = CompletableFuture.failedFuture(e);
-        }
-        return sent.exceptionally(error -> {
-            throw deliveryFailure(error, phone);
-        });
+    public Client check(CheckCommand command, Consumer<RateLimitHeaders> limits) {
+        Optional<PhoneNumber> phone = phones.parse(command.rawPhone());
+        String policyClient = command.client() == null ? ANY_CLIENT : command.client().clientId();
+        VerifyContext context = new VerifyContext(policyClient, phone.orElse(null), command.ip());
+        return guarded(context, limits, () -> compare(command, phone));
     }
 
-    /** Exchanges a code for tokens, or answers the one wrong-code error. */
-    public LoginResult verify(VerifyCommand command) {
+    /**
+     * Runs one comparison under the abuse policy: the checks before it, and after it the record of what it did.
+     * A {@code WRONG_CODE} failure counts; any other failure gives the attempt back.
+     */
+    private <T> T guarded(VerifyContext context, Consumer<RateLimitHeaders> limits, Supplier<T> attempt) {
+        policy.checkVerify(context).ifPresent(limits);
+        T result;
+        try {
+            result = attempt.get();
+        } catch (PhonepassException e) {
+            if (e.code() == ErrorCode.WRONG_CODE) {
+                policy.recordVerifyFailure(context);
+            } else {
+                policy.recordVerifyAborted(context);
+                // The policy audits wrong codes; the other reasons (sign-up disabled, bad audience, ...) here.
+                audit(AuditEvent.of(clock.instant(), AuditEvent.Type.VERIFY, context.clientId(), context.phone(),
+                        context.ip(), AuditEvent.Outcome.FAILURE, e.code().name().toLowerCase(Locale.ROOT)));
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            policy.recordVerifyAborted(context);
+            throw e;
+        }
+        policy.recordVerifySuccess(context);
+        return result;
+    }
+
+    private LoginResult exchange(VerifyCommand command, Optional<PhoneNumber> phone) {
         if (command.code() == null || command.code().isEmpty()) {
             throw PhonepassException.of(ErrorCode.INVALID_REQUEST, "missing password parameter");
         }
         Client client = command.client();
-        Optional<PhoneNumber> phone = phones.parse(command.rawPhone());
-        if (phone.isEmpty() || command.code().length() > 64) {
+        if (phone.isEmpty() || command.code().length() > MAX_CODE_LENGTH) {
             throw wrongCode(0);
         }
         String e164 = phone.get().e164();
         // Before the code is touched: a request the token service would refuse does not use it up.
         tokens.checkAudience(command.tokens().audience());
         byte[] submitted = hasher.hash(client.clientId(), e164, command.code());
-        // Using the code, recording the login and storing the tokens are one unit of work (one commit where the
-        // stores share a database); a wrong code's counted attempt is committed too, so nothing in here throws for
-        // it. The signatures come after, outside any transaction.
-        Verified verified = writes.run(() -> {
+        Verified verified;
+        if (challenges.sharesUnitOfWork()) {
+            // Using the code, recording the login and storing the tokens are one unit of work (one commit); a wrong
+            // code's counted attempt is committed too, so nothing in here throws for it.
+            verified = writes.run(() -> {
+                ConsumeResult result = challenges.consume(client.clientId(), e164, submitted, clock.instant());
+                return new Verified(result, result.isAccepted() ? recordLogin(command, e164) : null);
+            });
+        } else {
+            // A remote challenge store (Redis) is called before the unit of work, never inside it: no database
+            // transaction (nor the embedded store's writer lock) is held across its round trip. A code used up
+            // here stays used if the writes then fail, as it would have inside the unit of work (the remote store
+            // does not roll back), and the caller asks for a new code.
             ConsumeResult result = challenges.consume(client.clientId(), e164, submitted, clock.instant());
-            if (!result.isAccepted()) {
-                return new Verified(result, null);
-            }
-            // With sign-up disabled and no such user the code is used up all the same, and the answer is a wrong
-            // code.
-            return new Verified(result, users.recordLogin(e164, newId(), command.ip(), clock.instant(),
-                    !settings.disableSignup()).map(user -> tokens.store(client, user, command.tokens())).orElse(null));
-        });
+            verified = result.isAccepted()
+                    ? writes.run(() -> new Verified(result, recordLogin(command, e164)))
+                    : new Verified(result, null);
+        }
         if (!verified.result().isAccepted()) {
             log.info("verification failed for {}: {}", phone.get().masked(), verified.result().outcome());
             throw wrongCode(verified.result().attemptsRemaining());
         }
         if (verified.issued() == null) {
+            // Sign-up disabled and no such user: the code is used up all the same, and the answer is a wrong code.
             throw wrongCode(0);
         }
         return new LoginResult(verified.issued().user(), tokens.sign(verified.issued()));
+    }
+
+    /** The user's login and its tokens, stored but not signed; null when sign-ups are off and no user exists. */
+    private TokenService.Issued recordLogin(VerifyCommand command, String e164) {
+        return users.recordLogin(e164, newId(), command.ip(), clock.instant(), !settings.disableSignup())
+                .map(user -> tokens.store(command.client(), user, command.tokens())).orElse(null);
     }
 
     /** What the unit of work of a verification decided: tokens stored, or why not. */
     private record Verified(ConsumeResult result, TokenService.Issued issued) {
     }
 
-    /**
-     * Step 1 of the legacy redirect flow (docs/auth0-compatibility.md#the-legacy-redirect-flow): says whether the code
-     * is right for one of the candidate clients, without using it, and answers that client; a wrong code costs an
-     * attempt as in {@link #verify}. auth0-js 6/7 send no client_id here, so the caller passes every client the
-     * request may be for; the code's HMAC is computed for each of them (microseconds each).
-     *
-     * @throws PhonepassException {@code WRONG_CODE} when no candidate's live code matches
-     */
-    public Client check(List<Client> candidates, String rawPhone, String code) {
+    private Client compare(CheckCommand command, Optional<PhoneNumber> phone) {
+        String code = command.code();
         if (code == null || code.isEmpty()) {
             throw PhonepassException.of(ErrorCode.INVALID_REQUEST, "missing verification_code parameter");
         }
-        Optional<PhoneNumber> phone = phones.parse(rawPhone);
-        if (phone.isEmpty() || code.length() > 64) {
+        if (phone.isEmpty() || code.length() > MAX_CODE_LENGTH) {
             throw wrongCode(0);
         }
         String e164 = phone.get().e164();
         // Sorted: the SQL store takes one lock per client in this order, so concurrent checks cannot deadlock.
         Map<String, byte[]> hashes = new TreeMap<>();
         Map<String, Client> byId = new TreeMap<>();
-        for (Client c : candidates) {
+        for (Client c : command.candidates()) {
             hashes.put(c.clientId(), hasher.hash(c.clientId(), e164, code));
             byId.put(c.clientId(), c);
         }
@@ -231,47 +276,17 @@ public final class LoginService {
         return byId.get(result.clientId());
     }
 
-    private MessageTemplate template(String language) {
-        if (language != null) {
-            String tag = language.toLowerCase(java.util.Locale.ROOT);
-            MessageTemplate exact = settings.templatesByLanguage().get(tag);
-            if (exact != null) {
-                return exact;
-            }
-            int dash = tag.indexOf('-');
-            if (dash > 0) {
-                MessageTemplate base = settings.templatesByLanguage().get(tag.substring(0, dash));
-                if (base != null) {
-                    return base;
-                }
-            }
+    private void audit(AuditEvent event) {
+        try {
+            audit.record(event);
+        } catch (RuntimeException e) {
+            // AuditLog's contract: a lost audit record never turns a request into an error.
         }
-        return settings.template();
     }
 
-    private static PhonepassException wrongCode(int attemptsRemaining) {
+    static PhonepassException wrongCode(int attemptsRemaining) {
         return new PhonepassException(ErrorCode.WRONG_CODE, WRONG_CODE_DESCRIPTION,
                 Map.of("attempts_remaining", attemptsRemaining), null, null);
-    }
-
-    private static RuntimeException deliveryFailure(Throwable error, PhoneNumber phone) {
-        Throwable cause = AsyncFailures.unwrap(error);
-        if (cause instanceof PhonepassException pe) {
-            return pe;
-        }
-        if (cause instanceof SmsDeliveryException sde) {
-            if (sde.kind() == SmsDeliveryException.Kind.REJECTED_NUMBER) {
-                String code = sde.providerCode() == null ? "" : " (Code: " + sde.providerCode() + ")";
-                return new PhonepassException(ErrorCode.SMS_PROVIDER_REJECTED, sde.getMessage() + code,
-                        Map.of(), null, sde);
-            }
-            log.warn("SMS to {} failed at {} ({}): {}", phone.masked(), sde.providerId(), sde.kind(),
-                    sde.getMessage());
-        } else {
-            log.error("SMS to {} failed unexpectedly", phone.masked(), cause);
-        }
-        return new PhonepassException(ErrorCode.SMS_PROVIDER_UNAVAILABLE,
-                "The SMS could not be sent right now. Please try again in a minute.", Map.of(), 60L, cause);
     }
 
     private String newId() {

@@ -47,4 +47,14 @@ public interface ChallengeStore {
 
     /** Deletes challenges that expired before {@code cutoff}; returns how many. */
     int deleteExpired(Instant cutoff);
+
+    /**
+     * Whether {@link #consume} may run inside the {@code UnitOfWork} that writes the user and the tokens: true for a
+     * store in the same database as them, whose consume then commits with them. A store on a remote backend of its
+     * own (Redis) answers false, and its consume runs before the unit of work, because the unit of work must hold
+     * no transaction, and on the embedded database no writer lock, across a remote round trip.
+     */
+    default boolean sharesUnitOfWork() {
+        return true;
+    }
 }

@@ -3,6 +3,7 @@ package org.phonepass.core.ratelimit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.phonepass.core.abuse.SlidingWindowCounter;
 
 /**
  * Token buckets keyed by a string, one bucket per (limit, key) pair: the seam between the abuse policy and where
@@ -66,6 +67,30 @@ public interface RateLimiter {
             }
         }
         return decisions;
+    }
+
+    /**
+     * The writes after an accepted code, as one call: forgets the {@code resets} buckets (as {@link #reset}) and
+     * increments {@code counts} on {@code counter} (as {@link SlidingWindowCounter#incrementAll}). Where the
+     * counter lives in the same backend as this limiter (it came from the same storage), an implementation over a
+     * remote backend makes one round trip for both (Redis: one script; PostgreSQL: one transaction), as
+     * {@link #acquireAll} does for the checks. The default makes the calls one after the other.
+     */
+    default void resetAndCount(List<Reset> resets, SlidingWindowCounter counter, List<String> counts) {
+        for (Reset bucket : resets) {
+            reset(bucket.key(), bucket.limit());
+        }
+        if (!counts.isEmpty()) {
+            counter.incrementAll(counts);
+        }
+    }
+
+    /** A bucket for {@link #resetAndCount} to forget: the caller's key under a limit. */
+    record Reset(String key, Limit limit) {
+        public Reset {
+            Objects.requireNonNull(key, "key cannot be null");
+            Objects.requireNonNull(limit, "limit cannot be null");
+        }
     }
 
     /** One step of {@link #acquireAll}: take a token from the bucket of {@code key} and {@code limit}, or look. */

@@ -82,6 +82,19 @@ public final class TokenService {
 
     /** What a grant asks for, besides the client and the user. */
     public record Request(Set<String> scope, String audience, String nonce, boolean legacyProfile) {
+        /**
+         * What the legacy redirect flow asks for: its tokens travel in a URL fragment, which is no place for a
+         * refresh token (OAuth 2.0 §4.2.2), so {@code offline_access} is dropped; an {@code id_token} response
+         * type asks for {@code openid}. The full legacy profile goes in the id_token, as on {@code /oauth/ro}.
+         */
+        public static Request redirect(Set<String> scope, boolean idTokenAsked, String audience, String nonce) {
+            Set<String> granted = new LinkedHashSet<>(scope);
+            granted.remove(Scopes.OFFLINE_ACCESS);
+            if (idTokenAsked) {
+                granted.add(Scopes.OPENID);
+            }
+            return new Request(granted, audience, nonce, true);
+        }
     }
 
     /** Issues tokens after a successful code verification: {@link #store} and then {@link #sign}. */
@@ -134,23 +147,51 @@ public final class TokenService {
      * signature comes after it.
      */
     public TokenResponse refresh(Client client, String presented) {
+        RefreshOutcome outcome = tryRefresh(client, presented);
+        if (outcome.refused() != null) {
+            throw outcome.refused();
+        }
+        return outcome.tokens();
+    }
+
+    /**
+     * The refresh_token grant as a typed outcome, for callers that audit it: the tokens, or the refusal and whether
+     * it was a replayed token (reuse detection revoked its family: the signal of a theft).
+     */
+    public RefreshOutcome tryRefresh(Client client, String presented) {
         if (!client.allowsGrant(GrantType.REFRESH_TOKEN)) {
-            throw PhonepassException.of(ErrorCode.GRANT_NOT_ALLOWED,
-                    "Grant type 'refresh_token' not allowed for the client.");
+            return new RefreshOutcome(null, PhonepassException.of(ErrorCode.GRANT_NOT_ALLOWED,
+                    "Grant type 'refresh_token' not allowed for the client."), false);
         }
         Instant now = clock.instant();
         byte[] hash = sha256(presented);
         Refreshed refreshed = writes.run(() -> refreshWrites(client, hash, now));
         if (refreshed.refused() != null) {
-            throw refreshed.refused();
+            return new RefreshOutcome(null, refreshed.refused(), refreshed.replay());
         }
-        return sign(refreshed.issued());
+        return new RefreshOutcome(sign(refreshed.issued()), null, false);
+    }
+
+    /**
+     * What a refresh did: {@code tokens} when it succeeded; otherwise {@code refused}, the error to answer, and
+     * {@code replay}, true when the token had been used before and its family is now revoked.
+     */
+    public record RefreshOutcome(TokenResponse tokens, PhonepassException refused, boolean replay) {
+        public RefreshOutcome {
+            if ((tokens == null) == (refused == null)) {
+                throw new IllegalArgumentException("exactly one of tokens and refused is set");
+            }
+        }
     }
 
     /** What a refresh wrote: the tokens to sign, or the refusal, whose revocations are kept all the same. */
-    private record Refreshed(Issued issued, PhonepassException refused) {
+    private record Refreshed(Issued issued, PhonepassException refused, boolean replay) {
         static Refreshed refused(String description) {
-            return new Refreshed(null, PhonepassException.of(ErrorCode.INVALID_REFRESH_TOKEN, description));
+            return new Refreshed(null, PhonepassException.of(ErrorCode.INVALID_REFRESH_TOKEN, description), false);
+        }
+
+        static Refreshed replayed(String description) {
+            return new Refreshed(null, PhonepassException.of(ErrorCode.INVALID_REFRESH_TOKEN, description), true);
         }
     }
 
@@ -163,7 +204,7 @@ public final class TokenService {
             if (rotation instanceof RefreshTokenStore.Rotation.Rotated rotated) {
                 record = rotated.record();
             } else if (rotation instanceof RefreshTokenStore.Rotation.Reused) {
-                return Refreshed.refused(
+                return Refreshed.replayed(
                         "Unknown or invalid refresh token. It was used before, so its whole family is now revoked.");
             } else {
                 return Refreshed.refused("Unknown or invalid refresh token.");
@@ -190,7 +231,7 @@ public final class TokenService {
                     + record.audience());
         }
         return new Refreshed(storeAccessToken(client, user.get(), Scopes.parse(record.scope()), record.audience(),
-                null, false, next, now), null);
+                null, false, next, now), null, false);
     }
 
     /** Revokes a refresh token's family or an opaque access token (RFC 7009: unknown tokens are not an error). */

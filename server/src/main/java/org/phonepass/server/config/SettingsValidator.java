@@ -68,6 +68,12 @@ final class SettingsValidator {
         if (s.redis().url() != null && !s.redis().url().matches("^(redis|rediss|redis-sentinel)://.+")) {
             fail("redis.url", "(hidden)", "a redis://, rediss:// or redis-sentinel:// URL");
         }
+        if (s.redis().url() != null && s.storage().type().equals("embedded")) {
+            // Redis is for state several nodes share, and the embedded store cannot be shared: behind a load
+            // balancer, codes in Redis would work on every node while each node kept users and tokens of its own.
+            throw new ConfigException("redis.url is set but storage.type is embedded: Redis shares codes and limits "
+                    + "between nodes, which needs storage.type: postgres; remove redis.url for a single node");
+        }
         validateClients();
         Set<String> apis = new HashSet<>();
         for (int i = 0; i < s.apis().size(); i++) {

@@ -24,8 +24,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.phonepass.core.error.AsyncFailures;
 import org.phonepass.core.error.ErrorCode;
 import org.phonepass.core.error.PhonepassException;
+import org.phonepass.core.store.StoreUnavailableException;
 import org.phonepass.server.tls.TlsMaterial;
-import org.phonepass.store.sql.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -234,7 +234,7 @@ public final class HttpApi {
             if (pe.code() == ErrorCode.INTERNAL) {
                 log.error("internal error", pe);
             }
-        } else if (e instanceof StorageException || e instanceof org.phonepass.store.redis.RedisStoreException) {
+        } else if (e instanceof StoreUnavailableException) {
             log.error("storage unavailable: {}", e.getMessage(), e.getCause());
             mapped = new PhonepassException(ErrorCode.UNAVAILABLE,
                     "The service is temporarily unavailable. Please try again.", Map.of(), 5L, null);

@@ -6,14 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import org.phonepass.core.abuse.AbusePolicy;
-import org.phonepass.core.abuse.StartContext;
 import org.phonepass.core.client.Client;
 import org.phonepass.core.error.AsyncFailures;
 import org.phonepass.core.error.ErrorCode;
 import org.phonepass.core.error.PhonepassException;
-import org.phonepass.core.login.LoginService;
-import org.phonepass.core.phone.PhoneNumber;
+import org.phonepass.core.login.StartService;
 import org.slf4j.MDC;
 
 /**
@@ -28,17 +25,15 @@ final class PasswordlessEndpoint {
     private final Responder responder;
     private final ClientGate gate;
     private final ClientAddress address;
-    private final LoginService login;
-    private final AbusePolicy policy;
+    private final StartService starts;
 
     PasswordlessEndpoint(RequestReader reader, Responder responder, ClientGate gate, ClientAddress address,
-                         LoginService login, AbusePolicy policy) {
+                         StartService starts) {
         this.reader = reader;
         this.responder = responder;
         this.gate = gate;
         this.address = address;
-        this.login = login;
-        this.policy = policy;
+        this.starts = starts;
     }
 
     void start(Context ctx) {
@@ -66,19 +61,12 @@ final class PasswordlessEndpoint {
             throw PhonepassException.of(ErrorCode.BAD_AUTH_PARAMS,
                     "error in authParams - invalid type: array (expected object)");
         }
-        PhoneNumber phone = login.parsePhone(request.param("phone_number"));
-        String language = ClientAddress.language(ctx);
-        String ip = address.ip(ctx);
         String botToken = ctx.header(BOT_TOKEN_HEADER) != null ? ctx.header(BOT_TOKEN_HEADER)
                 : request.param("bot_token");
-        StartContext screening = new StartContext(client.clientId(), phone, ip, botToken);
-        // Local limits first (cheap, synchronous), then the remote screens, then the send.
-        policy.checkStart(screening).ifPresent(h -> h.toHeaders().forEach(ctx::header));
-        LoginService.StartCommand command = new LoginService.StartCommand(client, request.param("phone_number"),
-                language, ip);
+        StartService.StartCommand command = new StartService.StartCommand(client, request.param("phone_number"),
+                ClientAddress.language(ctx), address.ip(ctx), botToken);
         Map<String, String> logContext = MDC.getCopyOfContextMap();
-        CompletableFuture<Void> done = policy.screenStart(screening).toCompletableFuture()
-                .thenCompose(allowed -> login.start(command, phone))
+        CompletableFuture<Void> done = starts.start(command, TokenEndpoints.limitHeaders(ctx)).toCompletableFuture()
                 .handle((result, error) -> {
                     // The answer may be written on the SMS client's thread: keep the request id in its log lines.
                     if (logContext != null) {
@@ -87,9 +75,6 @@ final class PasswordlessEndpoint {
                     if (error != null) {
                         Throwable cause = AsyncFailures.unwrap(error);
                         throw cause instanceof RuntimeException re ? re : new CompletionException(cause);
-                    }
-                    if (result.sent()) {
-                        policy.recordSend(screening);
                     }
                     Map<String, Object> body = new LinkedHashMap<>();
                     if (request.isJsonp()) {

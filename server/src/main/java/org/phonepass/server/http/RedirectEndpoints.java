@@ -33,16 +33,14 @@ final class RedirectEndpoints {
     private final ClientGate gate;
     private final ClientAddress address;
     private final LoginService login;
-    private final VerifyGuard guard;
 
     RedirectEndpoints(RequestReader reader, Responder responder, ClientGate gate, ClientAddress address,
-                      LoginService login, VerifyGuard guard) {
+                      LoginService login) {
         this.reader = reader;
         this.responder = responder;
         this.gate = gate;
         this.address = address;
         this.login = login;
-        this.guard = guard;
     }
 
     /**
@@ -53,13 +51,12 @@ final class RedirectEndpoints {
     void verify(Context ctx) {
         ApiRequest request = reader.read(ctx);
         ctx.attribute(HttpApi.REQUEST_ATTRIBUTE, request);
+        Client named = null;
         List<Client> candidates;
-        String policyClient;
         if (request.param("client_id") != null) {
-            Client client = gate.authorize(ctx, request, "missing client_id parameter");
-            ClientGate.requireGrant(client, GrantType.RESOURCE_OWNER);
-            candidates = List.of(client);
-            policyClient = client.clientId();
+            named = gate.authorize(ctx, request, "missing client_id parameter");
+            ClientGate.requireGrant(named, GrantType.RESOURCE_OWNER);
+            candidates = List.of(named);
         } else {
             String origin = ctx.header("Origin");
             if (origin != null && !gate.anyClientAllows(origin)) {
@@ -67,12 +64,12 @@ final class RedirectEndpoints {
                         + " is not allowed by any client");
             }
             candidates = gate.redirectCandidates(origin);
-            policyClient = VerifyGuard.ANY_CLIENT;
         }
         requireSms(request);
         String phone = TokenEndpoints.require(request, "phone_number");
         String code = TokenEndpoints.require(request, "verification_code");
-        guard.run(ctx, policyClient, phone, () -> login.check(candidates, phone, code));
+        login.check(new LoginService.CheckCommand(named, candidates, phone, code, address.ip(ctx)),
+                TokenEndpoints.limitHeaders(ctx));
         noStore(ctx);
         responder.ok(ctx, request, Map.of());
     }
@@ -124,17 +121,11 @@ final class RedirectEndpoints {
         requireSms(request);
         String phone = TokenEndpoints.require(request, "phone_number");
         String code = TokenEndpoints.require(request, "verification_code");
-        Set<String> scope = new LinkedHashSet<>(Scopes.parse(request.param("scope") == null ? Scopes.OPENID
-                : request.param("scope")));
-        // A fragment is no place for a refresh token (OAuth 2.0 §4.2.2), so none is made.
-        scope.remove(Scopes.OFFLINE_ACCESS);
-        if (responseTypes.contains("id_token")) {
-            scope.add(Scopes.OPENID);
-        }
-        TokenService.Request tokenRequest = new TokenService.Request(scope, request.param("audience"),
-                request.param("nonce"), true);
-        TokenResponse tokens = guard.run(ctx, client.clientId(), phone, () -> login.verify(
-                new LoginService.VerifyCommand(client, phone, code, address.ip(ctx), tokenRequest))).tokens();
+        TokenService.Request tokenRequest = TokenService.Request.redirect(Scopes.parse(request.param("scope") == null
+                ? Scopes.OPENID : request.param("scope")), responseTypes.contains("id_token"),
+                request.param("audience"), request.param("nonce"));
+        TokenResponse tokens = login.verify(new LoginService.VerifyCommand(client, phone, code, address.ip(ctx),
+                tokenRequest), TokenEndpoints.limitHeaders(ctx)).tokens();
         Map<String, String> fragment = new LinkedHashMap<>();
         // Auth0's legacy flow answers response_type=token with both tokens when the scope has openid;
         // a bare id_token answer carries no access token (OIDC Core §3.2.2.5).

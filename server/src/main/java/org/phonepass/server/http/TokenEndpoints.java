@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.function.Consumer;
 import org.phonepass.core.abuse.AuditEvent;
 import org.phonepass.core.abuse.AuditLog;
 import org.phonepass.core.client.Client;
@@ -12,6 +13,7 @@ import org.phonepass.core.client.GrantType;
 import org.phonepass.core.error.ErrorCode;
 import org.phonepass.core.error.PhonepassException;
 import org.phonepass.core.login.LoginService;
+import org.phonepass.core.ratelimit.RateLimitHeaders;
 import org.phonepass.core.token.Scopes;
 import org.phonepass.core.token.TokenResponse;
 import org.phonepass.core.token.TokenService;
@@ -29,11 +31,9 @@ final class TokenEndpoints {
     private final LoginService login;
     private final TokenService tokens;
     private final AuditLog audit;
-    private final VerifyGuard guard;
 
     TokenEndpoints(RequestReader reader, Responder responder, ClientGate gate, ClientAddress address,
-                   LoginService login, TokenService tokens, AuditLog audit, VerifyGuard guard) {
-        this.guard = guard;
+                   LoginService login, TokenService tokens, AuditLog audit) {
         this.reader = reader;
         this.responder = responder;
         this.gate = gate;
@@ -41,12 +41,6 @@ final class TokenEndpoints {
         this.login = login;
         this.tokens = tokens;
         this.audit = audit;
-    }
-
-    private LoginService.LoginResult verify(Context ctx, Client client, String username, String code,
-                                            TokenService.Request tokenRequest) {
-        return guard.run(ctx, client.clientId(), username, () -> login.verify(new LoginService.VerifyCommand(
-                client, username, code, address.ip(ctx), tokenRequest)));
     }
 
     /** Legacy resource-owner login with {@code username}=phone and {@code password}=code. */
@@ -69,7 +63,8 @@ final class TokenEndpoints {
         ClientGate.requireGrant(client, GrantType.RESOURCE_OWNER);
         TokenService.Request tokenRequest = new TokenService.Request(Scopes.parse(scopeOr(request)),
                 null, request.param("nonce"), true);
-        LoginService.LoginResult result = verify(ctx, client, username, password, tokenRequest);
+        LoginService.LoginResult result = login.verify(new LoginService.VerifyCommand(client, username, password,
+                address.ip(ctx), tokenRequest), limitHeaders(ctx));
         Map<String, Object> body = tokenBody(result.tokens());
         if (request.param("state") != null) {
             body.put("state", request.param("state"));
@@ -95,7 +90,8 @@ final class TokenEndpoints {
             String otp = require(request, "otp");
             TokenService.Request tokenRequest = new TokenService.Request(Scopes.parse(scopeOr(request)),
                     request.param("audience"), request.param("nonce"), false);
-            issued = verify(ctx, client, username, otp, tokenRequest).tokens();
+            issued = login.verify(new LoginService.VerifyCommand(client, username, otp, address.ip(ctx),
+                    tokenRequest), limitHeaders(ctx)).tokens();
         } else if (grant.equals(GrantType.REFRESH_TOKEN.wireValue())) {
             issued = refresh(ctx, client, require(request, "refresh_token"));
         } else {
@@ -120,19 +116,17 @@ final class TokenEndpoints {
     /** The refresh_token grant, audited: a replayed token (its family now revoked) is the signal of a theft. */
     private TokenResponse refresh(Context ctx, Client client, String token) {
         String ip = address.ip(ctx);
-        try {
-            TokenResponse issued = tokens.refresh(client, token);
+        TokenService.RefreshOutcome outcome = tokens.tryRefresh(client, token);
+        if (outcome.refused() == null) {
             audit(new AuditEvent(Instant.now(), AuditEvent.Type.REFRESH, client.clientId(), null, ip, null,
                     AuditEvent.Outcome.SUCCESS, null));
-            return issued;
-        } catch (PhonepassException e) {
-            // TokenService says "family" only in its answer to a replayed token (reuse detection).
-            String detail = e.description() != null && e.description().contains("family") ? "reuse_family_revoked"
-                    : e.code().name().toLowerCase(Locale.ROOT);
-            audit(new AuditEvent(Instant.now(), AuditEvent.Type.REFRESH, client.clientId(), null, ip, null,
-                    AuditEvent.Outcome.FAILURE, detail));
-            throw e;
+            return outcome.tokens();
         }
+        String detail = outcome.replay() ? "reuse_family_revoked"
+                : outcome.refused().code().name().toLowerCase(Locale.ROOT);
+        audit(new AuditEvent(Instant.now(), AuditEvent.Type.REFRESH, client.clientId(), null, ip, null,
+                AuditEvent.Outcome.FAILURE, detail));
+        throw outcome.refused();
     }
 
     private void audit(AuditEvent event) {
@@ -167,6 +161,11 @@ final class TokenEndpoints {
     private static void noStore(Context ctx) {
         ctx.header("Cache-Control", "no-store");
         ctx.header("Pragma", "no-cache");
+    }
+
+    /** Where the domain services put the {@code x-ratelimit-*} values to advertise, success or failure alike. */
+    static Consumer<RateLimitHeaders> limitHeaders(Context ctx) {
+        return limits -> limits.toHeaders().forEach(ctx::header);
     }
 
     static String require(ApiRequest request, String name) {

@@ -162,4 +162,9 @@ class ConfigLoaderTest {
             }
         }
     }
+
+    @Test
+    void loadWhenRedisWithEmbeddedStoreThenRefusedNamingBothKeys() {
+        rejects(SAMPLE + "redis:\n  url: redis://127.0.0.1:6379\n", "redis.url", "storage.type", "postgres");
+    }
 }

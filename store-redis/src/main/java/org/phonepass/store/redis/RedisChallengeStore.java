@@ -165,4 +165,10 @@ public final class RedisChallengeStore implements ChallengeStore {
             throw new RedisStoreException("redis error", e);
         }
     }
+
+    /** A remote store: the login calls it before its database unit of work, never inside it. */
+    @Override
+    public boolean sharesUnitOfWork() {
+        return false;
+    }
 }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import org.phonepass.core.abuse.SlidingWindowCounter;
 import org.phonepass.core.ratelimit.Decision;
 import org.phonepass.core.ratelimit.Limit;
 import org.phonepass.core.ratelimit.RateLimiter;
@@ -72,6 +73,28 @@ public final class RedisRateLimiter implements RateLimiter {
     public void reset(String key, Limit limit) {
         String k = redisKey(key, limit);
         call(() -> redis.del(k));
+    }
+
+    /**
+     * One script call when the counter is this storage's own (sliding-window.lua deletes the buckets, then counts):
+     * one round trip after an accepted code. Any other counter gets the calls one after the other.
+     */
+    @Override
+    public void resetAndCount(List<Reset> resets, SlidingWindowCounter counter, List<String> counts) {
+        if (!sharesScriptWith(counter)) {
+            RateLimiter.super.resetAndCount(resets, counter, counts);
+            return;
+        }
+        List<String> keys = new ArrayList<>(resets.size());
+        for (Reset bucket : resets) {
+            keys.add(redisKey(bucket.key(), bucket.limit()));
+        }
+        ((RedisSlidingWindowCounter) counter).deleteThenIncrement(keys, counts);
+    }
+
+    /** Whether {@code counter} talks to the same Redis connection, so that one script can write to both. */
+    boolean sharesScriptWith(SlidingWindowCounter counter) {
+        return counter instanceof RedisSlidingWindowCounter sibling && sibling.uses(redis);
     }
 
     /** All the steps in one script call: one round trip, atomic as a whole. */

@@ -63,15 +63,39 @@ public final class RedisSlidingWindowCounter implements SlidingWindowCounter {
         return run("count", Collections.singletonList(key));
     }
 
+    /** Whether this counter talks to Redis over {@code commands}: then a limiter on it may share its script call. */
+    boolean uses(RedisCommands<String, String> commands) {
+        return redis == commands;
+    }
+
+    /**
+     * Deletes {@code redisKeys} (full Redis key names, the rate limiter's buckets) and increments {@code keys}, in
+     * one script call: the writes after an accepted code in one round trip.
+     */
+    void deleteThenIncrement(List<String> redisKeys, List<String> keys) {
+        if (redisKeys.isEmpty() && keys.isEmpty()) {
+            return;
+        }
+        run("incr", redisKeys, keys);
+    }
+
     private long run(String op, List<String> keys) {
-        String[] k = new String[keys.size()];
-        for (int i = 0; i < k.length; i++) {
-            k[i] = keyPrefix + RedisRateLimiter.sha256Hex(Objects.requireNonNull(keys.get(i), "key cannot be null"));
+        return run(op, List.of(), keys);
+    }
+
+    private long run(String op, List<String> deletes, List<String> keys) {
+        String[] k = new String[deletes.size() + keys.size()];
+        for (int i = 0; i < deletes.size(); i++) {
+            k[i] = Objects.requireNonNull(deletes.get(i), "key cannot be null");
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            k[deletes.size() + i] = keyPrefix + RedisRateLimiter.sha256Hex(Objects.requireNonNull(keys.get(i),
+                    "key cannot be null"));
         }
         long slice = slicing.current();
         try {
             Long n = WINDOW.run(redis, ScriptOutputType.INTEGER, k, op, Long.toString(slice),
-                    Integer.toString(slicing.slices()), ttlMillis);
+                    Integer.toString(slicing.slices()), ttlMillis, Integer.toString(deletes.size()));
             return n;
         } catch (RedisException e) {
             throw new RedisStoreException("redis error", e);

@@ -7,6 +7,8 @@
 -- ARGV[3] slices per window; a count covers the current slice and the ARGV[3] before it, so an event is counted
 --         for at least one window and at most one window plus a slice, never forgotten early
 -- ARGV[4] time to live of a key in milliseconds (window plus two slices), refreshed on every increment
+-- ARGV[5] how many of the first KEYS are not counters but keys to delete first (the rate limiter's buckets that an
+--         accepted code clears), so that the writes after a success are one round trip; 0 when absent
 --
 -- Returns the count of the last key after the operation.
 local current = tonumber(ARGV[2])
@@ -36,8 +38,13 @@ local function apply(key)
   return total
 end
 
+local deletes = tonumber(ARGV[5] or '0')
+for k = 1, deletes do
+  redis.call('DEL', KEYS[k])
+end
+
 local total = 0
-for k = 1, #KEYS do
+for k = deletes + 1, #KEYS do
   total = apply(KEYS[k])
 end
 return total

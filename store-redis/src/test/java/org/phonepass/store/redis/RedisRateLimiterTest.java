@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.UUID;
+import org.phonepass.core.abuse.SlidingWindowCounter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.phonepass.core.ratelimit.Limit;
@@ -15,6 +16,7 @@ import org.phonepass.limits.RateLimiterContract;
 class RedisRateLimiterTest extends RateLimiterContract {
     private static TestRedis redis;
     private String namespace;
+    private RedisStorage storage;
 
     private static synchronized TestRedis shared() {
         if (redis == null) {
@@ -34,7 +36,14 @@ class RedisRateLimiterTest extends RateLimiterContract {
     @Override
     protected RateLimiter newLimiter(MutableClock clock) {
         namespace = UUID.randomUUID() + ":";
-        return shared().storage(namespace).rateLimiter(clock);
+        storage = shared().storage(namespace);
+        return storage.rateLimiter(clock);
+    }
+
+    /** From the same storage (one connection), so that resetAndCount runs as one script call. */
+    @Override
+    protected SlidingWindowCounter newSiblingCounter(MutableClock clock) {
+        return storage.slidingWindowCounter(clock, Duration.ofHours(1), 12);
     }
 
     @Test
@@ -65,5 +74,14 @@ class RedisRateLimiterTest extends RateLimiterContract {
             }
         }
         assertThat(granted).isEqualTo(3);
+    }
+
+    @Test
+    void resetAndCountWhenCounterIsFromTheSameStorageThenOneScriptWritesBoth() {
+        RedisRateLimiter own = (RedisRateLimiter) limiter;
+        assertThat(own.sharesScriptWith(newSiblingCounter(clock))).isTrue();
+        // A counter on another connection gets the two calls one after the other.
+        assertThat(own.sharesScriptWith(redis.storage(namespace).slidingWindowCounter(clock, Duration.ofHours(1),
+                12))).isFalse();
     }
 }

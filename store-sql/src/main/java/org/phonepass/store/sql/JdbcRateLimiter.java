@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
+import org.phonepass.core.abuse.SlidingWindowCounter;
 import org.phonepass.core.ratelimit.Decision;
 import org.phonepass.core.ratelimit.Limit;
 import org.phonepass.core.ratelimit.RateLimiter;
@@ -107,6 +108,21 @@ public final class JdbcRateLimiter implements RateLimiter {
             return List.of();
         }
         return jdbc.unitOfWork(() -> RateLimiter.super.acquireAll(steps));
+    }
+
+    /**
+     * The resets and the increments in one transaction: one commit after an accepted code. The counter joins it when
+     * it comes from the same storage (its calls on this thread join the unit of work).
+     */
+    @Override
+    public void resetAndCount(List<Reset> resets, SlidingWindowCounter counter, List<String> counts) {
+        if (resets.isEmpty() && counts.isEmpty()) {
+            return;
+        }
+        jdbc.unitOfWork(() -> {
+            RateLimiter.super.resetAndCount(resets, counter, counts);
+            return null;
+        });
     }
 
     @Override

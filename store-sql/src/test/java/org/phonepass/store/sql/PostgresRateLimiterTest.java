@@ -3,7 +3,9 @@ package org.phonepass.store.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import org.phonepass.core.abuse.SlidingWindowCounter;
 import org.junit.jupiter.api.Test;
 import org.phonepass.core.ratelimit.Limit;
 import org.phonepass.core.ratelimit.RateLimiter;
@@ -13,6 +15,7 @@ import org.phonepass.limits.RateLimiterContract;
 /** The limiter contract against PostgreSQL, plus the sweep of full buckets and the sharing between nodes. */
 class PostgresRateLimiterTest extends RateLimiterContract {
     private SqlStorage storage;
+    private String namespace;
 
     /**
      * Every test gets an empty limiter: its own database would cost a CREATE DATABASE each, so instead each limiter
@@ -21,7 +24,30 @@ class PostgresRateLimiterTest extends RateLimiterContract {
     @Override
     protected RateLimiter newLimiter(MutableClock clock) {
         storage = PostgresDatabase.get("rate-limits");
-        return new Namespaced(storage.rateLimiter(clock), UUID.randomUUID() + "/");
+        namespace = UUID.randomUUID() + "/";
+        return new Namespaced(storage.rateLimiter(clock), namespace);
+    }
+
+    @Override
+    protected SlidingWindowCounter newSiblingCounter(MutableClock clock) {
+        JdbcSlidingWindowCounter inner = storage.slidingWindowCounter(clock, Duration.ofHours(1), 12);
+        String prefix = namespace;
+        return new SlidingWindowCounter() {
+            @Override
+            public Duration window() {
+                return inner.window();
+            }
+
+            @Override
+            public void increment(String key) {
+                inner.increment(prefix + key);
+            }
+
+            @Override
+            public long count(String key) {
+                return inner.count(prefix + key);
+            }
+        };
     }
 
     @Test
@@ -85,6 +111,13 @@ class PostgresRateLimiterTest extends RateLimiterContract {
         @Override
         public void reset(String key, Limit limit) {
             inner.reset(prefix + key, limit);
+        }
+
+        /** The counter is namespaced already; the limiter's own transaction still wraps both. */
+        @Override
+        public void resetAndCount(List<Reset> resets, SlidingWindowCounter counter, List<String> counts) {
+            inner.resetAndCount(resets.stream().map(r -> new Reset(prefix + r.key(), r.limit())).toList(), counter,
+                    counts);
         }
     }
 }

@@ -1,0 +1,52 @@
+package org.phonepass.testkit;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.phonepass.core.token.AccessTokenRecord;
+import org.phonepass.core.token.AccessTokenStore;
+
+/** Opaque access tokens in this process, for domain tests; passes {@link AccessTokenStoreContract}. */
+public final class InMemoryAccessTokenStore implements AccessTokenStore {
+    private final Map<ByteBuffer, AccessTokenRecord> records = new HashMap<>();
+    private final Set<ByteBuffer> revoked = new HashSet<>();
+
+    @Override
+    public synchronized void save(byte[] tokenHash, AccessTokenRecord record) {
+        records.put(key(tokenHash), record);
+    }
+
+    @Override
+    public synchronized Optional<AccessTokenRecord> find(byte[] tokenHash, Instant now) {
+        ByteBuffer k = key(tokenHash);
+        AccessTokenRecord r = records.get(k);
+        return r == null || revoked.contains(k) || !r.expiresAt().isAfter(now) ? Optional.empty() : Optional.of(r);
+    }
+
+    @Override
+    public synchronized boolean revoke(byte[] tokenHash) {
+        ByteBuffer k = key(tokenHash);
+        return records.containsKey(k) && revoked.add(k);
+    }
+
+    @Override
+    public synchronized int deleteExpired(Instant cutoff) {
+        int before = records.size();
+        records.entrySet().removeIf(e -> e.getValue().expiresAt().isBefore(cutoff));
+        revoked.retainAll(records.keySet());
+        return before - records.size();
+    }
+
+    /** How many tokens are stored. */
+    public synchronized int size() {
+        return records.size();
+    }
+
+    private static ByteBuffer key(byte[] hash) {
+        return ByteBuffer.wrap(hash.clone());
+    }
+}

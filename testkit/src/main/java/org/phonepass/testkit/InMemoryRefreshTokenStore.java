@@ -1,0 +1,78 @@
+package org.phonepass.testkit;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.phonepass.core.token.RefreshTokenRecord;
+import org.phonepass.core.token.RefreshTokenStore;
+
+/** Refresh tokens in this process, with rotation and reuse detection; passes {@link RefreshTokenStoreContract}. */
+public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
+    private final Map<ByteBuffer, RefreshTokenRecord> records = new HashMap<>();
+    private final Set<ByteBuffer> used = new HashSet<>();
+    private final Set<String> revokedFamilies = new HashSet<>();
+
+    @Override
+    public synchronized void save(byte[] tokenHash, RefreshTokenRecord record) {
+        records.put(key(tokenHash), record);
+    }
+
+    @Override
+    public synchronized Rotation rotate(byte[] presentedHash, byte[] newHash, Instant now) {
+        ByteBuffer k = key(presentedHash);
+        RefreshTokenRecord r = records.get(k);
+        if (r == null || revokedFamilies.contains(r.familyId()) || !r.expiresAt().isAfter(now)) {
+            return new Rotation.Invalid();
+        }
+        if (used.contains(k)) {
+            revokedFamilies.add(r.familyId());
+            return new Rotation.Reused();
+        }
+        used.add(k);
+        RefreshTokenRecord next = new RefreshTokenRecord(r.familyId(), r.userId(), r.clientId(), r.scope(),
+                r.audience(), now, r.expiresAt());
+        records.put(key(newHash), next);
+        return new Rotation.Rotated(next);
+    }
+
+    @Override
+    public synchronized Optional<RefreshTokenRecord> findLive(byte[] tokenHash, Instant now) {
+        ByteBuffer k = key(tokenHash);
+        RefreshTokenRecord r = records.get(k);
+        if (r == null || used.contains(k) || revokedFamilies.contains(r.familyId()) || !r.expiresAt().isAfter(now)) {
+            return Optional.empty();
+        }
+        return Optional.of(r);
+    }
+
+    @Override
+    public synchronized boolean revokeFamily(byte[] tokenHash) {
+        RefreshTokenRecord r = records.get(key(tokenHash));
+        if (r == null) {
+            return false;
+        }
+        revokedFamilies.add(r.familyId());
+        return true;
+    }
+
+    @Override
+    public synchronized int deleteExpired(Instant cutoff) {
+        int before = records.size();
+        records.entrySet().removeIf(e -> e.getValue().expiresAt().isBefore(cutoff));
+        used.retainAll(records.keySet());
+        return before - records.size();
+    }
+
+    /** How many tokens are stored, live or not. */
+    public synchronized int size() {
+        return records.size();
+    }
+
+    private static ByteBuffer key(byte[] hash) {
+        return ByteBuffer.wrap(hash.clone());
+    }
+}
