@@ -19,6 +19,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -125,7 +126,7 @@ public final class PhonepassServer implements AutoCloseable {
             clients = new ConfiguredClients(settings.clients(), !settings.isProduction());
             Map<String, TokenService.Api> apis = new LinkedHashMap<>();
             settings.apis().forEach(a -> apis.put(a.identifier(),
-                    new TokenService.Api(a.accessTokenLifetime(), a.signingAlg())));
+                    new TokenService.Api(a.accessTokenLifetime(), a.signingAlg(), Set.copyOf(a.scopes()))));
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             SmsStack sms = smsStack(metrics);
             closeables.add(sms);
