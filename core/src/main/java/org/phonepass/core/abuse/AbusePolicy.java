@@ -64,4 +64,12 @@ public interface AbusePolicy {
 
     /** A code was accepted: feeds the conversion rate of the pumping breaker and clears the number's wrong codes. */
     void recordVerifySuccess(VerifyContext verify);
+
+    /**
+     * The per-IP limit of {@code /oauth/revoke}, which public clients call without a secret: each call may write a
+     * revocation and an audit row, so an address gets a bounded number of them.
+     *
+     * @throws org.phonepass.core.error.PhonepassException {@code TOO_MANY_REQUESTS} when refused
+     */
+    void checkRevoke(String ip);
 }

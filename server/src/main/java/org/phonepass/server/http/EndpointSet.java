@@ -42,7 +42,8 @@ public record EndpointSet(Responder responder, PasswordlessEndpoint passwordless
         VerifyGuard guard = new VerifyGuard(s.address(), s.login(), s.policy(), s.audit());
         return new EndpointSet(responder,
                 new PasswordlessEndpoint(reader, responder, gate, s.address(), s.login(), s.policy()),
-                new TokenEndpoints(reader, responder, gate, s.address(), s.login(), s.tokens(), s.audit(), guard),
+                new TokenEndpoints(reader, responder, gate, s.address(), s.login(), s.tokens(), s.audit(), guard,
+                        s.policy()),
                 new RedirectEndpoints(reader, responder, gate, s.address(), s.login(), guard),
                 new ProfileEndpoints(reader, responder, gate, s.tokens(), s.profiles()),
                 new PublicEndpoints(responder, s.signer(), s.clients(), s.address(), s.issuer(),
