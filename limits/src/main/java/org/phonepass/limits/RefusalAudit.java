@@ -7,11 +7,12 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.phonepass.core.abuse.AuditEvent;
 import org.phonepass.core.abuse.AuditLog;
+import org.phonepass.core.abuse.IpKeys;
 
 /**
  * Writes refusals to the audit log once per key and window instead of once per request: a refused request costs
  * the attacker nothing, so a row each would let a script fill the audit table at the rate it can send requests.
- * The first refusal of a key (event type, reason, address, number) in a window is written; later ones only count,
+ * The first refusal of a key (event type, reason, address or IPv6 /64, number, client) in a window is written; later ones only count,
  * and the first row of the next window carries {@code repeats=N}, the refusals left out since. The metrics still
  * count every refusal.
  *
@@ -46,8 +47,9 @@ final class RefusalAudit {
     /** Writes the refusal, or counts it when its key was written less than a window ago. */
     void record(AuditEvent event) {
         Instant now = clock.instant();
-        String key = event.type() + "|" + event.detail() + "|" + event.ip() + "|" + event.maskedPhone() + "|"
-                + event.clientId();
+        // Addresses as the limits count them (IPv6 per /64): rotating within one's own /64 gives no fresh row.
+        String key = event.type() + "|" + event.detail() + "|" + IpKeys.of(event.ip()) + "|" + event.maskedPhone()
+                + "|" + event.clientId();
         if (windows.size() >= maxKeys && !windows.containsKey(key)) {
             windows.values().removeIf(w -> !now.isBefore(w.until));
             if (windows.size() >= maxKeys) {

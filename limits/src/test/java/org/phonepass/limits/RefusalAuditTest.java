@@ -40,10 +40,20 @@ class RefusalAuditTest {
     }
 
     @Test
+    void recordWhenAddressesRotateWithinOneIpv6Slash64ThenOneRow() {
+        RefusalAudit refusals = new RefusalAudit(audit, clock, 1_000);
+        for (int i = 0; i < 100; i++) {
+            refusals.record(refusal("2001:db8:1:2::" + Integer.toHexString(i + 1)));
+        }
+        refusals.record(refusal("2001:db8:1:3::1"));
+        assertThat(audit.events).hasSize(2);
+    }
+
+    @Test
     void recordWhenTableFullOfLiveWindowsThenNewKeysAreNotWrittenUntilWindowsEnd() {
         RefusalAudit refusals = new RefusalAudit(audit, clock, 1_000);
         for (int i = 0; i < 3_000; i++) {
-            refusals.record(refusal("2001:db8::" + Integer.toHexString(i)));
+            refusals.record(refusal("198.51." + (i / 250) + "." + (i % 250)));
         }
         assertThat(audit.events).hasSize(1_000);
         clock.advance(Duration.ofMinutes(2));

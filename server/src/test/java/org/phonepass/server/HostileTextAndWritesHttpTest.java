@@ -30,7 +30,10 @@ class HostileTextAndWritesHttpTest {
                   template: "Your verification code is: @@password@@"
                 """, """
                   template: "{{ request_language }}: @@password@@"
+                http:
+                  trusted_proxies: [127.0.0.1]
                 limits:
+                  start_per_ip: {capacity: 6, period: 1h}
                   revoke_per_ip: {capacity: 3, period: 1h}
                   verify_per_ip: {capacity: 2, period: 1h}
                 """), null);
@@ -90,6 +93,34 @@ class HostileTextAndWritesHttpTest {
         } finally {
             logger.detachAppender(lines);
         }
+    }
+
+    // ---------------------------------------------------------------- #18 request ids and IPv6 addresses
+
+    @Test
+    void requestIdWhenClientSendsHostileOrOverlongOneThenReplaced() {
+        assertThat(server.get("/health", "X-Request-Id", "abcdef-12345678").header("X-Request-Id"))
+                .isEqualTo("abcdef-12345678");
+        for (String hostile : new String[] {"x\" forged=1 \"", "a".repeat(65), "short", "%0d%0aaudit type=X"}) {
+            assertThat(server.get("/health", "X-Request-Id", hostile).header("X-Request-Id"))
+                    .as(hostile).matches("[0-9a-f]{16}");
+        }
+    }
+
+    @Test
+    void startWhenIpv6AddressesRotateWithinOneSlash64ThenTheyShareOneBudget() {
+        for (int i = 1; i <= 6; i++) {
+            Response r = server.postForm("/passwordless/start", map("client_id", TestServer.SPA,
+                    "connection", "sms", "phone_number", "+120155572" + i + "0"),
+                    "X-Forwarded-For", "2001:db8:1:2::" + Integer.toHexString(i * 4099));
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+        }
+        Response refused = server.postForm("/passwordless/start", map("client_id", TestServer.SPA,
+                "connection", "sms", "phone_number", "+12015557299"), "X-Forwarded-For", "2001:db8:1:2:ffff::1");
+        assertThat(refused.status()).isEqualTo(429);
+        Response otherPrefix = server.postForm("/passwordless/start", map("client_id", TestServer.SPA,
+                "connection", "sms", "phone_number", "+12015557298"), "X-Forwarded-For", "2001:db8:1:3::1");
+        assertThat(otherPrefix.status()).isEqualTo(200);
     }
 
     // ---------------------------------------------------------------- #14 unbounded writes
