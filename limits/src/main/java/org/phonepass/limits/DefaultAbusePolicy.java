@@ -63,6 +63,7 @@ public final class DefaultAbusePolicy implements AbusePolicy {
     public static final String PUMPING_THROTTLE_COUNTRY = "pumping_throttle_country";
     public static final String PUMPING_THROTTLE_IP = "pumping_throttle_ip";
     public static final String VERIFY_PER_IP = "verify_per_ip";
+    public static final String REVOKE_PER_IP = "revoke_per_ip";
     public static final String WRONG_CODES_PER_PHONE = "wrong_codes_per_phone";
     public static final String PHONE_LOCKOUT = "phone_lockout";
 
@@ -98,6 +99,8 @@ public final class DefaultAbusePolicy implements AbusePolicy {
     private final Optional<Limit> throttleCountry;
     private final Optional<Limit> throttleIp;
     private final Optional<Limit> verifyPerIp;
+    private final Optional<Limit> revokePerIp;
+    private final RefusalAudit refusals;
     private final Optional<Limit> wrongCodes;
     private final Optional<Limit> lockout;
 
@@ -134,6 +137,8 @@ public final class DefaultAbusePolicy implements AbusePolicy {
         this.throttleCountry = settings.pumping().throttlePerCountry().toLimit(PUMPING_THROTTLE_COUNTRY);
         this.throttleIp = settings.pumping().throttlePerIp().toLimit(PUMPING_THROTTLE_IP);
         this.verifyPerIp = settings.verifyPerIp().toLimit(VERIFY_PER_IP);
+        this.revokePerIp = settings.revokePerIp().toLimit(REVOKE_PER_IP);
+        this.refusals = new RefusalAudit(audit, clock, settings.maxKeys());
         LimitsSettings.LockoutRule rule = settings.wrongCodesPerPhone();
         this.wrongCodes = Boolean.TRUE.equals(rule.enabled())
                 ? Optional.of(new Limit(WRONG_CODES_PER_PHONE, rule.capacity(), rule.period())) : Optional.empty();
@@ -342,6 +347,20 @@ public final class DefaultAbusePolicy implements AbusePolicy {
         throw refusal(ErrorCode.TOO_MANY_ATTEMPTS, TOO_MANY_ATTEMPTS, decision);
     }
 
+    // ---------------------------------------------------------------- revoke
+
+    @Override
+    public void checkRevoke(String ip) {
+        if (revokePerIp.isEmpty()) {
+            return;
+        }
+        Decision decision = limiter.tryAcquire("revoke:" + IpKeys.of(ip), revokePerIp.get());
+        if (!decision.allowed()) {
+            audit(AuditEvent.Type.REVOKE, null, null, ip, AuditEvent.Outcome.REFUSED, "limit=" + REVOKE_PER_IP);
+            throw refusal(ErrorCode.TOO_MANY_REQUESTS, IP_LIMITED, decision);
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private PhonepassException refusal(ErrorCode code, String description, Decision decision) {
@@ -367,10 +386,16 @@ public final class DefaultAbusePolicy implements AbusePolicy {
         return "phone:" + phone.e164();
     }
 
+    /** Writes an event; refusals, which cost the caller nothing, go through {@link RefusalAudit}. */
     private void audit(AuditEvent.Type type, String clientId, PhoneNumber phone, String ip,
                        AuditEvent.Outcome outcome, String detail) {
         try {
-            audit.record(AuditEvent.of(clock.instant(), type, clientId, phone, ip, outcome, detail));
+            AuditEvent event = AuditEvent.of(clock.instant(), type, clientId, phone, ip, outcome, detail);
+            if (outcome == AuditEvent.Outcome.REFUSED) {
+                refusals.record(event);
+                return;
+            }
+            audit.record(event);
         } catch (RuntimeException e) {
             // The audit log must never turn a decision into an error.
         }

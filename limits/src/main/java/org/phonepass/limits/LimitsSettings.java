@@ -29,6 +29,7 @@ import org.phonepass.core.ratelimit.Limit;
  *   start_global_hourly:      {enabled: true,  capacity: 2000, period: 1h}
  *   start_global_daily:       {enabled: true,  capacity: 20000, period: 24h}
  *   verify_per_ip:            {enabled: true,  capacity: 600,  period: 1h}
+ *   revoke_per_ip:            {enabled: true,  capacity: 600,  period: 1h}
  *   wrong_codes_per_phone:    {enabled: true,  capacity: 10,   period: 1h, lockout: 1h}
  *   countries:    {allow: [], deny: []}          # ISO regions ("GB") or calling codes ("+44")
  *   number_types: {deny: [premium_rate, shared_cost, toll_free, fixed_line, uan, voicemail]}
@@ -56,6 +57,7 @@ public record LimitsSettings(
         @JsonProperty("start_global_hourly") LimitRule startGlobalHourly,
         @JsonProperty("start_global_daily") LimitRule startGlobalDaily,
         @JsonProperty("verify_per_ip") LimitRule verifyPerIp,
+        @JsonProperty("revoke_per_ip") LimitRule revokePerIp,
         @JsonProperty("wrong_codes_per_phone") LockoutRule wrongCodesPerPhone,
         @JsonProperty("countries") Countries countries,
         @JsonProperty("number_types") NumberTypes numberTypes,
@@ -78,6 +80,11 @@ public record LimitsSettings(
     public static final LimitRule DEFAULT_START_GLOBAL_DAILY = new LimitRule(true, 20_000L, Duration.ofDays(1));
     /** Generous: behind carrier-grade NAT thousands of phones share one address. */
     public static final LimitRule DEFAULT_VERIFY_PER_IP = new LimitRule(true, 600L, Duration.ofHours(1));
+    /**
+     * {@code /oauth/revoke} from one address: a logout revokes once, so this is far above any real use, and bounds
+     * the writes (a revocation and its audit row) an unauthenticated public client can cause.
+     */
+    public static final LimitRule DEFAULT_REVOKE_PER_IP = new LimitRule(true, 600L, Duration.ofHours(1));
     public static final LockoutRule DEFAULT_WRONG_CODES_PER_PHONE =
             new LockoutRule(true, 10L, Duration.ofHours(1), Duration.ofHours(1));
     public static final List<String> DEFAULT_DENIED_NUMBER_TYPES =
@@ -101,6 +108,7 @@ public record LimitsSettings(
         startGlobalHourly = LimitRule.merge(startGlobalHourly, DEFAULT_START_GLOBAL_HOURLY);
         startGlobalDaily = LimitRule.merge(startGlobalDaily, DEFAULT_START_GLOBAL_DAILY);
         verifyPerIp = LimitRule.merge(verifyPerIp, DEFAULT_VERIFY_PER_IP);
+        revokePerIp = LimitRule.merge(revokePerIp, DEFAULT_REVOKE_PER_IP);
         wrongCodesPerPhone = LockoutRule.merge(wrongCodesPerPhone, DEFAULT_WRONG_CODES_PER_PHONE);
         countries = countries == null ? new Countries(null, null) : countries;
         numberTypes = numberTypes == null ? new NumberTypes(null) : numberTypes;
@@ -113,7 +121,7 @@ public record LimitsSettings(
     /** Every default. */
     public static LimitsSettings defaults() {
         return new LimitsSettings(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null);
+                null, null, null);
     }
 
     /** Checks every value; the message names the key, for example {@code limits.start_per_ip.capacity}. */
@@ -127,6 +135,7 @@ public record LimitsSettings(
         startGlobalHourly.validate("limits.start_global_hourly");
         startGlobalDaily.validate("limits.start_global_daily");
         verifyPerIp.validate("limits.verify_per_ip");
+        revokePerIp.validate("limits.revoke_per_ip");
         wrongCodesPerPhone.validate("limits.wrong_codes_per_phone");
         countries.validate("limits.countries");
         numberTypes.validate("limits.number_types");

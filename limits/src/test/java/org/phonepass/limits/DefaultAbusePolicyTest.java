@@ -336,6 +336,45 @@ class DefaultAbusePolicyTest {
         assertThat(f.audit.events.get(2).detail()).isEqualTo("limit=verify_per_ip");
     }
 
+    // ------------------------------------------------------------ revoke and repeated refusals (issue 16 #14)
+
+    @Test
+    void revokePerIpWhenSpentThenTooManyRequestsAndOtherAddressesUnaffected() {
+        PolicyFixture f = new PolicyFixture("limits: {revoke_per_ip: {capacity: 3, period: 1h}}");
+        for (int i = 0; i < 3; i++) {
+            f.policy.checkRevoke(IP);
+        }
+        long now = f.clock.instant().getEpochSecond();
+        PhonepassException e = refusal(() -> f.policy.checkRevoke(IP));
+        assertRefusal(e, ErrorCode.TOO_MANY_REQUESTS, 3, 1200, now + 3600);
+        f.policy.checkRevoke("198.51.100.1");
+        assertThat(f.audit.of(AuditEvent.Type.REVOKE)).singleElement()
+                .satisfies(ev -> assertThat(ev.detail()).isEqualTo("limit=revoke_per_ip"));
+    }
+
+    @Test
+    void revokePerIpWhenDisabledThenUnlimited() {
+        PolicyFixture f = new PolicyFixture("limits: {revoke_per_ip: {enabled: false}}");
+        for (int i = 0; i < 2_000; i++) {
+            f.policy.checkRevoke(IP);
+        }
+    }
+
+    @Test
+    void verifyRefusalsWhenRepeatedThenOneAuditRowPerMinute() {
+        PolicyFixture f = new PolicyFixture("limits: {verify_per_ip: {capacity: 1, period: 1h}}");
+        f.policy.checkVerify(verify(ukMobile(1), IP));
+        for (int i = 0; i < 200; i++) {
+            refusal(() -> f.policy.checkVerify(verify(ukMobile(1), IP)));
+        }
+        assertThat(f.audit.events.stream().filter(e -> e.outcome() == AuditEvent.Outcome.REFUSED)).hasSize(1);
+        assertThat(f.metrics.refusals).as("the metrics count every refusal").hasSize(200);
+        f.advance(Duration.ofMinutes(1));
+        refusal(() -> f.policy.checkVerify(verify(ukMobile(1), IP)));
+        assertThat(f.audit.events.stream().filter(e -> e.outcome() == AuditEvent.Outcome.REFUSED)
+                .map(AuditEvent::detail)).containsExactly("limit=verify_per_ip", "limit=verify_per_ip repeats=199");
+    }
+
     // ------------------------------------------------------------ helpers
 
     static org.phonepass.core.ratelimit.Limit wrongCodes() {

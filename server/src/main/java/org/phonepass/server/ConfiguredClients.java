@@ -30,7 +30,7 @@ final class ConfiguredClients implements ClientRegistry {
         if (addDevClient && !map.containsKey(DEV_CLIENT_ID)) {
             map.put(DEV_CLIENT_ID, toClient(new ClientSettings(DEV_CLIENT_ID, "Phonepass dev app", DEV_ORIGINS,
                     List.of("http://localhost:3000/", "http://127.0.0.1:3000/"), List.of(), null, null, null,
-                    null, null, null, null, null, null)));
+                    null, null, null, null, null, null, null)));
         }
         this.byId = Map.copyOf(map);
     }
@@ -40,10 +40,12 @@ final class ConfiguredClients implements ClientRegistry {
         s.grants().forEach(g -> grants.add(GrantType.parse(g).orElseThrow()));
         Optional<String> secretHash = s.clientSecretHash() != null ? Optional.of(s.clientSecretHash())
                 : Optional.ofNullable(s.clientSecret()).map(ClientSecrets::hash);
+        Map<String, Set<String>> apiGrants = new LinkedHashMap<>();
+        s.apiGrants().forEach(g -> apiGrants.put(g.audience(), Set.copyOf(g.scopes())));
         return new Client(s.clientId(), s.name(), Set.copyOf(s.allowedOrigins()), s.callbacks(),
                 s.allowedLogoutUrls(), grants, secretHash, s.allowJsonp(), s.idTokenLifetime(),
                 s.accessTokenLifetime(), s.refreshTokenLifetime(), s.refreshTokenRotation(),
-                s.trustAuth0ForwardedFor());
+                s.trustAuth0ForwardedFor(), apiGrants);
     }
 
     @Override

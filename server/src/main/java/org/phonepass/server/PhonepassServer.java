@@ -19,6 +19,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -126,7 +127,7 @@ public final class PhonepassServer implements AutoCloseable {
             clients = new ConfiguredClients(settings.clients(), !settings.isProduction());
             Map<String, TokenService.Api> apis = new LinkedHashMap<>();
             settings.apis().forEach(a -> apis.put(a.identifier(),
-                    new TokenService.Api(a.accessTokenLifetime(), a.signingAlg())));
+                    new TokenService.Api(a.accessTokenLifetime(), a.signingAlg(), Set.copyOf(a.scopes()))));
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             SmsStack sms = smsStack(metrics);
             closeables.add(sms);
@@ -170,7 +171,7 @@ public final class PhonepassServer implements AutoCloseable {
             ClientAddress address = new ClientAddress(proxies, settings.http().countryHeader());
             EndpointSet endpoints = EndpointSet.build(new EndpointSet.Services(login, tokens, signer, clients,
                     profiles, phones, devInbox, ops, address, settings.issuer(), settings.geoloc().defaultCountry(),
-                    settings.geoloc().fromAcceptLanguage(), settings.http().maxBodyBytes(), starts, audit), responder,
+                    settings.geoloc().fromAcceptLanguage(), settings.http().maxBodyBytes(), starts, audit, policy), responder,
                     org.phonepass.server.http.StaticAssets.extras());
             http = new HttpApi(new HttpApi.Listen(settings.bindAddress(), settings.httpsPort(), settings.httpPort(),
                     tls, settings.http().maxBodyBytes(), settings.http().corsMaxAge().toSeconds(),

@@ -76,7 +76,8 @@ class ProfileAndPublicEndpointsTest {
 
     @Test
     void userinfoWhenGetOrPostThenProfileWithSub() {
-        Response login = server.login(TestServer.SPA, "+12015550304", "openid");
+        // The phone scope is what puts the number in /userinfo (OIDC Core §5.4).
+        Response login = server.login(TestServer.SPA, "+12015550304", "openid phone");
         String auth = "Bearer " + login.text("access_token");
         Response get = server.get("/userinfo", "Authorization", auth);
         Response post = server.send(server.request("/userinfo").header("Authorization", auth)

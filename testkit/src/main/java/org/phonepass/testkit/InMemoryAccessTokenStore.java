@@ -5,15 +5,25 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.phonepass.core.token.AccessTokenRecord;
 import org.phonepass.core.token.AccessTokenStore;
 
-/** Opaque access tokens in this process, for domain tests; passes {@link AccessTokenStoreContract}. */
+/**
+ * Opaque access tokens in this process, for domain tests; passes {@link AccessTokenStoreContract}. A token issued
+ * with a refresh token dies with its family, as in SQL: the family's state is read from the refresh token store.
+ */
 public final class InMemoryAccessTokenStore implements AccessTokenStore {
     private final Map<ByteBuffer, AccessTokenRecord> records = new HashMap<>();
     private final Set<ByteBuffer> revoked = new HashSet<>();
+    private final InMemoryRefreshTokenStore refreshTokens;
+
+    /** @param refreshTokens the refresh tokens of the same storage, whose revoked families end their access tokens */
+    public InMemoryAccessTokenStore(InMemoryRefreshTokenStore refreshTokens) {
+        this.refreshTokens = Objects.requireNonNull(refreshTokens, "refreshTokens cannot be null");
+    }
 
     @Override
     public synchronized void save(byte[] tokenHash, AccessTokenRecord record) {
@@ -24,7 +34,9 @@ public final class InMemoryAccessTokenStore implements AccessTokenStore {
     public synchronized Optional<AccessTokenRecord> find(byte[] tokenHash, Instant now) {
         ByteBuffer k = key(tokenHash);
         AccessTokenRecord r = records.get(k);
-        return r == null || revoked.contains(k) || !r.expiresAt().isAfter(now) ? Optional.empty() : Optional.of(r);
+        boolean dead = r == null || revoked.contains(k) || !r.expiresAt().isAfter(now)
+                || (r.familyId() != null && refreshTokens.isFamilyRevoked(r.familyId()));
+        return dead ? Optional.empty() : Optional.of(r);
     }
 
     @Override

@@ -50,6 +50,16 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
     }
 
     @Override
+    public synchronized Optional<RefreshTokenRecord> find(byte[] tokenHash) {
+        return Optional.ofNullable(records.get(key(tokenHash)));
+    }
+
+    /** Whether the family was revoked (by {@link #revokeFamily} or by reuse detection). */
+    public synchronized boolean isFamilyRevoked(String familyId) {
+        return revokedFamilies.contains(familyId);
+    }
+
+    @Override
     public synchronized boolean revokeFamily(byte[] tokenHash) {
         RefreshTokenRecord r = records.get(key(tokenHash));
         if (r == null) {

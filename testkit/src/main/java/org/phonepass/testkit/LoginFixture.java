@@ -30,8 +30,8 @@ public final class LoginFixture {
     public final MutableClock clock;
     public final InMemoryChallengeStore challenges = new InMemoryChallengeStore();
     public final InMemoryUserStore users = new InMemoryUserStore();
-    public final InMemoryAccessTokenStore accessTokens = new InMemoryAccessTokenStore();
     public final InMemoryRefreshTokenStore refreshTokens = new InMemoryRefreshTokenStore();
+    public final InMemoryAccessTokenStore accessTokens = new InMemoryAccessTokenStore(refreshTokens);
     public final InMemoryTokenSigner signer = new InMemoryTokenSigner();
     public final RecordingSmsProvider sms = new RecordingSmsProvider();
     public final RecordingAuditLog audit = new RecordingAuditLog();

@@ -74,6 +74,11 @@ public final class RecordingAbusePolicy implements AbusePolicy {
     }
 
     @Override
+    public synchronized void checkRevoke(String ip) {
+        record("checkRevoke", null, ip);
+    }
+
+    @Override
     public synchronized void recordSend(StartContext start) {
         record("send", start.phone().e164(), start.ip());
     }

@@ -65,4 +65,15 @@ public abstract class RefreshTokenStoreContract {
         assertThat(store().findLive(second, t0.plusSeconds(2))).isEmpty();
         assertThat(store().revokeFamily(hash())).isFalse();
     }
+
+    @Test
+    void findWhenKnownThenRecordInAnyStateAndUnknownEmpty() {
+        byte[] first = saved();
+        assertThat(store().find(first)).map(RefreshTokenRecord::clientId).contains("client-a");
+        store().rotate(first, hash(), t0.plusSeconds(1));
+        assertThat(store().find(first)).as("used").isPresent();
+        store().revokeFamily(first);
+        assertThat(store().find(first)).as("revoked").isPresent();
+        assertThat(store().find(hash())).isEmpty();
+    }
 }

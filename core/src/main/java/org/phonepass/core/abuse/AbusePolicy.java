@@ -68,4 +68,12 @@ public interface AbusePolicy {
      * one call to where the limits live ({@code RateLimiter.resetAndCount}: one round trip on a shared backend).
      */
     void recordVerifySuccess(VerifyContext verify);
+
+    /**
+     * The per-IP limit of {@code /oauth/revoke}, which public clients call without a secret: each call may write a
+     * revocation and an audit row, so an address gets a bounded number of them.
+     *
+     * @throws org.phonepass.core.error.PhonepassException {@code TOO_MANY_REQUESTS} when refused
+     */
+    void checkRevoke(String ip);
 }

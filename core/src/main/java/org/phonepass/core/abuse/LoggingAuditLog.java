@@ -51,6 +51,21 @@ public final class LoggingAuditLog implements AuditLog {
             return;
         }
         sb.append(' ').append(key).append('=');
+        appendValue(sb, value);
+    }
+
+    /**
+     * A value as one log token: as it is when it is plain printable ASCII, else quoted with every character that
+     * could split, hide or reorder a log line escaped. Other log lines that carry request text (the access log's
+     * path) use it too.
+     */
+    public static String quote(String value) {
+        StringBuilder sb = new StringBuilder(value.length() + 8);
+        appendValue(sb, value);
+        return sb.toString();
+    }
+
+    private static void appendValue(StringBuilder sb, String value) {
         boolean plain = !value.isEmpty() && value.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '"' && c != '='
                 && c != '\\');
         if (plain) {
@@ -67,8 +82,7 @@ public final class LoggingAuditLog implements AuditLog {
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
                 default -> {
-                    // C0 controls, DEL, C1 controls and the Unicode line separators could split or hide a line.
-                    if (c < 0x20 || c >= 0x7f && c < 0xa0 || c == '\u2028' || c == '\u2029') {
+                    if (escaped(c)) {
                         sb.append(String.format("\\u%04x", (int) c));
                     } else {
                         sb.append(c);
@@ -80,5 +94,15 @@ public final class LoggingAuditLog implements AuditLog {
             sb.append("...");
         }
         sb.append('"');
+    }
+
+    /**
+     * C0 controls, DEL and C1 controls (U+0085 among them), the Unicode line and paragraph separators (U+2028,
+     * U+2029), which split a line for many viewers, and the bidirectional controls (U+200E, U+200F, U+202A to
+     * U+202E, U+2066 to U+2069), which make a line read differently from what it holds.
+     */
+    private static boolean escaped(char c) {
+        return c < 0x20 || c >= 0x7f && c < 0xa0 || c == '\u2028' || c == '\u2029' || c == '\u200e' || c == '\u200f'
+                || c >= '\u202a' && c <= '\u202e' || c >= '\u2066' && c <= '\u2069';
     }
 }

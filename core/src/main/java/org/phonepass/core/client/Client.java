@@ -1,7 +1,9 @@
 package org.phonepass.core.client;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -22,6 +24,8 @@ import java.util.Set;
  * @param refreshTokenLifetime absolute lifetime of a refresh-token family
  * @param rotateRefreshTokens  whether each refresh returns a new refresh token and retires the old one
  * @param trustForwardedFor    a confidential client's {@code auth0-forwarded-for} header gives the end user's IP
+ * @param apiGrants            per API audience, the API scopes this client may get in its access tokens (Auth0's
+ *                             client grants); an audience missing here grants only the OIDC scopes
  */
 public record Client(
         String clientId,
@@ -36,7 +40,8 @@ public record Client(
         Duration accessTokenLifetime,
         Duration refreshTokenLifetime,
         boolean rotateRefreshTokens,
-        boolean trustForwardedFor) {
+        boolean trustForwardedFor,
+        Map<String, Set<String>> apiGrants) {
 
     public Client {
         Objects.requireNonNull(clientId, "clientId cannot be null");
@@ -49,6 +54,23 @@ public record Client(
         Objects.requireNonNull(idTokenLifetime, "idTokenLifetime cannot be null");
         Objects.requireNonNull(accessTokenLifetime, "accessTokenLifetime cannot be null");
         Objects.requireNonNull(refreshTokenLifetime, "refreshTokenLifetime cannot be null");
+        Map<String, Set<String>> grants2 = new HashMap<>();
+        Objects.requireNonNull(apiGrants, "apiGrants cannot be null").forEach((k, v) -> grants2.put(k, Set.copyOf(v)));
+        apiGrants = Map.copyOf(grants2);
+    }
+
+    /** A client without API grants: its access tokens for any API carry the OIDC scopes only. */
+    public Client(String clientId, String name, Set<String> allowedOrigins, List<String> callbacks,
+                  List<String> logoutUrls, Set<GrantType> grants, Optional<String> secretHash, boolean allowJsonp,
+                  Duration idTokenLifetime, Duration accessTokenLifetime, Duration refreshTokenLifetime,
+                  boolean rotateRefreshTokens, boolean trustForwardedFor) {
+        this(clientId, name, allowedOrigins, callbacks, logoutUrls, grants, secretHash, allowJsonp, idTokenLifetime,
+                accessTokenLifetime, refreshTokenLifetime, rotateRefreshTokens, trustForwardedFor, Map.of());
+    }
+
+    /** The API scopes this client may get for {@code audience}; empty for no audience or no grant. */
+    public Set<String> grantedScopes(String audience) {
+        return audience == null ? Set.of() : apiGrants.getOrDefault(audience, Set.of());
     }
 
     public boolean isConfidential() {

@@ -30,6 +30,10 @@ public enum ErrorCode {
     SMS_PROVIDER_UNAVAILABLE(  503, "sms_provider_error",    503, "temporarily_unavailable", 503, "temporarily_unavailable"),
     WRONG_CODE(                400, "bad.request",           401, "invalid_user_password",  403, "invalid_grant"),
     INVALID_REFRESH_TOKEN(     400, "bad.request",           403, "invalid_grant",          403, "invalid_grant"),
+    /** RFC 7009 §2.1: a token issued to another client is not revoked, and the request is refused. */
+    TOKEN_NOT_FOR_CLIENT(      403, "bad.client_id",         403, "unauthorized_client",    403, "unauthorized_client"),
+    /** RFC 7009 §2.2.1: a JWT access token cannot be revoked (resource servers verify it on their own). */
+    UNSUPPORTED_TOKEN_TYPE(    400, "bad.request",           400, "unsupported_token_type", 400, "unsupported_token_type"),
     INVALID_AUDIENCE(          400, "bad.request",           403, "access_denied",          403, "access_denied"),
     INVALID_TOKEN(             401, "invalid_token",         401, "invalid_token",          401, "invalid_token"),
     INVALID_RETURN_TO(         400, "invalid_request",       400, "invalid_request",        400, "invalid_request"),

@@ -24,6 +24,7 @@ import org.phonepass.core.otp.CodeHasher;
 import org.phonepass.core.phone.PhoneNumber;
 import org.phonepass.core.phone.PhoneNumberParser;
 import org.phonepass.core.ratelimit.RateLimitHeaders;
+import org.phonepass.core.sms.LanguageTags;
 import org.phonepass.core.sms.MessageTemplate;
 import org.phonepass.core.sms.SmsDeliveryException;
 import org.phonepass.core.sms.SmsMessage;
@@ -178,7 +179,8 @@ public final class StartService {
         String body = template(command.language()).render(Map.of(
                 "code", code,
                 "application.name", client.name(),
-                "request_language", command.language(),
+                // Only a known tag: the header is the caller's text, and this message goes to someone's phone.
+                "request_language", LanguageTags.orDefault(command.language()),
                 "ttl_minutes", Long.toString(Math.max(1, settings.codeTtl().toMinutes()))));
         SmsMessage message = new SmsMessage(phone, body, code, command.language(), client.clientId());
         CompletionStage<StartResult> sent;

@@ -7,7 +7,11 @@ import java.util.Optional;
 public interface AccessTokenStore {
     void save(byte[] tokenHash, AccessTokenRecord record);
 
-    /** The record of an unexpired, unrevoked token, or empty. */
+    /**
+     * The record of an unexpired, unrevoked token, or empty. A token saved with a {@code familyId} is revoked too
+     * once its refresh-token family is revoked (by {@code /oauth/revoke} or by reuse detection), so the store must
+     * see the families of {@link RefreshTokenStore} (the SQL store keeps both in one database).
+     */
     Optional<AccessTokenRecord> find(byte[] tokenHash, Instant now);
 
     /** Revokes a token; returns whether it existed. */

@@ -28,6 +28,12 @@ public interface RefreshTokenStore {
     /** The record of a live (unused, unexpired, unrevoked) token without changing it, for clients that do not rotate. */
     Optional<RefreshTokenRecord> findLive(byte[] tokenHash, Instant now);
 
+    /**
+     * The record of a known token in any state (live, used, expired or revoked), to learn whose it is before acting
+     * on it ({@code /oauth/revoke} refuses another client's token, RFC 7009 §2.1).
+     */
+    Optional<RefreshTokenRecord> find(byte[] tokenHash);
+
     /** Revokes the family of the token; returns whether the token was known. */
     boolean revokeFamily(byte[] tokenHash);
 

@@ -72,11 +72,19 @@ public final class TokenService {
      *
      * @param signingAlgorithm {@code RS256} (the default), {@code ES256} or {@code EdDSA}: resource servers verify
      *                         the token, so the choice is theirs; the faster two cost a fraction of RS256's signature
+     * @param scopes           the scopes (Auth0: permissions) the API defines; a token for it carries only these
+     *                         (those the client is granted) besides the OIDC scopes
      */
-    public record Api(Duration accessTokenLifetime, String signingAlgorithm) {
+    public record Api(Duration accessTokenLifetime, String signingAlgorithm, Set<String> scopes) {
         public Api {
             Objects.requireNonNull(accessTokenLifetime, "accessTokenLifetime cannot be null");
             Objects.requireNonNull(signingAlgorithm, "signingAlgorithm cannot be null");
+            scopes = Set.copyOf(scopes);
+        }
+
+        /** An API that defines no scopes of its own: its tokens carry OIDC scopes only. */
+        public Api(Duration accessTokenLifetime, String signingAlgorithm) {
+            this(accessTokenLifetime, signingAlgorithm, Set.of());
         }
     }
 
@@ -109,21 +117,34 @@ public final class TokenService {
      */
     public Issued store(Client client, User user, Request request) {
         checkAudience(request.audience());
-        Set<String> scope = new LinkedHashSet<>(request.scope().isEmpty() ? Set.of(Scopes.OPENID) : request.scope());
+        Set<String> scope = grantable(client, request.audience(),
+                request.scope().isEmpty() ? Set.of(Scopes.OPENID) : request.scope());
         boolean offline = scope.contains(Scopes.OFFLINE_ACCESS) && client.allowsGrant(GrantType.REFRESH_TOKEN);
         if (!offline) {
             scope.remove(Scopes.OFFLINE_ACCESS);
         }
         Instant now = clock.instant();
         String refresh = null;
+        String family = null;
         if (offline) {
             refresh = newOpaqueToken();
-            refreshTokens.save(sha256(refresh), new RefreshTokenRecord(UUID.randomUUID().toString(), user.userId(),
+            family = UUID.randomUUID().toString();
+            refreshTokens.save(sha256(refresh), new RefreshTokenRecord(family, user.userId(),
                     client.clientId(), Scopes.join(scope), request.audience(), now,
                     now.plus(client.refreshTokenLifetime())));
         }
         return storeAccessToken(client, user, scope, request.audience(), request.nonce(), request.legacyProfile(),
-                refresh, now);
+                refresh, family, now);
+    }
+
+    /**
+     * The scopes a token for {@code audience} may carry ({@link Scopes#grantable}): what the API defines and the
+     * client is granted, besides the OIDC scopes. Read from the settings at each grant, so a refresh after a grant
+     * was narrowed gets the narrower scope.
+     */
+    private Set<String> grantable(Client client, String audience, Set<String> requested) {
+        Api api = audience == null ? null : apis.get(audience);
+        return Scopes.grantable(requested, api == null ? Set.of() : api.scopes(), client.grantedScopes(audience));
     }
 
     /** Refuses an {@code audience} that names no configured API; null (no audience) is fine. */
@@ -230,27 +251,74 @@ public final class TokenService {
             return Refreshed.refused("The API this refresh token was issued for is no longer configured: "
                     + record.audience());
         }
-        return new Refreshed(storeAccessToken(client, user.get(), Scopes.parse(record.scope()), record.audience(),
-                null, false, next, now), null, false);
+        Set<String> scope = grantable(client, record.audience(), Scopes.parse(record.scope()));
+        return new Refreshed(storeAccessToken(client, user.get(), scope, record.audience(),
+                null, false, next, record.familyId(), now), null, false);
     }
 
-    /** Revokes a refresh token's family or an opaque access token (RFC 7009: unknown tokens are not an error). */
+    /**
+     * {@code /oauth/revoke} (RFC 7009): a refresh token's family (with the opaque access tokens issued with it), or
+     * an opaque access token. Unknown tokens are not an error. A token issued to another client is refused and left
+     * alone (§2.1), and a JWT access token is refused as {@code unsupported_token_type} (§2.2.1): resource servers
+     * verify it without asking this server, so it lives until it expires.
+     */
     public void revoke(Client client, String token) {
         byte[] hash = sha256(token);
-        if (!refreshTokens.revokeFamily(hash)) {
+        Optional<RefreshTokenRecord> refresh = refreshTokens.find(hash);
+        if (refresh.isPresent()) {
+            requireOwner(client, refresh.get().clientId());
+            refreshTokens.revokeFamily(hash);
+            return;
+        }
+        Optional<AccessTokenRecord> access = accessTokens.find(hash, clock.instant());
+        if (access.isPresent()) {
+            requireOwner(client, access.get().clientId());
             accessTokens.revoke(hash);
+            return;
+        }
+        if (looksLikeJwt(token)) {
+            Optional<Map<String, Object>> claims = signer.verify(token, "at+jwt");
+            if (claims.isPresent()) {
+                requireOwner(client, String.valueOf(claims.get().get("client_id")));
+                throw PhonepassException.of(ErrorCode.UNSUPPORTED_TOKEN_TYPE, "JWT access tokens cannot be "
+                        + "revoked: they stay valid until they expire. Revoke the refresh token instead.");
+            }
         }
     }
 
-    /** The user behind an access token, opaque or JWT, for {@code /userinfo}. */
-    public Optional<User> userForAccessToken(String token) {
+    private static void requireOwner(Client client, String owner) {
+        if (!client.clientId().equals(owner)) {
+            throw PhonepassException.of(ErrorCode.TOKEN_NOT_FOR_CLIENT,
+                    "The token was not issued to this client, so it may not revoke it.");
+        }
+    }
+
+    /**
+     * What a valid access token grants, for {@code /userinfo}.
+     *
+     * @param clientId the client it was issued to
+     * @param scope    its scopes, which decide the claims {@code /userinfo} returns
+     */
+    public record AccessGrant(User user, String clientId, Set<String> scope) {
+    }
+
+    /** The user, client and scope behind an access token, opaque or JWT; empty for an invalid or revoked one. */
+    public Optional<AccessGrant> accessGrant(String token) {
         if (token == null || token.isEmpty()) {
             return Optional.empty();
         }
         if (looksLikeJwt(token)) {
-            return signer.verify(token, "at+jwt").flatMap(c -> findUser(String.valueOf(c.get("sub"))));
+            return signer.verify(token, "at+jwt").flatMap(c -> findUser(String.valueOf(c.get("sub")))
+                    .map(u -> new AccessGrant(u, String.valueOf(c.get("client_id")),
+                            Scopes.parse(c.get("scope") instanceof String s ? s : null))));
         }
-        return accessTokens.find(sha256(token), clock.instant()).flatMap(r -> findUser(r.userId()));
+        return accessTokens.find(sha256(token), clock.instant()).flatMap(r -> findUser(r.userId())
+                .map(u -> new AccessGrant(u, r.clientId(), Scopes.parse(r.scope()))));
+    }
+
+    /** The user behind an access token, opaque or JWT. */
+    public Optional<User> userForAccessToken(String token) {
+        return accessGrant(token).map(AccessGrant::user);
     }
 
     /** The claims of a valid id_token issued by this server, for {@code /tokeninfo}. */
@@ -269,12 +337,12 @@ public final class TokenService {
     }
 
     private Issued storeAccessToken(Client client, User user, Set<String> scope, String audience, String nonce,
-                                    boolean legacyProfile, String refresh, Instant now) {
+                                    boolean legacyProfile, String refresh, String family, Instant now) {
         String opaque = null;
         if (audience == null) {
             opaque = newOpaqueToken();
             accessTokens.save(sha256(opaque), new AccessTokenRecord(user.userId(), client.clientId(),
-                    Scopes.join(scope), now.plus(client.accessTokenLifetime())));
+                    Scopes.join(scope), now.plus(client.accessTokenLifetime()), family));
         }
         return new Issued(client, user, Collections.unmodifiableSet(new LinkedHashSet<>(scope)), audience,
                 nonce, legacyProfile, refresh, opaque, now);

@@ -23,12 +23,14 @@ import java.util.List;
  * @param trustAuth0ForwardedFor believe the {@code auth0-forwarded-for} header (the end user's IP, sent by a backend
  *                             that calls on the user's behalf); confidential clients only, and only on requests that
  *                             carry the client's secret
+ * @param apiGrants            the API scopes this client may get, per API (Auth0's client grants); none by default
  */
 public record ClientSettings(String clientId, String name, List<String> allowedOrigins, List<String> callbacks,
                              List<String> allowedLogoutUrls, List<String> grants, String clientSecretHash,
                              String clientSecret, Boolean allowJsonp, Duration idTokenLifetime,
                              Duration accessTokenLifetime, Duration refreshTokenLifetime,
-                             Boolean refreshTokenRotation, Boolean trustAuth0ForwardedFor) {
+                             Boolean refreshTokenRotation, Boolean trustAuth0ForwardedFor,
+                             List<ApiGrant> apiGrants) {
     public ClientSettings {
         name = name == null ? clientId : name;
         allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
@@ -41,5 +43,18 @@ public record ClientSettings(String clientId, String name, List<String> allowedO
         refreshTokenLifetime = refreshTokenLifetime == null ? Duration.ofDays(30) : refreshTokenLifetime;
         refreshTokenRotation = refreshTokenRotation == null || refreshTokenRotation;
         trustAuth0ForwardedFor = trustAuth0ForwardedFor != null && trustAuth0ForwardedFor;
+        apiGrants = apiGrants == null ? List.of() : List.copyOf(apiGrants);
+    }
+
+    /**
+     * The scopes of one API that the client may get in its access tokens for it.
+     *
+     * @param audience an {@code apis[].identifier}
+     * @param scopes   scopes that API defines in {@code apis[].scopes}
+     */
+    public record ApiGrant(String audience, List<String> scopes) {
+        public ApiGrant {
+            scopes = scopes == null ? List.of() : List.copyOf(scopes);
+        }
     }
 }

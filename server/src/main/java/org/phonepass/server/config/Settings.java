@@ -157,11 +157,15 @@ public record Settings(
      * An API whose {@code audience} gets RFC 9068 JWT access tokens.
      *
      * @param signingAlg {@code RS256} (default), {@code ES256} or {@code EdDSA}
+     * @param scopes     the scopes the API defines (Auth0: its permissions); clients get them through
+     *                   {@code clients[].api_grants}; none by default, so its tokens carry OIDC scopes only
      */
-    public record Api(String identifier, String name, Duration accessTokenLifetime, String signingAlg) {
+    public record Api(String identifier, String name, Duration accessTokenLifetime, String signingAlg,
+                      List<String> scopes) {
         public Api {
             accessTokenLifetime = accessTokenLifetime == null ? Duration.ofHours(24) : accessTokenLifetime;
             signingAlg = signingAlg == null ? "RS256" : signingAlg;
+            scopes = scopes == null ? List.of() : List.copyOf(scopes);
         }
     }
 

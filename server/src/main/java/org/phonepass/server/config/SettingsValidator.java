@@ -15,11 +15,14 @@ import org.phonepass.core.client.ClientSecrets;
 import org.phonepass.core.client.GrantType;
 import org.phonepass.core.otp.CodeGenerator;
 import org.phonepass.core.sms.MessageTemplate;
+import org.phonepass.core.token.Scopes;
 import org.phonepass.server.keys.NimbusTokenSigner;
 
 /** Checks values that parse but make no sense. Each message names the key and what it accepts. */
 final class SettingsValidator {
     private static final Pattern CLIENT_ID = Pattern.compile("^[A-Za-z0-9._\\-]{1,128}$");
+    /** A scope token (RFC 6749 §3.3): printable ASCII except space, quote and backslash. */
+    private static final Pattern SCOPE = Pattern.compile("^[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,128}$");
     private static final Pattern LANGUAGE = Pattern.compile("^[a-z]{2,3}(-[a-z0-9]{2,8})*$");
     private final Settings s;
 
@@ -74,7 +77,6 @@ final class SettingsValidator {
             throw new ConfigException("redis.url is set but storage.type is embedded: Redis shares codes and limits "
                     + "between nodes, which needs storage.type: postgres; remove redis.url for a single node");
         }
-        validateClients();
         Set<String> apis = new HashSet<>();
         for (int i = 0; i < s.apis().size(); i++) {
             Settings.Api api = s.apis().get(i);
@@ -87,7 +89,24 @@ final class SettingsValidator {
             }
             positive("apis[" + i + "].access_token_lifetime", api.accessTokenLifetime());
             oneOf("apis[" + i + "].signing_alg", api.signingAlg(), NimbusTokenSigner.ALGORITHMS);
+            Set<String> defined = new HashSet<>();
+            for (int j = 0; j < api.scopes().size(); j++) {
+                String key = "apis[" + i + "].scopes[" + j + "]";
+                String scope = api.scopes().get(j);
+                if (scope == null || !SCOPE.matcher(scope).matches()) {
+                    fail(key, scope, "one scope token: printable ASCII without spaces, quotes or backslashes, "
+                            + "for example read:orders");
+                }
+                if (Scopes.OIDC.contains(scope)) {
+                    throw new ConfigException(key + " '" + scope + "' is an OpenID Connect scope, which every token "
+                            + "may carry anyway; list only the API's own scopes");
+                }
+                if (!defined.add(scope)) {
+                    throw new ConfigException(key + " '" + scope + "' is listed twice");
+                }
+            }
         }
+        validateClients();
         String country = s.geoloc().defaultCountry();
         if (!PhoneNumberUtil.getInstance().getSupportedRegions().contains(country)) {
             fail("geoloc.default_country", country, "an ISO 3166 alpha-2 code such as US or GB");
@@ -171,9 +190,40 @@ final class SettingsValidator {
             if (c.clientSecret() != null && c.clientSecretHash() != null) {
                 throw new ConfigException(key + ": set client_secret or client_secret_hash, not both");
             }
+            validateApiGrants(key, c.apiGrants());
             positive(key + ".id_token_lifetime", c.idTokenLifetime());
             positive(key + ".access_token_lifetime", c.accessTokenLifetime());
             positive(key + ".refresh_token_lifetime", c.refreshTokenLifetime());
+        }
+    }
+
+    /**
+     * Each grant names a configured API and only scopes that API defines. The audiences known here are the
+     * configured APIs; a built-in API (such as a future Management API under the audience {@code management})
+     * would join them, and its grants would be checked the same way.
+     */
+    private void validateApiGrants(String clientKey, List<ClientSettings.ApiGrant> grants) {
+        Set<String> audiences = new HashSet<>();
+        for (int j = 0; j < grants.size(); j++) {
+            ClientSettings.ApiGrant grant = grants.get(j);
+            String key = clientKey + ".api_grants[" + j + "]";
+            Settings.Api api = s.apis().stream().filter(a -> a.identifier().equals(grant.audience())).findFirst()
+                    .orElse(null);
+            if (api == null) {
+                throw new ConfigException(key + ".audience '" + grant.audience() + "' is not the identifier of any "
+                        + "entry in apis");
+            }
+            if (!audiences.add(grant.audience())) {
+                throw new ConfigException(key + ".audience '" + grant.audience() + "' is granted twice; "
+                        + "list all its scopes in one grant");
+            }
+            for (int k = 0; k < grant.scopes().size(); k++) {
+                String scope = grant.scopes().get(k);
+                if (!api.scopes().contains(scope)) {
+                    throw new ConfigException(key + ".scopes[" + k + "] '" + scope + "' is not defined by the API "
+                            + grant.audience() + "; add it to that API's scopes first");
+                }
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.phonepass.core.sms.LanguageTags;
 
 /**
  * The caller's IP address and what we know of its country and language. {@code X-Forwarded-For} and the country
@@ -82,7 +83,8 @@ public final class ClientAddress {
             if (value != null) {
                 String first = value.split(",", 2)[0].split(";", 2)[0].trim();
                 if (LANGUAGE.matcher(first).matches()) {
-                    return first;
+                    // Only known tags go on: this one is echoed, picks the template and may be put into the SMS.
+                    return LanguageTags.orDefault(first);
                 }
             }
         }

@@ -68,6 +68,12 @@ public final class ClientGate {
         }
     }
 
+    /** Whether the client exists and allows this origin: for requests whose client comes from their token. */
+    public boolean clientAllows(String clientId, String origin) {
+        return clientId != null && origin != null
+                && clients.findByClientId(clientId).map(c -> c.allowsOrigin(origin)).orElse(false);
+    }
+
     /** Whether any client allows this origin, for requests that carry no client_id. */
     public boolean anyClientAllows(String origin) {
         return origin != null && clients.all().stream().anyMatch(c -> c.allowsOrigin(origin));

@@ -4,6 +4,7 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import java.util.List;
 import java.util.Objects;
+import org.phonepass.core.abuse.AbusePolicy;
 import org.phonepass.core.abuse.AuditLog;
 import org.phonepass.core.client.ClientRegistry;
 import org.phonepass.core.login.LoginService;
@@ -33,7 +34,8 @@ public record EndpointSet(Responder responder, PasswordlessEndpoint passwordless
     public record Services(LoginService login, TokenService tokens, TokenSigner signer, ClientRegistry clients,
                            Profiles profiles, PhoneNumberParser phones, DevSmsInbox devInbox, OpsEndpoints ops,
                            ClientAddress address, String issuer, String defaultCountry,
-                           boolean countryFromLanguage, int maxBodyBytes, StartService starts, AuditLog audit) {
+                           boolean countryFromLanguage, int maxBodyBytes, StartService starts, AuditLog audit,
+                           AbusePolicy policy) {
     }
 
     public static EndpointSet build(Services s, Responder responder, List<Extra> extras) {
@@ -41,7 +43,8 @@ public record EndpointSet(Responder responder, PasswordlessEndpoint passwordless
         ClientGate gate = new ClientGate(s.clients());
         return new EndpointSet(responder,
                 new PasswordlessEndpoint(reader, responder, gate, s.address(), s.starts()),
-                new TokenEndpoints(reader, responder, gate, s.address(), s.login(), s.tokens(), s.audit()),
+                new TokenEndpoints(reader, responder, gate, s.address(), s.login(), s.tokens(), s.audit(),
+                        s.policy()),
                 new RedirectEndpoints(reader, responder, gate, s.address(), s.login()),
                 new ProfileEndpoints(reader, responder, gate, s.tokens(), s.profiles()),
                 new PublicEndpoints(responder, s.signer(), s.clients(), s.address(), s.issuer(),

@@ -22,6 +22,7 @@ import org.eclipse.jetty.servlet.FilterHolder;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.phonepass.core.error.AsyncFailures;
+import org.phonepass.core.abuse.LoggingAuditLog;
 import org.phonepass.core.error.ErrorCode;
 import org.phonepass.core.error.PhonepassException;
 import org.phonepass.core.store.StoreUnavailableException;
@@ -147,12 +148,13 @@ public final class HttpApi {
         app.after(ctx -> {
             Long started = ctx.attribute("phonepass.started");
             double ms = started == null ? 0 : (System.nanoTime() - started) / 1e6;
-            // The path only: query strings can carry codes and tokens (JSONP) and are never logged.
+            // The path only: query strings can carry codes and tokens (JSONP) and are never logged. The path is
+            // quoted and escaped as audit values are, so no character in it can split or disguise the line.
             String sdk = Auth0ClientHeader.describe(ctx.header("Auth0-Client"));
             if (sdk == null && ctx.method() == HandlerType.GET) {
                 sdk = Auth0ClientHeader.describe(ctx.queryParam("auth0Client"));
             }
-            access.info("{} {} {} {}ms{}", ctx.method(), ctx.path(), ctx.statusCode(), String.format("%.1f", ms),
+            access.info("{} {} {} {}ms{}", ctx.method(), LoggingAuditLog.quote(ctx.path()), ctx.statusCode(), String.format("%.1f", ms),
                     sdk == null ? "" : " client=" + sdk);
             MDC.remove("request_id");
         });

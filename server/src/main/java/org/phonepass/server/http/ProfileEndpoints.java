@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.phonepass.core.error.ErrorCode;
 import org.phonepass.core.error.PhonepassException;
+import org.phonepass.core.token.Scopes;
 import org.phonepass.core.token.TokenService;
 import org.phonepass.core.user.Profiles;
 import org.phonepass.core.user.User;
@@ -28,6 +29,7 @@ final class ProfileEndpoints {
 
     /** The full profile of an id_token's subject. auth0-js 6/7 and Lock 2 call it after /oauth/ro. */
     void tokenInfo(Context ctx) {
+        noStore(ctx);
         ApiRequest request = reader.read(ctx);
         ctx.attribute(HttpApi.REQUEST_ATTRIBUTE, request);
         String idToken = TokenEndpoints.require(request, "id_token");
@@ -50,28 +52,45 @@ final class ProfileEndpoints {
         }
     }
 
-    /** The profile of an access token's subject, with {@code sub}; GET and POST alike (auth0-js 7 uses POST). */
+    /**
+     * The claims an access token's scope allows (OIDC Core §5.4): {@code sub} always, {@code phone_number} and
+     * {@code phone_number_verified} with {@code phone}, the profile claims with {@code profile}. GET and POST alike
+     * (auth0-js 7 uses POST).
+     */
     void userInfo(Context ctx) {
+        noStore(ctx);
         String header = ctx.header("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw PhonepassException.of(ErrorCode.INVALID_TOKEN, "Missing bearer access token");
         }
-        if (ctx.header("Origin") != null && !gate.anyClientAllows(ctx.header("Origin"))) {
-            throw PhonepassException.of(ErrorCode.ORIGIN_NOT_ALLOWED, "Origin not allowed");
-        }
-        User user = tokens.userForAccessToken(header.substring(7).trim()).orElseThrow(ProfileEndpoints::invalidToken);
+        TokenService.AccessGrant grant = tokens.accessGrant(header.substring(7).trim())
+                .orElseThrow(ProfileEndpoints::invalidToken);
+        checkOrigin(ctx, grant.clientId());
+        User user = grant.user();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("sub", user.userId());
-        body.putAll(profiles.fullProfile(user));
-        body.put("phone_number_verified", true);
+        if (grant.scope().contains(Scopes.PROFILE)) {
+            body.putAll(profiles.profileClaims(user));
+        }
+        if (grant.scope().contains(Scopes.PHONE)) {
+            body.putAll(profiles.phoneClaims(user));
+        }
         responder.ok(ctx, null, body);
     }
 
+    /** A browser may read a token's profile only from an origin that the token's own client allows. */
     private void checkOrigin(Context ctx, String clientId) {
         String origin = ctx.header("Origin");
-        if (origin != null && !gate.anyClientAllows(origin)) {
-            throw PhonepassException.of(ErrorCode.ORIGIN_NOT_ALLOWED, "Origin not allowed for client " + clientId);
+        if (origin != null && !gate.clientAllows(clientId, origin)) {
+            throw PhonepassException.of(ErrorCode.ORIGIN_NOT_ALLOWED, "Origin " + ClientGate.abbreviate(origin)
+                    + " is not allowed for the client this token was issued to");
         }
+    }
+
+    /** Profiles are personal data: no shared cache may keep them (RFC 9111 §5.2.2.5). */
+    private static void noStore(Context ctx) {
+        ctx.header("Cache-Control", "no-store");
+        ctx.header("Pragma", "no-cache");
     }
 
     private static String audience(Object aud) {

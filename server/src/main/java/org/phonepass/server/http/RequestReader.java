@@ -42,6 +42,10 @@ public final class RequestReader {
     public ApiRequest read(Context ctx) {
         if (ctx.method().name().equals("GET")) {
             Map<String, String> query = parseForm(ctx.queryString() == null ? "" : ctx.queryString());
+            if (query.containsKey("client_secret")) {
+                // A URL ends up in access logs, proxies and browser history; a secret seen there is spent.
+                throw bad("client_secret must not be sent in a URL; send it in a POST body or with HTTP Basic");
+            }
             String callback = query.get("cbx");
             if (callback != null && !CALLBACK.matcher(callback).matches()) {
                 throw bad("cbx must be a JavaScript identifier of at most 64 characters");

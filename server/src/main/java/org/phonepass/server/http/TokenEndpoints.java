@@ -6,6 +6,7 @@ import java.util.Map;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.function.Consumer;
+import org.phonepass.core.abuse.AbusePolicy;
 import org.phonepass.core.abuse.AuditEvent;
 import org.phonepass.core.abuse.AuditLog;
 import org.phonepass.core.client.Client;
@@ -31,9 +32,11 @@ final class TokenEndpoints {
     private final LoginService login;
     private final TokenService tokens;
     private final AuditLog audit;
+    private final AbusePolicy policy;
 
     TokenEndpoints(RequestReader reader, Responder responder, ClientGate gate, ClientAddress address,
-                   LoginService login, TokenService tokens, AuditLog audit) {
+                   LoginService login, TokenService tokens, AuditLog audit, AbusePolicy policy) {
+        this.policy = policy;
         this.reader = reader;
         this.responder = responder;
         this.gate = gate;
@@ -102,12 +105,25 @@ final class TokenEndpoints {
         responder.ok(ctx, request, tokenBody(issued));
     }
 
-    /** {@code POST /oauth/revoke} (RFC 7009): 200 with an empty body, for known and unknown tokens alike. */
+    /**
+     * {@code POST /oauth/revoke} (RFC 7009): 200 with an empty body, for known and unknown tokens alike; refused for
+     * a token issued to another client (§2.1) and for a JWT access token (§2.2.1). Limited per address first: public
+     * clients call it without a secret, and each call may write.
+     */
     void revoke(Context ctx) {
+        policy.checkRevoke(address.ip(ctx));
         ApiRequest request = reader.read(ctx);
         ctx.attribute(HttpApi.REQUEST_ATTRIBUTE, request);
         Client client = gate.authorize(ctx, request, "missing client_id parameter");
-        tokens.revoke(client, require(request, "token"));
+        try {
+            tokens.revoke(client, require(request, "token"));
+        } catch (PhonepassException e) {
+            if (e.code() == ErrorCode.TOKEN_NOT_FOR_CLIENT) {
+                audit(new AuditEvent(Instant.now(), AuditEvent.Type.REVOKE, client.clientId(), null,
+                        address.ip(ctx), null, AuditEvent.Outcome.REFUSED, "token_not_for_client"));
+            }
+            throw e;
+        }
         audit(new AuditEvent(Instant.now(), AuditEvent.Type.REVOKE, client.clientId(), null, address.ip(ctx), null,
                 AuditEvent.Outcome.SUCCESS, null));
         ctx.status(200).result("");

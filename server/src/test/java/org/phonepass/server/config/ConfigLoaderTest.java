@@ -129,6 +129,35 @@ class ConfigLoaderTest {
         rejects("sms: [\n", "not valid YAML");
     }
 
+    /** API scopes and client grants (issue 16 #1): a grant names a configured API and only scopes it defines. */
+    @Test
+    void loadWhenApiScopesAndGrantsThenBoundAndCheckedAgainstEachOther() throws Exception {
+        String apis = "apis:\n  - identifier: https://api.example.com/\n    scopes: [read:orders, admin]\n";
+        Settings s = load(apis + "clients:\n  - client_id: app\n    api_grants:\n"
+                + "      - {audience: https://api.example.com/, scopes: [read:orders]}\n", Map.of());
+        assertThat(s.apis().get(0).scopes()).containsExactly("read:orders", "admin");
+        assertThat(s.clients().get(0).apiGrants()).singleElement().satisfies(g -> {
+            assertThat(g.audience()).isEqualTo("https://api.example.com/");
+            assertThat(g.scopes()).containsExactly("read:orders");
+        });
+        rejects(apis + "clients:\n  - client_id: app\n    api_grants:\n"
+                + "      - {audience: https://other.example.com/, scopes: [read:orders]}\n",
+                "clients[0].api_grants[0].audience", "https://other.example.com/", "not the identifier");
+        rejects(apis + "clients:\n  - client_id: app\n    api_grants:\n"
+                + "      - {audience: https://api.example.com/, scopes: [read:orders, delete:users]}\n",
+                "clients[0].api_grants[0].scopes[1]", "delete:users", "not defined by the API");
+        rejects(apis + "clients:\n  - client_id: app\n    api_grants:\n"
+                + "      - {audience: https://api.example.com/, scopes: [read:orders]}\n"
+                + "      - {audience: https://api.example.com/, scopes: [admin]}\n",
+                "clients[0].api_grants[1].audience", "granted twice");
+        rejects("apis:\n  - identifier: https://api.example.com/\n    scopes: [openid]\n",
+                "apis[0].scopes[0]", "OpenID Connect scope");
+        rejects("apis:\n  - identifier: https://api.example.com/\n    scopes: [\"read orders\"]\n",
+                "apis[0].scopes[0]", "one scope token");
+        rejects("apis:\n  - identifier: https://api.example.com/\n    scopes: [admin, admin]\n",
+                "apis[0].scopes[1]", "listed twice");
+    }
+
     /** docs/configuration.md documents every key and every environment variable; this keeps them in step. */
     @Test
     void configurationDocsWhenReadThenEveryKeyAndEnvironmentVariableIsDocumented() throws Exception {

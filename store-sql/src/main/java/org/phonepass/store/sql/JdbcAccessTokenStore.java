@@ -8,7 +8,11 @@ import java.util.Optional;
 import org.phonepass.core.token.AccessTokenRecord;
 import org.phonepass.core.token.AccessTokenStore;
 
-/** Opaque access tokens in SQL, by SHA-256. */
+/**
+ * Opaque access tokens in SQL, by SHA-256. A token issued with a refresh token keeps the family's id, and is dead
+ * once any row of that family in {@code refresh_tokens} is revoked: revoking the family is one update there, and
+ * reading a token costs one indexed look-up more.
+ */
 public final class JdbcAccessTokenStore implements AccessTokenStore {
     private final Jdbc jdbc;
 
@@ -19,19 +23,21 @@ public final class JdbcAccessTokenStore implements AccessTokenStore {
     @Override
     public void save(byte[] tokenHash, AccessTokenRecord r) {
         jdbc.write(conn -> Jdbc.update(conn, "INSERT INTO access_tokens (token_hash, user_id, client_id, "
-                + "scope, expires_at) VALUES (?, ?, ?, ?, ?)", tokenHash, r.userId(), r.clientId(), r.scope(),
-                r.expiresAt().toEpochMilli()));
+                + "scope, expires_at, family_id) VALUES (?, ?, ?, ?, ?, ?)", tokenHash, r.userId(), r.clientId(),
+                r.scope(), r.expiresAt().toEpochMilli(), r.familyId()));
     }
 
     @Override
     public Optional<AccessTokenRecord> find(byte[] tokenHash, Instant now) {
         return jdbc.withConnection(conn -> {
-            try (PreparedStatement ps = Jdbc.prepare(conn, "SELECT user_id, client_id, scope, expires_at FROM "
-                    + "access_tokens WHERE token_hash = ? AND revoked = 0 AND expires_at > ?", tokenHash,
+            try (PreparedStatement ps = Jdbc.prepare(conn, "SELECT a.user_id, a.client_id, a.scope, "
+                    + "a.expires_at, a.family_id FROM access_tokens a WHERE a.token_hash = ? AND a.revoked = 0 "
+                    + "AND a.expires_at > ? AND (a.family_id IS NULL OR NOT EXISTS (SELECT 1 FROM refresh_tokens r "
+                    + "WHERE r.family_id = a.family_id AND r.revoked = 1))", tokenHash,
                     now.toEpochMilli()); ResultSet rs = ps.executeQuery()) {
                 return rs.next()
                         ? Optional.of(new AccessTokenRecord(rs.getString(1), rs.getString(2), rs.getString(3),
-                                Instant.ofEpochMilli(rs.getLong(4))))
+                                Instant.ofEpochMilli(rs.getLong(4)), rs.getString(5)))
                         : Optional.empty();
             }
         });

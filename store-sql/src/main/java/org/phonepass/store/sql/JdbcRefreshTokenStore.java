@@ -57,6 +57,11 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
     }
 
     @Override
+    public Optional<RefreshTokenRecord> find(byte[] tokenHash) {
+        return jdbc.withConnection(conn -> load(conn, tokenHash, false)).map(Row::record);
+    }
+
+    @Override
     public boolean revokeFamily(byte[] tokenHash) {
         return jdbc.inTransaction(conn -> {
             Optional<Row> row = load(conn, tokenHash, true);

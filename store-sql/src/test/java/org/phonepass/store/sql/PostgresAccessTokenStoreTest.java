@@ -1,6 +1,7 @@
 package org.phonepass.store.sql;
 
 import org.phonepass.core.token.AccessTokenStore;
+import org.phonepass.core.token.RefreshTokenStore;
 import org.phonepass.testkit.AccessTokenStoreContract;
 
 class PostgresAccessTokenStoreTest extends AccessTokenStoreContract {
@@ -11,5 +12,10 @@ class PostgresAccessTokenStoreTest extends AccessTokenStoreContract {
     @Override
     protected AccessTokenStore store() {
         return store;
+    }
+
+    @Override
+    protected RefreshTokenStore refreshTokens() {
+        return PostgresDatabase.get().refreshTokens();
     }
 }
