@@ -45,7 +45,8 @@ public record Settings(
         mode = mode == null ? Mode.DEV : mode;
         httpsPort = httpsPort == null ? 8443 : httpsPort;
         publicUrl = publicUrl == null ? "https://localhost:" + httpsPort : stripSlash(publicUrl);
-        bindAddress = bindAddress == null ? "0.0.0.0" : bindAddress;
+        // Dev mode serves every code in its inbox, so by default only this machine may reach it.
+        bindAddress = bindAddress == null ? (mode == Mode.DEV ? "127.0.0.1" : "0.0.0.0") : bindAddress;
         dataDir = dataDir == null ? "./phonepass-data" : dataDir;
         tls = tls == null ? new Tls(null, null, null, null) : tls;
         http = http == null ? new Http(null, null, null, null, null, null, null) : http;
