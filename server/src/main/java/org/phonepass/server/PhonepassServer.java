@@ -97,7 +97,7 @@ public final class PhonepassServer implements AutoCloseable {
     public PhonepassServer start() {
         ProductionChecks.beforeStart(settings);
         try {
-            Files.createDirectories(dataDir);
+            SecretFiles.ownerOnlyDirectory(dataDir);
         } catch (IOException e) {
             throw new ConfigException("cannot create the data folder " + dataDir + ": " + e.getMessage());
         }

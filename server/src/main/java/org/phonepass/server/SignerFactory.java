@@ -1,5 +1,6 @@
 package org.phonepass.server;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -12,6 +13,7 @@ import org.phonepass.core.token.SigningKeyStore;
 import org.phonepass.server.config.ConfigException;
 import org.phonepass.server.config.Settings;
 import org.phonepass.server.keys.NimbusTokenSigner;
+import org.phonepass.server.tls.SecretFiles;
 import org.phonepass.store.keys.EncryptingSigningKeyStore;
 import org.phonepass.store.keys.MasterKeyRing;
 import org.phonepass.store.sql.SqlStorage;
@@ -32,7 +34,19 @@ final class SignerFactory {
             return SqlStorage.postgres(s.url(), s.user(), s.password(), s.poolSize());
         }
         Path dataDir = Path.of(settings.dataDir()).toAbsolutePath().normalize();
-        return SqlStorage.embedded(dataDir.resolve("phonepass.db"), s.synchronous().equals("full"));
+        Path db = dataDir.resolve("phonepass.db");
+        try {
+            // SQLite would create the file with the process's umask (world-readable by default); an empty file is a
+            // valid new database, and SQLite gives its -wal and -shm files the database file's permissions.
+            SecretFiles.ownerOnlyDirectory(dataDir);
+            SecretFiles.ownerOnlyFile(db);
+            SecretFiles.narrowIfPresent(dataDir.resolve("phonepass.db-wal"));
+            SecretFiles.narrowIfPresent(dataDir.resolve("phonepass.db-shm"));
+        } catch (IOException e) {
+            throw new ConfigException("cannot make the data folder " + dataDir + " private to this user: "
+                    + e.getMessage());
+        }
+        return SqlStorage.embedded(db, s.synchronous().equals("full"));
     }
 
     /** The signer over the stored keys, wrapped with the master key when one is set. */
