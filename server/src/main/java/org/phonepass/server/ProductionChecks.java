@@ -25,12 +25,12 @@ final class ProductionChecks {
             problems.add("sms.provider is 'dev', which only writes codes to the console and the dev inbox. "
                     + "Set sms.provider to a real provider (see docs/sms-providers.md).");
         }
-        if (s.secrets().codeHmacKey() == null && s.secrets().codeHmacKeyFile() == null) {
+        if (s.secrets().codeHmacKey() == null) {
             problems.add("no code HMAC key is set, and production mode does not generate one. Set "
                     + "PHONEPASS_CODE_HMAC_KEY (or secrets.code_hmac_key_file) to the base64 of 32 random bytes, "
                     + "for example the output of: openssl rand -base64 32. Every node must use the same key.");
         }
-        if (s.secrets().masterKey() == null && s.secrets().masterKeyFile() == null) {
+        if (s.secrets().masterKey() == null) {
             problems.add("no master key is set, so the signing keys would be stored unencrypted. Set "
                     + "PHONEPASS_MASTER_KEY (or secrets.master_key_file) to the base64 of 32 random bytes "
                     + "(openssl rand -base64 32); see docs/deployment.md for rotating it.");

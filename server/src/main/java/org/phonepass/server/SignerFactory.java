@@ -30,7 +30,7 @@ final class SignerFactory {
     /** The configured SQL storage, migrated. */
     static SqlStorage storage(Settings settings) {
         Settings.Storage s = settings.storage();
-        if (s.type().equals("postgres")) {
+        if (s.isPostgres()) {
             return SqlStorage.postgres(s.url(), s.user(), s.password(), s.poolSize());
         }
         Path dataDir = Path.of(settings.dataDir()).toAbsolutePath().normalize();
@@ -46,7 +46,7 @@ final class SignerFactory {
             throw new ConfigException("cannot make the data folder " + dataDir + " private to this user: "
                     + e.getMessage());
         }
-        return SqlStorage.embedded(db, s.synchronous().equals("full"));
+        return SqlStorage.embedded(db, s.synchronous() == Settings.Synchronous.FULL);
     }
 
     /** The signer over the stored keys, wrapped with the master key when one is set. */
@@ -74,17 +74,14 @@ final class SignerFactory {
         return longest.plus(Duration.ofDays(1));
     }
 
-    /** The master key ring from the settings (or their environment variables), when one is set. */
+    /**
+     * The master key ring from the settings, when one is set ({@code secrets.master_key_file} and the environment
+     * variables were resolved into {@code secrets.master_key} at load).
+     */
     static Optional<MasterKeyRing> masterKeys(Settings settings) {
         Settings.Secrets s = settings.secrets();
         try {
-            if (s.masterKey() != null) {
-                return Optional.of(MasterKeyRing.parse(s.masterKey()));
-            }
-            if (s.masterKeyFile() != null) {
-                return Optional.of(MasterKeyRing.fromFile(Path.of(s.masterKeyFile())));
-            }
-            return Optional.empty();
+            return s.masterKey() == null ? Optional.empty() : Optional.of(MasterKeyRing.parse(s.masterKey()));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("secrets.master_key: " + e.getMessage());
         }
