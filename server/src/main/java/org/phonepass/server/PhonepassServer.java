@@ -117,7 +117,7 @@ public final class PhonepassServer implements AutoCloseable {
         try {
             tls = loadTls();
             if (tls != null) {
-                ProductionChecks.certificate(settings, tls);
+                ProductionChecks.certificate(settings, tls, clock.instant());
             }
             SecureRandom random = new SecureRandom();
             PhoneNumberParser phones = new PhoneNumberParser(settings.sms().defaultRegion());
