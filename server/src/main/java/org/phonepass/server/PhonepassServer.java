@@ -54,7 +54,6 @@ import org.phonepass.server.keys.NimbusTokenSigner;
 import org.phonepass.server.tls.SecretFiles;
 import org.phonepass.sms.config.Secrets;
 import org.phonepass.server.tls.TlsMaterial;
-import org.phonepass.core.sms.MessageFormatter;
 import org.phonepass.sms.SmsProviders;
 import org.phonepass.sms.SmsStack;
 import org.phonepass.sms.dev.DevSmsInbox;
@@ -130,7 +129,7 @@ public final class PhonepassServer implements AutoCloseable {
             SmsStack sms = smsStack(metrics);
             closeables.add(sms);
             devInbox = sms.devInbox().orElse(null);
-            OtpSettings otp = otpSettings(sms.messageFormatter());
+            OtpSettings otp = otpSettings();
 
             SqlStorage storage = opened(opening);
             closeables.add(storage);
@@ -331,22 +330,12 @@ public final class PhonepassServer implements AutoCloseable {
         }
     }
 
-    /** The code rules and templates; each template is checked against the segment limit at start-up. */
-    private OtpSettings otpSettings(MessageFormatter formatter) {
+    /** The code rules and templates (checked against the segment limit when the settings were loaded). */
+    private OtpSettings otpSettings() {
         Settings.Sms s = settings.sms();
-        String longestName = clients.all().stream().map(c -> c.name()).reduce("", (a, b) -> a.length() >= b.length()
-                ? a : b);
-        Map<String, String> sample = MessageFormatter.sampleVariables(s.codeLength(), longestName,
-                Math.max(1, s.codeTtl().toMinutes()));
         Map<String, MessageTemplate> byLanguage = new LinkedHashMap<>();
         s.templates().forEach((lang, t) -> byLanguage.put(lang.toLowerCase(java.util.Locale.ROOT),
                 MessageTemplate.parse(t)));
-        try {
-            formatter.requireWithinLimit("sms.template", MessageTemplate.parse(s.template()), sample);
-            byLanguage.forEach((lang, t) -> formatter.requireWithinLimit("sms.templates." + lang, t, sample));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(e.getMessage());
-        }
         return new OtpSettings(s.codeLength(), s.codeTtl(), s.maxAttempts(), s.keepPreviousCodes(),
                 s.disableSignup(), s.signupDisabledResponse(),
                 MessageTemplate.parse(s.template()), byLanguage);

@@ -270,6 +270,11 @@ public record Settings(
      * @param sampleAppDir  the folder it is served from
      */
     public record Dev(Boolean sampleApp, Integer sampleAppPort, String sampleAppDir) {
+        /** The client dev mode adds (unless one with its id is configured), so a fresh server works as it is. */
+        public static final String CLIENT_ID = "phonepass-dev";
+        /** Its display name, which SMS templates may show. */
+        public static final String CLIENT_NAME = "Phonepass dev app";
+
         public Dev {
             sampleApp = sampleApp == null || sampleApp;
             sampleAppPort = sampleAppPort == null ? 3000 : sampleAppPort;

@@ -16,6 +16,7 @@ import org.phonepass.core.client.GrantType;
 import org.phonepass.core.config.Durations;
 import org.phonepass.core.otp.CodeGenerator;
 import org.phonepass.core.otp.CodeHasher;
+import org.phonepass.core.sms.MessageFormatter;
 import org.phonepass.core.sms.MessageTemplate;
 import org.phonepass.server.keys.NimbusTokenSigner;
 import org.phonepass.sms.SmsProviders;
@@ -73,7 +74,8 @@ final class SettingsValidator {
             // The delivery part: providers, routes, retry, breaker, message, test numbers and each vendor's keys.
             // Secrets were resolved by the loader already. What production mode refuses on top (the dev inbox,
             // test numbers) is checked as the server starts, with the other production refusals.
-            SmsProviders.validate(s.sms().delivery(), Secrets.RESOLVED, false);
+            SmsProviders.Plan sms = SmsProviders.validate(s.sms().delivery(), Secrets.RESOLVED, false);
+            segments(sms.formatter());
             s.limits().validate();
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
@@ -108,6 +110,25 @@ final class SettingsValidator {
                         "an IP address or CIDR range such as 10.0.0.0/8");
             }
         }
+    }
+
+    /**
+     * Each template, rendered with the worst case this deployment can produce (the longest code, application name
+     * and lifetime), must fit {@code sms.message.max_segments}.
+     */
+    private void segments(MessageFormatter formatter) {
+        Settings.Sms sms = s.sms();
+        String longestName = s.isProduction() ? "" : Settings.Dev.CLIENT_NAME;
+        for (ClientSettings c : s.clients()) {
+            if (c.name() != null && c.name().length() > longestName.length()) {
+                longestName = c.name();
+            }
+        }
+        Map<String, String> sample = MessageFormatter.sampleVariables(sms.codeLength(), longestName,
+                Math.max(1, sms.codeTtl().toMinutes()));
+        formatter.requireWithinLimit("sms.template", MessageTemplate.parse(sms.template()), sample);
+        sms.templates().forEach((lang, t) -> formatter.requireWithinLimit("sms.templates." + lang.toLowerCase(
+                Locale.ROOT), MessageTemplate.parse(t), sample));
     }
 
     /** The keys' form, so that a bad key stops the load rather than the start. */

@@ -149,6 +149,9 @@ class ConfigLoaderTest {
         rejects("sms:\n  retry:\n    deadline: soon\n", "sms.retry.deadline", "180s");
         rejects("sms:\n  circuit_breaker:\n    failure_threshold: 0\n", "sms.circuit_breaker.failure_threshold");
         rejects("sms:\n  message:\n    max_segments: 11\n", "sms.message.max_segments");
+        rejects("sms:\n  template: \"" + "Long text ".repeat(40) + "@@password@@\"\n", "sms.template", "segment");
+        rejects("sms:\n  templates:\n    es: \"" + "Texto largo ".repeat(40) + "{{ code }}\"\n", "sms.templates.es",
+                "segment");
         rejects("sms:\n  dev:\n    capacity: 0\n", "sms.dev.capacity");
         rejects("sms:\n  routes:\n    - calling_codes: [1000]\n      providers: [dev]\n", "sms.routes[0].calling_codes");
         rejects("sms:\n  test_numbers:\n    numbers:\n      - {number: \"+12015550100\", code: \"12\"}\n",
