@@ -117,7 +117,17 @@ public final class ConfigLoader {
         ENVIRONMENT.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
             String value = env.get(e.getKey());
             if (value != null && !value.isEmpty()) {
+                String twinVariable = e.getKey().endsWith("_FILE")
+                        ? e.getKey().substring(0, e.getKey().length() - "_FILE".length()) : e.getKey() + "_FILE";
+                if (ENVIRONMENT.containsKey(twinVariable) && e.getKey().endsWith("_FILE")
+                        && env.get(twinVariable) != null && !env.get(twinVariable).isEmpty()) {
+                    throw new ConfigException("set " + twinVariable + " or " + e.getKey() + ", not both");
+                }
                 set(tree, e.getValue(), value);
+                if (ENVIRONMENT.containsKey(twinVariable)) {
+                    // The variable overrides the file's value in either form: its twin key there is dropped.
+                    remove(tree, ENVIRONMENT.get(twinVariable));
+                }
             }
         });
         resolveSecrets(tree, Settings.class, "", env);
@@ -194,6 +204,17 @@ public final class ConfigLoader {
                     }
                 }
             }
+        }
+    }
+
+    private static void remove(ObjectNode root, String dottedPath) {
+        String[] parts = dottedPath.split("\\.");
+        JsonNode node = root;
+        for (int i = 0; i < parts.length - 1 && node != null; i++) {
+            node = node.get(parts[i]);
+        }
+        if (node instanceof ObjectNode parent) {
+            parent.remove(parts[parts.length - 1]);
         }
     }
 

@@ -216,6 +216,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void loadWhenSecretVariableThenOverridesTheFilesKeyInEitherForm() throws Exception {
+        Path key = dir.resolve("hmac.key");
+        Files.writeString(key, "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=");
+        String fromVariable = "YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY=";
+        assertThat(load("secrets:\n  code_hmac_key_file: " + key + "\n",
+                Map.of("PHONEPASS_CODE_HMAC_KEY", fromVariable)).secrets().codeHmacKey()).isEqualTo(fromVariable);
+        assertThat(load("secrets:\n  code_hmac_key: " + fromVariable + "\n",
+                Map.of("PHONEPASS_CODE_HMAC_KEY_FILE", key.toString())).secrets().codeHmacKey())
+                .isEqualTo("MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=");
+        assertThatThrownBy(() -> load("", Map.of("PHONEPASS_MASTER_KEY", fromVariable,
+                "PHONEPASS_MASTER_KEY_FILE", key.toString()))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("set PHONEPASS_MASTER_KEY or PHONEPASS_MASTER_KEY_FILE, not both");
+    }
+
+    @Test
     void loadWhenSecretReferenceCannotBeResolvedThenFailsNamingTheKeyNotTheValue() {
         rejects("limits:\n  bot_check: {secret: \"${NOT_SET_ANYWHERE}\"}\n", "limits.bot_check.secret",
                 "NOT_SET_ANYWHERE", "not set");
