@@ -38,10 +38,12 @@ public final class AbusePolicies {
         return screens;
     }
 
-    /** A single node's policy: Bucket4j buckets and counters in this process, bounded by {@code limits.max_keys}. */
+    /**
+     * A single node's policy: Bucket4j buckets and counters in this process, bounded by {@code limits.max_keys}.
+     * The settings are validated by the caller once, when they are loaded ({@link LimitsSettings#validate()}).
+     */
     public static DefaultAbusePolicy embedded(LimitsSettings settings, PhoneNumberParser phones,
                                               Supplier<HttpClient> http, ObjectMapper json, AuditLog audit, AbuseMetrics metrics, Clock clock) {
-        settings.validate();
         RateLimiter limiter = new BucketRateLimiter(clock, settings.maxKeys());
         SlidingWindowCounter counter = new InMemorySlidingWindowCounter(clock, settings.pumping().window(),
                 COUNTER_SLICES, settings.maxKeys());

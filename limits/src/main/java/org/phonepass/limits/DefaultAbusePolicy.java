@@ -117,7 +117,8 @@ public final class DefaultAbusePolicy implements AbusePolicy {
     public DefaultAbusePolicy(LimitsSettings settings, RateLimiter limiter, SlidingWindowCounter counter,
                               Function<PhoneNumber, PhoneNumberType> numberType, List<StartScreen> screens,
                               AuditLog audit, AbuseMetrics metrics, Clock clock) {
-        this.settings = Objects.requireNonNull(settings, "settings cannot be null").validate();
+        // Validated once, when the settings were loaded (LimitsSettings.validate()).
+        this.settings = Objects.requireNonNull(settings, "settings cannot be null");
         this.limiter = Objects.requireNonNull(limiter, "limiter cannot be null");
         this.numberType = Objects.requireNonNull(numberType, "numberType cannot be null");
         this.screens = List.copyOf(screens);

@@ -1,5 +1,6 @@
 package org.phonepass.limits;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType;
 import java.net.URI;
@@ -11,10 +12,12 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.phonepass.core.config.Secret;
 import org.phonepass.core.ratelimit.Limit;
 
 /**
- * The {@code limits:} block of the configuration. Every key is optional: a key left out, or a rule given only in
+ * The {@code limits:} block of the configuration, bound like every section (snake_case names of the components,
+ * {@code on_failure} also accepted under its earlier name {@code default}). Every key is optional: a key left out, or a rule given only in
  * part ({@code start_per_ip: {capacity: 100}}), takes its default from the constants below, which are the one place
  * defaults live. {@link #validate()} checks ranges and names the offending key.
  *
@@ -41,30 +44,30 @@ import org.phonepass.core.ratelimit.Limit;
  *     min_sends_per_ip: 10
  *     throttle_per_country: {capacity: 10, period: 1h}
  *     throttle_per_ip:      {capacity: 1,  period: 1h}
- *   pre_send_hook: {enabled: false, url: null, timeout: 2s, default: allow, secret: null}
+ *   pre_send_hook: {enabled: false, url: null, timeout: 2s, on_failure: allow, secret: null}
  *   bot_check: {enabled: false, siteverify_url: https://challenges.cloudflare.com/turnstile/v0/siteverify,
- *               secret: null, timeout: 3s, default: deny}
+ *               secret: null, timeout: 3s, on_failure: deny}
  *   max_keys: 100000
  * </pre>
  */
 public record LimitsSettings(
-        @JsonProperty("start_per_ip") LimitRule startPerIp,
-        @JsonProperty("start_per_phone_hourly") LimitRule startPerPhoneHourly,
-        @JsonProperty("start_per_phone_daily") LimitRule startPerPhoneDaily,
-        @JsonProperty("resend_cooldown") LimitRule resendCooldown,
-        @JsonProperty("start_per_country_hourly") LimitRule startPerCountryHourly,
-        @JsonProperty("start_per_country_daily") LimitRule startPerCountryDaily,
-        @JsonProperty("start_global_hourly") LimitRule startGlobalHourly,
-        @JsonProperty("start_global_daily") LimitRule startGlobalDaily,
-        @JsonProperty("verify_per_ip") LimitRule verifyPerIp,
-        @JsonProperty("revoke_per_ip") LimitRule revokePerIp,
-        @JsonProperty("wrong_codes_per_phone") LockoutRule wrongCodesPerPhone,
-        @JsonProperty("countries") Countries countries,
-        @JsonProperty("number_types") NumberTypes numberTypes,
-        @JsonProperty("pumping") Pumping pumping,
-        @JsonProperty("pre_send_hook") PreSendHookSettings preSendHook,
-        @JsonProperty("bot_check") BotCheckSettings botCheck,
-        @JsonProperty("max_keys") Integer maxKeys) {
+        LimitRule startPerIp,
+        LimitRule startPerPhoneHourly,
+        LimitRule startPerPhoneDaily,
+        LimitRule resendCooldown,
+        LimitRule startPerCountryHourly,
+        LimitRule startPerCountryDaily,
+        LimitRule startGlobalHourly,
+        LimitRule startGlobalDaily,
+        LimitRule verifyPerIp,
+        LimitRule revokePerIp,
+        LockoutRule wrongCodesPerPhone,
+        Countries countries,
+        NumberTypes numberTypes,
+        Pumping pumping,
+        PreSendHookSettings preSendHook,
+        BotCheckSettings botCheck,
+        Integer maxKeys) {
 
     // ---- Defaults: the only place they are written. docs/security.md explains each choice. ----
 
@@ -161,8 +164,8 @@ public record LimitsSettings(
      * @param capacity requests allowed in a burst and per period
      * @param period   time to refill completely
      */
-    public record LimitRule(@JsonProperty("enabled") Boolean enabled, @JsonProperty("capacity") Long capacity,
-                            @JsonProperty("period") Duration period) {
+    public record LimitRule(Boolean enabled, Long capacity,
+                            Duration period) {
 
         static LimitRule merge(LimitRule given, LimitRule fallback) {
             if (given == null) {
@@ -199,8 +202,8 @@ public record LimitsSettings(
      * @param period   time over which wrong codes are forgiven (smoothly)
      * @param lockout  how long the number is refused every verification once the wrong codes are spent
      */
-    public record LockoutRule(@JsonProperty("enabled") Boolean enabled, @JsonProperty("capacity") Long capacity,
-                              @JsonProperty("period") Duration period, @JsonProperty("lockout") Duration lockout) {
+    public record LockoutRule(Boolean enabled, Long capacity,
+                              Duration period, Duration lockout) {
 
         static LockoutRule merge(LockoutRule given, LockoutRule fallback) {
             if (given == null) {
@@ -228,7 +231,7 @@ public record LimitsSettings(
      * covers every region that shares it ({@code +1} is the US, Canada and much of the Caribbean). Deny wins over
      * allow; an empty allow-list allows every country not denied.
      */
-    public record Countries(@JsonProperty("allow") List<String> allow, @JsonProperty("deny") List<String> deny) {
+    public record Countries(List<String> allow, List<String> deny) {
         private static final Pattern REGION = Pattern.compile("^[A-Z]{2}$");
         private static final Pattern CALLING_CODE = Pattern.compile("^\\+[1-9][0-9]{0,2}$");
 
@@ -268,7 +271,7 @@ public record LimitsSettings(
      * {@code fixed_line}, {@code voip}, ...). {@code fixed_line_or_mobile} (all of North America) and {@code mobile}
      * are never in the default list: refusing them would refuse real phones.
      */
-    public record NumberTypes(@JsonProperty("deny") List<String> deny) {
+    public record NumberTypes(List<String> deny) {
         public NumberTypes {
             deny = deny == null ? DEFAULT_DENIED_NUMBER_TYPES : List.copyOf(deny);
         }
@@ -299,12 +302,12 @@ public record LimitsSettings(
      * of a country calling code or of an IP falls below {@code minConversion} with at least the minimum sends,
      * sends there are throttled to the {@code throttle_*} limit until conversion recovers.
      */
-    public record Pumping(@JsonProperty("enabled") Boolean enabled, @JsonProperty("window") Duration window,
-                          @JsonProperty("min_conversion") Double minConversion,
-                          @JsonProperty("min_sends_per_country") Long minSendsPerCountry,
-                          @JsonProperty("min_sends_per_ip") Long minSendsPerIp,
-                          @JsonProperty("throttle_per_country") LimitRule throttlePerCountry,
-                          @JsonProperty("throttle_per_ip") LimitRule throttlePerIp) {
+    public record Pumping(Boolean enabled, Duration window,
+                          Double minConversion,
+                          Long minSendsPerCountry,
+                          Long minSendsPerIp,
+                          LimitRule throttlePerCountry,
+                          LimitRule throttlePerIp) {
 
         static Pumping merge(Pumping given, Pumping fallback) {
             if (given == null) {
@@ -347,15 +350,15 @@ public record LimitsSettings(
      * @param enabled    whether the hook is called
      * @param url        where {@code POST {phone, country, ip, client_id}} goes (http or https)
      * @param timeout    how long to wait for the answer
-     * @param onFailure  YAML {@code default}: the verdict when the hook does not answer in time or answers
-     *                   neither yes nor no
+     * @param onFailure  {@code on_failure} (alias {@code default}): the verdict when the hook does not answer in
+     *                   time or answers neither yes nor no
      * @param secret     sent as {@code Authorization: Bearer <secret>} so the service can tell the calls are ours;
      *                   optional
      */
-    public record PreSendHookSettings(@JsonProperty("enabled") Boolean enabled, @JsonProperty("url") URI url,
-                                      @JsonProperty("timeout") Duration timeout,
-                                      @JsonProperty("default") Fallback onFailure,
-                                      @JsonProperty("secret") String secret) {
+    public record PreSendHookSettings(Boolean enabled, URI url,
+                                      Duration timeout,
+                                      @JsonAlias("default") Fallback onFailure,
+                                      @Secret String secret) {
 
         static PreSendHookSettings merge(PreSendHookSettings given, PreSendHookSettings fallback) {
             if (given == null) {
@@ -379,7 +382,7 @@ public record LimitsSettings(
         @Override
         public String toString() {
             return "PreSendHookSettings[enabled=" + enabled + ", url=" + url + ", timeout=" + timeout
-                    + ", default=" + onFailure + ", secret=" + (secret == null ? "none" : "***") + "]";
+                    + ", on_failure=" + onFailure + ", secret=" + (secret == null ? "none" : "***") + "]";
         }
     }
 
@@ -391,12 +394,13 @@ public record LimitsSettings(
      * @param siteverifyUrl Cloudflare Turnstile by default; hCaptcha's is {@code https://api.hcaptcha.com/siteverify}
      * @param secret        the site's secret key
      * @param timeout       how long to wait for the answer
-     * @param onFailure     YAML {@code default}: the verdict when the verifier cannot be reached
+     * @param onFailure     {@code on_failure} (alias {@code default}): the verdict when the verifier cannot be
+     *                      reached
      */
-    public record BotCheckSettings(@JsonProperty("enabled") Boolean enabled,
-                                   @JsonProperty("siteverify_url") URI siteverifyUrl,
-                                   @JsonProperty("secret") String secret, @JsonProperty("timeout") Duration timeout,
-                                   @JsonProperty("default") Fallback onFailure) {
+    public record BotCheckSettings(Boolean enabled,
+                                   URI siteverifyUrl,
+                                   @Secret String secret, Duration timeout,
+                                   @JsonAlias("default") Fallback onFailure) {
 
         static BotCheckSettings merge(BotCheckSettings given, BotCheckSettings fallback) {
             if (given == null) {
@@ -423,7 +427,7 @@ public record LimitsSettings(
         @Override
         public String toString() {
             return "BotCheckSettings[enabled=" + enabled + ", siteverify_url=" + siteverifyUrl + ", timeout="
-                    + timeout + ", default=" + onFailure + ", secret=" + (secret == null ? "none" : "***") + "]";
+                    + timeout + ", on_failure=" + onFailure + ", secret=" + (secret == null ? "none" : "***") + "]";
         }
     }
 

@@ -13,11 +13,12 @@ import org.phonepass.core.client.ClientRegistry;
 import org.phonepass.core.client.ClientSecrets;
 import org.phonepass.core.client.GrantType;
 import org.phonepass.server.config.ClientSettings;
+import org.phonepass.server.config.Settings;
 
 /** The clients from the settings file, immutable after start-up. */
 final class ConfiguredClients implements ClientRegistry {
     /** The client that dev mode adds so that a fresh server works without any settings. */
-    static final String DEV_CLIENT_ID = "phonepass-dev";
+    static final String DEV_CLIENT_ID = Settings.Dev.CLIENT_ID;
     static final List<String> DEV_ORIGINS = List.of("http://localhost:3000", "http://127.0.0.1:3000");
 
     private final Map<String, Client> byId;
@@ -28,7 +29,7 @@ final class ConfiguredClients implements ClientRegistry {
             map.put(s.clientId(), toClient(s));
         }
         if (addDevClient && !map.containsKey(DEV_CLIENT_ID)) {
-            map.put(DEV_CLIENT_ID, toClient(new ClientSettings(DEV_CLIENT_ID, "Phonepass dev app", DEV_ORIGINS,
+            map.put(DEV_CLIENT_ID, toClient(new ClientSettings(DEV_CLIENT_ID, Settings.Dev.CLIENT_NAME, DEV_ORIGINS,
                     List.of("http://localhost:3000/", "http://127.0.0.1:3000/"), List.of(), null, null, null,
                     null, null, null, null, null, null, null)));
         }

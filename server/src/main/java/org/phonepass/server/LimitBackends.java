@@ -44,7 +44,7 @@ final class LimitBackends {
     static Chosen choose(LimitsSettings settings, SqlStorage storage, boolean postgres, RedisStorage redis,
                          PhoneNumberParser phones, Supplier<HttpClient> http, ObjectMapper json, AuditLog audit,
                          AbuseMetrics metrics, Clock clock) {
-        settings.validate();
+        // The settings were validated when they were loaded (SettingsValidator).
         Chosen chosen;
         if (redis != null) {
             RateLimiter limiter = redis.rateLimiter(clock);

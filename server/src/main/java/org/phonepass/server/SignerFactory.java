@@ -1,5 +1,6 @@
 package org.phonepass.server;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -12,6 +13,7 @@ import org.phonepass.core.token.SigningKeyStore;
 import org.phonepass.server.config.ConfigException;
 import org.phonepass.server.config.Settings;
 import org.phonepass.server.keys.NimbusTokenSigner;
+import org.phonepass.server.tls.SecretFiles;
 import org.phonepass.store.keys.EncryptingSigningKeyStore;
 import org.phonepass.store.keys.MasterKeyRing;
 import org.phonepass.store.sql.SqlStorage;
@@ -28,11 +30,23 @@ final class SignerFactory {
     /** The configured SQL storage, migrated. */
     static SqlStorage storage(Settings settings) {
         Settings.Storage s = settings.storage();
-        if (s.type().equals("postgres")) {
+        if (s.isPostgres()) {
             return SqlStorage.postgres(s.url(), s.user(), s.password(), s.poolSize());
         }
         Path dataDir = Path.of(settings.dataDir()).toAbsolutePath().normalize();
-        return SqlStorage.embedded(dataDir.resolve("phonepass.db"), s.synchronous().equals("full"));
+        Path db = dataDir.resolve("phonepass.db");
+        try {
+            // SQLite would create the file with the process's umask (world-readable by default); an empty file is a
+            // valid new database, and SQLite gives its -wal and -shm files the database file's permissions.
+            SecretFiles.ownerOnlyDirectory(dataDir);
+            SecretFiles.ownerOnlyFile(db);
+            SecretFiles.narrowIfPresent(dataDir.resolve("phonepass.db-wal"));
+            SecretFiles.narrowIfPresent(dataDir.resolve("phonepass.db-shm"));
+        } catch (IOException e) {
+            throw new ConfigException("cannot make the data folder " + dataDir + " private to this user: "
+                    + e.getMessage());
+        }
+        return SqlStorage.embedded(db, s.synchronous() == Settings.Synchronous.FULL);
     }
 
     /** The signer over the stored keys, wrapped with the master key when one is set. */
@@ -60,17 +74,14 @@ final class SignerFactory {
         return longest.plus(Duration.ofDays(1));
     }
 
-    /** The master key ring from the settings (or their environment variables), when one is set. */
+    /**
+     * The master key ring from the settings, when one is set ({@code secrets.master_key_file} and the environment
+     * variables were resolved into {@code secrets.master_key} at load).
+     */
     static Optional<MasterKeyRing> masterKeys(Settings settings) {
         Settings.Secrets s = settings.secrets();
         try {
-            if (s.masterKey() != null) {
-                return Optional.of(MasterKeyRing.parse(s.masterKey()));
-            }
-            if (s.masterKeyFile() != null) {
-                return Optional.of(MasterKeyRing.fromFile(Path.of(s.masterKeyFile())));
-            }
-            return Optional.empty();
+            return s.masterKey() == null ? Optional.empty() : Optional.of(MasterKeyRing.parse(s.masterKey()));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("secrets.master_key: " + e.getMessage());
         }

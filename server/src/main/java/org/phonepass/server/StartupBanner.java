@@ -21,7 +21,7 @@ final class StartupBanner {
             out.append("  HTTP         http://localhost:").append(server.httpPort()).append('\n');
         }
         out.append("  Data folder  ").append(server.dataDir()).append('\n');
-        out.append("  Storage      ").append(s.storage().type().equals("postgres") ? "PostgreSQL " + s.storage().url()
+        out.append("  Storage      ").append(s.storage().isPostgres() ? "PostgreSQL " + s.storage().url()
                 : "embedded SQLite, " + server.dataDir().resolve("phonepass.db")).append('\n');
         out.append("  Clients      ").append(server.clients().all().stream().map(Client::clientId)
                 .collect(Collectors.joining(", "))).append('\n');

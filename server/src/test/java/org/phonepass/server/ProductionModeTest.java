@@ -90,7 +90,8 @@ class ProductionModeTest {
 
     @Test
     void productionWhenEverythingSetBehindProxyThenStartsWithoutDevInbox() throws Exception {
-        Settings s = settings(CLIENT + GATEWAY + "http_port: 0\nhttp:\n  behind_tls_proxy: true\n", SECRETS);
+        Settings s = settings(CLIENT + GATEWAY + "http_port: 0\nhttp:\n  behind_tls_proxy: true\n"
+                + "  trusted_proxies: [127.0.0.1]\n", SECRETS);
         int port;
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -125,7 +126,8 @@ class ProductionModeTest {
     @Test
     void productionWhenTestNumbersNotAllowedThenRefused() throws Exception {
         refuses(CLIENT + GATEWAY + "  test_numbers:\n    numbers:\n      - {number: \"+12015550199\", code: \"424242\"}\n"
-                + "http_port: 0\nhttp:\n  behind_tls_proxy: true\n", SECRETS, "test_numbers");
+                + "http_port: 0\nhttp:\n  behind_tls_proxy: true\n  trusted_proxies: [127.0.0.1]\n", SECRETS,
+                "test_numbers");
     }
 
     private static final String GATEWAY = "sms:\n  provider: http_gateway\n  http_gateway:\n"

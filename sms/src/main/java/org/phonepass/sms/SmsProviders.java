@@ -41,7 +41,10 @@ import org.phonepass.sms.twilio.TwilioSmsProvider;
 import org.phonepass.sms.vonage.VonageSettings;
 import org.phonepass.sms.vonage.VonageSmsProvider;
 
-/** Builds the SMS delivery stack from the {@code sms:} settings, validating them first. */
+/**
+ * Builds the SMS delivery stack from the {@code sms:} settings: {@link #validate} checks every value and resolves the
+ * secrets without starting anything; {@link #build(Plan, Clock, MeterRegistry)} then only builds.
+ */
 public final class SmsProviders {
     /** Provider ids a route may name. */
     public static final Set<String> IDS = Set.of(DevSmsInbox.ID, TwilioSmsProvider.ID, HttpGatewaySmsProvider.ID,
@@ -53,6 +56,45 @@ public final class SmsProviders {
     }
 
     /**
+     * The settings checked and their secrets resolved, ready to build: what {@link #validate} returns. Holding one
+     * means every {@code sms.*} value is known good, so {@link #build(Plan, Clock, MeterRegistry)} only builds.
+     */
+    public static final class Plan {
+        private final SmsSettings settings;
+        private final List<String> defaultIds;
+        private final Map<Integer, List<String>> routeIds;
+        private final Set<String> used;
+        private final RetryPolicy retry;
+        private final MessageFormatter formatter;
+        private final TestNumbers testNumbers;
+        private final TwilioSettings twilio;
+        private final HttpGatewaySettings gateway;
+        private final VonageSettings vonage;
+        private final SnsSettings sns;
+
+        private Plan(SmsSettings settings, List<String> defaultIds, Map<Integer, List<String>> routeIds,
+                     Set<String> used, RetryPolicy retry, MessageFormatter formatter, TestNumbers testNumbers,
+                     TwilioSettings twilio, HttpGatewaySettings gateway, VonageSettings vonage, SnsSettings sns) {
+            this.settings = settings;
+            this.defaultIds = defaultIds;
+            this.routeIds = routeIds;
+            this.used = used;
+            this.retry = retry;
+            this.formatter = formatter;
+            this.testNumbers = testNumbers;
+            this.twilio = twilio;
+            this.gateway = gateway;
+            this.vonage = vonage;
+            this.sns = sns;
+        }
+
+        /** The message formatter, for checking templates against the segment limit. */
+        public MessageFormatter formatter() {
+            return formatter;
+        }
+    }
+
+    /**
      * Validates the settings and builds the stack.
      *
      * @param environment    environment lookup for {@code ${NAME}} secrets, {@code System::getenv} in production
@@ -61,10 +103,21 @@ public final class SmsProviders {
      */
     public static SmsStack build(SmsSettings settings, Clock clock, MeterRegistry registry,
                                  Function<String, String> environment, boolean productionMode) {
+        Objects.requireNonNull(environment, "environment cannot be null");
+        return build(validate(settings, new Secrets(environment), productionMode), clock, registry);
+    }
+
+    /**
+     * Checks every {@code sms.*} value and resolves the secrets of the providers in use, starting nothing. The
+     * server runs it when it loads its settings, so a bad value stops the start before anything runs.
+     *
+     * @param secrets        {@link Secrets#RESOLVED} when the caller resolved every secret already
+     * @param productionMode refuses the dev inbox, and test numbers unless allowed
+     * @throws IllegalArgumentException whose message names the offending key
+     */
+    public static Plan validate(SmsSettings settings, Secrets secrets, boolean productionMode) {
         Objects.requireNonNull(settings, "settings cannot be null");
-        Objects.requireNonNull(clock, "clock cannot be null");
-        Objects.requireNonNull(registry, "registry cannot be null");
-        Secrets secrets = new Secrets(Objects.requireNonNull(environment, "environment cannot be null"));
+        Objects.requireNonNull(secrets, "secrets cannot be null");
 
         Map<String, String> usage = new LinkedHashMap<>();
         List<String> defaultIds = new ArrayList<>();
@@ -109,7 +162,6 @@ public final class SmsProviders {
             throw new IllegalArgumentException("sms.dev.capacity must be 1 to 100000");
         }
 
-        // Resolve every setting before starting any thread, so a bad value leaves nothing running behind it.
         TwilioSettings twilio = usage.containsKey(TwilioSmsProvider.ID) ? orEmpty(settings.twilio())
                 .resolved("sms.twilio", usage.get(TwilioSmsProvider.ID), secrets) : null;
         HttpGatewaySettings gateway = usage.containsKey(HttpGatewaySmsProvider.ID) ? orEmpty(settings.httpGateway())
@@ -118,6 +170,25 @@ public final class SmsProviders {
                 .resolved("sms.vonage", usage.get(VonageSmsProvider.ID), secrets) : null;
         SnsSettings sns = usage.containsKey(SnsSmsProvider.ID) ? orEmpty(settings.sns())
                 .resolved("sms.sns", usage.get(SnsSmsProvider.ID), secrets) : null;
+        return new Plan(settings, List.copyOf(defaultIds), Map.copyOf(routeIds), Set.copyOf(usage.keySet()), retry,
+                formatter, testNumbers, twilio, gateway, vonage, sns);
+    }
+
+    /** Builds the stack from validated settings; starts its threads and clients, and checks nothing more. */
+    public static SmsStack build(Plan plan, Clock clock, MeterRegistry registry) {
+        Objects.requireNonNull(plan, "plan cannot be null");
+        Objects.requireNonNull(clock, "clock cannot be null");
+        Objects.requireNonNull(registry, "registry cannot be null");
+        SmsSettings settings = plan.settings;
+        List<String> defaultIds = plan.defaultIds;
+        Map<Integer, List<String>> routeIds = plan.routeIds;
+        RetryPolicy retry = plan.retry;
+        MessageFormatter formatter = plan.formatter;
+        TestNumbers testNumbers = plan.testNumbers;
+        TwilioSettings twilio = plan.twilio;
+        HttpGatewaySettings gateway = plan.gateway;
+        VonageSettings vonage = plan.vonage;
+        SnsSettings sns = plan.sns;
 
         List<AutoCloseable> resources = new ArrayList<>();
         ExecutorService completion = Executors.newFixedThreadPool(COMPLETION_THREADS,
@@ -127,7 +198,7 @@ public final class SmsProviders {
         Map<String, SmsProvider> providers = new HashMap<>();
         DevSmsInbox devInbox = null;
         try {
-            if (usage.containsKey(DevSmsInbox.ID)) {
+            if (plan.used.contains(DevSmsInbox.ID)) {
                 devInbox = new DevSmsInbox(clock, settings.dev().capacity());
                 providers.put(DevSmsInbox.ID, devInbox);
             }

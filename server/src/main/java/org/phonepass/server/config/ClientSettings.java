@@ -2,6 +2,7 @@ package org.phonepass.server.config;
 
 import java.time.Duration;
 import java.util.List;
+import org.phonepass.core.config.Secret;
 
 /**
  * One application, as configured.
@@ -27,7 +28,7 @@ import java.util.List;
  */
 public record ClientSettings(String clientId, String name, List<String> allowedOrigins, List<String> callbacks,
                              List<String> allowedLogoutUrls, List<String> grants, String clientSecretHash,
-                             String clientSecret, Boolean allowJsonp, Duration idTokenLifetime,
+                             @Secret String clientSecret, Boolean allowJsonp, Duration idTokenLifetime,
                              Duration accessTokenLifetime, Duration refreshTokenLifetime,
                              Boolean refreshTokenRotation, Boolean trustAuth0ForwardedFor,
                              List<ApiGrant> apiGrants) {

@@ -1,10 +1,8 @@
 package org.phonepass.server.config;
 
-import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -14,71 +12,83 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.phonepass.core.config.Durations;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.phonepass.core.config.Env;
+import org.phonepass.core.config.Secret;
+import org.phonepass.core.config.SecretReference;
+import org.phonepass.sms.config.DurationSetting;
 
-/** Reads the YAML settings file, applies environment overrides, and validates. */
+/**
+ * Reads the YAML settings file, applies environment overrides, resolves secret references, binds and validates: every
+ * section, once, before anything starts. Binding has one rule for every section: the YAML key is the snake_case name
+ * of the record component (a {@code @JsonProperty} only where a key cannot be a Java name), unknown keys are refused,
+ * and durations go through {@link DurationSetting}.
+ */
 public final class ConfigLoader {
-    /** Environment variables and the settings they override. docs/configuration.md lists the same table. */
+    /**
+     * Environment variables and the settings they override, read from the {@link Env} annotations on the settings
+     * records, plus the {@code _FILE} variables of the secret keys that have one. docs/configuration.md lists them.
+     */
     public static final Map<String, String> ENVIRONMENT = envTable();
 
     private final ObjectMapper yaml;
 
     public ConfigLoader() {
-        SimpleModule durations = new SimpleModule().addDeserializer(Duration.class, new JsonDeserializer<>() {
-            @Override
-            public Duration deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
-                try {
-                    return Durations.parse(p.getValueAsString());
-                } catch (IllegalArgumentException e) {
-                    throw InvalidFormatException.from(p, e.getMessage(), p.getValueAsString(), Duration.class);
-                }
-            }
-        });
         this.yaml = JsonMapper.builder(new YAMLFactory())
                 .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
-                .addModule(durations)
+                .addModule(DurationSetting.module())
                 .build();
     }
 
     private static Map<String, String> envTable() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("PHONEPASS_MODE", "mode");
-        m.put("PHONEPASS_PUBLIC_URL", "public_url");
-        m.put("PHONEPASS_HTTPS_PORT", "https_port");
-        m.put("PHONEPASS_HTTP_PORT", "http_port");
-        m.put("PHONEPASS_BIND_ADDRESS", "bind_address");
-        m.put("PHONEPASS_DATA_DIR", "data_dir");
-        m.put("PHONEPASS_TLS_CERT_FILE", "tls.cert_file");
-        m.put("PHONEPASS_TLS_KEY_FILE", "tls.key_file");
-        m.put("PHONEPASS_TLS_PKCS12_FILE", "tls.pkcs12_file");
-        m.put("PHONEPASS_TLS_PKCS12_PASSWORD", "tls.pkcs12_password");
-        m.put("PHONEPASS_BEHIND_TLS_PROXY", "http.behind_tls_proxy");
-        m.put("PHONEPASS_STORAGE_TYPE", "storage.type");
-        m.put("PHONEPASS_STORAGE_URL", "storage.url");
-        m.put("PHONEPASS_STORAGE_USER", "storage.user");
-        m.put("PHONEPASS_STORAGE_PASSWORD", "storage.password");
-        m.put("PHONEPASS_CODE_HMAC_KEY", "secrets.code_hmac_key");
-        m.put("PHONEPASS_CODE_HMAC_KEY_FILE", "secrets.code_hmac_key_file");
-        m.put("PHONEPASS_MASTER_KEY", "secrets.master_key");
-        m.put("PHONEPASS_MASTER_KEY_FILE", "secrets.master_key_file");
-        m.put("PHONEPASS_REDIS_URL", "redis.url");
-        m.put("PHONEPASS_SMS_PROVIDER", "sms.provider");
-        return Map.copyOf(m);
+        collectEnv(Settings.class, "", m);
+        return Collections.unmodifiableMap(m);
+    }
+
+    private static void collectEnv(Class<?> type, String prefix, Map<String, String> out) {
+        for (RecordComponent c : type.getRecordComponents()) {
+            String key = prefix + yamlName(c);
+            Env env = c.getAnnotation(Env.class);
+            if (env != null) {
+                out.put(env.value(), key);
+                if (c.isAnnotationPresent(Secret.class)) {
+                    out.put(env.value() + "_FILE", key + SecretReference.FILE_TWIN);
+                }
+            }
+            if (c.getType().isRecord()) {
+                collectEnv(c.getType(), key + ".", out);
+            }
+        }
+    }
+
+    /** The YAML key of a settings component: its {@code @JsonProperty} name, else its name in snake_case. */
+    static String yamlName(RecordComponent c) {
+        JsonProperty named = c.getAccessor().getAnnotation(JsonProperty.class);
+        if (named == null) {
+            named = c.getAnnotation(JsonProperty.class);
+        }
+        return named != null && !named.value().isEmpty() ? named.value()
+                : PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE.translate(c.getName());
     }
 
     /**
@@ -107,9 +117,20 @@ public final class ConfigLoader {
         ENVIRONMENT.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
             String value = env.get(e.getKey());
             if (value != null && !value.isEmpty()) {
+                String twinVariable = e.getKey().endsWith("_FILE")
+                        ? e.getKey().substring(0, e.getKey().length() - "_FILE".length()) : e.getKey() + "_FILE";
+                if (ENVIRONMENT.containsKey(twinVariable) && e.getKey().endsWith("_FILE")
+                        && env.get(twinVariable) != null && !env.get(twinVariable).isEmpty()) {
+                    throw new ConfigException("set " + twinVariable + " or " + e.getKey() + ", not both");
+                }
                 set(tree, e.getValue(), value);
+                if (ENVIRONMENT.containsKey(twinVariable)) {
+                    // The variable overrides the file's value in either form: its twin key there is dropped.
+                    remove(tree, ENVIRONMENT.get(twinVariable));
+                }
             }
         });
+        resolveSecrets(tree, Settings.class, "", env);
         Settings settings;
         try {
             settings = yaml.treeToValue(tree, Settings.class);
@@ -128,6 +149,73 @@ public final class ConfigLoader {
         }
         new SettingsValidator(settings).validate();
         return settings;
+    }
+
+    /**
+     * Resolves, in the tree and before binding, every component marked {@link Secret}: its {@code _file} twin
+     * becomes a {@code ${file:...}} reference, and references are replaced by their values. One mechanism for every
+     * section, with the key in every message.
+     */
+    private static void resolveSecrets(ObjectNode node, Class<?> type, String prefix, Map<String, String> env) {
+        for (RecordComponent c : type.getRecordComponents()) {
+            String name = yamlName(c);
+            String key = prefix + name;
+            if (c.isAnnotationPresent(Secret.class)) {
+                String twin = name + SecretReference.FILE_TWIN;
+                if (node.has(twin)) {
+                    if (node.hasNonNull(name)) {
+                        throw new ConfigException("set " + key + " or " + key + SecretReference.FILE_TWIN
+                                + ", not both");
+                    }
+                    JsonNode path = node.remove(twin);
+                    if (!path.isValueNode() || path.asText().isBlank()) {
+                        throw new ConfigException("bad value for '" + key + SecretReference.FILE_TWIN
+                                + "': expected the path of a file");
+                    }
+                    node.put(name, SecretReference.fileReference(path.asText()));
+                }
+                JsonNode value = node.get(name);
+                try {
+                    if (value != null && value.isTextual()) {
+                        node.put(name, SecretReference.resolve(key, value.asText(), env::get));
+                    } else if (value instanceof ObjectNode map) {
+                        for (Iterator<String> names = map.fieldNames(); names.hasNext(); ) {
+                            String field = names.next();
+                            if (map.get(field).isTextual()) {
+                                map.put(field, SecretReference.resolve(key + "." + field, map.get(field).asText(),
+                                        env::get));
+                            }
+                        }
+                    }
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(e.getMessage());
+                }
+                continue;
+            }
+            JsonNode child = node.get(name);
+            if (child instanceof ObjectNode object && c.getType().isRecord()) {
+                resolveSecrets(object, c.getType(), key + ".", env);
+            } else if (child instanceof ArrayNode array && List.class.isAssignableFrom(c.getType())
+                    && c.getGenericType() instanceof ParameterizedType p
+                    && p.getActualTypeArguments()[0] instanceof Class<?> element && element.isRecord()) {
+                for (int i = 0; i < array.size(); i++) {
+                    if (array.get(i) instanceof ObjectNode item) {
+                        resolveSecrets(item, element, key + "[" + i + "].", env);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void remove(ObjectNode root, String dottedPath) {
+        String[] parts = dottedPath.split("\\.");
+        JsonNode node = root;
+        for (int i = 0; i < parts.length - 1 && node != null; i++) {
+            node = node.get(parts[i]);
+        }
+        if (node instanceof ObjectNode parent) {
+            parent.remove(parts[parts.length - 1]);
+        }
     }
 
     private static void set(ObjectNode root, String dottedPath, String value) {

@@ -3,6 +3,10 @@ package org.phonepass.server.config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.phonepass.core.config.Env;
+import org.phonepass.core.config.Secret;
+import org.phonepass.core.config.SecretReference;
+import org.phonepass.core.login.OtpSettings.SignupDisabledResponse;
 import org.phonepass.limits.LimitsSettings;
 import org.phonepass.sms.config.CircuitBreakerSettings;
 import org.phonepass.sms.config.MessageSettings;
@@ -16,17 +20,26 @@ import org.phonepass.sms.twilio.TwilioSettings;
 import org.phonepass.sms.vonage.VonageSettings;
 
 /**
- * Every setting, as read from the YAML file (snake_case keys) and the environment. Missing values take the defaults
- * written in the compact constructors, so this file is the one place defaults live; {@code docs/configuration.md}
- * documents each key and a test keeps the two in step.
+ * Every setting, as read from the YAML file and the environment. How a setting is declared, in every section:
+ * <ul>
+ *   <li>a record component whose snake_case name is the YAML key (one naming rule, applied by {@link ConfigLoader});
+ *       a boxed type, so that an absent key is null and the compact constructor writes the default;</li>
+ *   <li>{@link Env} beside it when an environment variable overrides it; {@link Secret} when it holds a secret
+ *       ({@code ${ENV}}, {@code ${file:...}} and the {@code _file} twin are then resolved at load);</li>
+ *   <li>a closed set is an enum, a duration a {@link Duration} ({@code 180s});</li>
+ *   <li>ranges and cross-key rules are checked at load by {@link SettingsValidator}, with the key in the message.</li>
+ * </ul>
+ * Defaults of the server's own sections are written in the compact constructors here; the {@code limits:} and
+ * {@code sms:} sections keep theirs in their modules. {@code docs/configuration.md} documents each key, and
+ * {@code ConfigLoaderTest} keeps the two in step.
  */
 public record Settings(
-        Mode mode,
-        String publicUrl,
-        Integer httpsPort,
-        Integer httpPort,
-        String bindAddress,
-        String dataDir,
+        @Env("PHONEPASS_MODE") Mode mode,
+        @Env("PHONEPASS_PUBLIC_URL") String publicUrl,
+        @Env("PHONEPASS_HTTPS_PORT") Integer httpsPort,
+        @Env("PHONEPASS_HTTP_PORT") Integer httpPort,
+        @Env("PHONEPASS_BIND_ADDRESS") String bindAddress,
+        @Env("PHONEPASS_DATA_DIR") String dataDir,
         Tls tls,
         Http http,
         Storage storage,
@@ -45,12 +58,13 @@ public record Settings(
         mode = mode == null ? Mode.DEV : mode;
         httpsPort = httpsPort == null ? 8443 : httpsPort;
         publicUrl = publicUrl == null ? "https://localhost:" + httpsPort : stripSlash(publicUrl);
-        bindAddress = bindAddress == null ? "0.0.0.0" : bindAddress;
+        // Dev mode serves every code in its inbox, so by default only this machine may reach it.
+        bindAddress = bindAddress == null ? (mode == Mode.DEV ? "127.0.0.1" : "0.0.0.0") : bindAddress;
         dataDir = dataDir == null ? "./phonepass-data" : dataDir;
         tls = tls == null ? new Tls(null, null, null, null) : tls;
         http = http == null ? new Http(null, null, null, null, null, null, null) : http;
         storage = storage == null ? new Storage(null, null, null, null, null, null, null) : storage;
-        secrets = secrets == null ? new Secrets(null, null, null, null) : secrets;
+        secrets = secrets == null ? new Secrets(null, null) : secrets;
         clients = clients == null ? List.of() : List.copyOf(clients);
         apis = apis == null ? List.of() : List.copyOf(apis);
         sms = sms == null ? new Sms(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
@@ -88,7 +102,14 @@ public record Settings(
      * The server certificate: PEM files ({@code cert_file} with the chain, {@code key_file} with a PKCS#8 or
      * PKCS#1 key) or a PKCS#12 keystore. In dev mode with neither, a self-signed certificate is generated.
      */
-    public record Tls(String certFile, String keyFile, String pkcs12File, String pkcs12Password) {
+    public record Tls(@Env("PHONEPASS_TLS_CERT_FILE") String certFile, @Env("PHONEPASS_TLS_KEY_FILE") String keyFile,
+                      @Env("PHONEPASS_TLS_PKCS12_FILE") String pkcs12File,
+                      @Env("PHONEPASS_TLS_PKCS12_PASSWORD") @Secret String pkcs12Password) {
+        @Override
+        public String toString() {
+            return "Tls[certFile=" + certFile + ", keyFile=" + keyFile + ", pkcs12File=" + pkcs12File
+                    + ", pkcs12Password=" + SecretReference.mask(pkcs12Password) + "]";
+        }
     }
 
     /**
@@ -101,7 +122,7 @@ public record Settings(
      * @param maxThreads      most request threads on a Java runtime without virtual threads (17 to 20)
      * @param idleTimeout     how long a connection may stay silent, and how long a request body may take to arrive
      */
-    public record Http(Boolean behindTlsProxy, List<String> trustedProxies, String countryHeader,
+    public record Http(@Env("PHONEPASS_BEHIND_TLS_PROXY") Boolean behindTlsProxy, List<String> trustedProxies, String countryHeader,
                        Integer maxBodyBytes, Duration corsMaxAge, Integer maxThreads,
                        Duration idleTimeout) {
         public Http {
@@ -115,29 +136,53 @@ public record Settings(
     }
 
     /**
-     * @param type        {@code embedded} (SQLite in the data folder) or {@code postgres}
+     * @param type           {@code embedded} (SQLite in the data folder) or {@code postgres}
      * @param synchronous    embedded only: {@code full} (every commit on disk before the answer) or {@code normal}
      * @param auditRetention how long stored audit events are kept; the housekeeping deletes older ones
      */
-    public record Storage(String type, String synchronous, String url, String user, String password,
+    public record Storage(@Env("PHONEPASS_STORAGE_TYPE") StorageType type, Synchronous synchronous,
+                          @Env("PHONEPASS_STORAGE_URL") String url, @Env("PHONEPASS_STORAGE_USER") String user,
+                          @Env("PHONEPASS_STORAGE_PASSWORD") @Secret String password,
                           Integer poolSize, Duration auditRetention) {
         public Storage {
-            type = type == null ? "embedded" : type;
-            synchronous = synchronous == null ? "full" : synchronous;
+            type = type == null ? StorageType.EMBEDDED : type;
+            synchronous = synchronous == null ? Synchronous.FULL : synchronous;
             poolSize = poolSize == null ? 10 : poolSize;
             auditRetention = auditRetention == null ? Duration.ofDays(90) : auditRetention;
         }
+
+        public boolean isPostgres() {
+            return type == StorageType.POSTGRES;
+        }
+
+        @Override
+        public String toString() {
+            return "Storage[type=" + type + ", synchronous=" + synchronous + ", url=" + url + ", user=" + user
+                    + ", password=" + SecretReference.mask(password) + ", poolSize=" + poolSize
+                    + ", auditRetention=" + auditRetention + "]";
+        }
     }
 
+    /** {@code storage.type}. */
+    public enum StorageType { EMBEDDED, POSTGRES }
+
+    /** {@code storage.synchronous}. */
+    public enum Synchronous { FULL, NORMAL }
+
     /**
-     * Server secrets.
+     * Server secrets, resolved at load: {@code secrets.code_hmac_key_file} and {@code secrets.master_key_file} are
+     * the {@code _file} twins every secret key has, read into these values by {@link ConfigLoader}.
      *
-     * @param codeHmacKey     the key that HMACs codes: base64 of at least 32 random bytes
-     * @param codeHmacKeyFile the same, in a file
-     * @param masterKey       the master key ring that encrypts signing keys at rest (docs/deployment.md)
-     * @param masterKeyFile   the same, in a file
+     * @param codeHmacKey the key that HMACs codes: base64 of at least 32 random bytes
+     * @param masterKey   the master key ring that encrypts signing keys at rest (docs/deployment.md)
      */
-    public record Secrets(String codeHmacKey, String codeHmacKeyFile, String masterKey, String masterKeyFile) {
+    public record Secrets(@Env("PHONEPASS_CODE_HMAC_KEY") @Secret String codeHmacKey,
+                          @Env("PHONEPASS_MASTER_KEY") @Secret String masterKey) {
+        @Override
+        public String toString() {
+            return "Secrets[codeHmacKey=" + SecretReference.mask(codeHmacKey) + ", masterKey="
+                    + SecretReference.mask(masterKey) + "]";
+        }
     }
 
     /**
@@ -147,7 +192,7 @@ public record Settings(
      *                  {@code redis-sentinel://host:26379#master}; codes stay in the SQL store when absent
      * @param keyPrefix prefix of every key, so that several deployments can share one Redis
      */
-    public record Redis(String url, String keyPrefix) {
+    public record Redis(@Env("PHONEPASS_REDIS_URL") @Secret String url, String keyPrefix) {
         public Redis {
             keyPrefix = keyPrefix == null ? "phonepass:" : keyPrefix;
         }
@@ -192,8 +237,9 @@ public record Settings(
      * @param vonage                 Vonage SMS API
      * @param sns                    AWS SNS
      */
-    public record Sms(String provider, Integer codeLength, Duration codeTtl, Integer maxAttempts,
-                      Integer keepPreviousCodes, Boolean disableSignup, String signupDisabledResponse,
+    public record Sms(@Env("PHONEPASS_SMS_PROVIDER") String provider, Integer codeLength, Duration codeTtl,
+                      Integer maxAttempts, Integer keepPreviousCodes, Boolean disableSignup,
+                      SignupDisabledResponse signupDisabledResponse,
                       String template, Map<String, String> templates, String defaultRegion,
                       List<String> failover, List<RouteSettings> routes, RetrySettings retry,
                       CircuitBreakerSettings circuitBreaker, MessageSettings message,
@@ -213,7 +259,8 @@ public record Settings(
             maxAttempts = maxAttempts == null ? 3 : maxAttempts;
             keepPreviousCodes = keepPreviousCodes == null ? 0 : keepPreviousCodes;
             disableSignup = disableSignup != null && disableSignup;
-            signupDisabledResponse = signupDisabledResponse == null ? "error" : signupDisabledResponse;
+            signupDisabledResponse = signupDisabledResponse == null ? SignupDisabledResponse.ERROR
+                    : signupDisabledResponse;
             template = template == null ? "Your verification code is: @@password@@" : template;
             templates = templates == null ? Map.of() : Map.copyOf(templates);
         }
@@ -227,6 +274,11 @@ public record Settings(
      * @param sampleAppDir  the folder it is served from
      */
     public record Dev(Boolean sampleApp, Integer sampleAppPort, String sampleAppDir) {
+        /** The client dev mode adds (unless one with its id is configured), so a fresh server works as it is. */
+        public static final String CLIENT_ID = "phonepass-dev";
+        /** Its display name, which SMS templates may show. */
+        public static final String CLIENT_NAME = "Phonepass dev app";
+
         public Dev {
             sampleApp = sampleApp == null || sampleApp;
             sampleAppPort = sampleAppPort == null ? 3000 : sampleAppPort;

@@ -4,7 +4,7 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import org.phonepass.core.config.Durations;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -13,12 +13,23 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.phonepass.core.client.ClientSecrets;
 import org.phonepass.core.client.GrantType;
+import org.phonepass.core.config.Durations;
 import org.phonepass.core.otp.CodeGenerator;
+import org.phonepass.core.otp.CodeHasher;
+import org.phonepass.core.sms.MessageFormatter;
 import org.phonepass.core.sms.MessageTemplate;
 import org.phonepass.core.token.Scopes;
 import org.phonepass.server.keys.NimbusTokenSigner;
+import org.phonepass.sms.SmsProviders;
+import org.phonepass.sms.config.Secrets;
+import org.phonepass.store.keys.MasterKeyRing;
 
-/** Checks values that parse but make no sense. Each message names the key and what it accepts. */
+/**
+ * Every check of values that parse but make no sense, for every section, run once by {@link ConfigLoader} before
+ * anything starts: the server's own keys here, the {@code sms:} delivery keys through {@link SmsProviders#validate}
+ * and the {@code limits:} keys through {@link org.phonepass.limits.LimitsSettings#validate()}. Each message names the
+ * key and what it accepts. A new key's range check goes here (or in its module's validate method).
+ */
 final class SettingsValidator {
     private static final Pattern CLIENT_ID = Pattern.compile("^[A-Za-z0-9._\\-]{1,128}$");
     /** A scope token (RFC 6749 §3.3): printable ASCII except space, quote and backslash. */
@@ -36,6 +47,10 @@ final class SettingsValidator {
             port("http_port", s.httpPort());
         }
         url("public_url", s.publicUrl(), true);
+        if ((s.tls().certFile() == null) != (s.tls().keyFile() == null)) {
+            throw new ConfigException("tls.cert_file and tls.key_file go together: set both");
+        }
+        port("dev.sample_app_port", s.dev().sampleAppPort());
         if (s.http().maxBodyBytes() < 1024 || s.http().maxBodyBytes() > 1024 * 1024) {
             fail("http.max_body_bytes", s.http().maxBodyBytes(), "a number of bytes from 1024 to 1048576");
         }
@@ -46,9 +61,7 @@ final class SettingsValidator {
                 || s.http().idleTimeout().compareTo(Duration.ofMinutes(10)) > 0) {
             fail("http.idle_timeout", s.http().idleTimeout(), "a duration from 1s to 10m");
         }
-        oneOf("storage.type", s.storage().type(), List.of("embedded", "postgres"));
-        oneOf("storage.synchronous", s.storage().synchronous(), List.of("full", "normal"));
-        if (s.storage().type().equals("postgres") && (s.storage().url() == null || s.storage().url().isBlank())) {
+        if (s.storage().isPostgres() && (s.storage().url() == null || s.storage().url().isBlank())) {
             throw new ConfigException("storage.url is required when storage.type is postgres, for example "
                     + "jdbc:postgresql://db.internal:5432/phonepass (env PHONEPASS_STORAGE_URL)");
         }
@@ -61,13 +74,16 @@ final class SettingsValidator {
         }
         validateSms(s.sms());
         try {
+            // The delivery part: providers, routes, retry, breaker, message, test numbers and each vendor's keys.
+            // Secrets were resolved by the loader already. What production mode refuses on top (the dev inbox,
+            // test numbers) is checked as the server starts, with the other production refusals.
+            SmsProviders.Plan sms = SmsProviders.validate(s.sms().delivery(), Secrets.RESOLVED, false);
+            segments(sms.formatter());
             s.limits().validate();
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
-        if (s.secrets().masterKey() != null && s.secrets().masterKeyFile() != null) {
-            throw new ConfigException("set secrets.master_key or secrets.master_key_file, not both");
-        }
+        secrets();
         if (s.redis().url() != null && !s.redis().url().matches("^(redis|rediss|redis-sentinel)://.+")) {
             fail("redis.url", "(hidden)", "a redis://, rediss:// or redis-sentinel:// URL");
         }
@@ -121,6 +137,49 @@ final class SettingsValidator {
         }
     }
 
+    /**
+     * Each template, rendered with the worst case this deployment can produce (the longest code, application name
+     * and lifetime), must fit {@code sms.message.max_segments}.
+     */
+    private void segments(MessageFormatter formatter) {
+        Settings.Sms sms = s.sms();
+        String longestName = s.isProduction() ? "" : Settings.Dev.CLIENT_NAME;
+        for (ClientSettings c : s.clients()) {
+            if (c.name() != null && c.name().length() > longestName.length()) {
+                longestName = c.name();
+            }
+        }
+        Map<String, String> sample = MessageFormatter.sampleVariables(sms.codeLength(), longestName,
+                Math.max(1, sms.codeTtl().toMinutes()));
+        formatter.requireWithinLimit("sms.template", MessageTemplate.parse(sms.template()), sample);
+        sms.templates().forEach((lang, t) -> formatter.requireWithinLimit("sms.templates." + lang.toLowerCase(
+                Locale.ROOT), MessageTemplate.parse(t), sample));
+    }
+
+    /** The keys' form, so that a bad key stops the load rather than the start. */
+    private void secrets() {
+        String hmac = s.secrets().codeHmacKey();
+        if (hmac != null) {
+            byte[] key;
+            try {
+                key = Base64.getDecoder().decode(hmac.trim());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("secrets.code_hmac_key is not valid base64 (openssl rand -base64 32)");
+            }
+            if (key.length < CodeHasher.MIN_KEY_BYTES) {
+                throw new ConfigException("secrets.code_hmac_key must hold at least " + CodeHasher.MIN_KEY_BYTES
+                        + " bytes (base64 of 32 random bytes: openssl rand -base64 32)");
+            }
+        }
+        if (s.secrets().masterKey() != null) {
+            try {
+                MasterKeyRing.parse(s.secrets().masterKey());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("secrets.master_key: " + e.getMessage());
+            }
+        }
+    }
+
     private void validateSms(Settings.Sms sms) {
         if (sms.codeLength() < CodeGenerator.MIN_LENGTH || sms.codeLength() > CodeGenerator.MAX_LENGTH) {
             fail("sms.code_length", sms.codeLength(), "a number from 4 to 10");
@@ -136,7 +195,6 @@ final class SettingsValidator {
         if (sms.keepPreviousCodes() < 0 || sms.keepPreviousCodes() > 5) {
             fail("sms.keep_previous_codes", sms.keepPreviousCodes(), "a number from 0 to 5");
         }
-        oneOf("sms.signup_disabled_response", sms.signupDisabledResponse(), List.of("error", "silent"));
         template("sms.template", sms.template());
         for (Map.Entry<String, String> e : sms.templates().entrySet()) {
             if (!LANGUAGE.matcher(e.getKey().toLowerCase(Locale.ROOT)).matches()) {

@@ -21,10 +21,14 @@ final class DevInboxEndpoints {
         this.responder = responder;
     }
 
-    /** JSON array, newest first, of {@code {"to","body","code","sent_at"}}; {@code ?to=} filters by number. */
+    /**
+     * JSON array, newest first, of {@code {"to","body","code","sent_at"}}; {@code ?to=} filters by number. No
+     * wildcard CORS: the inbox holds every live code, so only the origins a configured client allows (the dev
+     * client's {@code http://localhost:3000}) may read it from a browser, and never with credentials
+     * (docs/security.md).
+     */
     void json(Context ctx) {
         ctx.header("Cache-Control", "no-store");
-        ctx.header("Access-Control-Allow-Origin", "*");
         ctx.contentType("application/json; charset=utf-8").result(responder.serialize(entries(ctx)));
     }
 

@@ -255,7 +255,7 @@ public final class HttpApi {
     /**
      * CORS as Auth0's clients need it (docs/auth0-compatibility.md#cors). A preflight carries no client_id, so it is
      * accepted when any client allows the origin; the real request is then checked against its own client. Endpoints
-     * that any page may read (JWKS, discovery, the dev inbox) set their own wildcard header.
+     * that any page may read (JWKS, discovery) set their own wildcard header; the dev inbox relies on this one.
      */
     private void cors(Context ctx, ClientGate gate) {
         String origin = ctx.header("Origin");

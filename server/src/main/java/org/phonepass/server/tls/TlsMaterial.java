@@ -207,8 +207,9 @@ public final class TlsMaterial {
     private static TlsMaterial writeDev(Path folder, PrivateKey key, X509Certificate cert)
             throws IOException, GeneralSecurityException {
         SecretFiles.write(folder.resolve(DEV_KEY), pem("PRIVATE KEY", key.getEncoded()));
-        // The certificate alone, also for people who want to trust it in a browser or the JDK.
-        Files.writeString(folder.resolve(DEV_CERT), pem("CERTIFICATE", cert.getEncoded()));
+        // The certificate alone, also for people who want to trust it in a browser or the JDK. Owner-only like
+        // everything in the data folder: nothing in it is for other accounts on the machine.
+        SecretFiles.write(folder.resolve(DEV_CERT), pem("CERTIFICATE", cert.getEncoded()));
         return inMemory(key, new Certificate[] {cert}, true);
     }
 

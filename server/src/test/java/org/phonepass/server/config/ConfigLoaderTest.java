@@ -158,6 +158,118 @@ class ConfigLoaderTest {
                 "apis[0].scopes[1]", "listed twice");
     }
 
+    /** One bad value per section: each fails at load, before anything starts, with the key's full name. */
+    @Test
+    void loadWhenBadValueInAnySectionThenFailsAtLoadNamingTheKey() {
+        rejects("tls:\n  cert_file: /etc/cert.pem\n", "tls.cert_file and tls.key_file go together");
+        rejects("http:\n  max_threads: 2\n", "http.max_threads");
+        rejects("storage:\n  synchronous: sometimes\n", "storage.synchronous", "full, normal");
+        rejects("storage:\n  pool_size: 0\n", "storage.pool_size");
+        rejects("secrets:\n  code_hmac_key: c2hvcnQ=\n", "secrets.code_hmac_key", "at least 32 bytes");
+        rejects("secrets:\n  master_key: not*base64\n", "secrets.master_key");
+        rejects("redis:\n  url: http://cache:6379\n", "redis.url");
+        rejects("clients:\n  - client_id: a\n    id_token_lifetime: 0s\n", "clients[0].id_token_lifetime");
+        rejects("apis:\n  - name: no identifier\n", "apis[0].identifier is required");
+        rejects("geoloc:\n  default_country: XX\n", "geoloc.default_country");
+        rejects("dev:\n  sample_app_port: 70000\n", "dev.sample_app_port");
+        // sms.*: delivery keys are checked at load too, not when the server builds the providers.
+        rejects("sms:\n  provider: carrier-pigeon\n", "sms.provider", "unknown provider", "twilio");
+        rejects("sms:\n  retry:\n    max_attempts: 0\n", "sms.retry.max_attempts");
+        rejects("sms:\n  retry:\n    deadline: soon\n", "sms.retry.deadline", "180s");
+        rejects("sms:\n  circuit_breaker:\n    failure_threshold: 0\n", "sms.circuit_breaker.failure_threshold");
+        rejects("sms:\n  message:\n    max_segments: 11\n", "sms.message.max_segments");
+        rejects("sms:\n  template: \"" + "Long text ".repeat(40) + "@@password@@\"\n", "sms.template", "segment");
+        rejects("sms:\n  templates:\n    es: \"" + "Texto largo ".repeat(40) + "{{ code }}\"\n", "sms.templates.es",
+                "segment");
+        rejects("sms:\n  dev:\n    capacity: 0\n", "sms.dev.capacity");
+        rejects("sms:\n  routes:\n    - calling_codes: [1000]\n      providers: [dev]\n", "sms.routes[0].calling_codes");
+        rejects("sms:\n  test_numbers:\n    numbers:\n      - {number: \"+12015550100\", code: \"12\"}\n",
+                "sms.test_numbers.numbers[0]");
+        rejects("sms:\n  provider: twilio\n  twilio:\n    account_sid: AC1\n", "sms.twilio");
+        rejects("sms:\n  provider: http_gateway\n  http_gateway:\n    url: https://g.example\n    format: xml\n",
+                "sms.http_gateway.format");
+        rejects("sms:\n  twilio:\n    timeout: forever\n", "sms.twilio.timeout");
+        // limits.*
+        rejects("limits:\n  start_per_ip: {capacity: 0}\n", "limits.start_per_ip.capacity");
+        rejects("limits:\n  countries: {deny: [Atlantis]}\n", "limits.countries.deny");
+        rejects("limits:\n  pre_send_hook: {enabled: true}\n", "limits.pre_send_hook.url");
+        rejects("limits:\n  pre_send_hook: {on_failure: maybe}\n", "limits.pre_send_hook.on_failure", "allow, deny");
+        rejects("limits:\n  bot_check: {enabled: true}\n", "limits.bot_check.secret is required");
+        rejects("limits:\n  max_keys: 5\n", "limits.max_keys");
+    }
+
+    @Test
+    void loadWhenOnFailureOrItsEarlierNameDefaultThenSameSetting() throws Exception {
+        assertThat(load("limits:\n  pre_send_hook: {on_failure: deny}\n", Map.of()).limits().preSendHook()
+                .onFailure()).isEqualTo(org.phonepass.limits.LimitsSettings.Fallback.DENY);
+        assertThat(load("limits:\n  pre_send_hook: {default: deny}\n", Map.of()).limits().preSendHook()
+                .onFailure()).isEqualTo(org.phonepass.limits.LimitsSettings.Fallback.DENY);
+        assertThat(load("limits:\n  bot_check: {on_failure: allow}\n", Map.of()).limits().botCheck()
+                .onFailure()).isEqualTo(org.phonepass.limits.LimitsSettings.Fallback.ALLOW);
+    }
+
+    /** ${ENV}, ${file:...} and the _file twin work the same for every secret key, limits and sms included. */
+    @Test
+    void loadWhenSecretReferencesInAnySectionThenResolvedAtLoad() throws Exception {
+        Path hookSecret = dir.resolve("hook.secret");
+        Files.writeString(hookSecret, "hook-secret-from-file\n");
+        Path hmac = dir.resolve("hmac.key");
+        Files.writeString(hmac, "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=\n");
+        Path dbPassword = dir.resolve("db.password");
+        Files.writeString(dbPassword, "pg-pass");
+        Settings s = load("""
+                limits:
+                  pre_send_hook: {secret_file: %s}
+                  bot_check: {secret: "${BOT_SECRET}"}
+                sms:
+                  twilio: {account_sid: AC1, auth_token: "${file:%s}", from: "+12015550100"}
+                  http_gateway:
+                    url: https://g.example
+                    headers: {X-Api-Key: "${GATEWAY_KEY}"}
+                secrets:
+                  code_hmac_key_file: %s
+                clients:
+                  - client_id: backend
+                    client_secret: "${BACKEND_SECRET}"
+                """.formatted(hookSecret, hookSecret, hmac), Map.of("BOT_SECRET", "bot-secret-from-env",
+                "GATEWAY_KEY", "gw-key", "BACKEND_SECRET", "b".repeat(40),
+                "PHONEPASS_STORAGE_PASSWORD_FILE", dbPassword.toString()));
+        assertThat(s.limits().preSendHook().secret()).isEqualTo("hook-secret-from-file");
+        assertThat(s.limits().botCheck().secret()).isEqualTo("bot-secret-from-env");
+        assertThat(s.sms().twilio().authToken()).isEqualTo("hook-secret-from-file");
+        assertThat(s.sms().httpGateway().headers()).containsEntry("X-Api-Key", "gw-key");
+        assertThat(s.secrets().codeHmacKey()).isEqualTo("MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=");
+        assertThat(s.clients().get(0).clientSecret()).isEqualTo("b".repeat(40));
+        assertThat(s.storage().password()).isEqualTo("pg-pass");
+        assertThat(s.toString()).doesNotContain("pg-pass").doesNotContain("hook-secret-from-file");
+    }
+
+    @Test
+    void loadWhenSecretVariableThenOverridesTheFilesKeyInEitherForm() throws Exception {
+        Path key = dir.resolve("hmac.key");
+        Files.writeString(key, "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=");
+        String fromVariable = "YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY=";
+        assertThat(load("secrets:\n  code_hmac_key_file: " + key + "\n",
+                Map.of("PHONEPASS_CODE_HMAC_KEY", fromVariable)).secrets().codeHmacKey()).isEqualTo(fromVariable);
+        assertThat(load("secrets:\n  code_hmac_key: " + fromVariable + "\n",
+                Map.of("PHONEPASS_CODE_HMAC_KEY_FILE", key.toString())).secrets().codeHmacKey())
+                .isEqualTo("MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=");
+        assertThatThrownBy(() -> load("", Map.of("PHONEPASS_MASTER_KEY", fromVariable,
+                "PHONEPASS_MASTER_KEY_FILE", key.toString()))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("set PHONEPASS_MASTER_KEY or PHONEPASS_MASTER_KEY_FILE, not both");
+    }
+
+    @Test
+    void loadWhenSecretReferenceCannotBeResolvedThenFailsNamingTheKeyNotTheValue() {
+        rejects("limits:\n  bot_check: {secret: \"${NOT_SET_ANYWHERE}\"}\n", "limits.bot_check.secret",
+                "NOT_SET_ANYWHERE", "not set");
+        rejects("sms:\n  vonage: {api_secret: \"${file:/nonexistent/vonage}\"}\n", "sms.vonage.api_secret",
+                "/nonexistent/vonage");
+        rejects("limits:\n  pre_send_hook: {secret: a, secret_file: /x}\n",
+                "set limits.pre_send_hook.secret or limits.pre_send_hook.secret_file, not both");
+        rejects("secrets:\n  master_key: \"${NO_SUCH_MASTER}\"\n", "secrets.master_key", "NO_SUCH_MASTER");
+    }
+
     /** docs/configuration.md documents every key and every environment variable; this keeps them in step. */
     @Test
     void configurationDocsWhenReadThenEveryKeyAndEnvironmentVariableIsDocumented() throws Exception {

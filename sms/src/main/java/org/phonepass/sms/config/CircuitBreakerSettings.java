@@ -1,8 +1,5 @@
 package org.phonepass.sms.config;
 
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.time.Duration;
 
 /**
@@ -11,9 +8,8 @@ import java.time.Duration;
  * @param failureThreshold transient or configuration failures in a row that open the circuit; default 5
  * @param openDuration     how long an open circuit skips the provider before one probe; default 30s
  */
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record CircuitBreakerSettings(Integer failureThreshold,
-                                     @JsonDeserialize(using = DurationSetting.class) Duration openDuration) {
+                                     Duration openDuration) {
     public static final CircuitBreakerSettings DEFAULTS = new CircuitBreakerSettings(null, null);
 
     public CircuitBreakerSettings {

@@ -1,7 +1,5 @@
 package org.phonepass.sms.config;
 
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.phonepass.core.sms.MessageFormatter;
@@ -15,7 +13,6 @@ import org.phonepass.core.sms.MessageFormatter;
  * @param androidAppHash the Android app's 11-character SMS Retriever hash; none by default
  * @param clients        the same two settings per client id, replacing the defaults for that client
  */
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record MessageSettings(Integer maxSegments, String webotpHost, String androidAppHash,
                               Map<String, ClientMessageSettings> clients) {
     public static final MessageSettings DEFAULTS = new MessageSettings(null, null, null, null);
@@ -26,8 +23,7 @@ public record MessageSettings(Integer maxSegments, String webotpHost, String and
      * @param webotpHost     the client's WebOTP host
      * @param androidAppHash the client's app hash
      */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record ClientMessageSettings(String webotpHost, String androidAppHash) {
+        public record ClientMessageSettings(String webotpHost, String androidAppHash) {
     }
 
     public MessageSettings {

@@ -1,8 +1,5 @@
 package org.phonepass.sms.config;
 
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.time.Duration;
 import org.phonepass.sms.delivery.RetryPolicy;
 
@@ -16,12 +13,11 @@ import org.phonepass.sms.delivery.RetryPolicy;
  * @param jitter         default 0.5
  * @param deadline       the whole delivery across providers; default 15s
  */
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RetrySettings(Integer maxAttempts,
-                            @JsonDeserialize(using = DurationSetting.class) Duration initialBackoff,
-                            @JsonDeserialize(using = DurationSetting.class) Duration maxBackoff,
+                            Duration initialBackoff,
+                            Duration maxBackoff,
                             Double multiplier, Double jitter,
-                            @JsonDeserialize(using = DurationSetting.class) Duration deadline) {
+                            Duration deadline) {
     public static final RetrySettings DEFAULTS = new RetrySettings(null, null, null, null, null, null);
 
     public RetrySettings {

@@ -1,7 +1,5 @@
 package org.phonepass.sms.config;
 
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
 
 /**
@@ -11,7 +9,6 @@ import java.util.List;
  * @param callingCodes country calling codes without {@code +}, such as {@code 91} or {@code 1}
  * @param providers    provider ids in failover order
  */
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RouteSettings(List<Integer> callingCodes, List<String> providers) {
     public RouteSettings {
         callingCodes = callingCodes == null ? List.of() : List.copyOf(callingCodes);

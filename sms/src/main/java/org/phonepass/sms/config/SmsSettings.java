@@ -1,7 +1,5 @@
 package org.phonepass.sms.config;
 
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
 import org.phonepass.sms.gateway.HttpGatewaySettings;
 import org.phonepass.sms.sns.SnsSettings;
@@ -26,7 +24,6 @@ import org.phonepass.sms.vonage.VonageSettings;
  * @param vonage         Vonage, required when a route uses it
  * @param sns            Amazon SNS, required when a route uses it
  */
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record SmsSettings(String provider, List<String> failover, List<RouteSettings> routes, RetrySettings retry,
                           CircuitBreakerSettings circuitBreaker, MessageSettings message,
                           TestNumbersSettings testNumbers, DevSettings dev, TwilioSettings twilio,
@@ -40,8 +37,7 @@ public record SmsSettings(String provider, List<String> failover, List<RouteSett
      *
      * @param capacity messages kept, newest first; default 500
      */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record DevSettings(Integer capacity) {
+        public record DevSettings(Integer capacity) {
         public DevSettings {
             capacity = capacity == null ? 500 : capacity;
         }

@@ -1,7 +1,5 @@
 package org.phonepass.sms.config;
 
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -17,7 +15,6 @@ import org.phonepass.sms.testnumbers.TestNumbers;
  *                          is a permanent password for that account
  * @param numbers           the numbers
  */
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record TestNumbersSettings(Boolean allowInProduction, List<TestNumber> numbers) {
     public static final TestNumbersSettings DEFAULTS = new TestNumbersSettings(null, null);
 
@@ -29,8 +26,7 @@ public record TestNumbersSettings(Boolean allowInProduction, List<TestNumber> nu
      * @param expires optional: a date ({@code 2026-12-31}, valid through that day, UTC) or an instant
      *                ({@code 2026-12-31T18:00:00Z})
      */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record TestNumber(String number, String code, String expires) {
+        public record TestNumber(String number, String code, String expires) {
         @Override
         public String toString() {
             return "TestNumber[number=" + org.phonepass.core.phone.PhoneNumber.mask(number) + ", code=****, expires="

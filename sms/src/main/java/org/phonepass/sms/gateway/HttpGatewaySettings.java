@@ -1,8 +1,5 @@
 package org.phonepass.sms.gateway;
 
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -10,7 +7,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.phonepass.sms.config.DurationSetting;
+import org.phonepass.core.config.Secret;
 import org.phonepass.sms.config.Secrets;
 
 /**
@@ -33,12 +30,11 @@ import org.phonepass.sms.config.Secrets;
  * @param connectTimeout default 3s
  * @param timeout        response timeout per attempt, default 10s
  */
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record HttpGatewaySettings(String url, String method, String format, String sender,
-                                  Map<String, String> fields, String recipientFormat, Map<String, String> params,
-                                  Map<String, String> headers, Auth auth,
-                                  @JsonDeserialize(using = DurationSetting.class) Duration connectTimeout,
-                                  @JsonDeserialize(using = DurationSetting.class) Duration timeout) {
+                                  Map<String, String> fields, String recipientFormat,
+                                  @Secret Map<String, String> params, @Secret Map<String, String> headers, Auth auth,
+                                  Duration connectTimeout,
+                                  Duration timeout) {
 
     /**
      * {@code sms.http_gateway.auth}: an {@code Authorization: Bearer} JWT, HS256, with {@code sub} and {@code aud}
@@ -50,9 +46,8 @@ public record HttpGatewaySettings(String url, String method, String format, Stri
      * @param secretBase64Encoded whether {@code secret} is base64 (Auth0's {@code secret_base64_encoded})
      * @param tokenTtl            lifetime of each token, default 5m
      */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Auth(String subject, String audience, String secret, Boolean secretBase64Encoded,
-                       @JsonDeserialize(using = DurationSetting.class) Duration tokenTtl) {
+        public record Auth(String subject, String audience, @Secret String secret, Boolean secretBase64Encoded,
+                       Duration tokenTtl) {
         public Auth {
             secretBase64Encoded = secretBase64Encoded != null && secretBase64Encoded;
             tokenTtl = tokenTtl == null ? Duration.ofMinutes(5) : tokenTtl;

@@ -1,12 +1,9 @@
 package org.phonepass.sms.sns;
 
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
-import org.phonepass.sms.config.DurationSetting;
+import org.phonepass.core.config.Secret;
 import org.phonepass.sms.config.Secrets;
 
 /**
@@ -26,11 +23,11 @@ import org.phonepass.sms.config.Secrets;
  * @param connectTimeout    default 3s
  * @param timeout           whole-call timeout per attempt, default 10s
  */
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record SnsSettings(String region, String endpoint, String accessKeyId, String secretAccessKey,
+public record SnsSettings(String region, String endpoint, @Secret String accessKeyId,
+                          @Secret String secretAccessKey,
                           String senderId, String originationNumber, String smsType, Integer maxConcurrency,
-                          @JsonDeserialize(using = DurationSetting.class) Duration connectTimeout,
-                          @JsonDeserialize(using = DurationSetting.class) Duration timeout) {
+                          Duration connectTimeout,
+                          Duration timeout) {
     public SnsSettings {
         smsType = smsType == null ? "Transactional" : smsType;
         maxConcurrency = maxConcurrency == null ? 100 : maxConcurrency;

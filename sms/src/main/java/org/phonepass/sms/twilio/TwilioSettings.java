@@ -1,11 +1,8 @@
 package org.phonepass.sms.twilio;
 
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.net.URI;
 import java.time.Duration;
-import org.phonepass.sms.config.DurationSetting;
+import org.phonepass.core.config.Secret;
 import org.phonepass.sms.config.Secrets;
 
 /**
@@ -23,11 +20,11 @@ import org.phonepass.sms.config.Secrets;
  * @param connectTimeout      default 3s
  * @param timeout             response timeout per attempt, default 10s
  */
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record TwilioSettings(String accountSid, String authToken, String apiKeySid, String apiKeySecret, String from,
+public record TwilioSettings(@Secret String accountSid, @Secret String authToken, @Secret String apiKeySid,
+                             @Secret String apiKeySecret, String from,
                              String messagingServiceSid, String baseUrl,
-                             @JsonDeserialize(using = DurationSetting.class) Duration connectTimeout,
-                             @JsonDeserialize(using = DurationSetting.class) Duration timeout) {
+                             Duration connectTimeout,
+                             Duration timeout) {
     public static final String DEFAULT_BASE_URL = "https://api.twilio.com";
 
     public TwilioSettings {

@@ -1,11 +1,8 @@
 package org.phonepass.sms.vonage;
 
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.net.URI;
 import java.time.Duration;
-import org.phonepass.sms.config.DurationSetting;
+import org.phonepass.core.config.Secret;
 import org.phonepass.sms.config.Secrets;
 
 /**
@@ -18,10 +15,9 @@ import org.phonepass.sms.config.Secrets;
  * @param connectTimeout default 3s
  * @param timeout        response timeout per attempt, default 10s
  */
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record VonageSettings(String apiKey, String apiSecret, String from, String baseUrl,
-                             @JsonDeserialize(using = DurationSetting.class) Duration connectTimeout,
-                             @JsonDeserialize(using = DurationSetting.class) Duration timeout) {
+public record VonageSettings(@Secret String apiKey, @Secret String apiSecret, String from, String baseUrl,
+                             Duration connectTimeout,
+                             Duration timeout) {
     public static final String DEFAULT_BASE_URL = "https://rest.nexmo.com";
 
     public VonageSettings {

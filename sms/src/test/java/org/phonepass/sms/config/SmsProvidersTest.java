@@ -35,7 +35,10 @@ import org.phonepass.sms.support.FakeVendor.Reply;
 /** The {@code sms:} YAML, bound as the server binds it, and the stack built from it. */
 class SmsProvidersTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2025-03-01T10:00:00Z"), ZoneOffset.UTC);
+    // Bound the way the server's configuration loader binds every section.
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+            .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
+            .registerModule(DurationSetting.module())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 

@@ -36,7 +36,9 @@ class SlowVendorConcurrencyTest {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         try (FakeVendor gateway = new FakeVendor()) {
             gateway.always(r -> Reply.json(200, "{\"id\":\"ok\"}").after(Duration.ofSeconds(2)));
-            SmsSettings settings = new ObjectMapper(new YAMLFactory()).readValue("""
+            SmsSettings settings = new ObjectMapper(new YAMLFactory())
+                    .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
+                    .registerModule(org.phonepass.sms.config.DurationSetting.module()).readValue("""
                     provider: http_gateway
                     http_gateway: {url: "%s/sms", timeout: 10s}
                     """.formatted(gateway.baseUrl()), SmsSettings.class);

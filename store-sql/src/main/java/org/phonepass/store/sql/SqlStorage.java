@@ -4,11 +4,13 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -223,6 +225,37 @@ public final class SqlStorage implements AutoCloseable {
     /** As {@link #auditLog()}, with {@code capacity} events queued at most before new ones are dropped. */
     public JdbcAuditLog auditLog(int capacity) {
         return new JdbcAuditLog(jdbc, capacity);
+    }
+
+    /**
+     * A secret that dev mode generates for itself, shared by every node on this database: the first node to ask
+     * stores {@code generated}, and every node (that one included) gets the stored value. Two dev nodes on one
+     * PostgreSQL database thus agree on the code HMAC key, so a code sent by one verifies on the other.
+     *
+     * @param name      what the secret is, such as {@code code_hmac_key}
+     * @param generated the value to store when none is stored yet
+     */
+    public String devSecret(String name, String generated, Instant now) {
+        jdbc.write(c -> {
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO dev_secrets (name, value, created_at) "
+                    + "VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING")) {
+                insert.setString(1, name);
+                insert.setString(2, generated);
+                insert.setLong(3, now.toEpochMilli());
+                return insert.executeUpdate();
+            }
+        });
+        return jdbc.withConnection(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT value FROM dev_secrets WHERE name = ?")) {
+                select.setString(1, name);
+                try (ResultSet rows = select.executeQuery()) {
+                    if (!rows.next()) {
+                        throw new StorageException("the dev secret " + name + " was stored but cannot be read", null);
+                    }
+                    return rows.getString(1);
+                }
+            }
+        });
     }
 
     /** For tests in this package that look at rows the stores' interfaces do not show. */
