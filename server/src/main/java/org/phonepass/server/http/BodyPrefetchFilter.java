@@ -24,10 +24,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * body therefore costs a connection, never one of the request threads, so the thread pool can stay small
  * ({@code http.max_threads}) without making slow-body attacks cheaper.
  *
- * <p>Jetty already parses headers without a thread and waits for the first body bytes before dispatching; what this
- * adds is the rest of the body. A body that is already complete is read at once, without the asynchronous round.
- * Servlet 3.1's non-blocking input is the container's own API for this; there is no library for it in Javalin 6 or
- * Jetty 11.
+ * <p>Jetty already parses headers without a thread; what this adds is the body. The filter's own run is short: it
+ * takes what has arrived and hands the rest to the container's callbacks. A body that is already complete is read
+ * at once, without the asynchronous round. Servlet 3.1's non-blocking input is the container's own API for this.
+ * Jetty 12's own {@code EagerContentHandler} gathers bodies the same way, but in front of the servlet context, where
+ * a body that is too large or late could only end as Jetty's error page; here the route answers it in the
+ * endpoint's own error dialect.
+ *
+ * <p>The body's deadline is the asynchronous timeout, set a little under the connection's idle timeout so that it
+ * is always the one that fires for a stalled body: Jetty 12 also fails the pending read when the idle timeout
+ * passes, and of two timers firing together one would find the request already expiring (a 500, or a closed
+ * connection, instead of the 408).
  *
  * <p>{@link RequestReader} takes the body from the request attribute {@link #BODY}, or the reason it is missing
  * from {@link #FAILURE}.
@@ -72,7 +79,7 @@ final class BodyPrefetchFilter implements Filter {
             return;
         }
         AsyncContext async = request.startAsync();
-        async.setTimeout(timeoutMillis);
+        async.setTimeout(timeoutMillis - Math.min(1_000, timeoutMillis / 10));
         Collector collector = new Collector(request, async, in);
         async.addListener(collector);
         in.setReadListener(collector);
@@ -116,7 +123,7 @@ final class BodyPrefetchFilter implements Filter {
         public void onAllDataRead() {
             if (dispatched.compareAndSet(false, true)) {
                 request.setAttribute(BODY, out.toByteArray());
-                async.dispatch();
+                dispatch();
             }
         }
 
@@ -129,7 +136,13 @@ final class BodyPrefetchFilter implements Filter {
 
         @Override
         public void onTimeout(AsyncEvent event) {
-            fail(Failure.TIMEOUT);
+            // A timeout listener must dispatch or complete, even when a read ending at the same moment claimed the
+            // dispatch first (its dispatch then failed on the expiring request).
+            dispatched.set(true);
+            if (request.getAttribute(BODY) == null && request.getAttribute(FAILURE) == null) {
+                request.setAttribute(FAILURE, Failure.TIMEOUT);
+            }
+            dispatch();
         }
 
         @Override
@@ -148,7 +161,15 @@ final class BodyPrefetchFilter implements Filter {
         private void fail(Failure failure) {
             if (dispatched.compareAndSet(false, true)) {
                 request.setAttribute(FAILURE, failure);
+                dispatch();
+            }
+        }
+
+        private void dispatch() {
+            try {
                 async.dispatch();
+            } catch (IllegalStateException e) {
+                // The asynchronous timeout expired meanwhile, or already dispatched: onTimeout dispatches.
             }
         }
     }
