@@ -68,6 +68,8 @@ public final class ConfigLoader {
         m.put("PHONEPASS_TLS_PKCS12_FILE", "tls.pkcs12_file");
         m.put("PHONEPASS_TLS_PKCS12_PASSWORD", "tls.pkcs12_password");
         m.put("PHONEPASS_BEHIND_TLS_PROXY", "http.behind_tls_proxy");
+        m.put("PHONEPASS_MANAGEMENT_PORT", "http.management_port");
+        m.put("PHONEPASS_MANAGEMENT_BIND_ADDRESS", "http.management_bind_address");
         m.put("PHONEPASS_STORAGE_TYPE", "storage.type");
         m.put("PHONEPASS_STORAGE_URL", "storage.url");
         m.put("PHONEPASS_STORAGE_USER", "storage.user");

@@ -43,6 +43,16 @@ final class SettingsValidator {
                 || s.http().idleTimeout().compareTo(Duration.ofMinutes(10)) > 0) {
             fail("http.idle_timeout", s.http().idleTimeout(), "a duration from 1s to 10m");
         }
+        if (s.http().maxConnectionsPerAddress() < 2 || s.http().maxConnectionsPerAddress() > 100_000) {
+            fail("http.max_connections_per_address", s.http().maxConnectionsPerAddress(), "a number from 2 to 100000");
+        }
+        if (s.http().headerTimeout().compareTo(Duration.ofSeconds(1)) < 0
+                || s.http().headerTimeout().compareTo(Duration.ofMinutes(5)) > 0) {
+            fail("http.header_timeout", s.http().headerTimeout(), "a duration from 1s to 5m");
+        }
+        if (s.http().managementPort() != null) {
+            port("http.management_port", s.http().managementPort());
+        }
         oneOf("storage.type", s.storage().type(), List.of("embedded", "postgres"));
         oneOf("storage.synchronous", s.storage().synchronous(), List.of("full", "normal"));
         if (s.storage().type().equals("postgres") && (s.storage().url() == null || s.storage().url().isBlank())) {

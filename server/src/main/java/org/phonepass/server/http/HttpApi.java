@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
@@ -47,9 +48,30 @@ public final class HttpApi {
     private static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
             + "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+    /**
+     * Mozilla's "intermediate" choice: TLS 1.3's suites, and for TLS 1.2 only ECDHE key exchange (forward secrecy)
+     * with an AEAD cipher. The CBC suites the JDK would also offer on TLS 1.2 are left out (docs/security.md).
+     */
+    static final List<String> CIPHER_SUITES = List.of(
+            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
     /** What the HTTP layer needs to listen. {@code tls} is null when only plain HTTP behind a proxy is served. */
     public record Listen(String bindAddress, int httpsPort, Integer httpPort, TlsMaterial tls, int maxBodyBytes,
-                         long corsMaxAgeSeconds, int maxThreads, long idleTimeoutMillis, boolean production) {
+                         long corsMaxAgeSeconds, int maxThreads, long idleTimeoutMillis, boolean production,
+                         Connections connections) {
+    }
+
+    /**
+     * Connection-level limits ({@link ConnectionGuard}).
+     *
+     * @param maxPerAddress       open connections per peer address
+     * @param headerTimeoutMillis how long a request head may take
+     * @param trustedProxies      peers exempt from the per-address count
+     */
+    public record Connections(int maxPerAddress, long headerTimeoutMillis, List<IpRange> trustedProxies) {
     }
 
     private final Javalin app;
@@ -59,6 +81,9 @@ public final class HttpApi {
     public HttpApi(Listen listen, ObjectMapper json, EndpointSet endpoints, ClientGate gate) {
         this.listen = listen;
         Responder responder = endpoints.responder();
+        ConnectionGuard guard = new ConnectionGuard(listen.connections().maxPerAddress(),
+                listen.connections().headerTimeoutMillis(), listen.connections().trustedProxies());
+        int connectionCap = FileDescriptors.checkAtStart();
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -81,6 +106,11 @@ public final class HttpApi {
                 // StatisticsHandler did it by itself); Javalin adds its handlers inside this one.
                 server.insertHandler(new GracefulHandler());
                 server.setStopTimeout(10_000);
+                if (connectionCap > 0) {
+                    // Past this many connections Jetty stops accepting until some close, instead of running out of
+                    // descriptors for the database and the log (FileDescriptors).
+                    server.addBean(new NetworkConnectionLimit(connectionCap, server));
+                }
                 // Refusals Jetty makes before any route runs answer in JSON too (431, 414, 400).
                 server.setErrorHandler(new JsonErrorHandler());
             });
@@ -107,6 +137,7 @@ public final class HttpApi {
                 ssl.setKeyStorePassword(new String(listen.tls().password()));
                 ssl.setKeyManagerPassword(new String(listen.tls().password()));
                 ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+                ssl.setIncludeCipherSuites(CIPHER_SUITES.toArray(String[]::new));
                 HttpConfiguration https = new HttpConfiguration(httpConfig);
                 SecureRequestCustomizer secure = new SecureRequestCustomizer();
                 // The dev certificate names localhost; tests and tools may reach it as 127.0.0.1 too.
@@ -117,6 +148,7 @@ public final class HttpApi {
                 connector.setHost(listen.bindAddress());
                 connector.setPort(listen.httpsPort());
                 connector.setIdleTimeout(listen.idleTimeoutMillis());
+                connector.addEventListener(guard);
                 return connector;
               });
             }
@@ -126,6 +158,7 @@ public final class HttpApi {
                     connector.setHost(listen.bindAddress());
                     connector.setPort(listen.httpPort());
                     connector.setIdleTimeout(listen.idleTimeoutMillis());
+                    connector.addEventListener(guard);
                     return connector;
                 });
             }
@@ -194,7 +227,10 @@ public final class HttpApi {
         route(routes, HandlerType.GET, "/health", ErrorCode.Dialect.OAUTH_RO, endpoints.ops()::health);
         route(routes, HandlerType.GET, "/health/live", ErrorCode.Dialect.OAUTH_RO, endpoints.ops()::live);
         route(routes, HandlerType.GET, "/health/ready", ErrorCode.Dialect.OAUTH_RO, endpoints.ops()::health);
-        route(routes, HandlerType.GET, "/metrics", ErrorCode.Dialect.OAUTH_RO, endpoints.ops()::metrics);
+        if (!listen.production()) {
+            // Dev mode only: in production the meters are served on the management port (ManagementServer).
+            route(routes, HandlerType.GET, "/metrics", ErrorCode.Dialect.OAUTH_RO, endpoints.ops()::metrics);
+        }
         if (endpoints.devInbox() != null) {
             route(routes, HandlerType.GET, "/dev/sms", ErrorCode.Dialect.OAUTH_RO, endpoints.devInbox()::page);
             route(routes, HandlerType.GET, "/dev/sms.json", ErrorCode.Dialect.OAUTH_RO, endpoints.devInbox()::json);
