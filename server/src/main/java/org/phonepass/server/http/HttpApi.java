@@ -87,6 +87,8 @@ public final class HttpApi {
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
+            // Javalin's watcher is a thread that sleeps 5 s to say the server was never started; this one always is.
+            config.startup.startupWatcherEnabled = false;
             config.concurrency.useVirtualThreads = true;
             if (Runtime.version().feature() < 21) {
                 // No virtual threads: a bounded pool of platform threads. Bodies are read without a thread
