@@ -119,7 +119,7 @@ public record Settings(
             corsMaxAge = corsMaxAge == null ? Duration.ofMinutes(10) : corsMaxAge;
             maxThreads = maxThreads == null ? 64 : maxThreads;
             idleTimeout = idleTimeout == null ? Duration.ofSeconds(30) : idleTimeout;
-            maxConnectionsPerAddress = maxConnectionsPerAddress == null ? 64 : maxConnectionsPerAddress;
+            maxConnectionsPerAddress = maxConnectionsPerAddress == null ? 256 : maxConnectionsPerAddress;
             headerTimeout = headerTimeout == null ? Duration.ofSeconds(10) : headerTimeout;
             managementBindAddress = managementBindAddress == null ? "127.0.0.1" : managementBindAddress;
         }

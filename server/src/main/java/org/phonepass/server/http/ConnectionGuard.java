@@ -91,11 +91,6 @@ final class ConnectionGuard implements Connection.Listener {
         }
     }
 
-    /** Open connections counted for the peer's address (for tests and the log). */
-    int openFrom(InetAddress address) {
-        return open.getOrDefault(key(address), 0);
-    }
-
     private void count(Connection connection, EndPoint endPoint) {
         InetAddress address = peer(endPoint.getRemoteSocketAddress());
         if (address == null || uncounted.stream().anyMatch(r -> r.contains(address.getHostAddress()))) {
