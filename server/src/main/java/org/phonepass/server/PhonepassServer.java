@@ -50,6 +50,7 @@ import org.phonepass.server.http.ClientAddress;
 import org.phonepass.server.http.EndpointSet;
 import org.phonepass.server.http.HttpApi;
 import org.phonepass.server.http.IpRange;
+import org.phonepass.server.http.ManagementServer;
 import org.phonepass.server.http.OpsEndpoints;
 import org.phonepass.server.http.Responder;
 import org.phonepass.server.keys.NimbusTokenSigner;
@@ -86,6 +87,7 @@ public final class PhonepassServer implements AutoCloseable {
     private Runnable limitSweep = () -> { };
     private JdbcAuditLog auditEvents;
     private SampleAppServer sampleApp;
+    private ManagementServer management;
 
     public PhonepassServer(Settings settings, Clock clock) {
         Objects.requireNonNull(settings, "settings cannot be null");
@@ -166,7 +168,7 @@ public final class PhonepassServer implements AutoCloseable {
                     tokens, hasher, storage.unitOfWork()), policy, audit, clock, random);
             StartService starts = new StartService(otp, new StartService.Parts(phones, challenges, storage.users(),
                     sms.provider(), hasher, sms.testNumbers()::fixedCode), policy, clock, random);
-            ops = new OpsEndpoints(checks, metrics, responder);
+            ops = new OpsEndpoints(checks, metrics, responder, !settings.isProduction());
             List<IpRange> proxies = settings.http().trustedProxies().stream().map(IpRange::parse).toList();
             ClientAddress address = new ClientAddress(proxies, settings.http().countryHeader());
             EndpointSet endpoints = EndpointSet.build(new EndpointSet.Services(login, tokens, signer, clients,
@@ -176,8 +178,11 @@ public final class PhonepassServer implements AutoCloseable {
             http = new HttpApi(new HttpApi.Listen(settings.bindAddress(), settings.httpsPort(), settings.httpPort(),
                     tls, settings.http().maxBodyBytes(), settings.http().corsMaxAge().toSeconds(),
                     settings.http().maxThreads(), settings.http().idleTimeout().toMillis(),
-                    settings.isProduction()), json, endpoints, new org.phonepass.server.http.ClientGate(clients));
+                    settings.isProduction(), new HttpApi.Connections(settings.http().maxConnectionsPerAddress(),
+                    settings.http().headerTimeout().toMillis(), proxies)), json, endpoints,
+                    new org.phonepass.server.http.ClientGate(clients));
             http.start();
+            startManagement(json);
             // The JVM's own meters are bound once the server answers: they are not needed to answer, and binding
             // them loads a few hundred classes.
             new JvmMemoryMetrics().bindTo(metrics);
@@ -247,6 +252,33 @@ public final class PhonepassServer implements AutoCloseable {
             log.warn("the sample app could not listen on port {} ({}); set dev.sample_app_port to another port",
                     dev.sampleAppPort(), e.getMessage());
         }
+    }
+
+    /**
+     * The management port (/metrics, detailed /health): in production on {@code http.management_port} (9464 unless
+     * set), in dev mode only when that is set. A port already taken is logged, not fatal: the API stays up and the
+     * scraper notices the missing target.
+     */
+    private void startManagement(ObjectMapper json) {
+        Integer port = settings.http().managementPort();
+        if (port == null && settings.isProduction()) {
+            port = Settings.Http.PRODUCTION_MANAGEMENT_PORT;
+        }
+        if (port == null) {
+            return;
+        }
+        try {
+            management = ManagementServer.start(settings.http().managementBindAddress(), port, ops, json);
+            closeables.add(management);
+        } catch (IOException e) {
+            log.error("the management port (/metrics) could not listen on {}:{} ({}); set http.management_port",
+                    settings.http().managementBindAddress(), port, e.getMessage());
+        }
+    }
+
+    /** The management server, or null when it is not running. */
+    public ManagementServer management() {
+        return management;
     }
 
     /** The sample-app server in dev mode, or null. */

@@ -28,6 +28,15 @@ final class RawHttps {
     }
 
     static SSLSocket open(TestServer server, int readTimeoutMillis) throws IOException {
+        return open(server, readTimeoutMillis, null, null);
+    }
+
+    /**
+     * A TLS socket from a chosen loopback address ({@code 127.0.0.2} is another client to the server than
+     * {@code 127.0.0.1}), optionally with only the given TLS 1.2 cipher suites; null keeps the defaults.
+     */
+    static SSLSocket open(TestServer server, int readTimeoutMillis, String localAddress, String[] tls12Suites)
+            throws IOException {
         try {
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
@@ -37,6 +46,13 @@ final class RawHttps {
             SSLContext ssl = SSLContext.getInstance("TLS");
             ssl.init(null, tmf.getTrustManagers(), null);
             SSLSocket socket = (SSLSocket) ssl.getSocketFactory().createSocket();
+            if (localAddress != null) {
+                socket.bind(new InetSocketAddress(localAddress, 0));
+            }
+            if (tls12Suites != null) {
+                socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+                socket.setEnabledCipherSuites(tls12Suites);
+            }
             socket.connect(new InetSocketAddress("127.0.0.1", server.server().httpsPort()), 5_000);
             socket.setSoTimeout(readTimeoutMillis);
             socket.startHandshake();

@@ -109,7 +109,11 @@ class SmsDeliveryThroughServerTest {
                   retry: {deadline: 20s}
                   http_gateway:
                     url: http://127.0.0.1:%d/send
-                """.formatted(gateway.getAddress().getPort())), null)) {
+                """.formatted(gateway.getAddress().getPort())) + """
+                http:
+                  # 300 clients, all on this test's one address and each on its own connection.
+                  max_connections_per_address: 1000
+                """, null)) {
             server.get("/health");
             List<CompletableFuture<java.net.http.HttpResponse<String>>> starts = new ArrayList<>();
             for (int i = 0; i < inFlight; i++) {

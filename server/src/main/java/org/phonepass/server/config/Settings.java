@@ -62,7 +62,7 @@ public record Settings(
         bindAddress = bindAddress == null ? (mode == Mode.DEV ? "127.0.0.1" : "0.0.0.0") : bindAddress;
         dataDir = dataDir == null ? "./phonepass-data" : dataDir;
         tls = tls == null ? new Tls(null, null, null, null) : tls;
-        http = http == null ? new Http(null, null, null, null, null, null, null) : http;
+        http = http == null ? new Http(null, null, null, null, null, null, null, null, null, null, null) : http;
         storage = storage == null ? new Storage(null, null, null, null, null, null, null) : storage;
         secrets = secrets == null ? new Secrets(null, null) : secrets;
         clients = clients == null ? List.of() : List.copyOf(clients);
@@ -121,10 +121,19 @@ public record Settings(
      * @param corsMaxAge      how long browsers may cache a preflight answer
      * @param maxThreads      most request threads on a Java runtime without virtual threads (17 to 20)
      * @param idleTimeout     how long a connection may stay silent, and how long a request body may take to arrive
+     * @param maxConnectionsPerAddress open connections allowed per client address (IPv6: per /64)
+     * @param headerTimeout   how long a request's line and headers may take to arrive
+     * @param managementPort  the port of /metrics and detailed /health; production: 9464 when unset, dev: none
+     * @param managementBindAddress the address the management port listens on
      */
-    public record Http(@Env("PHONEPASS_BEHIND_TLS_PROXY") Boolean behindTlsProxy, List<String> trustedProxies, String countryHeader,
-                       Integer maxBodyBytes, Duration corsMaxAge, Integer maxThreads,
-                       Duration idleTimeout) {
+    public record Http(@Env("PHONEPASS_BEHIND_TLS_PROXY") Boolean behindTlsProxy, List<String> trustedProxies,
+                       String countryHeader, Integer maxBodyBytes, Duration corsMaxAge, Integer maxThreads,
+                       Duration idleTimeout, Integer maxConnectionsPerAddress, Duration headerTimeout,
+                       @Env("PHONEPASS_MANAGEMENT_PORT") Integer managementPort,
+                       @Env("PHONEPASS_MANAGEMENT_BIND_ADDRESS") String managementBindAddress) {
+        /** The management port production opens when {@code http.management_port} is not set. */
+        public static final int PRODUCTION_MANAGEMENT_PORT = 9464;
+
         public Http {
             behindTlsProxy = behindTlsProxy != null && behindTlsProxy;
             trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
@@ -132,6 +141,9 @@ public record Settings(
             corsMaxAge = corsMaxAge == null ? Duration.ofMinutes(10) : corsMaxAge;
             maxThreads = maxThreads == null ? 64 : maxThreads;
             idleTimeout = idleTimeout == null ? Duration.ofSeconds(30) : idleTimeout;
+            maxConnectionsPerAddress = maxConnectionsPerAddress == null ? 256 : maxConnectionsPerAddress;
+            headerTimeout = headerTimeout == null ? Duration.ofSeconds(10) : headerTimeout;
+            managementBindAddress = managementBindAddress == null ? "127.0.0.1" : managementBindAddress;
         }
     }
 

@@ -61,6 +61,16 @@ final class SettingsValidator {
                 || s.http().idleTimeout().compareTo(Duration.ofMinutes(10)) > 0) {
             fail("http.idle_timeout", s.http().idleTimeout(), "a duration from 1s to 10m");
         }
+        if (s.http().maxConnectionsPerAddress() < 2 || s.http().maxConnectionsPerAddress() > 100_000) {
+            fail("http.max_connections_per_address", s.http().maxConnectionsPerAddress(), "a number from 2 to 100000");
+        }
+        if (s.http().headerTimeout().compareTo(Duration.ofSeconds(1)) < 0
+                || s.http().headerTimeout().compareTo(Duration.ofMinutes(5)) > 0) {
+            fail("http.header_timeout", s.http().headerTimeout(), "a duration from 1s to 5m");
+        }
+        if (s.http().managementPort() != null) {
+            port("http.management_port", s.http().managementPort());
+        }
         if (s.storage().isPostgres() && (s.storage().url() == null || s.storage().url().isBlank())) {
             throw new ConfigException("storage.url is required when storage.type is postgres, for example "
                     + "jdbc:postgresql://db.internal:5432/phonepass (env PHONEPASS_STORAGE_URL)");
@@ -87,7 +97,7 @@ final class SettingsValidator {
         if (s.redis().url() != null && !s.redis().url().matches("^(redis|rediss|redis-sentinel)://.+")) {
             fail("redis.url", "(hidden)", "a redis://, rediss:// or redis-sentinel:// URL");
         }
-        if (s.redis().url() != null && s.storage().type().equals("embedded")) {
+        if (s.redis().url() != null && !s.storage().isPostgres()) {
             // Redis is for state several nodes share, and the embedded store cannot be shared: behind a load
             // balancer, codes in Redis would work on every node while each node kept users and tokens of its own.
             throw new ConfigException("redis.url is set but storage.type is embedded: Redis shares codes and limits "

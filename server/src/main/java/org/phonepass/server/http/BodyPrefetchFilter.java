@@ -12,6 +12,7 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
@@ -24,10 +25,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * body therefore costs a connection, never one of the request threads, so the thread pool can stay small
  * ({@code http.max_threads}) without making slow-body attacks cheaper.
  *
- * <p>Jetty already parses headers without a thread and waits for the first body bytes before dispatching; what this
- * adds is the rest of the body. A body that is already complete is read at once, without the asynchronous round.
- * Servlet 3.1's non-blocking input is the container's own API for this; there is no library for it in Javalin 6 or
- * Jetty 11.
+ * <p>Jetty already parses headers without a thread; what this adds is the body. The filter's own run is short: it
+ * takes what has arrived and hands the rest to the container's callbacks. A body that is already complete is read
+ * at once, without the asynchronous round. Servlet 3.1's non-blocking input is the container's own API for this.
+ * Jetty 12's own {@code EagerContentHandler} gathers bodies the same way, but in front of the servlet context, where
+ * a body that is too large or late could only end as Jetty's error page; here the route answers it in the
+ * endpoint's own error dialect.
+ *
+ * <p>The body's deadline is the asynchronous timeout, set a little under the connection's idle timeout so that it
+ * is always the one that fires for a stalled body: Jetty 12 also fails the pending read when the idle timeout
+ * passes, and of two timers firing together one would find the request already expiring (a 500, or a closed
+ * connection, instead of the 408).
  *
  * <p>{@link RequestReader} takes the body from the request attribute {@link #BODY}, or the reason it is missing
  * from {@link #FAILURE}.
@@ -36,14 +44,24 @@ final class BodyPrefetchFilter implements Filter {
     static final String BODY = "phonepass.body";
     static final String FAILURE = "phonepass.body.failure";
 
+    /**
+     * A body over the limit, but not over this, is read to its end and dropped before its 413 (no memory, no thread:
+     * the same callbacks). Jetty 12 resets a connection it closes with request bytes still unread, and a client
+     * still writing its body then loses the answer ("header parser received no bytes" in Java's client, about one
+     * time in thirty for bodies over 50 kB here). Bigger bodies are refused unread and their connection closed.
+     */
+    static final long DISCARD_LIMIT = 1024 * 1024;
+
     /** Why a body is missing: bigger than the limit, unreadable (bad framing, reset), or not complete in time. */
     enum Failure { TOO_LARGE, UNREADABLE, TIMEOUT }
 
     private final int maxBodyBytes;
+    private final long discardLimit;
     private final long timeoutMillis;
 
     BodyPrefetchFilter(int maxBodyBytes, long timeoutMillis) {
         this.maxBodyBytes = maxBodyBytes;
+        this.discardLimit = Math.max(DISCARD_LIMIT, 2L * maxBodyBytes);
         this.timeoutMillis = timeoutMillis;
     }
 
@@ -57,9 +75,10 @@ final class BodyPrefetchFilter implements Filter {
             return;
         }
         long length = request.getContentLengthLong();
-        if (length > maxBodyBytes) {
-            // Refused on the declared length alone; nothing is read.
+        if (length > discardLimit) {
+            // Refused on the declared length alone; nothing is read, and the connection closes after the 413.
             request.setAttribute(FAILURE, Failure.TOO_LARGE);
+            ((HttpServletResponse) res).setHeader("Connection", "close");
             chain.doFilter(req, res);
             return;
         }
@@ -72,8 +91,8 @@ final class BodyPrefetchFilter implements Filter {
             return;
         }
         AsyncContext async = request.startAsync();
-        async.setTimeout(timeoutMillis);
-        Collector collector = new Collector(request, async, in);
+        async.setTimeout(timeoutMillis - Math.min(1_000, timeoutMillis / 10));
+        Collector collector = new Collector(request, async, in, length > maxBodyBytes);
         async.addListener(collector);
         in.setReadListener(collector);
     }
@@ -90,11 +109,15 @@ final class BodyPrefetchFilter implements Filter {
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
         private final byte[] buffer = new byte[4096];
         private final AtomicBoolean dispatched = new AtomicBoolean();
+        /** Past the limit: the rest is read and dropped, for the 413 to reach the client (DISCARD_LIMIT). */
+        private volatile boolean discarding;
+        private long read;
 
-        Collector(HttpServletRequest request, AsyncContext async, ServletInputStream in) {
+        Collector(HttpServletRequest request, AsyncContext async, ServletInputStream in, boolean discarding) {
             this.request = request;
             this.async = async;
             this.in = in;
+            this.discarding = discarding;
         }
 
         @Override
@@ -104,8 +127,16 @@ final class BodyPrefetchFilter implements Filter {
                 if (n < 0) {
                     return; // onAllDataRead follows
                 }
-                out.write(buffer, 0, n);
-                if (out.size() > maxBodyBytes) {
+                read += n;
+                if (!discarding) {
+                    out.write(buffer, 0, n);
+                    if (out.size() > maxBodyBytes) {
+                        discarding = true;
+                        out.reset();
+                    }
+                }
+                if (discarding && read > discardLimit) {
+                    ((HttpServletResponse) async.getResponse()).setHeader("Connection", "close");
                     fail(Failure.TOO_LARGE);
                     return;
                 }
@@ -115,8 +146,12 @@ final class BodyPrefetchFilter implements Filter {
         @Override
         public void onAllDataRead() {
             if (dispatched.compareAndSet(false, true)) {
-                request.setAttribute(BODY, out.toByteArray());
-                async.dispatch();
+                if (discarding) {
+                    request.setAttribute(FAILURE, Failure.TOO_LARGE);
+                } else {
+                    request.setAttribute(BODY, out.toByteArray());
+                }
+                dispatch();
             }
         }
 
@@ -129,7 +164,13 @@ final class BodyPrefetchFilter implements Filter {
 
         @Override
         public void onTimeout(AsyncEvent event) {
-            fail(Failure.TIMEOUT);
+            // A timeout listener must dispatch or complete, even when a read ending at the same moment claimed the
+            // dispatch first (its dispatch then failed on the expiring request).
+            dispatched.set(true);
+            if (request.getAttribute(BODY) == null && request.getAttribute(FAILURE) == null) {
+                request.setAttribute(FAILURE, discarding ? Failure.TOO_LARGE : Failure.TIMEOUT);
+            }
+            dispatch();
         }
 
         @Override
@@ -147,8 +188,17 @@ final class BodyPrefetchFilter implements Filter {
 
         private void fail(Failure failure) {
             if (dispatched.compareAndSet(false, true)) {
-                request.setAttribute(FAILURE, failure);
+                // A body already known to be too large stays a 413, however its end goes wrong.
+                request.setAttribute(FAILURE, discarding ? Failure.TOO_LARGE : failure);
+                dispatch();
+            }
+        }
+
+        private void dispatch() {
+            try {
                 async.dispatch();
+            } catch (IllegalStateException e) {
+                // The asynchronous timeout expired meanwhile, or already dispatched: onTimeout dispatches.
             }
         }
     }

@@ -2,6 +2,7 @@ package org.phonepass.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
@@ -13,12 +14,14 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.servlet.FilterHolder;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.phonepass.core.error.AsyncFailures;
@@ -46,9 +49,30 @@ public final class HttpApi {
     private static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
             + "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+    /**
+     * Mozilla's "intermediate" choice: TLS 1.3's suites, and for TLS 1.2 only ECDHE key exchange (forward secrecy)
+     * with an AEAD cipher. The CBC suites the JDK would also offer on TLS 1.2 are left out (docs/security.md).
+     */
+    static final List<String> CIPHER_SUITES = List.of(
+            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
     /** What the HTTP layer needs to listen. {@code tls} is null when only plain HTTP behind a proxy is served. */
     public record Listen(String bindAddress, int httpsPort, Integer httpPort, TlsMaterial tls, int maxBodyBytes,
-                         long corsMaxAgeSeconds, int maxThreads, long idleTimeoutMillis, boolean production) {
+                         long corsMaxAgeSeconds, int maxThreads, long idleTimeoutMillis, boolean production,
+                         Connections connections) {
+    }
+
+    /**
+     * Connection-level limits ({@link ConnectionGuard}).
+     *
+     * @param maxPerAddress       open connections per peer address
+     * @param headerTimeoutMillis how long a request head may take
+     * @param trustedProxies      peers exempt from the per-address count
+     */
+    public record Connections(int maxPerAddress, long headerTimeoutMillis, List<IpRange> trustedProxies) {
     }
 
     private final Javalin app;
@@ -58,9 +82,15 @@ public final class HttpApi {
     public HttpApi(Listen listen, ObjectMapper json, EndpointSet endpoints, ClientGate gate) {
         this.listen = listen;
         Responder responder = endpoints.responder();
+        ConnectionGuard guard = new ConnectionGuard(listen.connections().maxPerAddress(),
+                listen.connections().headerTimeoutMillis(), listen.connections().trustedProxies());
+        int connectionCap = FileDescriptors.checkAtStart();
         this.app = Javalin.create(config -> {
-            config.showJavalinBanner = false;
-            config.useVirtualThreads = true;
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            // Javalin's watcher is a thread that sleeps 5 s to say the server was never started; this one always is.
+            config.startup.startupWatcherEnabled = false;
+            config.concurrency.useVirtualThreads = true;
             if (Runtime.version().feature() < 21) {
                 // No virtual threads: a bounded pool of platform threads. Bodies are read without a thread
                 // (BodyPrefetchFilter) and SMS sends never wait on one, so a request holds a thread only while it
@@ -75,12 +105,20 @@ public final class HttpApi {
             config.http.generateEtags = false;
             config.jetty.timeoutStatus = 503;
             config.jetty.modifyServer(server -> {
+                // Jetty 12 waits for requests in flight at stop only through a GracefulHandler (Jetty 11's
+                // StatisticsHandler did it by itself); Javalin adds its handlers inside this one.
+                server.insertHandler(new GracefulHandler());
                 server.setStopTimeout(10_000);
+                if (connectionCap > 0) {
+                    // Past this many connections Jetty stops accepting until some close, instead of running out of
+                    // descriptors for the database and the log (FileDescriptors).
+                    server.addBean(new NetworkConnectionLimit(connectionCap, server));
+                }
                 // Refusals Jetty makes before any route runs answer in JSON too (431, 414, 400).
                 server.setErrorHandler(new JsonErrorHandler());
             });
             config.jetty.modifyServletContextHandler(context -> {
-                context.setErrorHandler(new JsonErrorHandler());
+                context.setErrorHandler(new JsonErrorHandler.InContext());
                 // Bodies are gathered without a thread before any route runs; a stalled body gets 408 after the
                 // connection's idle timeout.
                 FilterHolder prefetch = new FilterHolder(new BodyPrefetchFilter(listen.maxBodyBytes(),
@@ -102,6 +140,7 @@ public final class HttpApi {
                 ssl.setKeyStorePassword(new String(listen.tls().password()));
                 ssl.setKeyManagerPassword(new String(listen.tls().password()));
                 ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+                ssl.setIncludeCipherSuites(CIPHER_SUITES.toArray(String[]::new));
                 HttpConfiguration https = new HttpConfiguration(httpConfig);
                 SecureRequestCustomizer secure = new SecureRequestCustomizer();
                 // The dev certificate names localhost; tests and tools may reach it as 127.0.0.1 too.
@@ -112,6 +151,7 @@ public final class HttpApi {
                 connector.setHost(listen.bindAddress());
                 connector.setPort(listen.httpsPort());
                 connector.setIdleTimeout(listen.idleTimeoutMillis());
+                connector.addEventListener(guard);
                 return connector;
               });
             }
@@ -121,12 +161,16 @@ public final class HttpApi {
                     connector.setHost(listen.bindAddress());
                     connector.setPort(listen.httpPort());
                     connector.setIdleTimeout(listen.idleTimeoutMillis());
+                    connector.addEventListener(guard);
                     return connector;
                 });
             }
+            routes(config.routes, endpoints, responder, gate);
         });
+    }
 
-        app.before(ctx -> {
+    private void routes(RoutesConfig routes, EndpointSet endpoints, Responder responder, ClientGate gate) {
+        routes.before(ctx -> {
             ctx.attribute("phonepass.started", System.nanoTime());
             String id = ctx.header("X-Request-Id");
             if (id == null || !REQUEST_ID.matcher(id).matches()) {
@@ -145,7 +189,7 @@ public final class HttpApi {
             }
             cors(ctx, gate);
         });
-        app.after(ctx -> {
+        routes.after(ctx -> {
             Long started = ctx.attribute("phonepass.started");
             double ms = started == null ? 0 : (System.nanoTime() - started) / 1e6;
             // The path only: query strings can carry codes and tokens (JSONP) and are never logged. The path is
@@ -159,40 +203,48 @@ public final class HttpApi {
             MDC.remove("request_id");
         });
 
-        route(HandlerType.POST, "/passwordless/start", ErrorCode.Dialect.START, endpoints.passwordless()::start);
-        route(HandlerType.GET, "/passwordless/start", ErrorCode.Dialect.START, jsonpOnly(endpoints.passwordless()::start));
-        route(HandlerType.POST, "/oauth/ro", ErrorCode.Dialect.OAUTH_RO, endpoints.tokens()::resourceOwner);
-        route(HandlerType.GET, "/oauth/ro", ErrorCode.Dialect.OAUTH_RO, jsonpOnly(endpoints.tokens()::resourceOwner));
-        route(HandlerType.POST, "/passwordless/verify", ErrorCode.Dialect.OAUTH_RO, endpoints.redirect()::verify);
-        route(HandlerType.GET, "/passwordless/verify_redirect", ErrorCode.Dialect.OAUTH_RO,
+        route(routes, HandlerType.POST, "/passwordless/start", ErrorCode.Dialect.START,
+                endpoints.passwordless()::start);
+        route(routes, HandlerType.GET, "/passwordless/start", ErrorCode.Dialect.START,
+                jsonpOnly(endpoints.passwordless()::start));
+        route(routes, HandlerType.POST, "/oauth/ro", ErrorCode.Dialect.OAUTH_RO, endpoints.tokens()::resourceOwner);
+        route(routes, HandlerType.GET, "/oauth/ro", ErrorCode.Dialect.OAUTH_RO,
+                jsonpOnly(endpoints.tokens()::resourceOwner));
+        route(routes, HandlerType.POST, "/passwordless/verify", ErrorCode.Dialect.OAUTH_RO,
+                endpoints.redirect()::verify);
+        route(routes, HandlerType.GET, "/passwordless/verify_redirect", ErrorCode.Dialect.OAUTH_RO,
                 endpoints.redirect()::verifyRedirect);
-        route(HandlerType.POST, "/oauth/token", ErrorCode.Dialect.OAUTH_TOKEN, endpoints.tokens()::token);
-        route(HandlerType.POST, "/oauth/revoke", ErrorCode.Dialect.OAUTH_TOKEN, endpoints.tokens()::revoke);
-        route(HandlerType.POST, "/tokeninfo", ErrorCode.Dialect.OAUTH_RO, endpoints.profiles()::tokenInfo);
-        route(HandlerType.GET, "/tokeninfo", ErrorCode.Dialect.OAUTH_RO, jsonpOnly(endpoints.profiles()::tokenInfo));
-        route(HandlerType.GET, "/userinfo", ErrorCode.Dialect.OAUTH_RO, endpoints.profiles()::userInfo);
-        route(HandlerType.POST, "/userinfo", ErrorCode.Dialect.OAUTH_RO, endpoints.profiles()::userInfo);
-        route(HandlerType.GET, "/.well-known/jwks.json", ErrorCode.Dialect.OAUTH_RO, endpoints.pub()::jwks);
-        route(HandlerType.GET, "/.well-known/openid-configuration", ErrorCode.Dialect.OAUTH_RO,
+        route(routes, HandlerType.POST, "/oauth/token", ErrorCode.Dialect.OAUTH_TOKEN, endpoints.tokens()::token);
+        route(routes, HandlerType.POST, "/oauth/revoke", ErrorCode.Dialect.OAUTH_TOKEN, endpoints.tokens()::revoke);
+        route(routes, HandlerType.POST, "/tokeninfo", ErrorCode.Dialect.OAUTH_RO, endpoints.profiles()::tokenInfo);
+        route(routes, HandlerType.GET, "/tokeninfo", ErrorCode.Dialect.OAUTH_RO,
+                jsonpOnly(endpoints.profiles()::tokenInfo));
+        route(routes, HandlerType.GET, "/userinfo", ErrorCode.Dialect.OAUTH_RO, endpoints.profiles()::userInfo);
+        route(routes, HandlerType.POST, "/userinfo", ErrorCode.Dialect.OAUTH_RO, endpoints.profiles()::userInfo);
+        route(routes, HandlerType.GET, "/.well-known/jwks.json", ErrorCode.Dialect.OAUTH_RO, endpoints.pub()::jwks);
+        route(routes, HandlerType.GET, "/.well-known/openid-configuration", ErrorCode.Dialect.OAUTH_RO,
                 endpoints.pub()::openidConfiguration);
-        route(HandlerType.GET, "/user/geoloc/country", ErrorCode.Dialect.OAUTH_RO, endpoints.pub()::country);
-        route(HandlerType.GET, "/logout", ErrorCode.Dialect.OAUTH_RO, endpoints.pub()::logout);
-        route(HandlerType.GET, "/v2/logout", ErrorCode.Dialect.OAUTH_RO, endpoints.pub()::logout);
-        route(HandlerType.GET, "/avatar.svg", ErrorCode.Dialect.OAUTH_RO, endpoints.pub()::avatar);
-        route(HandlerType.GET, "/health", ErrorCode.Dialect.OAUTH_RO, endpoints.ops()::health);
-        route(HandlerType.GET, "/health/live", ErrorCode.Dialect.OAUTH_RO, endpoints.ops()::live);
-        route(HandlerType.GET, "/health/ready", ErrorCode.Dialect.OAUTH_RO, endpoints.ops()::health);
-        route(HandlerType.GET, "/metrics", ErrorCode.Dialect.OAUTH_RO, endpoints.ops()::metrics);
+        route(routes, HandlerType.GET, "/user/geoloc/country", ErrorCode.Dialect.OAUTH_RO, endpoints.pub()::country);
+        route(routes, HandlerType.GET, "/logout", ErrorCode.Dialect.OAUTH_RO, endpoints.pub()::logout);
+        route(routes, HandlerType.GET, "/v2/logout", ErrorCode.Dialect.OAUTH_RO, endpoints.pub()::logout);
+        route(routes, HandlerType.GET, "/avatar.svg", ErrorCode.Dialect.OAUTH_RO, endpoints.pub()::avatar);
+        route(routes, HandlerType.GET, "/health", ErrorCode.Dialect.OAUTH_RO, endpoints.ops()::health);
+        route(routes, HandlerType.GET, "/health/live", ErrorCode.Dialect.OAUTH_RO, endpoints.ops()::live);
+        route(routes, HandlerType.GET, "/health/ready", ErrorCode.Dialect.OAUTH_RO, endpoints.ops()::health);
+        if (!listen.production()) {
+            // Dev mode only: in production the meters are served on the management port (ManagementServer).
+            route(routes, HandlerType.GET, "/metrics", ErrorCode.Dialect.OAUTH_RO, endpoints.ops()::metrics);
+        }
         if (endpoints.devInbox() != null) {
-            route(HandlerType.GET, "/dev/sms", ErrorCode.Dialect.OAUTH_RO, endpoints.devInbox()::page);
-            route(HandlerType.GET, "/dev/sms.json", ErrorCode.Dialect.OAUTH_RO, endpoints.devInbox()::json);
+            route(routes, HandlerType.GET, "/dev/sms", ErrorCode.Dialect.OAUTH_RO, endpoints.devInbox()::page);
+            route(routes, HandlerType.GET, "/dev/sms.json", ErrorCode.Dialect.OAUTH_RO, endpoints.devInbox()::json);
         }
         for (EndpointSet.Extra extra : endpoints.extras()) {
-            route(extra.method(), extra.path(), ErrorCode.Dialect.OAUTH_RO, extra.handler());
+            route(routes, extra.method(), extra.path(), ErrorCode.Dialect.OAUTH_RO, extra.handler());
         }
 
-        app.exception(Exception.class, (e, ctx) -> handle(ctx, e, responder));
-        app.error(404, ctx -> {
+        routes.exception(Exception.class, (e, ctx) -> handle(ctx, e, responder));
+        routes.error(404, ctx -> {
             String type = ctx.res().getContentType();
             if (type == null || !type.startsWith("application/json")) {
                 responder.error(ctx, null, ErrorCode.Dialect.OAUTH_RO,
@@ -200,13 +252,14 @@ public final class HttpApi {
                                 + ClientGate.abbreviate(ctx.path())));
             }
         });
-        app.error(405, ctx -> responder.error(ctx, null, ErrorCode.Dialect.OAUTH_RO,
+        routes.error(405, ctx -> responder.error(ctx, null, ErrorCode.Dialect.OAUTH_RO,
                 PhonepassException.of(ErrorCode.METHOD_NOT_ALLOWED, ctx.method() + " is not allowed on "
                         + ClientGate.abbreviate(ctx.path()))));
     }
 
-    private void route(HandlerType method, String path, ErrorCode.Dialect dialect, Handler handler) {
-        app.addHttpHandler(method, path, ctx -> {
+    private static void route(RoutesConfig routes, HandlerType method, String path, ErrorCode.Dialect dialect,
+                              Handler handler) {
+        routes.addHttpHandler(method, path, ctx -> {
             ctx.attribute(DIALECT_ATTRIBUTE, dialect);
             handler.handle(ctx);
         });

@@ -1,48 +1,83 @@
 package org.phonepass.server.http;
 
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpStatus;
+import java.util.List;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * Jetty's answers for what it refuses before any route runs (a header block over 16 KiB, a URI too long, a request
  * line it cannot parse) and for its own error pages: Auth0's JSON error shape instead of Jetty's HTML, so that a
- * client always gets {@code error} and {@code error_description}. Jetty's reason text is not echoed: it can quote
- * the request.
+ * client always gets {@code error} and {@code error_description}, whatever its {@code Accept} header asks for.
+ * Jetty's reason text is not echoed: it can quote the request.
+ *
+ * <p>This one is the server's (refusals before a request reaches the servlet context); {@link InContext} is the
+ * servlet context's, which Jetty 12 needs as a servlet error handler to finish the response through the servlet
+ * channel.
  */
 final class JsonErrorHandler extends ErrorHandler {
 
     JsonErrorHandler() {
-        setShowStacks(false);
-        setShowServlet(false);
-        setShowMessageInTitle(false);
+        configure(this);
     }
 
     @Override
-    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-        if (HttpStatus.hasNoBody(status)) {
-            return ByteBuffer.allocate(0);
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
+
+    @Override
+    protected boolean generateAcceptableResponse(Request request, Response response, Callback callback,
+                                                 String contentType, List<Charset> charsets, int code,
+                                                 String message, Throwable cause) throws IOException {
+        response.getHeaders().put("X-Content-Type-Options", "nosniff");
+        return super.generateAcceptableResponse(request, response, callback, "application/json",
+                List.of(StandardCharsets.UTF_8), code, message, cause);
+    }
+
+    @Override
+    protected void writeErrorJson(Request request, PrintWriter writer, int code, String message, Throwable cause) {
+        writer.write(body(code));
+    }
+
+    /** The servlet context's error handler: the same JSON for what the servlet layer refuses (408, 503, ...). */
+    static final class InContext extends org.eclipse.jetty.ee10.servlet.ErrorHandler {
+        InContext() {
+            configure(this);
         }
-        fields.put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
-        fields.put("X-Content-Type-Options", "nosniff");
-        return ByteBuffer.wrap(body(status).getBytes(StandardCharsets.UTF_8));
+
+        @Override
+        public boolean errorPageForMethod(String method) {
+            return true;
+        }
+
+        @Override
+        protected boolean generateAcceptableResponse(Request request, Response response, Callback callback,
+                                                     String contentType, List<Charset> charsets, int code,
+                                                     String message, Throwable cause) throws IOException {
+            response.getHeaders().put("X-Content-Type-Options", "nosniff");
+            return super.generateAcceptableResponse(request, response, callback, "application/json",
+                    List.of(StandardCharsets.UTF_8), code, message, cause);
+        }
+
+        @Override
+        protected void writeErrorJson(Request request, PrintWriter writer, int code, String message,
+                                      Throwable cause) {
+            writer.write(body(code));
+        }
     }
 
-    @Override
-    protected void generateAcceptableResponse(Request baseRequest, HttpServletRequest request,
-                                              HttpServletResponse response, int code, String message)
-            throws IOException {
-        baseRequest.setHandled(true);
-        response.setContentType("application/json; charset=utf-8");
-        response.setHeader("X-Content-Type-Options", "nosniff");
-        response.getOutputStream().write(body(code).getBytes(StandardCharsets.UTF_8));
+    private static void configure(ErrorHandler handler) {
+        handler.setShowStacks(false);
+        handler.setShowCauses(false);
+        handler.setShowMessageInTitle(false);
+        handler.setShowOrigin(false);
+        handler.setDefaultResponseMimeType("application/json");
     }
 
     static String body(int status) {
