@@ -165,7 +165,9 @@ public final class PhonepassServer implements AutoCloseable {
                     tokens, hasher, storage.unitOfWork()), policy, audit, clock, random);
             StartService starts = new StartService(otp, new StartService.Parts(phones, challenges, storage.users(),
                     sms.provider(), hasher, sms.testNumbers()::fixedCode), policy, clock, random);
-            ops = new OpsEndpoints(checks, metrics, responder);
+            // Silent sign-up refusal: the SMS meters would tell which numbers have accounts.
+            ops = new OpsEndpoints(checks, metrics, responder, otp.disableSignup()
+                    && otp.signupDisabledResponse() == OtpSettings.SignupDisabledResponse.SILENT);
             List<IpRange> proxies = settings.http().trustedProxies().stream().map(IpRange::parse).toList();
             ClientAddress address = new ClientAddress(proxies, settings.http().countryHeader());
             EndpointSet endpoints = EndpointSet.build(new EndpointSet.Services(login, tokens, signer, clients,

@@ -6,18 +6,38 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
-/** Health checks for load balancers and the Prometheus scrape endpoint. */
+/**
+ * Health checks for load balancers and the Prometheus scrape endpoint.
+ *
+ * <p>With sign-ups disabled and the silent answer, the scrape leaves out the SMS delivery meters
+ * ({@code phonepass_sms_*}): they count messages to known numbers only, so anyone who can read them could tell
+ * which numbers have accounts (docs/security.md#silent-sign-up-refusal).
+ */
 public final class OpsEndpoints {
+    /** The Prometheus names of the SMS delivery meters (SmsMetrics: {@code phonepass.sms.*}). */
+    private static final String SMS_METERS = "phonepass_sms_";
+
     private final Map<String, BooleanSupplier> checks;
     private final PrometheusMeterRegistry metrics;
     private final Responder responder;
+    private final boolean hideSmsMeters;
     private volatile boolean stopping;
 
     /** @param checks named readiness checks (database, Redis, ...) */
     public OpsEndpoints(Map<String, BooleanSupplier> checks, PrometheusMeterRegistry metrics, Responder responder) {
+        this(checks, metrics, responder, false);
+    }
+
+    /**
+     * @param checks        named readiness checks (database, Redis, ...)
+     * @param hideSmsMeters leave the {@code phonepass_sms_*} meters out of the scrape (silent sign-up refusal)
+     */
+    public OpsEndpoints(Map<String, BooleanSupplier> checks, PrometheusMeterRegistry metrics, Responder responder,
+                        boolean hideSmsMeters) {
         this.checks = Map.copyOf(checks);
         this.metrics = metrics;
         this.responder = responder;
+        this.hideSmsMeters = hideSmsMeters;
     }
 
     /** Marks the node as going away: readiness fails so load balancers drain it before shutdown. */
@@ -52,6 +72,20 @@ public final class OpsEndpoints {
     }
 
     void metrics(Context ctx) {
-        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
+        String scrape = metrics.scrape();
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(hideSmsMeters ? withoutSms(scrape) : scrape);
+    }
+
+    /** The scrape without the samples and the HELP/TYPE lines of the SMS meters. */
+    static String withoutSms(String scrape) {
+        StringBuilder kept = new StringBuilder(scrape.length());
+        for (String line : scrape.split("\n", -1)) {
+            String name = line.startsWith("# HELP ") || line.startsWith("# TYPE ") ? line.substring(7) : line;
+            if (!name.startsWith(SMS_METERS)) {
+                kept.append(line).append('\n');
+            }
+        }
+        // split(-1) gives a last empty piece after the final newline: do not add one more.
+        return kept.length() > 0 ? kept.substring(0, kept.length() - 1) : "";
     }
 }
