@@ -199,7 +199,12 @@ public final class StartService {
             if (error == null) {
                 log.info("code sent to {} via {} for client {}", phone.masked(), receipt.providerId(),
                         client.clientId());
-                policy.recordSend(screening);
+                try {
+                    policy.recordSend(screening);
+                } catch (RuntimeException e) {
+                    // Nobody waits on this stage: a failure here would otherwise vanish.
+                    log.warn("recording the send to {} failed", phone.masked(), e);
+                }
                 return;
             }
             // Answered already, and answering it would tell the number has an account: logged only.
