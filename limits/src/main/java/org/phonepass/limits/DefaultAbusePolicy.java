@@ -50,6 +50,14 @@ import org.phonepass.core.ratelimit.RateLimiter;
  * global hourly and daily. A refusal gives back the tokens already taken for the same request, so a request refused
  * for one reason does not spend the others (a locked-out number hammered by a bot does not drain its country's
  * budget).
+ *
+ * <p><b>Wrong codes</b> are counted per number <em>and network</em> ({@link IpKeys}: the address, or its /64 for
+ * IPv6), and only guesses at a live code count ({@link #recordVerifyNoLiveCode}). Reaching
+ * {@code limits.wrong_codes_per_phone} locks that number for that network only: guesses from an attacker's
+ * networks lock those networks out, never the owner on theirs. The bound on guessing does not come from this lock,
+ * which many addresses would multiply, but from what they cannot: each code dies after {@code sms.max_attempts}
+ * wrong tries and the codes per number are limited by {@code limits.start_per_phone_*}
+ * (docs/security.md#wrong-code-limit).
  */
 public final class DefaultAbusePolicy implements AbusePolicy {
     public static final String START_PER_IP = "start_per_ip";
@@ -70,6 +78,8 @@ public final class DefaultAbusePolicy implements AbusePolicy {
     private static final String PHONE_LIMITED = "Too many codes were sent to this phone number. Try again later.";
     private static final String IP_LIMITED = "Too many requests from this address. Try again later.";
     private static final String BUDGET_LIMITED = "Too many codes are being sent right now. Try again later.";
+    /** The audit detail of a guess that found no live code. */
+    private static final String NO_LIVE_CODE = "no_live_code";
     private static final String TOO_MANY_ATTEMPTS = "Too many attempts. Try again later.";
 
     /** Who a limit concerns: decides the description and whether it is advertised on success. */
@@ -277,7 +287,7 @@ public final class DefaultAbusePolicy implements AbusePolicy {
         int phoneStep = -1;
         int ipStep = -1;
         if (phone != null && wrongCodes.isPresent()) {
-            String key = phoneKey(phone);
+            String key = wrongCodesKey(phone, verify.ip());
             lockout.ifPresent(limit -> steps.add(RateLimiter.Step.look(key, limit)));
             phoneStep = steps.size();
             steps.add(RateLimiter.Step.take(key, wrongCodes.get()));
@@ -306,22 +316,30 @@ public final class DefaultAbusePolicy implements AbusePolicy {
         if (phone == null || wrongCodes.isEmpty() || lockout.isEmpty()) {
             return;
         }
-        // The token for this attempt was taken by checkVerify; once none is left the number is locked.
-        String key = phoneKey(phone);
+        // The token for this attempt was taken by checkVerify; once none is left the number is locked for this network.
+        String key = wrongCodesKey(phone, verify.ip());
         if (limiter.peek(key, wrongCodes.get()).remaining() == 0) {
             Decision lock = limiter.tryAcquire(key, lockout.get());
             if (lock.allowed()) {
                 metrics.refused(PHONE_LOCKOUT);
                 audit(AuditEvent.Type.LOCKOUT, verify.clientId(), phone, verify.ip(), AuditEvent.Outcome.SUCCESS,
-                        "until=" + lock.resetAt());
+                        "network=" + IpKeys.of(verify.ip()) + " until=" + lock.resetAt());
             }
         }
     }
 
     @Override
+    public void recordVerifyNoLiveCode(VerifyContext verify) {
+        audit(AuditEvent.Type.VERIFY, verify.clientId(), verify.phone(), verify.ip(), AuditEvent.Outcome.FAILURE,
+                NO_LIVE_CODE);
+        // Nothing could have been guessed: the address's verify budget is spent, the number's lock is not fed.
+        recordVerifyAborted(verify);
+    }
+
+    @Override
     public void recordVerifyAborted(VerifyContext verify) {
         if (verify.phone() != null && wrongCodes.isPresent()) {
-            limiter.refund(phoneKey(verify.phone()), wrongCodes.get(), 1);
+            limiter.refund(wrongCodesKey(verify.phone(), verify.ip()), wrongCodes.get(), 1);
         }
     }
 
@@ -334,8 +352,9 @@ public final class DefaultAbusePolicy implements AbusePolicy {
         }
         // The person got in: earlier typos no longer count against the number, and the breaker counts a conversion.
         // Both in one call, one round trip to a shared backend.
-        List<RateLimiter.Reset> resets = wrongCodes.map(limit -> List.of(new RateLimiter.Reset(phoneKey(phone),
-                limit))).orElse(List.of());
+        // Only the owner's network is cleared: an attacker's networks stay locked.
+        List<RateLimiter.Reset> resets = wrongCodes.map(limit -> List.of(new RateLimiter.Reset(
+                wrongCodesKey(phone, verify.ip()), limit))).orElse(List.of());
         List<String> counts = breaker.verifiedKeys(Integer.toString(phone.callingCode()), IpKeys.of(verify.ip()));
         if (!resets.isEmpty() || !counts.isEmpty()) {
             limiter.resetAndCount(resets, breaker.counter(), counts);
@@ -387,12 +406,20 @@ public final class DefaultAbusePolicy implements AbusePolicy {
         return "phone:" + phone.e164();
     }
 
-    /** Writes an event; refusals, which cost the caller nothing, go through {@link RefusalAudit}. */
+    /** The key of the wrong-code budget and lock: one number from one network. */
+    static String wrongCodesKey(PhoneNumber phone, String ip) {
+        return phoneKey(phone) + "|net:" + IpKeys.of(ip);
+    }
+
+    /**
+     * Writes an event. Refusals, and guesses that found no live code, cost the caller nothing and compare nothing,
+     * so they go through {@link RefusalAudit}: one row per key and minute, not one per request.
+     */
     private void audit(AuditEvent.Type type, String clientId, PhoneNumber phone, String ip,
                        AuditEvent.Outcome outcome, String detail) {
         try {
             AuditEvent event = AuditEvent.of(clock.instant(), type, clientId, phone, ip, outcome, detail);
-            if (outcome == AuditEvent.Outcome.REFUSED) {
+            if (outcome == AuditEvent.Outcome.REFUSED || NO_LIVE_CODE.equals(detail)) {
                 refusals.record(event);
                 return;
             }

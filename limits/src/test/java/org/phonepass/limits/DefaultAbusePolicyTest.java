@@ -232,7 +232,8 @@ class DefaultAbusePolicyTest {
         PhonepassException e = refusal(() -> f.policy.checkVerify(verify(ukMobile(9), IP)));
         assertRefusal(e, ErrorCode.TOO_MANY_ATTEMPTS, 3, 1200, now + 3600);
         // Refused before the compare: the number's wrong-code budget was not touched.
-        assertThat(f.limiter.peek("phone:" + ukMobile(9).e164(), wrongCodes()).remaining()).isEqualTo(10);
+        assertThat(f.limiter.peek(DefaultAbusePolicy.wrongCodesKey(ukMobile(9), IP), wrongCodes()).remaining())
+                .isEqualTo(10);
         // Another address is unaffected (carrier-grade NAT aside, one address cannot lock out the others).
         f.policy.checkVerify(verify(ukMobile(9), "198.51.100.1"));
     }
@@ -249,28 +250,71 @@ class DefaultAbusePolicyTest {
     }
 
     @Test
-    void tenWrongCodesLockTheNumberForAnHour() {
+    void tenWrongCodesFromOneNetworkLockTheNumberForThatNetworkForAnHour() {
         PolicyFixture f = new PolicyFixture("");
         PhoneNumber phone = ukMobile(1);
+        // Ten addresses of one IPv6 /64 are one network.
         for (int i = 0; i < 10; i++) {
-            f.policy.checkVerify(verify(phone, "198.51.100." + i));
-            f.policy.recordVerifyFailure(verify(phone, "198.51.100." + i));
+            f.policy.checkVerify(verify(phone, "2001:db8:7:1::" + Integer.toHexString(i + 1)));
+            f.policy.recordVerifyFailure(verify(phone, "2001:db8:7:1::" + Integer.toHexString(i + 1)));
             f.advance(Duration.ofSeconds(1));
         }
+        String sameNetwork = "2001:db8:7:1:aaaa::99";
         long lockedAt = f.clock.instant().getEpochSecond() - 1;
-        PhonepassException e = refusal(() -> f.policy.checkVerify(verify(phone, IP)));
+        PhonepassException e = refusal(() -> f.policy.checkVerify(verify(phone, sameNetwork)));
         assertThat(e.code()).isEqualTo(ErrorCode.TOO_MANY_ATTEMPTS);
         assertThat(e.retryAfterSeconds()).isEqualTo(3599L);
         assertThat(e.details()).containsEntry(RateLimitHeaders.DETAIL_LIMIT, 1L)
                 .containsEntry(RateLimitHeaders.DETAIL_REMAINING, 0L)
                 .containsEntry(RateLimitHeaders.DETAIL_RESET, lockedAt + 3600);
         assertThat(f.audit.of(AuditEvent.Type.LOCKOUT)).hasSize(1);
+        assertThat(f.audit.of(AuditEvent.Type.LOCKOUT).get(0).detail()).startsWith("network=2001:db8:7:1::/64 ");
+        // The owner on another network is not locked out of their number.
+        f.policy.checkVerify(verify(phone, IP));
+        f.policy.recordVerifySuccess(verify(phone, IP));
 
         f.advance(Duration.ofMinutes(59).plusSeconds(58));
-        assertThat(refusal(() -> f.policy.checkVerify(verify(phone, IP))).code())
+        assertThat(refusal(() -> f.policy.checkVerify(verify(phone, sameNetwork))).code())
                 .isEqualTo(ErrorCode.TOO_MANY_ATTEMPTS);
         f.advance(Duration.ofSeconds(1));
+        f.policy.checkVerify(verify(phone, sameNetwork));
+    }
+
+    @Test
+    void wrongCodesFromManyAddressesDoNotLockTheNumberForTheOwner() {
+        // Issue 16 #2: ten wrong guesses from ten addresses used to lock the number for everyone for an hour.
+        PolicyFixture f = new PolicyFixture("");
+        PhoneNumber phone = ukMobile(1);
+        for (int i = 0; i < 1000; i++) {
+            String ip = "198.51." + (100 + i / 250) + "." + (i % 250);
+            f.policy.checkVerify(verify(phone, ip));
+            f.policy.recordVerifyFailure(verify(phone, ip));
+        }
+        assertThat(f.audit.of(AuditEvent.Type.LOCKOUT)).isEmpty();
         f.policy.checkVerify(verify(phone, IP));
+        f.policy.recordVerifySuccess(verify(phone, IP));
+    }
+
+    @Test
+    void guessesWithNoLiveCodeNeverCountTowardsTheLock() {
+        PolicyFixture f = new PolicyFixture("");
+        PhoneNumber phone = ukMobile(1);
+        for (int i = 0; i < 100; i++) {
+            f.policy.checkVerify(verify(phone, IP));
+            f.policy.recordVerifyNoLiveCode(verify(phone, IP));
+        }
+        assertThat(f.limiter.peek(DefaultAbusePolicy.wrongCodesKey(phone, IP), wrongCodes()).remaining())
+                .isEqualTo(10);
+        assertThat(f.audit.of(AuditEvent.Type.LOCKOUT)).isEmpty();
+        // Audited as failures all the same, so the guessing shows in the audit log, but grouped as refusals are:
+        // such a guess costs its sender nothing, so a row each would be an unbounded write.
+        assertThat(f.audit.of(AuditEvent.Type.VERIFY)).singleElement()
+                .satisfies(e -> assertThat(e.detail()).isEqualTo("no_live_code"));
+        f.advance(Duration.ofMinutes(1));
+        f.policy.checkVerify(verify(phone, IP));
+        f.policy.recordVerifyNoLiveCode(verify(phone, IP));
+        assertThat(f.audit.of(AuditEvent.Type.VERIFY)).map(AuditEvent::detail)
+                .containsExactly("no_live_code", "no_live_code repeats=99");
     }
 
     @Test
@@ -299,7 +343,8 @@ class DefaultAbusePolicyTest {
             f.policy.checkVerify(verify(phone, IP));
             f.policy.recordVerifyAborted(verify(phone, IP));
         }
-        assertThat(f.limiter.peek("phone:" + phone.e164(), wrongCodes()).remaining()).isEqualTo(10);
+        assertThat(f.limiter.peek(DefaultAbusePolicy.wrongCodesKey(phone, IP), wrongCodes()).remaining())
+                .isEqualTo(10);
     }
 
     @Test

@@ -168,7 +168,10 @@ public final class PhonepassServer implements AutoCloseable {
                     tokens, hasher, storage.unitOfWork()), policy, audit, clock, random);
             StartService starts = new StartService(otp, new StartService.Parts(phones, challenges, storage.users(),
                     sms.provider(), hasher, sms.testNumbers()::fixedCode), policy, clock, random);
-            ops = new OpsEndpoints(checks, metrics, responder, !settings.isProduction());
+            // Silent sign-up refusal: the SMS meters would tell which numbers have accounts, so the public scrape
+            // (dev mode) leaves them out; the management port is the operator's and keeps them.
+            ops = new OpsEndpoints(checks, metrics, responder, !settings.isProduction(), otp.disableSignup()
+                    && otp.signupDisabledResponse() == OtpSettings.SignupDisabledResponse.SILENT);
             List<IpRange> proxies = settings.http().trustedProxies().stream().map(IpRange::parse).toList();
             ClientAddress address = new ClientAddress(proxies, settings.http().countryHeader());
             EndpointSet endpoints = EndpointSet.build(new EndpointSet.Services(login, tokens, signer, clients,

@@ -98,6 +98,11 @@ public final class RecordingAbusePolicy implements AbusePolicy {
     }
 
     @Override
+    public synchronized void recordVerifyNoLiveCode(VerifyContext verify) {
+        record("verifyNoLiveCode", verify);
+    }
+
+    @Override
     public synchronized void recordVerifyAborted(VerifyContext verify) {
         record("verifyAborted", verify);
     }

@@ -218,6 +218,36 @@ class LoginServiceTest {
     }
 
     @Test
+    void verifyWhenNoLiveCodeThenSameWrongCodeButNotCountedAgainstTheNumber() {
+        // Issue 16 #2: a guess that cannot succeed must not feed the number's lock, or anyone could lock any number.
+        LoginFixture f = LoginFixture.builder().build();
+        RecordingAbusePolicy policy = (RecordingAbusePolicy) f.policy;
+        PhonepassException e = refusal(() -> f.verify(client, PHONE, "123456"));
+        assertThat(e.code()).isEqualTo(ErrorCode.WRONG_CODE);
+        assertThat(e.description()).isEqualTo(LoginService.WRONG_CODE_DESCRIPTION);
+        assertThat(attemptsRemaining(e)).isZero();
+        assertThat(policy.names()).containsExactly("checkVerify", "verifyNoLiveCode");
+
+        // A code that died of its wrong tries is no live code either: only the three guesses at it counted.
+        String code = f.sendCode(client, PHONE);
+        String wrong = code.equals("000000") ? "111111" : "000000";
+        int before = policy.names().size();
+        for (int i = 0; i < 4; i++) {
+            refusal(() -> f.verify(client, PHONE, wrong));
+        }
+        assertThat(policy.names().subList(before, policy.names().size())).containsExactly(
+                "checkVerify", "verifyFailure", "checkVerify", "verifyFailure", "checkVerify", "verifyFailure",
+                "checkVerify", "verifyNoLiveCode");
+
+        // The redirect flow's check too.
+        before = policy.names().size();
+        refusal(() -> f.login.check(new LoginService.CheckCommand(null, List.of(client), PHONE, wrong,
+                LoginFixture.IP), h -> { }));
+        assertThat(policy.names().subList(before, policy.names().size()))
+                .containsExactly("checkVerify", "verifyNoLiveCode");
+    }
+
+    @Test
     void verifyWhenNumberInvalidThenWrongCodeCountedWithoutNumber() {
         LoginFixture f = LoginFixture.builder().build();
         RecordingAbusePolicy policy = (RecordingAbusePolicy) f.policy;

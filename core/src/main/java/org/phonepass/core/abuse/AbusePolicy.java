@@ -17,11 +17,13 @@ import org.phonepass.core.ratelimit.RateLimitHeaders;
  * <p>Order for a start: {@link #checkStart} (synchronous, local and cheap) → {@link #screenStart} (remote bot check
  * and pre-send hook) → send → {@link #recordSend} once the SMS provider accepted the message. Order for a
  * verification: {@link #checkVerify} <em>before</em> the code is compared, so a refused request never spends one of
- * the code's attempts → compare → {@link #recordVerifySuccess}, {@link #recordVerifyFailure}, or
- * {@link #recordVerifyAborted} when the request failed before any code was compared.
+ * the code's attempts → compare → {@link #recordVerifySuccess}, {@link #recordVerifyFailure},
+ * {@link #recordVerifyNoLiveCode} when there was no live code to guess, or {@link #recordVerifyAborted} when the
+ * request failed before any code was compared.
  *
- * <p>{@code checkVerify} reserves one of the number's wrong-code tokens before the compare (given back on success or
- * abort), so that concurrent guesses cannot overrun the per-number limit between a check and its record.
+ * <p>{@code checkVerify} reserves one of the number's wrong-code tokens for the caller's network before the compare
+ * (given back on success, abort, or when no code was live), so that concurrent guesses cannot overrun the limit
+ * between a check and its record.
  */
 public interface AbusePolicy {
 
@@ -45,17 +47,31 @@ public interface AbusePolicy {
     void recordSend(StartContext start);
 
     /**
-     * The per-number lock and wrong-code budget and the per-IP attempt limit, checked before the code is compared.
-     * When allowed, takes one per-IP attempt and reserves one of the number's wrong-code tokens; when refused, takes
-     * nothing.
+     * The lock and wrong-code budget of the number for the caller's network, and the per-IP attempt limit, checked
+     * before the code is compared. When allowed, takes one per-IP attempt and reserves one of the wrong-code tokens;
+     * when refused, takes nothing.
      *
      * @return the headers for the answer, empty when every verify limit is switched off
      * @throws org.phonepass.core.error.PhonepassException {@code TOO_MANY_ATTEMPTS} when refused
      */
     Optional<RateLimitHeaders> checkVerify(VerifyContext verify);
 
-    /** A code was compared and was wrong (or no code was live): counts towards the per-number lock. */
+    /**
+     * A live code was compared and was wrong (or the request could not name one, an invalid number or an over-long
+     * code): counts towards the lock of this number for the caller's network.
+     */
     void recordVerifyFailure(VerifyContext verify);
+
+    /**
+     * The code was compared, but the number had no live code for it (none sent, expired, used, replaced or dead):
+     * the answer is the same wrong code, but nothing could have been guessed, so it does not count towards the
+     * number's lock (it has spent the address's attempt); without this, anyone could lock any number with guesses
+     * that cannot succeed (docs/security.md#wrong-code-limit). Implementations give back what {@link #checkVerify}
+     * reserved for the number, as {@link #recordVerifyAborted} does, and may audit it as a wrong code.
+     */
+    default void recordVerifyNoLiveCode(VerifyContext verify) {
+        recordVerifyAborted(verify);
+    }
 
     /**
      * The request passed {@link #checkVerify} but no code was compared (a malformed request, an internal error):

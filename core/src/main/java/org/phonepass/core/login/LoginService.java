@@ -10,7 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.phonepass.core.abuse.AbusePolicy;
 import org.phonepass.core.abuse.AuditEvent;
 import org.phonepass.core.abuse.AuditLog;
@@ -45,9 +45,10 @@ import org.slf4j.LoggerFactory;
  *       refused request never spends one of the code's attempts;</li>
  *   <li>the code is compared (and, for a login, used up, with the user and the tokens written in one unit of
  *       work);</li>
- *   <li>the outcome is recorded: a wrong code counts towards the number's lock, an accepted one clears it and feeds
- *       the pumping breaker, and a request that failed before any code was compared gives its attempt back, so that
- *       only compared codes count;</li>
+ *   <li>the outcome is recorded: a wrong guess at a live code counts towards the number's lock for the caller's
+ *       network, an accepted one clears it and feeds the pumping breaker, and a request that failed before any code
+ *       was compared, or found no live code to guess, gives its attempt back, so that only guesses that could have
+ *       succeeded count (docs/security.md#wrong-code-limit);</li>
  *   <li>the reasons other than a wrong code (sign-up disabled, an unknown audience, a malformed request) are
  *       audited here; the policy audits wrong codes and refusals.</li>
  * </ol>
@@ -156,7 +157,7 @@ public final class LoginService {
         Client client = command.client();
         Optional<PhoneNumber> phone = phones.parse(command.rawPhone());
         VerifyContext context = new VerifyContext(client.clientId(), phone.orElse(null), command.ip());
-        return guarded(context, limits, () -> exchange(command, phone));
+        return guarded(context, limits, reach -> exchange(command, phone, reach));
     }
 
     /**
@@ -171,20 +172,33 @@ public final class LoginService {
         Optional<PhoneNumber> phone = phones.parse(command.rawPhone());
         String policyClient = command.client() == null ? ANY_CLIENT : command.client().clientId();
         VerifyContext context = new VerifyContext(policyClient, phone.orElse(null), command.ip());
-        return guarded(context, limits, () -> compare(command, phone));
+        return guarded(context, limits, reach -> compare(command, phone, reach));
+    }
+
+    /**
+     * Whether a comparison found no live code: set by the attempt from the challenge store's answer. The wire answer
+     * is the same wrong code either way; only the record differs.
+     */
+    private static final class Reach {
+        private boolean noLiveCode;
     }
 
     /**
      * Runs one comparison under the abuse policy: the checks before it, and after it the record of what it did.
-     * A {@code WRONG_CODE} failure counts; any other failure gives the attempt back.
+     * A {@code WRONG_CODE} failure counts unless there was no live code to guess; any other failure gives the attempt
+     * back.
      */
-    private <T> T guarded(VerifyContext context, Consumer<RateLimitHeaders> limits, Supplier<T> attempt) {
+    private <T> T guarded(VerifyContext context, Consumer<RateLimitHeaders> limits, Function<Reach, T> attempt) {
         policy.checkVerify(context).ifPresent(limits);
+        Reach reach = new Reach();
         T result;
         try {
-            result = attempt.get();
+            result = attempt.apply(reach);
         } catch (PhonepassException e) {
-            if (e.code() == ErrorCode.WRONG_CODE) {
+            if (e.code() == ErrorCode.WRONG_CODE && reach.noLiveCode) {
+                // Nothing could have been guessed: counting it would let anyone lock any number.
+                policy.recordVerifyNoLiveCode(context);
+            } else if (e.code() == ErrorCode.WRONG_CODE) {
                 policy.recordVerifyFailure(context);
             } else {
                 policy.recordVerifyAborted(context);
@@ -201,7 +215,7 @@ public final class LoginService {
         return result;
     }
 
-    private LoginResult exchange(VerifyCommand command, Optional<PhoneNumber> phone) {
+    private LoginResult exchange(VerifyCommand command, Optional<PhoneNumber> phone, Reach reach) {
         if (command.code() == null || command.code().isEmpty()) {
             throw PhonepassException.of(ErrorCode.INVALID_REQUEST, "missing password parameter");
         }
@@ -232,6 +246,7 @@ public final class LoginService {
                     : new Verified(result, null);
         }
         if (!verified.result().isAccepted()) {
+            reach.noLiveCode = verified.result().outcome() == ConsumeResult.Outcome.NO_LIVE_CHALLENGE;
             log.info("verification failed for {}: {}", phone.get().masked(), verified.result().outcome());
             throw wrongCode(verified.result().attemptsRemaining());
         }
@@ -252,7 +267,7 @@ public final class LoginService {
     private record Verified(ConsumeResult result, TokenService.Issued issued) {
     }
 
-    private Client compare(CheckCommand command, Optional<PhoneNumber> phone) {
+    private Client compare(CheckCommand command, Optional<PhoneNumber> phone, Reach reach) {
         String code = command.code();
         if (code == null || code.isEmpty()) {
             throw PhonepassException.of(ErrorCode.INVALID_REQUEST, "missing verification_code parameter");
@@ -270,6 +285,7 @@ public final class LoginService {
         }
         CheckResult result = challenges.check(e164, hashes, clock.instant());
         if (!result.isAccepted()) {
+            reach.noLiveCode = result.outcome() == ConsumeResult.Outcome.NO_LIVE_CHALLENGE;
             log.info("code check failed for {}: {}", phone.get().masked(), result.outcome());
             throw wrongCode(result.attemptsRemaining());
         }

@@ -28,6 +28,7 @@ import org.phonepass.core.sms.LanguageTags;
 import org.phonepass.core.sms.MessageTemplate;
 import org.phonepass.core.sms.SmsDeliveryException;
 import org.phonepass.core.sms.SmsMessage;
+import org.phonepass.core.sms.SmsReceipt;
 import org.phonepass.core.sms.SmsProvider;
 import org.phonepass.core.user.UserStore;
 import org.slf4j.Logger;
@@ -42,6 +43,13 @@ import org.slf4j.MDC;
  * the buckets and the pumping breaker; synchronous and cheap); the remote screens (bot check, pre-send hook); the
  * sign-up rule; create the code; hand the message to the SMS provider; and once the provider accepted it, record
  * the send ({@link AbusePolicy#recordSend}). No thread waits for the remote screens or the provider.
+ *
+ * <p><b>Silent sign-up refusal</b> ({@code disable_signup} with the {@code silent} response) must not tell anyone
+ * which numbers have accounts (docs/security.md#silent-sign-up-refusal). So an unknown number gets a decoy
+ * challenge, stored like a real one but with a random hash that no code matches, and never sent: verifications
+ * then answer it exactly as a real code (the same {@code attempts_remaining} countdown). And the answer does not
+ * wait for the SMS provider for any number: a known number's message is handed over in the background, and a
+ * delivery failure is logged, not answered, since an unknown number could not fail that way.
  */
 public final class StartService {
     private static final Logger log = LoggerFactory.getLogger(StartService.class);
@@ -137,17 +145,82 @@ public final class StartService {
         policy.checkStart(screening).ifPresent(limits);
         // The stages may complete on the SMS client's thread: keep the request's log context in their lines.
         Map<String, String> logContext = MDC.getCopyOfContextMap();
+        if (hidesAccounts()) {
+            return policy.screenStart(screening)
+                    .thenApply(allowed -> sendInBackground(command, phone, screening, logContext));
+        }
         return policy.screenStart(screening)
                 .thenCompose(allowed -> send(command, phone))
                 .thenApply(result -> {
-                    if (logContext != null) {
-                        MDC.setContextMap(logContext);
-                    }
+                    restore(logContext);
                     if (result.sent()) {
                         policy.recordSend(screening);
                     }
                     return result;
                 });
+    }
+
+    /** Whether unknown numbers are answered as known ones (sign-ups off, silent response). */
+    private boolean hidesAccounts() {
+        return settings.disableSignup()
+                && settings.signupDisabledResponse() == OtpSettings.SignupDisabledResponse.SILENT;
+    }
+
+    /**
+     * The silent mode's start: the same work and the same answer whether or not the number has an account. A known
+     * number's code is stored and handed to the provider without waiting; an unknown one gets a decoy.
+     */
+    private StartResult sendInBackground(StartCommand command, PhoneNumber phone, StartContext screening,
+                                         Map<String, String> logContext) {
+        Client client = command.client();
+        boolean known = users.findByPhone(phone.e164()).isPresent();
+        Instant now = clock.instant();
+        String code = fixedCodes.fixedCode(phone, now).orElseGet(() -> codes.generate(settings.codeLength()));
+        byte[] hash = hasher.hash(client.clientId(), phone.e164(), code);
+        if (!known) {
+            // A hash no code has: the decoy counts wrong codes like a real one but can never be accepted, so it
+            // cannot log anyone in even if an account appears meanwhile.
+            random.nextBytes(hash);
+            log.info("start answered silently: sign-ups disabled, unknown number {}, decoy stored", phone.masked());
+        }
+        Challenge challenge = new Challenge(newId(), client.clientId(), phone.e164(), hash, now,
+                now.plus(settings.codeTtl()), 0, settings.maxAttempts());
+        challenges.create(challenge, settings.keepPreviousCodes());
+        if (!known) {
+            return new StartResult(challenge.id(), phone, command.language(), false);
+        }
+        CompletionStage<SmsReceipt> delivery;
+        try {
+            delivery = sms.send(message(command, phone, code));
+        } catch (RuntimeException e) {
+            delivery = CompletableFuture.failedFuture(e);
+        }
+        delivery.whenComplete((receipt, error) -> {
+            restore(logContext);
+            if (error == null) {
+                log.info("code sent to {} via {} for client {}", phone.masked(), receipt.providerId(),
+                        client.clientId());
+                try {
+                    policy.recordSend(screening);
+                } catch (RuntimeException e) {
+                    // Nobody waits on this stage: a failure here would otherwise vanish.
+                    log.warn("recording the send to {} failed", phone.masked(), e);
+                }
+                return;
+            }
+            // Answered already, and answering it would tell the number has an account: logged only.
+            RuntimeException failure = deliveryFailure(error, phone);
+            if (failure instanceof PhonepassException pe && pe.code() == ErrorCode.SMS_PROVIDER_REJECTED) {
+                log.warn("SMS to {} rejected (silent mode, not answered): {}", phone.masked(), pe.description());
+            }
+        });
+        return new StartResult(challenge.id(), phone, command.language(), true);
+    }
+
+    private static void restore(Map<String, String> logContext) {
+        if (logContext != null) {
+            MDC.setContextMap(logContext);
+        }
     }
 
     /** Normalises a phone number or answers {@code bad.phone_number}. */
@@ -159,16 +232,16 @@ public final class StartService {
                 "The phone number is invalid. Use international format, for example +12015550123."));
     }
 
-    /** The sign-up rule, then a new code handed to the SMS provider; completes when the provider accepted it. */
+    /**
+     * The sign-up rule (error response), then a new code handed to the SMS provider; completes when the provider
+     * accepted it.
+     */
     private CompletionStage<StartResult> send(StartCommand command, PhoneNumber phone) {
         Client client = command.client();
+        // The silent response never comes here (sendInBackground): this is the error response's refusal.
         if (settings.disableSignup() && users.findByPhone(phone.e164()).isEmpty()) {
-            if (settings.signupDisabledResponse() == OtpSettings.SignupDisabledResponse.ERROR) {
-                throw PhonepassException.of(ErrorCode.SIGNUP_DISABLED,
-                        "Sign-ups are disabled, and there is no account for this phone number.");
-            }
-            log.info("start refused silently: sign-ups disabled, unknown number {}", phone.masked());
-            return CompletableFuture.completedFuture(new StartResult(newId(), phone, command.language(), false));
+            throw PhonepassException.of(ErrorCode.SIGNUP_DISABLED,
+                    "Sign-ups are disabled, and there is no account for this phone number.");
         }
         Instant now = clock.instant();
         String code = fixedCodes.fixedCode(phone, now).orElseGet(() -> codes.generate(settings.codeLength()));
@@ -176,13 +249,7 @@ public final class StartService {
                 hasher.hash(client.clientId(), phone.e164(), code), now, now.plus(settings.codeTtl()), 0,
                 settings.maxAttempts());
         challenges.create(challenge, settings.keepPreviousCodes());
-        String body = template(command.language()).render(Map.of(
-                "code", code,
-                "application.name", client.name(),
-                // Only a known tag: the header is the caller's text, and this message goes to someone's phone.
-                "request_language", LanguageTags.orDefault(command.language()),
-                "ttl_minutes", Long.toString(Math.max(1, settings.codeTtl().toMinutes()))));
-        SmsMessage message = new SmsMessage(phone, body, code, command.language(), client.clientId());
+        SmsMessage message = message(command, phone, code);
         CompletionStage<StartResult> sent;
         try {
             sent = sms.send(message).thenApply(receipt -> {
@@ -196,6 +263,17 @@ public final class StartService {
         return sent.exceptionally(error -> {
             throw deliveryFailure(error, phone);
         });
+    }
+
+    private SmsMessage message(StartCommand command, PhoneNumber phone, String code) {
+        Client client = command.client();
+        String body = template(command.language()).render(Map.of(
+                "code", code,
+                "application.name", client.name(),
+                // Only a known tag: the header is the caller's text, and this message goes to someone's phone.
+                "request_language", LanguageTags.orDefault(command.language()),
+                "ttl_minutes", Long.toString(Math.max(1, settings.codeTtl().toMinutes()))));
+        return new SmsMessage(phone, body, code, command.language(), client.clientId());
     }
 
     private MessageTemplate template(String language) {

@@ -10,24 +10,34 @@ import java.util.function.BooleanSupplier;
  * Health checks for load balancers and the Prometheus scrape endpoint. On the public port in production, health
  * answers say up, down or stopping and nothing else; the names and states of the dependencies, and the meters, are
  * for the operator, on the management port ({@link ManagementServer}).
+ *
+ * <p>With sign-ups disabled and the silent answer, the public scrape (dev mode) leaves out the SMS delivery meters
+ * ({@code phonepass_sms_*}): they count messages to known numbers only, so anyone who can read them could tell
+ * which numbers have accounts (docs/security.md#silent-sign-up-refusal). The management port keeps them.
  */
 public final class OpsEndpoints {
+    /** The Prometheus names of the SMS delivery meters (SmsMetrics: {@code phonepass.sms.*}). */
+    private static final String SMS_METERS = "phonepass_sms_";
+
     private final Map<String, BooleanSupplier> checks;
     private final PrometheusMeterRegistry metrics;
     private final Responder responder;
     private final boolean publicDetails;
+    private final boolean hideSmsMeters;
     private volatile boolean stopping;
 
     /**
      * @param checks        named readiness checks (database, Redis, ...)
      * @param publicDetails whether the public health answers name each check (dev mode)
+     * @param hideSmsMeters leave the {@code phonepass_sms_*} meters out of the public scrape (silent sign-up refusal)
      */
     public OpsEndpoints(Map<String, BooleanSupplier> checks, PrometheusMeterRegistry metrics, Responder responder,
-                        boolean publicDetails) {
+                        boolean publicDetails, boolean hideSmsMeters) {
         this.checks = Map.copyOf(checks);
         this.metrics = metrics;
         this.responder = responder;
         this.publicDetails = publicDetails;
+        this.hideSmsMeters = hideSmsMeters;
     }
 
     /** Marks the node as going away: readiness fails so load balancers drain it before shutdown. */
@@ -72,7 +82,21 @@ public final class OpsEndpoints {
     }
 
     void metrics(Context ctx) {
-        ctx.contentType(PROMETHEUS_TYPE).result(metrics.scrape());
+        String scrape = metrics.scrape();
+        ctx.contentType(PROMETHEUS_TYPE).result(hideSmsMeters ? withoutSms(scrape) : scrape);
+    }
+
+    /** The scrape without the samples and the HELP/TYPE lines of the SMS meters. */
+    static String withoutSms(String scrape) {
+        StringBuilder kept = new StringBuilder(scrape.length());
+        for (String line : scrape.split("\n", -1)) {
+            String name = line.startsWith("# HELP ") || line.startsWith("# TYPE ") ? line.substring(7) : line;
+            if (!name.startsWith(SMS_METERS)) {
+                kept.append(line).append('\n');
+            }
+        }
+        // split(-1) gives a last empty piece after the final newline: do not add one more.
+        return kept.length() > 0 ? kept.substring(0, kept.length() - 1) : "";
     }
 
     /** The Prometheus text exposition. */
