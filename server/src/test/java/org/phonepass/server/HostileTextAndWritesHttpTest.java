@@ -75,8 +75,15 @@ class HostileTextAndWritesHttpTest {
         lines.start();
         logger.addAppender(lines);
         try {
+            // Raw in the request line: Jetty 12's parser refuses a request target that is not ASCII (RFC 9112
+            // section 3.2), so such text never reaches a route or the access log.
             String path = "/nope-\u2028-\u2029-\u0085-\u202e-end";
-            RawHttps.Answer answer = RawHttps.exchange(server, ("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n"
+            RawHttps.Answer raw = RawHttps.exchange(server, ("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            assertThat(raw.status()).isEqualTo(400);
+            // Percent-encoded, the same characters reach a route; the line names the path as sent, escaped.
+            String encoded = "/nope-%E2%80%A8-%E2%80%A9-%C2%85-%E2%80%AE-end";
+            RawHttps.Answer answer = RawHttps.exchange(server, ("GET " + encoded + " HTTP/1.1\r\nHost: localhost\r\n"
                     + "Connection: close\r\n\r\n").getBytes(StandardCharsets.UTF_8));
             assertThat(answer.status()).isEqualTo(404);
             long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -87,7 +94,8 @@ class HostileTextAndWritesHttpTest {
                 Thread.sleep(20);
             }
             assertThat(ours).singleElement().satisfies(line -> {
-                assertThat(line).contains("\\u2028").contains("\\u2029").contains("\\u0085").contains("\\u202e");
+                // As sent (percent-encoded), or decoded and then escaped: never the raw characters.
+                assertThat(line.contains("%E2%80%A8") || line.contains("\\u2028")).as(line).isTrue();
                 assertThat(line.chars()).noneMatch(ch -> ch == 0x2028 || ch == 0x2029 || ch == 0x85 || ch == 0x202e);
             });
         } finally {

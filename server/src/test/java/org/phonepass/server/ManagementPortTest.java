@@ -48,7 +48,7 @@ class ManagementPortTest {
                 https_port: 0
                 http_port: 0
                 data_dir: %s
-                http: {behind_tls_proxy: true, management_port: 0}
+                http: {behind_tls_proxy: true, trusted_proxies: [127.0.0.1/32], management_port: 0}
                 clients:
                   - client_id: app
                     allowed_origins: [https://app.example]
