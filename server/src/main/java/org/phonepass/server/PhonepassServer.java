@@ -41,6 +41,7 @@ import org.phonepass.core.login.OtpSettings;
 import org.phonepass.core.otp.CodeHasher;
 import org.phonepass.core.phone.PhoneNumberParser;
 import org.phonepass.core.sms.MessageTemplate;
+import org.phonepass.core.token.TokenManagementService;
 import org.phonepass.core.token.TokenService;
 import org.phonepass.core.user.Profiles;
 import org.phonepass.server.config.ConfigException;
@@ -176,7 +177,8 @@ public final class PhonepassServer implements AutoCloseable {
             ClientAddress address = new ClientAddress(proxies, settings.http().countryHeader());
             EndpointSet endpoints = EndpointSet.build(new EndpointSet.Services(login, tokens, signer, clients,
                     profiles, phones, devInbox, ops, address, settings.issuer(), settings.geoloc().defaultCountry(),
-                    settings.geoloc().fromAcceptLanguage(), settings.http().maxBodyBytes(), starts, audit, policy), responder,
+                    settings.geoloc().fromAcceptLanguage(), settings.http().maxBodyBytes(), starts,
+                    new TokenManagementService(tokens, policy, audit, clock)), responder,
                     org.phonepass.server.http.StaticAssets.extras());
             http = new HttpApi(new HttpApi.Listen(settings.bindAddress(), settings.httpsPort(), settings.httpPort(),
                     tls, settings.http().maxBodyBytes(), settings.http().corsMaxAge().toSeconds(),

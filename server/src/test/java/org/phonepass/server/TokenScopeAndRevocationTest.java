@@ -1,13 +1,19 @@
 package org.phonepass.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.phonepass.server.TestServer.map;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import org.jose4j.jwt.JwtClaims;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.phonepass.core.abuse.AuditEvent;
 import org.phonepass.server.TestServer.Response;
 
 /**
@@ -164,6 +170,44 @@ class TokenScopeAndRevocationTest {
                 "token", r.text("access_token")));
         assertThat(foreign.status()).isEqualTo(403);
         assertThat(foreign.text("error")).isEqualTo("unauthorized_client");
+    }
+
+    // ---------------------------------------------------------------- audit rows
+
+    /**
+     * The REFRESH and REVOKE rows the running server stores for each outcome (docs/security.md#6-audit-events),
+     * written by the domain's TokenManagementService behind the handlers.
+     */
+    @Test
+    void refreshAndRevokeWhenCalledThenTheirAuditRowsAreStored() {
+        assertThat(server.server().auditEvents().flush(Duration.ofSeconds(10))).isTrue();
+        int before = server.server().auditEvents().recent(100_000).size();
+        Response r = otpLogin("openid offline_access", null);
+        Response refreshed = refresh(r.text("refresh_token"));
+        assertThat(refreshed.status()).isEqualTo(200);
+        assertThat(refresh(r.text("refresh_token")).status()).as("replay").isEqualTo(403);
+        assertThat(refresh("never-issued").status()).isEqualTo(403);
+        Response other = otpLogin("openid offline_access", null);
+        assertThat(server.postForm("/oauth/revoke", map("client_id", TestServer.OTP_ONLY,
+                "token", other.text("refresh_token"))).status()).isEqualTo(403);
+        assertThat(server.postForm("/oauth/revoke", map("client_id", TestServer.SPA,
+                "token", other.text("refresh_token"))).status()).isEqualTo(200);
+        assertThat(server.server().auditEvents().flush(Duration.ofSeconds(10))).isTrue();
+        List<AuditEvent> stored = server.server().auditEvents().recent(100_000);
+        List<AuditEvent> ours = new ArrayList<>(stored.subList(0, stored.size() - before).stream()
+                .filter(e -> e.type() == AuditEvent.Type.REFRESH || e.type() == AuditEvent.Type.REVOKE).toList());
+        Collections.reverse(ours); // recent() is newest first
+        assertThat(ours).allSatisfy(e -> assertThat(e.ip()).isEqualTo("127.0.0.1"))
+                .extracting(AuditEvent::type, AuditEvent::clientId, AuditEvent::outcome, AuditEvent::detail)
+                .containsExactly(
+                        tuple(AuditEvent.Type.REFRESH, TestServer.SPA, AuditEvent.Outcome.SUCCESS, null),
+                        tuple(AuditEvent.Type.REFRESH, TestServer.SPA, AuditEvent.Outcome.FAILURE,
+                                "reuse_family_revoked"),
+                        tuple(AuditEvent.Type.REFRESH, TestServer.SPA, AuditEvent.Outcome.FAILURE,
+                                "invalid_refresh_token"),
+                        tuple(AuditEvent.Type.REVOKE, TestServer.OTP_ONLY, AuditEvent.Outcome.REFUSED,
+                                "token_not_for_client"),
+                        tuple(AuditEvent.Type.REVOKE, TestServer.SPA, AuditEvent.Outcome.SUCCESS, null));
     }
 
     // ---------------------------------------------------------------- #8 profile endpoints

@@ -16,12 +16,13 @@ import org.phonepass.core.otp.CodeHasher;
 import org.phonepass.core.phone.PhoneNumberParser;
 import org.phonepass.core.store.UnitOfWork;
 import org.phonepass.core.token.Scopes;
+import org.phonepass.core.token.TokenManagementService;
 import org.phonepass.core.token.TokenService;
 import org.phonepass.core.user.Profiles;
 
 /**
- * The login and start services wired over the in-memory seams, with a settable clock: what a domain test needs to
- * run the login rules without a server or a database. {@code LoginFixture.builder().settings(...).build()}.
+ * The login, start and token-management services wired over the in-memory seams, with a settable clock: what a
+ * domain test needs to run the login rules without a server or a database. {@code LoginFixture.builder().settings(...).build()}.
  */
 public final class LoginFixture {
     public static final String ISSUER = "https://login.example/";
@@ -42,6 +43,7 @@ public final class LoginFixture {
     public final TokenService tokens;
     public final LoginService login;
     public final StartService starts;
+    public final TokenManagementService management;
 
     private LoginFixture(Builder b) {
         this.clock = b.clock;
@@ -53,6 +55,7 @@ public final class LoginFixture {
                 UnitOfWork.NONE), policy, audit, clock, random);
         this.starts = new StartService(b.settings, new StartService.Parts(phones, challenges, users, sms, hasher,
                 StartService.FixedCodes.NONE), policy, clock, random);
+        this.management = new TokenManagementService(tokens, policy, audit, clock);
     }
 
     public static Builder builder() {

@@ -26,6 +26,7 @@ public final class RecordingAbusePolicy implements AbusePolicy {
     private PhonepassException refuseVerify;
     private PhonepassException refuseStart;
     private PhonepassException refuseScreen;
+    private PhonepassException refuseRevoke;
     private RateLimitHeaders headers;
 
     /** Later {@code checkVerify} calls throw {@code refusal} (null: allow again). */
@@ -41,6 +42,11 @@ public final class RecordingAbusePolicy implements AbusePolicy {
     /** Later {@code screenStart} calls complete with {@code refusal} (null: allow again). */
     public synchronized void refuseScreen(PhonepassException refusal) {
         this.refuseScreen = refusal;
+    }
+
+    /** Later {@code checkRevoke} calls throw {@code refusal} (null: allow again). */
+    public synchronized void refuseRevoke(PhonepassException refusal) {
+        this.refuseRevoke = refusal;
     }
 
     /** What the checks advertise when they allow (null: nothing). */
@@ -76,6 +82,9 @@ public final class RecordingAbusePolicy implements AbusePolicy {
     @Override
     public synchronized void checkRevoke(String ip) {
         record("checkRevoke", null, ip);
+        if (refuseRevoke != null) {
+            throw refuseRevoke;
+        }
     }
 
     @Override

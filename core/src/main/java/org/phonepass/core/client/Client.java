@@ -1,5 +1,7 @@
 package org.phonepass.core.client;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -83,5 +85,24 @@ public record Client(
 
     public boolean allowsGrant(GrantType grant) {
         return grants.contains(grant);
+    }
+
+    /**
+     * Whether logout may redirect to {@code returnTo}: an absolute URL with a host, listed exactly among the logout
+     * URLs or the callbacks. Anything else would make logout an open redirector.
+     */
+    public boolean allowsLogoutReturn(String returnTo) {
+        if (returnTo == null) {
+            return false;
+        }
+        try {
+            URI uri = new URI(returnTo);
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                return false;
+            }
+        } catch (URISyntaxException e) {
+            return false;
+        }
+        return logoutUrls.contains(returnTo) || callbacks.contains(returnTo);
     }
 }

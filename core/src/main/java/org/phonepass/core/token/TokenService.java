@@ -316,6 +316,31 @@ public final class TokenService {
                 .map(u -> new AccessGrant(u, r.clientId(), Scopes.parse(r.scope()))));
     }
 
+    /**
+     * What {@code /userinfo} answers for an access token (OIDC Core §5.4).
+     *
+     * @param clientId the client the token was issued to, whose allowed origins may read it
+     * @param claims   {@code sub} always, the profile claims with {@code profile}, {@code phone_number} and
+     *                 {@code phone_number_verified} with {@code phone}
+     */
+    public record UserInfo(String clientId, Map<String, Object> claims) {
+    }
+
+    /** The claims an access token's scope allows; empty for an invalid or revoked token. */
+    public Optional<UserInfo> userInfo(String accessToken) {
+        return accessGrant(accessToken).map(grant -> {
+            Map<String, Object> claims = new LinkedHashMap<>();
+            claims.put("sub", grant.user().userId());
+            if (grant.scope().contains(Scopes.PROFILE)) {
+                claims.putAll(profiles.profileClaims(grant.user()));
+            }
+            if (grant.scope().contains(Scopes.PHONE)) {
+                claims.putAll(profiles.phoneClaims(grant.user()));
+            }
+            return new UserInfo(grant.clientId(), claims);
+        });
+    }
+
     /** The user behind an access token, opaque or JWT. */
     public Optional<User> userForAccessToken(String token) {
         return accessGrant(token).map(AccessGrant::user);

@@ -4,12 +4,11 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import java.util.List;
 import java.util.Objects;
-import org.phonepass.core.abuse.AbusePolicy;
-import org.phonepass.core.abuse.AuditLog;
 import org.phonepass.core.client.ClientRegistry;
 import org.phonepass.core.login.LoginService;
 import org.phonepass.core.login.StartService;
 import org.phonepass.core.phone.PhoneNumberParser;
+import org.phonepass.core.token.TokenManagementService;
 import org.phonepass.core.token.TokenService;
 import org.phonepass.core.token.TokenSigner;
 import org.phonepass.core.user.Profiles;
@@ -34,8 +33,8 @@ public record EndpointSet(Responder responder, PasswordlessEndpoint passwordless
     public record Services(LoginService login, TokenService tokens, TokenSigner signer, ClientRegistry clients,
                            Profiles profiles, PhoneNumberParser phones, DevSmsInbox devInbox, OpsEndpoints ops,
                            ClientAddress address, String issuer, String defaultCountry,
-                           boolean countryFromLanguage, int maxBodyBytes, StartService starts, AuditLog audit,
-                           AbusePolicy policy) {
+                           boolean countryFromLanguage, int maxBodyBytes, StartService starts,
+                           TokenManagementService management) {
     }
 
     public static EndpointSet build(Services s, Responder responder, List<Extra> extras) {
@@ -43,8 +42,7 @@ public record EndpointSet(Responder responder, PasswordlessEndpoint passwordless
         ClientGate gate = new ClientGate(s.clients());
         return new EndpointSet(responder,
                 new PasswordlessEndpoint(reader, responder, gate, s.address(), s.starts()),
-                new TokenEndpoints(reader, responder, gate, s.address(), s.login(), s.tokens(), s.audit(),
-                        s.policy()),
+                new TokenEndpoints(reader, responder, gate, s.address(), s.login(), s.management()),
                 new RedirectEndpoints(reader, responder, gate, s.address(), s.login()),
                 new ProfileEndpoints(reader, responder, gate, s.tokens(), s.profiles()),
                 new PublicEndpoints(responder, s.signer(), s.clients(), s.address(), s.issuer(),

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.phonepass.core.error.ErrorCode;
 import org.phonepass.core.error.PhonepassException;
-import org.phonepass.core.token.Scopes;
 import org.phonepass.core.token.TokenService;
 import org.phonepass.core.user.Profiles;
 import org.phonepass.core.user.User;
@@ -53,9 +52,8 @@ final class ProfileEndpoints {
     }
 
     /**
-     * The claims an access token's scope allows (OIDC Core §5.4): {@code sub} always, {@code phone_number} and
-     * {@code phone_number_verified} with {@code phone}, the profile claims with {@code profile}. GET and POST alike
-     * (auth0-js 7 uses POST).
+     * The claims an access token's scope allows ({@link TokenService#userInfo}), to the token's client's origins
+     * only. GET and POST alike (auth0-js 7 uses POST).
      */
     void userInfo(Context ctx) {
         noStore(ctx);
@@ -63,19 +61,10 @@ final class ProfileEndpoints {
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw PhonepassException.of(ErrorCode.INVALID_TOKEN, "Missing bearer access token");
         }
-        TokenService.AccessGrant grant = tokens.accessGrant(header.substring(7).trim())
+        TokenService.UserInfo info = tokens.userInfo(header.substring(7).trim())
                 .orElseThrow(ProfileEndpoints::invalidToken);
-        checkOrigin(ctx, grant.clientId());
-        User user = grant.user();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("sub", user.userId());
-        if (grant.scope().contains(Scopes.PROFILE)) {
-            body.putAll(profiles.profileClaims(user));
-        }
-        if (grant.scope().contains(Scopes.PHONE)) {
-            body.putAll(profiles.phoneClaims(user));
-        }
-        responder.ok(ctx, null, body);
+        checkOrigin(ctx, info.clientId());
+        responder.ok(ctx, null, info.claims());
     }
 
     /** A browser may read a token's profile only from an origin that the token's own client allows. */

@@ -1,8 +1,6 @@
 package org.phonepass.server.http;
 
 import io.javalin.http.Context;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -101,7 +99,7 @@ final class PublicEndpoints {
         }
         List<Client> candidates = clientId == null ? List.copyOf(clients.all())
                 : clients.findByClientId(clientId).map(List::of).orElse(List.of());
-        Optional<Client> allowing = candidates.stream().filter(c -> allowsReturn(c, returnTo)).findFirst();
+        Optional<Client> allowing = candidates.stream().filter(c -> c.allowsLogoutReturn(returnTo)).findFirst();
         if (allowing.isEmpty()) {
             throw PhonepassException.of(ErrorCode.INVALID_RETURN_TO,
                     "returnTo is not an allowed logout URL for this client; add it to allowed_logout_urls");
@@ -112,17 +110,5 @@ final class PublicEndpoints {
     void avatar(Context ctx) {
         ctx.header("Cache-Control", "public, max-age=86400");
         ctx.contentType("image/svg+xml").result(AVATAR);
-    }
-
-    private static boolean allowsReturn(Client client, String returnTo) {
-        try {
-            URI uri = new URI(returnTo);
-            if (uri.getScheme() == null || uri.getHost() == null) {
-                return false;
-            }
-        } catch (URISyntaxException e) {
-            return false;
-        }
-        return client.logoutUrls().contains(returnTo) || client.callbacks().contains(returnTo);
     }
 }

@@ -3,12 +3,7 @@ package org.phonepass.server.http;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.time.Instant;
-import java.util.Locale;
 import java.util.function.Consumer;
-import org.phonepass.core.abuse.AbusePolicy;
-import org.phonepass.core.abuse.AuditEvent;
-import org.phonepass.core.abuse.AuditLog;
 import org.phonepass.core.client.Client;
 import org.phonepass.core.client.GrantType;
 import org.phonepass.core.error.ErrorCode;
@@ -16,6 +11,7 @@ import org.phonepass.core.error.PhonepassException;
 import org.phonepass.core.login.LoginService;
 import org.phonepass.core.ratelimit.RateLimitHeaders;
 import org.phonepass.core.token.Scopes;
+import org.phonepass.core.token.TokenManagementService;
 import org.phonepass.core.token.TokenResponse;
 import org.phonepass.core.token.TokenService;
 
@@ -30,20 +26,16 @@ final class TokenEndpoints {
     private final ClientGate gate;
     private final ClientAddress address;
     private final LoginService login;
-    private final TokenService tokens;
-    private final AuditLog audit;
-    private final AbusePolicy policy;
+    private final TokenManagementService management;
 
     TokenEndpoints(RequestReader reader, Responder responder, ClientGate gate, ClientAddress address,
-                   LoginService login, TokenService tokens, AuditLog audit, AbusePolicy policy) {
-        this.policy = policy;
+                   LoginService login, TokenManagementService management) {
         this.reader = reader;
         this.responder = responder;
         this.gate = gate;
         this.address = address;
         this.login = login;
-        this.tokens = tokens;
-        this.audit = audit;
+        this.management = management;
     }
 
     /** Legacy resource-owner login with {@code username}=phone and {@code password}=code. */
@@ -96,7 +88,7 @@ final class TokenEndpoints {
             issued = login.verify(new LoginService.VerifyCommand(client, username, otp, address.ip(ctx),
                     tokenRequest), limitHeaders(ctx)).tokens();
         } else if (grant.equals(GrantType.REFRESH_TOKEN.wireValue())) {
-            issued = refresh(ctx, client, require(request, "refresh_token"));
+            issued = management.refresh(client, require(request, "refresh_token"), address.ip(ctx));
         } else {
             throw PhonepassException.of(ErrorCode.UNSUPPORTED_GRANT_TYPE,
                     "Unsupported grant type: " + ClientGate.abbreviate(grant));
@@ -107,50 +99,16 @@ final class TokenEndpoints {
 
     /**
      * {@code POST /oauth/revoke} (RFC 7009): 200 with an empty body, for known and unknown tokens alike; refused for
-     * a token issued to another client (§2.1) and for a JWT access token (§2.2.1). Limited per address first: public
-     * clients call it without a secret, and each call may write.
+     * a token issued to another client (§2.1) and for a JWT access token (§2.2.1). The per-address limit comes first,
+     * before the request is read ({@link TokenManagementService#admitRevoke}).
      */
     void revoke(Context ctx) {
-        policy.checkRevoke(address.ip(ctx));
+        TokenManagementService.Revocation revocation = management.admitRevoke(address.ip(ctx));
         ApiRequest request = reader.read(ctx);
         ctx.attribute(HttpApi.REQUEST_ATTRIBUTE, request);
         Client client = gate.authorize(ctx, request, "missing client_id parameter");
-        try {
-            tokens.revoke(client, require(request, "token"));
-        } catch (PhonepassException e) {
-            if (e.code() == ErrorCode.TOKEN_NOT_FOR_CLIENT) {
-                audit(new AuditEvent(Instant.now(), AuditEvent.Type.REVOKE, client.clientId(), null,
-                        address.ip(ctx), null, AuditEvent.Outcome.REFUSED, "token_not_for_client"));
-            }
-            throw e;
-        }
-        audit(new AuditEvent(Instant.now(), AuditEvent.Type.REVOKE, client.clientId(), null, address.ip(ctx), null,
-                AuditEvent.Outcome.SUCCESS, null));
+        revocation.revoke(client, require(request, "token"));
         ctx.status(200).result("");
-    }
-
-    /** The refresh_token grant, audited: a replayed token (its family now revoked) is the signal of a theft. */
-    private TokenResponse refresh(Context ctx, Client client, String token) {
-        String ip = address.ip(ctx);
-        TokenService.RefreshOutcome outcome = tokens.tryRefresh(client, token);
-        if (outcome.refused() == null) {
-            audit(new AuditEvent(Instant.now(), AuditEvent.Type.REFRESH, client.clientId(), null, ip, null,
-                    AuditEvent.Outcome.SUCCESS, null));
-            return outcome.tokens();
-        }
-        String detail = outcome.replay() ? "reuse_family_revoked"
-                : outcome.refused().code().name().toLowerCase(Locale.ROOT);
-        audit(new AuditEvent(Instant.now(), AuditEvent.Type.REFRESH, client.clientId(), null, ip, null,
-                AuditEvent.Outcome.FAILURE, detail));
-        throw outcome.refused();
-    }
-
-    private void audit(AuditEvent event) {
-        try {
-            audit.record(event);
-        } catch (RuntimeException e) {
-            // AuditLog's contract: a lost audit record never turns a request into an error.
-        }
     }
 
     private static String scopeOr(ApiRequest request) {
