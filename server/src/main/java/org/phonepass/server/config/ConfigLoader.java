@@ -1,5 +1,6 @@
 package org.phonepass.server.config;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -21,7 +22,6 @@ import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -32,6 +32,7 @@ import java.util.stream.Collectors;
 import org.phonepass.core.config.Env;
 import org.phonepass.core.config.Secret;
 import org.phonepass.core.config.SecretReference;
+import org.phonepass.sms.config.ClosedSet;
 import org.phonepass.sms.config.DurationSetting;
 
 /**
@@ -252,8 +253,13 @@ public final class ConfigLoader {
             return "wrong type";
         }
         if (type.isEnum()) {
-            return "accepted values are " + Arrays.stream(type.getEnumConstants())
-                    .map(c -> c.toString().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
+            // Every closed set reports alike: what it is when the enum says (@JsonClassDescription), and its YAML
+            // spellings (@JsonProperty on a constant, else the constant's name in lower case).
+            JsonClassDescription what = type.getAnnotation(JsonClassDescription.class);
+            @SuppressWarnings("unchecked")
+            Class<? extends Enum<?>> closedSet = (Class<? extends Enum<?>>) type;
+            return (what == null ? "" : "unknown " + what.value() + "; ") + "accepted values are "
+                    + String.join(", ", ClosedSet.spellings(closedSet));
         }
         if (type == Integer.class || type == int.class) {
             return "expected a whole number";

@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.phonepass.server.keys.SigningAlgorithm;
+import org.phonepass.sms.config.ProviderId;
+import org.phonepass.sms.gateway.HttpGatewaySettings;
 
 class ConfigLoaderTest {
     /** The settings file from the server issue, which must be accepted as is. */
@@ -71,7 +74,7 @@ class ConfigLoaderTest {
         assertThat(s.mode()).isEqualTo(Settings.Mode.DEV);
         assertThat(s.httpsPort()).isEqualTo(8443);
         assertThat(s.dataDir()).isEqualTo("./phonepass-data");
-        assertThat(s.sms().provider()).isEqualTo("dev");
+        assertThat(s.sms().provider()).isEqualTo(ProviderId.DEV);
         assertThat(s.sms().codeLength()).isEqualTo(6);
     }
 
@@ -196,6 +199,44 @@ class ConfigLoaderTest {
         rejects("limits:\n  pre_send_hook: {on_failure: maybe}\n", "limits.pre_send_hook.on_failure", "allow, deny");
         rejects("limits:\n  bot_check: {enabled: true}\n", "limits.bot_check.secret is required");
         rejects("limits:\n  max_keys: 5\n", "limits.max_keys");
+    }
+
+    /**
+     * Closed sets are enums bound from the spelling the docs use; an unknown value fails at load naming the key and
+     * every accepted value. Provider ids and signing algorithms match exactly; the gateway's method, format and
+     * recipient format in any case, as they always did.
+     */
+    @Test
+    void loadWhenClosedSetValueThenBoundAsDocumentedOrRefusedNamingKeyAndValues() throws Exception {
+        String gateway = "sms:\n  provider: http_gateway\n  http_gateway:\n    url: https://g.example\n";
+        Settings s = load(gateway + "    format: QUERY\n    method: get\n    recipient_format: Digits\n"
+                + "  failover: [dev]\n  routes:\n    - {calling_codes: [91], providers: [sns, vonage]}\n"
+                + "  sns: {region: eu-west-1}\n  vonage: {api_key: k, api_secret: s, from: Acme}\n"
+                + "apis:\n  - {identifier: https://api.example.com/, signing_alg: EdDSA}\n", Map.of());
+        assertThat(s.sms().provider()).isEqualTo(ProviderId.HTTP_GATEWAY);
+        assertThat(s.sms().failover()).containsExactly(ProviderId.DEV);
+        assertThat(s.sms().routes().get(0).providers()).containsExactly(ProviderId.SNS, ProviderId.VONAGE);
+        assertThat(s.sms().httpGateway().format()).isEqualTo(HttpGatewaySettings.Format.QUERY);
+        assertThat(s.sms().httpGateway().method()).isEqualTo(HttpGatewaySettings.Method.GET);
+        assertThat(s.sms().httpGateway().recipientFormat()).isEqualTo(HttpGatewaySettings.RecipientFormat.DIGITS);
+        assertThat(s.apis().get(0).signingAlg()).isEqualTo(SigningAlgorithm.EDDSA);
+        assertThat(load("apis:\n  - {identifier: https://api.example.com/}\n", Map.of()).apis().get(0)
+                .signingAlg()).isEqualTo(SigningAlgorithm.RS256);
+        assertThat(load("sms:\n  twilio: {account_sid: AC1, auth_token: t, from: \"+15005550006\"}\n",
+                Map.of("PHONEPASS_SMS_PROVIDER", "twilio")).sms().provider()).isEqualTo(ProviderId.TWILIO);
+
+        String providers = "dev, twilio, http_gateway, vonage, sns";
+        rejects("sms:\n  provider: Twilio\n", "'Twilio'", "'sms.provider'", "unknown provider", providers);
+        rejects("sms:\n  failover: [twilio, pigeon]\n", "'pigeon'", "'sms.failover[1]'", providers);
+        rejects("sms:\n  routes:\n    - {calling_codes: [91], providers: [pigeon]}\n",
+                "'sms.routes[0].providers[0]'", providers);
+        assertThatThrownBy(() -> new ConfigLoader().load(null, Map.of("PHONEPASS_SMS_PROVIDER", "pigeon")))
+                .hasMessageContaining("'sms.provider'").hasMessageContaining(providers);
+        rejects(gateway + "    format: xml\n", "'sms.http_gateway.format'", "json, form, query");
+        rejects(gateway + "    method: PATCH\n", "'sms.http_gateway.method'", "POST, PUT, GET");
+        rejects(gateway + "    recipient_format: national\n", "'sms.http_gateway.recipient_format'", "e164, digits");
+        rejects("apis:\n  - {identifier: https://api.example.com/, signing_alg: es256}\n", "'apis[0].signing_alg'",
+                "RS256, ES256, EdDSA");
     }
 
     @Test
