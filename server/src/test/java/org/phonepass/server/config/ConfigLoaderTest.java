@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.phonepass.server.keys.SigningAlgorithm;
 import org.phonepass.sms.config.ProviderId;
 import org.phonepass.sms.gateway.HttpGatewaySettings;
+import org.phonepass.sms.sns.SnsSettings;
 
 class ConfigLoaderTest {
     /** The settings file from the server issue, which must be accepted as is. */
@@ -211,7 +212,7 @@ class ConfigLoaderTest {
         String gateway = "sms:\n  provider: http_gateway\n  http_gateway:\n    url: https://g.example\n";
         Settings s = load(gateway + "    format: QUERY\n    method: get\n    recipient_format: Digits\n"
                 + "  failover: [dev]\n  routes:\n    - {calling_codes: [91], providers: [sns, vonage]}\n"
-                + "  sns: {region: eu-west-1}\n  vonage: {api_key: k, api_secret: s, from: Acme}\n"
+                + "  sns: {region: eu-west-1, sms_type: promotional}\n  vonage: {api_key: k, api_secret: s, from: Acme}\n"
                 + "apis:\n  - {identifier: https://api.example.com/, signing_alg: EdDSA}\n", Map.of());
         assertThat(s.sms().provider()).isEqualTo(ProviderId.HTTP_GATEWAY);
         assertThat(s.sms().failover()).containsExactly(ProviderId.DEV);
@@ -219,6 +220,7 @@ class ConfigLoaderTest {
         assertThat(s.sms().httpGateway().format()).isEqualTo(HttpGatewaySettings.Format.QUERY);
         assertThat(s.sms().httpGateway().method()).isEqualTo(HttpGatewaySettings.Method.GET);
         assertThat(s.sms().httpGateway().recipientFormat()).isEqualTo(HttpGatewaySettings.RecipientFormat.DIGITS);
+        assertThat(s.sms().sns().smsType()).isEqualTo(SnsSettings.SmsType.PROMOTIONAL);
         assertThat(s.apis().get(0).signingAlg()).isEqualTo(SigningAlgorithm.EDDSA);
         assertThat(load("apis:\n  - {identifier: https://api.example.com/}\n", Map.of()).apis().get(0)
                 .signingAlg()).isEqualTo(SigningAlgorithm.RS256);
@@ -235,6 +237,7 @@ class ConfigLoaderTest {
         rejects(gateway + "    format: xml\n", "'sms.http_gateway.format'", "json, form, query");
         rejects(gateway + "    method: PATCH\n", "'sms.http_gateway.method'", "POST, PUT, GET");
         rejects(gateway + "    recipient_format: national\n", "'sms.http_gateway.recipient_format'", "e164, digits");
+        rejects("sms:\n  sns: {sms_type: urgent}\n", "'sms.sns.sms_type'", "Transactional, Promotional");
         rejects("apis:\n  - {identifier: https://api.example.com/, signing_alg: es256}\n", "'apis[0].signing_alg'",
                 "RS256, ES256, EdDSA");
     }
