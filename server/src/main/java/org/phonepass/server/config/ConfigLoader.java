@@ -2,17 +2,21 @@ package org.phonepass.server.config;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -23,12 +27,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.phonepass.core.client.GrantType;
 import org.phonepass.core.config.Env;
 import org.phonepass.core.config.Secret;
 import org.phonepass.core.config.SecretReference;
@@ -47,6 +53,12 @@ public final class ConfigLoader {
      * records, plus the {@code _FILE} variables of the secret keys that have one. docs/configuration.md lists them.
      */
     public static final Map<String, String> ENVIRONMENT = envTable();
+    /**
+     * The settings spellings of {@code clients[].grants}. {@link GrantType} is core's and carries no Jackson
+     * annotations, so the loader binds it: a spelling here, or the grant's wire value, as always accepted.
+     */
+    private static final Map<GrantType, String> GRANT_SPELLINGS = new EnumMap<>(Map.of(GrantType.RESOURCE_OWNER,
+            "password", GrantType.PASSWORDLESS_OTP, "passwordless_otp", GrantType.REFRESH_TOKEN, "refresh_token"));
 
     private final ObjectMapper yaml;
 
@@ -57,6 +69,7 @@ public final class ConfigLoader {
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
                 .addModule(DurationSetting.module())
+                .addModule(new SimpleModule("grants").addDeserializer(GrantType.class, new GrantDeserializer()))
                 .build();
     }
 
@@ -229,6 +242,20 @@ public final class ConfigLoader {
         node.put(parts[parts.length - 1], value);
     }
 
+    /** {@code clients[].grants}: what {@link GrantType#parse} accepts, as before; else the accepted spellings. */
+    private static final class GrantDeserializer extends StdScalarDeserializer<GrantType> {
+        GrantDeserializer() {
+            super(GrantType.class);
+        }
+
+        @Override
+        public GrantType deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            String value = p.getValueAsString();
+            return GrantType.parse(value).orElseThrow(() -> InvalidFormatException.from(p, "unknown grant", value,
+                    GrantType.class));
+        }
+    }
+
     private static String path(JsonMappingException e) {
         StringBuilder sb = new StringBuilder();
         for (JsonMappingException.Reference ref : e.getPath()) {
@@ -251,6 +278,9 @@ public final class ConfigLoader {
     private static String expected(Class<?> type) {
         if (type == null) {
             return "wrong type";
+        }
+        if (type == GrantType.class) {
+            return "accepted values are " + String.join(", ", GRANT_SPELLINGS.values());
         }
         if (type.isEnum()) {
             // Every closed set reports alike: what it is when the enum says (@JsonClassDescription), and its YAML

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.phonepass.core.client.ClientSecrets;
-import org.phonepass.core.client.GrantType;
 import org.phonepass.core.config.Durations;
 import org.phonepass.core.otp.CodeGenerator;
 import org.phonepass.core.otp.CodeHasher;
@@ -235,12 +234,6 @@ final class SettingsValidator {
             }
             for (int j = 0; j < c.allowedLogoutUrls().size(); j++) {
                 url(key + ".allowed_logout_urls[" + j + "]", c.allowedLogoutUrls().get(j), false);
-            }
-            for (int j = 0; j < c.grants().size(); j++) {
-                if (GrantType.parse(c.grants().get(j)).isEmpty()) {
-                    fail(key + ".grants[" + j + "]", c.grants().get(j),
-                            "password, passwordless_otp or refresh_token");
-                }
             }
             if (c.clientSecretHash() != null && !ClientSecrets.isHash(c.clientSecretHash())) {
                 fail(key + ".client_secret_hash", "(hidden)",

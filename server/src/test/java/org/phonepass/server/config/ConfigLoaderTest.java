@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.phonepass.core.client.GrantType;
 import org.phonepass.server.keys.SigningAlgorithm;
 import org.phonepass.sms.config.ProviderId;
 import org.phonepass.sms.gateway.HttpGatewaySettings;
@@ -237,6 +238,13 @@ class ConfigLoaderTest {
         rejects(gateway + "    format: xml\n", "'sms.http_gateway.format'", "json, form, query");
         rejects(gateway + "    method: PATCH\n", "'sms.http_gateway.method'", "POST, PUT, GET");
         rejects(gateway + "    recipient_format: national\n", "'sms.http_gateway.recipient_format'", "e164, digits");
+        assertThat(load("clients:\n  - client_id: a\n    grants: [password, Refresh_Token, "
+                + "\"http://auth0.com/oauth/grant-type/passwordless/otp\"]\n", Map.of()).clients().get(0).grants())
+                .containsExactly(GrantType.RESOURCE_OWNER, GrantType.REFRESH_TOKEN, GrantType.PASSWORDLESS_OTP);
+        assertThat(load("clients:\n  - client_id: a\n", Map.of()).clients().get(0).grants())
+                .containsExactly(GrantType.RESOURCE_OWNER, GrantType.PASSWORDLESS_OTP, GrantType.REFRESH_TOKEN);
+        rejects("clients:\n  - client_id: a\n    grants: [refresh_token, implicit]\n", "'implicit'",
+                "'clients[0].grants[1]'", "password, passwordless_otp, refresh_token");
         rejects("sms:\n  sns: {sms_type: urgent}\n", "'sms.sns.sms_type'", "Transactional, Promotional");
         rejects("apis:\n  - {identifier: https://api.example.com/, signing_alg: es256}\n", "'apis[0].signing_alg'",
                 "RS256, ES256, EdDSA");
