@@ -213,7 +213,8 @@ class ConfigLoaderTest {
         String gateway = "sms:\n  provider: http_gateway\n  http_gateway:\n    url: https://g.example\n";
         Settings s = load(gateway + "    format: QUERY\n    method: get\n    recipient_format: Digits\n"
                 + "  failover: [dev]\n  routes:\n    - {calling_codes: [91], providers: [sns, vonage]}\n"
-                + "  sns: {region: eu-west-1, sms_type: promotional}\n  vonage: {api_key: k, api_secret: s, from: Acme}\n"
+                + "  sns: {region: eu-west-1, sms_type: promotional}\n"
+                + "  vonage: {api_key: k, api_secret: s, from: Acme}\n"
                 + "apis:\n  - {identifier: https://api.example.com/, signing_alg: EdDSA}\n", Map.of());
         assertThat(s.sms().provider()).isEqualTo(ProviderId.HTTP_GATEWAY);
         assertThat(s.sms().failover()).containsExactly(ProviderId.DEV);
@@ -237,6 +238,8 @@ class ConfigLoaderTest {
                 .hasMessageContaining("'sms.provider'").hasMessageContaining(providers);
         rejects(gateway + "    format: xml\n", "'sms.http_gateway.format'", "json, form, query");
         rejects(gateway + "    method: PATCH\n", "'sms.http_gateway.method'", "POST, PUT, GET");
+        rejects(gateway + "    fields: {recipient: to, text: body}\n", "'text'", "'sms.http_gateway.fields'",
+                "recipient, body, sender");
         rejects(gateway + "    recipient_format: national\n", "'sms.http_gateway.recipient_format'", "e164, digits");
         assertThat(load("clients:\n  - client_id: a\n    grants: [password, Refresh_Token, "
                 + "\"http://auth0.com/oauth/grant-type/passwordless/otp\"]\n", Map.of()).clients().get(0).grants())

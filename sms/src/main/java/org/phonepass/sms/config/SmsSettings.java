@@ -24,8 +24,8 @@ import org.phonepass.sms.vonage.VonageSettings;
  * @param vonage         Vonage, required when a route uses it
  * @param sns            Amazon SNS, required when a route uses it
  */
-public record SmsSettings(ProviderId provider, List<ProviderId> failover, List<RouteSettings> routes, RetrySettings retry,
-                          CircuitBreakerSettings circuitBreaker, MessageSettings message,
+public record SmsSettings(ProviderId provider, List<ProviderId> failover, List<RouteSettings> routes,
+                          RetrySettings retry, CircuitBreakerSettings circuitBreaker, MessageSettings message,
                           TestNumbersSettings testNumbers, DevSettings dev, TwilioSettings twilio,
                           HttpGatewaySettings httpGateway, VonageSettings vonage, SnsSettings sns) {
     /** Everything at its default: the dev inbox. */

@@ -35,7 +35,7 @@ import org.phonepass.sms.config.Secrets;
  * @param timeout        response timeout per attempt, default 10s
  */
 public record HttpGatewaySettings(String url, Method method, Format format, String sender,
-                                  Map<String, String> fields, RecipientFormat recipientFormat,
+                                  Map<Field, String> fields, RecipientFormat recipientFormat,
                                   @Secret Map<String, String> params, @Secret Map<String, String> headers, Auth auth,
                                   Duration connectTimeout,
                                   Duration timeout) {
@@ -70,6 +70,25 @@ public record HttpGatewaySettings(String url, Method method, Format format, Stri
         @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
         public static Format of(String value) throws InvalidFormatException {
             return ClosedSet.bind(Format.class, value, true);
+        }
+    }
+
+    /** The keys of {@code sms.http_gateway.fields}: the three fields a gateway may call otherwise, matched exactly. */
+    @JsonClassDescription("field")
+    public enum Field {
+        @JsonProperty("recipient") RECIPIENT,
+        @JsonProperty("body") BODY,
+        @JsonProperty("sender") SENDER;
+
+        /** Binds the YAML spelling, exactly. */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        public static Field of(String value) throws InvalidFormatException {
+            return ClosedSet.bind(Field.class, value, false);
+        }
+
+        @Override
+        public String toString() {
+            return ClosedSet.spelling(this);
         }
     }
 
@@ -129,8 +148,8 @@ public record HttpGatewaySettings(String url, Method method, Format format, Stri
     }
 
     /** The name a field is sent under. */
-    public String fieldName(String field) {
-        return fields.getOrDefault(field, field);
+    public String fieldName(Field field) {
+        return fields.getOrDefault(field, ClosedSet.spelling(field));
     }
 
     /** Checks the settings and resolves their secrets; messages name the keys under {@code prefix}. */
@@ -147,16 +166,10 @@ public record HttpGatewaySettings(String url, Method method, Format format, Stri
         if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
             throw new IllegalArgumentException(prefix + ".url must be an http(s) URL");
         }
-        // format, method and recipient_format are closed sets: binding refused any other value already.
+        // format, method, recipient_format and the fields' keys are closed sets: binding refused other values.
         if ((method == Method.GET) != (format == Format.QUERY)) {
             throw new IllegalArgumentException(prefix + ".method GET goes with " + prefix + ".format query, and "
                     + "json or form need POST or PUT");
-        }
-        for (String key : fields.keySet()) {
-            if (!java.util.Set.of("recipient", "body", "sender").contains(key)) {
-                throw new IllegalArgumentException(prefix + ".fields." + key
-                        + " is unknown; rename recipient, body or sender");
-            }
         }
         if (connectTimeout.isZero() || connectTimeout.isNegative() || timeout.isZero() || timeout.isNegative()) {
             throw new IllegalArgumentException(prefix + ".connect_timeout and " + prefix

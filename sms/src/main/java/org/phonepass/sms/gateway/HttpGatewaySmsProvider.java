@@ -81,10 +81,10 @@ public final class HttpGatewaySmsProvider implements SmsProvider {
         Map<String, String> fields = new LinkedHashMap<>();
         String recipient = settings.recipientFormat() == HttpGatewaySettings.RecipientFormat.DIGITS
                 ? message.to().e164().substring(1) : message.to().e164();
-        fields.put(settings.fieldName("recipient"), recipient);
-        fields.put(settings.fieldName("body"), message.body());
+        fields.put(settings.fieldName(HttpGatewaySettings.Field.RECIPIENT), recipient);
+        fields.put(settings.fieldName(HttpGatewaySettings.Field.BODY), message.body());
         if (settings.sender() != null) {
-            fields.put(settings.fieldName("sender"), settings.sender());
+            fields.put(settings.fieldName(HttpGatewaySettings.Field.SENDER), settings.sender());
         }
         settings.params().forEach(fields::putIfAbsent);
 

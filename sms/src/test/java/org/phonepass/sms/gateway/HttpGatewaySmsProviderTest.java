@@ -26,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,7 +63,10 @@ class HttpGatewaySmsProviderTest {
                                                 Map<String, String> headers, HttpGatewaySettings.Auth auth) {
         return new HttpGatewaySettings(url, method == null ? null : HttpGatewaySettings.Method.valueOf(method),
                 format == null ? null : HttpGatewaySettings.Format.valueOf(format.toUpperCase(Locale.ROOT)),
-                "+15550001111", fields, recipientFormat == null ? null
+                "+15550001111", fields == null ? null : fields.entrySet().stream().collect(Collectors.toMap(
+                        e -> HttpGatewaySettings.Field.valueOf(e.getKey().toUpperCase(Locale.ROOT)),
+                        Map.Entry::getValue)),
+                recipientFormat == null ? null
                 : HttpGatewaySettings.RecipientFormat.valueOf(recipientFormat.toUpperCase(Locale.ROOT)), params,
                 headers, auth, null, Duration.ofSeconds(5));
     }
