@@ -38,7 +38,7 @@ final class ConfiguredClients implements ClientRegistry {
 
     private static Client toClient(ClientSettings s) {
         Set<GrantType> grants = EnumSet.noneOf(GrantType.class);
-        s.grants().forEach(g -> grants.add(GrantType.parse(g).orElseThrow()));
+        grants.addAll(s.grants());
         Optional<String> secretHash = s.clientSecretHash() != null ? Optional.of(s.clientSecretHash())
                 : Optional.ofNullable(s.clientSecret()).map(ClientSecrets::hash);
         Map<String, Set<String>> apiGrants = new LinkedHashMap<>();

@@ -129,7 +129,7 @@ public final class PhonepassServer implements AutoCloseable {
             clients = new ConfiguredClients(settings.clients(), !settings.isProduction());
             Map<String, TokenService.Api> apis = new LinkedHashMap<>();
             settings.apis().forEach(a -> apis.put(a.identifier(),
-                    new TokenService.Api(a.accessTokenLifetime(), a.signingAlg(), Set.copyOf(a.scopes()))));
+                    new TokenService.Api(a.accessTokenLifetime(), a.signingAlg().jwsName(), Set.copyOf(a.scopes()))));
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             SmsStack sms = smsStack(metrics);
             closeables.add(sms);

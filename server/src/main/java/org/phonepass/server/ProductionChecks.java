@@ -19,6 +19,7 @@ import org.phonepass.server.config.ConfigException;
 import org.phonepass.server.config.Settings;
 import org.phonepass.server.http.IpRange;
 import org.phonepass.server.tls.TlsMaterial;
+import org.phonepass.sms.config.ProviderId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,7 @@ final class ProductionChecks {
             return;
         }
         List<String> problems = new ArrayList<>();
-        if (s.sms().provider().equals("dev")) {
+        if (s.sms().provider() == ProviderId.DEV) {
             problems.add("sms.provider is 'dev', which only writes codes to the console and the dev inbox. "
                     + "Set sms.provider to a real provider (see docs/sms-providers.md).");
         }

@@ -54,7 +54,7 @@ final class SignerFactory {
         SigningKeyStore keyStore = masterKeys(settings)
                 .<SigningKeyStore>map(ring -> new EncryptingSigningKeyStore(storage.signingKeys(), ring, random))
                 .orElse(storage.signingKeys());
-        Set<String> algorithms = settings.apis().stream().map(Settings.Api::signingAlg)
+        Set<String> algorithms = settings.apis().stream().map(a -> a.signingAlg().jwsName())
                 .collect(Collectors.toCollection(LinkedHashSet::new));
         return new NimbusTokenSigner(keyStore, settings.issuer(), clock, retention(settings), algorithms);
     }

@@ -3,6 +3,8 @@ package org.phonepass.sms;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -17,8 +19,10 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.phonepass.core.sms.MessageFormatter;
 import org.phonepass.core.sms.SmsProvider;
+import org.phonepass.sms.config.ProviderId;
 import org.phonepass.sms.config.RouteSettings;
 import org.phonepass.sms.config.Secrets;
 import org.phonepass.sms.config.SmsSettings;
@@ -46,9 +50,6 @@ import org.phonepass.sms.vonage.VonageSmsProvider;
  * secrets without starting anything; {@link #build(Plan, Clock, MeterRegistry)} then only builds.
  */
 public final class SmsProviders {
-    /** Provider ids a route may name. */
-    public static final Set<String> IDS = Set.of(DevSmsInbox.ID, TwilioSmsProvider.ID, HttpGatewaySmsProvider.ID,
-            VonageSmsProvider.ID, SnsSmsProvider.ID);
     // Completion work of every vendor call is short; two threads carry it for any number of messages in flight.
     private static final int COMPLETION_THREADS = 2;
 
@@ -61,9 +62,9 @@ public final class SmsProviders {
      */
     public static final class Plan {
         private final SmsSettings settings;
-        private final List<String> defaultIds;
-        private final Map<Integer, List<String>> routeIds;
-        private final Set<String> used;
+        private final List<ProviderId> defaultIds;
+        private final Map<Integer, List<ProviderId>> routeIds;
+        private final Set<ProviderId> used;
         private final RetryPolicy retry;
         private final MessageFormatter formatter;
         private final TestNumbers testNumbers;
@@ -72,8 +73,8 @@ public final class SmsProviders {
         private final VonageSettings vonage;
         private final SnsSettings sns;
 
-        private Plan(SmsSettings settings, List<String> defaultIds, Map<Integer, List<String>> routeIds,
-                     Set<String> used, RetryPolicy retry, MessageFormatter formatter, TestNumbers testNumbers,
+        private Plan(SmsSettings settings, List<ProviderId> defaultIds, Map<Integer, List<ProviderId>> routeIds,
+                     Set<ProviderId> used, RetryPolicy retry, MessageFormatter formatter, TestNumbers testNumbers,
                      TwilioSettings twilio, HttpGatewaySettings gateway, VonageSettings vonage, SnsSettings sns) {
             this.settings = settings;
             this.defaultIds = defaultIds;
@@ -119,14 +120,14 @@ public final class SmsProviders {
         Objects.requireNonNull(settings, "settings cannot be null");
         Objects.requireNonNull(secrets, "secrets cannot be null");
 
-        Map<String, String> usage = new LinkedHashMap<>();
-        List<String> defaultIds = new ArrayList<>();
+        Map<ProviderId, String> usage = new LinkedHashMap<>();
+        List<ProviderId> defaultIds = new ArrayList<>();
         defaultIds.add(settings.provider());
         defaultIds.addAll(settings.failover());
-        checkIds("sms.provider", List.of(settings.provider()), usage);
+        checkIds("sms.provider", defaultIds.subList(0, 1), usage);
         checkIds("sms.failover", settings.failover(), usage);
         requireDistinct("sms.failover", defaultIds);
-        Map<Integer, List<String>> routeIds = new HashMap<>();
+        Map<Integer, List<ProviderId>> routeIds = new HashMap<>();
         for (int i = 0; i < settings.routes().size(); i++) {
             RouteSettings route = settings.routes().get(i);
             String key = "sms.routes[" + i + "]";
@@ -149,9 +150,9 @@ public final class SmsProviders {
                 }
             }
         }
-        if (productionMode && usage.containsKey(DevSmsInbox.ID)) {
+        if (productionMode && usage.containsKey(ProviderId.DEV)) {
             throw new IllegalArgumentException("the dev SMS inbox is refused in production mode: "
-                    + usage.get(DevSmsInbox.ID) + " names dev; configure a real provider");
+                    + usage.get(ProviderId.DEV) + " names dev; configure a real provider");
         }
 
         RetryPolicy retry = settings.retry().toPolicy("sms.retry");
@@ -162,14 +163,14 @@ public final class SmsProviders {
             throw new IllegalArgumentException("sms.dev.capacity must be 1 to 100000");
         }
 
-        TwilioSettings twilio = usage.containsKey(TwilioSmsProvider.ID) ? orEmpty(settings.twilio())
-                .resolved("sms.twilio", usage.get(TwilioSmsProvider.ID), secrets) : null;
-        HttpGatewaySettings gateway = usage.containsKey(HttpGatewaySmsProvider.ID) ? orEmpty(settings.httpGateway())
-                .resolved("sms.http_gateway", usage.get(HttpGatewaySmsProvider.ID), secrets) : null;
-        VonageSettings vonage = usage.containsKey(VonageSmsProvider.ID) ? orEmpty(settings.vonage())
-                .resolved("sms.vonage", usage.get(VonageSmsProvider.ID), secrets) : null;
-        SnsSettings sns = usage.containsKey(SnsSmsProvider.ID) ? orEmpty(settings.sns())
-                .resolved("sms.sns", usage.get(SnsSmsProvider.ID), secrets) : null;
+        TwilioSettings twilio = usage.containsKey(ProviderId.TWILIO) ? orEmpty(settings.twilio())
+                .resolved("sms.twilio", usage.get(ProviderId.TWILIO), secrets) : null;
+        HttpGatewaySettings gateway = usage.containsKey(ProviderId.HTTP_GATEWAY) ? orEmpty(settings.httpGateway())
+                .resolved("sms.http_gateway", usage.get(ProviderId.HTTP_GATEWAY), secrets) : null;
+        VonageSettings vonage = usage.containsKey(ProviderId.VONAGE) ? orEmpty(settings.vonage())
+                .resolved("sms.vonage", usage.get(ProviderId.VONAGE), secrets) : null;
+        SnsSettings sns = usage.containsKey(ProviderId.SNS) ? orEmpty(settings.sns())
+                .resolved("sms.sns", usage.get(ProviderId.SNS), secrets) : null;
         return new Plan(settings, List.copyOf(defaultIds), Map.copyOf(routeIds), Set.copyOf(usage.keySet()), retry,
                 formatter, testNumbers, twilio, gateway, vonage, sns);
     }
@@ -180,8 +181,8 @@ public final class SmsProviders {
         Objects.requireNonNull(clock, "clock cannot be null");
         Objects.requireNonNull(registry, "registry cannot be null");
         SmsSettings settings = plan.settings;
-        List<String> defaultIds = plan.defaultIds;
-        Map<Integer, List<String>> routeIds = plan.routeIds;
+        List<ProviderId> defaultIds = plan.defaultIds;
+        Map<Integer, List<ProviderId>> routeIds = plan.routeIds;
         RetryPolicy retry = plan.retry;
         MessageFormatter formatter = plan.formatter;
         TestNumbers testNumbers = plan.testNumbers;
@@ -195,30 +196,30 @@ public final class SmsProviders {
                 daemonThreads("phonepass-sms-io"));
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
                 daemonThreads("phonepass-sms-retry"));
-        Map<String, SmsProvider> providers = new HashMap<>();
+        Map<ProviderId, SmsProvider> providers = new EnumMap<>(ProviderId.class);
         DevSmsInbox devInbox = null;
         try {
-            if (plan.used.contains(DevSmsInbox.ID)) {
+            if (plan.used.contains(ProviderId.DEV)) {
                 devInbox = new DevSmsInbox(clock, settings.dev().capacity());
-                providers.put(DevSmsInbox.ID, devInbox);
+                providers.put(ProviderId.DEV, devInbox);
             }
             if (twilio != null) {
-                providers.put(TwilioSmsProvider.ID, new TwilioSmsProvider(twilio, new VendorHttp(
+                providers.put(ProviderId.TWILIO, new TwilioSmsProvider(twilio, new VendorHttp(
                         TwilioSmsProvider.ID, "Twilio", twilio.connectTimeout(), twilio.timeout(), completion)));
             }
             if (gateway != null) {
-                providers.put(HttpGatewaySmsProvider.ID, new HttpGatewaySmsProvider(gateway, new VendorHttp(
+                providers.put(ProviderId.HTTP_GATEWAY, new HttpGatewaySmsProvider(gateway, new VendorHttp(
                         HttpGatewaySmsProvider.ID, "The SMS gateway", gateway.connectTimeout(), gateway.timeout(),
                         completion), clock));
             }
             if (vonage != null) {
-                providers.put(VonageSmsProvider.ID, new VonageSmsProvider(vonage, new VendorHttp(
+                providers.put(ProviderId.VONAGE, new VonageSmsProvider(vonage, new VendorHttp(
                         VonageSmsProvider.ID, "Vonage", vonage.connectTimeout(), vonage.timeout(), completion)));
             }
             if (sns != null) {
                 SnsSmsProvider snsProvider = new SnsSmsProvider(SnsSmsProvider.ID, sns, completion);
                 resources.add(snsProvider);
-                providers.put(SnsSmsProvider.ID, snsProvider);
+                providers.put(ProviderId.SNS, snsProvider);
             }
         } catch (RuntimeException e) {
             resources.forEach(SmsProviders::closeQuietly);
@@ -242,17 +243,18 @@ public final class SmsProviders {
         return new SmsStack(outer, devInbox, testNumbers, formatter, resources);
     }
 
-    private static void checkIds(String key, List<String> ids, Map<String, String> usage) {
-        for (String id : ids) {
-            if (id == null || !IDS.contains(id)) {
-                throw new IllegalArgumentException(key + " names an unknown provider '" + id + "'; known: dev, "
-                        + "twilio, http_gateway, vonage, sns");
+    /** Unknown ids cannot reach here (binding refuses them); an empty entry ({@code [~]}) can. */
+    private static void checkIds(String key, List<ProviderId> ids, Map<ProviderId, String> usage) {
+        for (ProviderId id : ids) {
+            if (id == null) {
+                throw new IllegalArgumentException(key + " has an empty entry; known providers: "
+                        + Arrays.stream(ProviderId.values()).map(ProviderId::id).collect(Collectors.joining(", ")));
             }
             usage.putIfAbsent(id, key.equals("sms.provider") ? "sms.provider is " + id : key + " lists " + id);
         }
     }
 
-    private static void requireDistinct(String key, List<String> ids) {
+    private static void requireDistinct(String key, List<ProviderId> ids) {
         if (new LinkedHashSet<>(ids).size() != ids.size()) {
             throw new IllegalArgumentException(key + " names a provider twice"
                     + (key.equals("sms.failover") ? " (or repeats sms.provider)" : ""));

@@ -2,6 +2,7 @@ package org.phonepass.server.config;
 
 import java.time.Duration;
 import java.util.List;
+import org.phonepass.core.client.GrantType;
 import org.phonepass.core.config.Secret;
 
 /**
@@ -27,7 +28,7 @@ import org.phonepass.core.config.Secret;
  * @param apiGrants            the API scopes this client may get, per API (Auth0's client grants); none by default
  */
 public record ClientSettings(String clientId, String name, List<String> allowedOrigins, List<String> callbacks,
-                             List<String> allowedLogoutUrls, List<String> grants, String clientSecretHash,
+                             List<String> allowedLogoutUrls, List<GrantType> grants, String clientSecretHash,
                              @Secret String clientSecret, Boolean allowJsonp, Duration idTokenLifetime,
                              Duration accessTokenLifetime, Duration refreshTokenLifetime,
                              Boolean refreshTokenRotation, Boolean trustAuth0ForwardedFor,
@@ -37,7 +38,8 @@ public record ClientSettings(String clientId, String name, List<String> allowedO
         allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
         callbacks = callbacks == null ? List.of() : List.copyOf(callbacks);
         allowedLogoutUrls = allowedLogoutUrls == null ? List.of() : List.copyOf(allowedLogoutUrls);
-        grants = grants == null ? List.of("password", "passwordless_otp", "refresh_token") : List.copyOf(grants);
+        grants = grants == null ? List.of(GrantType.RESOURCE_OWNER, GrantType.PASSWORDLESS_OTP, GrantType.REFRESH_TOKEN)
+                : List.copyOf(grants);
         allowJsonp = allowJsonp != null && allowJsonp;
         idTokenLifetime = idTokenLifetime == null ? Duration.ofHours(10) : idTokenLifetime;
         accessTokenLifetime = accessTokenLifetime == null ? Duration.ofHours(24) : accessTokenLifetime;

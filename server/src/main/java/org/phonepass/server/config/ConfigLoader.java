@@ -1,17 +1,22 @@
 package org.phonepass.server.config;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -21,17 +26,19 @@ import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.phonepass.core.client.GrantType;
 import org.phonepass.core.config.Env;
 import org.phonepass.core.config.Secret;
 import org.phonepass.core.config.SecretReference;
+import org.phonepass.sms.config.ClosedSet;
 import org.phonepass.sms.config.DurationSetting;
 
 /**
@@ -46,6 +53,12 @@ public final class ConfigLoader {
      * records, plus the {@code _FILE} variables of the secret keys that have one. docs/configuration.md lists them.
      */
     public static final Map<String, String> ENVIRONMENT = envTable();
+    /**
+     * The settings spellings of {@code clients[].grants}. {@link GrantType} is core's and carries no Jackson
+     * annotations, so the loader binds it: a spelling here, or the grant's wire value, as always accepted.
+     */
+    private static final Map<GrantType, String> GRANT_SPELLINGS = new EnumMap<>(Map.of(GrantType.RESOURCE_OWNER,
+            "password", GrantType.PASSWORDLESS_OTP, "passwordless_otp", GrantType.REFRESH_TOKEN, "refresh_token"));
 
     private final ObjectMapper yaml;
 
@@ -56,6 +69,7 @@ public final class ConfigLoader {
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
                 .addModule(DurationSetting.module())
+                .addModule(new SimpleModule("grants").addDeserializer(GrantType.class, new GrantDeserializer()))
                 .build();
     }
 
@@ -228,6 +242,20 @@ public final class ConfigLoader {
         node.put(parts[parts.length - 1], value);
     }
 
+    /** {@code clients[].grants}: what {@link GrantType#parse} accepts, as before; else the accepted spellings. */
+    private static final class GrantDeserializer extends StdScalarDeserializer<GrantType> {
+        GrantDeserializer() {
+            super(GrantType.class);
+        }
+
+        @Override
+        public GrantType deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            String value = p.getValueAsString();
+            return GrantType.parse(value).orElseThrow(() -> InvalidFormatException.from(p, "unknown grant", value,
+                    GrantType.class));
+        }
+    }
+
     private static String path(JsonMappingException e) {
         StringBuilder sb = new StringBuilder();
         for (JsonMappingException.Reference ref : e.getPath()) {
@@ -251,9 +279,17 @@ public final class ConfigLoader {
         if (type == null) {
             return "wrong type";
         }
+        if (type == GrantType.class) {
+            return "accepted values are " + String.join(", ", GRANT_SPELLINGS.values());
+        }
         if (type.isEnum()) {
-            return "accepted values are " + Arrays.stream(type.getEnumConstants())
-                    .map(c -> c.toString().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
+            // Every closed set reports alike: what it is when the enum says (@JsonClassDescription), and its YAML
+            // spellings (@JsonProperty on a constant, else the constant's name in lower case).
+            JsonClassDescription what = type.getAnnotation(JsonClassDescription.class);
+            @SuppressWarnings("unchecked")
+            Class<? extends Enum<?>> closedSet = (Class<? extends Enum<?>>) type;
+            return (what == null ? "" : "unknown " + what.value() + "; ") + "accepted values are "
+                    + String.join(", ", ClosedSet.spellings(closedSet));
         }
         if (type == Integer.class || type == int.class) {
             return "expected a whole number";

@@ -8,8 +8,10 @@ import org.phonepass.core.config.Secret;
 import org.phonepass.core.config.SecretReference;
 import org.phonepass.core.login.OtpSettings.SignupDisabledResponse;
 import org.phonepass.limits.LimitsSettings;
+import org.phonepass.server.keys.SigningAlgorithm;
 import org.phonepass.sms.config.CircuitBreakerSettings;
 import org.phonepass.sms.config.MessageSettings;
+import org.phonepass.sms.config.ProviderId;
 import org.phonepass.sms.config.RetrySettings;
 import org.phonepass.sms.config.RouteSettings;
 import org.phonepass.sms.config.SmsSettings;
@@ -217,11 +219,11 @@ public record Settings(
      * @param scopes     the scopes the API defines (Auth0: its permissions); clients get them through
      *                   {@code clients[].api_grants}; none by default, so its tokens carry OIDC scopes only
      */
-    public record Api(String identifier, String name, Duration accessTokenLifetime, String signingAlg,
+    public record Api(String identifier, String name, Duration accessTokenLifetime, SigningAlgorithm signingAlg,
                       List<String> scopes) {
         public Api {
             accessTokenLifetime = accessTokenLifetime == null ? Duration.ofHours(24) : accessTokenLifetime;
-            signingAlg = signingAlg == null ? "RS256" : signingAlg;
+            signingAlg = signingAlg == null ? SigningAlgorithm.RS256 : signingAlg;
             scopes = scopes == null ? List.of() : List.copyOf(scopes);
         }
     }
@@ -249,11 +251,11 @@ public record Settings(
      * @param vonage                 Vonage SMS API
      * @param sns                    AWS SNS
      */
-    public record Sms(@Env("PHONEPASS_SMS_PROVIDER") String provider, Integer codeLength, Duration codeTtl,
+    public record Sms(@Env("PHONEPASS_SMS_PROVIDER") ProviderId provider, Integer codeLength, Duration codeTtl,
                       Integer maxAttempts, Integer keepPreviousCodes, Boolean disableSignup,
                       SignupDisabledResponse signupDisabledResponse,
                       String template, Map<String, String> templates, String defaultRegion,
-                      List<String> failover, List<RouteSettings> routes, RetrySettings retry,
+                      List<ProviderId> failover, List<RouteSettings> routes, RetrySettings retry,
                       CircuitBreakerSettings circuitBreaker, MessageSettings message,
                       TestNumbersSettings testNumbers, SmsSettings.DevSettings dev, TwilioSettings twilio,
                       HttpGatewaySettings httpGateway, VonageSettings vonage, SnsSettings sns) {
@@ -265,7 +267,7 @@ public record Settings(
         }
 
         public Sms {
-            provider = provider == null ? "dev" : provider;
+            provider = provider == null ? ProviderId.DEV : provider;
             codeLength = codeLength == null ? 6 : codeLength;
             codeTtl = codeTtl == null ? Duration.ofSeconds(180) : codeTtl;
             maxAttempts = maxAttempts == null ? 3 : maxAttempts;

@@ -60,7 +60,8 @@ public final class NimbusTokenSigner implements TokenSigner {
     private static final Duration LEEWAY = Duration.ofSeconds(30);
     public static final String RS256 = "RS256";
     /** The algorithm names this signer understands: what {@code apis[].signing_alg} accepts. */
-    public static final List<String> ALGORITHMS = List.of(RS256, "ES256", "EdDSA");
+    public static final List<String> ALGORITHMS = java.util.Arrays.stream(SigningAlgorithm.values())
+            .map(SigningAlgorithm::jwsName).toList();
 
     private final SigningKeyStore store;
     private final String issuer;

@@ -15,6 +15,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.phonepass.core.client.GrantType;
+import org.phonepass.server.keys.SigningAlgorithm;
+import org.phonepass.sms.config.ProviderId;
+import org.phonepass.sms.gateway.HttpGatewaySettings;
+import org.phonepass.sms.sns.SnsSettings;
 
 class ConfigLoaderTest {
     /** The settings file from the server issue, which must be accepted as is. */
@@ -71,7 +76,7 @@ class ConfigLoaderTest {
         assertThat(s.mode()).isEqualTo(Settings.Mode.DEV);
         assertThat(s.httpsPort()).isEqualTo(8443);
         assertThat(s.dataDir()).isEqualTo("./phonepass-data");
-        assertThat(s.sms().provider()).isEqualTo("dev");
+        assertThat(s.sms().provider()).isEqualTo(ProviderId.DEV);
         assertThat(s.sms().codeLength()).isEqualTo(6);
     }
 
@@ -196,6 +201,56 @@ class ConfigLoaderTest {
         rejects("limits:\n  pre_send_hook: {on_failure: maybe}\n", "limits.pre_send_hook.on_failure", "allow, deny");
         rejects("limits:\n  bot_check: {enabled: true}\n", "limits.bot_check.secret is required");
         rejects("limits:\n  max_keys: 5\n", "limits.max_keys");
+    }
+
+    /**
+     * Closed sets are enums bound from the spelling the docs use; an unknown value fails at load naming the key and
+     * every accepted value. Provider ids and signing algorithms match exactly; the gateway's method, format and
+     * recipient format in any case, as they always did.
+     */
+    @Test
+    void loadWhenClosedSetValueThenBoundAsDocumentedOrRefusedNamingKeyAndValues() throws Exception {
+        String gateway = "sms:\n  provider: http_gateway\n  http_gateway:\n    url: https://g.example\n";
+        Settings s = load(gateway + "    format: QUERY\n    method: get\n    recipient_format: Digits\n"
+                + "  failover: [dev]\n  routes:\n    - {calling_codes: [91], providers: [sns, vonage]}\n"
+                + "  sns: {region: eu-west-1, sms_type: promotional}\n"
+                + "  vonage: {api_key: k, api_secret: s, from: Acme}\n"
+                + "apis:\n  - {identifier: https://api.example.com/, signing_alg: EdDSA}\n", Map.of());
+        assertThat(s.sms().provider()).isEqualTo(ProviderId.HTTP_GATEWAY);
+        assertThat(s.sms().failover()).containsExactly(ProviderId.DEV);
+        assertThat(s.sms().routes().get(0).providers()).containsExactly(ProviderId.SNS, ProviderId.VONAGE);
+        assertThat(s.sms().httpGateway().format()).isEqualTo(HttpGatewaySettings.Format.QUERY);
+        assertThat(s.sms().httpGateway().method()).isEqualTo(HttpGatewaySettings.Method.GET);
+        assertThat(s.sms().httpGateway().recipientFormat()).isEqualTo(HttpGatewaySettings.RecipientFormat.DIGITS);
+        assertThat(s.sms().sns().smsType()).isEqualTo(SnsSettings.SmsType.PROMOTIONAL);
+        assertThat(s.apis().get(0).signingAlg()).isEqualTo(SigningAlgorithm.EDDSA);
+        assertThat(load("apis:\n  - {identifier: https://api.example.com/}\n", Map.of()).apis().get(0)
+                .signingAlg()).isEqualTo(SigningAlgorithm.RS256);
+        assertThat(load("sms:\n  twilio: {account_sid: AC1, auth_token: t, from: \"+15005550006\"}\n",
+                Map.of("PHONEPASS_SMS_PROVIDER", "twilio")).sms().provider()).isEqualTo(ProviderId.TWILIO);
+
+        String providers = "dev, twilio, http_gateway, vonage, sns";
+        rejects("sms:\n  provider: Twilio\n", "'Twilio'", "'sms.provider'", "unknown provider", providers);
+        rejects("sms:\n  failover: [twilio, pigeon]\n", "'pigeon'", "'sms.failover[1]'", providers);
+        rejects("sms:\n  routes:\n    - {calling_codes: [91], providers: [pigeon]}\n",
+                "'sms.routes[0].providers[0]'", providers);
+        assertThatThrownBy(() -> new ConfigLoader().load(null, Map.of("PHONEPASS_SMS_PROVIDER", "pigeon")))
+                .hasMessageContaining("'sms.provider'").hasMessageContaining(providers);
+        rejects(gateway + "    format: xml\n", "'sms.http_gateway.format'", "json, form, query");
+        rejects(gateway + "    method: PATCH\n", "'sms.http_gateway.method'", "POST, PUT, GET");
+        rejects(gateway + "    fields: {recipient: to, text: body}\n", "'text'", "'sms.http_gateway.fields'",
+                "recipient, body, sender");
+        rejects(gateway + "    recipient_format: national\n", "'sms.http_gateway.recipient_format'", "e164, digits");
+        assertThat(load("clients:\n  - client_id: a\n    grants: [password, Refresh_Token, "
+                + "\"http://auth0.com/oauth/grant-type/passwordless/otp\"]\n", Map.of()).clients().get(0).grants())
+                .containsExactly(GrantType.RESOURCE_OWNER, GrantType.REFRESH_TOKEN, GrantType.PASSWORDLESS_OTP);
+        assertThat(load("clients:\n  - client_id: a\n", Map.of()).clients().get(0).grants())
+                .containsExactly(GrantType.RESOURCE_OWNER, GrantType.PASSWORDLESS_OTP, GrantType.REFRESH_TOKEN);
+        rejects("clients:\n  - client_id: a\n    grants: [refresh_token, implicit]\n", "'implicit'",
+                "'clients[0].grants[1]'", "password, passwordless_otp, refresh_token");
+        rejects("sms:\n  sns: {sms_type: urgent}\n", "'sms.sns.sms_type'", "Transactional, Promotional");
+        rejects("apis:\n  - {identifier: https://api.example.com/, signing_alg: es256}\n", "'apis[0].signing_alg'",
+                "RS256, ES256, EdDSA");
     }
 
     @Test

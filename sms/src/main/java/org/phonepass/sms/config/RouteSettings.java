@@ -9,7 +9,7 @@ import java.util.List;
  * @param callingCodes country calling codes without {@code +}, such as {@code 91} or {@code 1}
  * @param providers    provider ids in failover order
  */
-public record RouteSettings(List<Integer> callingCodes, List<String> providers) {
+public record RouteSettings(List<Integer> callingCodes, List<ProviderId> providers) {
     public RouteSettings {
         callingCodes = callingCodes == null ? List.of() : List.copyOf(callingCodes);
         providers = providers == null ? List.of() : List.copyOf(providers);

@@ -11,7 +11,7 @@ import org.phonepass.sms.vonage.VonageSettings;
  * {@code docs/sms-providers.md}. Bind with snake_case keys; secrets follow {@link Secrets}.
  *
  * @param provider       the primary provider: {@code dev} (default), {@code twilio}, {@code http_gateway},
- *                       {@code vonage} or {@code sns}
+ *                       {@code vonage} or {@code sns} ({@link ProviderId})
  * @param failover       further providers tried in order when the primary fails; none by default
  * @param routes         routes by country calling code, each replacing the default route for its codes
  * @param retry          retry settings
@@ -24,8 +24,8 @@ import org.phonepass.sms.vonage.VonageSettings;
  * @param vonage         Vonage, required when a route uses it
  * @param sns            Amazon SNS, required when a route uses it
  */
-public record SmsSettings(String provider, List<String> failover, List<RouteSettings> routes, RetrySettings retry,
-                          CircuitBreakerSettings circuitBreaker, MessageSettings message,
+public record SmsSettings(ProviderId provider, List<ProviderId> failover, List<RouteSettings> routes,
+                          RetrySettings retry, CircuitBreakerSettings circuitBreaker, MessageSettings message,
                           TestNumbersSettings testNumbers, DevSettings dev, TwilioSettings twilio,
                           HttpGatewaySettings httpGateway, VonageSettings vonage, SnsSettings sns) {
     /** Everything at its default: the dev inbox. */
@@ -44,7 +44,7 @@ public record SmsSettings(String provider, List<String> failover, List<RouteSett
     }
 
     public SmsSettings {
-        provider = provider == null || provider.isBlank() ? "dev" : provider.trim();
+        provider = provider == null ? ProviderId.DEV : provider;
         failover = failover == null ? List.of() : List.copyOf(failover);
         routes = routes == null ? List.of() : List.copyOf(routes);
         retry = retry == null ? RetrySettings.DEFAULTS : retry;

@@ -1,13 +1,17 @@
 package org.phonepass.sms.gateway;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import org.phonepass.core.config.Secret;
+import org.phonepass.sms.config.ClosedSet;
 import org.phonepass.sms.config.Secrets;
 
 /**
@@ -30,11 +34,78 @@ import org.phonepass.sms.config.Secrets;
  * @param connectTimeout default 3s
  * @param timeout        response timeout per attempt, default 10s
  */
-public record HttpGatewaySettings(String url, String method, String format, String sender,
-                                  Map<String, String> fields, String recipientFormat,
+public record HttpGatewaySettings(String url, Method method, Format format, String sender,
+                                  Map<Field, String> fields, RecipientFormat recipientFormat,
                                   @Secret Map<String, String> params, @Secret Map<String, String> headers, Auth auth,
                                   Duration connectTimeout,
                                   Duration timeout) {
+
+    /**
+     * {@code sms.http_gateway.method}, spelled in upper case; any case is accepted, as it always was.
+     */
+    @JsonClassDescription("HTTP method")
+    public enum Method {
+        @JsonProperty("POST") POST,
+        @JsonProperty("PUT") PUT,
+        @JsonProperty("GET") GET;
+
+        /** Binds the YAML spelling, in any case. */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        public static Method of(String value) throws InvalidFormatException {
+            return ClosedSet.bind(Method.class, value, true);
+        }
+    }
+
+    /** {@code sms.http_gateway.format}, spelled in lower case; any case is accepted, as it always was. */
+    @JsonClassDescription("format")
+    public enum Format {
+        /** A JSON object body. */
+        @JsonProperty("json") JSON,
+        /** An {@code application/x-www-form-urlencoded} body. */
+        @JsonProperty("form") FORM,
+        /** The fields in the URL's query string, no body. */
+        @JsonProperty("query") QUERY;
+
+        /** Binds the YAML spelling, in any case. */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        public static Format of(String value) throws InvalidFormatException {
+            return ClosedSet.bind(Format.class, value, true);
+        }
+    }
+
+    /** The keys of {@code sms.http_gateway.fields}: the three fields a gateway may call otherwise, matched exactly. */
+    @JsonClassDescription("field")
+    public enum Field {
+        @JsonProperty("recipient") RECIPIENT,
+        @JsonProperty("body") BODY,
+        @JsonProperty("sender") SENDER;
+
+        /** Binds the YAML spelling, exactly. */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        public static Field of(String value) throws InvalidFormatException {
+            return ClosedSet.bind(Field.class, value, false);
+        }
+
+        @Override
+        public String toString() {
+            return ClosedSet.spelling(this);
+        }
+    }
+
+    /** {@code sms.http_gateway.recipient_format}, spelled in lower case; any case is accepted, as it always was. */
+    @JsonClassDescription("recipient format")
+    public enum RecipientFormat {
+        /** {@code +12015550123}. */
+        @JsonProperty("e164") E164,
+        /** {@code 12015550123}. */
+        @JsonProperty("digits") DIGITS;
+
+        /** Binds the YAML spelling, in any case. */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        public static RecipientFormat of(String value) throws InvalidFormatException {
+            return ClosedSet.bind(RecipientFormat.class, value, true);
+        }
+    }
 
     /**
      * {@code sms.http_gateway.auth}: an {@code Authorization: Bearer} JWT, HS256, with {@code sub} and {@code aud}
@@ -66,10 +137,10 @@ public record HttpGatewaySettings(String url, String method, String format, Stri
     }
 
     public HttpGatewaySettings {
-        format = format == null ? "json" : format.toLowerCase(Locale.ROOT);
-        method = method == null ? ("query".equals(format) ? "GET" : "POST") : method.toUpperCase(Locale.ROOT);
+        format = format == null ? Format.JSON : format;
+        method = method == null ? (format == Format.QUERY ? Method.GET : Method.POST) : method;
         fields = fields == null ? Map.of() : Map.copyOf(fields);
-        recipientFormat = recipientFormat == null ? "e164" : recipientFormat.toLowerCase(Locale.ROOT);
+        recipientFormat = recipientFormat == null ? RecipientFormat.E164 : recipientFormat;
         params = params == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));
         headers = headers == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(3) : connectTimeout;
@@ -77,8 +148,8 @@ public record HttpGatewaySettings(String url, String method, String format, Stri
     }
 
     /** The name a field is sent under. */
-    public String fieldName(String field) {
-        return fields.getOrDefault(field, field);
+    public String fieldName(Field field) {
+        return fields.getOrDefault(field, ClosedSet.spelling(field));
     }
 
     /** Checks the settings and resolves their secrets; messages name the keys under {@code prefix}. */
@@ -95,24 +166,10 @@ public record HttpGatewaySettings(String url, String method, String format, Stri
         if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
             throw new IllegalArgumentException(prefix + ".url must be an http(s) URL");
         }
-        if (!java.util.Set.of("json", "form", "query").contains(format)) {
-            throw new IllegalArgumentException(prefix + ".format must be json, form or query, not '" + format + "'");
-        }
-        if (!java.util.Set.of("POST", "PUT", "GET").contains(method)) {
-            throw new IllegalArgumentException(prefix + ".method must be POST, PUT or GET, not '" + method + "'");
-        }
-        if ("GET".equals(method) != "query".equals(format)) {
+        // format, method, recipient_format and the fields' keys are closed sets: binding refused other values.
+        if ((method == Method.GET) != (format == Format.QUERY)) {
             throw new IllegalArgumentException(prefix + ".method GET goes with " + prefix + ".format query, and "
                     + "json or form need POST or PUT");
-        }
-        for (String key : fields.keySet()) {
-            if (!java.util.Set.of("recipient", "body", "sender").contains(key)) {
-                throw new IllegalArgumentException(prefix + ".fields." + key
-                        + " is unknown; rename recipient, body or sender");
-            }
-        }
-        if (!"e164".equals(recipientFormat) && !"digits".equals(recipientFormat)) {
-            throw new IllegalArgumentException(prefix + ".recipient_format must be e164 or digits");
         }
         if (connectTimeout.isZero() || connectTimeout.isNegative() || timeout.isZero() || timeout.isNegative()) {
             throw new IllegalArgumentException(prefix + ".connect_timeout and " + prefix

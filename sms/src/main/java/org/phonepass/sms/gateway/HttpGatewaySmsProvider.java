@@ -79,35 +79,33 @@ public final class HttpGatewaySmsProvider implements SmsProvider {
 
     private HttpRequest.Builder request(SmsMessage message) {
         Map<String, String> fields = new LinkedHashMap<>();
-        String recipient = "digits".equals(settings.recipientFormat())
+        String recipient = settings.recipientFormat() == HttpGatewaySettings.RecipientFormat.DIGITS
                 ? message.to().e164().substring(1) : message.to().e164();
-        fields.put(settings.fieldName("recipient"), recipient);
-        fields.put(settings.fieldName("body"), message.body());
+        fields.put(settings.fieldName(HttpGatewaySettings.Field.RECIPIENT), recipient);
+        fields.put(settings.fieldName(HttpGatewaySettings.Field.BODY), message.body());
         if (settings.sender() != null) {
-            fields.put(settings.fieldName("sender"), settings.sender());
+            fields.put(settings.fieldName(HttpGatewaySettings.Field.SENDER), settings.sender());
         }
         settings.params().forEach(fields::putIfAbsent);
 
-        HttpRequest.Builder request;
-        switch (settings.format()) {
-            case "query" -> {
+        HttpRequest.Builder request = switch (settings.format()) {
+            case QUERY -> {
                 String separator = settings.url().contains("?") ? "&" : "?";
-                request = HttpRequest.newBuilder(URI.create(settings.url() + separator + VendorHttp.form(fields)))
-                        .GET();
+                yield HttpRequest.newBuilder(URI.create(settings.url() + separator + VendorHttp.form(fields))).GET();
             }
-            case "form" -> request = HttpRequest.newBuilder(URI.create(settings.url()))
+            case FORM -> HttpRequest.newBuilder(URI.create(settings.url()))
                     .header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-                    .method(settings.method(), HttpRequest.BodyPublishers.ofString(VendorHttp.form(fields),
+                    .method(settings.method().name(), HttpRequest.BodyPublishers.ofString(VendorHttp.form(fields),
                             StandardCharsets.UTF_8));
-            default -> {
+            case JSON -> {
                 ObjectNode body = json.createObjectNode();
                 fields.forEach(body::put);
-                request = HttpRequest.newBuilder(URI.create(settings.url()))
+                yield HttpRequest.newBuilder(URI.create(settings.url()))
                         .header("Content-Type", "application/json")
-                        .method(settings.method(), HttpRequest.BodyPublishers.ofString(body.toString(),
+                        .method(settings.method().name(), HttpRequest.BodyPublishers.ofString(body.toString(),
                                 StandardCharsets.UTF_8));
             }
-        }
+        };
         settings.headers().forEach(request::header);
         if (signer != null) {
             request.header("Authorization", "Bearer " + token());

@@ -1,9 +1,13 @@
 package org.phonepass.sms.sns;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Locale;
 import org.phonepass.core.config.Secret;
+import org.phonepass.sms.config.ClosedSet;
 import org.phonepass.sms.config.Secrets;
 
 /**
@@ -25,11 +29,38 @@ import org.phonepass.sms.config.Secrets;
  */
 public record SnsSettings(String region, String endpoint, @Secret String accessKeyId,
                           @Secret String secretAccessKey,
-                          String senderId, String originationNumber, String smsType, Integer maxConcurrency,
+                          String senderId, String originationNumber, SmsType smsType, Integer maxConcurrency,
                           Duration connectTimeout,
                           Duration timeout) {
+
+    /**
+     * {@code sms.sns.sms_type}: the {@code AWS.SNS.SMS.SMSType} attribute, spelled as AWS spells it; any case is
+     * accepted, as it always was.
+     */
+    @JsonClassDescription("SMS type")
+    public enum SmsType {
+        /** Higher delivery priority, right for codes. */
+        @JsonProperty("Transactional") TRANSACTIONAL,
+        @JsonProperty("Promotional") PROMOTIONAL;
+
+        /** Binds the YAML spelling, in any case. */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        public static SmsType of(String value) throws InvalidFormatException {
+            return ClosedSet.bind(SmsType.class, value, true);
+        }
+
+        /** The attribute's value as AWS spells it. */
+        public String awsName() {
+            return ClosedSet.spelling(this);
+        }
+
+        @Override
+        public String toString() {
+            return awsName();
+        }
+    }
     public SnsSettings {
-        smsType = smsType == null ? "Transactional" : smsType;
+        smsType = smsType == null ? SmsType.TRANSACTIONAL : smsType;
         maxConcurrency = maxConcurrency == null ? 100 : maxConcurrency;
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(3) : connectTimeout;
         timeout = timeout == null ? Duration.ofSeconds(10) : timeout;
@@ -54,10 +85,6 @@ public record SnsSettings(String region, String endpoint, @Secret String accessK
             throw new IllegalArgumentException(prefix + ".access_key_id and " + prefix
                     + ".secret_access_key go together; leave both out to use the AWS default credentials chain");
         }
-        String type = smsType.toLowerCase(Locale.ROOT);
-        if (!type.equals("transactional") && !type.equals("promotional")) {
-            throw new IllegalArgumentException(prefix + ".sms_type must be Transactional or Promotional");
-        }
         if (maxConcurrency < 1) {
             throw new IllegalArgumentException(prefix + ".max_concurrency must be at least 1");
         }
@@ -67,8 +94,7 @@ public record SnsSettings(String region, String endpoint, @Secret String accessK
         }
         return new SnsSettings(region, endpoint, secrets.resolve(prefix + ".access_key_id", accessKeyId),
                 secrets.resolve(prefix + ".secret_access_key", secretAccessKey), senderId, originationNumber,
-                type.equals("transactional") ? "Transactional" : "Promotional", maxConcurrency, connectTimeout,
-                timeout);
+                smsType, maxConcurrency, connectTimeout, timeout);
     }
 
     @Override

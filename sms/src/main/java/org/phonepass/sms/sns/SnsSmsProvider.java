@@ -85,7 +85,7 @@ public final class SnsSmsProvider implements SmsProvider, AutoCloseable {
     @Override
     public CompletionStage<SmsReceipt> send(SmsMessage message) {
         Map<String, MessageAttributeValue> attributes = new HashMap<>();
-        attributes.put("AWS.SNS.SMS.SMSType", text(settings.smsType()));
+        attributes.put("AWS.SNS.SMS.SMSType", text(settings.smsType().awsName()));
         if (settings.senderId() != null) {
             attributes.put("AWS.SNS.SMS.SenderID", text(settings.senderId()));
         }

@@ -10,6 +10,7 @@ import static org.phonepass.sms.support.Fixtures.message;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -87,8 +88,8 @@ class SmsProvidersTest {
                 sns: {region: eu-west-1, sender_id: Acme, sms_type: Transactional, max_concurrency: 10}
                 """);
 
-        assertThat(s.provider()).isEqualTo("twilio");
-        assertThat(s.failover()).containsExactly("vonage");
+        assertThat(s.provider()).isEqualTo(ProviderId.TWILIO);
+        assertThat(s.failover()).containsExactly(ProviderId.VONAGE);
         assertThat(s.routes().get(0).callingCodes()).containsExactly(91);
         assertThat(s.retry().maxAttempts()).isEqualTo(4);
         assertThat(s.retry().initialBackoff()).isEqualTo(Duration.ofMillis(100));
@@ -139,8 +140,13 @@ class SmsProvidersTest {
         assertThatThrownBy(() -> build(parse("routes: [{calling_codes: [91], providers: [http_gateway]}]"),
                 Map.of(), false))
                 .hasMessage("sms.http_gateway.url is required when sms.routes[0].providers lists http_gateway");
+        // Provider ids are a closed set matched exactly: an unknown one fails binding, naming it and the known ones
+        // (the server's loader adds the key; ConfigLoaderTest).
         assertThatThrownBy(() -> build(parse("provider: twillio"), Map.of(), false))
-                .hasMessageStartingWith("sms.provider names an unknown provider 'twillio'");
+                .isInstanceOf(InvalidFormatException.class).hasMessageContaining("twillio")
+                .hasMessageContaining("twilio").hasMessageContaining("http_gateway");
+        assertThatThrownBy(() -> parse("routes: [{calling_codes: [91], providers: [Twilio]}]"))
+                .isInstanceOf(InvalidFormatException.class).hasMessageContaining("Twilio");
         assertThatThrownBy(() -> build(parse("{provider: dev, failover: [dev]}"), Map.of(), false))
                 .hasMessageStartingWith("sms.failover names a provider twice");
         assertThatThrownBy(() -> build(parse("routes: [{calling_codes: [91], providers: [dev]}, "
