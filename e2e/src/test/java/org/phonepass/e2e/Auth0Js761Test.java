@@ -25,7 +25,8 @@ class Auth0Js761Test extends BrowserTestBase {
                         + "newClient().startPasswordless({phoneNumber: arguments[0]}, function (err, res) {"
                         + "  log('startPasswordless(' + arguments[0] + ') -> ' + JSON.stringify(plain(err) || res));"
                         + "  done({err: plain(err), res: plain(res)});"
-                        + "});", phone));
+                        + "});",
+                phone));
     }
 
     private Map<String, Object> login(String phone, String code) {
@@ -34,7 +35,9 @@ class Auth0Js761Test extends BrowserTestBase {
                         + "newClient().login({phoneNumber: arguments[0], passcode: arguments[1]}, function (err, r) {"
                         + "  log('login -> ' + JSON.stringify(plain(err) || r));"
                         + "  done({err: plain(err), result: plain(r), args: arguments.length});"
-                        + "});", phone, code));
+                        + "});",
+                phone,
+                code));
     }
 
     @Test
@@ -48,13 +51,17 @@ class Auth0Js761Test extends BrowserTestBase {
         List<Browser.NetworkRequest> posts = serverRequests("POST", "/passwordless/start");
         assertThat(posts).hasSize(1);
         Browser.NetworkRequest post = posts.get(0);
-        assertThat(post.postData()).isEqualTo("client_id=" + server.clientId()
-                + "&phone_number=%2B" + phone.e164().substring(1) + "&connection=sms");
+        assertThat(post.postData())
+                .isEqualTo("client_id=" + server.clientId() + "&phone_number=%2B"
+                        + phone.e164().substring(1) + "&connection=sms");
         assertThat(post.header("Content-Type")).startsWith("application/x-www-form-urlencoded");
         assertThat(decodeTelemetry(post.header("Auth0-Client")).toString())
                 .isEqualTo("{\"name\":\"auth0.js\",\"version\":\"7.6.1\"}");
-        assertThat(serverRequests("OPTIONS", "/passwordless/start")).as("CORS preflight").singleElement()
-                .satisfies(p -> assertThat(p.header("Access-Control-Request-Headers")).containsIgnoringCase("auth0-client"));
+        assertThat(serverRequests("OPTIONS", "/passwordless/start"))
+                .as("CORS preflight")
+                .singleElement()
+                .satisfies(p ->
+                        assertThat(p.header("Access-Control-Request-Headers")).containsIgnoringCase("auth0-client"));
         // what the server recorded: one SMS with a code for this number
         List<PhonepassUnderTest.Sms> inbox = server.inbox(phone.e164());
         assertThat(inbox).hasSize(before + 1).first().satisfies(m -> {
@@ -91,14 +98,23 @@ class Auth0Js761Test extends BrowserTestBase {
         assertThat((String) result.get("accessToken")).isNotBlank();
         Map<String, Object> payload = map(result.get("idTokenPayload"));
         Object aud = payload.get("aud");
-        assertThat(aud instanceof List<?> list ? list.contains(server.clientId()) : server.clientId().equals(aud))
-                .as("aud %s contains the client id", aud).isTrue();
+        assertThat(
+                        aud instanceof List<?> list
+                                ? list.contains(server.clientId())
+                                : server.clientId().equals(aud))
+                .as("aud %s contains the client id", aud)
+                .isTrue();
         assertThat(payload).containsEntry("iss", server.issuer());
         assertThat((String) payload.get("sub")).startsWith("sms|");
 
         Browser.NetworkRequest ro = serverRequests("POST", "/oauth/ro").get(0);
-        assertThat(ro.postData()).contains("connection=sms", "grant_type=password",
-                "username=%2B" + phone.e164().substring(1), "password=" + code, "client_id=" + server.clientId());
+        assertThat(ro.postData())
+                .contains(
+                        "connection=sms",
+                        "grant_type=password",
+                        "username=%2B" + phone.e164().substring(1),
+                        "password=" + code,
+                        "client_id=" + server.clientId());
         // what the server recorded: the token belongs to a user with this number
         JsonNode user = server.tokeninfo((String) result.get("idToken"));
         assertThat(user.path("phone_number").asText()).isEqualTo(phone.e164());
@@ -115,7 +131,8 @@ class Auth0Js761Test extends BrowserTestBase {
 
         Map<String, Object> err = map(r.get("err"));
         assertThat(err).containsEntry("status", 401L).containsEntry("code", "invalid_user_password");
-        assertThat(map(err.get("details"))).containsEntry("error_description", "Wrong phone number or verification code.");
+        assertThat(map(err.get("details")))
+                .containsEntry("error_description", "Wrong phone number or verification code.");
         // the right code still works afterwards: one wrong try does not burn it
         assertThat(login(phone.e164(), code).get("err")).isNull();
     }
@@ -126,7 +143,8 @@ class Auth0Js761Test extends BrowserTestBase {
         start(reused.e164());
         String code = server.latestCode(reused.e164());
         assertThat(login(reused.e164(), code).get("err")).as("first use").isNull();
-        assertThat(map(login(reused.e164(), code).get("err"))).as("second use")
+        assertThat(map(login(reused.e164(), code).get("err")))
+                .as("second use")
                 .containsEntry("code", "invalid_user_password");
 
         Phone guessed = newPhone();
@@ -135,8 +153,10 @@ class Auth0Js761Test extends BrowserTestBase {
         for (int i = 0; i < 3; i++) {
             assertThat(map(login(guessed.e164(), wrong(right)).get("err"))).containsEntry("status", 401L);
         }
-        assertThat(map(login(guessed.e164(), right).get("err"))).as("right code after three wrong ones")
-                .containsEntry("status", 401L).containsEntry("code", "invalid_user_password");
+        assertThat(map(login(guessed.e164(), right).get("err")))
+                .as("right code after three wrong ones")
+                .containsEntry("status", 401L)
+                .containsEntry("code", "invalid_user_password");
 
         Phone restarted = newPhone();
         int before = server.inbox(restarted.e164()).size();
@@ -147,10 +167,13 @@ class Auth0Js761Test extends BrowserTestBase {
         assertThat(inbox).as("two SMS recorded").hasSize(before + 2);
         String second = inbox.get(0).code();
         if (!first.equals(second)) {
-            assertThat(map(login(restarted.e164(), first).get("err"))).as("the first code after a new start")
+            assertThat(map(login(restarted.e164(), first).get("err")))
+                    .as("the first code after a new start")
                     .containsEntry("code", "invalid_user_password");
         }
-        assertThat(login(restarted.e164(), second).get("err")).as("the newest code").isNull();
+        assertThat(login(restarted.e164(), second).get("err"))
+                .as("the newest code")
+                .isNull();
         browser.screenshot("codes");
     }
 
@@ -159,22 +182,27 @@ class Auth0Js761Test extends BrowserTestBase {
         Phone phone = newPhone();
         start(phone.e164());
         String code = server.latestCode(phone.e164());
-        org.junit.jupiter.api.Assumptions.assumeTrue(server.advanceClock(java.time.Duration.ofSeconds(181)),
-                "the server under test has no settable clock");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                server.advanceClock(java.time.Duration.ofSeconds(181)), "the server under test has no settable clock");
         Map<String, Object> r = login(phone.e164(), code);
         browser.screenshot("expired-code");
 
-        assertThat(map(r.get("err"))).as("a 180 s code used 181 s later")
-                .containsEntry("status", 401L).containsEntry("code", "invalid_user_password");
+        assertThat(map(r.get("err")))
+                .as("a 180 s code used 181 s later")
+                .containsEntry("status", 401L)
+                .containsEntry("code", "invalid_user_password");
         start(phone.e164());
-        assertThat(login(phone.e164(), server.latestCode(phone.e164())).get("err")).as("a fresh code").isNull();
+        assertThat(login(phone.e164(), server.latestCode(phone.e164())).get("err"))
+                .as("a fresh code")
+                .isNull();
     }
 
     @Test
     void item6_getProfilePostsToTokeninfoAndGetsTheSmsProfile() {
         Phone phone = newPhone();
         start(phone.e164());
-        Map<String, Object> login = map(login(phone.e164(), server.latestCode(phone.e164())).get("result"));
+        Map<String, Object> login =
+                map(login(phone.e164(), server.latestCode(phone.e164())).get("result"));
         String idToken = (String) login.get("idToken");
         boolean tokenHasUserId = jwtPayload(idToken).has("user_id");
         browser.forgetNetwork();
@@ -183,7 +211,8 @@ class Auth0Js761Test extends BrowserTestBase {
                         + "newClient().getProfile(arguments[0], function (err, profile) {"
                         + "  log('getProfile -> ' + JSON.stringify(plain(err) || profile));"
                         + "  done({err: plain(err), profile: profile});"
-                        + "});", idToken));
+                        + "});",
+                idToken));
         browser.screenshot("profile");
 
         assertThat(r.get("err")).isNull();
@@ -193,9 +222,12 @@ class Auth0Js761Test extends BrowserTestBase {
         List<?> identities = (List<?>) profile.get("identities");
         assertThat(map(identities.get(0))).containsEntry("provider", "sms");
         if (!tokenHasUserId) {
-            assertThat(serverRequests("POST", "/tokeninfo")).singleElement()
+            assertThat(serverRequests("POST", "/tokeninfo"))
+                    .singleElement()
                     .satisfies(t -> assertThat(t.postData()).isEqualTo("id_token=" + idToken));
-            assertThat(serverRequests("OPTIONS", "/tokeninfo")).as("tokeninfo is a simple request").isEmpty();
+            assertThat(serverRequests("OPTIONS", "/tokeninfo"))
+                    .as("tokeninfo is a simple request")
+                    .isEmpty();
         }
     }
 
@@ -203,19 +235,23 @@ class Auth0Js761Test extends BrowserTestBase {
     void item7_getUserInfoPostsToUserinfoWithTheAccessToken() {
         Phone phone = newPhone();
         start(phone.e164());
-        Map<String, Object> login = map(login(phone.e164(), server.latestCode(phone.e164())).get("result"));
+        Map<String, Object> login =
+                map(login(phone.e164(), server.latestCode(phone.e164())).get("result"));
         browser.forgetNetwork();
         Map<String, Object> r = map(browser.asyncScript(
                 "var done = arguments[arguments.length - 1];"
                         + "newClient().getUserInfo(arguments[0], function (err, info) {"
                         + "  log('getUserInfo -> ' + JSON.stringify(plain(err) || info));"
                         + "  done({err: plain(err), info: info});"
-                        + "});", login.get("accessToken")));
+                        + "});",
+                login.get("accessToken")));
         browser.screenshot("userinfo");
 
         assertThat(r.get("err")).isNull();
-        assertThat(map(r.get("info")).get("sub")).isEqualTo(map(login.get("idTokenPayload")).get("sub"));
-        assertThat(serverRequests("POST", "/userinfo")).singleElement()
+        assertThat(map(r.get("info")).get("sub"))
+                .isEqualTo(map(login.get("idTokenPayload")).get("sub"));
+        assertThat(serverRequests("POST", "/userinfo"))
+                .singleElement()
                 .satisfies(u -> assertThat(u.header("Authorization")).isEqualTo("Bearer " + login.get("accessToken")));
     }
 
@@ -230,7 +266,8 @@ class Auth0Js761Test extends BrowserTestBase {
                 phone.e164()));
         browser.screenshot("phone-pitfall");
 
-        assertThat(r).containsEntry("threw", true)
+        assertThat(r)
+                .containsEntry("threw", true)
                 .containsEntry("message", "email or phoneNumber is required for authentication");
         assertThat(serverRequests()).as("no request reached the server").isEmpty();
     }
@@ -243,11 +280,16 @@ class Auth0Js761Test extends BrowserTestBase {
         // The client's registered callback: the sample app's page, which loads the same auth0-js 7.6.1 bundle.
         String callback = site.origin() + "/";
         browser.forgetNetwork();
-        browser.script("newClient({callbackURL: arguments[2], responseType: 'token'})"
-                + ".login({phoneNumber: arguments[0], passcode: arguments[1]}, function (err) {"
-                + "  log('redirect-mode login error -> ' + JSON.stringify(plain(err)));"
-                + "});", phone.e164(), code, callback);
-        String landed = browser.waitFor("the browser to land on the callback with tokens",
+        browser.script(
+                "newClient({callbackURL: arguments[2], responseType: 'token'})"
+                        + ".login({phoneNumber: arguments[0], passcode: arguments[1]}, function (err) {"
+                        + "  log('redirect-mode login error -> ' + JSON.stringify(plain(err)));"
+                        + "});",
+                phone.e164(),
+                code,
+                callback);
+        String landed = browser.waitFor(
+                "the browser to land on the callback with tokens",
                 d -> d.getCurrentUrl().startsWith(callback + "#") ? d.getCurrentUrl() : null);
 
         assertThat(landed).contains("access_token=", "id_token=", "token_type=Bearer");
@@ -260,7 +302,8 @@ class Auth0Js761Test extends BrowserTestBase {
                         + "  idTokenPayload: result.idTokenPayload && {iss: result.idTokenPayload.iss,"
                         + "    aud: result.idTokenPayload.aud, sub: result.idTokenPayload.sub}}, null, 2);"
                         + "document.body.insertBefore(shown, document.body.firstChild);"
-                        + "return JSON.parse(JSON.stringify(result));", callback));
+                        + "return JSON.parse(JSON.stringify(result));",
+                callback));
         // The parsed result is shown without the tokens themselves.
         browser.screenshot("redirect-landed-parsehash");
         assertThat(parsed).as("parseHash result").isNotNull().doesNotContainKey("error");
@@ -270,19 +313,30 @@ class Auth0Js761Test extends BrowserTestBase {
         assertThat((String) payload.get("sub")).startsWith("sms|");
 
         // Step 1: the XHR, as docs/auth0-compatibility.md#the-legacy-redirect-flow describes it, without client_id.
-        Browser.NetworkRequest verify = serverRequests("POST", "/passwordless/verify").get(0);
-        assertThat(verify.postData()).isEqualTo("connection=sms&phone_number=%2B" + phone.e164().substring(1)
-                + "&verification_code=" + code);
+        Browser.NetworkRequest verify =
+                serverRequests("POST", "/passwordless/verify").get(0);
+        assertThat(verify.postData())
+                .isEqualTo(
+                        "connection=sms&phone_number=%2B" + phone.e164().substring(1) + "&verification_code=" + code);
         assertThat(verify.postData()).doesNotContain("client_id");
         // Step 2: a top-level navigation carrying the client, the callback and the same code.
-        assertThat(serverRequests("GET", "/passwordless/verify_redirect")).singleElement().satisfies(nav -> {
-            assertThat(nav.type()).isEqualTo("Document");
-            assertThat(nav.url()).contains("client_id=" + server.clientId(), "response_type=token",
-                    "redirect_uri=" + java.net.URLEncoder.encode(callback, java.nio.charset.StandardCharsets.UTF_8),
-                    "verification_code=" + code);
-        });
+        assertThat(serverRequests("GET", "/passwordless/verify_redirect"))
+                .singleElement()
+                .satisfies(nav -> {
+                    assertThat(nav.type()).isEqualTo("Document");
+                    assertThat(nav.url())
+                            .contains(
+                                    "client_id=" + server.clientId(),
+                                    "response_type=token",
+                                    "redirect_uri="
+                                            + java.net.URLEncoder.encode(
+                                                    callback, java.nio.charset.StandardCharsets.UTF_8),
+                                    "verification_code=" + code);
+                });
         // What the server recorded: the id_token is its own, for a user with this number.
-        assertThat(server.tokeninfo((String) parsed.get("idToken")).path("phone_number").asText())
+        assertThat(server.tokeninfo((String) parsed.get("idToken"))
+                        .path("phone_number")
+                        .asText())
                 .isEqualTo(phone.e164());
     }
 
@@ -294,7 +348,8 @@ class Auth0Js761Test extends BrowserTestBase {
 
     @Test
     void item9_forceJsonpStartsAndLogsInThroughScriptTags() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(server.jsonpClientId() != null,
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                server.jsonpClientId() != null,
                 "the server under test has no allow_jsonp client (-Dphonepass.e2e.jsonpClientId)");
         Phone phone = newPhone();
         String jsonp = server.jsonpClientId();
@@ -303,14 +358,16 @@ class Auth0Js761Test extends BrowserTestBase {
                         + "newClient({clientID: arguments[1], forceJSONP: true})"
                         + ".startPasswordless({phoneNumber: arguments[0]}, function (err, res) {"
                         + "  log('JSONP start -> ' + JSON.stringify(err || res)); done({err: plain(err), res: res}); });",
-                phone.e164(), jsonp));
+                phone.e164(),
+                jsonp));
         assertThat(ok.get("err")).isNull();
         assertThat(ok.get("res")).isEqualTo(true);
         Map<String, Object> bad = map(browser.asyncScript(
                 "var done = arguments[arguments.length - 1];"
                         + "newClient({clientID: arguments[0], forceJSONP: true})"
                         + ".startPasswordless({phoneNumber: '5555'}, function (err) {"
-                        + "  log('JSONP start 5555 -> ' + JSON.stringify(err)); done({err: err}); });", jsonp));
+                        + "  log('JSONP start 5555 -> ' + JSON.stringify(err)); done({err: err}); });",
+                jsonp));
         assertThat(bad.get("err")).as("JSONP start error is just the code").isEqualTo("bad.phone_number");
         String code = server.latestCode(phone.e164());
         Map<String, Object> login = map(browser.asyncScript(
@@ -318,17 +375,25 @@ class Auth0Js761Test extends BrowserTestBase {
                         + "newClient({clientID: arguments[2], forceJSONP: true})"
                         + ".login({phoneNumber: arguments[0], passcode: arguments[1]}, function (err, r) {"
                         + "  log('JSONP login -> ' + JSON.stringify(plain(err) || r)); done({err: plain(err), result: plain(r)}); });",
-                phone.e164(), code, jsonp));
+                phone.e164(),
+                code,
+                jsonp));
         browser.screenshot("jsonp");
 
         assertThat(login.get("err")).isNull();
         Map<String, Object> result = map(login.get("result"));
         assertThat(map(result.get("idTokenPayload"))).containsEntry("iss", server.issuer());
-        assertThat(server.tokeninfo((String) result.get("idToken")).path("phone_number").asText()).isEqualTo(phone.e164());
+        assertThat(server.tokeninfo((String) result.get("idToken"))
+                        .path("phone_number")
+                        .asText())
+                .isEqualTo(phone.e164());
         List<Browser.NetworkRequest> gets = serverRequests("GET", "/passwordless/start");
         assertThat(gets).hasSize(2).allSatisfy(g -> assertThat(g.url()).contains("cbx=__auth0jp"));
-        assertThat(serverRequests("GET", "/oauth/ro")).singleElement()
+        assertThat(serverRequests("GET", "/oauth/ro"))
+                .singleElement()
                 .satisfies(g -> assertThat(g.url()).contains("cbx=__auth0jp", "connection=sms"));
-        assertThat(serverRequests("POST", "/passwordless/start")).as("no XHR in JSONP mode").isEmpty();
+        assertThat(serverRequests("POST", "/passwordless/start"))
+                .as("no XHR in JSONP mode")
+                .isEmpty();
     }
 }

@@ -68,10 +68,20 @@ public final class Browser implements AutoCloseable {
             ChromeOptions options = new ChromeOptions();
             options.setBinary(E2eEnvironment.chromium().toFile());
             options.addArguments(
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--disable-default-apps", "--disable-extensions", "--disable-dev-shm-usage",
-                    "--no-default-browser-check", "--password-store=basic", "--window-size=1200,1000",
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--disable-default-apps",
+                    "--disable-extensions",
+                    "--disable-dev-shm-usage",
+                    "--no-default-browser-check",
+                    "--password-store=basic",
+                    "--window-size=1200,1000",
                     "--user-data-dir=" + userData);
             if (spkiPin != null) {
                 options.addArguments("--ignore-certificate-errors-spki-list=" + spkiPin);
@@ -136,13 +146,19 @@ public final class Browser implements AutoCloseable {
 
     /** Waits until an element matching css is displayed and returns it. */
     public WebElement visible(String css) {
-        return waitFor(css + " to be visible", d -> d.findElements(By.cssSelector(css)).stream()
-                .filter(WebElement::isDisplayed).findFirst().orElse(null));
+        return waitFor(
+                css + " to be visible",
+                d -> d.findElements(By.cssSelector(css)).stream()
+                        .filter(WebElement::isDisplayed)
+                        .findFirst()
+                        .orElse(null));
     }
 
     /** Waits until the page's visible text contains text. */
     public void waitForText(String text) {
-        waitFor("the page to show \"" + text + "\"", d -> d.findElement(By.tagName("body")).getText().contains(text));
+        waitFor(
+                "the page to show \"" + text + "\"",
+                d -> d.findElement(By.tagName("body")).getText().contains(text));
     }
 
     /**
@@ -192,9 +208,14 @@ public final class Browser implements AutoCloseable {
             JsonNode params = e.path("params");
             if ("Network.requestWillBeSent".equals(method)) {
                 JsonNode req = params.path("request");
-                out.add(new NetworkRequest(params.path("requestId").asText(), req.path("method").asText(),
-                        req.path("url").asText(), JSON.convertValue(req.path("headers"), Map.class),
-                        req.path("postData").isMissingNode() ? null : req.path("postData").asText(),
+                out.add(new NetworkRequest(
+                        params.path("requestId").asText(),
+                        req.path("method").asText(),
+                        req.path("url").asText(),
+                        JSON.convertValue(req.path("headers"), Map.class),
+                        req.path("postData").isMissingNode()
+                                ? null
+                                : req.path("postData").asText(),
                         params.path("type").asText()));
             }
         }
@@ -204,7 +225,9 @@ public final class Browser implements AutoCloseable {
     /** Raw network events of a type (e.g. Network.responseReceived), oldest first. */
     public List<JsonNode> networkEvents(String method) {
         drainPerformanceLog();
-        return events.stream().filter(e -> method.equals(e.path("method").asText())).toList();
+        return events.stream()
+                .filter(e -> method.equals(e.path("method").asText()))
+                .toList();
     }
 
     public void forgetNetwork() {
@@ -228,7 +251,8 @@ public final class Browser implements AutoCloseable {
     /** Console messages of the page so far (for failure messages). */
     public List<String> console() {
         return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .map(e -> e.getLevel() + " " + e.getMessage()).toList();
+                .map(e -> e.getLevel() + " " + e.getMessage())
+                .toList();
     }
 
     @Override
@@ -246,8 +270,8 @@ public final class Browser implements AutoCloseable {
     }
 
     /** One request as Chromium sent it. */
-    public record NetworkRequest(String id, String method, String url, Map<String, Object> headers, String postData,
-                                 String type) {
+    public record NetworkRequest(
+            String id, String method, String url, Map<String, Object> headers, String postData, String type) {
         public String header(String name) {
             for (Map.Entry<String, Object> h : headers.entrySet()) {
                 if (h.getKey().equalsIgnoreCase(name)) {

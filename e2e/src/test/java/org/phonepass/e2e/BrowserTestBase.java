@@ -48,7 +48,8 @@ abstract class BrowserTestBase {
     void openBrowser(TestInfo info) {
         String method = info.getTestMethod().map(m -> m.getName()).orElse("test");
         String display = info.getDisplayName();
-        String suffix = display.startsWith(method + "(") ? ""
+        String suffix = display.startsWith(method + "(")
+                ? ""
                 : "-" + display.replaceAll("[^A-Za-z0-9]+", "-").replaceAll("(^-|-$)", "");
         String folder = getClass().getSimpleName() + "/" + method + suffix;
         browser = Browser.start(server.spkiPin(), folder);
@@ -72,23 +73,26 @@ abstract class BrowserTestBase {
 
     /** The requests the page sent to the Phonepass server, oldest first. */
     List<Browser.NetworkRequest> serverRequests() {
-        return browser.requests().stream().filter(r -> r.url().startsWith(server.baseUrl() + "/")).toList();
+        return browser.requests().stream()
+                .filter(r -> r.url().startsWith(server.baseUrl() + "/"))
+                .toList();
     }
 
     List<Browser.NetworkRequest> serverRequests(String method, String path) {
         return serverRequests().stream()
-                .filter(r -> r.method().equals(method) && r.url().split("\\?")[0].equals(server.baseUrl() + path))
+                .filter(r ->
+                        r.method().equals(method) && r.url().split("\\?")[0].equals(server.baseUrl() + path))
                 .toList();
     }
 
     static JsonNode decodeTelemetry(String header) {
-        return PhonepassUnderTest.json(new String(Base64.getUrlDecoder().decode(header.replace("=", "")),
-                StandardCharsets.UTF_8));
+        return PhonepassUnderTest.json(
+                new String(Base64.getUrlDecoder().decode(header.replace("=", "")), StandardCharsets.UTF_8));
     }
 
     static JsonNode jwtPayload(String jwt) {
-        return PhonepassUnderTest.json(new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]),
-                StandardCharsets.UTF_8));
+        return PhonepassUnderTest.json(
+                new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8));
     }
 
     @SuppressWarnings("unchecked")

@@ -17,8 +17,7 @@ public final class E2eEnvironment {
     public static final String HOW_TO_INSTALL = "install with: .ci/install-browser-deps "
             + "(that is: apt-get install chromium chromium-driver; cd e2e/web && npm ci), then run mvn -pl e2e -am verify";
 
-    private E2eEnvironment() {
-    }
+    private E2eEnvironment() {}
 
     public static Path chromium() {
         return Path.of(System.getProperty("phonepass.e2e.chromium", "/usr/bin/chromium"));

@@ -10,9 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.phonepass.server.PhonepassServer;
 import org.phonepass.server.config.ConfigLoader;
@@ -63,8 +63,8 @@ final class InProcessPhonepass extends PhonepassUnderTest {
                       code_ttl: 180s
                       max_attempts: 3
                       template: "Your verification code is: @@password@@"
-                    """.formatted(dir.resolve("data"), CLIENT_ID, pageOrigin, pageOrigin, JSONP_CLIENT_ID,
-                    pageOrigin));
+                    """.formatted(
+                            dir.resolve("data"), CLIENT_ID, pageOrigin, pageOrigin, JSONP_CLIENT_ID, pageOrigin));
             Settings settings = new ConfigLoader().load(file, Map.of());
             ShiftableClock clock = new ShiftableClock();
             PhonepassServer server = new PhonepassServer(settings, clock).start();

@@ -61,12 +61,19 @@ class LockPasswordless223Test extends BrowserTestBase {
         openLock();
         browser.screenshot("phone-entry");
 
-        assertThat(serverRequests("GET", "/user/geoloc/country")).as("geoloc request").hasSize(1)
+        assertThat(serverRequests("GET", "/user/geoloc/country"))
+                .as("geoloc request")
+                .hasSize(1)
                 .allSatisfy(r -> assertThat(r.header("Auth0-Client")).isNull());
-        assertThat(serverRequests("OPTIONS", "/user/geoloc/country")).as("a simple CORS request").isEmpty();
+        assertThat(serverRequests("OPTIONS", "/user/geoloc/country"))
+                .as("a simple CORS request")
+                .isEmpty();
         assertThat(server.get("/user/geoloc/country").body()).contains("\"country_code\"");
         String location = browser.find("input[name=location]").getAttribute("value");
-        String country = PhonepassUnderTest.json(server.get("/user/geoloc/country").body()).path("country_code").asText();
+        String country = PhonepassUnderTest.json(
+                        server.get("/user/geoloc/country").body())
+                .path("country_code")
+                .asText();
         assertThat(country).isEqualTo("US");
         assertThat(location).as("country button").startsWith("+1");
         assertThat(browser.bodyText()).contains("Enter your phone to sign in");
@@ -75,13 +82,19 @@ class LockPasswordless223Test extends BrowserTestBase {
     @Test
     void item11_aBritishBrowserGetsGbAndTheLockShowsPlus44(org.junit.jupiter.api.TestInfo info) {
         browser.close();
-        browser = Browser.start(server.spkiPin(), getClass().getSimpleName() + "/"
-                + info.getTestMethod().orElseThrow().getName(), "en-GB,en");
+        browser = Browser.start(
+                server.spkiPin(),
+                getClass().getSimpleName() + "/"
+                        + info.getTestMethod().orElseThrow().getName(),
+                "en-GB,en");
         browser.open(site.url("/harness/lock.html"));
         // the Lock applies the country only if its answer came before the phone screen is built
         String geolocId = serverRequests("GET", "/user/geoloc/country").get(0).id();
-        browser.waitFor("the country answer", d -> browser.networkEvents("Network.loadingFinished").stream()
-                .anyMatch(e -> e.path("params").path("requestId").asText().equals(geolocId)));
+        browser.waitFor(
+                "the country answer",
+                d -> browser.networkEvents("Network.loadingFinished").stream()
+                        .anyMatch(
+                                e -> e.path("params").path("requestId").asText().equals(geolocId)));
         PhonepassUnderTest.sleep(200);
         openLock();
         browser.screenshot("phone-entry-gb");
@@ -89,9 +102,13 @@ class LockPasswordless223Test extends BrowserTestBase {
         assertThat(serverRequests("GET", "/user/geoloc/country")).hasSize(1);
         // what the server answers a British browser
         assertThat(PhonepassUnderTest.json(server.get("/user/geoloc/country", "Accept-Language", "en-GB,en;q=0.9")
-                .body()).path("country_code").asText()).isEqualTo("GB");
-        browser.waitFor("the GB dialling code", d -> browser.find("input[name=location]").getAttribute("value")
-                .startsWith("+44"));
+                                .body())
+                        .path("country_code")
+                        .asText())
+                .isEqualTo("GB");
+        browser.waitFor(
+                "the GB dialling code",
+                d -> browser.find("input[name=location]").getAttribute("value").startsWith("+44"));
         assertThat(browser.find("input[name=location]").getAttribute("value")).contains("United Kingdom");
     }
 
@@ -105,12 +122,16 @@ class LockPasswordless223Test extends BrowserTestBase {
         browser.waitForText("An SMS with the code has been sent to " + phone.lockDisplay() + ".");
         browser.screenshot("code-entry");
 
-        Browser.NetworkRequest start = serverRequests("POST", "/passwordless/start").get(0);
-        assertThat(start.postData()).isEqualTo("client_id=" + server.clientId() + "&phone_number=%2B"
-                + phone.e164().substring(1) + "&connection=sms");
+        Browser.NetworkRequest start =
+                serverRequests("POST", "/passwordless/start").get(0);
+        assertThat(start.postData())
+                .isEqualTo("client_id=" + server.clientId() + "&phone_number=%2B"
+                        + phone.e164().substring(1) + "&connection=sms");
         assertThat(decodeTelemetry(start.header("Auth0-Client")).toString())
                 .isEqualTo("{\"name\":\"lock-passwordless.js\",\"version\":\"2.2.3\",\"lib_version\":\"6.8.0\"}");
-        assertThat(serverRequests("OPTIONS", "/passwordless/start")).as("preflight").hasSize(1);
+        assertThat(serverRequests("OPTIONS", "/passwordless/start"))
+                .as("preflight")
+                .hasSize(1);
         assertThat(server.inbox(phone.e164())).as("SMS recorded").hasSize(before + 1);
     }
 
@@ -130,10 +151,16 @@ class LockPasswordless223Test extends BrowserTestBase {
         assertThat(jwtPayload(idToken).path("sub").asText()).isEqualTo(profile.get("user_id"));
         assertThat((String) args.get(3)).as("access_token").isNotBlank();
         Browser.NetworkRequest ro = serverRequests("POST", "/oauth/ro").get(0);
-        assertThat(ro.postData()).contains("response_type=token", "connection=sms", "grant_type=password",
-                "username=%2B" + phone.e164().substring(1));
+        assertThat(ro.postData())
+                .contains(
+                        "response_type=token",
+                        "connection=sms",
+                        "grant_type=password",
+                        "username=%2B" + phone.e164().substring(1));
         if (!jwtPayload(idToken).has("user_id")) {
-            assertThat(serverRequests("POST", "/tokeninfo")).as("profile from /tokeninfo").hasSize(1);
+            assertThat(serverRequests("POST", "/tokeninfo"))
+                    .as("profile from /tokeninfo")
+                    .hasSize(1);
         }
         assertThat(server.tokeninfo(idToken).path("phone_number").asText()).isEqualTo(phone.e164());
     }
@@ -148,8 +175,9 @@ class LockPasswordless223Test extends BrowserTestBase {
         browser.waitForText("Wrong phone number or verification code");
         browser.screenshot("wrong-code");
 
-        assertThat(awaitCallback().get(0)).isEqualTo(Map.of("error", "invalid_user_password",
-                "description", "Wrong phone number or verification code."));
+        assertThat(awaitCallback().get(0))
+                .isEqualTo(Map.of(
+                        "error", "invalid_user_password", "description", "Wrong phone number or verification code."));
         assertThat(serverRequests("POST", "/tokeninfo")).isEmpty();
     }
 
@@ -160,10 +188,13 @@ class LockPasswordless223Test extends BrowserTestBase {
         browser.waitForText("The phone number is invalid");
         browser.screenshot("invalid-number");
 
-        assertThat(serverRequests("POST", "/passwordless/start")).singleElement()
+        assertThat(serverRequests("POST", "/passwordless/start"))
+                .singleElement()
                 .satisfies(r -> assertThat(r.postData()).contains("phone_number=%2B15555550100"));
         assertThat(server.inbox("+15555550100")).as("no SMS recorded").isEmpty();
-        assertThat(browser.findAll("input[name=vcode]")).as("still on the phone screen").isEmpty();
+        assertThat(browser.findAll("input[name=vcode]"))
+                .as("still on the phone screen")
+                .isEmpty();
     }
 
     @Test
@@ -188,13 +219,19 @@ class LockPasswordless223Test extends BrowserTestBase {
             submitCode(first);
             browser.waitForText("Wrong phone number or verification code");
             browser.screenshot("first-code-rejected");
-            assertThat(awaitCallback().get(0)).isEqualTo(Map.of("error", "invalid_user_password",
-                    "description", "Wrong phone number or verification code."));
+            assertThat(awaitCallback().get(0))
+                    .isEqualTo(Map.of(
+                            "error",
+                            "invalid_user_password",
+                            "description",
+                            "Wrong phone number or verification code."));
         }
         submitCode(second);
         browser.waitForText("Thanks for signing in.");
         browser.screenshot("second-code-signed-in");
-        assertThat(callbacks().get(callbacks().size() - 1).get(0)).as("last callback error").isNull();
+        assertThat(callbacks().get(callbacks().size() - 1).get(0))
+                .as("last callback error")
+                .isNull();
     }
 
     @Test
@@ -204,10 +241,13 @@ class LockPasswordless223Test extends BrowserTestBase {
         signIn(phone);
         browser.screenshot("signed-in");
 
-        List<String> offHost = browser.requests().stream().map(Browser.NetworkRequest::url)
+        List<String> offHost = browser.requests().stream()
+                .map(Browser.NetworkRequest::url)
                 .filter(u -> u.startsWith("http"))
-                .filter(u -> !"localhost".equals(URI.create(u).getHost()) && !"127.0.0.1".equals(URI.create(u).getHost()))
-                .distinct().toList();
+                .filter(u -> !"localhost".equals(URI.create(u).getHost())
+                        && !"127.0.0.1".equals(URI.create(u).getHost()))
+                .distinct()
+                .toList();
         assertThat(offHost).allSatisfy(u -> assertThat(u).matches("https?://cdn\\.auth0\\.com/.*badge\\.png"));
     }
 }

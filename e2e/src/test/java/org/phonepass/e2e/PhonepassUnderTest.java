@@ -62,7 +62,9 @@ public abstract class PhonepassUnderTest implements AutoCloseable {
     public static PhonepassUnderTest start(String pageOrigin) {
         String external = System.getProperty("phonepass.e2e.server");
         if (external != null && !external.isBlank()) {
-            return new External(URI.create(external), System.getProperty("phonepass.e2e.clientId", "e2e-spa"),
+            return new External(
+                    URI.create(external),
+                    System.getProperty("phonepass.e2e.clientId", "e2e-spa"),
                     Path.of(System.getProperty("phonepass.e2e.certPem")));
         }
         return InProcessPhonepass.launch(pageOrigin);
@@ -81,7 +83,8 @@ public abstract class PhonepassUnderTest implements AutoCloseable {
     public String spkiPin() {
         try {
             byte[] spki = certificate().getPublicKey().getEncoded();
-            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(spki));
+            return Base64.getEncoder()
+                    .encodeToString(MessageDigest.getInstance("SHA-256").digest(spki));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -98,7 +101,10 @@ public abstract class PhonepassUnderTest implements AutoCloseable {
                 tmf.init(trust);
                 SSLContext ssl = SSLContext.getInstance("TLS");
                 ssl.init(null, tmf.getTrustManagers(), null);
-                http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+                http = HttpClient.newBuilder()
+                        .sslContext(ssl)
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .build();
             } catch (GeneralSecurityException | IOException e) {
                 throw new IllegalStateException(e);
             }
@@ -107,7 +113,8 @@ public abstract class PhonepassUnderTest implements AutoCloseable {
     }
 
     public HttpResponse<String> get(String pathAndQuery, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery)).GET();
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery)).GET();
         if (headers.length > 0) {
             b.headers(headers);
         }
@@ -117,7 +124,8 @@ public abstract class PhonepassUnderTest implements AutoCloseable {
     public HttpResponse<String> postForm(String path, String form) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build());
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build());
     }
 
     private HttpResponse<String> send(HttpRequest request) {
@@ -147,7 +155,10 @@ public abstract class PhonepassUnderTest implements AutoCloseable {
         }
         List<Sms> out = new ArrayList<>();
         for (JsonNode m : json(r.body())) {
-            out.add(new Sms(m.path("to").asText(), m.path("body").asText(), m.path("code").asText(),
+            out.add(new Sms(
+                    m.path("to").asText(),
+                    m.path("body").asText(),
+                    m.path("code").asText(),
                     m.path("sent_at").asText()));
         }
         return out;
@@ -170,7 +181,8 @@ public abstract class PhonepassUnderTest implements AutoCloseable {
 
     /** The profile the server keeps for an id_token (POST /tokeninfo). */
     public JsonNode tokeninfo(String idToken) {
-        HttpResponse<String> r = postForm("/tokeninfo", "id_token=" + URLEncoder.encode(idToken, StandardCharsets.UTF_8));
+        HttpResponse<String> r =
+                postForm("/tokeninfo", "id_token=" + URLEncoder.encode(idToken, StandardCharsets.UTF_8));
         if (r.statusCode() != 200) {
             throw new AssertionError("POST /tokeninfo answered " + r.statusCode() + ": " + r.body());
         }
@@ -197,8 +209,7 @@ public abstract class PhonepassUnderTest implements AutoCloseable {
     }
 
     /** One message of the dev inbox. */
-    public record Sms(String to, String body, String code, String sentAt) {
-    }
+    public record Sms(String to, String body, String code, String sentAt) {}
 
     /** A server started elsewhere (e.g. java -jar phonepass.jar in dev mode). */
     static final class External extends PhonepassUnderTest {
@@ -233,7 +244,6 @@ public abstract class PhonepassUnderTest implements AutoCloseable {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

@@ -34,7 +34,9 @@ class SampleAppTest extends BrowserTestBase {
     private void open(Library lib) {
         browser.open(site.url("/" + lib.page));
         if (lib == Library.PHONEPASS_JS) {
-            browser.waitFor("phonepass.js to load from the server", d -> browser.find("button.send-sms").isEnabled());
+            browser.waitFor(
+                    "phonepass.js to load from the server",
+                    d -> browser.find("button.send-sms").isEnabled());
         }
     }
 
@@ -73,7 +75,8 @@ class SampleAppTest extends BrowserTestBase {
     }
 
     private String wrongCodeMessage(Library lib) {
-        return lib == Library.LOCK ? "Wrong phone number or verification code"
+        return lib == Library.LOCK
+                ? "Wrong phone number or verification code"
                 : "Couldn't login Wrong phone number or verification code.";
     }
 
@@ -85,9 +88,12 @@ class SampleAppTest extends BrowserTestBase {
         // what the server recorded: the stored token is this number's user, and the page shows that user
         JsonNode user = server.tokeninfo(idToken);
         assertThat(user.path("phone_number").asText()).isEqualTo(phone.e164());
-        assertThat(browser.find("#profile-user-id").getText()).isEqualTo(user.path("user_id").asText());
-        assertThat(jwtPayload(idToken).path("sub").asText()).isEqualTo(user.path("user_id").asText());
-        assertThat(browser.find("#profile-name").getText()).isEqualTo(user.path("name").asText());
+        assertThat(browser.find("#profile-user-id").getText())
+                .isEqualTo(user.path("user_id").asText());
+        assertThat(jwtPayload(idToken).path("sub").asText())
+                .isEqualTo(user.path("user_id").asText());
+        assertThat(browser.find("#profile-name").getText())
+                .isEqualTo(user.path("name").asText());
         assertThat(browser.find("#profile-json").getText()).contains(phone.e164());
     }
 
@@ -103,9 +109,12 @@ class SampleAppTest extends BrowserTestBase {
         enterCode(lib, server.latestCode(phone.e164()));
         assertSignedIn(phone);
         if (lib != Library.LOCK) {
-            assertThat(browser.find("#notice").getText()).isEqualTo("Welcome " + browser.find("#profile-name").getText());
+            assertThat(browser.find("#notice").getText())
+                    .isEqualTo("Welcome " + browser.find("#profile-name").getText());
         } else {
-            assertThat(browser.findAll(".auth0-lock-submit")).as("autoclose: the Lock closed").noneMatch(e -> e.isDisplayed());
+            assertThat(browser.findAll(".auth0-lock-submit"))
+                    .as("autoclose: the Lock closed")
+                    .noneMatch(e -> e.isDisplayed());
         }
         // a reload keeps the session from localStorage
         browser.driver().navigate().refresh();
@@ -113,8 +122,11 @@ class SampleAppTest extends BrowserTestBase {
         browser.screenshot("after-reload");
         assertThat(browser.find("#profile-json").getText()).contains(phone.e164());
         browser.find("button.logout").click();
-        browser.waitFor("the phone form after logout", d -> browser.find(".lock-signin").isDisplayed());
-        assertThat(browser.script("return localStorage.getItem('userToken')")).as("token removed").isNull();
+        browser.waitFor(
+                "the phone form after logout", d -> browser.find(".lock-signin").isDisplayed());
+        assertThat(browser.script("return localStorage.getItem('userToken')"))
+                .as("token removed")
+                .isNull();
         browser.screenshot("logged-out");
     }
 
@@ -146,12 +158,18 @@ class SampleAppTest extends BrowserTestBase {
             browser.waitForText("The phone number is invalid");
         } else {
             // the article shows the server's own error_description
-            JsonNode err = PhonepassUnderTest.json(server.postForm("/passwordless/start", "client_id="
-                    + URLEncoder.encode(server.clientId(), StandardCharsets.UTF_8)
-                    + "&connection=sms&phone_number=%2B15555550100").body());
+            JsonNode err = PhonepassUnderTest.json(server.postForm(
+                            "/passwordless/start",
+                            "client_id="
+                                    + URLEncoder.encode(server.clientId(), StandardCharsets.UTF_8)
+                                    + "&connection=sms&phone_number=%2B15555550100")
+                    .body());
             assertThat(err.path("error").asText()).isEqualTo("bad.phone_number");
-            browser.waitForText("error sending SMS: " + err.path("error_description").asText());
-            assertThat(browser.find("input.code").isDisplayed()).as("still on the phone form").isFalse();
+            browser.waitForText(
+                    "error sending SMS: " + err.path("error_description").asText());
+            assertThat(browser.find("input.code").isDisplayed())
+                    .as("still on the phone form")
+                    .isFalse();
         }
         browser.screenshot("invalid-number");
         assertThat(server.inbox(invalid)).as("no SMS recorded").isEmpty();

@@ -13,9 +13,12 @@ class SdkUnitTest {
 
     @TestFactory
     List<DynamicTest> phonepassJsUnitTestsPassInChromium() {
-        try (StaticSite site = StaticSite.start(); Browser browser = Browser.start(null, "sdk-unit-tests")) {
+        try (StaticSite site = StaticSite.start();
+                Browser browser = Browser.start(null, "sdk-unit-tests")) {
             browser.open(site.url("/sdk/test/index.html"));
-            browser.waitFor("the SDK unit tests to finish", Duration.ofSeconds(60),
+            browser.waitFor(
+                    "the SDK unit tests to finish",
+                    Duration.ofSeconds(60),
                     d -> browser.script("return window.__phonepassTestResults && window.__phonepassTestResults.done"));
             browser.screenshot("sdk-unit-tests");
             @SuppressWarnings("unchecked")
@@ -23,8 +26,13 @@ class SdkUnitTest {
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> tests = (List<Map<String, Object>>) results.get("results");
             assertThat(tests).as("browser unit tests found").hasSizeGreaterThanOrEqualTo(20);
-            return tests.stream().map(t -> DynamicTest.dynamicTest(String.valueOf(t.get("name")), () ->
-                    assertThat((Boolean) t.get("ok")).as(String.valueOf(t.get("error"))).isTrue())).toList();
+            return tests.stream()
+                    .map(t -> DynamicTest.dynamicTest(
+                            String.valueOf(t.get("name")),
+                            () -> assertThat((Boolean) t.get("ok"))
+                                    .as(String.valueOf(t.get("error")))
+                                    .isTrue()))
+                    .toList();
         }
     }
 }

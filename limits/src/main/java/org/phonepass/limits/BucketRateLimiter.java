@@ -42,8 +42,7 @@ public final class BucketRateLimiter implements RateLimiter {
     static final int SWEEP_EVERY = 4096;
     private static final Logger log = LoggerFactory.getLogger(BucketRateLimiter.class);
 
-    private record BucketKey(Limit limit, String key) {
-    }
+    private record BucketKey(Limit limit, String key) {}
 
     private static final class Entry {
         final LocalBucket bucket;
@@ -80,8 +79,13 @@ public final class BucketRateLimiter implements RateLimiter {
             Entry e = entry != null ? entry : new Entry(newBucket(limit), meter.currentTimeNanos());
             ConsumptionProbe probe = e.bucket.tryConsumeAndReturnRemaining(1);
             e.lastUsedNanos = meter.currentTimeNanos();
-            out[0] = decision(limit, now, probe.isConsumed(), probe.getRemainingTokens(),
-                    probe.getNanosToWaitForReset(), probe.getNanosToWaitForRefill());
+            out[0] = decision(
+                    limit,
+                    now,
+                    probe.isConsumed(),
+                    probe.getRemainingTokens(),
+                    probe.getNanosToWaitForReset(),
+                    probe.getNanosToWaitForRefill());
             return e;
         });
         afterOperation();
@@ -99,11 +103,13 @@ public final class BucketRateLimiter implements RateLimiter {
             ConsumptionProbe probe = e.bucket.tryConsumeAndReturnRemaining(1);
             if (probe.isConsumed()) {
                 e.bucket.addTokens(1);
-                long beforeTaking = Math.max(0, probe.getNanosToWaitForReset() - limit.refillPerToken().toNanos());
+                long beforeTaking = Math.max(
+                        0,
+                        probe.getNanosToWaitForReset() - limit.refillPerToken().toNanos());
                 out[0] = decision(limit, now, true, probe.getRemainingTokens() + 1, beforeTaking, 0);
             } else {
-                out[0] = decision(limit, now, false, 0, probe.getNanosToWaitForReset(),
-                        probe.getNanosToWaitForRefill());
+                out[0] =
+                        decision(limit, now, false, 0, probe.getNanosToWaitForReset(), probe.getNanosToWaitForRefill());
             }
             return e;
         });
@@ -170,8 +176,11 @@ public final class BucketRateLimiter implements RateLimiter {
                 dropped++;
             }
         }
-        log.warn("rate limiter table over {} keys: dropped the {} buckets idle the longest; raise limits.max_keys "
-                + "if this is normal traffic", maxKeys, dropped);
+        log.warn(
+                "rate limiter table over {} keys: dropped the {} buckets idle the longest; raise limits.max_keys "
+                        + "if this is normal traffic",
+                maxKeys,
+                dropped);
         return dropped;
     }
 
@@ -200,8 +209,8 @@ public final class BucketRateLimiter implements RateLimiter {
         return new BucketKey(limit, key);
     }
 
-    private static Decision decision(Limit limit, Instant now, boolean allowed, long remaining, long nanosToReset,
-                                     long nanosToRefill) {
+    private static Decision decision(
+            Limit limit, Instant now, boolean allowed, long remaining, long nanosToReset, long nanosToRefill) {
         Duration retryAfter = allowed ? Duration.ZERO : Duration.ofNanos(Math.max(1, nanosToRefill));
         long clamped = Math.max(0, Math.min(limit.capacity(), remaining));
         return new Decision(allowed, limit, clamped, now.plusNanos(Math.max(0, nanosToReset)), retryAfter);

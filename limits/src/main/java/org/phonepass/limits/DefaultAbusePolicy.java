@@ -80,13 +80,17 @@ public final class DefaultAbusePolicy implements AbusePolicy {
     private static final String BUDGET_LIMITED = "Too many codes are being sent right now. Try again later.";
     /** The audit detail of a guess that found no live code. */
     private static final String NO_LIVE_CODE = "no_live_code";
+
     private static final String TOO_MANY_ATTEMPTS = "Too many attempts. Try again later.";
 
     /** Who a limit concerns: decides the description and whether it is advertised on success. */
-    private enum Audience { PHONE, ADDRESS, BUDGET }
-
-    private record Check(String key, Limit limit, Audience audience) {
+    private enum Audience {
+        PHONE,
+        ADDRESS,
+        BUDGET
     }
+
+    private record Check(String key, Limit limit, Audience audience) {}
 
     private final LimitsSettings settings;
     private final RateLimiter limiter;
@@ -124,9 +128,15 @@ public final class DefaultAbusePolicy implements AbusePolicy {
      * @param metrics    refusal and breaker counters
      * @param clock      time for audit events (the limiter and counter have their own)
      */
-    public DefaultAbusePolicy(LimitsSettings settings, RateLimiter limiter, SlidingWindowCounter counter,
-                              Function<PhoneNumber, PhoneNumberType> numberType, List<StartScreen> screens,
-                              AuditLog audit, AbuseMetrics metrics, Clock clock) {
+    public DefaultAbusePolicy(
+            LimitsSettings settings,
+            RateLimiter limiter,
+            SlidingWindowCounter counter,
+            Function<PhoneNumber, PhoneNumberType> numberType,
+            List<StartScreen> screens,
+            AuditLog audit,
+            AbuseMetrics metrics,
+            Clock clock) {
         // Validated once, when the settings were loaded (LimitsSettings.validate()).
         this.settings = Objects.requireNonNull(settings, "settings cannot be null");
         this.limiter = Objects.requireNonNull(limiter, "limiter cannot be null");
@@ -152,10 +162,12 @@ public final class DefaultAbusePolicy implements AbusePolicy {
         this.refusals = new RefusalAudit(audit, clock, settings.maxKeys());
         LimitsSettings.LockoutRule rule = settings.wrongCodesPerPhone();
         this.wrongCodes = Boolean.TRUE.equals(rule.enabled())
-                ? Optional.of(new Limit(WRONG_CODES_PER_PHONE, rule.capacity(), rule.period())) : Optional.empty();
+                ? Optional.of(new Limit(WRONG_CODES_PER_PHONE, rule.capacity(), rule.period()))
+                : Optional.empty();
         // A lock is a one-token bucket: taking its token refuses the number for exactly the lockout.
         this.lockout = Boolean.TRUE.equals(rule.enabled()) && !rule.lockout().isZero()
-                ? Optional.of(new Limit(PHONE_LOCKOUT, 1, rule.lockout())) : Optional.empty();
+                ? Optional.of(new Limit(PHONE_LOCKOUT, 1, rule.lockout()))
+                : Optional.empty();
     }
 
     public LimitsSettings settings() {
@@ -191,13 +203,19 @@ public final class DefaultAbusePolicy implements AbusePolicy {
 
         // All of them in one call (one round trip to Redis); a refusal gives back what the earlier ones took.
         List<Decision> decisions = limiter.acquireAll(checks.stream()
-                .map(check -> RateLimiter.Step.take(check.key(), check.limit())).toList());
+                .map(check -> RateLimiter.Step.take(check.key(), check.limit()))
+                .toList());
         Decision advertised = null;
         for (int i = 0; i < decisions.size(); i++) {
             Check check = checks.get(i);
             Decision d = decisions.get(i);
             if (!d.allowed()) {
-                audit(AuditEvent.Type.START, start.clientId(), phone, start.ip(), AuditEvent.Outcome.REFUSED,
+                audit(
+                        AuditEvent.Type.START,
+                        start.clientId(),
+                        phone,
+                        start.ip(),
+                        AuditEvent.Outcome.REFUSED,
                         "limit=" + check.limit().name());
                 throw refusal(ErrorCode.TOO_MANY_REQUESTS, describe(check.audience()), d);
             }
@@ -220,12 +238,18 @@ public final class DefaultAbusePolicy implements AbusePolicy {
                     stage = CompletableFuture.failedFuture(e);
                 }
                 return stage.whenComplete((ok, error) -> {
-                    if (error != null) {
-                        metrics.refused(screen.name());
-                        audit(AuditEvent.Type.START, start.clientId(), start.phone(), start.ip(),
-                                AuditEvent.Outcome.REFUSED, screen.name());
-                    }
-                }).toCompletableFuture();
+                            if (error != null) {
+                                metrics.refused(screen.name());
+                                audit(
+                                        AuditEvent.Type.START,
+                                        start.clientId(),
+                                        start.phone(),
+                                        start.ip(),
+                                        AuditEvent.Outcome.REFUSED,
+                                        screen.name());
+                            }
+                        })
+                        .toCompletableFuture();
             });
         }
         // One CompletionException level around the PhonepassException, whichever screen refused: callers unwrap
@@ -254,10 +278,15 @@ public final class DefaultAbusePolicy implements AbusePolicy {
                 && !(countries.allow().contains(region) || countries.allow().contains(code));
         if (denied || notAllowed) {
             metrics.refused("country_not_allowed");
-            audit(AuditEvent.Type.START, start.clientId(), phone, start.ip(), AuditEvent.Outcome.REFUSED,
+            audit(
+                    AuditEvent.Type.START,
+                    start.clientId(),
+                    phone,
+                    start.ip(),
+                    AuditEvent.Outcome.REFUSED,
                     "country_not_allowed");
-            throw PhonepassException.of(ErrorCode.PHONE_NUMBER_NOT_ALLOWED,
-                    "Phone numbers from this country are not accepted.");
+            throw PhonepassException.of(
+                    ErrorCode.PHONE_NUMBER_NOT_ALLOWED, "Phone numbers from this country are not accepted.");
         }
     }
 
@@ -269,9 +298,15 @@ public final class DefaultAbusePolicy implements AbusePolicy {
         if (type != null && deniedTypes.contains(type)) {
             String name = type.name().toLowerCase(Locale.ROOT);
             metrics.refused("number_type");
-            audit(AuditEvent.Type.START, start.clientId(), start.phone(), start.ip(), AuditEvent.Outcome.REFUSED,
+            audit(
+                    AuditEvent.Type.START,
+                    start.clientId(),
+                    start.phone(),
+                    start.ip(),
+                    AuditEvent.Outcome.REFUSED,
                     "number_type=" + name);
-            throw PhonepassException.of(ErrorCode.PHONE_NUMBER_NOT_ALLOWED,
+            throw PhonepassException.of(
+                    ErrorCode.PHONE_NUMBER_NOT_ALLOWED,
                     "This type of phone number cannot receive codes. Use a mobile number.");
         }
     }
@@ -302,17 +337,18 @@ public final class DefaultAbusePolicy implements AbusePolicy {
         }
         Decision phoneDecision = phoneStep >= 0 ? decisions.get(phoneStep) : null;
         Decision ipDecision = ipStep >= 0 ? decisions.get(ipStep) : null;
-        Decision advertised = phoneDecision == null ? ipDecision
-                : ipDecision == null || phoneDecision.remaining() <= ipDecision.remaining() ? phoneDecision
-                : ipDecision;
+        Decision advertised = phoneDecision == null
+                ? ipDecision
+                : ipDecision == null || phoneDecision.remaining() <= ipDecision.remaining()
+                        ? phoneDecision
+                        : ipDecision;
         return Optional.ofNullable(advertised).map(RateLimitHeaders::of);
     }
 
     @Override
     public void recordVerifyFailure(VerifyContext verify) {
         PhoneNumber phone = verify.phone();
-        audit(AuditEvent.Type.VERIFY, verify.clientId(), phone, verify.ip(), AuditEvent.Outcome.FAILURE,
-                "wrong_code");
+        audit(AuditEvent.Type.VERIFY, verify.clientId(), phone, verify.ip(), AuditEvent.Outcome.FAILURE, "wrong_code");
         if (phone == null || wrongCodes.isEmpty() || lockout.isEmpty()) {
             return;
         }
@@ -322,7 +358,12 @@ public final class DefaultAbusePolicy implements AbusePolicy {
             Decision lock = limiter.tryAcquire(key, lockout.get());
             if (lock.allowed()) {
                 metrics.refused(PHONE_LOCKOUT);
-                audit(AuditEvent.Type.LOCKOUT, verify.clientId(), phone, verify.ip(), AuditEvent.Outcome.SUCCESS,
+                audit(
+                        AuditEvent.Type.LOCKOUT,
+                        verify.clientId(),
+                        phone,
+                        verify.ip(),
+                        AuditEvent.Outcome.SUCCESS,
                         "network=" + IpKeys.of(verify.ip()) + " until=" + lock.resetAt());
             }
         }
@@ -330,7 +371,12 @@ public final class DefaultAbusePolicy implements AbusePolicy {
 
     @Override
     public void recordVerifyNoLiveCode(VerifyContext verify) {
-        audit(AuditEvent.Type.VERIFY, verify.clientId(), verify.phone(), verify.ip(), AuditEvent.Outcome.FAILURE,
+        audit(
+                AuditEvent.Type.VERIFY,
+                verify.clientId(),
+                verify.phone(),
+                verify.ip(),
+                AuditEvent.Outcome.FAILURE,
                 NO_LIVE_CODE);
         // Nothing could have been guessed: the address's verify budget is spent, the number's lock is not fed.
         recordVerifyAborted(verify);
@@ -353,8 +399,9 @@ public final class DefaultAbusePolicy implements AbusePolicy {
         // The person got in: earlier typos no longer count against the number, and the breaker counts a conversion.
         // Both in one call, one round trip to a shared backend.
         // Only the owner's network is cleared: an attacker's networks stay locked.
-        List<RateLimiter.Reset> resets = wrongCodes.map(limit -> List.of(new RateLimiter.Reset(
-                wrongCodesKey(phone, verify.ip()), limit))).orElse(List.of());
+        List<RateLimiter.Reset> resets = wrongCodes
+                .map(limit -> List.of(new RateLimiter.Reset(wrongCodesKey(phone, verify.ip()), limit)))
+                .orElse(List.of());
         List<String> counts = breaker.verifiedKeys(Integer.toString(phone.callingCode()), IpKeys.of(verify.ip()));
         if (!resets.isEmpty() || !counts.isEmpty()) {
             limiter.resetAndCount(resets, breaker.counter(), counts);
@@ -362,7 +409,12 @@ public final class DefaultAbusePolicy implements AbusePolicy {
     }
 
     private void refuseVerify(VerifyContext verify, Limit limit, Decision decision) {
-        audit(AuditEvent.Type.VERIFY, verify.clientId(), verify.phone(), verify.ip(), AuditEvent.Outcome.REFUSED,
+        audit(
+                AuditEvent.Type.VERIFY,
+                verify.clientId(),
+                verify.phone(),
+                verify.ip(),
+                AuditEvent.Outcome.REFUSED,
                 "limit=" + limit.name());
         throw refusal(ErrorCode.TOO_MANY_ATTEMPTS, TOO_MANY_ATTEMPTS, decision);
     }
@@ -415,8 +467,13 @@ public final class DefaultAbusePolicy implements AbusePolicy {
      * Writes an event. Refusals, and guesses that found no live code, cost the caller nothing and compare nothing,
      * so they go through {@link RefusalAudit}: one row per key and minute, not one per request.
      */
-    private void audit(AuditEvent.Type type, String clientId, PhoneNumber phone, String ip,
-                       AuditEvent.Outcome outcome, String detail) {
+    private void audit(
+            AuditEvent.Type type,
+            String clientId,
+            PhoneNumber phone,
+            String ip,
+            AuditEvent.Outcome outcome,
+            String detail) {
         try {
             AuditEvent event = AuditEvent.of(clock.instant(), type, clientId, phone, ip, outcome, detail);
             if (outcome == AuditEvent.Outcome.REFUSED || NO_LIVE_CODE.equals(detail)) {

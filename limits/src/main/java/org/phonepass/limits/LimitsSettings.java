@@ -73,10 +73,12 @@ public record LimitsSettings(
 
     /** Auth0's documented limit for unauthenticated start (docs/auth0-compatibility.md#rate-limits-and-retries). */
     public static final LimitRule DEFAULT_START_PER_IP = new LimitRule(true, 50L, Duration.ofHours(1));
+
     public static final LimitRule DEFAULT_START_PER_PHONE_HOURLY = new LimitRule(true, 5L, Duration.ofHours(1));
     public static final LimitRule DEFAULT_START_PER_PHONE_DAILY = new LimitRule(true, 10L, Duration.ofDays(1));
     /** Off: Lock's "Did not get the code?" resends at once, and the per-number limits carry the defence. */
     public static final LimitRule DEFAULT_RESEND_COOLDOWN = new LimitRule(false, 1L, Duration.ofSeconds(30));
+
     public static final LimitRule DEFAULT_START_PER_COUNTRY_HOURLY = new LimitRule(true, 500L, Duration.ofHours(1));
     public static final LimitRule DEFAULT_START_PER_COUNTRY_DAILY = new LimitRule(true, 5_000L, Duration.ofDays(1));
     public static final LimitRule DEFAULT_START_GLOBAL_HOURLY = new LimitRule(true, 2_000L, Duration.ofHours(1));
@@ -88,16 +90,26 @@ public record LimitsSettings(
      * the writes (a revocation and its audit row) an unauthenticated public client can cause.
      */
     public static final LimitRule DEFAULT_REVOKE_PER_IP = new LimitRule(true, 600L, Duration.ofHours(1));
+
     public static final LockoutRule DEFAULT_WRONG_CODES_PER_PHONE =
             new LockoutRule(true, 10L, Duration.ofHours(1), Duration.ofHours(1));
     public static final List<String> DEFAULT_DENIED_NUMBER_TYPES =
             List.of("premium_rate", "shared_cost", "toll_free", "fixed_line", "uan", "voicemail");
-    public static final Pumping DEFAULT_PUMPING = new Pumping(true, Duration.ofHours(1), 0.2, 50L, 10L,
-            new LimitRule(true, 10L, Duration.ofHours(1)), new LimitRule(true, 1L, Duration.ofHours(1)));
+    public static final Pumping DEFAULT_PUMPING = new Pumping(
+            true,
+            Duration.ofHours(1),
+            0.2,
+            50L,
+            10L,
+            new LimitRule(true, 10L, Duration.ofHours(1)),
+            new LimitRule(true, 1L, Duration.ofHours(1)));
     public static final PreSendHookSettings DEFAULT_PRE_SEND_HOOK =
             new PreSendHookSettings(false, null, Duration.ofSeconds(2), Fallback.ALLOW, null);
-    public static final BotCheckSettings DEFAULT_BOT_CHECK = new BotCheckSettings(false,
-            URI.create("https://challenges.cloudflare.com/turnstile/v0/siteverify"), null, Duration.ofSeconds(3),
+    public static final BotCheckSettings DEFAULT_BOT_CHECK = new BotCheckSettings(
+            false,
+            URI.create("https://challenges.cloudflare.com/turnstile/v0/siteverify"),
+            null,
+            Duration.ofSeconds(3),
             Fallback.DENY);
     public static final int DEFAULT_MAX_KEYS = BucketRateLimiter.DEFAULT_MAX_KEYS;
 
@@ -123,8 +135,8 @@ public record LimitsSettings(
 
     /** Every default. */
     public static LimitsSettings defaults() {
-        return new LimitsSettings(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null);
+        return new LimitsSettings(
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Checks every value; the message names the key, for example {@code limits.start_per_ip.capacity}. */
@@ -153,8 +165,10 @@ public record LimitsSettings(
 
     /** What to do when a remote check cannot answer (timeout, connection refused, a malformed reply). */
     public enum Fallback {
-        @JsonProperty("allow") ALLOW,
-        @JsonProperty("deny") DENY
+        @JsonProperty("allow")
+        ALLOW,
+        @JsonProperty("deny")
+        DENY
     }
 
     /**
@@ -164,14 +178,14 @@ public record LimitsSettings(
      * @param capacity requests allowed in a burst and per period
      * @param period   time to refill completely
      */
-    public record LimitRule(Boolean enabled, Long capacity,
-                            Duration period) {
+    public record LimitRule(Boolean enabled, Long capacity, Duration period) {
 
         static LimitRule merge(LimitRule given, LimitRule fallback) {
             if (given == null) {
                 return fallback;
             }
-            return new LimitRule(given.enabled != null ? given.enabled : fallback.enabled,
+            return new LimitRule(
+                    given.enabled != null ? given.enabled : fallback.enabled,
                     given.capacity != null ? given.capacity : fallback.capacity,
                     given.period != null ? given.period : fallback.period);
         }
@@ -202,14 +216,14 @@ public record LimitsSettings(
      * @param period   time over which wrong codes are forgiven (smoothly)
      * @param lockout  how long the number is refused every verification once the wrong codes are spent
      */
-    public record LockoutRule(Boolean enabled, Long capacity,
-                              Duration period, Duration lockout) {
+    public record LockoutRule(Boolean enabled, Long capacity, Duration period, Duration lockout) {
 
         static LockoutRule merge(LockoutRule given, LockoutRule fallback) {
             if (given == null) {
                 return fallback;
             }
-            return new LockoutRule(given.enabled != null ? given.enabled : fallback.enabled,
+            return new LockoutRule(
+                    given.enabled != null ? given.enabled : fallback.enabled,
                     given.capacity != null ? given.capacity : fallback.capacity,
                     given.period != null ? given.period : fallback.period,
                     given.lockout != null ? given.lockout : fallback.lockout);
@@ -259,8 +273,8 @@ public record LimitsSettings(
         private static void check(String key, List<String> entries) {
             for (String e : entries) {
                 if (!REGION.matcher(e).matches() && !CALLING_CODE.matcher(e).matches()) {
-                    throw new IllegalArgumentException(key + " has \"" + e
-                            + "\": use an ISO region such as GB or a calling code such as +44");
+                    throw new IllegalArgumentException(
+                            key + " has \"" + e + "\": use an ISO region such as GB or a calling code such as +44");
                 }
             }
         }
@@ -302,18 +316,21 @@ public record LimitsSettings(
      * of a country calling code or of an IP falls below {@code minConversion} with at least the minimum sends,
      * sends there are throttled to the {@code throttle_*} limit until conversion recovers.
      */
-    public record Pumping(Boolean enabled, Duration window,
-                          Double minConversion,
-                          Long minSendsPerCountry,
-                          Long minSendsPerIp,
-                          LimitRule throttlePerCountry,
-                          LimitRule throttlePerIp) {
+    public record Pumping(
+            Boolean enabled,
+            Duration window,
+            Double minConversion,
+            Long minSendsPerCountry,
+            Long minSendsPerIp,
+            LimitRule throttlePerCountry,
+            LimitRule throttlePerIp) {
 
         static Pumping merge(Pumping given, Pumping fallback) {
             if (given == null) {
                 return fallback;
             }
-            return new Pumping(given.enabled != null ? given.enabled : fallback.enabled,
+            return new Pumping(
+                    given.enabled != null ? given.enabled : fallback.enabled,
                     given.window != null ? given.window : fallback.window,
                     given.minConversion != null ? given.minConversion : fallback.minConversion,
                     given.minSendsPerCountry != null ? given.minSendsPerCountry : fallback.minSendsPerCountry,
@@ -323,7 +340,10 @@ public record LimitsSettings(
         }
 
         void validate(String key) {
-            if (enabled == null || window == null || minConversion == null || minSendsPerCountry == null
+            if (enabled == null
+                    || window == null
+                    || minConversion == null
+                    || minSendsPerCountry == null
                     || minSendsPerIp == null) {
                 throw new IllegalArgumentException(key + " is incomplete");
             }
@@ -355,16 +375,19 @@ public record LimitsSettings(
      * @param secret     sent as {@code Authorization: Bearer <secret>} so the service can tell the calls are ours;
      *                   optional
      */
-    public record PreSendHookSettings(Boolean enabled, URI url,
-                                      Duration timeout,
-                                      @JsonAlias("default") Fallback onFailure,
-                                      @Secret String secret) {
+    public record PreSendHookSettings(
+            Boolean enabled,
+            URI url,
+            Duration timeout,
+            @JsonAlias("default") Fallback onFailure,
+            @Secret String secret) {
 
         static PreSendHookSettings merge(PreSendHookSettings given, PreSendHookSettings fallback) {
             if (given == null) {
                 return fallback;
             }
-            return new PreSendHookSettings(given.enabled != null ? given.enabled : fallback.enabled,
+            return new PreSendHookSettings(
+                    given.enabled != null ? given.enabled : fallback.enabled,
                     given.url != null ? given.url : fallback.url,
                     given.timeout != null ? given.timeout : fallback.timeout,
                     given.onFailure != null ? given.onFailure : fallback.onFailure,
@@ -381,8 +404,8 @@ public record LimitsSettings(
 
         @Override
         public String toString() {
-            return "PreSendHookSettings[enabled=" + enabled + ", url=" + url + ", timeout=" + timeout
-                    + ", on_failure=" + onFailure + ", secret=" + (secret == null ? "none" : "***") + "]";
+            return "PreSendHookSettings[enabled=" + enabled + ", url=" + url + ", timeout=" + timeout + ", on_failure="
+                    + onFailure + ", secret=" + (secret == null ? "none" : "***") + "]";
         }
     }
 
@@ -397,16 +420,19 @@ public record LimitsSettings(
      * @param onFailure     {@code on_failure} (alias {@code default}): the verdict when the verifier cannot be
      *                      reached
      */
-    public record BotCheckSettings(Boolean enabled,
-                                   URI siteverifyUrl,
-                                   @Secret String secret, Duration timeout,
-                                   @JsonAlias("default") Fallback onFailure) {
+    public record BotCheckSettings(
+            Boolean enabled,
+            URI siteverifyUrl,
+            @Secret String secret,
+            Duration timeout,
+            @JsonAlias("default") Fallback onFailure) {
 
         static BotCheckSettings merge(BotCheckSettings given, BotCheckSettings fallback) {
             if (given == null) {
                 return fallback;
             }
-            return new BotCheckSettings(given.enabled != null ? given.enabled : fallback.enabled,
+            return new BotCheckSettings(
+                    given.enabled != null ? given.enabled : fallback.enabled,
                     given.siteverifyUrl != null ? given.siteverifyUrl : fallback.siteverifyUrl,
                     given.secret != null ? given.secret : fallback.secret,
                     given.timeout != null ? given.timeout : fallback.timeout,
@@ -426,8 +452,8 @@ public record LimitsSettings(
 
         @Override
         public String toString() {
-            return "BotCheckSettings[enabled=" + enabled + ", siteverify_url=" + siteverifyUrl + ", timeout="
-                    + timeout + ", on_failure=" + onFailure + ", secret=" + (secret == null ? "none" : "***") + "]";
+            return "BotCheckSettings[enabled=" + enabled + ", siteverify_url=" + siteverifyUrl + ", timeout=" + timeout
+                    + ", on_failure=" + onFailure + ", secret=" + (secret == null ? "none" : "***") + "]";
         }
     }
 
@@ -442,7 +468,8 @@ public record LimitsSettings(
     }
 
     private static void checkTimeout(String key, Duration timeout) {
-        if (timeout == null || timeout.compareTo(Duration.ofMillis(100)) < 0
+        if (timeout == null
+                || timeout.compareTo(Duration.ofMillis(100)) < 0
                 || timeout.compareTo(Duration.ofSeconds(30)) > 0) {
             throw new IllegalArgumentException(key + " must be between 100ms and 30s");
         }

@@ -75,7 +75,8 @@ public final class PreSendHook implements StartScreen {
                 .handle((response, error) -> verdict(start, response, error))
                 .thenAccept(allowed -> {
                     if (!allowed) {
-                        throw new PhonepassException(ErrorCode.PHONE_NUMBER_NOT_ALLOWED,
+                        throw new PhonepassException(
+                                ErrorCode.PHONE_NUMBER_NOT_ALLOWED,
                                 "This phone number cannot receive a code right now.");
                     }
                 });
@@ -83,8 +84,11 @@ public final class PreSendHook implements StartScreen {
 
     private boolean verdict(StartContext start, HttpResponse<String> response, Throwable error) {
         if (error != null) {
-            log.warn("pre-send hook failed for {} ({}); applying default {}", start.phone().masked(),
-                    RemoteCalls.describe(error), settings.onFailure());
+            log.warn(
+                    "pre-send hook failed for {} ({}); applying default {}",
+                    start.phone().masked(),
+                    RemoteCalls.describe(error),
+                    settings.onFailure());
             return settings.onFailure() == Fallback.ALLOW;
         }
         int status = response.statusCode();
@@ -106,7 +110,10 @@ public final class PreSendHook implements StartScreen {
                 }
             }
         }
-        log.warn("pre-send hook answered {} for {}; applying default {}", status, start.phone().masked(),
+        log.warn(
+                "pre-send hook answered {} for {}; applying default {}",
+                status,
+                start.phone().masked(),
                 settings.onFailure());
         return settings.onFailure() == Fallback.ALLOW;
     }

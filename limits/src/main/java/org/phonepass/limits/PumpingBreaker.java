@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 final class PumpingBreaker {
     /** Scopes whose tripped state is remembered for transition events; beyond it, stale ones are re-checked. */
     private static final int MAX_TRACKED = 10_000;
+
     private static final Logger log = LoggerFactory.getLogger(PumpingBreaker.class);
 
     private final Pumping settings;
@@ -37,8 +38,7 @@ final class PumpingBreaker {
     private final Clock clock;
     private final ConcurrentHashMap<String, Boolean> tripped = new ConcurrentHashMap<>();
 
-    PumpingBreaker(Pumping settings, SlidingWindowCounter counter, AuditLog audit, AbuseMetrics metrics,
-                   Clock clock) {
+    PumpingBreaker(Pumping settings, SlidingWindowCounter counter, AuditLog audit, AbuseMetrics metrics, Clock clock) {
         this.settings = Objects.requireNonNull(settings, "settings cannot be null");
         this.counter = Objects.requireNonNull(counter, "counter cannot be null");
         this.audit = Objects.requireNonNull(audit, "audit cannot be null");
@@ -61,7 +61,8 @@ final class PumpingBreaker {
         if (!enabled()) {
             return List.of();
         }
-        return ipKey == null ? List.of(verifiedKey(Scope.COUNTRY, callingCode))
+        return ipKey == null
+                ? List.of(verifiedKey(Scope.COUNTRY, callingCode))
                 : List.of(verifiedKey(Scope.COUNTRY, callingCode), verifiedKey(Scope.IP, ipKey));
     }
 
@@ -85,19 +86,27 @@ final class PumpingBreaker {
                 tripped.keySet().removeIf(k -> !k.equals(id) && !stillTripped(k));
             }
             if (tripped.size() < MAX_TRACKED && tripped.putIfAbsent(id, Boolean.TRUE) == null) {
-                log.warn("pumping breaker tripped: {}={} sent={} verified={} window={}; throttling sends",
-                        scope.name().toLowerCase(Locale.ROOT), display(scope, key), sent, verified,
+                log.warn(
+                        "pumping breaker tripped: {}={} sent={} verified={} window={}; throttling sends",
+                        scope.name().toLowerCase(Locale.ROOT),
+                        display(scope, key),
+                        sent,
+                        verified,
                         settings.window());
                 metrics.breakerTripped(scope, key, sent, verified);
-                audit.record(event(scope, key, AuditEvent.Outcome.REFUSED,
-                        "tripped sent=" + sent + " verified=" + verified));
+                audit.record(event(
+                        scope, key, AuditEvent.Outcome.REFUSED, "tripped sent=" + sent + " verified=" + verified));
             }
         } else if (tripped.remove(id) != null) {
-            log.warn("pumping breaker cleared: {}={} sent={} verified={}", scope.name().toLowerCase(Locale.ROOT),
-                    display(scope, key), sent, verified);
+            log.warn(
+                    "pumping breaker cleared: {}={} sent={} verified={}",
+                    scope.name().toLowerCase(Locale.ROOT),
+                    display(scope, key),
+                    sent,
+                    verified);
             metrics.breakerCleared(scope, key);
-            audit.record(event(scope, key, AuditEvent.Outcome.SUCCESS, "cleared sent=" + sent
-                    + " verified=" + verified));
+            audit.record(
+                    event(scope, key, AuditEvent.Outcome.SUCCESS, "cleared sent=" + sent + " verified=" + verified));
         }
         return now;
     }
@@ -108,14 +117,20 @@ final class PumpingBreaker {
         String key = id.substring(colon + 1);
         long sent = counter.count(sentKey(scope, key));
         long minSends = scope == Scope.COUNTRY ? settings.minSendsPerCountry() : settings.minSendsPerIp();
-        return sent >= minSends
-                && (double) counter.count(verifiedKey(scope, key)) / sent < settings.minConversion();
+        return sent >= minSends && (double) counter.count(verifiedKey(scope, key)) / sent < settings.minConversion();
     }
 
     private AuditEvent event(Scope scope, String key, AuditEvent.Outcome outcome, String detail) {
         String where = scope == Scope.COUNTRY ? "calling_code=+" + key : "ip=" + key;
-        return new AuditEvent(clock.instant(), AuditEvent.Type.PUMPING_BREAKER, null, null,
-                scope == Scope.IP ? key : null, null, outcome, where + " " + detail);
+        return new AuditEvent(
+                clock.instant(),
+                AuditEvent.Type.PUMPING_BREAKER,
+                null,
+                null,
+                scope == Scope.IP ? key : null,
+                null,
+                outcome,
+                where + " " + detail);
     }
 
     private static String display(Scope scope, String key) {

@@ -48,8 +48,8 @@ final class RefusalAudit {
     void record(AuditEvent event) {
         Instant now = clock.instant();
         // Addresses as the limits count them (IPv6 per /64): rotating within one's own /64 gives no fresh row.
-        String key = event.type() + "|" + event.detail() + "|" + IpKeys.of(event.ip()) + "|" + event.maskedPhone()
-                + "|" + event.clientId();
+        String key = event.type() + "|" + event.detail() + "|" + IpKeys.of(event.ip()) + "|" + event.maskedPhone() + "|"
+                + event.clientId();
         if (windows.size() >= maxKeys && !windows.containsKey(key)) {
             windows.values().removeIf(w -> !now.isBefore(w.until));
             if (windows.size() >= maxKeys) {
@@ -68,9 +68,17 @@ final class RefusalAudit {
         if (repeats[0] < 0) {
             return;
         }
-        AuditEvent written = repeats[0] == 0 ? event : new AuditEvent(event.time(), event.type(), event.clientId(),
-                event.maskedPhone(), event.ip(), event.country(), event.outcome(),
-                (event.detail() == null ? "" : event.detail() + " ") + "repeats=" + repeats[0]);
+        AuditEvent written = repeats[0] == 0
+                ? event
+                : new AuditEvent(
+                        event.time(),
+                        event.type(),
+                        event.clientId(),
+                        event.maskedPhone(),
+                        event.ip(),
+                        event.country(),
+                        event.outcome(),
+                        (event.detail() == null ? "" : event.detail() + " ") + "repeats=" + repeats[0]);
         try {
             audit.record(written);
         } catch (RuntimeException e) {

@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class SiteverifyBotCheck implements StartScreen {
     /** Turnstile tokens are at most 2048 characters; anything longer is not a token. */
     static final int MAX_TOKEN_LENGTH = 2048;
+
     private static final Logger log = LoggerFactory.getLogger(SiteverifyBotCheck.class);
 
     private final BotCheckSettings settings;
@@ -78,11 +79,15 @@ public final class SiteverifyBotCheck implements StartScreen {
 
     private boolean verdict(HttpResponse<String> response, Throwable error) {
         if (error != null) {
-            log.warn("bot check verifier failed ({}); applying default {}", RemoteCalls.describe(error),
+            log.warn(
+                    "bot check verifier failed ({}); applying default {}",
+                    RemoteCalls.describe(error),
                     settings.onFailure());
             return settings.onFailure() == Fallback.ALLOW;
         }
-        if (response.statusCode() == 200 && response.body() != null && response.body().length() <= 65_536) {
+        if (response.statusCode() == 200
+                && response.body() != null
+                && response.body().length() <= 65_536) {
             try {
                 JsonNode success = json.readTree(response.body()).get("success");
                 if (success != null && success.isBoolean()) {
@@ -92,14 +97,16 @@ public final class SiteverifyBotCheck implements StartScreen {
                 // falls through to the default
             }
         }
-        log.warn("bot check verifier answered {} without a verdict; applying default {}", response.statusCode(),
+        log.warn(
+                "bot check verifier answered {} without a verdict; applying default {}",
+                response.statusCode(),
                 settings.onFailure());
         return settings.onFailure() == Fallback.ALLOW;
     }
 
     private static PhonepassException refusal() {
-        return new PhonepassException(ErrorCode.INVALID_REQUEST,
-                "The bot check failed. Reload the page and try again.");
+        return new PhonepassException(
+                ErrorCode.INVALID_REQUEST, "The bot check failed. Reload the page and try again.");
     }
 
     private static String enc(String value) {

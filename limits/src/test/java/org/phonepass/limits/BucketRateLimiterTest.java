@@ -1,6 +1,5 @@
 package org.phonepass.limits;
 
-import org.phonepass.testkit.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -8,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.phonepass.core.abuse.SlidingWindowCounter;
 import org.phonepass.core.ratelimit.Limit;
 import org.phonepass.core.ratelimit.RateLimiter;
+import org.phonepass.testkit.MutableClock;
 
 class BucketRateLimiterTest extends RateLimiterContract {
 

@@ -25,12 +25,19 @@ class CoreAbuseTypesTest {
 
     @Test
     void auditLineIsOneKeyValueLineThatHostileInputCannotSplit() {
-        AuditEvent event = AuditEvent.of(T, AuditEvent.Type.VERIFY, "app\n audit type=FORGED",
-                new PhoneNumber("+447400123456", "GB", 44), "203.0.113.7", AuditEvent.Outcome.FAILURE, "wrong_code");
+        AuditEvent event = AuditEvent.of(
+                T,
+                AuditEvent.Type.VERIFY,
+                "app\n audit type=FORGED",
+                new PhoneNumber("+447400123456", "GB", 44),
+                "203.0.113.7",
+                AuditEvent.Outcome.FAILURE,
+                "wrong_code");
         String line = LoggingAuditLog.format(event);
-        assertThat(line).isEqualTo("audit type=VERIFY outcome=FAILURE time=2025-01-02T03:04:05Z "
-                + "client_id=\"app\\n audit type=FORGED\" phone=+********3456 ip=203.0.113.7 country=GB "
-                + "detail=wrong_code");
+        assertThat(line)
+                .isEqualTo("audit type=VERIFY outcome=FAILURE time=2025-01-02T03:04:05Z "
+                        + "client_id=\"app\\n audit type=FORGED\" phone=+********3456 ip=203.0.113.7 country=GB "
+                        + "detail=wrong_code");
         assertThat(line).doesNotContain("\n").doesNotContain("447400123456");
     }
 
@@ -41,19 +48,32 @@ class CoreAbuseTypesTest {
         appender.start();
         logger.addAppender(appender);
         try {
-            new LoggingAuditLog().record(new AuditEvent(T, AuditEvent.Type.KEY_ROTATION, null, null, null, null,
-                    AuditEvent.Outcome.SUCCESS, "kid=abc"));
+            new LoggingAuditLog()
+                    .record(new AuditEvent(
+                            T,
+                            AuditEvent.Type.KEY_ROTATION,
+                            null,
+                            null,
+                            null,
+                            null,
+                            AuditEvent.Outcome.SUCCESS,
+                            "kid=abc"));
         } finally {
             logger.detachAppender(appender);
         }
-        assertThat(appender.list).singleElement().satisfies(e -> assertThat(e.getFormattedMessage())
-                .isEqualTo("audit type=KEY_ROTATION outcome=SUCCESS time=2025-01-02T03:04:05Z detail=\"kid=abc\""));
+        assertThat(appender.list)
+                .singleElement()
+                .satisfies(
+                        e -> assertThat(e.getFormattedMessage())
+                                .isEqualTo(
+                                        "audit type=KEY_ROTATION outcome=SUCCESS time=2025-01-02T03:04:05Z detail=\"kid=abc\""));
     }
 
     @Test
     void auditEventRefusesAnUnmaskedNumber() {
-        assertThatThrownBy(() -> new AuditEvent(T, AuditEvent.Type.SEND, "c", "+447400123456", null, null,
-                AuditEvent.Outcome.SUCCESS, null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new AuditEvent(
+                        T, AuditEvent.Type.SEND, "c", "+447400123456", null, null, AuditEvent.Outcome.SUCCESS, null))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -77,10 +97,14 @@ class CoreAbuseTypesTest {
         Map<String, Object> details = headers.toDetails();
         assertThat(details).containsOnlyKeys(RateLimitHeaders.DETAIL_KEYS);
         assertThat(RateLimitHeaders.fromDetails(details, 73L)).contains(headers);
-        assertThat(RateLimitHeaders.fromDetails(Map.of("attempts_remaining", 2), null)).isEmpty();
-        assertThat(headers.toHeaders()).containsExactly(Map.entry("Retry-After", "73"),
-                Map.entry("x-ratelimit-limit", "50"), Map.entry("x-ratelimit-remaining", "0"),
-                Map.entry("x-ratelimit-reset", Long.toString(T.getEpochSecond() + 2)));
+        assertThat(RateLimitHeaders.fromDetails(Map.of("attempts_remaining", 2), null))
+                .isEmpty();
+        assertThat(headers.toHeaders())
+                .containsExactly(
+                        Map.entry("Retry-After", "73"),
+                        Map.entry("x-ratelimit-limit", "50"),
+                        Map.entry("x-ratelimit-remaining", "0"),
+                        Map.entry("x-ratelimit-reset", Long.toString(T.getEpochSecond() + 2)));
     }
 
     @Test

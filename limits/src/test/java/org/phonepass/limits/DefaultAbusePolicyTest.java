@@ -89,7 +89,8 @@ class DefaultAbusePolicyTest {
             f.policy.checkStart(start(ukMobile(i), "198.51.100." + i));
         }
         PhonepassException hourly = refusal(() -> f.policy.checkStart(start(ukMobile(7), IP)));
-        assertRefusal(hourly, ErrorCode.TOO_MANY_REQUESTS, 3, 1200, f.clock.instant().getEpochSecond() + 3600);
+        assertRefusal(
+                hourly, ErrorCode.TOO_MANY_REQUESTS, 3, 1200, f.clock.instant().getEpochSecond() + 3600);
         f.policy.checkStart(start(PolicyFixture.ghanaMobile(1), IP));
 
         f.advance(Duration.ofHours(1));
@@ -148,10 +149,20 @@ class DefaultAbusePolicyTest {
         for (int i = 0; i < 1_000; i++) {
             assertThatThrownBy(() -> f.policy.checkStart(start(locked, IP))).isInstanceOf(PhonepassException.class);
         }
-        assertThat(f.limiter.peek("ip:" + IP, new org.phonepass.core.ratelimit.Limit(
-                DefaultAbusePolicy.START_PER_IP, 50, Duration.ofHours(1))).remaining()).isEqualTo(50);
-        assertThat(f.limiter.peek("cc:44", new org.phonepass.core.ratelimit.Limit(
-                DefaultAbusePolicy.START_PER_COUNTRY_HOURLY, 500, Duration.ofHours(1))).remaining()).isEqualTo(495);
+        assertThat(f.limiter
+                        .peek(
+                                "ip:" + IP,
+                                new org.phonepass.core.ratelimit.Limit(
+                                        DefaultAbusePolicy.START_PER_IP, 50, Duration.ofHours(1)))
+                        .remaining())
+                .isEqualTo(50);
+        assertThat(f.limiter
+                        .peek(
+                                "cc:44",
+                                new org.phonepass.core.ratelimit.Limit(
+                                        DefaultAbusePolicy.START_PER_COUNTRY_HOURLY, 500, Duration.ofHours(1)))
+                        .remaining())
+                .isEqualTo(495);
     }
 
     @Test
@@ -162,8 +173,8 @@ class DefaultAbusePolicyTest {
         assertThat(headers.get().limit()).isEqualTo(5);
         assertThat(headers.get().remaining()).isEqualTo(4);
         assertThat(headers.get().retryAfterSeconds()).isNull();
-        assertThat(headers.get().toHeaders()).containsOnlyKeys("x-ratelimit-limit", "x-ratelimit-remaining",
-                "x-ratelimit-reset");
+        assertThat(headers.get().toHeaders())
+                .containsOnlyKeys("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset");
     }
 
     // ------------------------------------------------------------ countries and number types
@@ -171,7 +182,8 @@ class DefaultAbusePolicyTest {
     @Test
     void deniedCountryByRegionOrCallingCodeIsRefusedAsBadPhoneNumber() {
         PolicyFixture f = new PolicyFixture("limits: {countries: {deny: [gh, '+44']}}");
-        assertThat(refusal(() -> f.policy.checkStart(start(PolicyFixture.ghanaMobile(1), IP))).code())
+        assertThat(refusal(() -> f.policy.checkStart(start(PolicyFixture.ghanaMobile(1), IP)))
+                        .code())
                 .isEqualTo(ErrorCode.PHONE_NUMBER_NOT_ALLOWED);
         assertThat(refusal(() -> f.policy.checkStart(start(ukMobile(1), IP))).code())
                 .isEqualTo(ErrorCode.PHONE_NUMBER_NOT_ALLOWED);
@@ -186,28 +198,39 @@ class DefaultAbusePolicyTest {
     void allowListRefusesEveryOtherCountryAndDenyWins() {
         PolicyFixture f = new PolicyFixture("limits: {countries: {allow: [GB, GH], deny: [GH]}}");
         f.policy.checkStart(start(ukMobile(1), IP));
-        assertThat(refusal(() -> f.policy.checkStart(start(PolicyFixture.ghanaMobile(1), IP))).code())
+        assertThat(refusal(() -> f.policy.checkStart(start(PolicyFixture.ghanaMobile(1), IP)))
+                        .code())
                 .isEqualTo(ErrorCode.PHONE_NUMBER_NOT_ALLOWED);
         assertThat(refusal(() -> f.policy.checkStart(start(new PhoneNumber("+33612345678", "FR", 33), IP)))
-                .code()).isEqualTo(ErrorCode.PHONE_NUMBER_NOT_ALLOWED);
+                        .code())
+                .isEqualTo(ErrorCode.PHONE_NUMBER_NOT_ALLOWED);
     }
 
     @Test
     void premiumRateTollFreeAndFixedLineNumbersAreRefusedByDefault() {
         PolicyFixture f = new PolicyFixture("");
         PhoneNumberParser parser = new PhoneNumberParser(null);
-        for (PhoneNumber number : new PhoneNumber[] {example("GB", PhoneNumberType.PREMIUM_RATE, parser),
-                example("GB", PhoneNumberType.TOLL_FREE, parser), example("GB", PhoneNumberType.FIXED_LINE, parser),
-                example("FR", PhoneNumberType.SHARED_COST, parser), example("GB", PhoneNumberType.UAN, parser)}) {
+        for (PhoneNumber number : new PhoneNumber[] {
+            example("GB", PhoneNumberType.PREMIUM_RATE, parser),
+            example("GB", PhoneNumberType.TOLL_FREE, parser),
+            example("GB", PhoneNumberType.FIXED_LINE, parser),
+            example("FR", PhoneNumberType.SHARED_COST, parser),
+            example("GB", PhoneNumberType.UAN, parser)
+        }) {
             PhonepassException e = refusal(() -> f.policy.checkStart(start(number, IP)));
             assertThat(e.code()).isEqualTo(ErrorCode.PHONE_NUMBER_NOT_ALLOWED);
         }
         f.policy.checkStart(start(example("GB", PhoneNumberType.MOBILE, parser), IP));
         // North American numbers are FIXED_LINE_OR_MOBILE and must pass.
         f.policy.checkStart(start(parser.parse("+12015550123").orElseThrow(), IP));
-        assertThat(f.audit.of(AuditEvent.Type.START)).extracting(AuditEvent::detail)
-                .containsExactly("number_type=premium_rate", "number_type=toll_free", "number_type=fixed_line",
-                        "number_type=shared_cost", "number_type=uan");
+        assertThat(f.audit.of(AuditEvent.Type.START))
+                .extracting(AuditEvent::detail)
+                .containsExactly(
+                        "number_type=premium_rate",
+                        "number_type=toll_free",
+                        "number_type=fixed_line",
+                        "number_type=shared_cost",
+                        "number_type=uan");
     }
 
     @Test
@@ -216,7 +239,8 @@ class DefaultAbusePolicyTest {
         PhoneNumberParser parser = new PhoneNumberParser(null);
         f.policy.checkStart(start(example("GB", PhoneNumberType.PREMIUM_RATE, parser), IP));
         assertThat(refusal(() -> f.policy.checkStart(start(example("GB", PhoneNumberType.MOBILE, parser), IP)))
-                .code()).isEqualTo(ErrorCode.PHONE_NUMBER_NOT_ALLOWED);
+                        .code())
+                .isEqualTo(ErrorCode.PHONE_NUMBER_NOT_ALLOWED);
     }
 
     // ------------------------------------------------------------ verification
@@ -232,7 +256,9 @@ class DefaultAbusePolicyTest {
         PhonepassException e = refusal(() -> f.policy.checkVerify(verify(ukMobile(9), IP)));
         assertRefusal(e, ErrorCode.TOO_MANY_ATTEMPTS, 3, 1200, now + 3600);
         // Refused before the compare: the number's wrong-code budget was not touched.
-        assertThat(f.limiter.peek(DefaultAbusePolicy.wrongCodesKey(ukMobile(9), IP), wrongCodes()).remaining())
+        assertThat(f.limiter
+                        .peek(DefaultAbusePolicy.wrongCodesKey(ukMobile(9), IP), wrongCodes())
+                        .remaining())
                 .isEqualTo(10);
         // Another address is unaffected (carrier-grade NAT aside, one address cannot lock out the others).
         f.policy.checkVerify(verify(ukMobile(9), "198.51.100.1"));
@@ -245,7 +271,8 @@ class DefaultAbusePolicyTest {
             f.policy.checkVerify(verify(ukMobile(i), IP));
             f.policy.recordVerifySuccess(verify(ukMobile(i), IP));
         }
-        assertThat(refusal(() -> f.policy.checkVerify(verify(ukMobile(1000), IP))).code())
+        assertThat(refusal(() -> f.policy.checkVerify(verify(ukMobile(1000), IP)))
+                        .code())
                 .isEqualTo(ErrorCode.TOO_MANY_ATTEMPTS);
     }
 
@@ -264,7 +291,8 @@ class DefaultAbusePolicyTest {
         PhonepassException e = refusal(() -> f.policy.checkVerify(verify(phone, sameNetwork)));
         assertThat(e.code()).isEqualTo(ErrorCode.TOO_MANY_ATTEMPTS);
         assertThat(e.retryAfterSeconds()).isEqualTo(3599L);
-        assertThat(e.details()).containsEntry(RateLimitHeaders.DETAIL_LIMIT, 1L)
+        assertThat(e.details())
+                .containsEntry(RateLimitHeaders.DETAIL_LIMIT, 1L)
                 .containsEntry(RateLimitHeaders.DETAIL_REMAINING, 0L)
                 .containsEntry(RateLimitHeaders.DETAIL_RESET, lockedAt + 3600);
         assertThat(f.audit.of(AuditEvent.Type.LOCKOUT)).hasSize(1);
@@ -274,7 +302,8 @@ class DefaultAbusePolicyTest {
         f.policy.recordVerifySuccess(verify(phone, IP));
 
         f.advance(Duration.ofMinutes(59).plusSeconds(58));
-        assertThat(refusal(() -> f.policy.checkVerify(verify(phone, sameNetwork))).code())
+        assertThat(refusal(() -> f.policy.checkVerify(verify(phone, sameNetwork)))
+                        .code())
                 .isEqualTo(ErrorCode.TOO_MANY_ATTEMPTS);
         f.advance(Duration.ofSeconds(1));
         f.policy.checkVerify(verify(phone, sameNetwork));
@@ -303,17 +332,21 @@ class DefaultAbusePolicyTest {
             f.policy.checkVerify(verify(phone, IP));
             f.policy.recordVerifyNoLiveCode(verify(phone, IP));
         }
-        assertThat(f.limiter.peek(DefaultAbusePolicy.wrongCodesKey(phone, IP), wrongCodes()).remaining())
+        assertThat(f.limiter
+                        .peek(DefaultAbusePolicy.wrongCodesKey(phone, IP), wrongCodes())
+                        .remaining())
                 .isEqualTo(10);
         assertThat(f.audit.of(AuditEvent.Type.LOCKOUT)).isEmpty();
         // Audited as failures all the same, so the guessing shows in the audit log, but grouped as refusals are:
         // such a guess costs its sender nothing, so a row each would be an unbounded write.
-        assertThat(f.audit.of(AuditEvent.Type.VERIFY)).singleElement()
+        assertThat(f.audit.of(AuditEvent.Type.VERIFY))
+                .singleElement()
                 .satisfies(e -> assertThat(e.detail()).isEqualTo("no_live_code"));
         f.advance(Duration.ofMinutes(1));
         f.policy.checkVerify(verify(phone, IP));
         f.policy.recordVerifyNoLiveCode(verify(phone, IP));
-        assertThat(f.audit.of(AuditEvent.Type.VERIFY)).map(AuditEvent::detail)
+        assertThat(f.audit.of(AuditEvent.Type.VERIFY))
+                .map(AuditEvent::detail)
                 .containsExactly("no_live_code", "no_live_code repeats=99");
     }
 
@@ -343,7 +376,9 @@ class DefaultAbusePolicyTest {
             f.policy.checkVerify(verify(phone, IP));
             f.policy.recordVerifyAborted(verify(phone, IP));
         }
-        assertThat(f.limiter.peek(DefaultAbusePolicy.wrongCodesKey(phone, IP), wrongCodes()).remaining())
+        assertThat(f.limiter
+                        .peek(DefaultAbusePolicy.wrongCodesKey(phone, IP), wrongCodes())
+                        .remaining())
                 .isEqualTo(10);
     }
 
@@ -353,8 +388,7 @@ class DefaultAbusePolicyTest {
         f.policy.checkVerify(verify(null, IP));
         f.policy.recordVerifyFailure(verify(null, IP));
         f.policy.checkVerify(verify(null, IP));
-        assertThat(refusal(() -> f.policy.checkVerify(verify(null, IP))).code())
-                .isEqualTo(ErrorCode.TOO_MANY_ATTEMPTS);
+        assertThat(refusal(() -> f.policy.checkVerify(verify(null, IP))).code()).isEqualTo(ErrorCode.TOO_MANY_ATTEMPTS);
     }
 
     // ------------------------------------------------------------ audit
@@ -368,8 +402,9 @@ class DefaultAbusePolicyTest {
         f.policy.checkVerify(verify(phone, IP));
         f.policy.recordVerifyFailure(verify(phone, IP));
         assertThatThrownBy(() -> f.policy.checkVerify(verify(phone, IP))).isInstanceOf(PhonepassException.class);
-        assertThat(f.audit.events).extracting(AuditEvent::type).containsExactly(AuditEvent.Type.SEND,
-                AuditEvent.Type.VERIFY, AuditEvent.Type.VERIFY);
+        assertThat(f.audit.events)
+                .extracting(AuditEvent::type)
+                .containsExactly(AuditEvent.Type.SEND, AuditEvent.Type.VERIFY, AuditEvent.Type.VERIFY);
         assertThat(f.audit.events).allSatisfy(e -> {
             assertThat(e.maskedPhone()).isEqualTo(phone.masked()).endsWith("3456");
             assertThat(e.country()).isEqualTo("GB");
@@ -393,7 +428,8 @@ class DefaultAbusePolicyTest {
         PhonepassException e = refusal(() -> f.policy.checkRevoke(IP));
         assertRefusal(e, ErrorCode.TOO_MANY_REQUESTS, 3, 1200, now + 3600);
         f.policy.checkRevoke("198.51.100.1");
-        assertThat(f.audit.of(AuditEvent.Type.REVOKE)).singleElement()
+        assertThat(f.audit.of(AuditEvent.Type.REVOKE))
+                .singleElement()
                 .satisfies(ev -> assertThat(ev.detail()).isEqualTo("limit=revoke_per_ip"));
     }
 
@@ -412,19 +448,22 @@ class DefaultAbusePolicyTest {
         for (int i = 0; i < 200; i++) {
             refusal(() -> f.policy.checkVerify(verify(ukMobile(1), IP)));
         }
-        assertThat(f.audit.events.stream().filter(e -> e.outcome() == AuditEvent.Outcome.REFUSED)).hasSize(1);
+        assertThat(f.audit.events.stream().filter(e -> e.outcome() == AuditEvent.Outcome.REFUSED))
+                .hasSize(1);
         assertThat(f.metrics.refusals).as("the metrics count every refusal").hasSize(200);
         f.advance(Duration.ofMinutes(1));
         refusal(() -> f.policy.checkVerify(verify(ukMobile(1), IP)));
-        assertThat(f.audit.events.stream().filter(e -> e.outcome() == AuditEvent.Outcome.REFUSED)
-                .map(AuditEvent::detail)).containsExactly("limit=verify_per_ip", "limit=verify_per_ip repeats=199");
+        assertThat(f.audit.events.stream()
+                        .filter(e -> e.outcome() == AuditEvent.Outcome.REFUSED)
+                        .map(AuditEvent::detail))
+                .containsExactly("limit=verify_per_ip", "limit=verify_per_ip repeats=199");
     }
 
     // ------------------------------------------------------------ helpers
 
     static org.phonepass.core.ratelimit.Limit wrongCodes() {
-        return new org.phonepass.core.ratelimit.Limit(DefaultAbusePolicy.WRONG_CODES_PER_PHONE, 10,
-                Duration.ofHours(1));
+        return new org.phonepass.core.ratelimit.Limit(
+                DefaultAbusePolicy.WRONG_CODES_PER_PHONE, 10, Duration.ofHours(1));
     }
 
     static PhonepassException refusal(Runnable call) {
@@ -439,12 +478,15 @@ class DefaultAbusePolicyTest {
     static void assertRefusal(PhonepassException e, ErrorCode code, long limit, long retryAfter, long reset) {
         assertThat(e.code()).isEqualTo(code);
         assertThat(e.retryAfterSeconds()).isEqualTo(retryAfter);
-        assertThat(e.details()).containsEntry(RateLimitHeaders.DETAIL_LIMIT, limit)
+        assertThat(e.details())
+                .containsEntry(RateLimitHeaders.DETAIL_LIMIT, limit)
                 .containsEntry(RateLimitHeaders.DETAIL_REMAINING, 0L)
                 .containsEntry(RateLimitHeaders.DETAIL_RESET, reset);
         Map<String, String> headers = RateLimitHeaders.fromDetails(e.details(), e.retryAfterSeconds())
-                .orElseThrow().toHeaders();
-        assertThat(headers).containsEntry("Retry-After", Long.toString(retryAfter))
+                .orElseThrow()
+                .toHeaders();
+        assertThat(headers)
+                .containsEntry("Retry-After", Long.toString(retryAfter))
                 .containsEntry("x-ratelimit-limit", Long.toString(limit))
                 .containsEntry("x-ratelimit-remaining", "0")
                 .containsEntry("x-ratelimit-reset", Long.toString(reset));

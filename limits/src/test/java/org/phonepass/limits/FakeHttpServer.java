@@ -14,8 +14,7 @@ import java.util.concurrent.Executors;
 
 /** A local HTTP server on port 0 answering every POST with a scripted status, body and delay. */
 final class FakeHttpServer implements AutoCloseable {
-    record Received(String body, String contentType, String authorization) {
-    }
+    record Received(String body, String contentType, String authorization) {}
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
@@ -49,7 +48,9 @@ final class FakeHttpServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String text = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            received.add(new Received(text, exchange.getRequestHeaders().getFirst("Content-Type"),
+            received.add(new Received(
+                    text,
+                    exchange.getRequestHeaders().getFirst("Content-Type"),
                     exchange.getRequestHeaders().getFirst("Authorization")));
             if (delayMillis > 0) {
                 try {

@@ -36,12 +36,24 @@ class GuessingAcrossNetworksTest {
     /** The defaults of docs/configuration.md: 6 digits, 3 attempts per code, no kept codes, the default limits. */
     private static LoginFixture fixture() {
         LimitsSettings settings = SettingsYaml.parse("");
-        return LoginFixture.builder().settings(TestOtpSettings.otp().codeLength(6).maxAttempts(3)
-                .keepPreviousCodes(0).codeTtl(Duration.ofMinutes(3)).build()).policy(f ->
-                new DefaultAbusePolicy(settings, new BucketRateLimiter(f.clock, settings.maxKeys()),
-                        new InMemorySlidingWindowCounter(f.clock, settings.pumping().window(), 12,
-                                settings.maxKeys()), new PhoneNumberParser(null)::type, List.of(), f.audit,
-                        new Recorders.Metrics(), f.clock)).build();
+        return LoginFixture.builder()
+                .settings(TestOtpSettings.otp()
+                        .codeLength(6)
+                        .maxAttempts(3)
+                        .keepPreviousCodes(0)
+                        .codeTtl(Duration.ofMinutes(3))
+                        .build())
+                .policy(f -> new DefaultAbusePolicy(
+                        settings,
+                        new BucketRateLimiter(f.clock, settings.maxKeys()),
+                        new InMemorySlidingWindowCounter(
+                                f.clock, settings.pumping().window(), 12, settings.maxKeys()),
+                        new PhoneNumberParser(null)::type,
+                        List.of(),
+                        f.audit,
+                        new Recorders.Metrics(),
+                        f.clock))
+                .build();
     }
 
     /** A fresh address on a fresh network every call (IPv4, each address its own key). */
@@ -52,7 +64,7 @@ class GuessingAcrossNetworksTest {
 
     private static ErrorCode guess(LoginFixture f, Client client, String code, String ip) {
         try {
-            f.login.verify(new LoginService.VerifyCommand(client, VICTIM, code, ip, OPENID), h -> { });
+            f.login.verify(new LoginService.VerifyCommand(client, VICTIM, code, ip, OPENID), h -> {});
             return null;
         } catch (PhonepassException e) {
             return e.code();
@@ -61,8 +73,10 @@ class GuessingAcrossNetworksTest {
 
     private static boolean start(LoginFixture f, Client client, String ip) {
         try {
-            f.starts.start(new StartService.StartCommand(client, VICTIM, "en", ip, null), h -> { })
-                    .toCompletableFuture().join();
+            f.starts
+                    .start(new StartService.StartCommand(client, VICTIM, "en", ip, null), h -> {})
+                    .toCompletableFuture()
+                    .join();
             return true;
         } catch (PhonepassException | CompletionException e) {
             return false;
@@ -78,7 +92,8 @@ class GuessingAcrossNetworksTest {
         LoginFixture f = fixture();
         // Before any code: a thousand guesses from a thousand networks (before the fix, ten locked the number).
         for (int i = 0; i < 1000; i++) {
-            assertThat(guess(f, client, String.format("%06d", i), freshAddress())).isEqualTo(ErrorCode.WRONG_CODE);
+            assertThat(guess(f, client, String.format("%06d", i), freshAddress()))
+                    .isEqualTo(ErrorCode.WRONG_CODE);
         }
         // Each of the owner's next codes: killed by three guesses from three networks (the residual denial of the
         // per-code attempt limit), then guessed at more, dead, from a hundred more.
@@ -90,11 +105,15 @@ class GuessingAcrossNetworksTest {
             assertThat(guess(f, client, code, OWNER_IP)).isEqualTo(ErrorCode.WRONG_CODE);
             f.clock.advance(Duration.ofMinutes(1));
         }
-        assertThat(f.audit.events().stream().filter(e -> e.type() == AuditEvent.Type.LOCKOUT)).isEmpty();
+        assertThat(f.audit.events().stream().filter(e -> e.type() == AuditEvent.Type.LOCKOUT))
+                .isEmpty();
         // The owner's fresh code, entered from the owner's network, works.
         String fresh = f.sendCode(client, VICTIM);
-        assertThat(f.login.verify(new LoginService.VerifyCommand(client, VICTIM, fresh, OWNER_IP, OPENID),
-                h -> { }).user().phone()).isEqualTo(VICTIM);
+        assertThat(f.login
+                        .verify(new LoginService.VerifyCommand(client, VICTIM, fresh, OWNER_IP, OPENID), h -> {})
+                        .user()
+                        .phone())
+                .isEqualTo(VICTIM);
     }
 
     @Test
@@ -111,7 +130,8 @@ class GuessingAcrossNetworksTest {
         }
         // 12 guesses at live codes from one /64: the 11th and 12th are refused (10 an hour, then locked).
         assertThat(refused).isEqualTo(2);
-        assertThat(f.audit.events().stream().filter(e -> e.type() == AuditEvent.Type.LOCKOUT)).hasSize(1);
+        assertThat(f.audit.events().stream().filter(e -> e.type() == AuditEvent.Type.LOCKOUT))
+                .hasSize(1);
         String fresh = f.sendCode(client, VICTIM);
         assertThat(guess(f, client, fresh, attacker + "ffff")).isEqualTo(ErrorCode.TOO_MANY_ATTEMPTS);
         assertThat(guess(f, client, fresh, OWNER_IP)).isNull();
@@ -149,6 +169,7 @@ class GuessingAcrossNetworksTest {
 
     private static long wrongCodeAudits(LoginFixture f, String detail) {
         return f.audit.events().stream()
-                .filter(e -> e.type() == AuditEvent.Type.VERIFY && detail.equals(e.detail())).count();
+                .filter(e -> e.type() == AuditEvent.Type.VERIFY && detail.equals(e.detail()))
+                .count();
     }
 }

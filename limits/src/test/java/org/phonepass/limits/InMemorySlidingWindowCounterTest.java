@@ -1,11 +1,11 @@
 package org.phonepass.limits;
 
-import org.phonepass.testkit.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.phonepass.core.abuse.SlidingWindowCounter;
+import org.phonepass.testkit.MutableClock;
 
 class InMemorySlidingWindowCounterTest extends SlidingWindowCounterContract {
 

@@ -21,9 +21,14 @@ class LimitsSettingsTest {
         assertThat(d.resendCooldown().enabled()).isFalse();
         assertThat(d.wrongCodesPerPhone())
                 .isEqualTo(new LimitsSettings.LockoutRule(true, 10L, Duration.ofHours(1), Duration.ofHours(1)));
-        assertThat(d.numberTypes().deniedTypes()).containsExactlyInAnyOrder(PhoneNumberType.PREMIUM_RATE,
-                PhoneNumberType.SHARED_COST, PhoneNumberType.TOLL_FREE, PhoneNumberType.FIXED_LINE,
-                PhoneNumberType.UAN, PhoneNumberType.VOICEMAIL);
+        assertThat(d.numberTypes().deniedTypes())
+                .containsExactlyInAnyOrder(
+                        PhoneNumberType.PREMIUM_RATE,
+                        PhoneNumberType.SHARED_COST,
+                        PhoneNumberType.TOLL_FREE,
+                        PhoneNumberType.FIXED_LINE,
+                        PhoneNumberType.UAN,
+                        PhoneNumberType.VOICEMAIL);
         assertThat(d.pumping().minConversion()).isEqualTo(0.2);
         assertThat(d.preSendHook().enabled()).isFalse();
         assertThat(d.botCheck().onFailure()).isEqualTo(LimitsSettings.Fallback.DENY);
@@ -50,8 +55,8 @@ class LimitsSettingsTest {
         assertThat(s.wrongCodesPerPhone().lockout()).isEqualTo(Duration.ofMinutes(15));
         assertThat(s.wrongCodesPerPhone().capacity()).isEqualTo(10);
         assertThat(s.countries().allow()).containsExactly("GB", "+33");
-        assertThat(s.numberTypes().deniedTypes()).containsExactlyInAnyOrder(PhoneNumberType.PREMIUM_RATE,
-                PhoneNumberType.VOIP);
+        assertThat(s.numberTypes().deniedTypes())
+                .containsExactlyInAnyOrder(PhoneNumberType.PREMIUM_RATE, PhoneNumberType.VOIP);
         assertThat(s.pumping().window()).isEqualTo(Duration.ofHours(2));
         assertThat(s.pumping().minSendsPerCountry()).isEqualTo(100);
         assertThat(s.pumping().minSendsPerIp()).isEqualTo(10);
@@ -71,22 +76,25 @@ class LimitsSettingsTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "limits: {start_per_ip: {capacity: 0}}                          | limits.start_per_ip.capacity",
-            "limits: {start_per_phone_daily: {period: 0s}}                  | limits.start_per_phone_daily.period",
-            "limits: {verify_per_ip: {capacity: -5}}                        | limits.verify_per_ip.capacity",
-            "limits: {wrong_codes_per_phone: {lockout: 500ms}}              | limits.wrong_codes_per_phone.lockout",
-            "limits: {countries: {deny: [Germany]}}                         | limits.countries.deny",
-            "limits: {countries: {allow: ['+0']}}                           | limits.countries.allow",
-            "limits: {number_types: {deny: [premium]}}                      | limits.number_types.deny",
-            "limits: {pumping: {min_conversion: 1.5}}                       | limits.pumping.min_conversion",
-            "limits: {pumping: {window: 10s}}                               | limits.pumping.window",
-            "limits: {pumping: {throttle_per_country: {capacity: 0}}}       | limits.pumping.throttle_per_country",
-            "limits: {pre_send_hook: {enabled: true}}                       | limits.pre_send_hook.url",
-            "limits: {pre_send_hook: {enabled: true, url: 'ftp://x/'}}      | limits.pre_send_hook.url",
-            "limits: {pre_send_hook: {enabled: true, url: 'http://h/', timeout: 1m}} | limits.pre_send_hook.timeout",
-            "limits: {bot_check: {enabled: true}}                           | limits.bot_check.secret",
-            "limits: {max_keys: 10}                                         | limits.max_keys"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "limits: {start_per_ip: {capacity: 0}}                          | limits.start_per_ip.capacity",
+                "limits: {start_per_phone_daily: {period: 0s}}                  | limits.start_per_phone_daily.period",
+                "limits: {verify_per_ip: {capacity: -5}}                        | limits.verify_per_ip.capacity",
+                "limits: {wrong_codes_per_phone: {lockout: 500ms}}              | limits.wrong_codes_per_phone.lockout",
+                "limits: {countries: {deny: [Germany]}}                         | limits.countries.deny",
+                "limits: {countries: {allow: ['+0']}}                           | limits.countries.allow",
+                "limits: {number_types: {deny: [premium]}}                      | limits.number_types.deny",
+                "limits: {pumping: {min_conversion: 1.5}}                       | limits.pumping.min_conversion",
+                "limits: {pumping: {window: 10s}}                               | limits.pumping.window",
+                "limits: {pumping: {throttle_per_country: {capacity: 0}}}       | limits.pumping.throttle_per_country",
+                "limits: {pre_send_hook: {enabled: true}}                       | limits.pre_send_hook.url",
+                "limits: {pre_send_hook: {enabled: true, url: 'ftp://x/'}}      | limits.pre_send_hook.url",
+                "limits: {pre_send_hook: {enabled: true, url: 'http://h/', timeout: 1m}} | limits.pre_send_hook.timeout",
+                "limits: {bot_check: {enabled: true}}                           | limits.bot_check.secret",
+                "limits: {max_keys: 10}                                         | limits.max_keys"
+            })
     void validateNamesTheOffendingKey(String yaml, String key) {
         assertThatThrownBy(() -> SettingsYaml.parse(yaml).validate())
                 .isInstanceOf(IllegalArgumentException.class)

@@ -24,12 +24,22 @@ class LoginWithDefaultPolicyTest {
 
     private static LoginFixture fixture(String yaml) {
         LimitsSettings settings = SettingsYaml.parse(yaml);
-        return LoginFixture.builder().settings(TestOtpSettings.otp().maxAttempts(5).codeTtl(Duration.ofMinutes(10))
-                .build()).policy(f ->
-                new DefaultAbusePolicy(settings, new BucketRateLimiter(f.clock, settings.maxKeys()),
-                        new InMemorySlidingWindowCounter(f.clock, settings.pumping().window(), 12,
-                                settings.maxKeys()), new PhoneNumberParser(null)::type, List.of(), f.audit,
-                        new Recorders.Metrics(), f.clock)).build();
+        return LoginFixture.builder()
+                .settings(TestOtpSettings.otp()
+                        .maxAttempts(5)
+                        .codeTtl(Duration.ofMinutes(10))
+                        .build())
+                .policy(f -> new DefaultAbusePolicy(
+                        settings,
+                        new BucketRateLimiter(f.clock, settings.maxKeys()),
+                        new InMemorySlidingWindowCounter(
+                                f.clock, settings.pumping().window(), 12, settings.maxKeys()),
+                        new PhoneNumberParser(null)::type,
+                        List.of(),
+                        f.audit,
+                        new Recorders.Metrics(),
+                        f.clock))
+                .build();
     }
 
     private static ErrorCode outcome(Runnable call) {
@@ -65,14 +75,23 @@ class LoginWithDefaultPolicyTest {
     @Test
     void verifyWhenCodeAcceptedThenEarlierWrongCodesNoLongerCountAndTheConversionIsCounted() {
         InMemorySlidingWindowCounter[] counter = new InMemorySlidingWindowCounter[1];
-        LimitsSettings settings = SettingsYaml.parse(
-                "limits: {wrong_codes_per_phone: {capacity: 3, period: 1h, lockout: 15m}}");
-        LoginFixture f = LoginFixture.builder().policy(fx -> {
-            counter[0] = new InMemorySlidingWindowCounter(fx.clock, settings.pumping().window(), 12,
-                    settings.maxKeys());
-            return new DefaultAbusePolicy(settings, new BucketRateLimiter(fx.clock, settings.maxKeys()), counter[0],
-                    new PhoneNumberParser(null)::type, List.of(), fx.audit, new Recorders.Metrics(), fx.clock);
-        }).build();
+        LimitsSettings settings =
+                SettingsYaml.parse("limits: {wrong_codes_per_phone: {capacity: 3, period: 1h, lockout: 15m}}");
+        LoginFixture f = LoginFixture.builder()
+                .policy(fx -> {
+                    counter[0] = new InMemorySlidingWindowCounter(
+                            fx.clock, settings.pumping().window(), 12, settings.maxKeys());
+                    return new DefaultAbusePolicy(
+                            settings,
+                            new BucketRateLimiter(fx.clock, settings.maxKeys()),
+                            counter[0],
+                            new PhoneNumberParser(null)::type,
+                            List.of(),
+                            fx.audit,
+                            new Recorders.Metrics(),
+                            fx.clock);
+                })
+                .build();
         String first = f.sendCode(client, PHONE);
         assertThat(outcome(() -> f.verify(client, PHONE, wrong(first)))).isEqualTo(ErrorCode.WRONG_CODE);
         assertThat(outcome(() -> f.verify(client, PHONE, wrong(first)))).isEqualTo(ErrorCode.WRONG_CODE);

@@ -1,12 +1,12 @@
 package org.phonepass.limits;
 
-import org.phonepass.testkit.MutableClock;
 import java.time.Duration;
 import java.util.List;
 import org.phonepass.core.abuse.StartContext;
 import org.phonepass.core.abuse.VerifyContext;
 import org.phonepass.core.phone.PhoneNumber;
 import org.phonepass.core.phone.PhoneNumberParser;
+import org.phonepass.testkit.MutableClock;
 
 /** A policy over the embedded limiter and counter, a settable clock and recording audit and metrics. */
 final class PolicyFixture {

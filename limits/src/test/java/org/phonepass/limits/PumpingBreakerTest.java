@@ -55,7 +55,8 @@ class PumpingBreakerTest {
         assertThat(refused).isEqualTo(400 - pumped);
         assertThat(ukRefused).isZero();
         assertThat(f.metrics.trips).containsExactly("COUNTRY:233");
-        assertThat(f.audit.of(AuditEvent.Type.PUMPING_BREAKER)).singleElement()
+        assertThat(f.audit.of(AuditEvent.Type.PUMPING_BREAKER))
+                .singleElement()
                 .satisfies(e -> assertThat(e.detail()).startsWith("calling_code=+233 tripped sent=50 verified=0"));
     }
 
@@ -71,7 +72,8 @@ class PumpingBreakerTest {
             f.policy.checkStart(start(ghanaMobile(100 + i), "10.1.%d.1".formatted(i)));
         }
         assertThat(DefaultAbusePolicyTest.refusal(() -> f.policy.checkStart(start(ghanaMobile(200), "10.2.0.1")))
-                .code()).isEqualTo(ErrorCode.TOO_MANY_REQUESTS);
+                        .code())
+                .isEqualTo(ErrorCode.TOO_MANY_REQUESTS);
         f.advance(Duration.ofMinutes(66));
         f.policy.checkStart(start(ghanaMobile(300), "10.3.0.1"));
         assertThat(f.metrics.clears).containsExactly("COUNTRY:233");

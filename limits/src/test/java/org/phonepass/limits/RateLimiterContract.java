@@ -1,6 +1,5 @@
 package org.phonepass.limits;
 
-import org.phonepass.testkit.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -13,12 +12,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.phonepass.core.abuse.SlidingWindowCounter;
 import org.phonepass.core.ratelimit.Decision;
 import org.phonepass.core.ratelimit.Limit;
 import org.phonepass.core.ratelimit.RateLimiter;
 import org.phonepass.core.ratelimit.RateLimiter.Reset;
 import org.phonepass.core.ratelimit.RateLimiter.Step;
-import org.phonepass.core.abuse.SlidingWindowCounter;
+import org.phonepass.testkit.MutableClock;
 
 /**
  * The {@link RateLimiter} contract. Every implementation (embedded, PostgreSQL, Redis) extends this class and
@@ -185,8 +185,8 @@ public abstract class RateLimiterContract {
     void acquireAllWhenEveryStepAllowsThenTakesFromEveryTakeAndNothingFromALook() {
         Limit lock = new Limit("contract_lock", 1, Duration.ofHours(1));
         Limit three = new Limit("contract_three", 3, Duration.ofHours(1));
-        List<Decision> ds = limiter.acquireAll(List.of(Step.look("p", lock), Step.take("p", FIVE_PER_HOUR),
-                Step.take("ip", three)));
+        List<Decision> ds = limiter.acquireAll(
+                List.of(Step.look("p", lock), Step.take("p", FIVE_PER_HOUR), Step.take("ip", three)));
         assertThat(ds).extracting(Decision::allowed).containsExactly(true, true, true);
         assertThat(ds).extracting(Decision::remaining).containsExactly(1L, 4L, 2L);
         assertThat(ds).extracting(Decision::limit).containsExactly(lock, FIVE_PER_HOUR, three);
@@ -202,8 +202,8 @@ public abstract class RateLimiterContract {
         Limit other = new Limit("contract_other", 5, Duration.ofHours(1));
         limiter.tryAcquire("a", FIVE_PER_HOUR);
         drain("ip", three);
-        List<Decision> ds = limiter.acquireAll(List.of(Step.take("a", FIVE_PER_HOUR), Step.take("b", other),
-                Step.take("ip", three), Step.take("c", other)));
+        List<Decision> ds = limiter.acquireAll(List.of(
+                Step.take("a", FIVE_PER_HOUR), Step.take("b", other), Step.take("ip", three), Step.take("c", other)));
         assertThat(ds).extracting(Decision::allowed).containsExactly(true, true, false);
         assertThat(ds.get(2).limit()).isEqualTo(three);
         assertThat(ds.get(2).retryAfter()).isEqualTo(Duration.ofMinutes(20));
@@ -221,8 +221,8 @@ public abstract class RateLimiterContract {
     void acquireAllWhenALookFindsTheBucketEmptyThenRefusedBeforeAnythingIsTaken() {
         Limit lock = new Limit("contract_lock", 1, Duration.ofHours(1));
         limiter.tryAcquire("p", lock);
-        List<Decision> ds = limiter.acquireAll(List.of(Step.take("ip", FIVE_PER_HOUR), Step.look("p", lock),
-                Step.take("p", FIVE_PER_HOUR)));
+        List<Decision> ds = limiter.acquireAll(
+                List.of(Step.take("ip", FIVE_PER_HOUR), Step.look("p", lock), Step.take("p", FIVE_PER_HOUR)));
         assertThat(ds).extracting(Decision::allowed).containsExactly(true, false);
         assertThat(ds.get(1).retryAfter()).isEqualTo(Duration.ofHours(1));
         assertThat(limiter.peek("ip", FIVE_PER_HOUR).remaining()).isEqualTo(5);
@@ -244,8 +244,8 @@ public abstract class RateLimiterContract {
                 done.add(pool.submit(() -> {
                     go.await();
                     // Every request spends the shared budget and its own key's; ten keys, twenty requests each.
-                    List<Decision> ds = limiter.acquireAll(List.of(Step.take("global", hundred),
-                            Step.take("key" + n % 10, ten)));
+                    List<Decision> ds =
+                            limiter.acquireAll(List.of(Step.take("global", hundred), Step.take("key" + n % 10, ten)));
                     if (ds.size() == 2 && ds.get(1).allowed()) {
                         granted.incrementAndGet();
                     }
@@ -287,7 +287,8 @@ public abstract class RateLimiterContract {
         limiter.resetAndCount(List.of(new Reset("spent", FIVE_PER_HOUR)), counter, List.of("a", "b", "a"));
 
         assertThat(limiter.peek("spent", FIVE_PER_HOUR).remaining()).isEqualTo(5);
-        assertThat(limiter.peek("other", FIVE_PER_HOUR).remaining()).as("other buckets keep their count")
+        assertThat(limiter.peek("other", FIVE_PER_HOUR).remaining())
+                .as("other buckets keep their count")
                 .isEqualTo(4);
         assertThat(counter.count("a")).as("a key listed twice counts twice").isEqualTo(2);
         assertThat(counter.count("b")).isEqualTo(1);

@@ -8,8 +8,7 @@ import org.phonepass.core.abuse.AuditLog;
 
 /** In-memory audit log and metrics for assertions. */
 final class Recorders {
-    private Recorders() {
-    }
+    private Recorders() {}
 
     static final class Audit implements AuditLog {
         final List<AuditEvent> events = new CopyOnWriteArrayList<>();

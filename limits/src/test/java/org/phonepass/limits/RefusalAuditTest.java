@@ -13,8 +13,15 @@ class RefusalAuditTest {
     private final Recorders.Audit audit = new Recorders.Audit();
 
     private AuditEvent refusal(String ip) {
-        return new AuditEvent(clock.instant(), AuditEvent.Type.VERIFY, "app1", null, ip, null,
-                AuditEvent.Outcome.REFUSED, "limit=verify_per_ip");
+        return new AuditEvent(
+                clock.instant(),
+                AuditEvent.Type.VERIFY,
+                "app1",
+                null,
+                ip,
+                null,
+                AuditEvent.Outcome.REFUSED,
+                "limit=verify_per_ip");
     }
 
     @Test

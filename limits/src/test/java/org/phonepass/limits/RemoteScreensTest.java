@@ -26,7 +26,8 @@ import org.phonepass.limits.LimitsSettings.PreSendHookSettings;
 /** The pre-send hook and the bot check against a local fake of the operator's service and of siteverify. */
 class RemoteScreensTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private FakeHttpServer fake;
 
     @BeforeEach
@@ -42,8 +43,8 @@ class RemoteScreensTest {
     // ------------------------------------------------------------ pre-send hook
 
     private PreSendHook hook(Fallback fallback, String secret) {
-        return new PreSendHook(new PreSendHookSettings(true, fake.uri(), Duration.ofMillis(1_000), fallback, secret),
-                http, JSON);
+        return new PreSendHook(
+                new PreSendHookSettings(true, fake.uri(), Duration.ofMillis(1_000), fallback, secret), http, JSON);
     }
 
     @Test
@@ -64,26 +65,32 @@ class RemoteScreensTest {
     @Test
     void hookVetoesWithAllowFalseOrForbidden() throws Exception {
         fake.answer(200, "{\"allow\": false, \"reason\": \"fraud score\"}");
-        assertThat(outcome(hook(Fallback.ALLOW, null).screen(start(ukMobile(1), "203.0.113.9"))).code())
+        assertThat(outcome(hook(Fallback.ALLOW, null).screen(start(ukMobile(1), "203.0.113.9")))
+                        .code())
                 .isEqualTo(ErrorCode.PHONE_NUMBER_NOT_ALLOWED);
         fake.answer(403, "");
-        assertThat(outcome(hook(Fallback.ALLOW, null).screen(start(ukMobile(1), "203.0.113.9"))).code())
+        assertThat(outcome(hook(Fallback.ALLOW, null).screen(start(ukMobile(1), "203.0.113.9")))
+                        .code())
                 .isEqualTo(ErrorCode.PHONE_NUMBER_NOT_ALLOWED);
         fake.answer(200, "{\"allow\": true}");
-        assertThat(outcome(hook(Fallback.DENY, null).screen(start(ukMobile(1), "203.0.113.9")))).isNull();
+        assertThat(outcome(hook(Fallback.DENY, null).screen(start(ukMobile(1), "203.0.113.9"))))
+                .isNull();
         assertThat(fake.received.get(0).authorization()).isNull();
     }
 
     @Test
     void hookErrorOrTimeoutTakesTheConfiguredDefault() throws Exception {
         fake.answer(500, "oops");
-        assertThat(outcome(hook(Fallback.ALLOW, null).screen(start(ukMobile(1), "203.0.113.9")))).isNull();
-        assertThat(outcome(hook(Fallback.DENY, null).screen(start(ukMobile(1), "203.0.113.9"))).code())
+        assertThat(outcome(hook(Fallback.ALLOW, null).screen(start(ukMobile(1), "203.0.113.9"))))
+                .isNull();
+        assertThat(outcome(hook(Fallback.DENY, null).screen(start(ukMobile(1), "203.0.113.9")))
+                        .code())
                 .isEqualTo(ErrorCode.PHONE_NUMBER_NOT_ALLOWED);
 
         fake.answer(200, "{\"allow\": false}").delay(3_000);
         long began = System.nanoTime();
-        assertThat(outcome(hook(Fallback.ALLOW, null).screen(start(ukMobile(1), "203.0.113.9")))).isNull();
+        assertThat(outcome(hook(Fallback.ALLOW, null).screen(start(ukMobile(1), "203.0.113.9"))))
+                .isNull();
         assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofMillis(2_800));
     }
 
@@ -93,15 +100,16 @@ class RemoteScreensTest {
         fake.close();
         PreSendHook unreachable = new PreSendHook(
                 new PreSendHookSettings(true, closed, Duration.ofMillis(400), Fallback.DENY, null), http, JSON);
-        assertThat(outcome(unreachable.screen(start(ukMobile(1), "203.0.113.9"))).code())
+        assertThat(outcome(unreachable.screen(start(ukMobile(1), "203.0.113.9")))
+                        .code())
                 .isEqualTo(ErrorCode.PHONE_NUMBER_NOT_ALLOWED);
     }
 
     // ------------------------------------------------------------ bot check
 
     private SiteverifyBotCheck botCheck(Fallback fallback) {
-        return new SiteverifyBotCheck(new BotCheckSettings(true, fake.uri(), "site-secret", Duration.ofMillis(1_000),
-                fallback), http, JSON);
+        return new SiteverifyBotCheck(
+                new BotCheckSettings(true, fake.uri(), "site-secret", Duration.ofMillis(1_000), fallback), http, JSON);
     }
 
     private static StartContext withToken(String token) {
@@ -111,7 +119,8 @@ class RemoteScreensTest {
     @Test
     void botCheckPostsSecretResponseAndRemoteIpAndAcceptsSuccess() throws Exception {
         fake.answer(200, "{\"success\": true, \"error-codes\": []}");
-        assertThat(outcome(botCheck(Fallback.DENY).screen(withToken("tok en+1")))).isNull();
+        assertThat(outcome(botCheck(Fallback.DENY).screen(withToken("tok en+1"))))
+                .isNull();
         assertThat(fake.received.get(0).contentType()).isEqualTo("application/x-www-form-urlencoded");
         assertThat(fake.received.get(0).body())
                 .isEqualTo("secret=site-secret&response=tok+en%2B1&remoteip=203.0.113.9");
@@ -125,7 +134,8 @@ class RemoteScreensTest {
         assertThat(fake.received).hasSize(1);
         assertThat(outcome(botCheck(Fallback.ALLOW).screen(withToken(null))).code())
                 .isEqualTo(ErrorCode.INVALID_REQUEST);
-        assertThat(outcome(botCheck(Fallback.ALLOW).screen(withToken("x".repeat(2049)))).code())
+        assertThat(outcome(botCheck(Fallback.ALLOW).screen(withToken("x".repeat(2049))))
+                        .code())
                 .isEqualTo(ErrorCode.INVALID_REQUEST);
         assertThat(fake.received).hasSize(1);
     }
@@ -147,7 +157,8 @@ class RemoteScreensTest {
         PhonepassException refused = outcome(f.policy.screenStart(withToken("t")));
         assertThat(refused.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
         assertThat(fake.received).hasSize(1);
-        assertThat(f.audit.of(AuditEvent.Type.START)).singleElement()
+        assertThat(f.audit.of(AuditEvent.Type.START))
+                .singleElement()
                 .satisfies(e -> assertThat(e.detail()).isEqualTo("bot_check"));
         assertThat(f.metrics.refusals).containsExactly("bot_check");
 

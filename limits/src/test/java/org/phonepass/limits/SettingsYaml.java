@@ -32,8 +32,7 @@ final class SettingsYaml {
                 }
             }));
 
-    private SettingsYaml() {
-    }
+    private SettingsYaml() {}
 
     /** The settings under the top-level {@code limits:} key of a YAML document. */
     static LimitsSettings parse(String yaml) {

@@ -1,6 +1,5 @@
 package org.phonepass.limits;
 
-import org.phonepass.testkit.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -11,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.phonepass.core.abuse.SlidingWindowCounter;
+import org.phonepass.testkit.MutableClock;
 
 /** The {@link SlidingWindowCounter} contract, for the embedded and the shared implementations. */
 public abstract class SlidingWindowCounterContract {

@@ -19,6 +19,7 @@ import org.phonepass.server.config.Settings;
 final class ConfiguredClients implements ClientRegistry {
     /** The client that dev mode adds so that a fresh server works without any settings. */
     static final String DEV_CLIENT_ID = Settings.Dev.CLIENT_ID;
+
     static final List<String> DEV_ORIGINS = List.of("http://localhost:3000", "http://127.0.0.1:3000");
 
     private final Map<String, Client> byId;
@@ -29,9 +30,24 @@ final class ConfiguredClients implements ClientRegistry {
             map.put(s.clientId(), toClient(s));
         }
         if (addDevClient && !map.containsKey(DEV_CLIENT_ID)) {
-            map.put(DEV_CLIENT_ID, toClient(new ClientSettings(DEV_CLIENT_ID, Settings.Dev.CLIENT_NAME, DEV_ORIGINS,
-                    List.of("http://localhost:3000/", "http://127.0.0.1:3000/"), List.of(), null, null, null,
-                    null, null, null, null, null, null, null)));
+            map.put(
+                    DEV_CLIENT_ID,
+                    toClient(new ClientSettings(
+                            DEV_CLIENT_ID,
+                            Settings.Dev.CLIENT_NAME,
+                            DEV_ORIGINS,
+                            List.of("http://localhost:3000/", "http://127.0.0.1:3000/"),
+                            List.of(),
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null)));
         }
         this.byId = Map.copyOf(map);
     }
@@ -39,14 +55,26 @@ final class ConfiguredClients implements ClientRegistry {
     private static Client toClient(ClientSettings s) {
         Set<GrantType> grants = EnumSet.noneOf(GrantType.class);
         grants.addAll(s.grants());
-        Optional<String> secretHash = s.clientSecretHash() != null ? Optional.of(s.clientSecretHash())
+        Optional<String> secretHash = s.clientSecretHash() != null
+                ? Optional.of(s.clientSecretHash())
                 : Optional.ofNullable(s.clientSecret()).map(ClientSecrets::hash);
         Map<String, Set<String>> apiGrants = new LinkedHashMap<>();
         s.apiGrants().forEach(g -> apiGrants.put(g.audience(), Set.copyOf(g.scopes())));
-        return new Client(s.clientId(), s.name(), Set.copyOf(s.allowedOrigins()), s.callbacks(),
-                s.allowedLogoutUrls(), grants, secretHash, s.allowJsonp(), s.idTokenLifetime(),
-                s.accessTokenLifetime(), s.refreshTokenLifetime(), s.refreshTokenRotation(),
-                s.trustAuth0ForwardedFor(), apiGrants);
+        return new Client(
+                s.clientId(),
+                s.name(),
+                Set.copyOf(s.allowedOrigins()),
+                s.callbacks(),
+                s.allowedLogoutUrls(),
+                grants,
+                secretHash,
+                s.allowJsonp(),
+                s.idTokenLifetime(),
+                s.accessTokenLifetime(),
+                s.refreshTokenLifetime(),
+                s.refreshTokenRotation(),
+                s.trustAuth0ForwardedFor(),
+                apiGrants);
     }
 
     @Override

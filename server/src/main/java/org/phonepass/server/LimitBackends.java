@@ -35,35 +35,47 @@ final class LimitBackends {
     private static final Logger log = LoggerFactory.getLogger(LimitBackends.class);
 
     /** The chosen policy and the periodic clean-up its backend needs (nothing for Redis and memory). */
-    record Chosen(DefaultAbusePolicy policy, String where, Runnable sweep) {
-    }
+    record Chosen(DefaultAbusePolicy policy, String where, Runnable sweep) {}
 
-    private LimitBackends() {
-    }
+    private LimitBackends() {}
 
-    static Chosen choose(LimitsSettings settings, SqlStorage storage, boolean postgres, RedisStorage redis,
-                         PhoneNumberParser phones, Supplier<HttpClient> http, ObjectMapper json, AuditLog audit,
-                         AbuseMetrics metrics, Clock clock) {
+    static Chosen choose(
+            LimitsSettings settings,
+            SqlStorage storage,
+            boolean postgres,
+            RedisStorage redis,
+            PhoneNumberParser phones,
+            Supplier<HttpClient> http,
+            ObjectMapper json,
+            AuditLog audit,
+            AbuseMetrics metrics,
+            Clock clock) {
         // The settings were validated when they were loaded (SettingsValidator).
         Chosen chosen;
         if (redis != null) {
             RateLimiter limiter = redis.rateLimiter(clock);
-            SlidingWindowCounter counter = redis.slidingWindowCounter(clock, settings.pumping().window(),
-                    AbusePolicies.COUNTER_SLICES);
-            chosen = new Chosen(AbusePolicies.shared(settings, limiter, counter, phones, http, json, audit, metrics,
-                    clock), "Redis (shared by every node)", () -> { });
+            SlidingWindowCounter counter =
+                    redis.slidingWindowCounter(clock, settings.pumping().window(), AbusePolicies.COUNTER_SLICES);
+            chosen = new Chosen(
+                    AbusePolicies.shared(settings, limiter, counter, phones, http, json, audit, metrics, clock),
+                    "Redis (shared by every node)",
+                    () -> {});
         } else if (postgres) {
             JdbcRateLimiter limiter = storage.rateLimiter(clock);
-            JdbcSlidingWindowCounter counter = storage.slidingWindowCounter(clock, settings.pumping().window(),
-                    AbusePolicies.COUNTER_SLICES);
-            chosen = new Chosen(AbusePolicies.shared(settings, limiter, counter, phones, http, json, audit, metrics,
-                    clock), "PostgreSQL (shared by every node)", () -> {
+            JdbcSlidingWindowCounter counter =
+                    storage.slidingWindowCounter(clock, settings.pumping().window(), AbusePolicies.COUNTER_SLICES);
+            chosen = new Chosen(
+                    AbusePolicies.shared(settings, limiter, counter, phones, http, json, audit, metrics, clock),
+                    "PostgreSQL (shared by every node)",
+                    () -> {
                         limiter.deleteFull();
                         counter.deleteForgotten();
                     });
         } else {
-            chosen = new Chosen(AbusePolicies.embedded(settings, phones, http, json, audit, metrics, clock),
-                    "memory (this node only)", () -> { });
+            chosen = new Chosen(
+                    AbusePolicies.embedded(settings, phones, http, json, audit, metrics, clock),
+                    "memory (this node only)",
+                    () -> {});
         }
         log.info("abuse limits kept in {}", chosen.where());
         return chosen;

@@ -19,11 +19,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code java -jar phonepass.jar}: starts the server; subcommands for operators. */
-@Command(name = "phonepass", mixinStandardHelpOptions = true, version = "Phonepass 0.1.0",
+@Command(
+        name = "phonepass",
+        mixinStandardHelpOptions = true,
+        version = "Phonepass 0.1.0",
         description = "Passwordless SMS login server that speaks Auth0's protocol.",
         subcommands = {Main.HashSecret.class, RotateKeysCommand.class})
 public final class Main implements Callable<Integer> {
-    @Option(names = "--config", paramLabel = "FILE",
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
             description = "YAML settings file (default: $PHONEPASS_CONFIG, else built-in dev defaults)")
     Path config;
 
@@ -50,19 +55,21 @@ public final class Main implements Callable<Integer> {
      */
     private static void startEarlySetUp() {
         CountDownLatch ready = new CountDownLatch(1);
-        Thread t = new Thread(() -> {
-            try {
-                org.slf4j.LoggerFactory.getILoggerFactory();
-            } finally {
-                ready.countDown();
-            }
-            SqlStorage.prepareEmbedded();
-            try {
-                SSLContext.getInstance("TLS").init(null, null, null);
-            } catch (GeneralSecurityException e) {
-                // Jetty meets the same problem when it starts, and reports it.
-            }
-        }, "phonepass-early-setup");
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        org.slf4j.LoggerFactory.getILoggerFactory();
+                    } finally {
+                        ready.countDown();
+                    }
+                    SqlStorage.prepareEmbedded();
+                    try {
+                        SSLContext.getInstance("TLS").init(null, null, null);
+                    } catch (GeneralSecurityException e) {
+                        // Jetty meets the same problem when it starts, and reports it.
+                    }
+                },
+                "phonepass-early-setup");
         t.setDaemon(true);
         loggingReady = ready;
         t.start();
@@ -97,7 +104,9 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Path file = config;
-        if (file == null && System.getenv("PHONEPASS_CONFIG") != null && !System.getenv("PHONEPASS_CONFIG").isBlank()) {
+        if (file == null
+                && System.getenv("PHONEPASS_CONFIG") != null
+                && !System.getenv("PHONEPASS_CONFIG").isBlank()) {
             file = Path.of(System.getenv("PHONEPASS_CONFIG"));
         }
         PhonepassServer server;
@@ -110,18 +119,23 @@ public final class Main implements Callable<Integer> {
             return 2;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "phonepass-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            stopped.countDown();
+                        },
+                        "phonepass-shutdown"));
         System.out.println(StartupBanner.text(server));
         stopped.await();
         return 0;
     }
 
     /** Prints the hash to put in {@code client_secret_hash}, for a secret read from standard input. */
-    @Command(name = "hash-secret", description = "Read a client secret from standard input and print its hash "
-            + "for clients[].client_secret_hash.")
+    @Command(
+            name = "hash-secret",
+            description = "Read a client secret from standard input and print its hash "
+                    + "for clients[].client_secret_hash.")
     static final class HashSecret implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -19,25 +20,24 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.net.http.HttpClient;
 import org.phonepass.core.abuse.AbusePolicy;
 import org.phonepass.core.abuse.AuditLog;
 import org.phonepass.core.abuse.CompositeAuditLog;
 import org.phonepass.core.abuse.LoggingAuditLog;
 import org.phonepass.core.client.ClientRegistry;
-import org.phonepass.core.otp.ChallengeStore;
-import org.phonepass.store.redis.RedisStorage;
+import org.phonepass.core.config.Durations;
 import org.phonepass.core.login.LoginService;
-import org.phonepass.core.login.StartService;
 import org.phonepass.core.login.OtpSettings;
+import org.phonepass.core.login.StartService;
+import org.phonepass.core.otp.ChallengeStore;
 import org.phonepass.core.otp.CodeHasher;
 import org.phonepass.core.phone.PhoneNumberParser;
 import org.phonepass.core.sms.MessageTemplate;
@@ -56,12 +56,12 @@ import org.phonepass.server.http.OpsEndpoints;
 import org.phonepass.server.http.Responder;
 import org.phonepass.server.keys.NimbusTokenSigner;
 import org.phonepass.server.tls.SecretFiles;
-import org.phonepass.sms.config.Secrets;
 import org.phonepass.server.tls.TlsMaterial;
 import org.phonepass.sms.SmsProviders;
 import org.phonepass.sms.SmsStack;
+import org.phonepass.sms.config.Secrets;
 import org.phonepass.sms.dev.DevSmsInbox;
-import org.phonepass.core.config.Durations;
+import org.phonepass.store.redis.RedisStorage;
 import org.phonepass.store.sql.JdbcAuditLog;
 import org.phonepass.store.sql.SqlStorage;
 import org.slf4j.Logger;
@@ -85,7 +85,7 @@ public final class PhonepassServer implements AutoCloseable {
     private OpsEndpoints ops;
     private ClientRegistry clients;
     private ScheduledExecutorService housekeeping;
-    private Runnable limitSweep = () -> { };
+    private Runnable limitSweep = () -> {};
     private JdbcAuditLog auditEvents;
     private SampleAppServer sampleApp;
     private ManagementServer management;
@@ -109,13 +109,15 @@ public final class PhonepassServer implements AutoCloseable {
         // The database opens and migrates on a thread of its own while this one loads the certificate and builds
         // what does not need it: on two cores that takes a fifth of a second off the start-up.
         CompletableFuture<SqlStorage> opening = new CompletableFuture<>();
-        Thread opener = new Thread(() -> {
-            try {
-                opening.complete(SignerFactory.storage(settings));
-            } catch (Throwable e) {
-                opening.completeExceptionally(e);
-            }
-        }, "phonepass-storage-open");
+        Thread opener = new Thread(
+                () -> {
+                    try {
+                        opening.complete(SignerFactory.storage(settings));
+                    } catch (Throwable e) {
+                        opening.completeExceptionally(e);
+                    }
+                },
+                "phonepass-storage-open");
         opener.setDaemon(true);
         opener.start();
         try {
@@ -128,8 +130,11 @@ public final class PhonepassServer implements AutoCloseable {
             Profiles profiles = new Profiles(settings.publicUrl() + "/avatar.svg");
             clients = new ConfiguredClients(settings.clients(), !settings.isProduction());
             Map<String, TokenService.Api> apis = new LinkedHashMap<>();
-            settings.apis().forEach(a -> apis.put(a.identifier(),
-                    new TokenService.Api(a.accessTokenLifetime(), a.signingAlg().jwsName(), Set.copyOf(a.scopes()))));
+            settings.apis()
+                    .forEach(a -> apis.put(
+                            a.identifier(),
+                            new TokenService.Api(
+                                    a.accessTokenLifetime(), a.signingAlg().jwsName(), Set.copyOf(a.scopes()))));
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             SmsStack sms = smsStack(metrics);
             closeables.add(sms);
@@ -149,42 +154,103 @@ public final class PhonepassServer implements AutoCloseable {
             ChallengeStore challenges = storage.challenges();
             RedisStorage redis = null;
             if (settings.redis().url() != null) {
-                redis = RedisStorage.connect(settings.redis().url(), settings.redis().keyPrefix());
+                redis = RedisStorage.connect(
+                        settings.redis().url(), settings.redis().keyPrefix());
                 closeables.add(redis);
                 challenges = redis.challenges();
                 checks.put("redis", redis::isHealthy);
             }
-            TokenService tokens = new TokenService(settings.issuer(), signer, storage.accessTokens(),
-                    storage.refreshTokens(), storage.users(), profiles, apis, clock, random, storage.unitOfWork());
+            TokenService tokens = new TokenService(
+                    settings.issuer(),
+                    signer,
+                    storage.accessTokens(),
+                    storage.refreshTokens(),
+                    storage.users(),
+                    profiles,
+                    apis,
+                    clock,
+                    random,
+                    storage.unitOfWork());
 
             ObjectMapper json = JsonMapper.builder().build();
             Responder responder = new Responder(json);
-            LimitBackends.Chosen limits = LimitBackends.choose(settings.limits(), storage,
-                    settings.storage().isPostgres(), redis, phones, () -> HttpClient.newBuilder()
-                            .connectTimeout(Duration.ofSeconds(5)).build(), json, audit,
-                    new MicrometerAbuseMetrics(metrics), clock);
+            LimitBackends.Chosen limits = LimitBackends.choose(
+                    settings.limits(),
+                    storage,
+                    settings.storage().isPostgres(),
+                    redis,
+                    phones,
+                    () -> HttpClient.newBuilder()
+                            .connectTimeout(Duration.ofSeconds(5))
+                            .build(),
+                    json,
+                    audit,
+                    new MicrometerAbuseMetrics(metrics),
+                    clock);
             limitSweep = limits.sweep();
             AbusePolicy policy = limits.policy();
-            LoginService login = new LoginService(otp, new LoginService.Parts(phones, challenges, storage.users(),
-                    tokens, hasher, storage.unitOfWork()), policy, audit, clock, random);
-            StartService starts = new StartService(otp, new StartService.Parts(phones, challenges, storage.users(),
-                    sms.provider(), hasher, sms.testNumbers()::fixedCode), policy, clock, random);
+            LoginService login = new LoginService(
+                    otp,
+                    new LoginService.Parts(phones, challenges, storage.users(), tokens, hasher, storage.unitOfWork()),
+                    policy,
+                    audit,
+                    clock,
+                    random);
+            StartService starts = new StartService(
+                    otp,
+                    new StartService.Parts(
+                            phones, challenges, storage.users(), sms.provider(), hasher, sms.testNumbers()::fixedCode),
+                    policy,
+                    clock,
+                    random);
             // Silent sign-up refusal: the SMS meters would tell which numbers have accounts, so the public scrape
             // (dev mode) leaves them out; the management port is the operator's and keeps them.
-            ops = new OpsEndpoints(checks, metrics, responder, !settings.isProduction(), otp.disableSignup()
-                    && otp.signupDisabledResponse() == OtpSettings.SignupDisabledResponse.SILENT);
-            List<IpRange> proxies = settings.http().trustedProxies().stream().map(IpRange::parse).toList();
+            ops = new OpsEndpoints(
+                    checks,
+                    metrics,
+                    responder,
+                    !settings.isProduction(),
+                    otp.disableSignup() && otp.signupDisabledResponse() == OtpSettings.SignupDisabledResponse.SILENT);
+            List<IpRange> proxies = settings.http().trustedProxies().stream()
+                    .map(IpRange::parse)
+                    .toList();
             ClientAddress address = new ClientAddress(proxies, settings.http().countryHeader());
-            EndpointSet endpoints = EndpointSet.build(new EndpointSet.Services(login, tokens, signer, clients,
-                    profiles, phones, devInbox, ops, address, settings.issuer(), settings.geoloc().defaultCountry(),
-                    settings.geoloc().fromAcceptLanguage(), settings.http().maxBodyBytes(), starts,
-                    new TokenManagementService(tokens, policy, audit, clock)), responder,
+            EndpointSet endpoints = EndpointSet.build(
+                    new EndpointSet.Services(
+                            login,
+                            tokens,
+                            signer,
+                            clients,
+                            profiles,
+                            phones,
+                            devInbox,
+                            ops,
+                            address,
+                            settings.issuer(),
+                            settings.geoloc().defaultCountry(),
+                            settings.geoloc().fromAcceptLanguage(),
+                            settings.http().maxBodyBytes(),
+                            starts,
+                            new TokenManagementService(tokens, policy, audit, clock)),
+                    responder,
                     org.phonepass.server.http.StaticAssets.extras());
-            http = new HttpApi(new HttpApi.Listen(settings.bindAddress(), settings.httpsPort(), settings.httpPort(),
-                    tls, settings.http().maxBodyBytes(), settings.http().corsMaxAge().toSeconds(),
-                    settings.http().maxThreads(), settings.http().idleTimeout().toMillis(),
-                    settings.isProduction(), new HttpApi.Connections(settings.http().maxConnectionsPerAddress(),
-                    settings.http().headerTimeout().toMillis(), proxies)), json, endpoints,
+            http = new HttpApi(
+                    new HttpApi.Listen(
+                            settings.bindAddress(),
+                            settings.httpsPort(),
+                            settings.httpPort(),
+                            tls,
+                            settings.http().maxBodyBytes(),
+                            settings.http().corsMaxAge().toSeconds(),
+                            settings.http().maxThreads(),
+                            settings.http().idleTimeout().toMillis(),
+                            settings.isProduction(),
+                            new HttpApi.Connections(
+                                    settings.http().maxConnectionsPerAddress(),
+                                    settings.http().headerTimeout().toMillis(),
+                                    proxies)),
+                    json,
+                    endpoints,
                     new org.phonepass.server.http.ClientGate(clients));
             http.start();
             startManagement(json);
@@ -254,8 +320,10 @@ public final class PhonepassServer implements AutoCloseable {
             sampleApp = SampleAppServer.start(folder, dev.sampleAppPort(), domain, ConfiguredClients.DEV_CLIENT_ID);
             closeables.add(sampleApp);
         } catch (IOException e) {
-            log.warn("the sample app could not listen on port {} ({}); set dev.sample_app_port to another port",
-                    dev.sampleAppPort(), e.getMessage());
+            log.warn(
+                    "the sample app could not listen on port {} ({}); set dev.sample_app_port to another port",
+                    dev.sampleAppPort(),
+                    e.getMessage());
         }
     }
 
@@ -276,8 +344,11 @@ public final class PhonepassServer implements AutoCloseable {
             management = ManagementServer.start(settings.http().managementBindAddress(), port, ops, json);
             closeables.add(management);
         } catch (IOException e) {
-            log.error("the management port (/metrics) could not listen on {}:{} ({}); set http.management_port",
-                    settings.http().managementBindAddress(), port, e.getMessage());
+            log.error(
+                    "the management port (/metrics) could not listen on {}:{} ({}); set http.management_port",
+                    settings.http().managementBindAddress(),
+                    port,
+                    e.getMessage());
         }
     }
 
@@ -305,9 +376,12 @@ public final class PhonepassServer implements AutoCloseable {
             challenges.deleteExpired(now.minus(Duration.ofHours(1)));
             storage.accessTokens().deleteExpired(now);
             storage.refreshTokens().deleteExpired(now);
-            long pruned = auditEvents.deleteOlderThan(now.minus(settings.storage().auditRetention()));
+            long pruned =
+                    auditEvents.deleteOlderThan(now.minus(settings.storage().auditRetention()));
             if (pruned > 0) {
-                log.info("deleted {} audit events older than {}", pruned,
+                log.info(
+                        "deleted {} audit events older than {}",
+                        pruned,
                         Durations.format(settings.storage().auditRetention()));
             }
             limitSweep.run();
@@ -364,8 +438,10 @@ public final class PhonepassServer implements AutoCloseable {
     private SmsStack smsStack(PrometheusMeterRegistry metrics) {
         try {
             // Checked, with its secrets resolved, when the settings were loaded; this only builds.
-            return SmsProviders.build(SmsProviders.validate(settings.sms().delivery(), Secrets.RESOLVED,
-                    settings.isProduction()), clock, metrics);
+            return SmsProviders.build(
+                    SmsProviders.validate(settings.sms().delivery(), Secrets.RESOLVED, settings.isProduction()),
+                    clock,
+                    metrics);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
@@ -375,11 +451,18 @@ public final class PhonepassServer implements AutoCloseable {
     private OtpSettings otpSettings() {
         Settings.Sms s = settings.sms();
         Map<String, MessageTemplate> byLanguage = new LinkedHashMap<>();
-        s.templates().forEach((lang, t) -> byLanguage.put(lang.toLowerCase(java.util.Locale.ROOT),
-                MessageTemplate.parse(t)));
-        return new OtpSettings(s.codeLength(), s.codeTtl(), s.maxAttempts(), s.keepPreviousCodes(),
-                s.disableSignup(), s.signupDisabledResponse(),
-                MessageTemplate.parse(s.template()), byLanguage);
+        s.templates()
+                .forEach(
+                        (lang, t) -> byLanguage.put(lang.toLowerCase(java.util.Locale.ROOT), MessageTemplate.parse(t)));
+        return new OtpSettings(
+                s.codeLength(),
+                s.codeTtl(),
+                s.maxAttempts(),
+                s.keepPreviousCodes(),
+                s.disableSignup(),
+                s.signupDisabledResponse(),
+                MessageTemplate.parse(s.template()),
+                byLanguage);
     }
 
     /** The HTTPS port actually bound (after asking for 0). */

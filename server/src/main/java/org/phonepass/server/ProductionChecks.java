@@ -42,8 +42,7 @@ final class ProductionChecks {
     /** A certificate that expires sooner than this is warned about. */
     static final Duration CERTIFICATE_WARNING = Duration.ofDays(14);
 
-    private ProductionChecks() {
-    }
+    private ProductionChecks() {}
 
     /** Checks that need no I/O, run before anything is created; logs the warnings. */
     static void beforeStart(Settings s) {
@@ -67,7 +66,8 @@ final class ProductionChecks {
         }
         keys(s, problems);
         boolean proxy = s.http().behindTlsProxy();
-        boolean hasCert = (s.tls().certFile() != null && s.tls().keyFile() != null) || s.tls().pkcs12File() != null;
+        boolean hasCert = (s.tls().certFile() != null && s.tls().keyFile() != null)
+                || s.tls().pkcs12File() != null;
         if (!hasCert && !proxy) {
             problems.add("no TLS certificate is set. Set tls.cert_file and tls.key_file (PEM) or tls.pkcs12_file, "
                     + "or, behind a TLS-terminating proxy, set http.behind_tls_proxy: true and http_port.");
@@ -115,7 +115,9 @@ final class ProductionChecks {
         }
         Map<String, LimitsSettings.LimitRule> rules = sendLimits(s.limits());
         List<String> off = new ArrayList<>(rules.entrySet().stream()
-                .filter(e -> !e.getValue().enabled()).map(e -> "limits." + e.getKey()).toList());
+                .filter(e -> !e.getValue().enabled())
+                .map(e -> "limits." + e.getKey())
+                .toList());
         if (!s.limits().verifyPerIp().enabled()) {
             off.add("limits.verify_per_ip");
         }
@@ -146,13 +148,15 @@ final class ProductionChecks {
         }
         X509Certificate cert = tls.certificate();
         if (now.isAfter(cert.getNotAfter().toInstant())) {
-            problems.add("the TLS certificate expired on " + cert.getNotAfter().toInstant()
-                    + "; install a renewed one.");
+            problems.add(
+                    "the TLS certificate expired on " + cert.getNotAfter().toInstant() + "; install a renewed one.");
         } else if (now.isBefore(cert.getNotBefore().toInstant())) {
-            problems.add("the TLS certificate is not valid before " + cert.getNotBefore().toInstant()
-                    + "; check the certificate and this machine's clock.");
+            problems.add("the TLS certificate is not valid before "
+                    + cert.getNotBefore().toInstant() + "; check the certificate and this machine's clock.");
         } else if (now.plus(CERTIFICATE_WARNING).isAfter(cert.getNotAfter().toInstant())) {
-            log.warn("production mode: the TLS certificate expires on {}; renew it", cert.getNotAfter().toInstant());
+            log.warn(
+                    "production mode: the TLS certificate expires on {}; renew it",
+                    cert.getNotAfter().toInstant());
         }
         String host = URI.create(s.publicUrl()).getHost();
         if (!proxy && host != null && !certifies(cert, host)) {
@@ -266,7 +270,8 @@ final class ProductionChecks {
                 return true;
             }
             // A wildcard covers exactly one leftmost label (RFC 6125 §6.4.3).
-            if (n.startsWith("*.") && wanted.indexOf('.') > 0
+            if (n.startsWith("*.")
+                    && wanted.indexOf('.') > 0
                     && wanted.substring(wanted.indexOf('.')).equals(n.substring(1))) {
                 return true;
             }

@@ -24,8 +24,7 @@ import org.phonepass.store.sql.SqlStorage;
  * server uses (encrypted with the same master key, kept for the same retention).
  */
 final class SignerFactory {
-    private SignerFactory() {
-    }
+    private SignerFactory() {}
 
     /** The configured SQL storage, migrated. */
     static SqlStorage storage(Settings settings) {
@@ -43,8 +42,8 @@ final class SignerFactory {
             SecretFiles.narrowIfPresent(dataDir.resolve("phonepass.db-wal"));
             SecretFiles.narrowIfPresent(dataDir.resolve("phonepass.db-shm"));
         } catch (IOException e) {
-            throw new ConfigException("cannot make the data folder " + dataDir + " private to this user: "
-                    + e.getMessage());
+            throw new ConfigException(
+                    "cannot make the data folder " + dataDir + " private to this user: " + e.getMessage());
         }
         return SqlStorage.embedded(db, s.synchronous() == Settings.Synchronous.FULL);
     }
@@ -54,7 +53,8 @@ final class SignerFactory {
         SigningKeyStore keyStore = masterKeys(settings)
                 .<SigningKeyStore>map(ring -> new EncryptingSigningKeyStore(storage.signingKeys(), ring, random))
                 .orElse(storage.signingKeys());
-        Set<String> algorithms = settings.apis().stream().map(a -> a.signingAlg().jwsName())
+        Set<String> algorithms = settings.apis().stream()
+                .map(a -> a.signingAlg().jwsName())
                 .collect(Collectors.toCollection(LinkedHashSet::new));
         return new NimbusTokenSigner(keyStore, settings.issuer(), clock, retention(settings), algorithms);
     }

@@ -41,8 +41,10 @@ class AbuseLimitsHttpTest {
 
     /** The shared test settings with a 10-minute code that allows 5 attempts, so a lock can end while it lives. */
     static String yaml(String extra) {
-        return TestServer.DEFAULT_YAML.replace("code_ttl: 180s", "code_ttl: 10m")
-                .replace("max_attempts: 3", "max_attempts: 5") + extra;
+        return TestServer.DEFAULT_YAML
+                        .replace("code_ttl: 180s", "code_ttl: 10m")
+                        .replace("max_attempts: 3", "max_attempts: 5")
+                + extra;
     }
 
     @BeforeAll
@@ -56,14 +58,31 @@ class AbuseLimitsHttpTest {
     }
 
     static Response start(TestServer on, String phone, String ip) {
-        return on.postForm("/passwordless/start", map("client_id", TestServer.SPA, "connection", "sms",
-                "phone_number", phone), "X-Forwarded-For", ip);
+        return on.postForm(
+                "/passwordless/start",
+                map("client_id", TestServer.SPA, "connection", "sms", "phone_number", phone),
+                "X-Forwarded-For",
+                ip);
     }
 
     static Response verify(TestServer on, String phone, String code, String ip) {
-        return on.postForm("/oauth/ro", map("client_id", TestServer.SPA, "connection", "sms",
-                "grant_type", "password", "username", phone, "password", code, "scope", "openid"),
-                "X-Forwarded-For", ip);
+        return on.postForm(
+                "/oauth/ro",
+                map(
+                        "client_id",
+                        TestServer.SPA,
+                        "connection",
+                        "sms",
+                        "grant_type",
+                        "password",
+                        "username",
+                        phone,
+                        "password",
+                        code,
+                        "scope",
+                        "openid"),
+                "X-Forwarded-For",
+                ip);
     }
 
     /** A 429 from the given limit, with every header a client needs to back off. */
@@ -141,7 +160,8 @@ class AbuseLimitsHttpTest {
             assertThat(r.text("error")).isEqualTo("invalid_user_password");
         }
         assertLimited(server, verify(server, "+12015550126", "123456", ip), "too_many_attempts", 6);
-        assertThat(verify(server, "+12015550126", "123456", "198.51.100.41").status()).isEqualTo(401);
+        assertThat(verify(server, "+12015550126", "123456", "198.51.100.41").status())
+                .isEqualTo(401);
     }
 
     @Test
@@ -194,17 +214,20 @@ class AbuseLimitsHttpTest {
             Response r = start(server, phone, "198.51.100.61");
             assertThat(r.status()).as(phone + " " + r.body()).isEqualTo(400);
             assertThat(r.text("error")).isEqualTo("bad.phone_number");
-            assertThat(server.get("/dev/sms.json?to=" + TestServer.enc(phone)).json()).isEmpty();
+            assertThat(server.get("/dev/sms.json?to=" + TestServer.enc(phone)).json())
+                    .isEmpty();
         }
     }
 
     @Test
     void forwardedForWhenPeerIsTrustedThenRightMostUntrustedHopIsTheClient() {
-        assertThat(start(server, "+12015550140", "203.0.113.9, 198.51.100.70").status()).isEqualTo(200);
+        assertThat(start(server, "+12015550140", "203.0.113.9, 198.51.100.70").status())
+                .isEqualTo(200);
         assertThat(start(server, "+12015550141", "not-an-address").status()).isEqualTo(200);
         assertThat(server.server().auditEvents().flush(Duration.ofSeconds(10))).isTrue();
         List<AuditEvent> sends = server.server().auditEvents().recent(500).stream()
-                .filter(e -> e.type() == AuditEvent.Type.SEND).toList();
+                .filter(e -> e.type() == AuditEvent.Type.SEND)
+                .toList();
         assertThat(sends).anySatisfy(e -> {
             assertThat(e.ip()).isEqualTo("198.51.100.70");
             assertThat(e.maskedPhone()).endsWith("0140");
@@ -224,10 +247,13 @@ class AbuseLimitsHttpTest {
                 limits:
                   start_per_ip: {capacity: 2, period: 1h}
                 """), null)) {
-            assertThat(start(untrusted, "+12015550150", "198.51.100.80").status()).isEqualTo(200);
-            assertThat(start(untrusted, "+12015550151", "198.51.100.81").status()).isEqualTo(200);
+            assertThat(start(untrusted, "+12015550150", "198.51.100.80").status())
+                    .isEqualTo(200);
+            assertThat(start(untrusted, "+12015550151", "198.51.100.81").status())
+                    .isEqualTo(200);
             assertLimited(untrusted, start(untrusted, "+12015550152", "198.51.100.82"), "too_many_requests", 2);
-            assertThat(untrusted.server().auditEvents().flush(Duration.ofSeconds(10))).isTrue();
+            assertThat(untrusted.server().auditEvents().flush(Duration.ofSeconds(10)))
+                    .isTrue();
             assertThat(untrusted.server().auditEvents().recent(100))
                     .isNotEmpty()
                     .allSatisfy(e -> assertThat(e.ip()).doesNotStartWith("198.51.100."));
@@ -242,7 +268,9 @@ class AbuseLimitsHttpTest {
                   start_global_hourly: {capacity: 5, period: 1h}
                 """), null)) {
             for (int i = 0; i < 3; i++) {
-                assertThat(start(budget, "+4474001234" + (10 + i), "198.51.100.9" + i).status()).isEqualTo(200);
+                assertThat(start(budget, "+4474001234" + (10 + i), "198.51.100.9" + i)
+                                .status())
+                        .isEqualTo(200);
             }
             assertLimited(budget, start(budget, "+447400123420", "198.51.100.95"), "too_many_requests", 3);
             assertThat(start(budget, "+12015550160", "198.51.100.96").status()).isEqualTo(200);

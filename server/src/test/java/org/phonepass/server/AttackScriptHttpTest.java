@@ -62,11 +62,24 @@ class AttackScriptHttpTest {
                             if (i > rightAt + 1_000) {
                                 return null;
                             }
-                            Response r = server.postForm("/oauth/ro", TestServer.map("client_id", TestServer.SPA,
-                                    "connection", "sms", "grant_type", "password", "username", phone,
-                                    "password", guesses.get(i), "scope", "openid"));
+                            Response r = server.postForm(
+                                    "/oauth/ro",
+                                    TestServer.map(
+                                            "client_id",
+                                            TestServer.SPA,
+                                            "connection",
+                                            "sms",
+                                            "grant_type",
+                                            "password",
+                                            "username",
+                                            phone,
+                                            "password",
+                                            guesses.get(i),
+                                            "scope",
+                                            "openid"));
                             sent.incrementAndGet();
-                            statuses.computeIfAbsent(r.status(), s -> new AtomicInteger()).incrementAndGet();
+                            statuses.computeIfAbsent(r.status(), s -> new AtomicInteger())
+                                    .incrementAndGet();
                         }
                         return null;
                     }));
@@ -88,19 +101,31 @@ class AttackScriptHttpTest {
             // The audit trail: three wrong guesses reached the live code (sms.max_attempts), which then died; every
             // other guess found no live code, which counts towards no lock and, costing the sender nothing, is
             // written once per minute with a repeat count (docs/security.md, audit events) rather than a row each.
-            assertThat(server.server().auditEvents().flush(Duration.ofSeconds(30))).isTrue();
+            assertThat(server.server().auditEvents().flush(Duration.ofSeconds(30)))
+                    .isTrue();
             List<AuditEvent> events = server.server().auditEvents().recent(GUESSES + 100);
-            assertThat(events.stream().filter(e -> e.type() == AuditEvent.Type.VERIFY
-                    && e.outcome() == AuditEvent.Outcome.FAILURE && "wrong_code".equals(e.detail()))).hasSize(3);
-            List<AuditEvent> noLiveCode = events.stream().filter(e -> e.type() == AuditEvent.Type.VERIFY
-                    && e.outcome() == AuditEvent.Outcome.FAILURE && e.detail().startsWith("no_live_code")).toList();
+            assertThat(events.stream()
+                            .filter(e -> e.type() == AuditEvent.Type.VERIFY
+                                    && e.outcome() == AuditEvent.Outcome.FAILURE
+                                    && "wrong_code".equals(e.detail())))
+                    .hasSize(3);
+            List<AuditEvent> noLiveCode = events.stream()
+                    .filter(e -> e.type() == AuditEvent.Type.VERIFY
+                            && e.outcome() == AuditEvent.Outcome.FAILURE
+                            && e.detail().startsWith("no_live_code"))
+                    .toList();
             // How many of the guesses were answered 401 rather than 429 depends on how many were in flight at once.
-            assertThat(noLiveCode).as("one row per minute of guessing, not one per guess (%d answered)", answered)
+            assertThat(noLiveCode)
+                    .as("one row per minute of guessing, not one per guess (%d answered)", answered)
                     .hasSizeLessThanOrEqualTo(Math.min(5, Math.max(0, answered - 3)));
-            assertThat(events.stream().filter(e -> e.type() == AuditEvent.Type.VERIFY
-                    && e.outcome() == AuditEvent.Outcome.FAILURE)).hasSize(3 + noLiveCode.size());
-            assertThat(events.stream().filter(e -> e.type() == AuditEvent.Type.VERIFY
-                    && e.outcome() == AuditEvent.Outcome.SUCCESS)).isEmpty();
+            assertThat(events.stream()
+                            .filter(e ->
+                                    e.type() == AuditEvent.Type.VERIFY && e.outcome() == AuditEvent.Outcome.FAILURE))
+                    .hasSize(3 + noLiveCode.size());
+            assertThat(events.stream()
+                            .filter(e ->
+                                    e.type() == AuditEvent.Type.VERIFY && e.outcome() == AuditEvent.Outcome.SUCCESS))
+                    .isEmpty();
             assertThat(events).allSatisfy(e -> assertThat(e.maskedPhone()).doesNotContain("2015550170"));
         }
     }
@@ -120,7 +145,8 @@ class AttackScriptHttpTest {
             int refused = 0;
             for (int i = 0; i < numbers.size(); i++) {
                 // A botnet: every request from its own address, so only the country-wide view can see the pattern.
-                Response r = AbuseLimitsHttpTest.start(server, numbers.get(i), "198.18." + (i / 200) + "." + (i % 200 + 1));
+                Response r =
+                        AbuseLimitsHttpTest.start(server, numbers.get(i), "198.18." + (i / 200) + "." + (i % 200 + 1));
                 if (r.status() == 200) {
                     sent++;
                 } else {
@@ -138,7 +164,8 @@ class AttackScriptHttpTest {
             Response us = server.login(TestServer.SPA, "+12015550180", "openid");
             assertThat(us.status()).isEqualTo(200);
 
-            assertThat(server.server().auditEvents().flush(Duration.ofSeconds(10))).isTrue();
+            assertThat(server.server().auditEvents().flush(Duration.ofSeconds(10)))
+                    .isTrue();
             assertThat(server.server().auditEvents().recent(1_000)).anySatisfy(e -> {
                 assertThat(e.type()).isEqualTo(AuditEvent.Type.PUMPING_BREAKER);
                 assertThat(e.detail()).contains("calling_code=+44").contains("tripped");

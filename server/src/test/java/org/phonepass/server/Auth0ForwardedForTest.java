@@ -41,9 +41,12 @@ class Auth0ForwardedForTest {
                 Response r = start(server, "trusting-backend", SECRET, "+1201555090" + i, "198.51.100." + (10 + i));
                 assertThat(r.status()).as(r.body()).isEqualTo(200);
             }
-            assertThat(server.server().auditEvents().flush(Duration.ofSeconds(10))).isTrue();
+            assertThat(server.server().auditEvents().flush(Duration.ofSeconds(10)))
+                    .isTrue();
             List<String> ips = server.server().auditEvents().recent(100).stream()
-                    .filter(e -> e.type() == AuditEvent.Type.SEND).map(AuditEvent::ip).toList();
+                    .filter(e -> e.type() == AuditEvent.Type.SEND)
+                    .map(AuditEvent::ip)
+                    .toList();
             assertThat(ips).contains("198.51.100.10", "198.51.100.13");
         }
     }
@@ -53,11 +56,17 @@ class Auth0ForwardedForTest {
         try (TestServer server = new TestServer(YAML, null)) {
             // backend is confidential but did not opt in: its calls count against the connection's address.
             for (int i = 0; i < 2; i++) {
-                assertThat(start(server, TestServer.CONFIDENTIAL, TestServer.CONFIDENTIAL_SECRET,
-                        "+1201555091" + i, "198.51.100." + (20 + i)).status()).isEqualTo(200);
+                assertThat(start(
+                                        server,
+                                        TestServer.CONFIDENTIAL,
+                                        TestServer.CONFIDENTIAL_SECRET,
+                                        "+1201555091" + i,
+                                        "198.51.100." + (20 + i))
+                                .status())
+                        .isEqualTo(200);
             }
-            Response third = start(server, TestServer.CONFIDENTIAL, TestServer.CONFIDENTIAL_SECRET, "+12015550912",
-                    "198.51.100.22");
+            Response third = start(
+                    server, TestServer.CONFIDENTIAL, TestServer.CONFIDENTIAL_SECRET, "+12015550912", "198.51.100.22");
             assertThat(third.status()).isEqualTo(429);
             // A public client's header is never believed either.
             Response spa = start(server, TestServer.SPA, null, "+12015550913", "198.51.100.23");

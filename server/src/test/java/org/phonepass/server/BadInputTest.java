@@ -23,8 +23,8 @@ class BadInputTest {
     }
 
     private static Response post(String path, String type, byte[] body) {
-        return server.send(server.request(path).header("Content-Type", type)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+        return server.send(
+                server.request(path).header("Content-Type", type).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
     private static void assertError(Response r, int status) {
@@ -82,8 +82,9 @@ class BadInputTest {
 
     @Test
     void nonStringJsonValuesThenHandledAsText() {
-        Response r = server.postJson("/passwordless/start", java.util.Map.of("client_id", 12345,
-                "connection", "sms", "phone_number", 12015550602L));
+        Response r = server.postJson(
+                "/passwordless/start",
+                java.util.Map.of("client_id", 12345, "connection", "sms", "phone_number", 12015550602L));
         assertError(r, 400);
         assertThat(r.text("error")).isEqualTo("bad.client_id");
     }

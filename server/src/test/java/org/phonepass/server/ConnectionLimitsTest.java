@@ -36,8 +36,10 @@ class ConnectionLimitsTest {
                 // against the TCP peer.
                 for (int i = 0; i < cap; i++) {
                     SSLSocket s = RawHttps.open(server, 10_000, FLOODER, null);
-                    s.getOutputStream().write(("GET /health/live HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-For: "
-                            + "198.51.100." + i + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream()
+                            .write(("GET /health/live HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-For: " + "198.51.100."
+                                            + i + "\r\n\r\n")
+                                    .getBytes(StandardCharsets.US_ASCII));
                     s.getOutputStream().flush();
                     assertThat(readStatusLine(s)).startsWith("HTTP/1.1 200");
                     flood.add(s);
@@ -53,7 +55,8 @@ class ConnectionLimitsTest {
                         closed++;
                     }
                 }
-                assertThat(closed).as("connections past the cap of %d closed by the server", cap)
+                assertThat(closed)
+                        .as("connections past the cap of %d closed by the server", cap)
                         .isEqualTo(3 * cap);
                 // Another address is served as usual while the flooder holds its connections.
                 TestServer.Response login = server.login(TestServer.SPA, "+12015550741", "openid");
@@ -67,8 +70,9 @@ class ConnectionLimitsTest {
             // Once the flooder lets go, its address may connect again: the count follows the closes.
             SSLSocket again = reconnect(server);
             try (again) {
-                again.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-                        .getBytes(StandardCharsets.US_ASCII));
+                again.getOutputStream()
+                        .write("GET /health/live HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                                .getBytes(StandardCharsets.US_ASCII));
                 assertThat(RawHttps.read(again.getInputStream()).status()).isEqualTo(200);
             }
         }
@@ -82,8 +86,9 @@ class ConnectionLimitsTest {
             // A kept-alive connection that pauses between complete requests is not touched.
             try (SSLSocket polite = RawHttps.open(server, 20_000)) {
                 for (int i = 0; i < 2; i++) {
-                    polite.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n"
-                            .getBytes(StandardCharsets.US_ASCII));
+                    polite.getOutputStream()
+                            .write("GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                                    .getBytes(StandardCharsets.US_ASCII));
                     polite.getOutputStream().flush();
                     assertThat(readStatusLine(polite)).startsWith("HTTP/1.1 200");
                     Thread.sleep(5_000);
@@ -92,7 +97,8 @@ class ConnectionLimitsTest {
             // Slowloris: a byte of the head every 300 ms keeps the connection from ever being idle.
             try (SSLSocket slow = RawHttps.open(server, 20_000)) {
                 OutputStream out = slow.getOutputStream();
-                out.write("GET /health/live HTTP/1.1\r\nHost: localhost\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+                out.write(
+                        "GET /health/live HTTP/1.1\r\nHost: localhost\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 boolean closed = false;
                 for (int i = 0; i < 100 && !closed; i++) {

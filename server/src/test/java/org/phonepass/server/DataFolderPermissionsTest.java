@@ -19,9 +19,13 @@ import org.junit.jupiter.api.Test;
  * readable by their owner only, whatever the process's umask (docs/security.md, "Files on disk").
  */
 class DataFolderPermissionsTest {
-    private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ,
-            PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
-            PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+    private static final Set<PosixFilePermission> OTHERS = EnumSet.of(
+            PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.OTHERS_WRITE,
+            PosixFilePermission.OTHERS_EXECUTE);
 
     @Test
     void startWhenNewDataFolderThenFolderAndEveryFileOwnerOnly() throws Exception {
@@ -62,7 +66,8 @@ class DataFolderPermissionsTest {
         assertThat(all).hasSizeGreaterThan(3);
         for (Path p : all) {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
-            assertThat(perms).as(data.relativize(p) + " " + PosixFilePermissions.toString(perms))
+            assertThat(perms)
+                    .as(data.relativize(p) + " " + PosixFilePermissions.toString(perms))
                     .doesNotContainAnyElementsOf(OTHERS);
         }
     }

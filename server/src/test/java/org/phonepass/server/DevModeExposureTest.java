@@ -56,9 +56,13 @@ class DevModeExposureTest {
     @Test
     void devModeWhenNoBindAddressThenLoopbackAndProductionStaysOnAllInterfaces() {
         assertThat(new ConfigLoader().load(null, Map.of()).bindAddress()).isEqualTo("127.0.0.1");
-        assertThat(new ConfigLoader().load(null, Map.of("PHONEPASS_BIND_ADDRESS", "0.0.0.0")).bindAddress())
+        assertThat(new ConfigLoader()
+                        .load(null, Map.of("PHONEPASS_BIND_ADDRESS", "0.0.0.0"))
+                        .bindAddress())
                 .isEqualTo("0.0.0.0");
-        assertThat(new ConfigLoader().load(null, Map.of("PHONEPASS_MODE", "production")).bindAddress())
+        assertThat(new ConfigLoader()
+                        .load(null, Map.of("PHONEPASS_MODE", "production"))
+                        .bindAddress())
                 .isEqualTo("0.0.0.0");
     }
 
@@ -74,9 +78,10 @@ class DevModeExposureTest {
             local.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
         }
         assertThatThrownBy(() -> {
-            try (Socket remote = new Socket()) {
-                remote.connect(new InetSocketAddress(external.get(), port), 2000);
-            }
-        }).isInstanceOf(IOException.class);
+                    try (Socket remote = new Socket()) {
+                        remote.connect(new InetSocketAddress(external.get(), port), 2000);
+                    }
+                })
+                .isInstanceOf(IOException.class);
     }
 }

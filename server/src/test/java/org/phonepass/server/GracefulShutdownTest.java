@@ -36,12 +36,14 @@ class GracefulShutdownTest {
         });
         gateway.start();
         try {
-            String yaml = TestServer.DEFAULT_YAML.replace("sms:\n  provider: dev\n", "sms:\n  provider: http_gateway\n"
-                    + "  http_gateway:\n    url: http://127.0.0.1:" + gateway.getAddress().getPort() + "/send\n");
+            String yaml = TestServer.DEFAULT_YAML.replace(
+                    "sms:\n  provider: dev\n",
+                    "sms:\n  provider: http_gateway\n" + "  http_gateway:\n    url: http://127.0.0.1:"
+                            + gateway.getAddress().getPort() + "/send\n");
             TestServer server = new TestServer(yaml, null);
-            CompletableFuture<Response> inFlight = CompletableFuture.supplyAsync(() ->
-                    server.postForm("/passwordless/start", map("client_id", TestServer.SPA, "connection", "sms",
-                            "phone_number", "+12015550701")));
+            CompletableFuture<Response> inFlight = CompletableFuture.supplyAsync(() -> server.postForm(
+                    "/passwordless/start",
+                    map("client_id", TestServer.SPA, "connection", "sms", "phone_number", "+12015550701")));
             assertThat(reached.await(10, TimeUnit.SECONDS)).isTrue();
             server.close();
             Response r = inFlight.get(15, TimeUnit.SECONDS);

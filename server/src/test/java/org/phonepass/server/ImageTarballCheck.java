@@ -28,12 +28,15 @@ class ImageTarballCheck {
     @Test
     void tarballHoldsTheApplicationAndStartsMain() throws IOException {
         String location = System.getProperty("phonepass.image.tar");
-        assertThat(location).as("system property phonepass.image.tar (set by the image profile)").isNotBlank();
+        assertThat(location)
+                .as("system property phonepass.image.tar (set by the image profile)")
+                .isNotBlank();
         Path tar = Path.of(location);
         assertThat(tar).exists();
 
-        Map<String, byte[]> entries = readTar(Files.newInputStream(tar), name -> name.endsWith(".json")
-                || name.endsWith(".tar.gz") || name.endsWith(".tar"));
+        Map<String, byte[]> entries = readTar(
+                Files.newInputStream(tar),
+                name -> name.endsWith(".json") || name.endsWith(".tar.gz") || name.endsWith(".tar"));
         JsonNode manifest = JSON.readTree(entries.get("manifest.json"));
         assertThat(manifest.isArray()).isTrue();
         JsonNode image = manifest.get(0);
@@ -47,7 +50,9 @@ class ImageTarballCheck {
         Set<String> files = new HashSet<>();
         for (JsonNode layer : image.get("Layers")) {
             byte[] blob = entries.get(layer.asText());
-            assertThat(blob).as("layer " + layer.asText() + " is in the tarball").isNotNull();
+            assertThat(blob)
+                    .as("layer " + layer.asText() + " is in the tarball")
+                    .isNotNull();
             InputStream in = new java.io.ByteArrayInputStream(blob);
             if (layer.asText().endsWith(".gz") || (blob.length > 2 && blob[0] == 0x1f && blob[1] == (byte) 0x8b)) {
                 in = new GZIPInputStream(in);
@@ -56,14 +61,15 @@ class ImageTarballCheck {
         }
         assertThat(files).anyMatch(f -> f.endsWith("app/classes/org/phonepass/server/Main.class"));
         for (String module : new String[] {"core", "store-sql", "store-redis", "sms", "limits"}) {
-            assertThat(files).as("module " + module).anyMatch(f -> f.matches(".*app/libs/phonepass-" + module
-                    + "-[^/]+\\.jar"));
+            assertThat(files)
+                    .as("module " + module)
+                    .anyMatch(f -> f.matches(".*app/libs/phonepass-" + module + "-[^/]+\\.jar"));
         }
         // The PostgreSQL migrations travel inside the store-sql jar, and the logging setup with the classes: the
         // configurator and the service file through which Logback finds it.
         assertThat(files).anyMatch(f -> f.endsWith("app/classes/org/phonepass/server/LogbackDefaults.class"));
-        assertThat(files).anyMatch(f -> f.endsWith(
-                "app/resources/META-INF/services/ch.qos.logback.classic.spi.Configurator"));
+        assertThat(files)
+                .anyMatch(f -> f.endsWith("app/resources/META-INF/services/ch.qos.logback.classic.spi.Configurator"));
         assertThat(files).anyMatch(f -> f.matches(".*app/libs/lettuce-core-[^/]+\\.jar"));
     }
 
@@ -83,8 +89,11 @@ class ImageTarballCheck {
                 if (!prefix.isEmpty()) {
                     name = prefix + "/" + name;
                 }
-                long size = Long.parseLong(field(header, 124, 12).trim().isEmpty() ? "0"
-                        : field(header, 124, 12).trim(), 8);
+                long size = Long.parseLong(
+                        field(header, 124, 12).trim().isEmpty()
+                                ? "0"
+                                : field(header, 124, 12).trim(),
+                        8);
                 char type = (char) header[156];
                 byte[] data = in.readNBytes((int) size);
                 in.skipNBytes((512 - size % 512) % 512);
@@ -126,5 +135,4 @@ class ImageTarballCheck {
         }
         return null;
     }
-
 }

@@ -33,7 +33,9 @@ class KeyRotationTest {
     }
 
     private static int rotate(TestServer server, String... options) {
-        List<String> args = new ArrayList<>(List.of("rotate-keys", "--config",
+        List<String> args = new ArrayList<>(List.of(
+                "rotate-keys",
+                "--config",
                 server.dataDir().resolve("settings.yaml").toString()));
         args.addAll(List.of(options));
         return new CommandLine(new Main()).execute(args.toArray(String[]::new));
@@ -43,7 +45,8 @@ class KeyRotationTest {
     void rotateKeysWhenRunBesideAServerThenPublishedFirstSignsLaterAndOldTokensKeepVerifying() throws Exception {
         try (TestServer server = new TestServer()) {
             String oldKid = server.server().signer().currentKid();
-            String oldIdToken = server.login(TestServer.SPA, "+12015550190", "openid").text("id_token");
+            String oldIdToken =
+                    server.login(TestServer.SPA, "+12015550190", "openid").text("id_token");
             assertThat(kid(oldIdToken)).isEqualTo(oldKid);
 
             assertThat(rotate(server, "--publish-ahead", "1h")).isZero();
@@ -52,16 +55,19 @@ class KeyRotationTest {
 
             List<String> kids = publishedKids(server);
             assertThat(kids).hasSize(2).contains(oldKid);
-            String newKid = kids.stream().filter(k -> !k.equals(oldKid)).findFirst().orElseThrow();
+            String newKid =
+                    kids.stream().filter(k -> !k.equals(oldKid)).findFirst().orElseThrow();
             // Published, but not signing yet: resource servers get an hour to fetch it.
             assertThat(server.server().signer().currentKid()).isEqualTo(oldKid);
-            assertThat(kid(server.login(TestServer.SPA, "+12015550191", "openid").text("id_token")))
+            assertThat(kid(server.login(TestServer.SPA, "+12015550191", "openid")
+                            .text("id_token")))
                     .isEqualTo(oldKid);
 
             server.clock.advance(Duration.ofMinutes(61));
             server.server().signer().reload();
             assertThat(server.server().signer().currentKid()).isEqualTo(newKid);
-            String newIdToken = server.login(TestServer.SPA, "+12015550192", "openid").text("id_token");
+            String newIdToken =
+                    server.login(TestServer.SPA, "+12015550192", "openid").text("id_token");
             assertThat(kid(newIdToken)).isEqualTo(newKid);
 
             // The token the old key signed still verifies, at the server and against the published JWKS.
@@ -69,8 +75,9 @@ class KeyRotationTest {
             assertThat(info.status()).as(info.body()).isEqualTo(200);
             assertThat(info.text("phone_number")).isEqualTo("+12015550190");
             new JwtConsumerBuilder()
-                    .setVerificationKeyResolver(new JwksVerificationKeyResolver(
-                            new JsonWebKeySet(server.get("/.well-known/jwks.json").body()).getJsonWebKeys()))
+                    .setVerificationKeyResolver(new JwksVerificationKeyResolver(new JsonWebKeySet(
+                                    server.get("/.well-known/jwks.json").body())
+                            .getJsonWebKeys()))
                     .setExpectedIssuer(server.issuer())
                     .setExpectedAudience(TestServer.SPA)
                     .setEvaluationTime(org.jose4j.jwt.NumericDate.fromMilliseconds(server.clock.millis()))
@@ -87,7 +94,9 @@ class KeyRotationTest {
             server.clock.advance(Duration.ofMinutes(2));
             server.server().signer().reload();
             assertThat(publishedKids(server)).containsExactly(newKid);
-            assertThat(server.postForm("/tokeninfo", map("id_token", oldIdToken)).status()).isEqualTo(401);
+            assertThat(server.postForm("/tokeninfo", map("id_token", oldIdToken))
+                            .status())
+                    .isEqualTo(401);
 
             assertThat(server.server().auditEvents().recent(100)).anySatisfy(e -> {
                 assertThat(e.type()).isEqualTo(AuditEvent.Type.KEY_ROTATION);

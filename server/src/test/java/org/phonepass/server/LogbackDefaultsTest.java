@@ -37,13 +37,14 @@ class LogbackDefaultsTest {
         LoggerContext context = new LoggerContext();
         defaults.setContext(context);
         assertThat(defaults.configure(context)).isEqualTo(Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY);
-        assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDOUT")).isNull();
+        assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDOUT"))
+                .isNull();
     }
 
     @Test
     void serviceFileWhenReadThenNamesTheConfigurator() throws Exception {
-        try (InputStream in = getClass().getResourceAsStream(
-                "/META-INF/services/ch.qos.logback.classic.spi.Configurator")) {
+        try (InputStream in =
+                getClass().getResourceAsStream("/META-INF/services/ch.qos.logback.classic.spi.Configurator")) {
             assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8).trim())
                     .isEqualTo(LogbackDefaults.class.getName());
         }

@@ -34,8 +34,7 @@ class LoginRoundTripsTest {
      * What one phase of a login sent over the network: SQL round trips, SQL write transactions (each one commit, one
      * WAL flush: explicit transactions plus writing statements run in auto-commit), and Redis calls.
      */
-    record Counts(int sqlRoundTrips, int sqlWriteTransactions, int redisCalls) {
-    }
+    record Counts(int sqlRoundTrips, int sqlWriteTransactions, int redisCalls) {}
 
     /**
      * Counts the PostgreSQL driver's messages on the threads that serve requests. The server's JDBC URL sets
@@ -89,12 +88,10 @@ class LoginRoundTripsTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     /** The commands Redis receives under one key prefix, read from {@code redis-cli monitor}. */
@@ -103,24 +100,28 @@ class LoginRoundTripsTest {
         private final AtomicInteger calls = new AtomicInteger();
 
         RedisMonitor(String url, String prefix) throws IOException, InterruptedException {
-            process = new ProcessBuilder(ExternalServices.executable("redis-cli").toString(), "-u", url, "monitor")
-                    .redirectErrorStream(true).start();
-            BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8));
+            process = new ProcessBuilder(
+                            ExternalServices.executable("redis-cli").toString(), "-u", url, "monitor")
+                    .redirectErrorStream(true)
+                    .start();
+            BufferedReader lines =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             String ok = lines.readLine();
             assertThat(ok).isEqualTo("OK");
-            Thread reader = new Thread(() -> {
-                try {
-                    for (String line; (line = lines.readLine()) != null; ) {
-                        // Commands a script runs show as "[0 lua]"; only what a client sent is a round trip.
-                        if (line.contains(prefix) && !line.contains(" lua]")) {
-                            calls.incrementAndGet();
+            Thread reader = new Thread(
+                    () -> {
+                        try {
+                            for (String line; (line = lines.readLine()) != null; ) {
+                                // Commands a script runs show as "[0 lua]"; only what a client sent is a round trip.
+                                if (line.contains(prefix) && !line.contains(" lua]")) {
+                                    calls.incrementAndGet();
+                                }
+                            }
+                        } catch (IOException e) {
+                            // The monitor was closed.
                         }
-                    }
-                } catch (IOException e) {
-                    // The monitor was closed.
-                }
-            }, "redis-monitor");
+                    },
+                    "redis-monitor");
             reader.setDaemon(true);
             reader.start();
         }
@@ -140,8 +141,8 @@ class LoginRoundTripsTest {
         int calls = redis == null ? 0 : redis.calls.get();
         phase.run();
         Thread.sleep(300);
-        return new Counts(sql.syncs.get() - syncs, sql.writes.get() - writes,
-                redis == null ? 0 : redis.calls.get() - calls);
+        return new Counts(
+                sql.syncs.get() - syncs, sql.writes.get() - writes, redis == null ? 0 : redis.calls.get() - calls);
     }
 
     private static String yaml(ExternalServices.PostgresDatabase db, ExternalServices.RedisTarget redis) {
@@ -168,19 +169,38 @@ class LoginRoundTripsTest {
         PGJDBC.setLevel(Level.FINEST);
         PGJDBC.addHandler(sql);
         try (TestServer s = new TestServer(yaml, null);
-             RedisMonitor redis = target == null ? null : new RedisMonitor(target.url(), target.keyPrefix())) {
+                RedisMonitor redis = target == null ? null : new RedisMonitor(target.url(), target.keyPrefix())) {
             // The housekeeping task runs one second after the start and then every minute; it calls Redis too
             // (expired codes), so the measurement starts once its first run is over.
             Thread.sleep(1_500);
-            assertThat(s.login(TestServer.SPA, "+12015550170", "openid").status()).isEqualTo(200);
+            assertThat(s.login(TestServer.SPA, "+12015550170", "openid").status())
+                    .isEqualTo(200);
             String phone = "+12015550171";
             String[] code = new String[1];
             Counts start = measure(sql, redis, () -> code[0] = s.startAndReadCode(TestServer.SPA, phone));
-            Counts verify = measure(sql, redis, () -> assertThat(s.postForm("/oauth/ro", TestServer.map(
-                    "client_id", TestServer.SPA, "connection", "sms", "grant_type", "password", "username", phone,
-                    "password", code[0], "scope", "openid")).status()).isEqualTo(200));
-            System.out.printf("round trips %s: start %s, verify %s%n", target == null ? "PostgreSQL"
-                    : "PostgreSQL + Redis", start, verify);
+            Counts verify = measure(
+                    sql,
+                    redis,
+                    () -> assertThat(s.postForm(
+                                            "/oauth/ro",
+                                            TestServer.map(
+                                                    "client_id",
+                                                    TestServer.SPA,
+                                                    "connection",
+                                                    "sms",
+                                                    "grant_type",
+                                                    "password",
+                                                    "username",
+                                                    phone,
+                                                    "password",
+                                                    code[0],
+                                                    "scope",
+                                                    "openid"))
+                                    .status())
+                            .isEqualTo(200));
+            System.out.printf(
+                    "round trips %s: start %s, verify %s%n",
+                    target == null ? "PostgreSQL" : "PostgreSQL + Redis", start, verify);
             return new Counts[] {start, verify};
         } finally {
             PGJDBC.removeHandler(sql);
@@ -209,7 +229,9 @@ class LoginRoundTripsTest {
         try {
             Counts[] counts = login(yaml(db, redis), redis);
             Counts verify = counts[1];
-            assertThat(verify.sqlWriteTransactions()).as("the user and its tokens, one transaction").isEqualTo(1);
+            assertThat(verify.sqlWriteTransactions())
+                    .as("the user and its tokens, one transaction")
+                    .isEqualTo(1);
             // checkVerify's script, the code's consume, and the reset with the breaker's counts in one script.
             assertThat(verify.redisCalls()).isEqualTo(3);
         } finally {

@@ -57,9 +57,12 @@ class ManagementPortTest {
                   http_gateway:
                     url: https://sms-gateway.example/send
                 """.formatted(dir.resolve("data")));
-        Settings settings = new ConfigLoader().load(file, Map.of(
-                "PHONEPASS_CODE_HMAC_KEY", "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=",
-                "PHONEPASS_MASTER_KEY", "YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY="));
+        Settings settings = new ConfigLoader()
+                .load(
+                        file,
+                        Map.of(
+                                "PHONEPASS_CODE_HMAC_KEY", "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=",
+                                "PHONEPASS_MASTER_KEY", "YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY="));
         try (PhonepassServer server = new PhonepassServer(settings, Clock.systemUTC()).start()) {
             String api = "http://127.0.0.1:" + server.httpPort();
             HttpResponse<String> metrics = get(api + "/metrics");
@@ -74,16 +77,21 @@ class ManagementPortTest {
             }
 
             assertThat(server.management()).isNotNull();
-            assertThat(server.management().address().getAddress().isLoopbackAddress()).isTrue();
+            assertThat(server.management().address().getAddress().isLoopbackAddress())
+                    .isTrue();
             String management = "http://127.0.0.1:" + server.management().port();
             HttpResponse<String> scrape = get(management + "/metrics");
             assertThat(scrape.statusCode()).isEqualTo(200);
-            assertThat(scrape.headers().firstValue("Content-Type")).hasValueSatisfying(
-                    t -> assertThat(t).startsWith("text/plain"));
+            assertThat(scrape.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
             assertThat(scrape.body()).contains("jvm_memory_used_bytes");
             HttpResponse<String> detailed = get(management + "/health");
             assertThat(detailed.statusCode()).isEqualTo(200);
-            assertThat(JSON.readTree(detailed.body()).get("checks").get("database").asText()).isEqualTo("UP");
+            assertThat(JSON.readTree(detailed.body())
+                            .get("checks")
+                            .get("database")
+                            .asText())
+                    .isEqualTo("UP");
             assertThat(get(management + "/oauth/token").statusCode()).isEqualTo(404);
         }
     }

@@ -19,7 +19,8 @@ class OversizedBodyTest {
                 byte[] body = new byte[50_000 + i * 2_500];
                 Arrays.fill(body, (byte) 'a');
                 TestServer.Response r = server.send(server.request("/oauth/token")
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
                 assertThat(r.status()).as("a body of %d bytes", body.length).isEqualTo(413);
                 assertThat(r.text("error")).isNotBlank();
             }

@@ -44,8 +44,12 @@ class PasswordlessRedirectTest {
 
     /** Step 1 as auth0-js 7.6.1 sends it: a form without client_id. */
     private static Response verify(String phone, String code) {
-        return server.postForm("/passwordless/verify", map("connection", "sms", "phone_number", phone,
-                "verification_code", code), "Origin", ORIGIN, "Auth0-Client",
+        return server.postForm(
+                "/passwordless/verify",
+                map("connection", "sms", "phone_number", phone, "verification_code", code),
+                "Origin",
+                ORIGIN,
+                "Auth0-Client",
                 "eyJuYW1lIjoiYXV0aDAuanMiLCJ2ZXJzaW9uIjoiNy42LjEifQ");
     }
 
@@ -65,7 +69,8 @@ class PasswordlessRedirectTest {
         Map<String, String> out = new LinkedHashMap<>();
         for (String pair : location.substring(location.indexOf('#') + 1).split("&")) {
             int eq = pair.indexOf('=');
-            out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+            out.put(
+                    URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
                     URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
         }
         return out;
@@ -111,10 +116,10 @@ class PasswordlessRedirectTest {
         JwtClaims claims = verifyIndependently(f.get("id_token"), TestServer.SPA);
         assertThat(claims.getSubject()).matches("sms\\|[0-9a-f]{24}");
         assertThat(claims.getClaimValueAsString("nonce")).isEqualTo("n0nce-42");
-        byte[] digest = MessageDigest.getInstance("SHA-256").digest(f.get("access_token")
-                .getBytes(StandardCharsets.US_ASCII));
-        assertThat(claims.getClaimValueAsString("at_hash")).isEqualTo(Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(Arrays.copyOf(digest, 16)));
+        byte[] digest = MessageDigest.getInstance("SHA-256")
+                .digest(f.get("access_token").getBytes(StandardCharsets.US_ASCII));
+        assertThat(claims.getClaimValueAsString("at_hash"))
+                .isEqualTo(Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 16)));
         // The access token works where auth0-js 7 uses it.
         Response userinfo = server.get("/userinfo", "Authorization", "Bearer " + f.get("access_token"));
         assertThat(userinfo.status()).isEqualTo(200);
@@ -161,21 +166,25 @@ class PasswordlessRedirectTest {
         String phone = phone();
         String code = server.startAndReadCode(TestServer.SPA, phone);
         Response r = redirect(phone, wrong(code), "token", CALLBACK);
-        assertThat(r.header("Location")).isEqualTo(CALLBACK + "#error=access_denied&error_description="
-                + "Wrong%20phone%20number%20or%20verification%20code.&state=st%40te%201");
+        assertThat(r.header("Location"))
+                .isEqualTo(CALLBACK + "#error=access_denied&error_description="
+                        + "Wrong%20phone%20number%20or%20verification%20code.&state=st%40te%201");
         // One wrong at step 2, one at step 1, one more at step 2: the code is dead.
-        assertThat(verify(phone, wrong(code)).json().get("attempts_remaining").asInt()).isEqualTo(1);
+        assertThat(verify(phone, wrong(code)).json().get("attempts_remaining").asInt())
+                .isEqualTo(1);
         assertThat(fragment(redirect(phone, wrong(code), "token", CALLBACK)).get("error"))
                 .isEqualTo("access_denied");
-        assertThat(fragment(redirect(phone, code, "token", CALLBACK)).get("error")).isEqualTo("access_denied");
+        assertThat(fragment(redirect(phone, code, "token", CALLBACK)).get("error"))
+                .isEqualTo("access_denied");
     }
 
     @Test
     void redirectWhenRedirectUriNotACallbackThen400WithoutRedirect() {
         String phone = phone();
         String code = server.startAndReadCode(TestServer.SPA, phone);
-        for (String uri : new String[] {"https://evil.example/", "http://localhost:3000", "http://localhost:3000/x",
-                "http://localhost:3000/#x"}) {
+        for (String uri : new String[] {
+            "https://evil.example/", "http://localhost:3000", "http://localhost:3000/x", "http://localhost:3000/#x"
+        }) {
             Response r = redirect(phone, code, "token", uri);
             assertThat(r.status()).as(uri).isEqualTo(400);
             assertThat(r.header("Location")).isNull();
@@ -194,8 +203,8 @@ class PasswordlessRedirectTest {
         assertThat(unknown.status()).isEqualTo(403);
         assertThat(unknown.text("error")).isEqualTo("unauthorized_client");
         assertThat(unknown.header("Location")).isNull();
-        Response missing = server.get("/passwordless/verify_redirect?response_type=token&redirect_uri="
-                + enc(CALLBACK));
+        Response missing =
+                server.get("/passwordless/verify_redirect?response_type=token&redirect_uri=" + enc(CALLBACK));
         assertThat(missing.status()).isEqualTo(400);
         assertThat(missing.text("error_description")).isEqualTo("missing client_id parameter");
     }
@@ -217,23 +226,52 @@ class PasswordlessRedirectTest {
         String code = server.startAndReadCode(TestServer.SPA, phone);
         Map<String, String> f = fragment(redirect(phone, code, "id_token", CALLBACK));
         assertThat(f).containsKey("id_token").doesNotContainKeys("access_token", "expires_in");
-        assertThat(verifyIndependently(f.get("id_token"), TestServer.SPA)
-                .getClaimValueAsString("nonce")).isEqualTo("n0nce-42");
+        assertThat(verifyIndependently(f.get("id_token"), TestServer.SPA).getClaimValueAsString("nonce"))
+                .isEqualTo("n0nce-42");
     }
 
     @Test
     void verifyWithClientIdAsJsonThenCheckedForThatClientOnly() {
         String phone = phone();
         String code = server.startAndReadCode(TestServer.SPA, phone);
-        Response ok = server.postJson("/passwordless/verify", Map.of("connection", "sms", "verification_code", code,
-                "phone_number", phone, "client_id", TestServer.SPA), "Origin", ORIGIN);
+        Response ok = server.postJson(
+                "/passwordless/verify",
+                Map.of(
+                        "connection",
+                        "sms",
+                        "verification_code",
+                        code,
+                        "phone_number",
+                        phone,
+                        "client_id",
+                        TestServer.SPA),
+                "Origin",
+                ORIGIN);
         assertThat(ok.status()).as(ok.body()).isEqualTo(200);
         // The code is sample-spa's: for another client it is no code at all.
-        Response other = server.postJson("/passwordless/verify", Map.of("connection", "sms",
-                "verification_code", code, "phone_number", phone, "client_id", TestServer.JSONP));
+        Response other = server.postJson(
+                "/passwordless/verify",
+                Map.of(
+                        "connection",
+                        "sms",
+                        "verification_code",
+                        code,
+                        "phone_number",
+                        phone,
+                        "client_id",
+                        TestServer.JSONP));
         assertThat(other.status()).isEqualTo(401);
-        Response grant = server.postJson("/passwordless/verify", Map.of("connection", "sms",
-                "verification_code", code, "phone_number", phone, "client_id", TestServer.OTP_ONLY));
+        Response grant = server.postJson(
+                "/passwordless/verify",
+                Map.of(
+                        "connection",
+                        "sms",
+                        "verification_code",
+                        code,
+                        "phone_number",
+                        phone,
+                        "client_id",
+                        TestServer.OTP_ONLY));
         assertThat(grant.status()).isEqualTo(403);
         assertThat(grant.text("error")).isEqualTo("unauthorized_client");
     }
@@ -242,8 +280,11 @@ class PasswordlessRedirectTest {
     void verifyWhenOriginAllowedByNoClientThen403() {
         String phone = phone();
         String code = server.startAndReadCode(TestServer.SPA, phone);
-        Response r = server.postForm("/passwordless/verify", map("connection", "sms", "phone_number", phone,
-                "verification_code", code), "Origin", "https://evil.example");
+        Response r = server.postForm(
+                "/passwordless/verify",
+                map("connection", "sms", "phone_number", phone, "verification_code", code),
+                "Origin",
+                "https://evil.example");
         assertThat(r.status()).isEqualTo(403);
         assertThat(r.text("error")).isEqualTo("unauthorized_client");
         assertThat(r.header("Access-Control-Allow-Origin")).isNull();
@@ -251,13 +292,14 @@ class PasswordlessRedirectTest {
 
     @Test
     void verifyWhenFieldsMissingThenInvalidRequest() {
-        Response code = server.postForm("/passwordless/verify", map("connection", "sms",
-                "phone_number", "+12015550000"), "Origin", ORIGIN);
+        Response code = server.postForm(
+                "/passwordless/verify", map("connection", "sms", "phone_number", "+12015550000"), "Origin", ORIGIN);
         assertThat(code.status()).isEqualTo(400);
         assertThat(code.text("error")).isEqualTo("invalid_request");
         assertThat(code.text("error_description")).isEqualTo("missing verification_code parameter");
-        Response connection = server.postForm("/passwordless/verify", map("connection", "email",
-                "phone_number", "+12015550000", "verification_code", "123456"));
+        Response connection = server.postForm(
+                "/passwordless/verify",
+                map("connection", "email", "phone_number", "+12015550000", "verification_code", "123456"));
         assertThat(connection.text("error_description")).isEqualTo("the connection was not found");
     }
 }

@@ -30,8 +30,11 @@ class PasswordlessStartTest {
 
     @Test
     void formStartWhenValidThenAnswersAndSendsCode() {
-        Response r = server.postForm("/passwordless/start", start("+1 (201) 555-0101"),
-                "Auth0-Client", "eyJuYW1lIjoiYXV0aDAuanMiLCJ2ZXJzaW9uIjoiNy42LjEifQ");
+        Response r = server.postForm(
+                "/passwordless/start",
+                start("+1 (201) 555-0101"),
+                "Auth0-Client",
+                "eyJuYW1lIjoiYXV0aDAuanMiLCJ2ZXJzaW9uIjoiNy42LjEifQ");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.text("phone_number")).isEqualTo("+12015550101");
         assertThat(r.text("_id")).matches("[0-9a-f]{24}");
@@ -39,16 +42,30 @@ class PasswordlessStartTest {
         assertThat(r.text("request_language")).isEqualTo("en");
         Response inbox = server.get("/dev/sms.json?to=%2B12015550101");
         assertThat(inbox.json().get(0).get("body").asText())
-                .isEqualTo("Your verification code is: " + inbox.json().get(0).get("code").asText());
+                .isEqualTo("Your verification code is: "
+                        + inbox.json().get(0).get("code").asText());
         assertThat(inbox.json().get(0).get("code").asText()).matches("[0-9]{6}");
     }
 
     @Test
     void jsonStartWhenAuth0Js9ShapeThenAccepted() {
-        Response r = server.postJson("/passwordless/start", Map.of("client_id", TestServer.SPA,
-                "connection", "sms", "send", "code", "phone_number", "+12015550102",
-                "authParams", Map.of("scope", "openid", "state", "xyz")),
-                "X-Request-Language", "es", "Auth0-Client", "%%%not-base64");
+        Response r = server.postJson(
+                "/passwordless/start",
+                Map.of(
+                        "client_id",
+                        TestServer.SPA,
+                        "connection",
+                        "sms",
+                        "send",
+                        "code",
+                        "phone_number",
+                        "+12015550102",
+                        "authParams",
+                        Map.of("scope", "openid", "state", "xyz")),
+                "X-Request-Language",
+                "es",
+                "Auth0-Client",
+                "%%%not-base64");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.text("request_language")).isEqualTo("es");
     }
@@ -95,35 +112,86 @@ class PasswordlessStartTest {
 
     @Test
     void startWhenFieldsMissingOrWrongThenAuth0Errors() {
-        expect(map("connection", "sms", "phone_number", "+12015550105"), 400, "bad.client_id",
+        expect(
+                map("connection", "sms", "phone_number", "+12015550105"),
+                400,
+                "bad.client_id",
                 "Missing required property: client_id");
-        expect(map("client_id", "nope", "connection", "sms", "phone_number", "+12015550105"), 400,
-                "bad.client_id", "Unknown client: nope");
-        expect(map("client_id", TestServer.SPA, "phone_number", "+12015550105"), 400, "bad.connection",
+        expect(
+                map("client_id", "nope", "connection", "sms", "phone_number", "+12015550105"),
+                400,
+                "bad.client_id",
+                "Unknown client: nope");
+        expect(
+                map("client_id", TestServer.SPA, "phone_number", "+12015550105"),
+                400,
+                "bad.connection",
                 "Missing required property: connection");
-        expect(map("client_id", TestServer.SPA, "connection", "email", "phone_number", "+12015550105"), 400,
-                "bad.connection", "Connection does not exist");
-        expect(map("client_id", TestServer.SPA, "connection", "sms"), 400, "bad.phone_number",
+        expect(
+                map("client_id", TestServer.SPA, "connection", "email", "phone_number", "+12015550105"),
+                400,
+                "bad.connection",
+                "Connection does not exist");
+        expect(
+                map("client_id", TestServer.SPA, "connection", "sms"),
+                400,
+                "bad.phone_number",
                 "Missing required property: phone_number");
-        expect(map("client_id", TestServer.SPA, "connection", "sms", "phone_number", "5555"), 400,
-                "bad.phone_number", null);
-        expect(map("client_id", TestServer.SPA, "connection", "sms", "phone_number", "+15555550100"), 400,
-                "bad.phone_number", null);
-        expect(map("client_id", TestServer.SPA, "connection", "sms", "phone_number", "+12015550105",
-                "authParams", "scope=openid"), 400, "bad.authParams",
+        expect(
+                map("client_id", TestServer.SPA, "connection", "sms", "phone_number", "5555"),
+                400,
+                "bad.phone_number",
+                null);
+        expect(
+                map("client_id", TestServer.SPA, "connection", "sms", "phone_number", "+15555550100"),
+                400,
+                "bad.phone_number",
+                null);
+        expect(
+                map(
+                        "client_id",
+                        TestServer.SPA,
+                        "connection",
+                        "sms",
+                        "phone_number",
+                        "+12015550105",
+                        "authParams",
+                        "scope=openid"),
+                400,
+                "bad.authParams",
                 "error in authParams - invalid type: string (expected object)");
-        expect(map("client_id", TestServer.CONFIDENTIAL, "connection", "sms", "phone_number", "+12015550105"),
-                401, "bad.client_id", null);
+        expect(
+                map("client_id", TestServer.CONFIDENTIAL, "connection", "sms", "phone_number", "+12015550105"),
+                401,
+                "bad.client_id",
+                null);
     }
 
     @Test
     void startWhenConfidentialClientSendsSecretThenAccepted() {
-        Response r = server.postForm("/passwordless/start", map("client_id", TestServer.CONFIDENTIAL,
-                "client_secret", TestServer.CONFIDENTIAL_SECRET, "connection", "sms",
-                "phone_number", "+12015550106"));
+        Response r = server.postForm(
+                "/passwordless/start",
+                map(
+                        "client_id",
+                        TestServer.CONFIDENTIAL,
+                        "client_secret",
+                        TestServer.CONFIDENTIAL_SECRET,
+                        "connection",
+                        "sms",
+                        "phone_number",
+                        "+12015550106"));
         assertThat(r.status()).isEqualTo(200);
-        Response wrong = server.postForm("/passwordless/start", map("client_id", TestServer.CONFIDENTIAL,
-                "client_secret", "wrong", "connection", "sms", "phone_number", "+12015550106"));
+        Response wrong = server.postForm(
+                "/passwordless/start",
+                map(
+                        "client_id",
+                        TestServer.CONFIDENTIAL,
+                        "client_secret",
+                        "wrong",
+                        "connection",
+                        "sms",
+                        "phone_number",
+                        "+12015550106"));
         assertThat(wrong.status()).isEqualTo(401);
     }
 
@@ -153,8 +221,11 @@ class PasswordlessStartTest {
                 .header("Access-Control-Request-Headers", "auth0-client,content-type"));
         assertThat(r.status()).isEqualTo(204);
         assertThat(r.header("Access-Control-Allow-Origin")).isEqualTo(TestServer.SPA_ORIGIN);
-        assertThat(r.header("Access-Control-Allow-Headers")).contains("Auth0-Client").contains("Content-Type")
-                .contains("Authorization").contains("X-Request-Language");
+        assertThat(r.header("Access-Control-Allow-Headers"))
+                .contains("Auth0-Client")
+                .contains("Content-Type")
+                .contains("Authorization")
+                .contains("X-Request-Language");
         assertThat(r.header("Access-Control-Allow-Methods")).contains("POST").contains("GET");
     }
 
@@ -172,13 +243,35 @@ class PasswordlessStartTest {
     void startWhenNewCodeThenPreviousCodeIsDead() {
         String first = server.startAndReadCode(TestServer.SPA, "+12015550109");
         String second = server.startAndReadCode(TestServer.SPA, "+12015550109");
-        Response old = server.postForm("/oauth/ro", map("client_id", TestServer.SPA, "connection", "sms",
-                "grant_type", "password", "username", "+12015550109", "password", first));
+        Response old = server.postForm(
+                "/oauth/ro",
+                map(
+                        "client_id",
+                        TestServer.SPA,
+                        "connection",
+                        "sms",
+                        "grant_type",
+                        "password",
+                        "username",
+                        "+12015550109",
+                        "password",
+                        first));
         if (!first.equals(second)) {
             assertThat(old.status()).isEqualTo(401);
         }
-        Response fresh = server.postForm("/oauth/ro", map("client_id", TestServer.SPA, "connection", "sms",
-                "grant_type", "password", "username", "+12015550109", "password", second));
+        Response fresh = server.postForm(
+                "/oauth/ro",
+                map(
+                        "client_id",
+                        TestServer.SPA,
+                        "connection",
+                        "sms",
+                        "grant_type",
+                        "password",
+                        "username",
+                        "+12015550109",
+                        "password",
+                        second));
         assertThat(fresh.status()).isEqualTo(200);
     }
 

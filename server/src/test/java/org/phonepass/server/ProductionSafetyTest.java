@@ -40,8 +40,8 @@ class ProductionSafetyTest {
     private static final String RANDOM_HMAC = "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=";
     private static final String RANDOM_MASTER = "YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY=";
     private static final String ZERO_KEY = Base64.getEncoder().encodeToString(new byte[32]);
-    private static final Map<String, String> SECRETS = Map.of("PHONEPASS_CODE_HMAC_KEY", RANDOM_HMAC,
-            "PHONEPASS_MASTER_KEY", RANDOM_MASTER);
+    private static final Map<String, String> SECRETS =
+            Map.of("PHONEPASS_CODE_HMAC_KEY", RANDOM_HMAC, "PHONEPASS_MASTER_KEY", RANDOM_MASTER);
     private static final String BASE = """
             public_url: https://login.example.com
             clients:
@@ -52,7 +52,8 @@ class ProductionSafetyTest {
               http_gateway:
                 url: https://sms-gateway.example/send
             """;
-    private static final String PROXY = "http_port: 0\nhttp:\n  behind_tls_proxy: true\n  trusted_proxies: [10.0.0.0/8]\n";
+    private static final String PROXY =
+            "http_port: 0\nhttp:\n  behind_tls_proxy: true\n  trusted_proxies: [10.0.0.0/8]\n";
 
     private Path dir;
 
@@ -74,56 +75,75 @@ class ProductionSafetyTest {
 
     private void refuses(String yaml, Map<String, String> env, String... messageParts) throws Exception {
         Settings s = settings(yaml, env);
-        assertThatThrownBy(() -> new PhonepassServer(s, Clock.systemUTC()).start().close())
+        assertThatThrownBy(
+                        () -> new PhonepassServer(s, Clock.systemUTC()).start().close())
                 .isInstanceOf(ConfigException.class)
-                .satisfies(e -> assertThat(e.getMessage()).contains("production mode refuses").contains(messageParts));
+                .satisfies(e -> assertThat(e.getMessage())
+                        .contains("production mode refuses")
+                        .contains(messageParts));
     }
 
     @Test
     void productionWhenBaseSettingsBehindProxyThenStarts() throws Exception {
-        try (PhonepassServer server = new PhonepassServer(settings(BASE + PROXY, SECRETS), Clock.systemUTC())
-                .start()) {
+        try (PhonepassServer server = new PhonepassServer(settings(BASE + PROXY, SECRETS), Clock.systemUTC()).start()) {
             assertThat(server.httpPort()).isPositive();
         }
     }
 
     @Test
     void productionWhenAllZeroCodeKeyThenRefused() throws Exception {
-        refuses(BASE + PROXY, Map.of("PHONEPASS_CODE_HMAC_KEY", ZERO_KEY, "PHONEPASS_MASTER_KEY", RANDOM_MASTER),
+        refuses(
+                BASE + PROXY,
+                Map.of("PHONEPASS_CODE_HMAC_KEY", ZERO_KEY, "PHONEPASS_MASTER_KEY", RANDOM_MASTER),
                 "code HMAC key is not random");
     }
 
     @Test
     void productionWhenAllZeroMasterKeyThenRefused() throws Exception {
-        refuses(BASE + PROXY, Map.of("PHONEPASS_CODE_HMAC_KEY", RANDOM_HMAC, "PHONEPASS_MASTER_KEY", ZERO_KEY),
+        refuses(
+                BASE + PROXY,
+                Map.of("PHONEPASS_CODE_HMAC_KEY", RANDOM_HMAC, "PHONEPASS_MASTER_KEY", ZERO_KEY),
                 "a master key is not random");
     }
 
     @Test
     void productionWhenSameKeyAsMasterAndHmacKeyThenRefused() throws Exception {
-        refuses(BASE + PROXY, Map.of("PHONEPASS_CODE_HMAC_KEY", RANDOM_MASTER, "PHONEPASS_MASTER_KEY", RANDOM_MASTER),
+        refuses(
+                BASE + PROXY,
+                Map.of("PHONEPASS_CODE_HMAC_KEY", RANDOM_MASTER, "PHONEPASS_MASTER_KEY", RANDOM_MASTER),
                 "code HMAC key is also a master key");
     }
 
     @Test
     void productionWhenEveryTrustedProxyThenRefused() throws Exception {
-        refuses(BASE + "http_port: 0\nhttp:\n  behind_tls_proxy: true\n  trusted_proxies: [0.0.0.0/0]\n", SECRETS,
-                "http.trusted_proxies[0] is 0.0.0.0/0", "trusts every address");
-        refuses(BASE + "http_port: 0\nhttp:\n  behind_tls_proxy: true\n  trusted_proxies: [10.0.0.1, \"::/0\"]\n",
-                SECRETS, "http.trusted_proxies[1] is ::/0");
+        refuses(
+                BASE + "http_port: 0\nhttp:\n  behind_tls_proxy: true\n  trusted_proxies: [0.0.0.0/0]\n",
+                SECRETS,
+                "http.trusted_proxies[0] is 0.0.0.0/0",
+                "trusts every address");
+        refuses(
+                BASE + "http_port: 0\nhttp:\n  behind_tls_proxy: true\n  trusted_proxies: [10.0.0.1, \"::/0\"]\n",
+                SECRETS,
+                "http.trusted_proxies[1] is ::/0");
     }
 
     @Test
     void productionWhenBehindProxyWithoutTrustedProxiesThenRefused() throws Exception {
-        refuses(BASE + "http_port: 0\nhttp:\n  behind_tls_proxy: true\n", SECRETS,
-                "http.trusted_proxies is empty");
+        refuses(BASE + "http_port: 0\nhttp:\n  behind_tls_proxy: true\n", SECRETS, "http.trusted_proxies is empty");
     }
 
     @Test
     void productionWhenEverySendingLimitOffThenRefused() throws Exception {
         StringBuilder off = new StringBuilder("limits:\n");
-        for (String rule : new String[] {"start_per_ip", "start_per_phone_hourly", "start_per_phone_daily",
-                "start_per_country_hourly", "start_per_country_daily", "start_global_hourly", "start_global_daily"}) {
+        for (String rule : new String[] {
+            "start_per_ip",
+            "start_per_phone_hourly",
+            "start_per_phone_daily",
+            "start_per_country_hourly",
+            "start_per_country_daily",
+            "start_global_hourly",
+            "start_global_daily"
+        }) {
             off.append("  ").append(rule).append(": {enabled: false}\n");
         }
         refuses(BASE + PROXY + off, SECRETS, "every limit on sending codes is off");
@@ -131,14 +151,23 @@ class ProductionSafetyTest {
 
     @Test
     void productionWhenFourDigitCodesWithTenAttemptsThenRefused() throws Exception {
-        refuses(BASE.replace("  provider: http_gateway\n", "  provider: http_gateway\n  code_length: 4\n"
-                + "  max_attempts: 10\n") + PROXY, SECRETS, "codes are too easy to guess", "one guesser in 1000");
+        refuses(
+                BASE.replace(
+                                "  provider: http_gateway\n",
+                                "  provider: http_gateway\n  code_length: 4\n" + "  max_attempts: 10\n")
+                        + PROXY,
+                SECRETS,
+                "codes are too easy to guess",
+                "one guesser in 1000");
     }
 
     @Test
     void productionWhenWeakButNotUnsafeThenStartsAndWarns() throws Exception {
-        Settings weak = settings(BASE.replace("  provider: http_gateway\n", "  provider: http_gateway\n"
-                + "  code_length: 4\n  max_attempts: 1\n") + PROXY + "limits:\n  start_per_ip: {enabled: false}\n",
+        Settings weak = settings(
+                BASE.replace(
+                                "  provider: http_gateway\n",
+                                "  provider: http_gateway\n" + "  code_length: 4\n  max_attempts: 1\n")
+                        + PROXY + "limits:\n  start_per_ip: {enabled: false}\n",
                 SECRETS);
         assertThat(ProductionChecks.warnings(weak))
                 .anySatisfy(w -> assertThat(w).contains("4-digit codes with 1 attempts", "one in 333333"))
@@ -152,22 +181,27 @@ class ProductionSafetyTest {
     @Test
     void productionWhenCertificateExpiredThenRefused() throws Exception {
         Instant now = Instant.now();
-        refuses(BASE + tls(now.minus(Duration.ofDays(400)), now.minus(Duration.ofDays(1)), "login.example.com"),
-                SECRETS, "the TLS certificate expired");
+        refuses(
+                BASE + tls(now.minus(Duration.ofDays(400)), now.minus(Duration.ofDays(1)), "login.example.com"),
+                SECRETS,
+                "the TLS certificate expired");
     }
 
     @Test
     void productionWhenCertificateForAnotherHostThenRefused() throws Exception {
         Instant now = Instant.now();
-        refuses(BASE + tls(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90)), "other.example.net"),
-                SECRETS, "the TLS certificate is not for login.example.com", "other.example.net");
+        refuses(
+                BASE + tls(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90)), "other.example.net"),
+                SECRETS,
+                "the TLS certificate is not for login.example.com",
+                "other.example.net");
     }
 
     @Test
     void productionWhenCaCertificateForThePublicHostThenStarts() throws Exception {
         Instant now = Instant.now();
-        Settings s = settings(BASE + tls(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90)),
-                "*.example.com"), SECRETS);
+        Settings s = settings(
+                BASE + tls(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90)), "*.example.com"), SECRETS);
         try (PhonepassServer server = new PhonepassServer(s, Clock.systemUTC()).start()) {
             assertThat(server.tls().selfSigned()).isFalse();
         }
@@ -179,14 +213,18 @@ class ProductionSafetyTest {
         gen.initialize(256);
         KeyPair ca = gen.generateKeyPair();
         KeyPair leaf = gen.generateKeyPair();
-        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(new X500Name("CN=Test CA"),
-                new BigInteger(64, new SecureRandom()), Date.from(notBefore), Date.from(notAfter),
-                new X500Name("CN=" + host), leaf.getPublic());
-        builder.addExtension(Extension.subjectAlternativeName, false,
-                new GeneralNames(new GeneralName(GeneralName.dNSName, host)));
+        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                new X500Name("CN=Test CA"),
+                new BigInteger(64, new SecureRandom()),
+                Date.from(notBefore),
+                Date.from(notAfter),
+                new X500Name("CN=" + host),
+                leaf.getPublic());
+        builder.addExtension(
+                Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, host)));
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-        X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
-                builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(ca.getPrivate())));
+        X509Certificate cert = new JcaX509CertificateConverter()
+                .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(ca.getPrivate())));
         Path certFile = dir.resolve("cert.pem");
         Path keyFile = dir.resolve("key.pem");
         Files.writeString(certFile, pem("CERTIFICATE", cert.getEncoded()));
@@ -196,7 +234,7 @@ class ProductionSafetyTest {
     }
 
     private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 }

@@ -28,18 +28,21 @@ class ProfileAndPublicEndpointsTest {
     void tokeninfoWhenValidIdTokenThenFullAuth0Profile() {
         Response login = server.login(TestServer.SPA, "+12015550301", "openid");
         for (Response r : new Response[] {
-                server.postForm("/tokeninfo", map("id_token", login.text("id_token"))),
-                server.postJson("/tokeninfo", Map.of("id_token", login.text("id_token")))}) {
+            server.postForm("/tokeninfo", map("id_token", login.text("id_token"))),
+            server.postJson("/tokeninfo", Map.of("id_token", login.text("id_token")))
+        }) {
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.text("user_id")).matches("sms\\|[0-9a-f]{24}");
             assertThat(r.text("phone_number")).isEqualTo("+12015550301");
             assertThat(r.json().get("phone_verified").asBoolean()).isTrue();
-            assertThat(r.json().get("identities").get(0).get("provider").asText()).isEqualTo("sms");
-            assertThat(r.json().get("identities").get(0).get("connection").asText()).isEqualTo("sms");
+            assertThat(r.json().get("identities").get(0).get("provider").asText())
+                    .isEqualTo("sms");
+            assertThat(r.json().get("identities").get(0).get("connection").asText())
+                    .isEqualTo("sms");
             assertThat(r.json().get("logins_count").asLong()).isEqualTo(1);
             assertThat(r.text("clientID")).isEqualTo(TestServer.SPA);
-            for (String field : new String[] {"name", "nickname", "picture", "created_at", "updated_at",
-                    "last_login", "last_ip"}) {
+            for (String field :
+                    new String[] {"name", "nickname", "picture", "created_at", "updated_at", "last_login", "last_ip"}) {
                 assertThat(r.text(field)).as(field).isNotBlank();
             }
         }
@@ -49,8 +52,9 @@ class ProfileAndPublicEndpointsTest {
     void tokeninfoWhenJsonpThenProfileUnderUser() {
         Response login = server.login(TestServer.JSONP, "+12015550302", "openid");
         Response r = server.get("/tokeninfo?id_token=" + login.text("id_token") + "&cbx=__auth0jp7");
-        assertThat(r.body()).startsWith("/**/ typeof __auth0jp7 === 'function' && __auth0jp7({\"status\":200,"
-                + "\"user\":{\"user_id\":\"sms|");
+        assertThat(r.body())
+                .startsWith("/**/ typeof __auth0jp7 === 'function' && __auth0jp7({\"status\":200,"
+                        + "\"user\":{\"user_id\":\"sms|");
     }
 
     @Test
@@ -80,7 +84,8 @@ class ProfileAndPublicEndpointsTest {
         Response login = server.login(TestServer.SPA, "+12015550304", "openid phone");
         String auth = "Bearer " + login.text("access_token");
         Response get = server.get("/userinfo", "Authorization", auth);
-        Response post = server.send(server.request("/userinfo").header("Authorization", auth)
+        Response post = server.send(server.request("/userinfo")
+                .header("Authorization", auth)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.noBody()));
         for (Response r : new Response[] {get, post}) {
@@ -125,7 +130,8 @@ class ProfileAndPublicEndpointsTest {
 
     @Test
     void countryWhenLanguageHasRegionThenThatRegionElseDefault() {
-        assertThat(server.get("/user/geoloc/country", "Accept-Language", "en-GB,en;q=0.8").text("country_code"))
+        assertThat(server.get("/user/geoloc/country", "Accept-Language", "en-GB,en;q=0.8")
+                        .text("country_code"))
                 .isEqualTo("GB");
         assertThat(server.get("/user/geoloc/country").text("country_code")).isEqualTo("US");
         Response cors = server.get("/user/geoloc/country", "Origin", TestServer.SPA_ORIGIN);
@@ -134,14 +140,14 @@ class ProfileAndPublicEndpointsTest {
 
     @Test
     void logoutWhenReturnToAllowedThenRedirectElseRefused() {
-        Response ok = server.get("/v2/logout?client_id=" + TestServer.SPA + "&returnTo="
-                + TestServer.enc("http://localhost:3000/"));
+        Response ok = server.get(
+                "/v2/logout?client_id=" + TestServer.SPA + "&returnTo=" + TestServer.enc("http://localhost:3000/"));
         assertThat(ok.status()).isEqualTo(302);
         assertThat(ok.header("Location")).isEqualTo("http://localhost:3000/");
         Response legacy = server.get("/logout?returnTo=" + TestServer.enc("http://localhost:3000/"));
         assertThat(legacy.status()).isEqualTo(302);
-        Response evil = server.get("/v2/logout?client_id=" + TestServer.SPA + "&returnTo="
-                + TestServer.enc("https://evil.example/"));
+        Response evil = server.get(
+                "/v2/logout?client_id=" + TestServer.SPA + "&returnTo=" + TestServer.enc("https://evil.example/"));
         assertThat(evil.status()).isEqualTo(400);
         assertThat(evil.header("Location")).isNull();
         assertThat(server.get("/logout").status()).isEqualTo(200);

@@ -17,8 +17,7 @@ import javax.net.ssl.TrustManagerFactory;
  * requests written one byte at a time, bodies that stop half way.
  */
 final class RawHttps {
-    private RawHttps() {
-    }
+    private RawHttps() {}
 
     /** What came back: the status (or -1 when the server closed without an answer), head and body. */
     record Answer(int status, String head, String body) {

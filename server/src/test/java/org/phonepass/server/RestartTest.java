@@ -40,8 +40,19 @@ class RestartTest {
                 assertThat(info2.text("user_id")).isEqualTo(userId);
                 assertThat(info2.json().get("logins_count").asLong()).isEqualTo(2);
                 // A code sent before the restart still works after it: the code key survived too.
-                Response late = second.postForm("/oauth/ro", map("client_id", TestServer.SPA, "connection", "sms",
-                        "grant_type", "password", "username", "+12015550402", "password", pendingCode));
+                Response late = second.postForm(
+                        "/oauth/ro",
+                        map(
+                                "client_id",
+                                TestServer.SPA,
+                                "connection",
+                                "sms",
+                                "grant_type",
+                                "password",
+                                "username",
+                                "+12015550402",
+                                "password",
+                                pendingCode));
                 assertThat(late.status()).isEqualTo(200);
             }
         } finally {

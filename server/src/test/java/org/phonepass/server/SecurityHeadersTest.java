@@ -33,7 +33,10 @@ class SecurityHeadersTest {
             assertThat(r.status()).as(path).isEqualTo(200);
             assertThat(r.header("Content-Type")).as(path).startsWith("text/html");
             String csp = r.header("Content-Security-Policy");
-            assertThat(csp).as(path).contains("frame-ancestors 'none'").contains("default-src 'none'")
+            assertThat(csp)
+                    .as(path)
+                    .contains("frame-ancestors 'none'")
+                    .contains("default-src 'none'")
                     .doesNotContain("script-src");
             assertThat(r.header("X-Content-Type-Options")).as(path).isEqualTo("nosniff");
             assertThat(r.header("Referrer-Policy")).as(path).isEqualTo("no-referrer");
@@ -44,10 +47,13 @@ class SecurityHeadersTest {
     @Test
     void errorAnswersWhenJettyRefusesBeforeAnyRouteThenStillJsonWithNosniff() throws Exception {
         String huge = "x".repeat(20_000);
-        RawHttps.Answer answer = RawHttps.exchange(server, ("GET /health HTTP/1.1\r\nHost: localhost\r\n"
-                + "Connection: close\r\nX-Big: " + huge + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        RawHttps.Answer answer = RawHttps.exchange(
+                server,
+                ("GET /health HTTP/1.1\r\nHost: localhost\r\n" + "Connection: close\r\nX-Big: " + huge + "\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         assertThat(answer.status()).isEqualTo(431);
-        assertThat(answer.head().toLowerCase(java.util.Locale.ROOT)).contains("content-type: application/json")
+        assertThat(answer.head().toLowerCase(java.util.Locale.ROOT))
+                .contains("content-type: application/json")
                 .contains("x-content-type-options: nosniff");
         assertThat(answer.body()).contains("\"error\":\"invalid_request\"").doesNotContain(huge.substring(0, 100));
     }

@@ -33,8 +33,11 @@ class SilentSignupHttpTest {
     private static Path dir;
 
     private static String silent(String sms) {
-        return TestServer.DEFAULT_YAML.replace("sms:\n  provider: dev\n", sms)
-                .replace("  disable_signup: false\n", "  disable_signup: true\n  signup_disabled_response: silent\n")
+        return TestServer.DEFAULT_YAML
+                        .replace("sms:\n  provider: dev\n", sms)
+                        .replace(
+                                "  disable_signup: false\n",
+                                "  disable_signup: true\n  signup_disabled_response: silent\n")
                 + AbuseLimitsHttpTest.TRUST_LOCAL;
     }
 
@@ -92,8 +95,10 @@ class SilentSignupHttpTest {
             assertThat(unknown.get(1)).contains("\"attempts_remaining\":2");
             assertThat(unknown.get(4)).startsWith("401 ").contains("\"attempts_remaining\":0");
             // Only the known number got a message; the unknown one has no account afterwards either.
-            assertThat(server.get("/dev/sms.json?to=" + TestServer.enc(KNOWN)).json()).hasSize(1);
-            assertThat(server.get("/dev/sms.json?to=" + TestServer.enc(UNKNOWN)).json()).isEmpty();
+            assertThat(server.get("/dev/sms.json?to=" + TestServer.enc(KNOWN)).json())
+                    .hasSize(1);
+            assertThat(server.get("/dev/sms.json?to=" + TestServer.enc(UNKNOWN)).json())
+                    .isEmpty();
             // The public scrape has no SMS meters, which counted the known number's message only.
             String metrics = server.get("/metrics").body();
             assertThat(metrics).contains("jvm_memory").doesNotContain("phonepass_sms_");
@@ -116,7 +121,8 @@ class SilentSignupHttpTest {
                 Thread.currentThread().interrupt();
             }
             byte[] answer = ("{\"code\":21211,\"message\":\"The 'To' number is not a valid phone number.\","
-                    + "\"status\":400}").getBytes(StandardCharsets.UTF_8);
+                            + "\"status\":400}")
+                    .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(400, answer.length);
             exchange.getResponseBody().write(answer);
@@ -125,7 +131,8 @@ class SilentSignupHttpTest {
         });
         twilio.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         twilio.start();
-        try (TestServer server = new TestServer(silent("""
+        try (TestServer server =
+                new TestServer(silent("""
                 sms:
                   provider: twilio
                   twilio:

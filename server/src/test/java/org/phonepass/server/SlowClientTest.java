@@ -29,7 +29,8 @@ class SlowClientTest {
      */
     private static long serverThreads() {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> !t.getName().startsWith("HttpClient-") && !t.getName().startsWith("pool-")
+                .filter(t -> !t.getName().startsWith("HttpClient-")
+                        && !t.getName().startsWith("pool-")
                         && !t.getName().startsWith("JettyServerThreadPool"))
                 .count();
     }
@@ -37,7 +38,8 @@ class SlowClientTest {
     /** The server's request threads (a bounded pool on Java 17 to 20). */
     private static long requestThreads() {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("JettyServerThreadPool")).count();
+                .filter(t -> t.getName().startsWith("JettyServerThreadPool"))
+                .count();
     }
 
     @Test
@@ -57,9 +59,15 @@ class SlowClientTest {
             round(server, 1);
             long afterSecond = settledServerThreads();
             // Threads outside the request pool (housekeeping, schedulers) are started once, not per request.
-            assertThat(afterSecond).as("server threads after the first round %d, after the second %d: %s",
-                    afterFirst, afterSecond, Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
-                            .sorted().toList())
+            assertThat(afterSecond)
+                    .as(
+                            "server threads after the first round %d, after the second %d: %s",
+                            afterFirst,
+                            afterSecond,
+                            Thread.getAllStackTraces().keySet().stream()
+                                    .map(Thread::getName)
+                                    .sorted()
+                                    .toList())
                     .isLessThanOrEqualTo(afterFirst + 2);
             if (Runtime.version().feature() < 21) {
                 assertThat(requestThreads()).isLessThanOrEqualTo(maxThreads);
@@ -85,9 +93,10 @@ class SlowClientTest {
             try {
                 for (int i = 0; i < 3 * maxThreads; i++) {
                     SSLSocket s = RawHttps.open(server, 30_000);
-                    s.getOutputStream().write(("POST /oauth/token HTTP/1.1\r\nHost: localhost\r\n"
-                            + "Content-Type: application/json\r\nContent-Length: 400\r\n\r\n{\"grant_type\":")
-                            .getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream()
+                            .write(("POST /oauth/token HTTP/1.1\r\nHost: localhost\r\n"
+                                            + "Content-Type: application/json\r\nContent-Length: 400\r\n\r\n{\"grant_type\":")
+                                    .getBytes(StandardCharsets.US_ASCII));
                     s.getOutputStream().flush();
                     stalled.add(s);
                 }
@@ -95,8 +104,10 @@ class SlowClientTest {
                 assertThat(login.status()).as(login.body()).isEqualTo(200);
                 assertThat(login.text("id_token")).isNotBlank();
                 for (SSLSocket s : stalled) {
-                    assertThat(answeredYet(s)).as("a stalled request was answered before its timeout, so the "
-                            + "login had waited for it to give up its thread").isFalse();
+                    assertThat(answeredYet(s))
+                            .as("a stalled request was answered before its timeout, so the "
+                                    + "login had waited for it to give up its thread")
+                            .isFalse();
                 }
                 if (Runtime.version().feature() < 21) {
                     assertThat(requestThreads()).isLessThanOrEqualTo(maxThreads);
@@ -104,7 +115,8 @@ class SlowClientTest {
                 for (SSLSocket s : stalled) {
                     RawHttps.Answer answer = RawHttps.read(s.getInputStream());
                     assertThat(answer.status()).as(answer.head()).isEqualTo(408);
-                    assertThat(answer.body()).contains("\"error\":\"invalid_request\"")
+                    assertThat(answer.body())
+                            .contains("\"error\":\"invalid_request\"")
                             .contains("did not arrive in time");
                 }
             } finally {
@@ -140,7 +152,7 @@ class SlowClientTest {
             String body = "client_id=sample-spa&connection=sms&phone_number=%2B1201555";
             OutputStream out = s.getOutputStream();
             out.write(("POST /passwordless/start HTTP/1.1\r\nHost: localhost\r\n"
-                    + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 500\r\n\r\n" + body)
+                            + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 500\r\n\r\n" + body)
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             stalled.add(s);
@@ -151,8 +163,9 @@ class SlowClientTest {
             Future<RawHttps.Answer> trickle = pool.submit(() -> {
                 String body = "client_id=sample-spa&connection=sms&phone_number=" + TestServer.enc(slowPhone);
                 byte[] request = ("POST /passwordless/start HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
-                        + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + body.length()
-                        + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII);
+                                + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + body.length()
+                                + "\r\n\r\n" + body)
+                        .getBytes(StandardCharsets.US_ASCII);
                 try (SSLSocket s = RawHttps.open(server, 30_000)) {
                     OutputStream out = s.getOutputStream();
                     for (byte b : request) {
@@ -167,7 +180,8 @@ class SlowClientTest {
             // While the slow and stalled clients hold their connections, others get normal service.
             for (int i = 0; i < 10; i++) {
                 assertThat(server.get("/health/live").status()).isEqualTo(200);
-                assertThat(server.startAndReadCode(TestServer.SPA, "+12015550" + (160 + round * 10 + i))).hasSize(6);
+                assertThat(server.startAndReadCode(TestServer.SPA, "+12015550" + (160 + round * 10 + i)))
+                        .hasSize(6);
             }
             RawHttps.Answer slow = trickle.get(60, TimeUnit.SECONDS);
             assertThat(slow.status()).as(slow.head()).isEqualTo(200);

@@ -42,9 +42,9 @@ class SmsDeliveryThroughServerTest {
             bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             boolean rejected = bodies.peek() != null && bodies.size() == 1;
             byte[] answer = (rejected
-                    ? "{\"code\":21211,\"message\":\"The 'To' number is not a valid phone number.\","
-                    + "\"more_info\":\"https://www.twilio.com/docs/errors/21211\",\"status\":400}"
-                    : "{\"sid\":\"SM0123456789abcdef0123456789abcdef\",\"status\":\"queued\"}")
+                            ? "{\"code\":21211,\"message\":\"The 'To' number is not a valid phone number.\","
+                                    + "\"more_info\":\"https://www.twilio.com/docs/errors/21211\",\"status\":400}"
+                            : "{\"sid\":\"SM0123456789abcdef0123456789abcdef\",\"status\":\"queued\"}")
                     .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(rejected ? 400 : 201, answer.length);
@@ -52,7 +52,8 @@ class SmsDeliveryThroughServerTest {
             exchange.close();
         });
         twilio.start();
-        try (TestServer server = new TestServer(withProvider("""
+        try (TestServer server =
+                new TestServer(withProvider("""
                   provider: twilio
                   twilio:
                     account_sid: AC0123456789abcdef0123456789abcdef
@@ -60,16 +61,22 @@ class SmsDeliveryThroughServerTest {
                     from: "+12015550100"
                     base_url: http://127.0.0.1:%d
                 """.formatted(twilio.getAddress().getPort())), null)) {
-            Response rejected = server.postForm("/passwordless/start", map("client_id", TestServer.SPA,
-                    "connection", "sms", "phone_number", "+12015550801"));
+            Response rejected = server.postForm(
+                    "/passwordless/start",
+                    map("client_id", TestServer.SPA, "connection", "sms", "phone_number", "+12015550801"));
             assertThat(rejected.status()).isEqualTo(400);
             assertThat(rejected.text("error")).isEqualTo("sms_provider_error");
             assertThat(rejected.text("error_description")).endsWith("(Code: 21211)");
-            Response accepted = server.postForm("/passwordless/start", map("client_id", TestServer.SPA,
-                    "connection", "sms", "phone_number", "+12015550802"));
+            Response accepted = server.postForm(
+                    "/passwordless/start",
+                    map("client_id", TestServer.SPA, "connection", "sms", "phone_number", "+12015550802"));
             assertThat(accepted.status()).isEqualTo(200);
             assertThat(bodies).hasSize(2);
-            assertThat(bodies).last().asString().contains("To=%2B12015550802").contains("From=%2B12015550100")
+            assertThat(bodies)
+                    .last()
+                    .asString()
+                    .contains("To=%2B12015550802")
+                    .contains("From=%2B12015550100")
                     .contains("Body=Your+verification+code+is%3A+");
             // No dev inbox with a real provider.
             assertThat(server.get("/dev/sms.json").status()).isEqualTo(404);
@@ -93,18 +100,22 @@ class SmsDeliveryThroughServerTest {
             exchange.getRequestBody().readAllBytes();
             allArrived.countDown();
             // Answer later from a scheduler: the fake itself holds no thread per request.
-            scheduler.schedule(() -> {
-                try {
-                    exchange.sendResponseHeaders(200, -1);
-                } catch (java.io.IOException e) {
-                    // the client went away
-                } finally {
-                    exchange.close();
-                }
-            }, 2, TimeUnit.SECONDS);
+            scheduler.schedule(
+                    () -> {
+                        try {
+                            exchange.sendResponseHeaders(200, -1);
+                        } catch (java.io.IOException e) {
+                            // the client went away
+                        } finally {
+                            exchange.close();
+                        }
+                    },
+                    2,
+                    TimeUnit.SECONDS);
         });
         gateway.start();
-        try (TestServer server = new TestServer(withProvider("""
+        try (TestServer server =
+                new TestServer(withProvider("""
                   provider: http_gateway
                   retry: {deadline: 20s}
                   http_gateway:
@@ -118,18 +129,27 @@ class SmsDeliveryThroughServerTest {
             List<CompletableFuture<java.net.http.HttpResponse<String>>> starts = new ArrayList<>();
             for (int i = 0; i < inFlight; i++) {
                 String phone = "+1201555" + String.format("%04d", 1000 + i);
-                starts.add(server.http().sendAsync(server.request("/passwordless/start")
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(TestServer.form(map(
-                                "client_id", TestServer.SPA, "connection", "sms", "phone_number", phone))))
-                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString()));
+                starts.add(server.http()
+                        .sendAsync(
+                                server.request("/passwordless/start")
+                                        .header("Content-Type", "application/x-www-form-urlencoded")
+                                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(TestServer.form(map(
+                                                "client_id",
+                                                TestServer.SPA,
+                                                "connection",
+                                                "sms",
+                                                "phone_number",
+                                                phone))))
+                                        .build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString()));
             }
             // Wait until the gateway holds all of them, then show the server still answers.
             assertThat(allArrived.await(90, TimeUnit.SECONDS)).isTrue();
             Response health = server.get("/health");
             assertThat(health.status()).isEqualTo(200);
             assertThat(starts.stream().filter(f -> !f.isDone()).count())
-                    .as("starts still waiting on the vendor while /health answered").isGreaterThan(0);
+                    .as("starts still waiting on the vendor while /health answered")
+                    .isGreaterThan(0);
             // Request threads busy in Phonepass code right now. Idle pool threads (parked in Jetty's queue) and
             // selector threads do not count: the pool may have grown earlier while database writes queued.
             long busyRequestThreads = Thread.getAllStackTraces().entrySet().stream()

@@ -100,7 +100,10 @@ public final class TestServer implements AutoCloseable {
             tmf.init(trust);
             SSLContext ssl = SSLContext.getInstance("TLS");
             ssl.init(null, tmf.getTrustManagers(), null);
-            this.http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+            this.http = HttpClient.newBuilder()
+                    .sslContext(ssl)
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
             this.base = "https://localhost:" + server.httpsPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -132,19 +135,24 @@ public final class TestServer implements AutoCloseable {
     /** A response, with its body parsed when it is JSON. */
     public record Response(int status, Map<String, java.util.List<String>> headers, String body, JsonNode json) {
         public String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                    .flatMap(e -> e.getValue().stream()).findFirst().orElse(null);
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .flatMap(e -> e.getValue().stream())
+                    .findFirst()
+                    .orElse(null);
         }
 
         public String text(String field) {
-            return json == null || json.get(field) == null ? null : json.get(field).asText();
+            return json == null || json.get(field) == null
+                    ? null
+                    : json.get(field).asText();
         }
     }
 
     public Response send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(20)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r =
+                    http.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
             JsonNode node = null;
             String type = r.headers().firstValue("Content-Type").orElse("");
             if (type.startsWith("application/json") && !r.body().isEmpty()) {
@@ -164,7 +172,8 @@ public final class TestServer implements AutoCloseable {
     }
 
     public Response postForm(String path, Map<String, String> form, String... headers) {
-        HttpRequest.Builder b = request(path).header("Content-Type", "application/x-www-form-urlencoded")
+        HttpRequest.Builder b = request(path)
+                .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form(form)));
         if (headers.length > 0) {
             b.headers(headers);
@@ -174,7 +183,8 @@ public final class TestServer implements AutoCloseable {
 
     public Response postJson(String path, Object body, String... headers) {
         try {
-            HttpRequest.Builder b = request(path).header("Content-Type", "application/json")
+            HttpRequest.Builder b = request(path)
+                    .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)));
             if (headers.length > 0) {
                 b.headers(headers);
@@ -194,7 +204,8 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static String form(Map<String, String> form) {
-        return form.entrySet().stream().map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
+        return form.entrySet().stream()
+                .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
                 .collect(Collectors.joining("&"));
     }
 
@@ -216,8 +227,10 @@ public final class TestServer implements AutoCloseable {
      */
     public org.jose4j.jwt.JwtClaims verifyWithJwks(String jwt, String audience) throws Exception {
         return new org.jose4j.jwt.consumer.JwtConsumerBuilder()
-                .setVerificationKeyResolver(new org.jose4j.keys.resolvers.JwksVerificationKeyResolver(
-                        new org.jose4j.jwk.JsonWebKeySet(get("/.well-known/jwks.json").body()).getJsonWebKeys()))
+                .setVerificationKeyResolver(
+                        new org.jose4j.keys.resolvers.JwksVerificationKeyResolver(new org.jose4j.jwk.JsonWebKeySet(
+                                        get("/.well-known/jwks.json").body())
+                                .getJsonWebKeys()))
                 .setExpectedIssuer(issuer())
                 .setExpectedAudience(audience)
                 .setRequireExpirationTime()
@@ -229,8 +242,8 @@ public final class TestServer implements AutoCloseable {
 
     /** Sends a code through the form flow and returns it, read from the dev inbox. */
     public String startAndReadCode(String clientId, String phone) {
-        Response r = postForm("/passwordless/start", map("client_id", clientId, "connection", "sms",
-                "phone_number", phone));
+        Response r =
+                postForm("/passwordless/start", map("client_id", clientId, "connection", "sms", "phone_number", phone));
         if (r.status() != 200) {
             throw new AssertionError("start failed: " + r.status() + " " + r.body());
         }
@@ -245,8 +258,21 @@ public final class TestServer implements AutoCloseable {
     /** A full legacy login; returns the /oauth/ro body. */
     public Response login(String clientId, String phone, String scope) {
         String code = startAndReadCode(clientId, phone);
-        return postForm("/oauth/ro", map("client_id", clientId, "connection", "sms", "grant_type", "password",
-                "username", phone, "password", code, "scope", scope));
+        return postForm(
+                "/oauth/ro",
+                map(
+                        "client_id",
+                        clientId,
+                        "connection",
+                        "sms",
+                        "grant_type",
+                        "password",
+                        "username",
+                        phone,
+                        "password",
+                        code,
+                        "scope",
+                        scope));
     }
 
     @Override

@@ -62,8 +62,19 @@ class TokenScopeAndRevocationTest {
     private static Response otpLogin(String scope, String audience) {
         String phone = phone();
         String code = server.startAndReadCode(TestServer.SPA, phone);
-        Map<String, String> form = map("grant_type", OTP, "client_id", TestServer.SPA, "username", phone,
-                "otp", code, "realm", "sms", "scope", scope);
+        Map<String, String> form = map(
+                "grant_type",
+                OTP,
+                "client_id",
+                TestServer.SPA,
+                "username",
+                phone,
+                "otp",
+                code,
+                "realm",
+                "sms",
+                "scope",
+                scope);
         if (audience != null) {
             form.put("audience", audience);
         }
@@ -81,8 +92,9 @@ class TokenScopeAndRevocationTest {
     }
 
     private static Response refresh(String refreshToken) {
-        return server.postForm("/oauth/token", map("grant_type", "refresh_token", "client_id", TestServer.SPA,
-                "refresh_token", refreshToken));
+        return server.postForm(
+                "/oauth/token",
+                map("grant_type", "refresh_token", "client_id", TestServer.SPA, "refresh_token", refreshToken));
     }
 
     // ---------------------------------------------------------------- #1 API scopes
@@ -125,8 +137,8 @@ class TokenScopeAndRevocationTest {
         Response refreshed = refresh(r.text("refresh_token"));
         assertThat(userinfo(r.text("access_token")).status()).isEqualTo(200);
         assertThat(userinfo(refreshed.text("access_token")).status()).isEqualTo(200);
-        Response revoke = server.postForm("/oauth/revoke", map("client_id", TestServer.SPA,
-                "token", refreshed.text("refresh_token")));
+        Response revoke = server.postForm(
+                "/oauth/revoke", map("client_id", TestServer.SPA, "token", refreshed.text("refresh_token")));
         assertThat(revoke.status()).isEqualTo(200);
         assertThat(userinfo(r.text("access_token")).status()).isEqualTo(401);
         assertThat(userinfo(refreshed.text("access_token")).status()).isEqualTo(401);
@@ -141,7 +153,9 @@ class TokenScopeAndRevocationTest {
         assertThat(userinfo(r.text("access_token")).status()).isEqualTo(401);
         assertThat(userinfo(refreshed.text("access_token")).status()).isEqualTo(401);
         Response other = otpLogin("openid offline_access", null);
-        assertThat(userinfo(other.text("access_token")).status()).as("another family").isEqualTo(200);
+        assertThat(userinfo(other.text("access_token")).status())
+                .as("another family")
+                .isEqualTo(200);
     }
 
     // ---------------------------------------------------------------- #7 another client's token
@@ -150,8 +164,7 @@ class TokenScopeAndRevocationTest {
     void revokeWhenTokenBelongsToAnotherClientThenRefusedAndTokenKeepsWorking() {
         Response r = otpLogin("openid offline_access", null);
         for (String token : new String[] {r.text("refresh_token"), r.text("access_token")}) {
-            Response revoke = server.postForm("/oauth/revoke", map("client_id", TestServer.OTP_ONLY,
-                    "token", token));
+            Response revoke = server.postForm("/oauth/revoke", map("client_id", TestServer.OTP_ONLY, "token", token));
             assertThat(revoke.status()).isEqualTo(403);
             assertThat(revoke.text("error")).isEqualTo("unauthorized_client");
         }
@@ -162,12 +175,12 @@ class TokenScopeAndRevocationTest {
     @Test
     void revokeWhenJwtAccessTokenThenUnsupportedTokenTypeAndAnotherClientRefused() {
         Response r = otpLogin("openid", TestServer.API);
-        Response own = server.postForm("/oauth/revoke", map("client_id", TestServer.SPA,
-                "token", r.text("access_token")));
+        Response own =
+                server.postForm("/oauth/revoke", map("client_id", TestServer.SPA, "token", r.text("access_token")));
         assertThat(own.status()).isEqualTo(400);
         assertThat(own.text("error")).isEqualTo("unsupported_token_type");
-        Response foreign = server.postForm("/oauth/revoke", map("client_id", TestServer.OTP_ONLY,
-                "token", r.text("access_token")));
+        Response foreign = server.postForm(
+                "/oauth/revoke", map("client_id", TestServer.OTP_ONLY, "token", r.text("access_token")));
         assertThat(foreign.status()).isEqualTo(403);
         assertThat(foreign.text("error")).isEqualTo("unauthorized_client");
     }
@@ -188,24 +201,40 @@ class TokenScopeAndRevocationTest {
         assertThat(refresh(r.text("refresh_token")).status()).as("replay").isEqualTo(403);
         assertThat(refresh("never-issued").status()).isEqualTo(403);
         Response other = otpLogin("openid offline_access", null);
-        assertThat(server.postForm("/oauth/revoke", map("client_id", TestServer.OTP_ONLY,
-                "token", other.text("refresh_token"))).status()).isEqualTo(403);
-        assertThat(server.postForm("/oauth/revoke", map("client_id", TestServer.SPA,
-                "token", other.text("refresh_token"))).status()).isEqualTo(200);
+        assertThat(server.postForm(
+                                "/oauth/revoke",
+                                map("client_id", TestServer.OTP_ONLY, "token", other.text("refresh_token")))
+                        .status())
+                .isEqualTo(403);
+        assertThat(server.postForm(
+                                "/oauth/revoke", map("client_id", TestServer.SPA, "token", other.text("refresh_token")))
+                        .status())
+                .isEqualTo(200);
         assertThat(server.server().auditEvents().flush(Duration.ofSeconds(10))).isTrue();
         List<AuditEvent> stored = server.server().auditEvents().recent(100_000);
         List<AuditEvent> ours = new ArrayList<>(stored.subList(0, stored.size() - before).stream()
-                .filter(e -> e.type() == AuditEvent.Type.REFRESH || e.type() == AuditEvent.Type.REVOKE).toList());
+                .filter(e -> e.type() == AuditEvent.Type.REFRESH || e.type() == AuditEvent.Type.REVOKE)
+                .toList());
         Collections.reverse(ours); // recent() is newest first
-        assertThat(ours).allSatisfy(e -> assertThat(e.ip()).isEqualTo("127.0.0.1"))
+        assertThat(ours)
+                .allSatisfy(e -> assertThat(e.ip()).isEqualTo("127.0.0.1"))
                 .extracting(AuditEvent::type, AuditEvent::clientId, AuditEvent::outcome, AuditEvent::detail)
                 .containsExactly(
                         tuple(AuditEvent.Type.REFRESH, TestServer.SPA, AuditEvent.Outcome.SUCCESS, null),
-                        tuple(AuditEvent.Type.REFRESH, TestServer.SPA, AuditEvent.Outcome.FAILURE,
+                        tuple(
+                                AuditEvent.Type.REFRESH,
+                                TestServer.SPA,
+                                AuditEvent.Outcome.FAILURE,
                                 "reuse_family_revoked"),
-                        tuple(AuditEvent.Type.REFRESH, TestServer.SPA, AuditEvent.Outcome.FAILURE,
+                        tuple(
+                                AuditEvent.Type.REFRESH,
+                                TestServer.SPA,
+                                AuditEvent.Outcome.FAILURE,
                                 "invalid_refresh_token"),
-                        tuple(AuditEvent.Type.REVOKE, TestServer.OTP_ONLY, AuditEvent.Outcome.REFUSED,
+                        tuple(
+                                AuditEvent.Type.REVOKE,
+                                TestServer.OTP_ONLY,
+                                AuditEvent.Outcome.REFUSED,
                                 "token_not_for_client"),
                         tuple(AuditEvent.Type.REVOKE, TestServer.SPA, AuditEvent.Outcome.SUCCESS, null));
     }
@@ -218,18 +247,22 @@ class TokenScopeAndRevocationTest {
         Response foreign = userinfo(r.text("access_token"), "Origin", OTHER_ORIGIN);
         assertThat(foreign.status()).isEqualTo(403);
         assertThat(foreign.body()).doesNotContain("phone_number\"");
-        assertThat(userinfo(r.text("access_token"), "Origin", TestServer.SPA_ORIGIN).status()).isEqualTo(200);
+        assertThat(userinfo(r.text("access_token"), "Origin", TestServer.SPA_ORIGIN)
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
     void tokeninfoWhenOriginAllowedOnlyByAnotherClientThenRefused() {
         Response login = server.login(TestServer.SPA, phone(), "openid");
-        Response foreign = server.postForm("/tokeninfo", map("id_token", login.text("id_token")),
-                "Origin", OTHER_ORIGIN);
+        Response foreign =
+                server.postForm("/tokeninfo", map("id_token", login.text("id_token")), "Origin", OTHER_ORIGIN);
         assertThat(foreign.status()).isEqualTo(403);
         assertThat(foreign.body()).doesNotContain("phone_number");
-        assertThat(server.postForm("/tokeninfo", map("id_token", login.text("id_token")),
-                "Origin", TestServer.SPA_ORIGIN).status()).isEqualTo(200);
+        assertThat(server.postForm(
+                                "/tokeninfo", map("id_token", login.text("id_token")), "Origin", TestServer.SPA_ORIGIN)
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -243,13 +276,16 @@ class TokenScopeAndRevocationTest {
     @Test
     void userinfoWhenPhoneOrProfileScopeThenTheirClaimsOnly() {
         Response phone = userinfo(otpLogin("openid phone", null).text("access_token"));
-        assertThat(phone.json().fieldNames()).toIterable()
+        assertThat(phone.json().fieldNames())
+                .toIterable()
                 .containsExactly("sub", "phone_number", "phone_number_verified");
         Response profile = userinfo(otpLogin("openid profile", null).text("access_token"));
-        assertThat(profile.json().fieldNames()).toIterable()
+        assertThat(profile.json().fieldNames())
+                .toIterable()
                 .containsExactly("sub", "name", "nickname", "picture", "updated_at");
         Response jwt = userinfo(otpLogin("openid phone", TestServer.API).text("access_token"));
-        assertThat(jwt.json().fieldNames()).toIterable()
+        assertThat(jwt.json().fieldNames())
+                .toIterable()
                 .containsExactly("sub", "phone_number", "phone_number_verified");
         assertThat(jwt.body()).doesNotContain("last_ip").doesNotContain("logins_count");
     }
@@ -261,7 +297,8 @@ class TokenScopeAndRevocationTest {
         Response r = otpLogin("openid", null);
         assertThat(userinfo(r.text("access_token")).header("Cache-Control")).isEqualTo("no-store");
         Response login = server.login(TestServer.JSONP, phone(), "openid");
-        assertThat(server.postForm("/tokeninfo", map("id_token", login.text("id_token"))).header("Cache-Control"))
+        assertThat(server.postForm("/tokeninfo", map("id_token", login.text("id_token")))
+                        .header("Cache-Control"))
                 .isEqualTo("no-store");
         Response jsonp = server.get("/tokeninfo?id_token=" + login.text("id_token") + "&cbx=__cb1");
         assertThat(jsonp.body()).contains("__cb1({\"status\":200");

@@ -39,7 +39,8 @@ class WrongCodeLockHttpTest {
     private static List<AuditEvent> lockouts() {
         assertThat(server.server().auditEvents().flush(Duration.ofSeconds(30))).isTrue();
         return server.server().auditEvents().recent(5_000).stream()
-                .filter(e -> e.type() == AuditEvent.Type.LOCKOUT).toList();
+                .filter(e -> e.type() == AuditEvent.Type.LOCKOUT)
+                .toList();
     }
 
     @Test
@@ -60,7 +61,8 @@ class WrongCodeLockHttpTest {
             assertThat(r.status()).as(r.body()).isEqualTo(401);
             assertThat(r.json().get("attempts_remaining").asInt()).isEqualTo(Math.max(0, 2 - i));
         }
-        assertThat(AbuseLimitsHttpTest.verify(server, phone, code, OWNER_IP).status()).isEqualTo(401);
+        assertThat(AbuseLimitsHttpTest.verify(server, phone, code, OWNER_IP).status())
+                .isEqualTo(401);
 
         // A fresh code works for the owner.
         assertThat(AbuseLimitsHttpTest.start(server, phone, OWNER_IP).status()).isEqualTo(200);
@@ -76,10 +78,14 @@ class WrongCodeLockHttpTest {
         int refused = 0;
         // Four codes, three wrong guesses each, from addresses of one /64: ten reach the codes, then it is locked.
         for (int round = 0; round < 4; round++) {
-            assertThat(AbuseLimitsHttpTest.start(server, phone, OWNER_IP).status()).isEqualTo(200);
+            assertThat(AbuseLimitsHttpTest.start(server, phone, OWNER_IP).status())
+                    .isEqualTo(200);
             String code = server.latestCode(phone);
             for (int i = 0; i < 3; i++) {
-                Response r = AbuseLimitsHttpTest.verify(server, phone, AbuseLimitsHttpTest.wrong(code),
+                Response r = AbuseLimitsHttpTest.verify(
+                        server,
+                        phone,
+                        AbuseLimitsHttpTest.wrong(code),
                         "2001:db8:bad:1::" + Integer.toHexString(round * 3 + i + 1));
                 if (r.status() == 429) {
                     assertThat(r.text("error")).isEqualTo("too_many_attempts");
@@ -90,14 +96,18 @@ class WrongCodeLockHttpTest {
             }
         }
         assertThat(refused).isEqualTo(2);
-        assertThat(lockouts()).filteredOn(e -> e.maskedPhone().endsWith("0611")).singleElement()
+        assertThat(lockouts())
+                .filteredOn(e -> e.maskedPhone().endsWith("0611"))
+                .singleElement()
                 .satisfies(e -> assertThat(e.detail()).startsWith("network=2001:db8:bad:1::/64 "));
 
         assertThat(AbuseLimitsHttpTest.start(server, phone, OWNER_IP).status()).isEqualTo(200);
         String fresh = server.latestCode(phone);
         // The locked network is refused even the right code; the owner's network is not.
-        assertThat(AbuseLimitsHttpTest.verify(server, phone, fresh, "2001:db8:bad:1:ffff::1").status())
+        assertThat(AbuseLimitsHttpTest.verify(server, phone, fresh, "2001:db8:bad:1:ffff::1")
+                        .status())
                 .isEqualTo(429);
-        assertThat(AbuseLimitsHttpTest.verify(server, phone, fresh, OWNER_IP).status()).isEqualTo(200);
+        assertThat(AbuseLimitsHttpTest.verify(server, phone, fresh, OWNER_IP).status())
+                .isEqualTo(200);
     }
 }

@@ -53,8 +53,7 @@ public final class SmsProviders {
     // Completion work of every vendor call is short; two threads carry it for any number of messages in flight.
     private static final int COMPLETION_THREADS = 2;
 
-    private SmsProviders() {
-    }
+    private SmsProviders() {}
 
     /**
      * The settings checked and their secrets resolved, ready to build: what {@link #validate} returns. Holding one
@@ -73,9 +72,18 @@ public final class SmsProviders {
         private final VonageSettings vonage;
         private final SnsSettings sns;
 
-        private Plan(SmsSettings settings, List<ProviderId> defaultIds, Map<Integer, List<ProviderId>> routeIds,
-                     Set<ProviderId> used, RetryPolicy retry, MessageFormatter formatter, TestNumbers testNumbers,
-                     TwilioSettings twilio, HttpGatewaySettings gateway, VonageSettings vonage, SnsSettings sns) {
+        private Plan(
+                SmsSettings settings,
+                List<ProviderId> defaultIds,
+                Map<Integer, List<ProviderId>> routeIds,
+                Set<ProviderId> used,
+                RetryPolicy retry,
+                MessageFormatter formatter,
+                TestNumbers testNumbers,
+                TwilioSettings twilio,
+                HttpGatewaySettings gateway,
+                VonageSettings vonage,
+                SnsSettings sns) {
             this.settings = settings;
             this.defaultIds = defaultIds;
             this.routeIds = routeIds;
@@ -102,8 +110,12 @@ public final class SmsProviders {
      * @param productionMode refuses the dev inbox, and test numbers unless allowed
      * @throws IllegalArgumentException whose message names the offending key
      */
-    public static SmsStack build(SmsSettings settings, Clock clock, MeterRegistry registry,
-                                 Function<String, String> environment, boolean productionMode) {
+    public static SmsStack build(
+            SmsSettings settings,
+            Clock clock,
+            MeterRegistry registry,
+            Function<String, String> environment,
+            boolean productionMode) {
         Objects.requireNonNull(environment, "environment cannot be null");
         return build(validate(settings, new Secrets(environment), productionMode), clock, registry);
     }
@@ -145,8 +157,8 @@ public final class SmsProviders {
                             + ", which is not a country calling code (1 to 999, without +)");
                 }
                 if (routeIds.put(code, route.providers()) != null) {
-                    throw new IllegalArgumentException(key + ".calling_codes: +" + code
-                            + " already has a route in an earlier entry");
+                    throw new IllegalArgumentException(
+                            key + ".calling_codes: +" + code + " already has a route in an earlier entry");
                 }
             }
         }
@@ -163,16 +175,31 @@ public final class SmsProviders {
             throw new IllegalArgumentException("sms.dev.capacity must be 1 to 100000");
         }
 
-        TwilioSettings twilio = usage.containsKey(ProviderId.TWILIO) ? orEmpty(settings.twilio())
-                .resolved("sms.twilio", usage.get(ProviderId.TWILIO), secrets) : null;
-        HttpGatewaySettings gateway = usage.containsKey(ProviderId.HTTP_GATEWAY) ? orEmpty(settings.httpGateway())
-                .resolved("sms.http_gateway", usage.get(ProviderId.HTTP_GATEWAY), secrets) : null;
-        VonageSettings vonage = usage.containsKey(ProviderId.VONAGE) ? orEmpty(settings.vonage())
-                .resolved("sms.vonage", usage.get(ProviderId.VONAGE), secrets) : null;
-        SnsSettings sns = usage.containsKey(ProviderId.SNS) ? orEmpty(settings.sns())
-                .resolved("sms.sns", usage.get(ProviderId.SNS), secrets) : null;
-        return new Plan(settings, List.copyOf(defaultIds), Map.copyOf(routeIds), Set.copyOf(usage.keySet()), retry,
-                formatter, testNumbers, twilio, gateway, vonage, sns);
+        TwilioSettings twilio = usage.containsKey(ProviderId.TWILIO)
+                ? orEmpty(settings.twilio()).resolved("sms.twilio", usage.get(ProviderId.TWILIO), secrets)
+                : null;
+        HttpGatewaySettings gateway = usage.containsKey(ProviderId.HTTP_GATEWAY)
+                ? orEmpty(settings.httpGateway())
+                        .resolved("sms.http_gateway", usage.get(ProviderId.HTTP_GATEWAY), secrets)
+                : null;
+        VonageSettings vonage = usage.containsKey(ProviderId.VONAGE)
+                ? orEmpty(settings.vonage()).resolved("sms.vonage", usage.get(ProviderId.VONAGE), secrets)
+                : null;
+        SnsSettings sns = usage.containsKey(ProviderId.SNS)
+                ? orEmpty(settings.sns()).resolved("sms.sns", usage.get(ProviderId.SNS), secrets)
+                : null;
+        return new Plan(
+                settings,
+                List.copyOf(defaultIds),
+                Map.copyOf(routeIds),
+                Set.copyOf(usage.keySet()),
+                retry,
+                formatter,
+                testNumbers,
+                twilio,
+                gateway,
+                vonage,
+                sns);
     }
 
     /** Builds the stack from validated settings; starts its threads and clients, and checks nothing more. */
@@ -192,10 +219,10 @@ public final class SmsProviders {
         SnsSettings sns = plan.sns;
 
         List<AutoCloseable> resources = new ArrayList<>();
-        ExecutorService completion = Executors.newFixedThreadPool(COMPLETION_THREADS,
-                daemonThreads("phonepass-sms-io"));
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
-                daemonThreads("phonepass-sms-retry"));
+        ExecutorService completion =
+                Executors.newFixedThreadPool(COMPLETION_THREADS, daemonThreads("phonepass-sms-io"));
+        ScheduledExecutorService scheduler =
+                Executors.newSingleThreadScheduledExecutor(daemonThreads("phonepass-sms-retry"));
         Map<ProviderId, SmsProvider> providers = new EnumMap<>(ProviderId.class);
         DevSmsInbox devInbox = null;
         try {
@@ -204,17 +231,41 @@ public final class SmsProviders {
                 providers.put(ProviderId.DEV, devInbox);
             }
             if (twilio != null) {
-                providers.put(ProviderId.TWILIO, new TwilioSmsProvider(twilio, new VendorHttp(
-                        TwilioSmsProvider.ID, "Twilio", twilio.connectTimeout(), twilio.timeout(), completion)));
+                providers.put(
+                        ProviderId.TWILIO,
+                        new TwilioSmsProvider(
+                                twilio,
+                                new VendorHttp(
+                                        TwilioSmsProvider.ID,
+                                        "Twilio",
+                                        twilio.connectTimeout(),
+                                        twilio.timeout(),
+                                        completion)));
             }
             if (gateway != null) {
-                providers.put(ProviderId.HTTP_GATEWAY, new HttpGatewaySmsProvider(gateway, new VendorHttp(
-                        HttpGatewaySmsProvider.ID, "The SMS gateway", gateway.connectTimeout(), gateway.timeout(),
-                        completion), clock));
+                providers.put(
+                        ProviderId.HTTP_GATEWAY,
+                        new HttpGatewaySmsProvider(
+                                gateway,
+                                new VendorHttp(
+                                        HttpGatewaySmsProvider.ID,
+                                        "The SMS gateway",
+                                        gateway.connectTimeout(),
+                                        gateway.timeout(),
+                                        completion),
+                                clock));
             }
             if (vonage != null) {
-                providers.put(ProviderId.VONAGE, new VonageSmsProvider(vonage, new VendorHttp(
-                        VonageSmsProvider.ID, "Vonage", vonage.connectTimeout(), vonage.timeout(), completion)));
+                providers.put(
+                        ProviderId.VONAGE,
+                        new VonageSmsProvider(
+                                vonage,
+                                new VendorHttp(
+                                        VonageSmsProvider.ID,
+                                        "Vonage",
+                                        vonage.connectTimeout(),
+                                        vonage.timeout(),
+                                        completion)));
             }
             if (sns != null) {
                 SnsSmsProvider snsProvider = new SnsSmsProvider(SnsSmsProvider.ID, sns, completion);
@@ -231,15 +282,23 @@ public final class SmsProviders {
         resources.add(completion::shutdownNow);
 
         Map<Integer, List<SmsProvider>> byCode = new HashMap<>();
-        routeIds.forEach((code, ids) -> byCode.put(code, ids.stream().map(providers::get).toList()));
+        routeIds.forEach(
+                (code, ids) -> byCode.put(code, ids.stream().map(providers::get).toList()));
         Routing routing = new Routing(defaultIds.stream().map(providers::get).toList(), byCode);
-        SmsProvider delivery = new ResilientSmsProvider(routing, retry,
-                id -> new CircuitBreaker(settings.circuitBreaker().failureThreshold(),
-                        settings.circuitBreaker().openDuration(), clock),
-                scheduler, clock, new SmsMetrics(registry), () -> ThreadLocalRandom.current().nextDouble());
+        SmsProvider delivery = new ResilientSmsProvider(
+                routing,
+                retry,
+                id -> new CircuitBreaker(
+                        settings.circuitBreaker().failureThreshold(),
+                        settings.circuitBreaker().openDuration(),
+                        clock),
+                scheduler,
+                clock,
+                new SmsMetrics(registry),
+                () -> ThreadLocalRandom.current().nextDouble());
         SmsProvider formatted = new FormattingSmsProvider(formatter, delivery);
-        SmsProvider outer = testNumbers.isEmpty() ? formatted : new TestNumberSmsProvider(testNumbers, formatted,
-                clock);
+        SmsProvider outer =
+                testNumbers.isEmpty() ? formatted : new TestNumberSmsProvider(testNumbers, formatted, clock);
         return new SmsStack(outer, devInbox, testNumbers, formatter, resources);
     }
 
@@ -256,8 +315,8 @@ public final class SmsProviders {
 
     private static void requireDistinct(String key, List<ProviderId> ids) {
         if (new LinkedHashSet<>(ids).size() != ids.size()) {
-            throw new IllegalArgumentException(key + " names a provider twice"
-                    + (key.equals("sms.failover") ? " (or repeats sms.provider)" : ""));
+            throw new IllegalArgumentException(
+                    key + " names a provider twice" + (key.equals("sms.failover") ? " (or repeats sms.provider)" : ""));
         }
     }
 
@@ -266,8 +325,9 @@ public final class SmsProviders {
     }
 
     private static HttpGatewaySettings orEmpty(HttpGatewaySettings s) {
-        return s != null ? s : new HttpGatewaySettings(null, null, null, null, null, null, null, null, null, null,
-                null);
+        return s != null
+                ? s
+                : new HttpGatewaySettings(null, null, null, null, null, null, null, null, null, null, null);
     }
 
     private static VonageSettings orEmpty(VonageSettings s) {

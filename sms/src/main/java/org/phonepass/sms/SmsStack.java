@@ -23,8 +23,12 @@ public final class SmsStack implements AutoCloseable {
     private final MessageFormatter formatter;
     private final List<AutoCloseable> resources;
 
-    SmsStack(SmsProvider provider, DevSmsInbox devInbox, TestNumbers testNumbers, MessageFormatter formatter,
-             List<AutoCloseable> resources) {
+    SmsStack(
+            SmsProvider provider,
+            DevSmsInbox devInbox,
+            TestNumbers testNumbers,
+            MessageFormatter formatter,
+            List<AutoCloseable> resources) {
         this.provider = Objects.requireNonNull(provider, "provider cannot be null");
         this.devInbox = devInbox;
         this.testNumbers = Objects.requireNonNull(testNumbers, "testNumbers cannot be null");

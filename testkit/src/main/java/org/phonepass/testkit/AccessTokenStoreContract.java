@@ -68,7 +68,9 @@ public abstract class AccessTokenStoreContract {
         store().save(other, record(t0.plus(Duration.ofHours(1))));
         assertThat(store().revoke(h)).isTrue();
         assertThat(store().find(h, t0)).isEmpty();
-        assertThat(store().find(other, t0)).as("revoking one token leaves the others").isPresent();
+        assertThat(store().find(other, t0))
+                .as("revoking one token leaves the others")
+                .isPresent();
     }
 
     @Test
@@ -84,23 +86,42 @@ public abstract class AccessTokenStoreContract {
         store().save(live, record(t0.plus(Duration.ofDays(3650))));
         assertThat(store().deleteExpired(t0.plusSeconds(11))).isGreaterThanOrEqualTo(1);
         assertThat(store().find(live, t0)).isPresent();
-        assertThat(store().find(old, t0)).as("deleted, even when asked about a time it was valid").isEmpty();
+        assertThat(store().find(old, t0))
+                .as("deleted, even when asked about a time it was valid")
+                .isEmpty();
     }
 
     @Test
     void findWhenFamilyRevokedThenEmptyAndOtherTokensUnaffected() {
         String family = UUID.randomUUID().toString();
         byte[] refresh = hash();
-        refreshTokens().save(refresh, new RefreshTokenRecord(family, "sms|000000000000000000000001", "client-a",
-                "openid offline_access", null, t0, t0.plus(Duration.ofDays(30))));
+        refreshTokens()
+                .save(
+                        refresh,
+                        new RefreshTokenRecord(
+                                family,
+                                "sms|000000000000000000000001",
+                                "client-a",
+                                "openid offline_access",
+                                null,
+                                t0,
+                                t0.plus(Duration.ofDays(30))));
         byte[] inFamily = hash();
         byte[] alone = hash();
-        store().save(inFamily, new AccessTokenRecord("sms|000000000000000000000001", "client-a", "openid",
-                t0.plus(Duration.ofHours(1)), family));
+        store().save(
+                        inFamily,
+                        new AccessTokenRecord(
+                                "sms|000000000000000000000001",
+                                "client-a",
+                                "openid",
+                                t0.plus(Duration.ofHours(1)),
+                                family));
         store().save(alone, record(t0.plus(Duration.ofHours(1))));
         assertThat(store().find(inFamily, t0)).map(AccessTokenRecord::familyId).contains(family);
         assertThat(refreshTokens().revokeFamily(refresh)).isTrue();
-        assertThat(store().find(inFamily, t0)).as("the family's access token dies with it").isEmpty();
+        assertThat(store().find(inFamily, t0))
+                .as("the family's access token dies with it")
+                .isEmpty();
         assertThat(store().find(alone, t0)).isPresent();
     }
 
@@ -108,13 +129,30 @@ public abstract class AccessTokenStoreContract {
     void findWhenFamilyKilledByReuseDetectionThenEmpty() {
         String family = UUID.randomUUID().toString();
         byte[] first = hash();
-        refreshTokens().save(first, new RefreshTokenRecord(family, "sms|000000000000000000000001", "client-a",
-                "openid offline_access", null, t0, t0.plus(Duration.ofDays(30))));
+        refreshTokens()
+                .save(
+                        first,
+                        new RefreshTokenRecord(
+                                family,
+                                "sms|000000000000000000000001",
+                                "client-a",
+                                "openid offline_access",
+                                null,
+                                t0,
+                                t0.plus(Duration.ofDays(30))));
         byte[] at = hash();
-        store().save(at, new AccessTokenRecord("sms|000000000000000000000001", "client-a", "openid",
-                t0.plus(Duration.ofHours(1)), family));
+        store().save(
+                        at,
+                        new AccessTokenRecord(
+                                "sms|000000000000000000000001",
+                                "client-a",
+                                "openid",
+                                t0.plus(Duration.ofHours(1)),
+                                family));
         refreshTokens().rotate(first, hash(), t0.plusSeconds(1));
-        assertThat(store().find(at, t0.plusSeconds(2))).as("a rotation leaves it").isPresent();
+        assertThat(store().find(at, t0.plusSeconds(2)))
+                .as("a rotation leaves it")
+                .isPresent();
         assertThat(refreshTokens().rotate(first, hash(), t0.plusSeconds(3)))
                 .isInstanceOf(RefreshTokenStore.Rotation.Reused.class);
         assertThat(store().find(at, t0.plusSeconds(4))).isEmpty();

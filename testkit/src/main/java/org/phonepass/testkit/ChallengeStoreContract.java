@@ -36,13 +36,27 @@ public abstract class ChallengeStoreContract {
     }
 
     private Challenge challenge(String phone, String code, Instant at) {
-        return new Challenge(UUID.randomUUID().toString().replace("-", "").substring(0, 24), CLIENT, phone,
-                hasher.hash(CLIENT, phone, code), at, at.plus(Duration.ofMinutes(3)), 0, 3);
+        return new Challenge(
+                UUID.randomUUID().toString().replace("-", "").substring(0, 24),
+                CLIENT,
+                phone,
+                hasher.hash(CLIENT, phone, code),
+                at,
+                at.plus(Duration.ofMinutes(3)),
+                0,
+                3);
     }
 
     private Challenge challenge(String client, String phone, String code, Instant at) {
-        return new Challenge(UUID.randomUUID().toString().replace("-", "").substring(0, 24), client, phone,
-                hasher.hash(client, phone, code), at, at.plus(Duration.ofMinutes(3)), 0, 3);
+        return new Challenge(
+                UUID.randomUUID().toString().replace("-", "").substring(0, 24),
+                client,
+                phone,
+                hasher.hash(client, phone, code),
+                at,
+                at.plus(Duration.ofMinutes(3)),
+                0,
+                3);
     }
 
     /** A check with the code's HMAC computed for each of the given clients, as the server does without client_id. */
@@ -153,8 +167,10 @@ public abstract class ChallengeStoreContract {
             assertThat(r.clientId()).isEqualTo(CLIENT);
         }
         // Five right checks cost nothing: two wrong codes still leave the consume its attempt.
-        assertThat(consume(phone, "000001", t0.plusSeconds(2)).attemptsRemaining()).isEqualTo(2);
-        assertThat(consume(phone, "000002", t0.plusSeconds(2)).attemptsRemaining()).isEqualTo(1);
+        assertThat(consume(phone, "000001", t0.plusSeconds(2)).attemptsRemaining())
+                .isEqualTo(2);
+        assertThat(consume(phone, "000002", t0.plusSeconds(2)).attemptsRemaining())
+                .isEqualTo(1);
         assertThat(consume(phone, "123456", t0.plusSeconds(3)).outcome()).isEqualTo(Outcome.ACCEPTED);
     }
 
@@ -177,7 +193,8 @@ public abstract class ChallengeStoreContract {
     void checkWhenExpiredOrUsedThenNoLiveChallenge() {
         String phone = phone();
         store().create(challenge(phone, "123456", t0), 0);
-        assertThat(check(phone, "123456", t0.plus(Duration.ofMinutes(3)), CLIENT).outcome())
+        assertThat(check(phone, "123456", t0.plus(Duration.ofMinutes(3)), CLIENT)
+                        .outcome())
                 .isEqualTo(Outcome.NO_LIVE_CHALLENGE);
         String used = phone();
         store().create(challenge(used, "654321", t0), 0);
@@ -203,7 +220,8 @@ public abstract class ChallengeStoreContract {
         assertThat(r.clientId()).isEqualTo("client-b");
         // The match cost neither client an attempt.
         assertThat(consume(phone, "000000", t0).attemptsRemaining()).isEqualTo(2);
-        assertThat(store().consume("client-b", phone, hasher.hash("client-b", phone, "222222"), t0).outcome())
+        assertThat(store().consume("client-b", phone, hasher.hash("client-b", phone, "222222"), t0)
+                        .outcome())
                 .isEqualTo(Outcome.ACCEPTED);
     }
 
@@ -213,11 +231,13 @@ public abstract class ChallengeStoreContract {
         store().create(challenge(CLIENT, phone, "111111", t0), 0);
         store().create(challenge("client-b", phone, "222222", t0), 0);
         for (int i = 0; i < 3; i++) {
-            assertThat(check(phone, "00000" + i, t0, CLIENT, "client-b").outcome()).isEqualTo(Outcome.WRONG_CODE);
+            assertThat(check(phone, "00000" + i, t0, CLIENT, "client-b").outcome())
+                    .isEqualTo(Outcome.WRONG_CODE);
         }
         // A guesser without client_id gets max_attempts guesses in all, not max_attempts per client.
         assertThat(consume(phone, "111111", t0).outcome()).isEqualTo(Outcome.NO_LIVE_CHALLENGE);
-        assertThat(store().consume("client-b", phone, hasher.hash("client-b", phone, "222222"), t0).outcome())
+        assertThat(store().consume("client-b", phone, hasher.hash("client-b", phone, "222222"), t0)
+                        .outcome())
                 .isEqualTo(Outcome.NO_LIVE_CHALLENGE);
     }
 
@@ -227,7 +247,8 @@ public abstract class ChallengeStoreContract {
         store().create(challenge("client-b", phone, "222222", t0), 0);
         // The code is client-b's, but only CLIENT is a candidate (for instance: the origin is CLIENT's only).
         assertThat(check(phone, "222222", t0, CLIENT).outcome()).isEqualTo(Outcome.NO_LIVE_CHALLENGE);
-        assertThat(store().consume("client-b", phone, hasher.hash("client-b", phone, "222222"), t0).outcome())
+        assertThat(store().consume("client-b", phone, hasher.hash("client-b", phone, "222222"), t0)
+                        .outcome())
                 .isEqualTo(Outcome.ACCEPTED);
     }
 

@@ -39,10 +39,10 @@ public final class ExternalServices {
     private static final int PROBE_TIMEOUT_MILLIS = 2_000;
     /** Probes are cached: a missing server must not cost a connect timeout in every test. */
     private static final Map<String, String> UNREACHABLE = new ConcurrentHashMap<>();
+
     private static final Map<String, Boolean> REACHABLE = new ConcurrentHashMap<>();
 
-    private ExternalServices() {
-    }
+    private ExternalServices() {}
 
     /** True when this run must not skip: {@code CI=true} in the environment. */
     public static boolean strict() {
@@ -67,7 +67,7 @@ public final class ExternalServices {
         /** Drops the database, disconnecting whatever is still connected to it. */
         public void drop() {
             try (Connection c = DriverManager.getConnection(adminUrl, credentials(user, password));
-                 Statement s = c.createStatement()) {
+                    Statement s = c.createStatement()) {
                 s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
             } catch (SQLException e) {
                 throw new IllegalStateException("could not drop test database " + name, e);
@@ -94,7 +94,7 @@ public final class ExternalServices {
             Properties props = credentials(user, password);
             props.setProperty("connectTimeout", String.valueOf(PROBE_TIMEOUT_MILLIS / 1000));
             try (Connection c = DriverManager.getConnection(adminUrl, props);
-                 Statement s = c.createStatement()) {
+                    Statement s = c.createStatement()) {
                 s.execute("CREATE DATABASE " + name);
                 return new PostgresDatabase(replaceDatabase(adminUrl, name), user, password, name, adminUrl);
             } catch (SQLException e) {
@@ -107,8 +107,7 @@ public final class ExternalServices {
     }
 
     /** Where a Redis test may write: the server, and a prefix no one else uses. */
-    public record RedisTarget(String url, String keyPrefix) {
-    }
+    public record RedisTarget(String url, String keyPrefix) {}
 
     /**
      * The test Redis with a fresh key prefix {@code phonepass-test:<random>:}, or a skip or failure (see the class

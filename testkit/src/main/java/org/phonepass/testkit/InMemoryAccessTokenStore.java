@@ -34,7 +34,9 @@ public final class InMemoryAccessTokenStore implements AccessTokenStore {
     public synchronized Optional<AccessTokenRecord> find(byte[] tokenHash, Instant now) {
         ByteBuffer k = key(tokenHash);
         AccessTokenRecord r = records.get(k);
-        boolean dead = r == null || revoked.contains(k) || !r.expiresAt().isAfter(now)
+        boolean dead = r == null
+                || revoked.contains(k)
+                || !r.expiresAt().isAfter(now)
                 || (r.familyId() != null && refreshTokens.isFamilyRevoked(r.familyId()));
         return dead ? Optional.empty() : Optional.of(r);
     }

@@ -16,7 +16,12 @@ import org.phonepass.core.otp.ConsumeResult;
  * operation holds one lock, which is the atomic step the contract asks for.
  */
 public final class InMemoryChallengeStore implements ChallengeStore {
-    private enum State { LIVE, USED, REPLACED, DEAD }
+    private enum State {
+        LIVE,
+        USED,
+        REPLACED,
+        DEAD
+    }
 
     /** One stored challenge; {@code seq} orders them as the SQL store's sequence does. */
     private static final class Row {
@@ -57,7 +62,8 @@ public final class InMemoryChallengeStore implements ChallengeStore {
         }
         Row match = null;
         for (Row r : live) {
-            if (MessageDigest.isEqual(r.challenge.codeHash(), submittedHash) && r.attempts < r.challenge.maxAttempts()
+            if (MessageDigest.isEqual(r.challenge.codeHash(), submittedHash)
+                    && r.attempts < r.challenge.maxAttempts()
                     && match == null) {
                 match = r;
             }
@@ -74,8 +80,8 @@ public final class InMemoryChallengeStore implements ChallengeStore {
         }
         live.forEach(InMemoryChallengeStore::charge);
         Row newest = live.get(0);
-        return new ConsumeResult(ConsumeResult.Outcome.WRONG_CODE,
-                Math.max(0, newest.challenge.maxAttempts() - newest.attempts));
+        return new ConsumeResult(
+                ConsumeResult.Outcome.WRONG_CODE, Math.max(0, newest.challenge.maxAttempts() - newest.attempts));
     }
 
     @Override
@@ -86,7 +92,8 @@ public final class InMemoryChallengeStore implements ChallengeStore {
             for (Row r : liveNewestFirst(e.getKey(), phone, now)) {
                 live.add(r);
                 if (MessageDigest.isEqual(r.challenge.codeHash(), e.getValue())
-                        && r.attempts < r.challenge.maxAttempts() && matched == null) {
+                        && r.attempts < r.challenge.maxAttempts()
+                        && matched == null) {
                     matched = e.getKey();
                 }
             }
@@ -130,7 +137,8 @@ public final class InMemoryChallengeStore implements ChallengeStore {
         List<Row> live = new ArrayList<>();
         for (int i = rows.size() - 1; i >= 0; i--) {
             Row r = rows.get(i);
-            if (r.challenge.clientId().equals(clientId) && r.challenge.phone().equals(phone)
+            if (r.challenge.clientId().equals(clientId)
+                    && r.challenge.phone().equals(phone)
                     && (now == null ? r.state == State.LIVE : r.live(now))) {
                 live.add(r);
             }

@@ -25,7 +25,9 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
     public synchronized Rotation rotate(byte[] presentedHash, byte[] newHash, Instant now) {
         ByteBuffer k = key(presentedHash);
         RefreshTokenRecord r = records.get(k);
-        if (r == null || revokedFamilies.contains(r.familyId()) || !r.expiresAt().isAfter(now)) {
+        if (r == null
+                || revokedFamilies.contains(r.familyId())
+                || !r.expiresAt().isAfter(now)) {
             return new Rotation.Invalid();
         }
         if (used.contains(k)) {
@@ -33,8 +35,8 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
             return new Rotation.Reused();
         }
         used.add(k);
-        RefreshTokenRecord next = new RefreshTokenRecord(r.familyId(), r.userId(), r.clientId(), r.scope(),
-                r.audience(), now, r.expiresAt());
+        RefreshTokenRecord next = new RefreshTokenRecord(
+                r.familyId(), r.userId(), r.clientId(), r.scope(), r.audience(), now, r.expiresAt());
         records.put(key(newHash), next);
         return new Rotation.Rotated(next);
     }
@@ -43,7 +45,10 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
     public synchronized Optional<RefreshTokenRecord> findLive(byte[] tokenHash, Instant now) {
         ByteBuffer k = key(tokenHash);
         RefreshTokenRecord r = records.get(k);
-        if (r == null || used.contains(k) || revokedFamilies.contains(r.familyId()) || !r.expiresAt().isAfter(now)) {
+        if (r == null
+                || used.contains(k)
+                || revokedFamilies.contains(r.familyId())
+                || !r.expiresAt().isAfter(now)) {
             return Optional.empty();
         }
         return Optional.of(r);

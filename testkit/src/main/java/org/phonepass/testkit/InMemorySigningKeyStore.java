@@ -32,8 +32,9 @@ public final class InMemorySigningKeyStore implements SigningKeyStore {
 
     @Override
     public synchronized void retire(String kid, Instant at) {
-        keys.computeIfPresent(kid, (k, v) -> v.retiredAt() != null ? v
-                : new StoredKey(v.kid(), v.jwk(), v.createdAt(), v.activeAt(), at));
+        keys.computeIfPresent(
+                kid,
+                (k, v) -> v.retiredAt() != null ? v : new StoredKey(v.kid(), v.jwk(), v.createdAt(), v.activeAt(), at));
     }
 
     @Override

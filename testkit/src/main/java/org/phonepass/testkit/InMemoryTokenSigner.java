@@ -18,8 +18,7 @@ import org.phonepass.core.token.TokenSigner;
 public final class InMemoryTokenSigner implements TokenSigner {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
-    private record Signed(Map<String, Object> claims, String type, String algorithm) {
-    }
+    private record Signed(Map<String, Object> claims, String type, String algorithm) {}
 
     private final Map<String, Signed> signed = new ConcurrentHashMap<>();
     private final AtomicLong serial = new AtomicLong();
@@ -33,7 +32,8 @@ public final class InMemoryTokenSigner implements TokenSigner {
     public String sign(Map<String, Object> claims, String type, String algorithm) {
         String header = "{\"alg\":\"" + algorithm + "\",\"typ\":\"" + type + "\"}";
         String token = B64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
-                + B64.encodeToString(Long.toString(serial.incrementAndGet()).getBytes(StandardCharsets.UTF_8)) + ".test";
+                + B64.encodeToString(Long.toString(serial.incrementAndGet()).getBytes(StandardCharsets.UTF_8))
+                + ".test";
         signed.put(token, new Signed(Map.copyOf(claims), type, algorithm));
         return token;
     }

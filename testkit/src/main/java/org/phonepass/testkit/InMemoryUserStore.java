@@ -22,8 +22,8 @@ public final class InMemoryUserStore implements UserStore {
     }
 
     @Override
-    public synchronized Optional<User> recordLogin(String phoneE164, String newId, String ip, Instant now,
-                                                   boolean createIfMissing) {
+    public synchronized Optional<User> recordLogin(
+            String phoneE164, String newId, String ip, Instant now, boolean createIfMissing) {
         User current = byPhone.get(phoneE164);
         User next;
         if (current == null) {

@@ -39,6 +39,7 @@ public final class LoginFixture {
     public final PhoneNumberParser phones = new PhoneNumberParser(null);
     /** The codes' HMAC, keyed with zeros: for tests that plant a challenge without a start. */
     public final CodeHasher hasher = new CodeHasher(new byte[CodeHasher.MIN_KEY_BYTES]);
+
     public final AbusePolicy policy;
     public final TokenService tokens;
     public final LoginService login;
@@ -49,12 +50,30 @@ public final class LoginFixture {
         this.clock = b.clock;
         this.policy = b.policy.apply(this);
         SecureRandom random = new SecureRandom();
-        this.tokens = new TokenService(ISSUER, signer, accessTokens, refreshTokens, users,
-                new Profiles(ISSUER + "avatar.svg"), b.apis, clock, random, UnitOfWork.NONE);
-        this.login = new LoginService(b.settings, new LoginService.Parts(phones, challenges, users, tokens, hasher,
-                UnitOfWork.NONE), policy, audit, clock, random);
-        this.starts = new StartService(b.settings, new StartService.Parts(phones, challenges, users, sms, hasher,
-                StartService.FixedCodes.NONE), policy, clock, random);
+        this.tokens = new TokenService(
+                ISSUER,
+                signer,
+                accessTokens,
+                refreshTokens,
+                users,
+                new Profiles(ISSUER + "avatar.svg"),
+                b.apis,
+                clock,
+                random,
+                UnitOfWork.NONE);
+        this.login = new LoginService(
+                b.settings,
+                new LoginService.Parts(phones, challenges, users, tokens, hasher, UnitOfWork.NONE),
+                policy,
+                audit,
+                clock,
+                random);
+        this.starts = new StartService(
+                b.settings,
+                new StartService.Parts(phones, challenges, users, sms, hasher, StartService.FixedCodes.NONE),
+                policy,
+                clock,
+                random);
         this.management = new TokenManagementService(tokens, policy, audit, clock);
     }
 
@@ -65,8 +84,9 @@ public final class LoginFixture {
     /** Starts a login for {@code phone} and returns the code the SMS carried. */
     public String sendCode(Client client, String phone) {
         try {
-            starts.start(new StartService.StartCommand(client, phone, "en", IP, null), h -> { })
-                    .toCompletableFuture().join();
+            starts.start(new StartService.StartCommand(client, phone, "en", IP, null), h -> {})
+                    .toCompletableFuture()
+                    .join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
@@ -79,7 +99,7 @@ public final class LoginFixture {
     }
 
     public LoginService.LoginResult verify(Client client, String phone, String code, TokenService.Request request) {
-        return login.verify(new LoginService.VerifyCommand(client, phone, code, IP, request), h -> { });
+        return login.verify(new LoginService.VerifyCommand(client, phone, code, IP, request), h -> {});
     }
 
     /** Builds a fixture; every setter returns the builder. */
@@ -89,8 +109,7 @@ public final class LoginFixture {
         private Function<LoginFixture, AbusePolicy> policy = f -> new RecordingAbusePolicy();
         private final Map<String, TokenService.Api> apis = new LinkedHashMap<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder settings(OtpSettings settings) {
             this.settings = settings;

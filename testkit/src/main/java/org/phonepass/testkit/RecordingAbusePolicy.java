@@ -19,8 +19,7 @@ import org.phonepass.core.ratelimit.RateLimitHeaders;
  */
 public final class RecordingAbusePolicy implements AbusePolicy {
     /** One call: its name ({@code checkVerify}, {@code verifyFailure}, ...) and the number's E.164, or null. */
-    public record Call(String name, String phone, String ip) {
-    }
+    public record Call(String name, String phone, String ip) {}
 
     private final List<Call> calls = new ArrayList<>();
     private PhonepassException refuseVerify;
@@ -75,7 +74,8 @@ public final class RecordingAbusePolicy implements AbusePolicy {
     @Override
     public synchronized CompletionStage<Void> screenStart(StartContext start) {
         record("screenStart", start.phone().e164(), start.ip());
-        return refuseScreen == null ? CompletableFuture.completedFuture(null)
+        return refuseScreen == null
+                ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.failedFuture(new CompletionException(refuseScreen));
     }
 

@@ -25,8 +25,16 @@ public abstract class RefreshTokenStoreContract {
 
     private byte[] saved() {
         byte[] h = hash();
-        store().save(h, new RefreshTokenRecord(UUID.randomUUID().toString(), "sms|000000000000000000000001",
-                "client-a", "openid offline_access", null, t0, t0.plus(Duration.ofDays(30))));
+        store().save(
+                        h,
+                        new RefreshTokenRecord(
+                                UUID.randomUUID().toString(),
+                                "sms|000000000000000000000001",
+                                "client-a",
+                                "openid offline_access",
+                                null,
+                                t0,
+                                t0.plus(Duration.ofDays(30))));
         return h;
     }
 

@@ -17,8 +17,8 @@ import org.phonepass.core.token.StoredKey;
  */
 public abstract class SigningKeyStoreContract {
     /** A far-future base, so that the other tests' keys in a shared store sort before these. */
-    private final Instant t0 = Instant.parse("2030-01-01T00:00:00Z").plusSeconds(
-            Math.abs(UUID.randomUUID().getLeastSignificantBits() % 1_000_000));
+    private final Instant t0 = Instant.parse("2030-01-01T00:00:00Z")
+            .plusSeconds(Math.abs(UUID.randomUUID().getLeastSignificantBits() % 1_000_000));
 
     protected abstract SigningKeyStore store();
 
@@ -58,8 +58,10 @@ public abstract class SigningKeyStoreContract {
         String newer = kid();
         store().add(new StoredKey(newer, jwk(newer), t0.plusSeconds(10), t0.plusSeconds(10), null));
         store().add(new StoredKey(older, jwk(older), t0, t0, null));
-        List<String> mine = store().all().stream().map(StoredKey::kid)
-                .filter(k -> k.equals(older) || k.equals(newer)).toList();
+        List<String> mine = store().all().stream()
+                .map(StoredKey::kid)
+                .filter(k -> k.equals(older) || k.equals(newer))
+                .toList();
         assertThat(mine).containsExactly(older, newer);
     }
 

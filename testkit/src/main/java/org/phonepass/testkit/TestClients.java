@@ -14,8 +14,7 @@ import org.phonepass.core.client.GrantType;
  * tokens, and the server's default lifetimes. {@code TestClients.client().id("app").without(REFRESH_TOKEN).build()}.
  */
 public final class TestClients {
-    private TestClients() {
-    }
+    private TestClients() {}
 
     /** A builder with the defaults, for the client {@code test-client}. */
     public static Builder client() {
@@ -35,8 +34,7 @@ public final class TestClients {
         private Duration refreshTokenLifetime = Duration.ofDays(30);
         private boolean rotateRefreshTokens = true;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder id(String clientId) {
             this.clientId = clientId;
@@ -95,8 +93,20 @@ public final class TestClients {
         }
 
         public Client build() {
-            return new Client(clientId, name, origins, callbacks, List.of(), grants, secretHash, false,
-                    idTokenLifetime, accessTokenLifetime, refreshTokenLifetime, rotateRefreshTokens, false);
+            return new Client(
+                    clientId,
+                    name,
+                    origins,
+                    callbacks,
+                    List.of(),
+                    grants,
+                    secretHash,
+                    false,
+                    idTokenLifetime,
+                    accessTokenLifetime,
+                    refreshTokenLifetime,
+                    rotateRefreshTokens,
+                    false);
         }
     }
 }

@@ -11,8 +11,7 @@ import org.phonepass.core.sms.MessageTemplate;
  * open): {@code TestOtpSettings.otp().maxAttempts(5).build()}.
  */
 public final class TestOtpSettings {
-    private TestOtpSettings() {
-    }
+    private TestOtpSettings() {}
 
     public static Builder otp() {
         return new Builder();
@@ -29,8 +28,7 @@ public final class TestOtpSettings {
         private MessageTemplate template = MessageTemplate.parse("Your {{ application.name }} code is {{ code }}");
         private final Map<String, MessageTemplate> templatesByLanguage = new LinkedHashMap<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder codeLength(int codeLength) {
             this.codeLength = codeLength;
@@ -70,8 +68,15 @@ public final class TestOtpSettings {
         }
 
         public OtpSettings build() {
-            return new OtpSettings(codeLength, codeTtl, maxAttempts, keepPreviousCodes, disableSignup,
-                    signupDisabledResponse, template, templatesByLanguage);
+            return new OtpSettings(
+                    codeLength,
+                    codeTtl,
+                    maxAttempts,
+                    keepPreviousCodes,
+                    disableSignup,
+                    signupDisabledResponse,
+                    template,
+                    templatesByLanguage);
         }
     }
 }

@@ -47,7 +47,8 @@ public abstract class UserStoreContract {
     void recordLoginWhenExistingThenKeepsIdAndCounts() {
         String phone = phone();
         User first = store().recordLogin(phone, newId(), "10.0.0.1", t0, true).orElseThrow();
-        User second = store().recordLogin(phone, newId(), "10.0.0.2", t0.plusSeconds(60), true).orElseThrow();
+        User second = store().recordLogin(phone, newId(), "10.0.0.2", t0.plusSeconds(60), true)
+                .orElseThrow();
         assertThat(second.id()).isEqualTo(first.id());
         assertThat(second.loginsCount()).isEqualTo(2);
         assertThat(second.createdAt()).isEqualTo(first.createdAt());

@@ -49,8 +49,8 @@ class LoginServiceTest {
     void verifyWhenCodeRightThenUserCreatedAndTokensIssued() {
         LoginFixture f = LoginFixture.builder().build();
         String code = f.sendCode(client, PHONE);
-        LoginService.LoginResult result = f.verify(client, PHONE, code, new TokenService.Request(
-                Scopes.parse("openid profile"), null, "n-1", false));
+        LoginService.LoginResult result = f.verify(
+                client, PHONE, code, new TokenService.Request(Scopes.parse("openid profile"), null, "n-1", false));
         assertThat(result.user().phone()).isEqualTo(PHONE);
         assertThat(result.user().loginsCount()).isEqualTo(1);
         assertThat(result.user().lastIp()).isEqualTo(LoginFixture.IP);
@@ -58,8 +58,10 @@ class LoginServiceTest {
         assertThat(tokens.scope()).isEqualTo("openid profile");
         assertThat(tokens.refreshToken()).isNull();
         assertThat(tokens.expiresIn()).isEqualTo(Duration.ofHours(24).toSeconds());
-        assertThat(f.signer.claims(tokens.idToken())).containsEntry("sub", result.user().userId())
-                .containsEntry("aud", client.clientId()).containsEntry("nonce", "n-1")
+        assertThat(f.signer.claims(tokens.idToken()))
+                .containsEntry("sub", result.user().userId())
+                .containsEntry("aud", client.clientId())
+                .containsEntry("nonce", "n-1")
                 .containsEntry("iss", LoginFixture.ISSUER);
         assertThat(f.tokens.userForAccessToken(tokens.accessToken())).contains(result.user());
     }
@@ -69,27 +71,36 @@ class LoginServiceTest {
         LoginFixture f = LoginFixture.builder().build();
         String code = f.sendCode(client, PHONE);
         f.verify(client, PHONE, code);
-        assertThat(attemptsRemaining(refusal(() -> f.verify(client, PHONE, code)))).isZero();
+        assertThat(attemptsRemaining(refusal(() -> f.verify(client, PHONE, code))))
+                .isZero();
     }
 
     @Test
     void verifyWhenCodeExpiredThenWrongCode() {
-        LoginFixture f = LoginFixture.builder().settings(TestOtpSettings.otp().codeTtl(Duration.ofMinutes(2))
-                .build()).build();
+        LoginFixture f = LoginFixture.builder()
+                .settings(TestOtpSettings.otp().codeTtl(Duration.ofMinutes(2)).build())
+                .build();
         String code = f.sendCode(client, PHONE);
         f.clock.advance(Duration.ofMinutes(2));
-        assertThat(attemptsRemaining(refusal(() -> f.verify(client, PHONE, code)))).isZero();
+        assertThat(attemptsRemaining(refusal(() -> f.verify(client, PHONE, code))))
+                .isZero();
     }
 
     @Test
     void verifyWhenAttemptsSpentThenRightCodeIsRefused() {
-        LoginFixture f = LoginFixture.builder().settings(TestOtpSettings.otp().maxAttempts(3).build()).build();
+        LoginFixture f = LoginFixture.builder()
+                .settings(TestOtpSettings.otp().maxAttempts(3).build())
+                .build();
         String code = f.sendCode(client, PHONE);
         String wrong = code.equals("000000") ? "111111" : "000000";
-        assertThat(attemptsRemaining(refusal(() -> f.verify(client, PHONE, wrong)))).isEqualTo(2);
-        assertThat(attemptsRemaining(refusal(() -> f.verify(client, PHONE, wrong)))).isEqualTo(1);
-        assertThat(attemptsRemaining(refusal(() -> f.verify(client, PHONE, wrong)))).isZero();
-        assertThat(attemptsRemaining(refusal(() -> f.verify(client, PHONE, code)))).isZero();
+        assertThat(attemptsRemaining(refusal(() -> f.verify(client, PHONE, wrong))))
+                .isEqualTo(2);
+        assertThat(attemptsRemaining(refusal(() -> f.verify(client, PHONE, wrong))))
+                .isEqualTo(1);
+        assertThat(attemptsRemaining(refusal(() -> f.verify(client, PHONE, wrong))))
+                .isZero();
+        assertThat(attemptsRemaining(refusal(() -> f.verify(client, PHONE, code))))
+                .isZero();
     }
 
     @Test
@@ -102,7 +113,8 @@ class LoginServiceTest {
         }
         assertThat(none.verify(client, PHONE, second).user().phone()).isEqualTo(PHONE);
 
-        LoginFixture kept = LoginFixture.builder().settings(TestOtpSettings.otp().keepPreviousCodes(1).build())
+        LoginFixture kept = LoginFixture.builder()
+                .settings(TestOtpSettings.otp().keepPreviousCodes(1).build())
                 .build();
         String older = kept.sendCode(client, PHONE);
         kept.sendCode(client, PHONE);
@@ -113,17 +125,31 @@ class LoginServiceTest {
     void verifyWhenCodeOfOtherClientThenWrongCode() {
         LoginFixture f = LoginFixture.builder().build();
         String code = f.sendCode(TestClients.client().id("other").build(), PHONE);
-        assertThat(attemptsRemaining(refusal(() -> f.verify(client, PHONE, code)))).isZero();
+        assertThat(attemptsRemaining(refusal(() -> f.verify(client, PHONE, code))))
+                .isZero();
     }
 
     @Test
     void verifyWhenSignupDisabledAndNoUserThenCodeUsedAndWrongCode() {
-        LoginFixture f = LoginFixture.builder().settings(TestOtpSettings.otp()
-                .signupDisabled(OtpSettings.SignupDisabledResponse.SILENT).build()).build();
+        LoginFixture f = LoginFixture.builder()
+                .settings(TestOtpSettings.otp()
+                        .signupDisabled(OtpSettings.SignupDisabledResponse.SILENT)
+                        .build())
+                .build();
         Instant now = f.clock.instant();
-        f.challenges.create(new Challenge("c1", client.clientId(), PHONE, f.hasher.hash(client.clientId(), PHONE,
-                "123456"), now, now.plusSeconds(300), 0, 3), 0);
-        assertThat(attemptsRemaining(refusal(() -> f.verify(client, PHONE, "123456")))).isZero();
+        f.challenges.create(
+                new Challenge(
+                        "c1",
+                        client.clientId(),
+                        PHONE,
+                        f.hasher.hash(client.clientId(), PHONE, "123456"),
+                        now,
+                        now.plusSeconds(300),
+                        0,
+                        3),
+                0);
+        assertThat(attemptsRemaining(refusal(() -> f.verify(client, PHONE, "123456"))))
+                .isZero();
         assertThat(f.users.findByPhone(PHONE)).isEmpty();
         assertThat(((RecordingAbusePolicy) f.policy).names()).containsExactly("checkVerify", "verifyFailure");
 
@@ -136,8 +162,11 @@ class LoginServiceTest {
     void verifyWhenAudienceUnknownThenRefusedAndCodeKeptAndAudited() {
         LoginFixture f = LoginFixture.builder().build();
         String code = f.sendCode(client, PHONE);
-        PhonepassException e = refusal(() -> f.verify(client, PHONE, code, new TokenService.Request(
-                Set.of(Scopes.OPENID), "https://unknown.example", null, false)));
+        PhonepassException e = refusal(() -> f.verify(
+                client,
+                PHONE,
+                code,
+                new TokenService.Request(Set.of(Scopes.OPENID), "https://unknown.example", null, false)));
         assertThat(e.code()).isEqualTo(ErrorCode.INVALID_AUDIENCE);
         RecordingAbusePolicy policy = (RecordingAbusePolicy) f.policy;
         assertThat(policy.names()).endsWith("checkVerify", "verifyAborted");
@@ -151,27 +180,38 @@ class LoginServiceTest {
 
     @Test
     void verifyWhenAudienceConfiguredThenAccessTokenIsJwtForIt() {
-        LoginFixture f = LoginFixture.builder().api("https://api.example", Duration.ofMinutes(10)).build();
+        LoginFixture f = LoginFixture.builder()
+                .api("https://api.example", Duration.ofMinutes(10))
+                .build();
         String code = f.sendCode(client, PHONE);
-        TokenResponse tokens = f.verify(client, PHONE, code, new TokenService.Request(Set.of(Scopes.OPENID),
-                "https://api.example", null, false)).tokens();
+        TokenResponse tokens = f.verify(
+                        client,
+                        PHONE,
+                        code,
+                        new TokenService.Request(Set.of(Scopes.OPENID), "https://api.example", null, false))
+                .tokens();
         assertThat(tokens.expiresIn()).isEqualTo(600);
-        assertThat(f.signer.claims(tokens.accessToken())).containsEntry("aud", "https://api.example")
-                .containsEntry("client_id", client.clientId()).containsEntry("scope", "openid");
+        assertThat(f.signer.claims(tokens.accessToken()))
+                .containsEntry("aud", "https://api.example")
+                .containsEntry("client_id", client.clientId())
+                .containsEntry("scope", "openid");
         assertThat(f.accessTokens.size()).as("a JWT access token is not stored").isZero();
     }
 
     @Test
     void verifyWhenOfflineAccessThenRefreshTokenOnlyForClientsWithTheGrant() {
         LoginFixture f = LoginFixture.builder().build();
-        TokenService.Request offline = new TokenService.Request(Scopes.parse("openid offline_access"), null, null,
-                false);
-        TokenResponse granted = f.verify(client, PHONE, f.sendCode(client, PHONE), offline).tokens();
+        TokenService.Request offline =
+                new TokenService.Request(Scopes.parse("openid offline_access"), null, null, false);
+        TokenResponse granted =
+                f.verify(client, PHONE, f.sendCode(client, PHONE), offline).tokens();
         assertThat(granted.refreshToken()).isNotNull();
         assertThat(granted.scope()).isEqualTo("openid offline_access");
 
-        Client noRefresh = TestClients.client().id("spa").without(GrantType.REFRESH_TOKEN).build();
-        TokenResponse plain = f.verify(noRefresh, PHONE, f.sendCode(noRefresh, PHONE), offline).tokens();
+        Client noRefresh =
+                TestClients.client().id("spa").without(GrantType.REFRESH_TOKEN).build();
+        TokenResponse plain = f.verify(noRefresh, PHONE, f.sendCode(noRefresh, PHONE), offline)
+                .tokens();
         assertThat(plain.refreshToken()).isNull();
         assertThat(plain.scope()).isEqualTo("openid");
     }
@@ -179,21 +219,26 @@ class LoginServiceTest {
     @Test
     void verifyWhenNoOpenidScopeThenNoIdToken() {
         LoginFixture f = LoginFixture.builder().build();
-        TokenResponse tokens = f.verify(client, PHONE, f.sendCode(client, PHONE), new TokenService.Request(
-                Set.of(Scopes.PHONE), null, null, false)).tokens();
+        TokenResponse tokens = f.verify(
+                        client,
+                        PHONE,
+                        f.sendCode(client, PHONE),
+                        new TokenService.Request(Set.of(Scopes.PHONE), null, null, false))
+                .tokens();
         assertThat(tokens.idToken()).isNull();
         assertThat(tokens.accessToken()).isNotNull();
     }
 
     @Test
     void verifyWhenPolicyRefusesThenCodeIsNotSpent() {
-        LoginFixture f = LoginFixture.builder().settings(TestOtpSettings.otp().maxAttempts(1).build()).build();
+        LoginFixture f = LoginFixture.builder()
+                .settings(TestOtpSettings.otp().maxAttempts(1).build())
+                .build();
         RecordingAbusePolicy policy = (RecordingAbusePolicy) f.policy;
         String code = f.sendCode(client, PHONE);
         policy.refuseVerify(PhonepassException.of(ErrorCode.TOO_MANY_ATTEMPTS, "Too many attempts."));
         for (int i = 0; i < 3; i++) {
-            assertThat(refusal(() -> f.verify(client, PHONE, "999999")).code())
-                    .isEqualTo(ErrorCode.TOO_MANY_ATTEMPTS);
+            assertThat(refusal(() -> f.verify(client, PHONE, "999999")).code()).isEqualTo(ErrorCode.TOO_MANY_ATTEMPTS);
         }
         policy.refuseVerify(null);
         // One attempt allowed, none spent by the refused requests.
@@ -235,14 +280,21 @@ class LoginServiceTest {
         for (int i = 0; i < 4; i++) {
             refusal(() -> f.verify(client, PHONE, wrong));
         }
-        assertThat(policy.names().subList(before, policy.names().size())).containsExactly(
-                "checkVerify", "verifyFailure", "checkVerify", "verifyFailure", "checkVerify", "verifyFailure",
-                "checkVerify", "verifyNoLiveCode");
+        assertThat(policy.names().subList(before, policy.names().size()))
+                .containsExactly(
+                        "checkVerify",
+                        "verifyFailure",
+                        "checkVerify",
+                        "verifyFailure",
+                        "checkVerify",
+                        "verifyFailure",
+                        "checkVerify",
+                        "verifyNoLiveCode");
 
         // The redirect flow's check too.
         before = policy.names().size();
-        refusal(() -> f.login.check(new LoginService.CheckCommand(null, List.of(client), PHONE, wrong,
-                LoginFixture.IP), h -> { }));
+        refusal(() -> f.login.check(
+                new LoginService.CheckCommand(null, List.of(client), PHONE, wrong, LoginFixture.IP), h -> {}));
         assertThat(policy.names().subList(before, policy.names().size()))
                 .containsExactly("checkVerify", "verifyNoLiveCode");
     }
@@ -251,9 +303,12 @@ class LoginServiceTest {
     void verifyWhenNumberInvalidThenWrongCodeCountedWithoutNumber() {
         LoginFixture f = LoginFixture.builder().build();
         RecordingAbusePolicy policy = (RecordingAbusePolicy) f.policy;
-        assertThat(attemptsRemaining(refusal(() -> f.verify(client, "not a number", "123456")))).isZero();
-        assertThat(policy.calls()).containsExactly(new RecordingAbusePolicy.Call("checkVerify", null, LoginFixture.IP),
-                new RecordingAbusePolicy.Call("verifyFailure", null, LoginFixture.IP));
+        assertThat(attemptsRemaining(refusal(() -> f.verify(client, "not a number", "123456"))))
+                .isZero();
+        assertThat(policy.calls())
+                .containsExactly(
+                        new RecordingAbusePolicy.Call("checkVerify", null, LoginFixture.IP),
+                        new RecordingAbusePolicy.Call("verifyFailure", null, LoginFixture.IP));
     }
 
     @Test
@@ -269,7 +324,8 @@ class LoginServiceTest {
     void verifyWhenCodeLongerThan64ThenWrongCode() {
         LoginFixture f = LoginFixture.builder().build();
         f.sendCode(client, PHONE);
-        assertThat(attemptsRemaining(refusal(() -> f.verify(client, PHONE, "1".repeat(65))))).isZero();
+        assertThat(attemptsRemaining(refusal(() -> f.verify(client, PHONE, "1".repeat(65)))))
+                .isZero();
     }
 
     @Test
@@ -278,8 +334,14 @@ class LoginServiceTest {
         RateLimitHeaders headers = new RateLimitHeaders(10, 9, 1_800_000_000L, null);
         ((RecordingAbusePolicy) f.policy).advertise(headers);
         List<RateLimitHeaders> told = new ArrayList<>();
-        assertThatThrownBy(() -> f.login.verify(new LoginService.VerifyCommand(client, PHONE, "123456",
-                LoginFixture.IP, new TokenService.Request(Set.of(Scopes.OPENID), null, null, false)), told::add))
+        assertThatThrownBy(() -> f.login.verify(
+                        new LoginService.VerifyCommand(
+                                client,
+                                PHONE,
+                                "123456",
+                                LoginFixture.IP,
+                                new TokenService.Request(Set.of(Scopes.OPENID), null, null, false)),
+                        told::add))
                 .isInstanceOf(PhonepassException.class);
         assertThat(told).containsExactly(headers);
     }
@@ -289,8 +351,8 @@ class LoginServiceTest {
         LoginFixture f = LoginFixture.builder().build();
         Client other = TestClients.client().id("other").build();
         String code = f.sendCode(other, PHONE);
-        Client matched = f.login.check(new LoginService.CheckCommand(null, List.of(client, other), PHONE, code,
-                LoginFixture.IP), h -> { });
+        Client matched = f.login.check(
+                new LoginService.CheckCommand(null, List.of(client, other), PHONE, code, LoginFixture.IP), h -> {});
         assertThat(matched).isEqualTo(other);
         RecordingAbusePolicy policy = (RecordingAbusePolicy) f.policy;
         assertThat(policy.calls().get(policy.calls().size() - 1).name()).isEqualTo("verifySuccess");
@@ -302,31 +364,37 @@ class LoginServiceTest {
         LoginFixture f = LoginFixture.builder().build();
         String code = f.sendCode(client, PHONE);
         String wrong = code.equals("000000") ? "111111" : "000000";
-        PhonepassException e = refusal(() -> f.login.check(new LoginService.CheckCommand(null, List.of(client),
-                PHONE, wrong, LoginFixture.IP), h -> { }));
+        PhonepassException e = refusal(() -> f.login.check(
+                new LoginService.CheckCommand(null, List.of(client), PHONE, wrong, LoginFixture.IP), h -> {}));
         assertThat(attemptsRemaining(e)).isEqualTo(2);
-        PhonepassException missing = refusal(() -> f.login.check(new LoginService.CheckCommand(null,
-                List.of(client), PHONE, "", LoginFixture.IP), h -> { }));
+        PhonepassException missing = refusal(() -> f.login.check(
+                new LoginService.CheckCommand(null, List.of(client), PHONE, "", LoginFixture.IP), h -> {}));
         assertThat(missing.description()).isEqualTo("missing verification_code parameter");
-        assertThat(f.audit.events()).singleElement().satisfies(event ->
-                assertThat(event.clientId()).isEqualTo(LoginService.ANY_CLIENT));
+        assertThat(f.audit.events())
+                .singleElement()
+                .satisfies(event -> assertThat(event.clientId()).isEqualTo(LoginService.ANY_CLIENT));
     }
 
     @Test
     void redirectRequestWhenOfflineAccessAskedThenDroppedAndOpenidAddedForIdToken() {
-        TokenService.Request r = TokenService.Request.redirect(Scopes.parse("profile offline_access"), true, null,
-                "n");
+        TokenService.Request r = TokenService.Request.redirect(Scopes.parse("profile offline_access"), true, null, "n");
         assertThat(r.scope()).containsExactly("profile", "openid");
         assertThat(r.legacyProfile()).isTrue();
-        assertThat(TokenService.Request.redirect(Scopes.parse("profile"), false, null, null).scope())
+        assertThat(TokenService.Request.redirect(Scopes.parse("profile"), false, null, null)
+                        .scope())
                 .containsExactly("profile");
     }
 
     @Test
     void refreshWhenTokenReplayedThenRefusalSaysReplay() {
         LoginFixture f = LoginFixture.builder().build();
-        String refresh = f.verify(client, PHONE, f.sendCode(client, PHONE), new TokenService.Request(
-                Scopes.parse("openid offline_access"), null, null, false)).tokens().refreshToken();
+        String refresh = f.verify(
+                        client,
+                        PHONE,
+                        f.sendCode(client, PHONE),
+                        new TokenService.Request(Scopes.parse("openid offline_access"), null, null, false))
+                .tokens()
+                .refreshToken();
         TokenService.RefreshOutcome first = f.tokens.tryRefresh(client, refresh);
         assertThat(first.tokens().refreshToken()).isNotNull().isNotEqualTo(refresh);
         TokenService.RefreshOutcome replay = f.tokens.tryRefresh(client, refresh);

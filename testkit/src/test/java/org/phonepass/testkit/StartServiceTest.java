@@ -30,8 +30,10 @@ class StartServiceTest {
     private final Client client = TestClients.client().name("Acme").build();
 
     private static StartService.StartResult start(LoginFixture f, Client client, String phone, String language) {
-        return f.starts.start(new StartService.StartCommand(client, phone, language, LoginFixture.IP, "bot"),
-                h -> { }).toCompletableFuture().join();
+        return f.starts
+                .start(new StartService.StartCommand(client, phone, language, LoginFixture.IP, "bot"), h -> {})
+                .toCompletableFuture()
+                .join();
     }
 
     private static PhonepassException failure(Runnable call) {
@@ -65,8 +67,12 @@ class StartServiceTest {
 
     @Test
     void startWhenLanguageHasTemplateThenItsTemplateAndBaseLanguageFallback() {
-        LoginFixture f = LoginFixture.builder().settings(TestOtpSettings.otp().codeLength(4)
-                .template("fr", "Votre code : {{ code }}").build()).build();
+        LoginFixture f = LoginFixture.builder()
+                .settings(TestOtpSettings.otp()
+                        .codeLength(4)
+                        .template("fr", "Votre code : {{ code }}")
+                        .build())
+                .build();
         start(f, client, PHONE, "fr-CA");
         assertThat(f.sms.last().body()).isEqualTo("Votre code : " + f.sms.last().code());
         assertThat(f.sms.last().code()).hasSize(4);
@@ -106,12 +112,18 @@ class StartServiceTest {
 
     @Test
     void startWhenSignupDisabledThenErrorOrSilentAnswerForUnknownNumbers() {
-        LoginFixture error = LoginFixture.builder().settings(TestOtpSettings.otp()
-                .signupDisabled(OtpSettings.SignupDisabledResponse.ERROR).build()).build();
+        LoginFixture error = LoginFixture.builder()
+                .settings(TestOtpSettings.otp()
+                        .signupDisabled(OtpSettings.SignupDisabledResponse.ERROR)
+                        .build())
+                .build();
         assertThat(failure(() -> start(error, client, PHONE, "en")).code()).isEqualTo(ErrorCode.SIGNUP_DISABLED);
 
-        LoginFixture silent = LoginFixture.builder().settings(TestOtpSettings.otp()
-                .signupDisabled(OtpSettings.SignupDisabledResponse.SILENT).build()).build();
+        LoginFixture silent = LoginFixture.builder()
+                .settings(TestOtpSettings.otp()
+                        .signupDisabled(OtpSettings.SignupDisabledResponse.SILENT)
+                        .build())
+                .build();
         StartService.StartResult quiet = start(silent, client, PHONE, "en");
         assertThat(quiet.sent()).isFalse();
         assertThat(quiet.id()).matches("[0-9a-f]{24}");
@@ -140,15 +152,19 @@ class StartServiceTest {
     @Test
     void startWhenSilentThenUnknownNumberAnswersVerificationsExactlyLikeAKnownOne() {
         // Issue 16 #3: attempts_remaining counted down for a known number and stayed 0 for an unknown one.
-        LoginFixture f = LoginFixture.builder().settings(TestOtpSettings.otp()
-                .signupDisabled(OtpSettings.SignupDisabledResponse.SILENT).build()).build();
+        LoginFixture f = LoginFixture.builder()
+                .settings(TestOtpSettings.otp()
+                        .signupDisabled(OtpSettings.SignupDisabledResponse.SILENT)
+                        .build())
+                .build();
         String known = "+12015550111";
         String unknown = "+12015550122";
         f.users.add("0123456789abcdef01234567", known, f.clock.instant());
         StartService.StartResult k = start(f, client, known, "en");
         StartService.StartResult u = start(f, client, unknown, "en");
         assertThat(u.id()).matches("[0-9a-f]{24}").isNotEqualTo(k.id());
-        assertThat(fourWrongGuesses(f, client, unknown)).containsExactly(2, 1, 0, 0)
+        assertThat(fourWrongGuesses(f, client, unknown))
+                .containsExactly(2, 1, 0, 0)
                 .isEqualTo(fourWrongGuesses(f, client, known));
         // Only the known number got a message; the decoy was never sent and signs nobody up.
         assertThat(f.sms.sent()).extracting(m -> m.to().e164()).containsExactly(known);
@@ -157,21 +173,30 @@ class StartServiceTest {
 
     @Test
     void startWhenSilentThenTheDecoyAcceptsNoCode() {
-        LoginFixture f = LoginFixture.builder().settings(TestOtpSettings.otp().codeLength(4).maxAttempts(10_000)
-                .signupDisabled(OtpSettings.SignupDisabledResponse.SILENT).build()).build();
+        LoginFixture f = LoginFixture.builder()
+                .settings(TestOtpSettings.otp()
+                        .codeLength(4)
+                        .maxAttempts(10_000)
+                        .signupDisabled(OtpSettings.SignupDisabledResponse.SILENT)
+                        .build())
+                .build();
         start(f, client, PHONE, "en");
         // Every 4-digit code: none is accepted, so nothing of the decoy can be guessed, even by luck.
         for (int code = 0; code < 10_000; code++) {
             String guess = String.format("%04d", code);
-            assertThatThrownBy(() -> f.verify(client, PHONE, guess)).isInstanceOf(PhonepassException.class)
-                    .extracting(e -> ((PhonepassException) e).code()).isEqualTo(ErrorCode.WRONG_CODE);
+            assertThatThrownBy(() -> f.verify(client, PHONE, guess))
+                    .isInstanceOf(PhonepassException.class)
+                    .extracting(e -> ((PhonepassException) e).code())
+                    .isEqualTo(ErrorCode.WRONG_CODE);
         }
         assertThat(f.users.findByPhone(PHONE)).isEmpty();
     }
 
     @Test
     void startWhenSilentThenTheAnswerDoesNotWaitForTheProviderAndAFailureIsNotAnswered() {
-        OtpSettings silent = TestOtpSettings.otp().signupDisabled(OtpSettings.SignupDisabledResponse.SILENT).build();
+        OtpSettings silent = TestOtpSettings.otp()
+                .signupDisabled(OtpSettings.SignupDisabledResponse.SILENT)
+                .build();
         LoginFixture f = LoginFixture.builder().settings(silent).build();
         List<CompletableFuture<SmsReceipt>> pending = new ArrayList<>();
         SmsProvider slow = new SmsProvider() {
@@ -187,13 +212,18 @@ class StartServiceTest {
                 return delivery;
             }
         };
-        StartService starts = new StartService(silent, new StartService.Parts(f.phones, f.challenges, f.users,
-                slow, f.hasher, StartService.FixedCodes.NONE), f.policy, f.clock, new SecureRandom());
+        StartService starts = new StartService(
+                silent,
+                new StartService.Parts(f.phones, f.challenges, f.users, slow, f.hasher, StartService.FixedCodes.NONE),
+                f.policy,
+                f.clock,
+                new SecureRandom());
         RecordingAbusePolicy policy = (RecordingAbusePolicy) f.policy;
         f.users.add("0123456789abcdef01234567", PHONE, f.clock.instant());
 
-        CompletableFuture<StartService.StartResult> answer = starts.start(new StartService.StartCommand(client, PHONE,
-                "en", LoginFixture.IP, null), h -> { }).toCompletableFuture();
+        CompletableFuture<StartService.StartResult> answer = starts.start(
+                        new StartService.StartCommand(client, PHONE, "en", LoginFixture.IP, null), h -> {})
+                .toCompletableFuture();
         // Answered while the provider has not answered: a known number waits no longer than an unknown one.
         assertThat(answer).isCompletedWithValueMatching(StartService.StartResult::sent);
         assertThat(pending).hasSize(1);
@@ -202,19 +232,20 @@ class StartServiceTest {
         assertThat(policy.names()).endsWith("send");
 
         // A failed delivery is logged, not answered (an unknown number could not fail): no send recorded.
-        CompletableFuture<StartService.StartResult> second = starts.start(new StartService.StartCommand(client,
-                PHONE, "en", LoginFixture.IP, null), h -> { }).toCompletableFuture();
+        CompletableFuture<StartService.StartResult> second = starts.start(
+                        new StartService.StartCommand(client, PHONE, "en", LoginFixture.IP, null), h -> {})
+                .toCompletableFuture();
         assertThat(second).isCompletedWithValueMatching(StartService.StartResult::sent);
-        pending.get(1).completeExceptionally(new SmsDeliveryException("slow",
-                SmsDeliveryException.Kind.REJECTED_NUMBER, "21211", "invalid number", null));
+        pending.get(1)
+                .completeExceptionally(new SmsDeliveryException(
+                        "slow", SmsDeliveryException.Kind.REJECTED_NUMBER, "21211", "invalid number", null));
         assertThat(policy.names().stream().filter("send"::equals)).hasSize(1);
     }
 
     @Test
     void startWhenProviderFailsThenUnavailableWithRetryAndNoSendRecorded() {
         LoginFixture f = LoginFixture.builder().build();
-        f.sms.failWith(new SmsDeliveryException("twilio", SmsDeliveryException.Kind.TRANSIENT, null, "down",
-                null));
+        f.sms.failWith(new SmsDeliveryException("twilio", SmsDeliveryException.Kind.TRANSIENT, null, "down", null));
         PhonepassException e = failure(() -> start(f, client, PHONE, "en"));
         assertThat(e.code()).isEqualTo(ErrorCode.SMS_PROVIDER_UNAVAILABLE);
         assertThat(e.retryAfterSeconds()).isEqualTo(60L);
@@ -224,8 +255,8 @@ class StartServiceTest {
     @Test
     void startWhenProviderRejectsNumberThenRejectedWithVendorCode() {
         LoginFixture f = LoginFixture.builder().build();
-        f.sms.failWith(new SmsDeliveryException("twilio", SmsDeliveryException.Kind.REJECTED_NUMBER, "21211",
-                "The number is not valid", null));
+        f.sms.failWith(new SmsDeliveryException(
+                "twilio", SmsDeliveryException.Kind.REJECTED_NUMBER, "21211", "The number is not valid", null));
         PhonepassException e = failure(() -> start(f, client, PHONE, "en"));
         assertThat(e.code()).isEqualTo(ErrorCode.SMS_PROVIDER_REJECTED);
         assertThat(e.description()).isEqualTo("The number is not valid (Code: 21211)");
@@ -239,8 +270,11 @@ class StartServiceTest {
         policy.advertise(headers);
         policy.refuseScreen(PhonepassException.of(ErrorCode.INVALID_REQUEST, "bot check failed"));
         List<RateLimitHeaders> told = new ArrayList<>();
-        assertThatThrownBy(() -> f.starts.start(new StartService.StartCommand(client, PHONE, "en", LoginFixture.IP,
-                null), told::add).toCompletableFuture().join()).isInstanceOf(CompletionException.class);
+        assertThatThrownBy(() -> f.starts
+                        .start(new StartService.StartCommand(client, PHONE, "en", LoginFixture.IP, null), told::add)
+                        .toCompletableFuture()
+                        .join())
+                .isInstanceOf(CompletionException.class);
         assertThat(told).containsExactly(headers);
     }
 }

@@ -12,7 +12,6 @@ import org.phonepass.core.client.GrantType;
 import org.phonepass.core.error.ErrorCode;
 import org.phonepass.core.error.PhonepassException;
 import org.phonepass.core.token.Scopes;
-import org.phonepass.core.token.TokenManagementService;
 import org.phonepass.core.token.TokenResponse;
 import org.phonepass.core.token.TokenService;
 
@@ -30,8 +29,12 @@ class TokenManagementServiceTest {
 
     /** A login with {@code offline_access}: its tokens, a refresh token among them. */
     private TokenResponse login(Client c) {
-        return f.verify(c, PHONE, f.sendCode(c, PHONE), new TokenService.Request(
-                Scopes.parse("openid offline_access"), null, null, false)).tokens();
+        return f.verify(
+                        c,
+                        PHONE,
+                        f.sendCode(c, PHONE),
+                        new TokenService.Request(Scopes.parse("openid offline_access"), null, null, false))
+                .tokens();
     }
 
     private List<AuditEvent> audited(AuditEvent.Type type) {
@@ -72,8 +75,10 @@ class TokenManagementServiceTest {
         // The whole family went with the replay: the token the thief or the owner holds now is dead too.
         PhonepassException after = refusal(() -> f.management.refresh(client, second, IP));
         assertThat(after.code()).isEqualTo(ErrorCode.INVALID_REFRESH_TOKEN);
-        assertThat(audited(AuditEvent.Type.REFRESH)).extracting(AuditEvent::outcome, AuditEvent::detail)
-                .containsExactly(tuple(AuditEvent.Outcome.SUCCESS, null),
+        assertThat(audited(AuditEvent.Type.REFRESH))
+                .extracting(AuditEvent::outcome, AuditEvent::detail)
+                .containsExactly(
+                        tuple(AuditEvent.Outcome.SUCCESS, null),
                         tuple(AuditEvent.Outcome.FAILURE, "reuse_family_revoked"),
                         tuple(AuditEvent.Outcome.FAILURE, "invalid_refresh_token"));
     }
@@ -95,15 +100,18 @@ class TokenManagementServiceTest {
         Client narrowed = TestClients.client().without(GrantType.REFRESH_TOKEN).build();
         PhonepassException e = refusal(() -> f.management.refresh(narrowed, refresh, IP));
         assertThat(e.code()).isEqualTo(ErrorCode.GRANT_NOT_ALLOWED);
-        assertThat(audited(AuditEvent.Type.REFRESH)).singleElement().extracting(AuditEvent::outcome,
-                AuditEvent::detail).containsExactly(AuditEvent.Outcome.FAILURE, "grant_not_allowed");
+        assertThat(audited(AuditEvent.Type.REFRESH))
+                .singleElement()
+                .extracting(AuditEvent::outcome, AuditEvent::detail)
+                .containsExactly(AuditEvent.Outcome.FAILURE, "grant_not_allowed");
     }
 
     @Test
     void revokeWhenOwnTokenThenFamilyEndsAndSuccessAudited() {
         TokenResponse tokens = login(client);
         f.management.admitRevoke(IP).revoke(client, tokens.refreshToken());
-        assertThat(refusal(() -> f.tokens.refresh(client, tokens.refreshToken())).code())
+        assertThat(refusal(() -> f.tokens.refresh(client, tokens.refreshToken()))
+                        .code())
                 .isEqualTo(ErrorCode.INVALID_REFRESH_TOKEN);
         // The opaque access token issued with it goes with the family.
         assertThat(f.tokens.userForAccessToken(tokens.accessToken())).isEmpty();
@@ -119,7 +127,9 @@ class TokenManagementServiceTest {
     @Test
     void revokeWhenTokenUnknownThenSuccessAuditedAsTheAnswerIs() {
         f.management.admitRevoke(IP).revoke(client, "never-issued");
-        assertThat(audited(AuditEvent.Type.REVOKE)).singleElement().extracting(AuditEvent::outcome)
+        assertThat(audited(AuditEvent.Type.REVOKE))
+                .singleElement()
+                .extracting(AuditEvent::outcome)
                 .isEqualTo(AuditEvent.Outcome.SUCCESS);
     }
 
@@ -145,8 +155,10 @@ class TokenManagementServiceTest {
         int callsBefore = policy.calls().size();
         int eventsBefore = f.audit.events().size();
         policy.refuseRevoke(PhonepassException.of(ErrorCode.TOO_MANY_REQUESTS, "Too many requests"));
-        assertThatThrownBy(() -> f.management.admitRevoke(IP)).isInstanceOf(PhonepassException.class)
-                .extracting(t -> ((PhonepassException) t).code()).isEqualTo(ErrorCode.TOO_MANY_REQUESTS);
+        assertThatThrownBy(() -> f.management.admitRevoke(IP))
+                .isInstanceOf(PhonepassException.class)
+                .extracting(t -> ((PhonepassException) t).code())
+                .isEqualTo(ErrorCode.TOO_MANY_REQUESTS);
         assertThat(policy.calls().subList(callsBefore, policy.calls().size()))
                 .containsExactly(new RecordingAbusePolicy.Call("checkRevoke", null, IP));
         // No revocation was handed out, so nothing was revoked or audited (the policy audits its own refusals).

@@ -16,13 +16,18 @@ class UserInfoTest {
     private final LoginFixture f = LoginFixture.builder().build();
 
     private TokenResponse login(String scope) {
-        return f.verify(client, PHONE, f.sendCode(client, PHONE), new TokenService.Request(Scopes.parse(scope), null,
-                null, false)).tokens();
+        return f.verify(
+                        client,
+                        PHONE,
+                        f.sendCode(client, PHONE),
+                        new TokenService.Request(Scopes.parse(scope), null, null, false))
+                .tokens();
     }
 
     @Test
     void userInfoWhenOpenidOnlyThenSubAlone() {
-        TokenService.UserInfo info = f.tokens.userInfo(login("openid").accessToken()).orElseThrow();
+        TokenService.UserInfo info =
+                f.tokens.userInfo(login("openid").accessToken()).orElseThrow();
         User user = f.users.findByPhone(PHONE).orElseThrow();
         assertThat(info.clientId()).isEqualTo(client.clientId());
         assertThat(info.claims()).containsOnlyKeys("sub").containsEntry("sub", user.userId());
@@ -30,9 +35,11 @@ class UserInfoTest {
 
     @Test
     void userInfoWhenProfileAndPhoneThenTheirClaimsInOrder() {
-        TokenService.UserInfo info = f.tokens.userInfo(login("openid profile phone").accessToken()).orElseThrow();
-        assertThat(info.claims().keySet()).containsExactly("sub", "name", "nickname", "picture", "updated_at",
-                "phone_number", "phone_number_verified");
+        TokenService.UserInfo info =
+                f.tokens.userInfo(login("openid profile phone").accessToken()).orElseThrow();
+        assertThat(info.claims().keySet())
+                .containsExactly(
+                        "sub", "name", "nickname", "picture", "updated_at", "phone_number", "phone_number_verified");
         assertThat(info.claims()).containsEntry("phone_number", PHONE).containsEntry("phone_number_verified", true);
     }
 

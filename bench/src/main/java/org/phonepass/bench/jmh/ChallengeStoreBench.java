@@ -23,8 +23,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.phonepass.core.otp.Challenge;
 import org.phonepass.core.otp.ChallengeStore;
-import org.phonepass.core.otp.ConsumeResult;
 import org.phonepass.core.otp.CodeHasher;
+import org.phonepass.core.otp.ConsumeResult;
 import org.phonepass.store.sql.SqlStorage;
 
 /**
@@ -76,8 +76,15 @@ public class ChallengeStoreBench {
         byte[] id = new byte[12];
         random.nextBytes(id);
         Instant now = Instant.now();
-        return new Challenge(HexFormat.of().formatHex(id), CLIENT, phone, hasher.hash(CLIENT, phone, "123456"), now,
-                now.plus(Duration.ofMinutes(5)), 0, 3);
+        return new Challenge(
+                HexFormat.of().formatHex(id),
+                CLIENT,
+                phone,
+                hasher.hash(CLIENT, phone, "123456"),
+                now,
+                now.plus(Duration.ofMinutes(5)),
+                0,
+                3);
     }
 
     @Benchmark

@@ -26,8 +26,9 @@ public class JsonBench {
         responder = new Responder(JsonMapper.builder().build());
         body = new LinkedHashMap<>();
         body.put("access_token", "Zk9fQ2xV3lq0m8yH1s7N2c4Rr5t6u7v8w9x0y1z2A3B");
-        body.put("id_token", "eyJraWQiOiJhYmMiLCJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9." + "x".repeat(420) + "."
-                + "y".repeat(342));
+        body.put(
+                "id_token",
+                "eyJraWQiOiJhYmMiLCJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9." + "x".repeat(420) + "." + "y".repeat(342));
         body.put("refresh_token", "Qm9fQ2xV3lq0m8yH1s7N2c4Rr5t6u7v8w9x0y1z2A3B");
         body.put("scope", "openid offline_access");
         body.put("expires_in", 86400L);

@@ -22,8 +22,8 @@ public final class MemoryKeyStore implements SigningKeyStore {
 
     @Override
     public synchronized void retire(String kid, Instant at) {
-        keys.replaceAll(k -> k.kid().equals(kid)
-                ? new StoredKey(k.kid(), k.jwk(), k.createdAt(), k.activeAt(), at) : k);
+        keys.replaceAll(
+                k -> k.kid().equals(kid) ? new StoredKey(k.kid(), k.jwk(), k.createdAt(), k.activeAt(), at) : k);
     }
 
     @Override

@@ -45,8 +45,12 @@ public class SigningBench {
 
     @Setup
     public void setUp() {
-        signer = new NimbusTokenSigner(new MemoryKeyStore(), "https://localhost:8443/", Clock.systemUTC(),
-                Duration.ofDays(2), Set.of("ES256", "EdDSA"));
+        signer = new NimbusTokenSigner(
+                new MemoryKeyStore(),
+                "https://localhost:8443/",
+                Clock.systemUTC(),
+                Duration.ofDays(2),
+                Set.of("ES256", "EdDSA"));
         rs256Token = signer.sign(idTokenClaims(), "JWT");
     }
 

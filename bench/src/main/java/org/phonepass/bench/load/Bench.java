@@ -59,9 +59,11 @@ public final class Bench {
     private final String clientChoice;
     /** wrk for the one-request scenarios, or null: then every scenario runs on {@link Load}. */
     private Wrk wrk;
+
     private int profiled;
     /** True during the warm-up, whose rounds are not profiled. */
     private boolean warming;
+
     private final ExecutorService callbacks = Executors.newFixedThreadPool(3, r -> {
         Thread t = new Thread(r, "bench-callbacks");
         t.setDaemon(true);
@@ -74,13 +76,17 @@ public final class Bench {
     private final Map<String, Double> estimates = new LinkedHashMap<>();
 
     /** One measured run. */
-    record Run(Load.Result r, double cpuMsPerOp, double driverCpuMsPerOp, long rssMaxKb, long threadsIdle,
-               long threadsMax, int vendorMax) {
-    }
+    record Run(
+            Load.Result r,
+            double cpuMsPerOp,
+            double driverCpuMsPerOp,
+            long rssMaxKb,
+            long threadsIdle,
+            long threadsMax,
+            int vendorMax) {}
 
     /** One table row: a scenario on a store at a concurrency, several runs. */
-    record Row(String scenario, String store, int concurrency, int signatures, List<Run> runs) {
-    }
+    record Row(String scenario, String store, int concurrency, int signatures, List<Run> runs) {}
 
     Bench(Map<String, String> opts) {
         quick = opts.containsKey("quick");
@@ -89,22 +95,29 @@ public final class Bench {
         jmhJson = opts.containsKey("jmh-json") ? Path.of(opts.get("jmh-json")) : null;
         runTime = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("seconds", quick ? "2" : "5")));
         // The JVM options docs/deployment.md recommends for a 2-core node.
-        serverOpts = List.of(opts.getOrDefault("server-opts", "-Xms48m -Xmx128m -XX:MinHeapFreeRatio=20 "
-                + "-XX:MaxHeapFreeRatio=40 -XX:+UseSerialGC -XX:TrimNativeHeapInterval=1000").trim().split("\\s+"));
+        serverOpts = List.of(opts.getOrDefault(
+                        "server-opts",
+                        "-Xms48m -Xmx128m -XX:MinHeapFreeRatio=20 "
+                                + "-XX:MaxHeapFreeRatio=40 -XX:+UseSerialGC -XX:TrimNativeHeapInterval=1000")
+                .trim()
+                .split("\\s+"));
         postgres = (!quick || "postgres".equals(opts.get("only"))) && !opts.containsKey("no-postgres");
         label = opts.getOrDefault("label", "");
         work = Path.of(opts.getOrDefault("work", "bench/target/work")).toAbsolutePath();
         only = opts.get("only");
-        levels = Stream.of(opts.getOrDefault("levels", quick ? "64" : "16,64,256").split(","))
-                .mapToInt(l -> Integer.parseInt(l.trim())).toArray();
+        levels = Stream.of(
+                        opts.getOrDefault("levels", quick ? "64" : "16,64,256").split(","))
+                .mapToInt(l -> Integer.parseInt(l.trim()))
+                .toArray();
         alsoJava = opts.get("also-java");
         profiler = opts.get("profile");
         clientChoice = opts.get("client");
         if (clientChoice != null && !clientChoice.equals("wrk") && !clientChoice.equals("java")) {
             throw new IllegalArgumentException("--client is wrk or java");
         }
-        serverJava = opts.getOrDefault("server-java", Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString());
+        serverJava = opts.getOrDefault(
+                "server-java",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
     public static void main(String[] args) throws Exception {
@@ -142,8 +155,8 @@ public final class Bench {
 
         say("floor: RS256 signatures per second on " + Runtime.getRuntime().availableProcessors() + " threads");
         int windows = 3;
-        List<Floor.Window> floor = Floor.measure(Runtime.getRuntime().availableProcessors(),
-                Duration.ofSeconds(quick ? 1 : 3), windows);
+        List<Floor.Window> floor =
+                Floor.measure(Runtime.getRuntime().availableProcessors(), Duration.ofSeconds(quick ? 1 : 3), windows);
         say("floor " + floor);
 
         say("start-up");
@@ -170,8 +183,10 @@ public final class Bench {
                 String usual = serverJava;
                 serverJava = alsoJava;
                 try {
-                    vendor(ServerProcess.Setup.embedded(), "embedded, server on " + Report.javaVersion(alsoJava)
-                            .replaceAll(".*\\(build ([^,)]*).*", "Java $1"));
+                    vendor(
+                            ServerProcess.Setup.embedded(),
+                            "embedded, server on "
+                                    + Report.javaVersion(alsoJava).replaceAll(".*\\(build ([^,)]*).*", "Java $1"));
                 } finally {
                     serverJava = usual;
                 }
@@ -228,27 +243,44 @@ public final class Bench {
             for (int c : levels) {
                 Row row = new Row("start (dev inbox)", store, c, 0, new ArrayList<>());
                 for (int i = 0; i < 3; i++) {
-                    row.runs().add(wrk == null
-                            ? measure(server, load, c, runTime, () -> load.start(phones.next()), null)
-                            : measureWrk(server, c, "start", "start" + store, 3_000, n -> {
-                                List<String> numbers = new ArrayList<>(n);
-                                for (int k = 0; k < n; k++) {
-                                    numbers.add(phones.next());
-                                }
-                                return numbers;
-                            }, null));
+                    row.runs()
+                            .add(
+                                    wrk == null
+                                            ? measure(server, load, c, runTime, () -> load.start(phones.next()), null)
+                                            : measureWrk(
+                                                    server,
+                                                    c,
+                                                    "start",
+                                                    "start" + store,
+                                                    3_000,
+                                                    n -> {
+                                                        List<String> numbers = new ArrayList<>(n);
+                                                        for (int k = 0; k < n; k++) {
+                                                            numbers.add(phones.next());
+                                                        }
+                                                        return numbers;
+                                                    },
+                                                    null));
                 }
                 add(row);
             }
             // An id_token (RS256) always; with an audience also a JWT access token, RS256 or EdDSA (at 64 only).
-            record Verify(String name, String endpoint, String audience, int signatures, boolean allLevels) {
-            }
-            List<Verify> verifies = List.of(new Verify("verify /oauth/ro", "/oauth/ro", null, 1, true),
+            record Verify(String name, String endpoint, String audience, int signatures, boolean allLevels) {}
+            List<Verify> verifies = List.of(
+                    new Verify("verify /oauth/ro", "/oauth/ro", null, 1, true),
                     new Verify("verify /oauth/token", "/oauth/token", null, 1, true),
-                    new Verify("verify /oauth/token, audience: RS256 access token", "/oauth/token",
-                            ServerProcess.API_RS256, 2, false),
-                    new Verify("verify /oauth/token, audience: EdDSA access token", "/oauth/token",
-                            ServerProcess.API_EDDSA, 1, false));
+                    new Verify(
+                            "verify /oauth/token, audience: RS256 access token",
+                            "/oauth/token",
+                            ServerProcess.API_RS256,
+                            2,
+                            false),
+                    new Verify(
+                            "verify /oauth/token, audience: EdDSA access token",
+                            "/oauth/token",
+                            ServerProcess.API_EDDSA,
+                            1,
+                            false));
             for (Verify v : verifies) {
                 String endpoint = v.endpoint();
                 for (int c : levels) {
@@ -257,29 +289,42 @@ public final class Bench {
                     }
                     Row row = new Row(v.name(), store, c, v.signatures(), new ArrayList<>());
                     for (int i = 0; i < 3 && wrk != null; i++) {
-                        row.runs().add(measureWrk(server, c, endpoint.equals("/oauth/ro") ? "ro" : "token",
-                                v.name() + store, 1_000, n -> {
-                                    List<String> lines = new ArrayList<>(n);
-                                    for (String[] pc : load.issueCodes(n, 64)) {
-                                        lines.add(pc[0] + " " + pc[1]);
-                                    }
-                                    return lines;
-                                }, v.audience()));
+                        row.runs()
+                                .add(measureWrk(
+                                        server,
+                                        c,
+                                        endpoint.equals("/oauth/ro") ? "ro" : "token",
+                                        v.name() + store,
+                                        1_000,
+                                        n -> {
+                                            List<String> lines = new ArrayList<>(n);
+                                            for (String[] pc : load.issueCodes(n, 64)) {
+                                                lines.add(pc[0] + " " + pc[1]);
+                                            }
+                                            return lines;
+                                        },
+                                        v.audience()));
                     }
                     for (int i = 0; i < 3 && wrk == null; i++) {
                         String key = v.name() + c + store;
-                        int need = (int) Math.min(60_000, Math.max(200 + 4 * c, estimates.getOrDefault(key,
-                                300.0) * (runTime.toSeconds() + 0.5) * (quick ? 1.5 : 2)));
-                        ConcurrentLinkedQueue<String[]> codes = new ConcurrentLinkedQueue<>(load.issueCodes(need,
-                                64));
+                        int need = (int) Math.min(
+                                60_000,
+                                Math.max(
+                                        200 + 4 * c,
+                                        estimates.getOrDefault(key, 300.0)
+                                                * (runTime.toSeconds() + 0.5)
+                                                * (quick ? 1.5 : 2)));
+                        ConcurrentLinkedQueue<String[]> codes = new ConcurrentLinkedQueue<>(load.issueCodes(need, 64));
                         Supplier<CompletableFuture<?>> op = () -> {
                             String[] pc = codes.poll();
                             if (pc == null) {
                                 return null;
                             }
-                            return endpoint.equals("/oauth/ro") ? load.verifyRo(pc[0], pc[1])
-                                    : v.audience() == null ? load.verifyToken(pc[0], pc[1], "openid")
-                                    : load.verifyToken(pc[0], pc[1], "openid", v.audience());
+                            return endpoint.equals("/oauth/ro")
+                                    ? load.verifyRo(pc[0], pc[1])
+                                    : v.audience() == null
+                                            ? load.verifyToken(pc[0], pc[1], "openid")
+                                            : load.verifyToken(pc[0], pc[1], "openid", v.audience());
                         };
                         Run run = measure(server, load, c, runTime, op, null);
                         estimates.merge(key, run.r().throughput(), Math::max);
@@ -320,9 +365,18 @@ public final class Bench {
                     // wrk's chains end with the run (answers in flight at its end are dropped), so each wrk run
                     // begins from fresh tokens, one per connection and one per thread (wrk.lua says why); the Java
                     // client's chains go on from run to run.
-                    row.runs().add(wrk == null ? measure(server, load, c, runTime, op, null)
-                            : measureWrk(server, c, "refresh", "refresh" + store, c,
-                                    n -> refreshTokens(load, c + Wrk.THREADS), null));
+                    row.runs()
+                            .add(
+                                    wrk == null
+                                            ? measure(server, load, c, runTime, op, null)
+                                            : measureWrk(
+                                                    server,
+                                                    c,
+                                                    "refresh",
+                                                    "refresh" + store,
+                                                    c,
+                                                    n -> refreshTokens(load, c + Wrk.THREADS),
+                                                    null));
                 }
                 add(row);
             }
@@ -332,23 +386,34 @@ public final class Bench {
     /** Starts with a vendor that answers in 2 s: many starts wait at once, and the thread count must not follow. */
     private void vendor(ServerProcess.Setup setup, String store) throws Exception {
         try (FakeVendor vendor = new FakeVendor(Duration.ofSeconds(2));
-             ServerProcess server = start(setup.withVendor(vendor.url()), work.resolve("server-vendor"))) {
+                ServerProcess server = start(setup.withVendor(vendor.url()), work.resolve("server-vendor"))) {
             Load load = new Load(server.base(), phones, client, callbacks);
             int c = 1024;
             say(store + ": vendor warm-up");
             // Connections open over 2 s, as a population of clients would, not in one burst of 1024 handshakes.
-            load.run(c, Duration.ofSeconds(quick ? 3 : 6), Duration.ofSeconds(2), () -> load.start(phones.next()),
-                    null);
+            load.run(
+                    c, Duration.ofSeconds(quick ? 3 : 6), Duration.ofSeconds(2), () -> load.start(phones.next()), null);
             say("  threads after warm-up: " + threadNames(server));
             Row row = new Row("start, vendor answers in 2 s", store, c, 0, new ArrayList<>());
             for (int i = 0; i < 3; i++) {
                 vendor.takeMaxInFlight();
                 int[] max = new int[1];
-                Run run = measure(server, load, c, vendorRunTime(), () -> load.start(phones.next()),
+                Run run = measure(
+                        server,
+                        load,
+                        c,
+                        vendorRunTime(),
+                        () -> load.start(phones.next()),
                         () -> max[0] = Math.max(max[0], vendor.takeMaxInFlight()));
-                row.runs().add(new Run(run.r(), run.cpuMsPerOp(), run.driverCpuMsPerOp(), run.rssMaxKb(),
-                        run.threadsIdle(),
-                        run.threadsMax(), Math.max(max[0], vendor.takeMaxInFlight())));
+                row.runs()
+                        .add(new Run(
+                                run.r(),
+                                run.cpuMsPerOp(),
+                                run.driverCpuMsPerOp(),
+                                run.rssMaxKb(),
+                                run.threadsIdle(),
+                                run.threadsMax(),
+                                Math.max(max[0], vendor.takeMaxInFlight())));
             }
             add(row);
             say("  threads after the runs: " + threadNames(server));
@@ -361,15 +426,17 @@ public final class Bench {
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(server.pid()), "task"))) {
             for (Path t : (Iterable<Path>) tasks::iterator) {
                 try {
-                    groups.merge(Files.readString(t.resolve("comm")).trim().replaceAll("\\d+", "#"), 1,
-                            Integer::sum);
+                    groups.merge(Files.readString(t.resolve("comm")).trim().replaceAll("\\d+", "#"), 1, Integer::sum);
                 } catch (IOException e) {
                     // the thread ended meanwhile
                 }
             }
         }
-        return groups.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue())
-                .map(e -> e.getKey() + "=" + e.getValue()).reduce((a, b) -> a + ", " + b).orElse("");
+        return groups.entrySet().stream()
+                .sorted((a, b) -> b.getValue() - a.getValue())
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .reduce((a, b) -> a + ", " + b)
+                .orElse("");
     }
 
     Duration vendorRunTime() {
@@ -379,7 +446,9 @@ public final class Bench {
     private Supplier<CompletableFuture<?>> loginOp(Load load) {
         return () -> {
             String phone = phones.next();
-            return load.start(phone).thenCompose(Load::require2xx).thenCompose(r -> load.codeFor(phone))
+            return load.start(phone)
+                    .thenCompose(Load::require2xx)
+                    .thenCompose(r -> load.codeFor(phone))
                     .thenCompose(code -> load.verifyToken(phone, code, "openid"));
         };
     }
@@ -410,10 +479,15 @@ public final class Bench {
 
     /** Methods the server's JIT has compiled so far, or -1 if {@code jstat} cannot tell. */
     private static long compiledMethods(ServerProcess server) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstat").toString(),
-                "-compiler", Long.toString(server.pid())).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "jstat").toString(),
+                        "-compiler",
+                        Long.toString(server.pid()))
+                .redirectErrorStream(true)
+                .start();
         String[] lines = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-                .trim().split("\n");
+                .trim()
+                .split("\n");
         p.waitFor();
         try {
             return Long.parseLong(lines[lines.length - 1].trim().split("\\s+")[0]);
@@ -432,15 +506,18 @@ public final class Bench {
         return () -> {
             String phone = phones.next();
             int kind = turn.getAndIncrement() % 5;
-            return load.start(phone).thenCompose(Load::require2xx).thenCompose(r -> load.codeFor(phone))
+            return load.start(phone)
+                    .thenCompose(Load::require2xx)
+                    .thenCompose(r -> load.codeFor(phone))
                     .thenCompose(code -> switch (kind) {
                         case 0 -> load.verifyToken(phone, code, "openid");
                         case 1 -> load.verifyRo(phone, code);
                         case 2 -> load.verifyToken(phone, code, "openid", ServerProcess.API_RS256);
                         case 3 -> load.verifyToken(phone, code, "openid", ServerProcess.API_EDDSA);
-                        default -> load.verifyToken(phone, code, "openid offline_access")
-                                .thenCompose(Load::require2xx).thenCompose(r -> load.refresh(field(r,
-                                        "refresh_token")));
+                        default ->
+                            load.verifyToken(phone, code, "openid offline_access")
+                                    .thenCompose(Load::require2xx)
+                                    .thenCompose(r -> load.refresh(field(r, "refresh_token")));
                     });
         };
     }
@@ -448,7 +525,8 @@ public final class Bench {
     private List<String> refreshTokens(Load load, int count) throws Exception {
         List<String> tokens = new ArrayList<>();
         for (String[] pc : load.issueCodes(count, 32)) {
-            HttpResponse<String> r = load.verifyToken(pc[0], pc[1], "openid offline_access").get();
+            HttpResponse<String> r =
+                    load.verifyToken(pc[0], pc[1], "openid offline_access").get();
             if (r.statusCode() == 200) {
                 tokens.add(field(r, "refresh_token"));
             }
@@ -470,18 +548,27 @@ public final class Bench {
     private void add(Row row) {
         rows.add(row);
         Run m = median(row.runs(), x -> x.r().throughput());
-        say(String.format(Locale.ROOT, "%-34s %-20s c=%-4d %8.1f/s p50 %.1f p99 %.1f ms err %d cpu %.2f ms rss %d MiB"
-                        + " thr %d->%d", row.scenario(), row.store(), row.concurrency(), m.r().throughput(),
-                m.r().percentileMs(50), m.r().percentileMs(99), m.r().errors, m.cpuMsPerOp(), m.rssMaxKb() / 1024,
-                m.threadsIdle(), m.threadsMax()));
+        say(String.format(
+                Locale.ROOT,
+                "%-34s %-20s c=%-4d %8.1f/s p50 %.1f p99 %.1f ms err %d cpu %.2f ms rss %d MiB" + " thr %d->%d",
+                row.scenario(),
+                row.store(),
+                row.concurrency(),
+                m.r().throughput(),
+                m.r().percentileMs(50),
+                m.r().percentileMs(99),
+                m.r().errors,
+                m.cpuMsPerOp(),
+                m.rssMaxKb() / 1024,
+                m.threadsIdle(),
+                m.threadsMax()));
         if (m.r().firstError != null) {
             say("  first error: " + m.r().firstError);
         }
     }
 
     /** A load generator's share of one measured run: what it measured, and CPU of its own outside this JVM. */
-    private record Sample(Load.Result r, long otherTicks) {
-    }
+    private record Sample(Load.Result r, long otherTicks) {}
 
     /** Runs a load generator, calling {@code during} every 50 ms meanwhile. */
     private interface Driver {
@@ -493,8 +580,9 @@ public final class Bench {
         List<String> get(int n) throws Exception;
     }
 
-    private Run measure(ServerProcess server, Load load, int c, Duration d, Supplier<CompletableFuture<?>> op,
-                        Runnable extra) throws Exception {
+    private Run measure(
+            ServerProcess server, Load load, int c, Duration d, Supplier<CompletableFuture<?>> op, Runnable extra)
+            throws Exception {
         return measure(server, c, during -> new Sample(load.run(c, d, op, during), 0), extra);
     }
 
@@ -503,20 +591,25 @@ public final class Bench {
      * (or {@code initial} operations per second), repeated with twice the input when a thread ran out of it: a run
      * that ran short would count a second it did not fill.
      */
-    private Run measureWrk(ServerProcess server, int c, String mode, String key, double initial, Lines lines,
-                           String audience) throws Exception {
+    private Run measureWrk(
+            ServerProcess server, int c, String mode, String key, double initial, Lines lines, String audience)
+            throws Exception {
         double rate = estimates.getOrDefault(key, initial);
         // A margin over the best rate seen so far (less with --quick, whose budget is two minutes); a run that
         // still runs short is repeated below.
-        int need = (int) Math.min(200_000, Math.max(4L * c, rate * (runTime.toSeconds() + (quick ? 0.5 : 1))
-                * (quick ? 1.3 : 1.5)));
+        int need = (int) Math.min(
+                200_000, Math.max(4L * c, rate * (runTime.toSeconds() + (quick ? 0.5 : 1)) * (quick ? 1.3 : 1.5)));
         for (int attempt = 1; ; attempt++) {
             List<String> input = lines.get(need);
             Wrk.Outcome[] o = new Wrk.Outcome[1];
-            Run run = measure(server, c, during -> {
-                o[0] = wrk.run(server.base(), mode, input, c, runTime, audience, during);
-                return new Sample(o[0].result(), o[0].cpuTicks());
-            }, null);
+            Run run = measure(
+                    server,
+                    c,
+                    during -> {
+                        o[0] = wrk.run(server.base(), mode, input, c, runTime, audience, during);
+                        return new Sample(o[0].result(), o[0].cpuTicks());
+                    },
+                    null);
             if (!o[0].ranOut() || run.r().errors > 0 || attempt == 4) {
                 if (o[0].ranOut()) {
                     say("  (wrk ran out of input after " + input.size() + " lines; "
@@ -569,10 +662,15 @@ public final class Bench {
         if (profiler == null || warming) {
             return;
         }
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(server.pid()), "JVMTI.agent_load", profiler,
-                // quoted, or jcmd splits the agent's options at their commas
-                '"' + command + '"').redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        Long.toString(server.pid()),
+                        "JVMTI.agent_load",
+                        profiler,
+                        // quoted, or jcmd splits the agent's options at their commas
+                        '"' + command + '"')
+                .redirectErrorStream(true)
+                .start();
         String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         if (p.waitFor() != 0 || !said.contains("return code: 0")) {
             throw new IllegalStateException("async-profiler: " + command + ": " + said.trim());
@@ -600,8 +698,10 @@ public final class Bench {
 
     // accessors for the report
     String loadGenerator() {
-        return wrk == null ? "the Java client (`java.net.http.HttpClient`) for every scenario"
-                : wrk.version() + " (" + Wrk.THREADS + " threads, script `wrk.lua`) for start, verify and refresh; the Java client "
+        return wrk == null
+                ? "the Java client (`java.net.http.HttpClient`) for every scenario"
+                : wrk.version() + " (" + Wrk.THREADS
+                        + " threads, script `wrk.lua`) for start, verify and refresh; the Java client "
                         + "(`java.net.http.HttpClient`) for the login and the slow vendor";
     }
 

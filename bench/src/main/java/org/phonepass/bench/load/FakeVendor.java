@@ -40,7 +40,8 @@ final class FakeVendor implements AutoCloseable {
 
     private void answer(HttpExchange exchange) {
         byte[] body = ("{\"id\":\"fake-" + received.get() + "\"}").getBytes(StandardCharsets.UTF_8);
-        try (exchange; OutputStream out = exchange.getResponseBody()) {
+        try (exchange;
+                OutputStream out = exchange.getResponseBody()) {
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);
             out.write(body);

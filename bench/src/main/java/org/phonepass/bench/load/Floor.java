@@ -15,20 +15,18 @@ import org.phonepass.server.keys.NimbusTokenSigner;
  * this divided by the signatures it needs.
  */
 final class Floor {
-    private Floor() {
-    }
+    private Floor() {}
 
     /** One window: signatures per second, and milliseconds of CPU (thread CPU time) per signature. */
-    record Window(double perSecond, double cpuMsPerSignature) {
-    }
+    record Window(double perSecond, double cpuMsPerSignature) {}
 
     /**
      * Each window after one warm-up window. The CPU per signature holds on a shared machine, where signatures per
      * second only say what share of the cores this JVM got.
      */
     static List<Window> measure(int threads, Duration window, int windows) throws InterruptedException {
-        NimbusTokenSigner signer = new NimbusTokenSigner(new MemoryKeyStore(), "https://localhost:8443/",
-                Clock.systemUTC(), Duration.ofDays(2));
+        NimbusTokenSigner signer = new NimbusTokenSigner(
+                new MemoryKeyStore(), "https://localhost:8443/", Clock.systemUTC(), Duration.ofDays(2));
         List<Window> out = new ArrayList<>();
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         for (int w = -1; w < windows; w++) {

@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -59,8 +58,13 @@ final class Load implements AutoCloseable {
             tls.init(null, new TrustManager[] {new TrustLoopback()}, new SecureRandom());
             SSLParameters params = new SSLParameters();
             params.setProtocols(new String[] {"TLSv1.3"});
-            return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls)
-                    .sslParameters(params).executor(executor).connectTimeout(Duration.ofSeconds(30)).build();
+            return HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .sslContext(tls)
+                    .sslParameters(params)
+                    .executor(executor)
+                    .connectTimeout(Duration.ofSeconds(30))
+                    .build();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -68,23 +72,17 @@ final class Load implements AutoCloseable {
 
     /** Only ever used against 127.0.0.1 and the server this driver started itself. */
     static final class TrustLoopback extends X509ExtendedTrustManager {
-        public void checkClientTrusted(X509Certificate[] c, String a, Socket s) {
-        }
+        public void checkClientTrusted(X509Certificate[] c, String a, Socket s) {}
 
-        public void checkServerTrusted(X509Certificate[] c, String a, Socket s) {
-        }
+        public void checkServerTrusted(X509Certificate[] c, String a, Socket s) {}
 
-        public void checkClientTrusted(X509Certificate[] c, String a, SSLEngine e) {
-        }
+        public void checkClientTrusted(X509Certificate[] c, String a, SSLEngine e) {}
 
-        public void checkServerTrusted(X509Certificate[] c, String a, SSLEngine e) {
-        }
+        public void checkServerTrusted(X509Certificate[] c, String a, SSLEngine e) {}
 
-        public void checkClientTrusted(X509Certificate[] c, String a) {
-        }
+        public void checkClientTrusted(X509Certificate[] c, String a) {}
 
-        public void checkServerTrusted(X509Certificate[] c, String a) {
-        }
+        public void checkServerTrusted(X509Certificate[] c, String a) {}
 
         public X509Certificate[] getAcceptedIssuers() {
             return new X509Certificate[0];
@@ -95,9 +93,11 @@ final class Load implements AutoCloseable {
 
     CompletableFuture<HttpResponse<String>> postJson(String path, Map<String, ?> body) {
         try {
-            HttpRequest r = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+            HttpRequest r = HttpRequest.newBuilder(URI.create(base + path))
+                    .timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                    .build();
             return http.sendAsync(r, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
@@ -105,34 +105,80 @@ final class Load implements AutoCloseable {
     }
 
     CompletableFuture<HttpResponse<String>> get(String path) {
-        return http.sendAsync(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET()
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return http.sendAsync(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .timeout(Duration.ofSeconds(30))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     CompletableFuture<HttpResponse<String>> start(String phone) {
-        return postJson("/passwordless/start", Map.of("client_id", "bench", "connection", "sms", "send", "code",
-                "phone_number", phone));
+        return postJson(
+                "/passwordless/start",
+                Map.of("client_id", "bench", "connection", "sms", "send", "code", "phone_number", phone));
     }
 
     CompletableFuture<HttpResponse<String>> verifyToken(String phone, String code, String scope) {
-        return postJson("/oauth/token", Map.of("grant_type", OTP_GRANT, "client_id", "bench", "realm", "sms",
-                "username", phone, "otp", code, "scope", scope));
+        return postJson(
+                "/oauth/token",
+                Map.of(
+                        "grant_type",
+                        OTP_GRANT,
+                        "client_id",
+                        "bench",
+                        "realm",
+                        "sms",
+                        "username",
+                        phone,
+                        "otp",
+                        code,
+                        "scope",
+                        scope));
     }
 
     /** The same with an {@code audience}: the access token is then a JWT for that API. */
     CompletableFuture<HttpResponse<String>> verifyToken(String phone, String code, String scope, String audience) {
-        return postJson("/oauth/token", Map.of("grant_type", OTP_GRANT, "client_id", "bench", "realm", "sms",
-                "username", phone, "otp", code, "scope", scope, "audience", audience));
+        return postJson(
+                "/oauth/token",
+                Map.of(
+                        "grant_type",
+                        OTP_GRANT,
+                        "client_id",
+                        "bench",
+                        "realm",
+                        "sms",
+                        "username",
+                        phone,
+                        "otp",
+                        code,
+                        "scope",
+                        scope,
+                        "audience",
+                        audience));
     }
 
     CompletableFuture<HttpResponse<String>> verifyRo(String phone, String code) {
-        return postJson("/oauth/ro", Map.of("grant_type", "password", "client_id", "bench", "connection", "sms",
-                "username", phone, "password", code, "scope", "openid"));
+        return postJson(
+                "/oauth/ro",
+                Map.of(
+                        "grant_type",
+                        "password",
+                        "client_id",
+                        "bench",
+                        "connection",
+                        "sms",
+                        "username",
+                        phone,
+                        "password",
+                        code,
+                        "scope",
+                        "openid"));
     }
 
     CompletableFuture<HttpResponse<String>> refresh(String token) {
-        return postJson("/oauth/token", Map.of("grant_type", "refresh_token", "client_id", "bench",
-                "refresh_token", token));
+        return postJson(
+                "/oauth/token", Map.of("grant_type", "refresh_token", "client_id", "bench", "refresh_token", token));
     }
 
     /** The newest code the dev inbox holds for each number (one request for the whole inbox). */
@@ -146,17 +192,18 @@ final class Load implements AutoCloseable {
     }
 
     CompletableFuture<String> codeFor(String phone) {
-        return get("/dev/sms.json?to=" + URLEncoder.encode(phone, StandardCharsets.UTF_8)).thenApply(r -> {
-            try {
-                JsonNode list = JSON.readTree(r.body());
-                if (r.statusCode() != 200 || list.isEmpty()) {
-                    throw new IllegalStateException("no code in the dev inbox for " + phone);
-                }
-                return list.get(0).get("code").asText();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        return get("/dev/sms.json?to=" + URLEncoder.encode(phone, StandardCharsets.UTF_8))
+                .thenApply(r -> {
+                    try {
+                        JsonNode list = JSON.readTree(r.body());
+                        if (r.statusCode() != 200 || list.isEmpty()) {
+                            throw new IllegalStateException("no code in the dev inbox for " + phone);
+                        }
+                        return list.get(0).get("code").asText();
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
     }
 
     static CompletableFuture<HttpResponse<String>> require2xx(HttpResponse<String> r) {
@@ -185,16 +232,20 @@ final class Load implements AutoCloseable {
     private List<String[]> issueBatch(int count, int concurrency) throws Exception {
         List<String> issued = java.util.Collections.synchronizedList(new ArrayList<>());
         AtomicInteger left = new AtomicInteger(count);
-        Result r = run(concurrency, Duration.ofMinutes(10), () -> {
-            if (left.getAndDecrement() <= 0) {
-                return null;
-            }
-            String phone = phones.next();
-            return start(phone).thenCompose(Load::require2xx).thenApply(x -> {
-                issued.add(phone);
-                return x;
-            });
-        }, null);
+        Result r = run(
+                concurrency,
+                Duration.ofMinutes(10),
+                () -> {
+                    if (left.getAndDecrement() <= 0) {
+                        return null;
+                    }
+                    String phone = phones.next();
+                    return start(phone).thenCompose(Load::require2xx).thenApply(x -> {
+                        issued.add(phone);
+                        return x;
+                    });
+                },
+                null);
         if (r.errors > 0) {
             throw new IllegalStateException(r.errors + " starts failed while issuing codes: " + r.firstError);
         }
@@ -251,8 +302,13 @@ final class Load implements AutoCloseable {
     }
 
     /** As above, with the chains' first operations spread evenly over {@code ramp} (new connections trickle in). */
-    Result run(int concurrency, Duration duration, Duration ramp, Supplier<CompletableFuture<?>> operation,
-               Runnable during) throws InterruptedException {
+    Result run(
+            int concurrency,
+            Duration duration,
+            Duration ramp,
+            Supplier<CompletableFuture<?>> operation,
+            Runnable during)
+            throws InterruptedException {
         long[] lat = new long[1 << 21];
         AtomicInteger n = new AtomicInteger();
         AtomicLong errors = new AtomicLong();
@@ -281,8 +337,15 @@ final class Load implements AutoCloseable {
         return r;
     }
 
-    private void chain(Supplier<CompletableFuture<?>> operation, long deadline, long[] lat, AtomicInteger n,
-                       AtomicLong errors, String[] firstError, CountDownLatch done, AtomicLong lastEnd) {
+    private void chain(
+            Supplier<CompletableFuture<?>> operation,
+            long deadline,
+            long[] lat,
+            AtomicInteger n,
+            AtomicLong errors,
+            String[] firstError,
+            CountDownLatch done,
+            AtomicLong lastEnd) {
         if (System.nanoTime() >= deadline) {
             done.countDown();
             return;
@@ -298,31 +361,32 @@ final class Load implements AutoCloseable {
             done.countDown();
             return;
         }
-        op.whenCompleteAsync((v, e) -> {
-            long end = System.nanoTime();
-            lastEnd.accumulateAndGet(end, Math::max);
-            Throwable failure = e;
-            if (failure == null && v instanceof HttpResponse<?> resp && resp.statusCode() / 100 != 2) {
-                failure = new IllegalStateException("HTTP " + resp.statusCode() + ": " + resp.body());
-            }
-            if (failure != null) {
-                errors.incrementAndGet();
-                synchronized (firstError) {
-                    if (firstError[0] == null) {
-                        firstError[0] = String.valueOf(failure);
+        op.whenCompleteAsync(
+                (v, e) -> {
+                    long end = System.nanoTime();
+                    lastEnd.accumulateAndGet(end, Math::max);
+                    Throwable failure = e;
+                    if (failure == null && v instanceof HttpResponse<?> resp && resp.statusCode() / 100 != 2) {
+                        failure = new IllegalStateException("HTTP " + resp.statusCode() + ": " + resp.body());
                     }
-                }
-            } else {
-                int i = n.getAndIncrement();
-                if (i < lat.length) {
-                    lat[i] = end - started;
-                }
-            }
-            chain(operation, deadline, lat, n, errors, firstError, done, lastEnd);
-        }, callbacks);
+                    if (failure != null) {
+                        errors.incrementAndGet();
+                        synchronized (firstError) {
+                            if (firstError[0] == null) {
+                                firstError[0] = String.valueOf(failure);
+                            }
+                        }
+                    } else {
+                        int i = n.getAndIncrement();
+                        if (i < lat.length) {
+                            lat[i] = end - started;
+                        }
+                    }
+                    chain(operation, deadline, lat, n, errors, firstError, done, lastEnd);
+                },
+                callbacks);
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

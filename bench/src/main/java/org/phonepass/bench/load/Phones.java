@@ -8,8 +8,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * so no number repeats within a server's life.
  */
 final class Phones {
-    private static final int[] AREAS = {201, 212, 213, 214, 215, 216, 217, 224, 301, 302, 303, 305, 312, 313, 404,
-        410, 415, 504, 512, 602, 609, 617, 646, 702, 713, 718, 732, 773, 856, 908, 917, 973};
+    private static final int[] AREAS = {
+        201, 212, 213, 214, 215, 216, 217, 224, 301, 302, 303, 305, 312, 313, 404, 410, 415, 504, 512, 602, 609, 617,
+        646, 702, 713, 718, 732, 773, 856, 908, 917, 973
+    };
     private static final int[] EXCHANGES;
 
     static {

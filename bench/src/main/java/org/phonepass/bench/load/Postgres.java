@@ -28,16 +28,23 @@ final class Postgres implements AutoCloseable {
             return null;
         }
         String db = "phonepass_bench_" + ProcessHandle.current().pid();
-        if (sh(work, "psql -q -h 127.0.0.1 -U postgres -d postgres -c 'DROP DATABASE IF EXISTS " + db
-                + "' -c 'CREATE DATABASE " + db + "'") != 0) {
+        if (sh(
+                        work,
+                        "psql -q -h 127.0.0.1 -U postgres -d postgres -c 'DROP DATABASE IF EXISTS " + db
+                                + "' -c 'CREATE DATABASE " + db + "'")
+                != 0) {
             return null;
         }
         return new Postgres(db, "phonepass-bench-" + ProcessHandle.current().pid() + ":", work);
     }
 
     ServerProcess.Setup setup() {
-        return new ServerProcess.Setup("postgres", "jdbc:postgresql://127.0.0.1:5432/" + database,
-                "redis://127.0.0.1:6379", redisPrefix, null);
+        return new ServerProcess.Setup(
+                "postgres",
+                "jdbc:postgresql://127.0.0.1:5432/" + database,
+                "redis://127.0.0.1:6379",
+                redisPrefix,
+                null);
     }
 
     ServerProcess.Setup setupWithoutRedis() {
@@ -46,15 +53,22 @@ final class Postgres implements AutoCloseable {
 
     @Override
     public void close() throws IOException, InterruptedException {
-        sh(work, "psql -q -h 127.0.0.1 -U postgres -d postgres -c 'DROP DATABASE IF EXISTS " + database
-                + " WITH (FORCE)'");
-        sh(work, "redis-cli -h 127.0.0.1 -p 6379 --scan --pattern '" + redisPrefix
-                + "*' | xargs -r -n 500 redis-cli -h 127.0.0.1 -p 6379 del > /dev/null");
+        sh(
+                work,
+                "psql -q -h 127.0.0.1 -U postgres -d postgres -c 'DROP DATABASE IF EXISTS " + database
+                        + " WITH (FORCE)'");
+        sh(
+                work,
+                "redis-cli -h 127.0.0.1 -p 6379 --scan --pattern '" + redisPrefix
+                        + "*' | xargs -r -n 500 redis-cli -h 127.0.0.1 -p 6379 del > /dev/null");
     }
 
     private static int sh(Path work, String command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(List.of("bash", "-c", command)).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("services.log").toFile())).start();
+        Process p = new ProcessBuilder(List.of("bash", "-c", command))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        work.resolve("services.log").toFile()))
+                .start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             return -1;

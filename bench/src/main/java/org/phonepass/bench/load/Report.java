@@ -12,52 +12,96 @@ import java.util.function.ToDoubleFunction;
 
 /** The results as Markdown: every figure is the median of the runs, with the minimum and maximum beside it. */
 final class Report {
-    private Report() {
-    }
+    private Report() {}
 
-    static String markdown(Bench b, List<Floor.Window> windows, List<Long> fresh, List<Long> restart, String loadBefore,
-                           String loadAfter, double minutes) throws IOException {
+    static String markdown(
+            Bench b,
+            List<Floor.Window> windows,
+            List<Long> fresh,
+            List<Long> restart,
+            String loadBefore,
+            String loadAfter,
+            double minutes)
+            throws IOException {
         StringBuilder s = new StringBuilder();
-        s.append("Measured ").append(Bench.dateNow()).append(b.quick() ? " with `bench/run --quick`" :
-                " with `bench/run`").append(String.format(Locale.ROOT, " (%.1f minutes).", minutes)).append("\n\n");
-        s.append("- Machine: ").append(cpuModel()).append(", ").append(Runtime.getRuntime().availableProcessors())
-                .append(" CPUs (nproc), ").append(memTotal()).append(" RAM.\n");
-        s.append("- JVM: driver ").append(System.getProperty("java.vm.name")).append(' ')
-                .append(System.getProperty("java.runtime.version")).append("; server ").append(javaVersion(
-                        b.serverJava())).append(". Server started as `java ")
-                .append(String.join(" ", b.serverOpts())).append(" -jar server/target/phonepass.jar --config "
-                        + "<generated>`.\n");
+        s.append("Measured ")
+                .append(Bench.dateNow())
+                .append(b.quick() ? " with `bench/run --quick`" : " with `bench/run`")
+                .append(String.format(Locale.ROOT, " (%.1f minutes).", minutes))
+                .append("\n\n");
+        s.append("- Machine: ")
+                .append(cpuModel())
+                .append(", ")
+                .append(Runtime.getRuntime().availableProcessors())
+                .append(" CPUs (nproc), ")
+                .append(memTotal())
+                .append(" RAM.\n");
+        s.append("- JVM: driver ")
+                .append(System.getProperty("java.vm.name"))
+                .append(' ')
+                .append(System.getProperty("java.runtime.version"))
+                .append("; server ")
+                .append(javaVersion(b.serverJava()))
+                .append(". Server started as `java ")
+                .append(String.join(" ", b.serverOpts()))
+                .append(" -jar server/target/phonepass.jar --config " + "<generated>`.\n");
         s.append("- Load generator: ").append(b.loadGenerator()).append(".\n");
-        s.append("- Load average (1, 5, 15 min) before: ").append(loadBefore.split(" ", 4)[0]).append(' ')
-                .append(loadBefore.split(" ", 4)[1]).append(' ').append(loadBefore.split(" ", 4)[2])
-                .append("; after: ").append(loadAfter.split(" ", 4)[0]).append(' ')
-                .append(loadAfter.split(" ", 4)[1]).append(' ').append(loadAfter.split(" ", 4)[2]).append(".\n");
+        s.append("- Load average (1, 5, 15 min) before: ")
+                .append(loadBefore.split(" ", 4)[0])
+                .append(' ')
+                .append(loadBefore.split(" ", 4)[1])
+                .append(' ')
+                .append(loadBefore.split(" ", 4)[2])
+                .append("; after: ")
+                .append(loadAfter.split(" ", 4)[0])
+                .append(' ')
+                .append(loadAfter.split(" ", 4)[1])
+                .append(' ')
+                .append(loadAfter.split(" ", 4)[2])
+                .append(".\n");
         if (!b.label().isBlank()) {
             s.append("- Conditions: ").append(b.label()).append('\n');
         }
-        s.append("- Each measured run lasts ").append(b.runTime().toSeconds()).append(" s (the slow-vendor runs ")
-                .append(b.vendorRunTime().toSeconds()).append(" s); each row is 3 runs: median (min–max).\n");
+        s.append("- Each measured run lasts ")
+                .append(b.runTime().toSeconds())
+                .append(" s (the slow-vendor runs ")
+                .append(b.vendorRunTime().toSeconds())
+                .append(" s); each row is 3 runs: median (min–max).\n");
         for (String n : b.notes()) {
             s.append("- ").append(n).append('\n');
         }
         s.append('\n');
 
         List<Double> floor = windows.stream().map(Floor.Window::perSecond).toList();
-        List<Double> sigCpu = windows.stream().map(Floor.Window::cpuMsPerSignature).toList();
+        List<Double> sigCpu =
+                windows.stream().map(Floor.Window::cpuMsPerSignature).toList();
         double floorMedian = median(floor);
         double sigCpuMedian = median(sigCpu);
-        s.append("**Floor:** ").append(fmt(floorMedian)).append(" (").append(fmt(Collections.min(floor)))
-                .append("–").append(fmt(Collections.max(floor))).append(") RS256 id_token signatures/s on ")
+        s.append("**Floor:** ")
+                .append(fmt(floorMedian))
+                .append(" (")
+                .append(fmt(Collections.min(floor)))
+                .append("–")
+                .append(fmt(Collections.max(floor)))
+                .append(") RS256 id_token signatures/s on ")
                 .append(Runtime.getRuntime().availableProcessors())
                 .append(" threads in this JVM, through the server's `NimbusTokenSigner`, no server running; one "
-                        + "signature costs ").append(String.format(Locale.ROOT, "%.2f (%.2f–%.2f)", sigCpuMedian,
-                        Collections.min(sigCpu), Collections.max(sigCpu)))
+                        + "signature costs ")
+                .append(String.format(
+                        Locale.ROOT,
+                        "%.2f (%.2f–%.2f)",
+                        sigCpuMedian,
+                        Collections.min(sigCpu),
+                        Collections.max(sigCpu)))
                 .append(" ms of CPU (thread CPU time), which holds even when the machine is shared.\n\n");
         s.append("**Start-up** (`java -jar server/target/phonepass.jar` with no arguments and no JVM options, as the "
-                + "README starts it, to the first 200 from `/health/live` over HTTPS; only `PHONEPASS_HTTPS_PORT` and "
-                + "`PHONEPASS_DATA_DIR` set): first start on an empty "
-                + "data folder (generates the TLS certificate and signing key, migrates the database) ")
-                .append(msRange(fresh)).append("; restart ").append(msRange(restart)).append(".\n\n");
+                        + "README starts it, to the first 200 from `/health/live` over HTTPS; only `PHONEPASS_HTTPS_PORT` and "
+                        + "`PHONEPASS_DATA_DIR` set): first start on an empty "
+                        + "data folder (generates the TLS certificate and signing key, migrates the database) ")
+                .append(msRange(fresh))
+                .append("; restart ")
+                .append(msRange(restart))
+                .append(".\n\n");
 
         s.append("| scenario | store | conc. | ops/s | % of floor ÷ signatures | p50 ms | p99 ms | p99.9 ms | errors "
                 + "| server CPU ms/op | CPU ÷ signing CPU | load generator CPU ms/op | peak RSS MiB "
@@ -65,27 +109,46 @@ final class Report {
         s.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Bench.Row row : b.rows()) {
             List<Bench.Run> runs = row.runs();
-            String pct = row.signatures() == 0 ? "–" : range(runs, r -> 100.0 * r.r().throughput()
-                    / (floorMedian / row.signatures()), "%.0f %%");
-            String threads = range(runs, r -> r.threadsIdle(), "%.0f") + " → " + range(runs, r -> r.threadsMax(),
-                    "%.0f");
+            String pct = row.signatures() == 0
+                    ? "–"
+                    : range(runs, r -> 100.0 * r.r().throughput() / (floorMedian / row.signatures()), "%.0f %%");
+            String threads =
+                    range(runs, r -> r.threadsIdle(), "%.0f") + " → " + range(runs, r -> r.threadsMax(), "%.0f");
             if (runs.get(0).vendorMax() > 0) {
                 threads += "; vendor held " + range(runs, r -> r.vendorMax(), "%.0f") + " at once";
             }
-            s.append("| ").append(row.scenario()).append(" | ").append(row.store()).append(" | ")
-                    .append(row.concurrency()).append(" | ")
-                    .append(range(runs, r -> r.r().throughput(), null)).append(" | ")
-                    .append(pct).append(" | ")
-                    .append(range(runs, r -> r.r().percentileMs(50), "%.1f")).append(" | ")
-                    .append(range(runs, r -> r.r().percentileMs(99), "%.1f")).append(" | ")
-                    .append(range(runs, r -> r.r().percentileMs(99.9), "%.1f")).append(" | ")
-                    .append(range(runs, r -> r.r().errors, "%.0f")).append(" | ")
-                    .append(range(runs, r -> r.cpuMsPerOp(), "%.2f")).append(" | ")
-                    .append(row.signatures() == 0 ? "–" : range(runs, r -> r.cpuMsPerOp()
-                            / (row.signatures() * sigCpuMedian), "%.2f")).append(" | ")
-                    .append(range(runs, r -> r.driverCpuMsPerOp(), "%.2f")).append(" | ")
-                    .append(range(runs, r -> r.rssMaxKb() / 1024.0, "%.0f")).append(" | ")
-                    .append(threads).append(" |\n");
+            s.append("| ")
+                    .append(row.scenario())
+                    .append(" | ")
+                    .append(row.store())
+                    .append(" | ")
+                    .append(row.concurrency())
+                    .append(" | ")
+                    .append(range(runs, r -> r.r().throughput(), null))
+                    .append(" | ")
+                    .append(pct)
+                    .append(" | ")
+                    .append(range(runs, r -> r.r().percentileMs(50), "%.1f"))
+                    .append(" | ")
+                    .append(range(runs, r -> r.r().percentileMs(99), "%.1f"))
+                    .append(" | ")
+                    .append(range(runs, r -> r.r().percentileMs(99.9), "%.1f"))
+                    .append(" | ")
+                    .append(range(runs, r -> r.r().errors, "%.0f"))
+                    .append(" | ")
+                    .append(range(runs, r -> r.cpuMsPerOp(), "%.2f"))
+                    .append(" | ")
+                    .append(
+                            row.signatures() == 0
+                                    ? "–"
+                                    : range(runs, r -> r.cpuMsPerOp() / (row.signatures() * sigCpuMedian), "%.2f"))
+                    .append(" | ")
+                    .append(range(runs, r -> r.driverCpuMsPerOp(), "%.2f"))
+                    .append(" | ")
+                    .append(range(runs, r -> r.rssMaxKb() / 1024.0, "%.0f"))
+                    .append(" | ")
+                    .append(threads)
+                    .append(" |\n");
         }
         s.append('\n');
         s.append("ops/s counts completed operations (a login is start + inbox read + verify). \"% of floor ÷ "
@@ -106,9 +169,10 @@ final class Report {
     /** JMH results: per benchmark, the mean of each fork's iterations; median (min–max) over forks. */
     static String jmh(JsonNode results, java.nio.file.attribute.FileTime when) {
         StringBuilder s = new StringBuilder();
-        s.append("**Microbenchmarks** (JMH 1.37, `-f 3 -wi 2 -w 1s -i 3 -r 1s`, finished ").append(when.toString())
+        s.append("**Microbenchmarks** (JMH 1.37, `-f 3 -wi 2 -w 1s -i 3 -r 1s`, finished ")
+                .append(when.toString())
                 .append("; per fork the mean of its "
-                + "measurement iterations; median (min–max) over forks; one thread):\n\n");
+                        + "measurement iterations; median (min–max) over forks; one thread):\n\n");
         s.append("| benchmark | params | time per op | forks |\n|---|---|---|---|\n");
         for (JsonNode r : results) {
             String name = r.get("benchmark").asText().replace("org.phonepass.bench.jmh.", "");
@@ -122,17 +186,29 @@ final class Report {
                 forks.add(sum / fork.size());
             }
             String params = r.has("params") ? r.get("params").toString().replaceAll("[{}\"]", "") : "";
-            s.append("| ").append(name).append(" | ").append(params).append(" | ")
-                    .append(String.format(Locale.ROOT, "%s (%s–%s) %s", num(median(forks)), num(Collections.min(
-                            forks)), num(Collections.max(forks)), unit.replace("/op", "")))
-                    .append(" | ").append(forks.size()).append(" |\n");
+            s.append("| ")
+                    .append(name)
+                    .append(" | ")
+                    .append(params)
+                    .append(" | ")
+                    .append(String.format(
+                            Locale.ROOT,
+                            "%s (%s–%s) %s",
+                            num(median(forks)),
+                            num(Collections.min(forks)),
+                            num(Collections.max(forks)),
+                            unit.replace("/op", "")))
+                    .append(" | ")
+                    .append(forks.size())
+                    .append(" |\n");
         }
         return s.toString();
     }
 
     private static String num(double v) {
-        return v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : v >= 10 ? String.format(Locale.ROOT, "%.1f", v)
-                : String.format(Locale.ROOT, "%.2f", v);
+        return v >= 100
+                ? String.format(Locale.ROOT, "%.0f", v)
+                : v >= 10 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.2f", v);
     }
 
     static <T> String range(List<T> xs, ToDoubleFunction<T> f, String format) {
@@ -143,9 +219,9 @@ final class Report {
         if (format == null) {
             return fmt(median(v)) + " (" + fmt(Collections.min(v)) + "–" + fmt(Collections.max(v)) + ")";
         }
-        return String.format(Locale.ROOT, format, median(v)) + " (" + String.format(Locale.ROOT, format,
-                Collections.min(v)).replace(" %", "") + "–" + String.format(Locale.ROOT, format,
-                Collections.max(v)).replace(" %", "") + ")";
+        return String.format(Locale.ROOT, format, median(v)) + " ("
+                + String.format(Locale.ROOT, format, Collections.min(v)).replace(" %", "") + "–"
+                + String.format(Locale.ROOT, format, Collections.max(v)).replace(" %", "") + ")";
     }
 
     static double median(List<Double> v) {
@@ -163,18 +239,28 @@ final class Report {
             return "not measured";
         }
         List<Double> v = ms.stream().map(Long::doubleValue).toList();
-        return v.size() == 1 ? String.format(Locale.ROOT, "%.2f s", v.get(0) / 1000)
-                : String.format(Locale.ROOT, "%.2f s (%.2f–%.2f)", median(v) / 1000, Collections.min(v) / 1000,
-                Collections.max(v) / 1000);
+        return v.size() == 1
+                ? String.format(Locale.ROOT, "%.2f s", v.get(0) / 1000)
+                : String.format(
+                        Locale.ROOT,
+                        "%.2f s (%.2f–%.2f)",
+                        median(v) / 1000,
+                        Collections.min(v) / 1000,
+                        Collections.max(v) / 1000);
     }
 
     static String javaVersion(String java) {
         try {
-            Process p = new ProcessBuilder(java, "-version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(java, "-version")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes());
             p.waitFor();
-            return out.lines().filter(l -> l.contains("Server VM") || l.contains("Runtime")).reduce((a, c) -> c)
-                    .orElse(java).trim();
+            return out.lines()
+                    .filter(l -> l.contains("Server VM") || l.contains("Runtime"))
+                    .reduce((a, c) -> c)
+                    .orElse(java)
+                    .trim();
         } catch (IOException | InterruptedException e) {
             return java;
         }

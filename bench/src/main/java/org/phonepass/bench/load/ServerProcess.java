@@ -67,30 +67,45 @@ final class ServerProcess implements AutoCloseable {
         y.append("bind_address: 127.0.0.1\n");
         y.append("data_dir: ").append(dataDir).append('\n');
         if (setup.pgUrl() != null) {
-            y.append("storage:\n  type: postgres\n  url: ").append(setup.pgUrl()).append("\n  user: postgres\n");
+            y.append("storage:\n  type: postgres\n  url: ")
+                    .append(setup.pgUrl())
+                    .append("\n  user: postgres\n");
         } else {
             y.append("storage:\n  type: embedded\n  synchronous: full\n");
         }
         if (setup.redisUrl() != null) {
-            y.append("redis:\n  url: ").append(setup.redisUrl()).append("\n  key_prefix: \"")
-                    .append(setup.redisPrefix()).append("\"\n");
+            y.append("redis:\n  url: ")
+                    .append(setup.redisUrl())
+                    .append("\n  key_prefix: \"")
+                    .append(setup.redisPrefix())
+                    .append("\"\n");
         }
         y.append("clients:\n  - client_id: bench\n    name: Bench\n");
         // Two APIs for the verify-with-audience rows: JWT access tokens signed RS256, or EdDSA.
-        y.append("apis:\n  - identifier: ").append(API_RS256).append("\n  - identifier: ").append(API_EDDSA)
+        y.append("apis:\n  - identifier: ")
+                .append(API_RS256)
+                .append("\n  - identifier: ")
+                .append(API_EDDSA)
                 .append("\n    signing_alg: EdDSA\n");
         y.append("sms:\n");
         y.append("  code_ttl: 10m\n");
         if (setup.vendorUrl() != null) {
-            y.append("  provider: http_gateway\n  http_gateway:\n    url: ").append(setup.vendorUrl())
+            y.append("  provider: http_gateway\n  http_gateway:\n    url: ")
+                    .append(setup.vendorUrl())
                     .append("\n    timeout: 10s\n");
         } else {
             // Room for a batch of issued codes (Load.ISSUE_BATCH) and the logins running beside it, no more.
             y.append("  provider: dev\n  dev:\n    capacity: 5000\n");
         }
         y.append("limits:\n");
-        for (String rule : List.of("start_per_ip", "start_per_phone_hourly", "start_per_phone_daily",
-                "start_per_country_hourly", "start_per_country_daily", "start_global_hourly", "start_global_daily",
+        for (String rule : List.of(
+                "start_per_ip",
+                "start_per_phone_hourly",
+                "start_per_phone_daily",
+                "start_per_country_hourly",
+                "start_per_country_daily",
+                "start_global_hourly",
+                "start_global_daily",
                 "verify_per_ip")) {
             y.append("  ").append(rule).append(": ").append(big).append('\n');
         }
@@ -99,8 +114,15 @@ final class ServerProcess implements AutoCloseable {
         return y.toString();
     }
 
-    static ServerProcess start(String java, Path jar, List<String> jvmOptions, Setup setup, Path dataDir, HttpClient probe,
-                               Duration timeout) throws IOException, InterruptedException {
+    static ServerProcess start(
+            String java,
+            Path jar,
+            List<String> jvmOptions,
+            Setup setup,
+            Path dataDir,
+            HttpClient probe,
+            Duration timeout)
+            throws IOException, InterruptedException {
         Files.createDirectories(dataDir);
         int port = freePort();
         Path configFile = dataDir.resolveSibling(dataDir.getFileName() + ".yaml");
@@ -126,7 +148,8 @@ final class ServerProcess implements AutoCloseable {
             throws IOException, InterruptedException {
         Files.createDirectories(dataDir);
         int port = freePort();
-        ProcessBuilder pb = new ProcessBuilder(java, "-jar", jar.toAbsolutePath().toString())
+        ProcessBuilder pb = new ProcessBuilder(
+                        java, "-jar", jar.toAbsolutePath().toString())
                 .directory(dataDir.getParent().toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("PHONEPASS_"));
         pb.environment().put("PHONEPASS_HTTPS_PORT", Integer.toString(port));
@@ -162,8 +185,11 @@ final class ServerProcess implements AutoCloseable {
                 }
             }
             try {
-                HttpResponse<Void> r = probe.send(HttpRequest.newBuilder(live).timeout(Duration.ofSeconds(2))
-                        .build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> r = probe.send(
+                        HttpRequest.newBuilder(live)
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
                     long ms = (System.nanoTime() - t0) / 1_000_000;
                     return new ServerProcess(p, port, dataDir, ms, log);

@@ -39,7 +39,8 @@ final class Wrk {
     static Wrk find(Path work) throws IOException, InterruptedException {
         String said;
         try {
-            Process p = new ProcessBuilder("wrk", "-v").redirectErrorStream(true).start();
+            Process p =
+                    new ProcessBuilder("wrk", "-v").redirectErrorStream(true).start();
             said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor();
         } catch (IOException e) {
@@ -52,7 +53,13 @@ final class Wrk {
         try (InputStream in = Wrk.class.getResourceAsStream("wrk.lua")) {
             Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
         }
-        return new Wrk(script, said.lines().findFirst().orElse("wrk").replaceFirst(" Copyright.*", "").trim());
+        return new Wrk(
+                script,
+                said.lines()
+                        .findFirst()
+                        .orElse("wrk")
+                        .replaceFirst(" Copyright.*", "")
+                        .trim());
     }
 
     String version() {
@@ -60,8 +67,7 @@ final class Wrk {
     }
 
     /** One wrk run: what it measured, whether a thread ran out of lines, and wrk's CPU in clock ticks. */
-    record Outcome(Load.Result result, boolean ranOut, long cpuTicks) {
-    }
+    record Outcome(Load.Result result, boolean ranOut, long cpuTicks) {}
 
     /**
      * Runs {@code mode} (start, ro, token or refresh: see {@code wrk.lua}) against {@code base} with one line of
@@ -73,14 +79,27 @@ final class Wrk {
         Path input = dir.resolve("wrk-input.txt");
         Path output = dir.resolve("wrk-output.txt");
         Files.write(input, lines);
-        List<String> cmd = new ArrayList<>(List.of("wrk", "-t" + THREADS, "-c" + c, "-d" + d.toSeconds() + "s",
-                "--timeout", "30s", "-s", script.toString(), base, mode, input.toString(),
+        List<String> cmd = new ArrayList<>(List.of(
+                "wrk",
+                "-t" + THREADS,
+                "-c" + c,
+                "-d" + d.toSeconds() + "s",
+                "--timeout",
+                "30s",
+                "-s",
+                script.toString(),
+                base,
+                mode,
+                input.toString(),
                 Integer.toString(THREADS)));
         if (audience != null) {
             cmd.add(audience);
         }
         long children0 = ServerProcess.childCpuTicks(ProcessHandle.current().pid());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
         while (!p.waitFor(50, TimeUnit.MILLISECONDS)) {
             during.run();
         }
@@ -97,7 +116,8 @@ final class Wrk {
                     String[] pair = kv.split("=");
                     v.put(pair[0], Long.parseLong(pair[1]));
                 }
-            } else if (line.startsWith("PHONEPASS_ERROR ") && !line.substring(16).isBlank()) {
+            } else if (line.startsWith("PHONEPASS_ERROR ")
+                    && !line.substring(16).isBlank()) {
                 firstError = line.substring(16).trim();
             }
         }
@@ -109,8 +129,8 @@ final class Wrk {
         r.errors = v.get("status") + v.get("connect") + v.get("read") + v.get("write") + v.get("timeout");
         r.firstError = firstError != null ? firstError : r.errors > 0 ? "socket errors or timeouts: " + said : null;
         r.seconds = v.get("duration_us") / 1e6;
-        r.percentilesMs = Map.of(50.0, v.get("p50_us") / 1e3, 99.0, v.get("p99_us") / 1e3, 99.9,
-                v.get("p999_us") / 1e3);
+        r.percentilesMs =
+                Map.of(50.0, v.get("p50_us") / 1e3, 99.0, v.get("p99_us") / 1e3, 99.9, v.get("p999_us") / 1e3);
         return new Outcome(r, v.get("ran_out") > 0, cpu);
     }
 }

@@ -6,21 +6,20 @@ package org.phonepass.core.abuse;
  */
 public interface AbuseMetrics {
     /** Does nothing; for tests and deployments without metrics. */
-    AbuseMetrics NONE = new AbuseMetrics() {
-    };
+    AbuseMetrics NONE = new AbuseMetrics() {};
 
     /** Where the pumping breaker watches conversion. */
-    enum Scope { COUNTRY, IP }
+    enum Scope {
+        COUNTRY,
+        IP
+    }
 
     /** A request was refused; {@code reason} is a limit name or a policy name ({@code country_denied}). */
-    default void refused(String reason) {
-    }
+    default void refused(String reason) {}
 
     /** The pumping breaker started throttling sends for {@code key} (a calling code or an IP key). */
-    default void breakerTripped(Scope scope, String key, long sent, long verified) {
-    }
+    default void breakerTripped(Scope scope, String key, long sent, long verified) {}
 
     /** The pumping breaker stopped throttling {@code key}: conversion recovered or volume fell. */
-    default void breakerCleared(Scope scope, String key) {
-    }
+    default void breakerCleared(Scope scope, String key) {}
 }

@@ -16,10 +16,26 @@ import org.phonepass.core.phone.PhoneNumber;
  * @param outcome     how it ended
  * @param detail      a short machine-readable reason ({@code limit=start_per_ip}), or null; never a code or secret
  */
-public record AuditEvent(Instant time, Type type, String clientId, String maskedPhone, String ip, String country,
-                         Outcome outcome, String detail) {
+public record AuditEvent(
+        Instant time,
+        Type type,
+        String clientId,
+        String maskedPhone,
+        String ip,
+        String country,
+        Outcome outcome,
+        String detail) {
 
-    public enum Type { START, SEND, VERIFY, LOCKOUT, PUMPING_BREAKER, REFRESH, REVOKE, KEY_ROTATION }
+    public enum Type {
+        START,
+        SEND,
+        VERIFY,
+        LOCKOUT,
+        PUMPING_BREAKER,
+        REFRESH,
+        REVOKE,
+        KEY_ROTATION
+    }
 
     public enum Outcome {
         /** The action was done. */
@@ -37,15 +53,23 @@ public record AuditEvent(Instant time, Type type, String clientId, String masked
         Objects.requireNonNull(time, "time cannot be null");
         Objects.requireNonNull(type, "type cannot be null");
         Objects.requireNonNull(outcome, "outcome cannot be null");
-        if (maskedPhone != null && maskedPhone.chars().filter(Character::isDigit).count() > MAX_VISIBLE_DIGITS) {
+        if (maskedPhone != null
+                && maskedPhone.chars().filter(Character::isDigit).count() > MAX_VISIBLE_DIGITS) {
             throw new IllegalArgumentException("maskedPhone must be masked (PhoneNumber.masked())");
         }
     }
 
     /** An event about a phone number, masking it here so callers cannot forget. */
-    public static AuditEvent of(Instant time, Type type, String clientId, PhoneNumber phone, String ip,
-                                Outcome outcome, String detail) {
-        return new AuditEvent(time, type, clientId, phone == null ? null : phone.masked(), ip,
-                phone == null ? null : phone.regionCode(), outcome, detail);
+    public static AuditEvent of(
+            Instant time, Type type, String clientId, PhoneNumber phone, String ip, Outcome outcome, String detail) {
+        return new AuditEvent(
+                time,
+                type,
+                clientId,
+                phone == null ? null : phone.masked(),
+                ip,
+                phone == null ? null : phone.regionCode(),
+                outcome,
+                detail);
     }
 }

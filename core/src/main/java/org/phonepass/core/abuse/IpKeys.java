@@ -16,8 +16,7 @@ public final class IpKeys {
     private static final Pattern IPV4 = Pattern.compile("^\\d{1,3}(\\.\\d{1,3}){3}$");
     private static final Pattern IPV6 = Pattern.compile("^[0-9a-fA-F:.]{2,45}$");
 
-    private IpKeys() {
-    }
+    private IpKeys() {}
 
     /** {@code 203.0.113.7}, {@code 2001:db8:1:2::/64}, or {@code other:<text>} for anything that is not a literal. */
     public static String of(String ip) {
@@ -33,7 +32,8 @@ public final class IpKeys {
             s = s.substring(0, zone);
         }
         // Only literals reach InetAddress.getByName, which then parses and never resolves names.
-        boolean literal = IPV4.matcher(s).matches() || s.indexOf(':') >= 0 && IPV6.matcher(s).matches();
+        boolean literal = IPV4.matcher(s).matches()
+                || s.indexOf(':') >= 0 && IPV6.matcher(s).matches();
         if (literal) {
             try {
                 InetAddress address = InetAddress.getByName(s);
@@ -44,7 +44,8 @@ public final class IpKeys {
                     byte[] b = address.getAddress();
                     StringBuilder sb = new StringBuilder(24);
                     for (int i = 0; i < 8; i += 2) {
-                        sb.append(Integer.toHexString(((b[i] & 0xff) << 8) | (b[i + 1] & 0xff))).append(':');
+                        sb.append(Integer.toHexString(((b[i] & 0xff) << 8) | (b[i + 1] & 0xff)))
+                                .append(':');
                     }
                     return sb.append(":/64").toString();
                 }

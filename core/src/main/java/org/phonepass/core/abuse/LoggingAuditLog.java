@@ -66,8 +66,8 @@ public final class LoggingAuditLog implements AuditLog {
     }
 
     private static void appendValue(StringBuilder sb, String value) {
-        boolean plain = !value.isEmpty() && value.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '"' && c != '='
-                && c != '\\');
+        boolean plain = !value.isEmpty()
+                && value.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '"' && c != '=' && c != '\\');
         if (plain) {
             sb.append(value);
             return;
@@ -102,7 +102,13 @@ public final class LoggingAuditLog implements AuditLog {
      * U+202E, U+2066 to U+2069), which make a line read differently from what it holds.
      */
     private static boolean escaped(char c) {
-        return c < 0x20 || c >= 0x7f && c < 0xa0 || c == '\u2028' || c == '\u2029' || c == '\u200e' || c == '\u200f'
-                || c >= '\u202a' && c <= '\u202e' || c >= '\u2066' && c <= '\u2069';
+        return c < 0x20
+                || c >= 0x7f && c < 0xa0
+                || c == '\u2028'
+                || c == '\u2029'
+                || c == '\u200e'
+                || c == '\u200f'
+                || c >= '\u202a' && c <= '\u202e'
+                || c >= '\u2066' && c <= '\u2069';
     }
 }

@@ -13,8 +13,7 @@ import java.util.HexFormat;
 public final class ClientSecrets {
     private static final String PREFIX = "sha256:";
 
-    private ClientSecrets() {
-    }
+    private ClientSecrets() {}
 
     public static String hash(String secret) {
         return PREFIX + HexFormat.of().formatHex(sha256(secret));

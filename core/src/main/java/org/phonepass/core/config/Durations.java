@@ -13,8 +13,7 @@ import java.util.regex.Pattern;
 public final class Durations {
     private static final Pattern FORMAT = Pattern.compile("^(\\d{1,9})\\s*(ms|s|m|h|d)?$");
 
-    private Durations() {
-    }
+    private Durations() {}
 
     public static Duration parse(String text) {
         String trimmed = text == null ? "" : text.trim();
@@ -27,8 +26,8 @@ public final class Durations {
                     // fall through to the message below
                 }
             }
-            throw new IllegalArgumentException("'" + text + "' is not a duration; write for example 500ms, 180s, "
-                    + "5m, 1h or 30d");
+            throw new IllegalArgumentException(
+                    "'" + text + "' is not a duration; write for example 500ms, 180s, " + "5m, 1h or 30d");
         }
         long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);

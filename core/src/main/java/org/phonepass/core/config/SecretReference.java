@@ -25,8 +25,7 @@ public final class SecretReference {
     /** The suffix of a secret key's file twin. */
     public static final String FILE_TWIN = "_file";
 
-    private SecretReference() {
-    }
+    private SecretReference() {}
 
     /**
      * The secret's value, or null when the setting is absent.
@@ -53,8 +52,8 @@ public final class SecretReference {
         String name = m.group(3);
         String value = environment.apply(name);
         if (value == null || value.isEmpty()) {
-            throw new IllegalArgumentException(key + " refers to the environment variable " + name
-                    + ", which is not set");
+            throw new IllegalArgumentException(
+                    key + " refers to the environment variable " + name + ", which is not set");
         }
         return value;
     }
@@ -80,8 +79,10 @@ public final class SecretReference {
             }
             return content;
         } catch (IOException e) {
-            throw new IllegalArgumentException(key + " refers to the file " + path + ", which cannot be read ("
-                    + e.getClass().getSimpleName() + ")", e);
+            throw new IllegalArgumentException(
+                    key + " refers to the file " + path + ", which cannot be read ("
+                            + e.getClass().getSimpleName() + ")",
+                    e);
         }
     }
 }

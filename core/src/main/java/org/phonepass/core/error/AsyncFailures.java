@@ -9,8 +9,7 @@ import java.util.concurrent.CompletionException;
  * an SMS provider's error) first takes the wrappers off.
  */
 public final class AsyncFailures {
-    private AsyncFailures() {
-    }
+    private AsyncFailures() {}
 
     /**
      * {@code error} without its {@link CompletionException} wrappers: the first cause that is not one, or the

@@ -46,7 +46,11 @@ public enum ErrorCode {
     // spotless:on
 
     /** The endpoint families whose error vocabulary differs (docs/auth0-compatibility.md#error-vocabularies). */
-    public enum Dialect { START, OAUTH_RO, OAUTH_TOKEN }
+    public enum Dialect {
+        START,
+        OAUTH_RO,
+        OAUTH_TOKEN
+    }
 
     private final int startStatus;
     private final String startName;

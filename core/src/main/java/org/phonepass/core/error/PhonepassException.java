@@ -20,8 +20,8 @@ public final class PhonepassException extends RuntimeException {
         this(code, description, Map.of(), null, null);
     }
 
-    public PhonepassException(ErrorCode code, String description, Map<String, Object> details,
-                              Long retryAfterSeconds, Throwable cause) {
+    public PhonepassException(
+            ErrorCode code, String description, Map<String, Object> details, Long retryAfterSeconds, Throwable cause) {
         super(code + ": " + description, cause, false, cause != null);
         this.code = Objects.requireNonNull(code, "code cannot be null");
         this.description = Objects.requireNonNull(description, "description cannot be null");

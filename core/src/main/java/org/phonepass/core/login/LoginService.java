@@ -64,6 +64,7 @@ public final class LoginService {
     public static final String ANY_CLIENT = "*";
     /** Longer submissions are refused as wrong codes without being hashed. */
     private static final int MAX_CODE_LENGTH = 64;
+
     private static final Logger log = LoggerFactory.getLogger(LoginService.class);
 
     private final OtpSettings settings;
@@ -76,12 +77,18 @@ public final class LoginService {
     private final AuditLog audit;
     /** The user and token writes of one login, as one transaction where the stores share one. */
     private final UnitOfWork writes;
+
     private final Clock clock;
     private final SecureRandom random;
 
     /** The stores and services a login uses. */
-    public record Parts(PhoneNumberParser phones, ChallengeStore challenges, UserStore users, TokenService tokens,
-                        CodeHasher hasher, UnitOfWork writes) {
+    public record Parts(
+            PhoneNumberParser phones,
+            ChallengeStore challenges,
+            UserStore users,
+            TokenService tokens,
+            CodeHasher hasher,
+            UnitOfWork writes) {
         public Parts {
             Objects.requireNonNull(phones, "phones cannot be null");
             Objects.requireNonNull(challenges, "challenges cannot be null");
@@ -92,8 +99,8 @@ public final class LoginService {
         }
     }
 
-    public LoginService(OtpSettings settings, Parts parts, AbusePolicy policy, AuditLog audit, Clock clock,
-                        SecureRandom random) {
+    public LoginService(
+            OtpSettings settings, Parts parts, AbusePolicy policy, AuditLog audit, Clock clock, SecureRandom random) {
         this.settings = Objects.requireNonNull(settings, "settings cannot be null");
         Objects.requireNonNull(parts, "parts cannot be null");
         this.phones = parts.phones();
@@ -142,8 +149,7 @@ public final class LoginService {
     }
 
     /** A successful login: the user and the tokens. */
-    public record LoginResult(User user, TokenResponse tokens) {
-    }
+    public record LoginResult(User user, TokenResponse tokens) {}
 
     /**
      * Exchanges a code for tokens, or answers the one wrong-code error.
@@ -170,7 +176,8 @@ public final class LoginService {
      */
     public Client check(CheckCommand command, Consumer<RateLimitHeaders> limits) {
         Optional<PhoneNumber> phone = phones.parse(command.rawPhone());
-        String policyClient = command.client() == null ? ANY_CLIENT : command.client().clientId();
+        String policyClient =
+                command.client() == null ? ANY_CLIENT : command.client().clientId();
         VerifyContext context = new VerifyContext(policyClient, phone.orElse(null), command.ip());
         return guarded(context, limits, reach -> compare(command, phone, reach));
     }
@@ -203,8 +210,14 @@ public final class LoginService {
             } else {
                 policy.recordVerifyAborted(context);
                 // The policy audits wrong codes; the other reasons (sign-up disabled, bad audience, ...) here.
-                audit(AuditEvent.of(clock.instant(), AuditEvent.Type.VERIFY, context.clientId(), context.phone(),
-                        context.ip(), AuditEvent.Outcome.FAILURE, e.code().name().toLowerCase(Locale.ROOT)));
+                audit(AuditEvent.of(
+                        clock.instant(),
+                        AuditEvent.Type.VERIFY,
+                        context.clientId(),
+                        context.phone(),
+                        context.ip(),
+                        AuditEvent.Outcome.FAILURE,
+                        e.code().name().toLowerCase(Locale.ROOT)));
             }
             throw e;
         } catch (RuntimeException e) {
@@ -247,7 +260,10 @@ public final class LoginService {
         }
         if (!verified.result().isAccepted()) {
             reach.noLiveCode = verified.result().outcome() == ConsumeResult.Outcome.NO_LIVE_CHALLENGE;
-            log.info("verification failed for {}: {}", phone.get().masked(), verified.result().outcome());
+            log.info(
+                    "verification failed for {}: {}",
+                    phone.get().masked(),
+                    verified.result().outcome());
             throw wrongCode(verified.result().attemptsRemaining());
         }
         if (verified.issued() == null) {
@@ -260,12 +276,12 @@ public final class LoginService {
     /** The user's login and its tokens, stored but not signed; null when sign-ups are off and no user exists. */
     private TokenService.Issued recordLogin(VerifyCommand command, String e164) {
         return users.recordLogin(e164, newId(), command.ip(), clock.instant(), !settings.disableSignup())
-                .map(user -> tokens.store(command.client(), user, command.tokens())).orElse(null);
+                .map(user -> tokens.store(command.client(), user, command.tokens()))
+                .orElse(null);
     }
 
     /** What the unit of work of a verification decided: tokens stored, or why not. */
-    private record Verified(ConsumeResult result, TokenService.Issued issued) {
-    }
+    private record Verified(ConsumeResult result, TokenService.Issued issued) {}
 
     private Client compare(CheckCommand command, Optional<PhoneNumber> phone, Reach reach) {
         String code = command.code();
@@ -301,8 +317,12 @@ public final class LoginService {
     }
 
     static PhonepassException wrongCode(int attemptsRemaining) {
-        return new PhonepassException(ErrorCode.WRONG_CODE, WRONG_CODE_DESCRIPTION,
-                Map.of("attempts_remaining", attemptsRemaining), null, null);
+        return new PhonepassException(
+                ErrorCode.WRONG_CODE,
+                WRONG_CODE_DESCRIPTION,
+                Map.of("attempts_remaining", attemptsRemaining),
+                null,
+                null);
     }
 
     private String newId() {

@@ -17,9 +17,15 @@ import org.phonepass.core.sms.MessageTemplate;
  * @param template               default message template
  * @param templatesByLanguage    templates per language tag (lower case), chosen before the default
  */
-public record OtpSettings(int codeLength, Duration codeTtl, int maxAttempts, int keepPreviousCodes,
-                          boolean disableSignup, SignupDisabledResponse signupDisabledResponse,
-                          MessageTemplate template, Map<String, MessageTemplate> templatesByLanguage) {
+public record OtpSettings(
+        int codeLength,
+        Duration codeTtl,
+        int maxAttempts,
+        int keepPreviousCodes,
+        boolean disableSignup,
+        SignupDisabledResponse signupDisabledResponse,
+        MessageTemplate template,
+        Map<String, MessageTemplate> templatesByLanguage) {
 
     /** How an unknown number is answered when sign-ups are disabled. */
     public enum SignupDisabledResponse {

@@ -28,8 +28,8 @@ import org.phonepass.core.sms.LanguageTags;
 import org.phonepass.core.sms.MessageTemplate;
 import org.phonepass.core.sms.SmsDeliveryException;
 import org.phonepass.core.sms.SmsMessage;
-import org.phonepass.core.sms.SmsReceipt;
 import org.phonepass.core.sms.SmsProvider;
+import org.phonepass.core.sms.SmsReceipt;
 import org.phonepass.core.user.UserStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,8 +79,13 @@ public final class StartService {
     }
 
     /** The stores and services a start uses. */
-    public record Parts(PhoneNumberParser phones, ChallengeStore challenges, UserStore users, SmsProvider sms,
-                        CodeHasher hasher, FixedCodes fixedCodes) {
+    public record Parts(
+            PhoneNumberParser phones,
+            ChallengeStore challenges,
+            UserStore users,
+            SmsProvider sms,
+            CodeHasher hasher,
+            FixedCodes fixedCodes) {
         public Parts {
             Objects.requireNonNull(phones, "phones cannot be null");
             Objects.requireNonNull(challenges, "challenges cannot be null");
@@ -126,8 +131,7 @@ public final class StartService {
      * The answer to a start: the challenge id, the normalised number, the language used, and whether a message was
      * really sent (false for the silent answer to an unknown number when sign-ups are disabled).
      */
-    public record StartResult(String id, PhoneNumber phone, String language, boolean sent) {
-    }
+    public record StartResult(String id, PhoneNumber phone, String language, boolean sent) {}
 
     /**
      * Runs a start. The refusals that need no remote call ({@code bad.phone_number}, a refused country or number
@@ -139,8 +143,7 @@ public final class StartService {
      */
     public CompletionStage<StartResult> start(StartCommand command, Consumer<RateLimitHeaders> limits) {
         PhoneNumber phone = parsePhone(command.rawPhone());
-        StartContext screening = new StartContext(command.client().clientId(), phone, command.ip(),
-                command.botToken());
+        StartContext screening = new StartContext(command.client().clientId(), phone, command.ip(), command.botToken());
         // Local limits first (cheap, synchronous), then the remote screens, then the send.
         policy.checkStart(screening).ifPresent(limits);
         // The stages may complete on the SMS client's thread: keep the request's log context in their lines.
@@ -170,8 +173,8 @@ public final class StartService {
      * The silent mode's start: the same work and the same answer whether or not the number has an account. A known
      * number's code is stored and handed to the provider without waiting; an unknown one gets a decoy.
      */
-    private StartResult sendInBackground(StartCommand command, PhoneNumber phone, StartContext screening,
-                                         Map<String, String> logContext) {
+    private StartResult sendInBackground(
+            StartCommand command, PhoneNumber phone, StartContext screening, Map<String, String> logContext) {
         Client client = command.client();
         boolean known = users.findByPhone(phone.e164()).isPresent();
         Instant now = clock.instant();
@@ -183,8 +186,15 @@ public final class StartService {
             random.nextBytes(hash);
             log.info("start answered silently: sign-ups disabled, unknown number {}, decoy stored", phone.masked());
         }
-        Challenge challenge = new Challenge(newId(), client.clientId(), phone.e164(), hash, now,
-                now.plus(settings.codeTtl()), 0, settings.maxAttempts());
+        Challenge challenge = new Challenge(
+                newId(),
+                client.clientId(),
+                phone.e164(),
+                hash,
+                now,
+                now.plus(settings.codeTtl()),
+                0,
+                settings.maxAttempts());
         challenges.create(challenge, settings.keepPreviousCodes());
         if (!known) {
             return new StartResult(challenge.id(), phone, command.language(), false);
@@ -198,7 +208,10 @@ public final class StartService {
         delivery.whenComplete((receipt, error) -> {
             restore(logContext);
             if (error == null) {
-                log.info("code sent to {} via {} for client {}", phone.masked(), receipt.providerId(),
+                log.info(
+                        "code sent to {} via {} for client {}",
+                        phone.masked(),
+                        receipt.providerId(),
                         client.clientId());
                 try {
                     policy.recordSend(screening);
@@ -228,8 +241,10 @@ public final class StartService {
         if (raw == null || raw.isBlank()) {
             throw PhonepassException.of(ErrorCode.BAD_PHONE_NUMBER, "Missing required property: phone_number");
         }
-        return phones.parse(raw).orElseThrow(() -> PhonepassException.of(ErrorCode.BAD_PHONE_NUMBER,
-                "The phone number is invalid. Use international format, for example +12015550123."));
+        return phones.parse(raw)
+                .orElseThrow(() -> PhonepassException.of(
+                        ErrorCode.BAD_PHONE_NUMBER,
+                        "The phone number is invalid. Use international format, for example +12015550123."));
     }
 
     /**
@@ -240,20 +255,29 @@ public final class StartService {
         Client client = command.client();
         // The silent response never comes here (sendInBackground): this is the error response's refusal.
         if (settings.disableSignup() && users.findByPhone(phone.e164()).isEmpty()) {
-            throw PhonepassException.of(ErrorCode.SIGNUP_DISABLED,
-                    "Sign-ups are disabled, and there is no account for this phone number.");
+            throw PhonepassException.of(
+                    ErrorCode.SIGNUP_DISABLED, "Sign-ups are disabled, and there is no account for this phone number.");
         }
         Instant now = clock.instant();
         String code = fixedCodes.fixedCode(phone, now).orElseGet(() -> codes.generate(settings.codeLength()));
-        Challenge challenge = new Challenge(newId(), client.clientId(), phone.e164(),
-                hasher.hash(client.clientId(), phone.e164(), code), now, now.plus(settings.codeTtl()), 0,
+        Challenge challenge = new Challenge(
+                newId(),
+                client.clientId(),
+                phone.e164(),
+                hasher.hash(client.clientId(), phone.e164(), code),
+                now,
+                now.plus(settings.codeTtl()),
+                0,
                 settings.maxAttempts());
         challenges.create(challenge, settings.keepPreviousCodes());
         SmsMessage message = message(command, phone, code);
         CompletionStage<StartResult> sent;
         try {
             sent = sms.send(message).thenApply(receipt -> {
-                log.info("code sent to {} via {} for client {}", phone.masked(), receipt.providerId(),
+                log.info(
+                        "code sent to {} via {} for client {}",
+                        phone.masked(),
+                        receipt.providerId(),
                         client.clientId());
                 return new StartResult(challenge.id(), phone, command.language(), true);
             });
@@ -267,12 +291,14 @@ public final class StartService {
 
     private SmsMessage message(StartCommand command, PhoneNumber phone, String code) {
         Client client = command.client();
-        String body = template(command.language()).render(Map.of(
-                "code", code,
-                "application.name", client.name(),
-                // Only a known tag: the header is the caller's text, and this message goes to someone's phone.
-                "request_language", LanguageTags.orDefault(command.language()),
-                "ttl_minutes", Long.toString(Math.max(1, settings.codeTtl().toMinutes()))));
+        String body = template(command.language())
+                .render(Map.of(
+                        "code", code,
+                        "application.name", client.name(),
+                        // Only a known tag: the header is the caller's text, and this message goes to someone's phone.
+                        "request_language", LanguageTags.orDefault(command.language()),
+                        "ttl_minutes",
+                                Long.toString(Math.max(1, settings.codeTtl().toMinutes()))));
         return new SmsMessage(phone, body, code, command.language(), client.clientId());
     }
 
@@ -302,16 +328,19 @@ public final class StartService {
         if (cause instanceof SmsDeliveryException sde) {
             if (sde.kind() == SmsDeliveryException.Kind.REJECTED_NUMBER) {
                 String code = sde.providerCode() == null ? "" : " (Code: " + sde.providerCode() + ")";
-                return new PhonepassException(ErrorCode.SMS_PROVIDER_REJECTED, sde.getMessage() + code,
-                        Map.of(), null, sde);
+                return new PhonepassException(
+                        ErrorCode.SMS_PROVIDER_REJECTED, sde.getMessage() + code, Map.of(), null, sde);
             }
-            log.warn("SMS to {} failed at {} ({}): {}", phone.masked(), sde.providerId(), sde.kind(),
-                    sde.getMessage());
+            log.warn("SMS to {} failed at {} ({}): {}", phone.masked(), sde.providerId(), sde.kind(), sde.getMessage());
         } else {
             log.error("SMS to {} failed unexpectedly", phone.masked(), cause);
         }
-        return new PhonepassException(ErrorCode.SMS_PROVIDER_UNAVAILABLE,
-                "The SMS could not be sent right now. Please try again in a minute.", Map.of(), 60L, cause);
+        return new PhonepassException(
+                ErrorCode.SMS_PROVIDER_UNAVAILABLE,
+                "The SMS could not be sent right now. Please try again in a minute.",
+                Map.of(),
+                60L,
+                cause);
     }
 
     private String newId() {

@@ -15,8 +15,15 @@ import java.util.Objects;
  * @param attempts    verification attempts counted so far
  * @param maxAttempts attempts after which it is dead
  */
-public record Challenge(String id, String clientId, String phone, byte[] codeHash, Instant createdAt,
-                        Instant expiresAt, int attempts, int maxAttempts) {
+public record Challenge(
+        String id,
+        String clientId,
+        String phone,
+        byte[] codeHash,
+        Instant createdAt,
+        Instant expiresAt,
+        int attempts,
+        int maxAttempts) {
     public Challenge {
         Objects.requireNonNull(id, "id cannot be null");
         Objects.requireNonNull(clientId, "clientId cannot be null");

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 public final class PhoneNumberParser {
     /** Longest input we look at; anything longer is not a phone number and is refused before parsing. */
     public static final int MAX_INPUT_LENGTH = 64;
+
     private static final Pattern ALLOWED = Pattern.compile("^[0-9+ ().\\-]+$");
 
     private final PhoneNumberUtil util = PhoneNumberUtil.getInstance();
@@ -46,8 +47,10 @@ public final class PhoneNumberParser {
                 return Optional.empty();
             }
             String region = util.getRegionCodeForNumber(parsed);
-            return Optional.of(new PhoneNumber(util.format(parsed, PhoneNumberUtil.PhoneNumberFormat.E164),
-                    region == null ? "ZZ" : region, parsed.getCountryCode()));
+            return Optional.of(new PhoneNumber(
+                    util.format(parsed, PhoneNumberUtil.PhoneNumberFormat.E164),
+                    region == null ? "ZZ" : region,
+                    parsed.getCountryCode()));
         } catch (NumberParseException | IllegalArgumentException e) {
             return Optional.empty();
         }

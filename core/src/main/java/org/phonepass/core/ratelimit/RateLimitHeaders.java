@@ -30,7 +30,10 @@ public record RateLimitHeaders(long limit, long remaining, long resetEpochSecond
 
     public static RateLimitHeaders of(Decision decision) {
         Objects.requireNonNull(decision, "decision cannot be null");
-        return new RateLimitHeaders(decision.limit().capacity(), decision.remaining(), decision.resetEpochSeconds(),
+        return new RateLimitHeaders(
+                decision.limit().capacity(),
+                decision.remaining(),
+                decision.resetEpochSeconds(),
                 decision.allowed() ? null : decision.retryAfterSeconds());
     }
 
@@ -45,7 +48,8 @@ public record RateLimitHeaders(long limit, long remaining, long resetEpochSecond
 
     /** Reads the headers back from an exception's details and retry-after; empty when it carries none. */
     public static Optional<RateLimitHeaders> fromDetails(Map<String, Object> details, Long retryAfterSeconds) {
-        if (details == null || !(details.get(DETAIL_LIMIT) instanceof Number l)
+        if (details == null
+                || !(details.get(DETAIL_LIMIT) instanceof Number l)
                 || !(details.get(DETAIL_REMAINING) instanceof Number r)
                 || !(details.get(DETAIL_RESET) instanceof Number t)) {
             return Optional.empty();

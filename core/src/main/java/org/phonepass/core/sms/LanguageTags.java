@@ -15,17 +15,17 @@ import java.util.regex.Pattern;
 public final class LanguageTags {
     /** Used when the caller sends no known tag. */
     public static final String DEFAULT = "en";
-    private static final Pattern SHAPE = Pattern.compile(
-            "^([A-Za-z]{2,3})(?:-([A-Za-z]{4}))?(?:-([A-Za-z]{2}|[0-9]{3}))?$");
+
+    private static final Pattern SHAPE =
+            Pattern.compile("^([A-Za-z]{2,3})(?:-([A-Za-z]{4}))?(?:-([A-Za-z]{2}|[0-9]{3}))?$");
     private static final Set<String> LANGUAGES = Set.copyOf(java.util.Arrays.asList(Locale.getISOLanguages()));
     private static final Set<String> REGIONS = Set.copyOf(java.util.Arrays.asList(Locale.getISOCountries()));
-    private static final Set<String> SCRIPTS = Set.of("Arab", "Cyrl", "Deva", "Grek", "Hans", "Hant", "Hebr", "Jpan",
-            "Kore", "Latn", "Thai");
+    private static final Set<String> SCRIPTS =
+            Set.of("Arab", "Cyrl", "Deva", "Grek", "Hans", "Hant", "Hebr", "Jpan", "Kore", "Latn", "Thai");
     /** UN M.49 areas used in language tags: Latin America and the Caribbean ({@code es-419}), the world. */
     private static final Set<String> AREAS = Set.of("001", "150", "419");
 
-    private LanguageTags() {
-    }
+    private LanguageTags() {}
 
     /** The tag in its canonical case ({@code pt-BR}, {@code zh-Hant}), or empty when it is not a known tag. */
     public static Optional<String> known(String tag) {

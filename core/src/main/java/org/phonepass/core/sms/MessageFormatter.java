@@ -129,23 +129,29 @@ public final class MessageFormatter {
                 throw new IllegalArgumentException(key + " is " + count.describe() + " once rendered"
                         + (client == null ? "" : " for client " + client)
                         + (options.webOtpHost() != null || options.androidAppHash() != null
-                        ? " with its WebOTP/app-hash lines" : "")
+                                ? " with its WebOTP/app-hash lines"
+                                : "")
                         + "; at most " + maxSegments + (maxSegments == 1 ? " segment is" : " segments are")
                         + " allowed. Shorten the template"
                         + (count.encoding() == SmsSegments.Encoding.UCS_2
-                        ? " (a character outside the GSM alphabet makes every segment hold 70 characters or fewer)"
-                        : "") + ", or raise the segment limit.");
+                                ? " (a character outside the GSM alphabet makes every segment hold 70 characters or fewer)"
+                                : "")
+                        + ", or raise the segment limit.");
             }
         }
         return worst;
     }
 
     /** Sample values for {@link #requireWithinLimit}: the worst case a deployment can render. */
-    public static Map<String, String> sampleVariables(int codeLength, String longestApplicationName,
-                                                      long ttlMinutes) {
-        return Map.of("code", "9".repeat(codeLength),
-                "application.name", longestApplicationName,
-                "request_language", "zh-Hant",
-                "ttl_minutes", Long.toString(ttlMinutes));
+    public static Map<String, String> sampleVariables(int codeLength, String longestApplicationName, long ttlMinutes) {
+        return Map.of(
+                "code",
+                "9".repeat(codeLength),
+                "application.name",
+                longestApplicationName,
+                "request_language",
+                "zh-Hant",
+                "ttl_minutes",
+                Long.toString(ttlMinutes));
     }
 }

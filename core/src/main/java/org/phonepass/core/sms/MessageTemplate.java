@@ -37,8 +37,9 @@ public final class MessageTemplate {
         while (m.find()) {
             String name = m.group(1) == null ? "password" : m.group(1);
             if (!KNOWN.contains(name)) {
-                throw new IllegalArgumentException("unknown template variable '" + name + "'; known: @@password@@, "
-                        + "{{ code }}, {{ password }}, {{ application.name }}, {{ request_language }}, {{ ttl_minutes }}");
+                throw new IllegalArgumentException(
+                        "unknown template variable '" + name + "'; known: @@password@@, "
+                                + "{{ code }}, {{ password }}, {{ application.name }}, {{ request_language }}, {{ ttl_minutes }}");
             }
             hasCode |= name.equals("code") || name.equals("password");
         }

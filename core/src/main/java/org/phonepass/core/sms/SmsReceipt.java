@@ -6,5 +6,4 @@ package org.phonepass.core.sms;
  * @param providerId the provider that accepted it ({@code twilio}, {@code dev}, ...)
  * @param messageId  the provider's identifier for the message, for support requests
  */
-public record SmsReceipt(String providerId, String messageId) {
-}
+public record SmsReceipt(String providerId, String messageId) {}

@@ -96,8 +96,11 @@ public record SmsSegments(Encoding encoding, int units, int segments) {
         int segments = 1;
         int used = 0;
         for (int i = 0; i < text.length(); i++) {
-            int cost = Character.isHighSurrogate(text.charAt(i)) && i + 1 < text.length()
-                    && Character.isLowSurrogate(text.charAt(i + 1)) ? 2 : 1;
+            int cost = Character.isHighSurrogate(text.charAt(i))
+                            && i + 1 < text.length()
+                            && Character.isLowSurrogate(text.charAt(i + 1))
+                    ? 2
+                    : 1;
             if (used + cost > Encoding.UCS_2.perPart) {
                 segments++;
                 used = 0;
@@ -110,7 +113,8 @@ public record SmsSegments(Encoding encoding, int units, int segments) {
 
     /** For start-up messages: {@code 2 segments (UCS-2, 93 characters)}. */
     public String describe() {
-        return segments + (segments == 1 ? " segment (" : " segments (") + (encoding == Encoding.GSM_7 ? "GSM-7, "
-                + units + " septets" : "UCS-2, " + units + " UTF-16 units") + ")";
+        return segments + (segments == 1 ? " segment (" : " segments (")
+                + (encoding == Encoding.GSM_7 ? "GSM-7, " + units + " septets" : "UCS-2, " + units + " UTF-16 units")
+                + ")";
     }
 }

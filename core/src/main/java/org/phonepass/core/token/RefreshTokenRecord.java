@@ -14,6 +14,11 @@ import java.time.Instant;
  * @param createdAt issue time
  * @param expiresAt absolute end of the family
  */
-public record RefreshTokenRecord(String familyId, String userId, String clientId, String scope, String audience,
-                                 Instant createdAt, Instant expiresAt) {
-}
+public record RefreshTokenRecord(
+        String familyId,
+        String userId,
+        String clientId,
+        String scope,
+        String audience,
+        Instant createdAt,
+        Instant expiresAt) {}

@@ -10,13 +10,13 @@ public interface RefreshTokenStore {
     /** The outcome of presenting a refresh token. */
     sealed interface Rotation {
         /** The token was live and is now used; the new token is saved in the same family. */
-        record Rotated(RefreshTokenRecord record) implements Rotation { }
+        record Rotated(RefreshTokenRecord record) implements Rotation {}
 
         /** The token was already used: the family is now revoked. */
-        record Reused() implements Rotation { }
+        record Reused() implements Rotation {}
 
         /** Unknown, expired or revoked. */
-        record Invalid() implements Rotation { }
+        record Invalid() implements Rotation {}
     }
 
     /**

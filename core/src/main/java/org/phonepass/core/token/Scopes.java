@@ -13,8 +13,7 @@ public final class Scopes {
     /** The OpenID Connect scopes: they select id_token and /userinfo claims and the refresh token, never API rights. */
     public static final Set<String> OIDC = Set.of(OPENID, PROFILE, PHONE, OFFLINE_ACCESS);
 
-    private Scopes() {
-    }
+    private Scopes() {}
 
     public static Set<String> parse(String scope) {
         Set<String> out = new LinkedHashSet<>();

@@ -45,7 +45,8 @@ public final class TokenManagementService {
             audit(client, ip, AuditEvent.Type.REFRESH, AuditEvent.Outcome.SUCCESS, null);
             return outcome.tokens();
         }
-        String detail = outcome.replay() ? "reuse_family_revoked"
+        String detail = outcome.replay()
+                ? "reuse_family_revoked"
                 : outcome.refused().code().name().toLowerCase(Locale.ROOT);
         audit(client, ip, AuditEvent.Type.REFRESH, AuditEvent.Outcome.FAILURE, detail);
         throw outcome.refused();

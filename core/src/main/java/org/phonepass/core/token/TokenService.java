@@ -52,9 +52,17 @@ public final class TokenService {
      * @param issuer the {@code iss} claim, public URL plus {@code /}
      * @param apis   configured API audiences and their access-token lifetimes
      */
-    public TokenService(String issuer, TokenSigner signer, AccessTokenStore accessTokens,
-                        RefreshTokenStore refreshTokens, UserStore users, Profiles profiles,
-                        Map<String, Api> apis, Clock clock, SecureRandom random, UnitOfWork writes) {
+    public TokenService(
+            String issuer,
+            TokenSigner signer,
+            AccessTokenStore accessTokens,
+            RefreshTokenStore refreshTokens,
+            UserStore users,
+            Profiles profiles,
+            Map<String, Api> apis,
+            Clock clock,
+            SecureRandom random,
+            UnitOfWork writes) {
         this.writes = Objects.requireNonNull(writes, "writes cannot be null");
         this.issuer = Objects.requireNonNull(issuer, "issuer cannot be null");
         this.signer = Objects.requireNonNull(signer, "signer cannot be null");
@@ -117,8 +125,8 @@ public final class TokenService {
      */
     public Issued store(Client client, User user, Request request) {
         checkAudience(request.audience());
-        Set<String> scope = grantable(client, request.audience(),
-                request.scope().isEmpty() ? Set.of(Scopes.OPENID) : request.scope());
+        Set<String> scope = grantable(
+                client, request.audience(), request.scope().isEmpty() ? Set.of(Scopes.OPENID) : request.scope());
         boolean offline = scope.contains(Scopes.OFFLINE_ACCESS) && client.allowsGrant(GrantType.REFRESH_TOKEN);
         if (!offline) {
             scope.remove(Scopes.OFFLINE_ACCESS);
@@ -129,12 +137,27 @@ public final class TokenService {
         if (offline) {
             refresh = newOpaqueToken();
             family = UUID.randomUUID().toString();
-            refreshTokens.save(sha256(refresh), new RefreshTokenRecord(family, user.userId(),
-                    client.clientId(), Scopes.join(scope), request.audience(), now,
-                    now.plus(client.refreshTokenLifetime())));
+            refreshTokens.save(
+                    sha256(refresh),
+                    new RefreshTokenRecord(
+                            family,
+                            user.userId(),
+                            client.clientId(),
+                            Scopes.join(scope),
+                            request.audience(),
+                            now,
+                            now.plus(client.refreshTokenLifetime())));
         }
-        return storeAccessToken(client, user, scope, request.audience(), request.nonce(), request.legacyProfile(),
-                refresh, family, now);
+        return storeAccessToken(
+                client,
+                user,
+                scope,
+                request.audience(),
+                request.nonce(),
+                request.legacyProfile(),
+                refresh,
+                family,
+                now);
     }
 
     /**
@@ -158,9 +181,16 @@ public final class TokenService {
      * Tokens stored but not yet signed. {@code opaqueAccessToken} is null when the access token is a JWT for an
      * API, signed by {@link #sign}.
      */
-    public record Issued(Client client, User user, Set<String> scope, String audience, String nonce,
-                         boolean legacyProfile, String refreshToken, String opaqueAccessToken, Instant now) {
-    }
+    public record Issued(
+            Client client,
+            User user,
+            Set<String> scope,
+            String audience,
+            String nonce,
+            boolean legacyProfile,
+            String refreshToken,
+            String opaqueAccessToken,
+            Instant now) {}
 
     /**
      * The refresh_token grant (docs/api.md, {@code POST /oauth/token}), with rotation and reuse detection when the
@@ -181,8 +211,11 @@ public final class TokenService {
      */
     public RefreshOutcome tryRefresh(Client client, String presented) {
         if (!client.allowsGrant(GrantType.REFRESH_TOKEN)) {
-            return new RefreshOutcome(null, PhonepassException.of(ErrorCode.GRANT_NOT_ALLOWED,
-                    "Grant type 'refresh_token' not allowed for the client."), false);
+            return new RefreshOutcome(
+                    null,
+                    PhonepassException.of(
+                            ErrorCode.GRANT_NOT_ALLOWED, "Grant type 'refresh_token' not allowed for the client."),
+                    false);
         }
         Instant now = clock.instant();
         byte[] hash = sha256(presented);
@@ -248,12 +281,15 @@ public final class TokenService {
         }
         if (record.audience() != null && !apis.containsKey(record.audience())) {
             // Issued for an API that has since been taken out of the settings: no access token can be made for it.
-            return Refreshed.refused("The API this refresh token was issued for is no longer configured: "
-                    + record.audience());
+            return Refreshed.refused(
+                    "The API this refresh token was issued for is no longer configured: " + record.audience());
         }
         Set<String> scope = grantable(client, record.audience(), Scopes.parse(record.scope()));
-        return new Refreshed(storeAccessToken(client, user.get(), scope, record.audience(),
-                null, false, next, record.familyId(), now), null, false);
+        return new Refreshed(
+                storeAccessToken(
+                        client, user.get(), scope, record.audience(), null, false, next, record.familyId(), now),
+                null,
+                false);
     }
 
     /**
@@ -280,15 +316,18 @@ public final class TokenService {
             Optional<Map<String, Object>> claims = signer.verify(token, "at+jwt");
             if (claims.isPresent()) {
                 requireOwner(client, String.valueOf(claims.get().get("client_id")));
-                throw PhonepassException.of(ErrorCode.UNSUPPORTED_TOKEN_TYPE, "JWT access tokens cannot be "
-                        + "revoked: they stay valid until they expire. Revoke the refresh token instead.");
+                throw PhonepassException.of(
+                        ErrorCode.UNSUPPORTED_TOKEN_TYPE,
+                        "JWT access tokens cannot be "
+                                + "revoked: they stay valid until they expire. Revoke the refresh token instead.");
             }
         }
     }
 
     private static void requireOwner(Client client, String owner) {
         if (!client.clientId().equals(owner)) {
-            throw PhonepassException.of(ErrorCode.TOKEN_NOT_FOR_CLIENT,
+            throw PhonepassException.of(
+                    ErrorCode.TOKEN_NOT_FOR_CLIENT,
                     "The token was not issued to this client, so it may not revoke it.");
         }
     }
@@ -299,8 +338,7 @@ public final class TokenService {
      * @param clientId the client it was issued to
      * @param scope    its scopes, which decide the claims {@code /userinfo} returns
      */
-    public record AccessGrant(User user, String clientId, Set<String> scope) {
-    }
+    public record AccessGrant(User user, String clientId, Set<String> scope) {}
 
     /** The user, client and scope behind an access token, opaque or JWT; empty for an invalid or revoked one. */
     public Optional<AccessGrant> accessGrant(String token) {
@@ -308,12 +346,16 @@ public final class TokenService {
             return Optional.empty();
         }
         if (looksLikeJwt(token)) {
-            return signer.verify(token, "at+jwt").flatMap(c -> findUser(String.valueOf(c.get("sub")))
-                    .map(u -> new AccessGrant(u, String.valueOf(c.get("client_id")),
-                            Scopes.parse(c.get("scope") instanceof String s ? s : null))));
+            return signer.verify(token, "at+jwt")
+                    .flatMap(c -> findUser(String.valueOf(c.get("sub")))
+                            .map(u -> new AccessGrant(
+                                    u,
+                                    String.valueOf(c.get("client_id")),
+                                    Scopes.parse(c.get("scope") instanceof String s ? s : null))));
         }
-        return accessTokens.find(sha256(token), clock.instant()).flatMap(r -> findUser(r.userId())
-                .map(u -> new AccessGrant(u, r.clientId(), Scopes.parse(r.scope()))));
+        return accessTokens
+                .find(sha256(token), clock.instant())
+                .flatMap(r -> findUser(r.userId()).map(u -> new AccessGrant(u, r.clientId(), Scopes.parse(r.scope()))));
     }
 
     /**
@@ -323,8 +365,7 @@ public final class TokenService {
      * @param claims   {@code sub} always, the profile claims with {@code profile}, {@code phone_number} and
      *                 {@code phone_number_verified} with {@code phone}
      */
-    public record UserInfo(String clientId, Map<String, Object> claims) {
-    }
+    public record UserInfo(String clientId, Map<String, Object> claims) {}
 
     /** The claims an access token's scope allows; empty for an invalid or revoked token. */
     public Optional<UserInfo> userInfo(String accessToken) {
@@ -361,16 +402,38 @@ public final class TokenService {
         return users.findById(userId.substring(USER_ID_PREFIX.length()));
     }
 
-    private Issued storeAccessToken(Client client, User user, Set<String> scope, String audience, String nonce,
-                                    boolean legacyProfile, String refresh, String family, Instant now) {
+    private Issued storeAccessToken(
+            Client client,
+            User user,
+            Set<String> scope,
+            String audience,
+            String nonce,
+            boolean legacyProfile,
+            String refresh,
+            String family,
+            Instant now) {
         String opaque = null;
         if (audience == null) {
             opaque = newOpaqueToken();
-            accessTokens.save(sha256(opaque), new AccessTokenRecord(user.userId(), client.clientId(),
-                    Scopes.join(scope), now.plus(client.accessTokenLifetime()), family));
+            accessTokens.save(
+                    sha256(opaque),
+                    new AccessTokenRecord(
+                            user.userId(),
+                            client.clientId(),
+                            Scopes.join(scope),
+                            now.plus(client.accessTokenLifetime()),
+                            family));
         }
-        return new Issued(client, user, Collections.unmodifiableSet(new LinkedHashSet<>(scope)), audience,
-                nonce, legacyProfile, refresh, opaque, now);
+        return new Issued(
+                client,
+                user,
+                Collections.unmodifiableSet(new LinkedHashSet<>(scope)),
+                audience,
+                nonce,
+                legacyProfile,
+                refresh,
+                opaque,
+                now);
     }
 
     /** Signs what {@link #store} stored: the JWT access token for an API, then the id_token with its hash. */
@@ -411,8 +474,8 @@ public final class TokenService {
             }
             idToken = signer.sign(claims, "JWT");
         }
-        return new TokenResponse(idToken, accessToken, issued.refreshToken(), atLifetime.toSeconds(),
-                Scopes.join(scope));
+        return new TokenResponse(
+                idToken, accessToken, issued.refreshToken(), atLifetime.toSeconds(), Scopes.join(scope));
     }
 
     /** OIDC Core §3.1.3.6 for RS256: base64url of the left half of the SHA-256 of the access token's ASCII. */

@@ -26,8 +26,17 @@ public final class Profiles {
         p.put("picture", pictureUrl);
         p.put("phone_number", user.phone());
         p.put("phone_verified", true);
-        p.put("identities", List.of(Map.of(
-                "user_id", user.id(), "provider", User.CONNECTION, "connection", User.CONNECTION, "isSocial", false)));
+        p.put(
+                "identities",
+                List.of(Map.of(
+                        "user_id",
+                        user.id(),
+                        "provider",
+                        User.CONNECTION,
+                        "connection",
+                        User.CONNECTION,
+                        "isSocial",
+                        false)));
         p.put("created_at", iso(user.createdAt()));
         p.put("updated_at", iso(user.updatedAt()));
         if (user.lastLogin() != null) {

@@ -15,8 +15,14 @@ import java.util.Objects;
  * @param lastIp      client IP of the last login
  * @param loginsCount successful logins so far
  */
-public record User(String id, String phone, Instant createdAt, Instant updatedAt, Instant lastLogin,
-                   String lastIp, long loginsCount) {
+public record User(
+        String id,
+        String phone,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant lastLogin,
+        String lastIp,
+        long loginsCount) {
     public static final String CONNECTION = "sms";
 
     public User {

@@ -22,8 +22,15 @@ class LoggingAuditLogTest {
 
     @Test
     void formatWhenDetailHasRightToLeftOverrideThenEscaped() {
-        AuditEvent event = new AuditEvent(Instant.parse("2026-01-01T00:00:00Z"), AuditEvent.Type.VERIFY, "app\u202e1",
-                null, null, null, AuditEvent.Outcome.FAILURE, null);
+        AuditEvent event = new AuditEvent(
+                Instant.parse("2026-01-01T00:00:00Z"),
+                AuditEvent.Type.VERIFY,
+                "app\u202e1",
+                null,
+                null,
+                null,
+                AuditEvent.Outcome.FAILURE,
+                null);
         assertThat(LoggingAuditLog.format(event)).contains("client_id=\"app\\u202e1\"");
     }
 }

@@ -41,7 +41,9 @@ class WindowSlicesTest {
         assertThatThrownBy(() -> new WindowSlices(at(0), Duration.ofMinutes(1), 0))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new WindowSlices(null, Duration.ofMinutes(1), 1))
-                .isInstanceOf(NullPointerException.class).hasMessage("clock cannot be null");
-        assertThat(new WindowSlices(at(0), Duration.ofMillis(6), 6).sliceMillis()).isEqualTo(1);
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("clock cannot be null");
+        assertThat(new WindowSlices(at(0), Duration.ofMillis(6), 6).sliceMillis())
+                .isEqualTo(1);
     }
 }

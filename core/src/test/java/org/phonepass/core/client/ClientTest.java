@@ -10,9 +10,20 @@ import org.junit.jupiter.api.Test;
 
 /** The client's own rules that need no server: where logout may send the browser back to. */
 class ClientTest {
-    private final Client client = new Client("app", "App", Set.of("https://app.example"),
-            List.of("https://app.example/callback"), List.of("https://app.example/bye"), Set.of(GrantType.values()),
-            Optional.empty(), false, Duration.ofHours(10), Duration.ofHours(24), Duration.ofDays(30), true, false);
+    private final Client client = new Client(
+            "app",
+            "App",
+            Set.of("https://app.example"),
+            List.of("https://app.example/callback"),
+            List.of("https://app.example/bye"),
+            Set.of(GrantType.values()),
+            Optional.empty(),
+            false,
+            Duration.ofHours(10),
+            Duration.ofHours(24),
+            Duration.ofDays(30),
+            true,
+            false);
 
     @Test
     void allowsLogoutReturnWhenListedAsLogoutUrlOrCallbackThenTrue() {
@@ -24,15 +35,27 @@ class ClientTest {
     void allowsLogoutReturnWhenNotListedExactlyThenFalse() {
         assertThat(client.allowsLogoutReturn("https://evil.example/bye")).isFalse();
         assertThat(client.allowsLogoutReturn("https://app.example/bye/")).isFalse();
-        assertThat(client.allowsLogoutReturn("https://app.example/bye?next=https://evil.example")).isFalse();
+        assertThat(client.allowsLogoutReturn("https://app.example/bye?next=https://evil.example"))
+                .isFalse();
         assertThat(client.allowsLogoutReturn(null)).isFalse();
     }
 
     @Test
     void allowsLogoutReturnWhenNotAnAbsoluteUrlWithAHostThenFalseEvenIfListed() {
-        Client odd = new Client("odd", "Odd", Set.of(), List.of("/relative"), List.of("mailto:a@b.example",
-                "https://bad host/x"), Set.of(), Optional.empty(), false, Duration.ofHours(1), Duration.ofHours(1),
-                Duration.ofDays(1), true, false);
+        Client odd = new Client(
+                "odd",
+                "Odd",
+                Set.of(),
+                List.of("/relative"),
+                List.of("mailto:a@b.example", "https://bad host/x"),
+                Set.of(),
+                Optional.empty(),
+                false,
+                Duration.ofHours(1),
+                Duration.ofHours(1),
+                Duration.ofDays(1),
+                true,
+                false);
         assertThat(odd.allowsLogoutReturn("/relative")).isFalse();
         assertThat(odd.allowsLogoutReturn("mailto:a@b.example")).isFalse();
         assertThat(odd.allowsLogoutReturn("https://bad host/x")).isFalse();

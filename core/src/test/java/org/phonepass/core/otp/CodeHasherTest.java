@@ -26,14 +26,16 @@ class CodeHasherTest {
     @Test
     void hashWhenClientPhoneOrKeyDiffersThenHashDiffers() {
         byte[] base = new CodeHasher(key(1)).hash("app", "+12015550100", "123456");
-        assertThat(new CodeHasher(key(1)).hash("other", "+12015550100", "123456")).isNotEqualTo(base);
+        assertThat(new CodeHasher(key(1)).hash("other", "+12015550100", "123456"))
+                .isNotEqualTo(base);
         assertThat(new CodeHasher(key(1)).hash("app", "+12015550101", "123456")).isNotEqualTo(base);
         assertThat(new CodeHasher(key(2)).hash("app", "+12015550100", "123456")).isNotEqualTo(base);
     }
 
     @Test
     void constructorWhenKeyShorterThan32BytesThenRefused() {
-        assertThatThrownBy(() -> new CodeHasher(new byte[31])).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new CodeHasher(new byte[31]))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("32");
     }
 }

@@ -16,17 +16,15 @@ class MessageFormatterTest {
 
     @Test
     void webOtpAddsTheOriginBoundLastLine() {
-        MessageFormatter f = new MessageFormatter(new MessageFormatter.Options("login.example.com", null), Map.of(),
-                2);
+        MessageFormatter f = new MessageFormatter(new MessageFormatter.Options("login.example.com", null), Map.of(), 2);
 
-        assertThat(f.format(BODY + "\n", "123456", "c1"))
-                .isEqualTo(BODY + "\n\n@login.example.com #123456");
+        assertThat(f.format(BODY + "\n", "123456", "c1")).isEqualTo(BODY + "\n\n@login.example.com #123456");
     }
 
     @Test
     void theAppHashGoesBeforeTheWebOtpLineWhichStaysLast() {
-        MessageFormatter f = new MessageFormatter(new MessageFormatter.Options("login.example.com", "FA+9qCX9VSu"),
-                Map.of(), 2);
+        MessageFormatter f =
+                new MessageFormatter(new MessageFormatter.Options("login.example.com", "FA+9qCX9VSu"), Map.of(), 2);
 
         String text = f.format(BODY, "123456", "c1");
 
@@ -36,8 +34,10 @@ class MessageFormatterTest {
 
     @Test
     void perClientOptionsReplaceTheDefaults() {
-        MessageFormatter f = new MessageFormatter(new MessageFormatter.Options("login.example.com", null),
-                Map.of("android", new MessageFormatter.Options(null, "FA+9qCX9VSu")), 2);
+        MessageFormatter f = new MessageFormatter(
+                new MessageFormatter.Options("login.example.com", null),
+                Map.of("android", new MessageFormatter.Options(null, "FA+9qCX9VSu")),
+                2);
 
         assertThat(f.format(BODY, "123456", "android")).isEqualTo(BODY + "\nFA+9qCX9VSu");
         assertThat(f.format(BODY, "123456", "web")).endsWith("@login.example.com #123456");
@@ -49,15 +49,15 @@ class MessageFormatterTest {
                 .hasMessageContaining("bare host name");
         assertThatThrownBy(() -> new MessageFormatter.Options(null, "too-short"))
                 .hasMessageContaining("11 characters");
-        assertThat(new MessageFormatter.Options("localhost:8443", null).webOtpHost()).isEqualTo("localhost:8443");
+        assertThat(new MessageFormatter.Options("localhost:8443", null).webOtpHost())
+                .isEqualTo("localhost:8443");
     }
 
     @Test
     void aTemplateOverTheSegmentLimitIsRefusedWithTheKeyAndCount() {
-        MessageFormatter f = new MessageFormatter(new MessageFormatter.Options("login.example.com", null), Map.of(),
-                1);
-        MessageTemplate russian = MessageTemplate.parse("Ваш код для входа в {{ application.name }}: {{ code }}. "
-                + "Никому его не сообщайте.");
+        MessageFormatter f = new MessageFormatter(new MessageFormatter.Options("login.example.com", null), Map.of(), 1);
+        MessageTemplate russian = MessageTemplate.parse(
+                "Ваш код для входа в {{ application.name }}: {{ code }}. " + "Никому его не сообщайте.");
         Map<String, String> sample = MessageFormatter.sampleVariables(6, "Acme Banking", 5);
 
         assertThatThrownBy(() -> f.requireWithinLimit("otp.templates.ru", russian, sample))
@@ -69,10 +69,14 @@ class MessageFormatterTest {
 
     @Test
     void aTemplateWithinTheLimitReportsItsWorstCount() {
-        MessageFormatter f = new MessageFormatter(MessageFormatter.Options.NONE,
-                Map.of("web", new MessageFormatter.Options("login.example.com", "FA+9qCX9VSu")), 1);
+        MessageFormatter f = new MessageFormatter(
+                MessageFormatter.Options.NONE,
+                Map.of("web", new MessageFormatter.Options("login.example.com", "FA+9qCX9VSu")),
+                1);
 
-        SmsSegments worst = f.requireWithinLimit("otp.template", MessageTemplate.parse("Code: @@password@@"),
+        SmsSegments worst = f.requireWithinLimit(
+                "otp.template",
+                MessageTemplate.parse("Code: @@password@@"),
                 MessageFormatter.sampleVariables(6, "Acme", 5));
 
         assertThat(worst.segments()).isEqualTo(1);

@@ -7,8 +7,7 @@ import org.junit.jupiter.api.Test;
 class SmsSegmentsTest {
     @Test
     void gsmTextUpTo160CharactersIsOneSegment() {
-        assertThat(SmsSegments.of("a".repeat(160)))
-                .isEqualTo(new SmsSegments(SmsSegments.Encoding.GSM_7, 160, 1));
+        assertThat(SmsSegments.of("a".repeat(160))).isEqualTo(new SmsSegments(SmsSegments.Encoding.GSM_7, 160, 1));
         assertThat(SmsSegments.of("Your verification code is: 123456").encoding())
                 .isEqualTo(SmsSegments.Encoding.GSM_7);
     }
@@ -25,8 +24,10 @@ class SmsSegmentsTest {
         assertThat(SmsSegments.of("€".repeat(80))).isEqualTo(new SmsSegments(SmsSegments.Encoding.GSM_7, 160, 1));
         assertThat(SmsSegments.of("€".repeat(81)).segments()).isEqualTo(2);
         // 152 plain septets then a euro sign: the escape pair moves whole into the second part.
-        assertThat(SmsSegments.of("a".repeat(152) + "€" + "a".repeat(10)).segments()).isEqualTo(2);
-        assertThat(SmsSegments.of("a".repeat(152) + "€" + "a".repeat(152)).segments()).isEqualTo(3);
+        assertThat(SmsSegments.of("a".repeat(152) + "€" + "a".repeat(10)).segments())
+                .isEqualTo(2);
+        assertThat(SmsSegments.of("a".repeat(152) + "€" + "a".repeat(152)).segments())
+                .isEqualTo(3);
     }
 
     @Test
@@ -45,8 +46,10 @@ class SmsSegmentsTest {
     void surrogatePairsCountTwoUnitsAndAreNotSplit() {
         String emoji = "😀";
         assertThat(SmsSegments.of(emoji.repeat(35))).isEqualTo(new SmsSegments(SmsSegments.Encoding.UCS_2, 70, 1));
-        assertThat(SmsSegments.of("a".repeat(66) + emoji + "a".repeat(10)).segments()).isEqualTo(2);
-        assertThat(SmsSegments.of("a".repeat(66) + emoji + "a".repeat(66)).segments()).isEqualTo(3);
+        assertThat(SmsSegments.of("a".repeat(66) + emoji + "a".repeat(10)).segments())
+                .isEqualTo(2);
+        assertThat(SmsSegments.of("a".repeat(66) + emoji + "a".repeat(66)).segments())
+                .isEqualTo(3);
     }
 
     @Test

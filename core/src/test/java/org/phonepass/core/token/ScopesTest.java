@@ -17,15 +17,18 @@ class ScopesTest {
 
     @Test
     void grantableWhenDefinedAndGrantedThenKeptInRequestOrder() {
-        assertThat(Scopes.grantable(Scopes.parse("write:orders openid read:orders profile"), API,
-                Set.of("read:orders", "write:orders"))).containsExactly("write:orders", "openid", "read:orders",
-                "profile");
+        assertThat(Scopes.grantable(
+                        Scopes.parse("write:orders openid read:orders profile"),
+                        API,
+                        Set.of("read:orders", "write:orders")))
+                .containsExactly("write:orders", "openid", "read:orders", "profile");
     }
 
     @Test
     void grantableWhenGrantedButNotDefinedThenDropped() {
         // A grant can only name what the API defines (checked at load); the rule holds on its own all the same.
-        assertThat(Scopes.grantable(Scopes.parse("delete:users"), API, Set.of("delete:users"))).isEmpty();
+        assertThat(Scopes.grantable(Scopes.parse("delete:users"), API, Set.of("delete:users")))
+                .isEmpty();
     }
 
     @Test

@@ -27,18 +27,29 @@ import org.phonepass.core.config.Secret;
  *                             carry the client's secret
  * @param apiGrants            the API scopes this client may get, per API (Auth0's client grants); none by default
  */
-public record ClientSettings(String clientId, String name, List<String> allowedOrigins, List<String> callbacks,
-                             List<String> allowedLogoutUrls, List<GrantType> grants, String clientSecretHash,
-                             @Secret String clientSecret, Boolean allowJsonp, Duration idTokenLifetime,
-                             Duration accessTokenLifetime, Duration refreshTokenLifetime,
-                             Boolean refreshTokenRotation, Boolean trustAuth0ForwardedFor,
-                             List<ApiGrant> apiGrants) {
+public record ClientSettings(
+        String clientId,
+        String name,
+        List<String> allowedOrigins,
+        List<String> callbacks,
+        List<String> allowedLogoutUrls,
+        List<GrantType> grants,
+        String clientSecretHash,
+        @Secret String clientSecret,
+        Boolean allowJsonp,
+        Duration idTokenLifetime,
+        Duration accessTokenLifetime,
+        Duration refreshTokenLifetime,
+        Boolean refreshTokenRotation,
+        Boolean trustAuth0ForwardedFor,
+        List<ApiGrant> apiGrants) {
     public ClientSettings {
         name = name == null ? clientId : name;
         allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
         callbacks = callbacks == null ? List.of() : List.copyOf(callbacks);
         allowedLogoutUrls = allowedLogoutUrls == null ? List.of() : List.copyOf(allowedLogoutUrls);
-        grants = grants == null ? List.of(GrantType.RESOURCE_OWNER, GrantType.PASSWORDLESS_OTP, GrantType.REFRESH_TOKEN)
+        grants = grants == null
+                ? List.of(GrantType.RESOURCE_OWNER, GrantType.PASSWORDLESS_OTP, GrantType.REFRESH_TOKEN)
                 : List.copyOf(grants);
         allowJsonp = allowJsonp != null && allowJsonp;
         idTokenLifetime = idTokenLifetime == null ? Duration.ofHours(10) : idTokenLifetime;

@@ -57,8 +57,13 @@ public final class ConfigLoader {
      * The settings spellings of {@code clients[].grants}. {@link GrantType} is core's and carries no Jackson
      * annotations, so the loader binds it: a spelling here, or the grant's wire value, as always accepted.
      */
-    private static final Map<GrantType, String> GRANT_SPELLINGS = new EnumMap<>(Map.of(GrantType.RESOURCE_OWNER,
-            "password", GrantType.PASSWORDLESS_OTP, "passwordless_otp", GrantType.REFRESH_TOKEN, "refresh_token"));
+    private static final Map<GrantType, String> GRANT_SPELLINGS = new EnumMap<>(Map.of(
+            GrantType.RESOURCE_OWNER,
+            "password",
+            GrantType.PASSWORDLESS_OTP,
+            "passwordless_otp",
+            GrantType.REFRESH_TOKEN,
+            "refresh_token"));
 
     private final ObjectMapper yaml;
 
@@ -101,7 +106,8 @@ public final class ConfigLoader {
         if (named == null) {
             named = c.getAnnotation(JsonProperty.class);
         }
-        return named != null && !named.value().isEmpty() ? named.value()
+        return named != null && !named.value().isEmpty()
+                ? named.value()
                 : PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE.translate(c.getName());
     }
 
@@ -124,7 +130,9 @@ public final class ConfigLoader {
             }
         } catch (JsonProcessingException e) {
             throw new ConfigException(file + ": not valid YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+                    + (e.getLocation() == null
+                            ? ""
+                            : " (line " + e.getLocation().getLineNr() + ")"));
         } catch (IOException e) {
             throw new ConfigException("cannot read the settings file " + file + ": " + e.getMessage());
         }
@@ -132,9 +140,12 @@ public final class ConfigLoader {
             String value = env.get(e.getKey());
             if (value != null && !value.isEmpty()) {
                 String twinVariable = e.getKey().endsWith("_FILE")
-                        ? e.getKey().substring(0, e.getKey().length() - "_FILE".length()) : e.getKey() + "_FILE";
-                if (ENVIRONMENT.containsKey(twinVariable) && e.getKey().endsWith("_FILE")
-                        && env.get(twinVariable) != null && !env.get(twinVariable).isEmpty()) {
+                        ? e.getKey().substring(0, e.getKey().length() - "_FILE".length())
+                        : e.getKey() + "_FILE";
+                if (ENVIRONMENT.containsKey(twinVariable)
+                        && e.getKey().endsWith("_FILE")
+                        && env.get(twinVariable) != null
+                        && !env.get(twinVariable).isEmpty()) {
                     throw new ConfigException("set " + twinVariable + " or " + e.getKey() + ", not both");
                 }
                 set(tree, e.getValue(), value);
@@ -150,12 +161,16 @@ public final class ConfigLoader {
             settings = yaml.treeToValue(tree, Settings.class);
         } catch (UnrecognizedPropertyException e) {
             String path = path(e);
-            String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
-                    .map(String::valueOf).sorted().collect(Collectors.joining(", "));
+            String known = e.getKnownPropertyIds() == null
+                    ? ""
+                    : e.getKnownPropertyIds().stream()
+                            .map(String::valueOf)
+                            .sorted()
+                            .collect(Collectors.joining(", "));
             throw new ConfigException("unknown setting '" + path + "'. Accepted keys there: " + known);
         } catch (InvalidFormatException e) {
-            throw new ConfigException("bad value " + quote(e.getValue()) + " for '" + path(e) + "': "
-                    + expected(e.getTargetType()));
+            throw new ConfigException(
+                    "bad value " + quote(e.getValue()) + " for '" + path(e) + "': " + expected(e.getTargetType()));
         } catch (MismatchedInputException e) {
             throw new ConfigException("bad value for '" + path(e) + "': " + expected(e.getTargetType()));
         } catch (JsonProcessingException e) {
@@ -178,13 +193,13 @@ public final class ConfigLoader {
                 String twin = name + SecretReference.FILE_TWIN;
                 if (node.has(twin)) {
                     if (node.hasNonNull(name)) {
-                        throw new ConfigException("set " + key + " or " + key + SecretReference.FILE_TWIN
-                                + ", not both");
+                        throw new ConfigException(
+                                "set " + key + " or " + key + SecretReference.FILE_TWIN + ", not both");
                     }
                     JsonNode path = node.remove(twin);
                     if (!path.isValueNode() || path.asText().isBlank()) {
-                        throw new ConfigException("bad value for '" + key + SecretReference.FILE_TWIN
-                                + "': expected the path of a file");
+                        throw new ConfigException(
+                                "bad value for '" + key + SecretReference.FILE_TWIN + "': expected the path of a file");
                     }
                     node.put(name, SecretReference.fileReference(path.asText()));
                 }
@@ -196,8 +211,12 @@ public final class ConfigLoader {
                         for (Iterator<String> names = map.fieldNames(); names.hasNext(); ) {
                             String field = names.next();
                             if (map.get(field).isTextual()) {
-                                map.put(field, SecretReference.resolve(key + "." + field, map.get(field).asText(),
-                                        env::get));
+                                map.put(
+                                        field,
+                                        SecretReference.resolve(
+                                                key + "." + field,
+                                                map.get(field).asText(),
+                                                env::get));
                             }
                         }
                     }
@@ -209,9 +228,11 @@ public final class ConfigLoader {
             JsonNode child = node.get(name);
             if (child instanceof ObjectNode object && c.getType().isRecord()) {
                 resolveSecrets(object, c.getType(), key + ".", env);
-            } else if (child instanceof ArrayNode array && List.class.isAssignableFrom(c.getType())
+            } else if (child instanceof ArrayNode array
+                    && List.class.isAssignableFrom(c.getType())
                     && c.getGenericType() instanceof ParameterizedType p
-                    && p.getActualTypeArguments()[0] instanceof Class<?> element && element.isRecord()) {
+                    && p.getActualTypeArguments()[0] instanceof Class<?> element
+                    && element.isRecord()) {
                 for (int i = 0; i < array.size(); i++) {
                     if (array.get(i) instanceof ObjectNode item) {
                         resolveSecrets(item, element, key + "[" + i + "].", env);
@@ -251,8 +272,8 @@ public final class ConfigLoader {
         @Override
         public GrantType deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             String value = p.getValueAsString();
-            return GrantType.parse(value).orElseThrow(() -> InvalidFormatException.from(p, "unknown grant", value,
-                    GrantType.class));
+            return GrantType.parse(value)
+                    .orElseThrow(() -> InvalidFormatException.from(p, "unknown grant", value, GrantType.class));
         }
     }
 

@@ -54,7 +54,10 @@ public record Settings(
         LimitsSettings limits,
         Dev dev) {
 
-    public enum Mode { DEV, PRODUCTION }
+    public enum Mode {
+        DEV,
+        PRODUCTION
+    }
 
     public Settings {
         mode = mode == null ? Mode.DEV : mode;
@@ -69,8 +72,11 @@ public record Settings(
         secrets = secrets == null ? new Secrets(null, null) : secrets;
         clients = clients == null ? List.of() : List.copyOf(clients);
         apis = apis == null ? List.of() : List.copyOf(apis);
-        sms = sms == null ? new Sms(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null) : sms;
+        sms = sms == null
+                ? new Sms(
+                        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                        null, null, null, null, null)
+                : sms;
         geoloc = geoloc == null ? new Geoloc(null, null) : geoloc;
         redis = redis == null ? new Redis(null, null) : redis;
         limits = limits == null ? LimitsSettings.defaults() : limits;
@@ -83,8 +89,24 @@ public record Settings(
      */
     public Settings withHttpsPort(int port) {
         String url = publicUrl.equals("https://localhost:" + httpsPort) ? "https://localhost:" + port : publicUrl;
-        return new Settings(mode, url, port, httpPort, bindAddress, dataDir, tls, http, storage, secrets, clients,
-                apis, sms, geoloc, redis, limits, dev);
+        return new Settings(
+                mode,
+                url,
+                port,
+                httpPort,
+                bindAddress,
+                dataDir,
+                tls,
+                http,
+                storage,
+                secrets,
+                clients,
+                apis,
+                sms,
+                geoloc,
+                redis,
+                limits,
+                dev);
     }
 
     /** The {@code iss} of every token: the public URL and a slash (docs/auth0-compatibility.md#base-url-and-issuer). */
@@ -104,9 +126,11 @@ public record Settings(
      * The server certificate: PEM files ({@code cert_file} with the chain, {@code key_file} with a PKCS#8 or
      * PKCS#1 key) or a PKCS#12 keystore. In dev mode with neither, a self-signed certificate is generated.
      */
-    public record Tls(@Env("PHONEPASS_TLS_CERT_FILE") String certFile, @Env("PHONEPASS_TLS_KEY_FILE") String keyFile,
-                      @Env("PHONEPASS_TLS_PKCS12_FILE") String pkcs12File,
-                      @Env("PHONEPASS_TLS_PKCS12_PASSWORD") @Secret String pkcs12Password) {
+    public record Tls(
+            @Env("PHONEPASS_TLS_CERT_FILE") String certFile,
+            @Env("PHONEPASS_TLS_KEY_FILE") String keyFile,
+            @Env("PHONEPASS_TLS_PKCS12_FILE") String pkcs12File,
+            @Env("PHONEPASS_TLS_PKCS12_PASSWORD") @Secret String pkcs12Password) {
         @Override
         public String toString() {
             return "Tls[certFile=" + certFile + ", keyFile=" + keyFile + ", pkcs12File=" + pkcs12File
@@ -128,11 +152,18 @@ public record Settings(
      * @param managementPort  the port of /metrics and detailed /health; production: 9464 when unset, dev: none
      * @param managementBindAddress the address the management port listens on
      */
-    public record Http(@Env("PHONEPASS_BEHIND_TLS_PROXY") Boolean behindTlsProxy, List<String> trustedProxies,
-                       String countryHeader, Integer maxBodyBytes, Duration corsMaxAge, Integer maxThreads,
-                       Duration idleTimeout, Integer maxConnectionsPerAddress, Duration headerTimeout,
-                       @Env("PHONEPASS_MANAGEMENT_PORT") Integer managementPort,
-                       @Env("PHONEPASS_MANAGEMENT_BIND_ADDRESS") String managementBindAddress) {
+    public record Http(
+            @Env("PHONEPASS_BEHIND_TLS_PROXY") Boolean behindTlsProxy,
+            List<String> trustedProxies,
+            String countryHeader,
+            Integer maxBodyBytes,
+            Duration corsMaxAge,
+            Integer maxThreads,
+            Duration idleTimeout,
+            Integer maxConnectionsPerAddress,
+            Duration headerTimeout,
+            @Env("PHONEPASS_MANAGEMENT_PORT") Integer managementPort,
+            @Env("PHONEPASS_MANAGEMENT_BIND_ADDRESS") String managementBindAddress) {
         /** The management port production opens when {@code http.management_port} is not set. */
         public static final int PRODUCTION_MANAGEMENT_PORT = 9464;
 
@@ -154,10 +185,14 @@ public record Settings(
      * @param synchronous    embedded only: {@code full} (every commit on disk before the answer) or {@code normal}
      * @param auditRetention how long stored audit events are kept; the housekeeping deletes older ones
      */
-    public record Storage(@Env("PHONEPASS_STORAGE_TYPE") StorageType type, Synchronous synchronous,
-                          @Env("PHONEPASS_STORAGE_URL") String url, @Env("PHONEPASS_STORAGE_USER") String user,
-                          @Env("PHONEPASS_STORAGE_PASSWORD") @Secret String password,
-                          Integer poolSize, Duration auditRetention) {
+    public record Storage(
+            @Env("PHONEPASS_STORAGE_TYPE") StorageType type,
+            Synchronous synchronous,
+            @Env("PHONEPASS_STORAGE_URL") String url,
+            @Env("PHONEPASS_STORAGE_USER") String user,
+            @Env("PHONEPASS_STORAGE_PASSWORD") @Secret String password,
+            Integer poolSize,
+            Duration auditRetention) {
         public Storage {
             type = type == null ? StorageType.EMBEDDED : type;
             synchronous = synchronous == null ? Synchronous.FULL : synchronous;
@@ -178,10 +213,16 @@ public record Settings(
     }
 
     /** {@code storage.type}. */
-    public enum StorageType { EMBEDDED, POSTGRES }
+    public enum StorageType {
+        EMBEDDED,
+        POSTGRES
+    }
 
     /** {@code storage.synchronous}. */
-    public enum Synchronous { FULL, NORMAL }
+    public enum Synchronous {
+        FULL,
+        NORMAL
+    }
 
     /**
      * Server secrets, resolved at load: {@code secrets.code_hmac_key_file} and {@code secrets.master_key_file} are
@@ -190,8 +231,9 @@ public record Settings(
      * @param codeHmacKey the key that HMACs codes: base64 of at least 32 random bytes
      * @param masterKey   the master key ring that encrypts signing keys at rest (docs/deployment.md)
      */
-    public record Secrets(@Env("PHONEPASS_CODE_HMAC_KEY") @Secret String codeHmacKey,
-                          @Env("PHONEPASS_MASTER_KEY") @Secret String masterKey) {
+    public record Secrets(
+            @Env("PHONEPASS_CODE_HMAC_KEY") @Secret String codeHmacKey,
+            @Env("PHONEPASS_MASTER_KEY") @Secret String masterKey) {
         @Override
         public String toString() {
             return "Secrets[codeHmacKey=" + SecretReference.mask(codeHmacKey) + ", masterKey="
@@ -219,8 +261,12 @@ public record Settings(
      * @param scopes     the scopes the API defines (Auth0: its permissions); clients get them through
      *                   {@code clients[].api_grants}; none by default, so its tokens carry OIDC scopes only
      */
-    public record Api(String identifier, String name, Duration accessTokenLifetime, SigningAlgorithm signingAlg,
-                      List<String> scopes) {
+    public record Api(
+            String identifier,
+            String name,
+            Duration accessTokenLifetime,
+            SigningAlgorithm signingAlg,
+            List<String> scopes) {
         public Api {
             accessTokenLifetime = accessTokenLifetime == null ? Duration.ofHours(24) : accessTokenLifetime;
             signingAlg = signingAlg == null ? SigningAlgorithm.RS256 : signingAlg;
@@ -251,19 +297,44 @@ public record Settings(
      * @param vonage                 Vonage SMS API
      * @param sns                    AWS SNS
      */
-    public record Sms(@Env("PHONEPASS_SMS_PROVIDER") ProviderId provider, Integer codeLength, Duration codeTtl,
-                      Integer maxAttempts, Integer keepPreviousCodes, Boolean disableSignup,
-                      SignupDisabledResponse signupDisabledResponse,
-                      String template, Map<String, String> templates, String defaultRegion,
-                      List<ProviderId> failover, List<RouteSettings> routes, RetrySettings retry,
-                      CircuitBreakerSettings circuitBreaker, MessageSettings message,
-                      TestNumbersSettings testNumbers, SmsSettings.DevSettings dev, TwilioSettings twilio,
-                      HttpGatewaySettings httpGateway, VonageSettings vonage, SnsSettings sns) {
+    public record Sms(
+            @Env("PHONEPASS_SMS_PROVIDER") ProviderId provider,
+            Integer codeLength,
+            Duration codeTtl,
+            Integer maxAttempts,
+            Integer keepPreviousCodes,
+            Boolean disableSignup,
+            SignupDisabledResponse signupDisabledResponse,
+            String template,
+            Map<String, String> templates,
+            String defaultRegion,
+            List<ProviderId> failover,
+            List<RouteSettings> routes,
+            RetrySettings retry,
+            CircuitBreakerSettings circuitBreaker,
+            MessageSettings message,
+            TestNumbersSettings testNumbers,
+            SmsSettings.DevSettings dev,
+            TwilioSettings twilio,
+            HttpGatewaySettings httpGateway,
+            VonageSettings vonage,
+            SnsSettings sns) {
 
         /** The delivery part, as the SMS module takes it (docs/sms-providers.md). */
         public SmsSettings delivery() {
-            return new SmsSettings(provider, failover, routes, retry, circuitBreaker, message, testNumbers, dev,
-                    twilio, httpGateway, vonage, sns);
+            return new SmsSettings(
+                    provider,
+                    failover,
+                    routes,
+                    retry,
+                    circuitBreaker,
+                    message,
+                    testNumbers,
+                    dev,
+                    twilio,
+                    httpGateway,
+                    vonage,
+                    sns);
         }
 
         public Sms {
@@ -273,8 +344,8 @@ public record Settings(
             maxAttempts = maxAttempts == null ? 3 : maxAttempts;
             keepPreviousCodes = keepPreviousCodes == null ? 0 : keepPreviousCodes;
             disableSignup = disableSignup != null && disableSignup;
-            signupDisabledResponse = signupDisabledResponse == null ? SignupDisabledResponse.ERROR
-                    : signupDisabledResponse;
+            signupDisabledResponse =
+                    signupDisabledResponse == null ? SignupDisabledResponse.ERROR : signupDisabledResponse;
             template = template == null ? "Your verification code is: @@password@@" : template;
             templates = templates == null ? Map.of() : Map.copyOf(templates);
         }

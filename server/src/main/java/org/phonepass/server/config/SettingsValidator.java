@@ -32,6 +32,7 @@ final class SettingsValidator {
     private static final Pattern CLIENT_ID = Pattern.compile("^[A-Za-z0-9._\\-]{1,128}$");
     /** A scope token (RFC 6749 §3.3): printable ASCII except space, quote and backslash. */
     private static final Pattern SCOPE = Pattern.compile("^[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,128}$");
+
     private static final Pattern LANGUAGE = Pattern.compile("^[a-z]{2,3}(-[a-z0-9]{2,8})*$");
     private final Settings s;
 
@@ -69,7 +70,8 @@ final class SettingsValidator {
         if (s.http().managementPort() != null) {
             port("http.management_port", s.http().managementPort());
         }
-        if (s.storage().isPostgres() && (s.storage().url() == null || s.storage().url().isBlank())) {
+        if (s.storage().isPostgres()
+                && (s.storage().url() == null || s.storage().url().isBlank())) {
             throw new ConfigException("storage.url is required when storage.type is postgres, for example "
                     + "jdbc:postgresql://db.internal:5432/phonepass (env PHONEPASS_STORAGE_URL)");
         }
@@ -77,7 +79,9 @@ final class SettingsValidator {
             fail("storage.pool_size", s.storage().poolSize(), "a number from 1 to 200");
         }
         if (s.storage().auditRetention().compareTo(Duration.ofDays(1)) < 0) {
-            fail("storage.audit_retention", Durations.format(s.storage().auditRetention()),
+            fail(
+                    "storage.audit_retention",
+                    Durations.format(s.storage().auditRetention()),
                     "a duration of at least 1d");
         }
         validateSms(s.sms());
@@ -117,8 +121,11 @@ final class SettingsValidator {
                 String key = "apis[" + i + "].scopes[" + j + "]";
                 String scope = api.scopes().get(j);
                 if (scope == null || !SCOPE.matcher(scope).matches()) {
-                    fail(key, scope, "one scope token: printable ASCII without spaces, quotes or backslashes, "
-                            + "for example read:orders");
+                    fail(
+                            key,
+                            scope,
+                            "one scope token: printable ASCII without spaces, quotes or backslashes, "
+                                    + "for example read:orders");
                 }
                 if (Scopes.OIDC.contains(scope)) {
                     throw new ConfigException(key + " '" + scope + "' is an OpenID Connect scope, which every token "
@@ -136,9 +143,12 @@ final class SettingsValidator {
         }
         for (int i = 0; i < s.http().trustedProxies().size(); i++) {
             try {
-                org.phonepass.server.http.IpRange.parse(s.http().trustedProxies().get(i));
+                org.phonepass.server.http.IpRange.parse(
+                        s.http().trustedProxies().get(i));
             } catch (IllegalArgumentException e) {
-                fail("http.trusted_proxies[" + i + "]", s.http().trustedProxies().get(i),
+                fail(
+                        "http.trusted_proxies[" + i + "]",
+                        s.http().trustedProxies().get(i),
                         "an IP address or CIDR range such as 10.0.0.0/8");
             }
         }
@@ -156,11 +166,12 @@ final class SettingsValidator {
                 longestName = c.name();
             }
         }
-        Map<String, String> sample = MessageFormatter.sampleVariables(sms.codeLength(), longestName,
-                Math.max(1, sms.codeTtl().toMinutes()));
+        Map<String, String> sample = MessageFormatter.sampleVariables(
+                sms.codeLength(), longestName, Math.max(1, sms.codeTtl().toMinutes()));
         formatter.requireWithinLimit("sms.template", MessageTemplate.parse(sms.template()), sample);
-        sms.templates().forEach((lang, t) -> formatter.requireWithinLimit("sms.templates." + lang.toLowerCase(
-                Locale.ROOT), MessageTemplate.parse(t), sample));
+        sms.templates()
+                .forEach((lang, t) -> formatter.requireWithinLimit(
+                        "sms.templates." + lang.toLowerCase(Locale.ROOT), MessageTemplate.parse(t), sample));
     }
 
     /** The keys' form, so that a bad key stops the load rather than the start. */
@@ -233,10 +244,15 @@ final class SettingsValidator {
                 url(key + ".callbacks[" + j + "]", c.callbacks().get(j), false);
             }
             for (int j = 0; j < c.allowedLogoutUrls().size(); j++) {
-                url(key + ".allowed_logout_urls[" + j + "]", c.allowedLogoutUrls().get(j), false);
+                url(
+                        key + ".allowed_logout_urls[" + j + "]",
+                        c.allowedLogoutUrls().get(j),
+                        false);
             }
             if (c.clientSecretHash() != null && !ClientSecrets.isHash(c.clientSecretHash())) {
-                fail(key + ".client_secret_hash", "(hidden)",
+                fail(
+                        key + ".client_secret_hash",
+                        "(hidden)",
                         "sha256: followed by 64 hex digits (run: java -jar phonepass.jar hash-secret)");
             }
             if (c.clientSecret() != null && c.clientSecret().length() < 32) {
@@ -266,11 +282,13 @@ final class SettingsValidator {
         for (int j = 0; j < grants.size(); j++) {
             ClientSettings.ApiGrant grant = grants.get(j);
             String key = clientKey + ".api_grants[" + j + "]";
-            Settings.Api api = s.apis().stream().filter(a -> a.identifier().equals(grant.audience())).findFirst()
+            Settings.Api api = s.apis().stream()
+                    .filter(a -> a.identifier().equals(grant.audience()))
+                    .findFirst()
                     .orElse(null);
             if (api == null) {
-                throw new ConfigException(key + ".audience '" + grant.audience() + "' is not the identifier of any "
-                        + "entry in apis");
+                throw new ConfigException(
+                        key + ".audience '" + grant.audience() + "' is not the identifier of any " + "entry in apis");
             }
             if (!audiences.add(grant.audience())) {
                 throw new ConfigException(key + ".audience '" + grant.audience() + "' is granted twice; "
@@ -309,32 +327,46 @@ final class SettingsValidator {
     private static void url(String key, String value, boolean originOnly) {
         try {
             URI uri = new URI(value);
-            if (uri.getScheme() == null || !(uri.getScheme().equals("https") || uri.getScheme().equals("http"))
+            if (uri.getScheme() == null
+                    || !(uri.getScheme().equals("https") || uri.getScheme().equals("http"))
                     || uri.getHost() == null) {
                 throw new URISyntaxException(value, "not an http(s) URL");
             }
-            if (originOnly && uri.getRawPath() != null && !uri.getRawPath().isEmpty()
+            if (originOnly
+                    && uri.getRawPath() != null
+                    && !uri.getRawPath().isEmpty()
                     && !uri.getRawPath().equals("/")) {
                 throw new URISyntaxException(value, "has a path");
             }
         } catch (URISyntaxException e) {
-            fail(key, value, originOnly ? "an https URL without a path, such as https://login.example.com"
-                    : "an absolute http(s) URL");
+            fail(
+                    key,
+                    value,
+                    originOnly
+                            ? "an https URL without a path, such as https://login.example.com"
+                            : "an absolute http(s) URL");
         }
     }
 
     private static void origin(String key, String value) {
         try {
             URI uri = new URI(value);
-            boolean ok = uri.getScheme() != null && (uri.getScheme().equals("http") || uri.getScheme().equals("https"))
-                    && uri.getHost() != null && (uri.getRawPath() == null || uri.getRawPath().isEmpty())
-                    && uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getRawUserInfo() == null;
+            boolean ok = uri.getScheme() != null
+                    && (uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                    && uri.getHost() != null
+                    && (uri.getRawPath() == null || uri.getRawPath().isEmpty())
+                    && uri.getRawQuery() == null
+                    && uri.getRawFragment() == null
+                    && uri.getRawUserInfo() == null;
             if (!ok) {
                 throw new URISyntaxException(value, "not an origin");
             }
         } catch (URISyntaxException e) {
-            fail(key, value, "an origin: scheme, host and optional port, no path or trailing slash "
-                    + "(for example http://localhost:3000)");
+            fail(
+                    key,
+                    value,
+                    "an origin: scheme, host and optional port, no path or trailing slash "
+                            + "(for example http://localhost:3000)");
         }
     }
 

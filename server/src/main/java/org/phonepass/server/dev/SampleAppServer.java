@@ -95,13 +95,15 @@ public final class SampleAppServer implements AutoCloseable {
         }
         Path file = root.resolve(path.substring(1)).normalize();
         // Never outside the sample folder, whatever the path says.
-        if (!file.startsWith(root) || !Files.isRegularFile(file) || file.getFileName().toString().startsWith(".")) {
+        if (!file.startsWith(root)
+                || !Files.isRegularFile(file)
+                || file.getFileName().toString().startsWith(".")) {
             send(exchange, 404, "text/plain; charset=utf-8", "not found".getBytes(StandardCharsets.UTF_8));
             return;
         }
         String name = file.getFileName().toString();
-        String extension = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT)
-                : "";
+        String extension =
+                name.contains(".") ? name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT) : "";
         send(exchange, 200, TYPES.getOrDefault(extension, "application/octet-stream"), Files.readAllBytes(file));
     }
 

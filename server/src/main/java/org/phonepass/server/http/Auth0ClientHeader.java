@@ -13,8 +13,7 @@ import java.util.Base64;
 final class Auth0ClientHeader {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Auth0ClientHeader() {
-    }
+    private Auth0ClientHeader() {}
 
     /** {@code name/version}, restricted to safe characters, or null when absent or unreadable. */
     static String describe(String header) {

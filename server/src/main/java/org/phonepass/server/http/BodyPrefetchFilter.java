@@ -53,7 +53,11 @@ final class BodyPrefetchFilter implements Filter {
     static final long DISCARD_LIMIT = 1024 * 1024;
 
     /** Why a body is missing: bigger than the limit, unreadable (bad framing, reset), or not complete in time. */
-    enum Failure { TOO_LARGE, UNREADABLE, TIMEOUT }
+    enum Failure {
+        TOO_LARGE,
+        UNREADABLE,
+        TIMEOUT
+    }
 
     private final int maxBodyBytes;
     private final long discardLimit;
@@ -111,6 +115,7 @@ final class BodyPrefetchFilter implements Filter {
         private final AtomicBoolean dispatched = new AtomicBoolean();
         /** Past the limit: the rest is read and dropped, for the 413 to reach the client (DISCARD_LIMIT). */
         private volatile boolean discarding;
+
         private long read;
 
         Collector(HttpServletRequest request, AsyncContext async, ServletInputStream in, boolean discarding) {
@@ -158,8 +163,10 @@ final class BodyPrefetchFilter implements Filter {
         @Override
         public void onError(Throwable t) {
             // Jetty fails a pending read with a TimeoutException when the connection's idle timeout passes.
-            fail(t instanceof TimeoutException || t.getCause() instanceof TimeoutException
-                    ? Failure.TIMEOUT : Failure.UNREADABLE);
+            fail(
+                    t instanceof TimeoutException || t.getCause() instanceof TimeoutException
+                            ? Failure.TIMEOUT
+                            : Failure.UNREADABLE);
         }
 
         @Override
@@ -179,12 +186,10 @@ final class BodyPrefetchFilter implements Filter {
         }
 
         @Override
-        public void onComplete(AsyncEvent event) {
-        }
+        public void onComplete(AsyncEvent event) {}
 
         @Override
-        public void onStartAsync(AsyncEvent event) {
-        }
+        public void onStartAsync(AsyncEvent event) {}
 
         private void fail(Failure failure) {
             if (dispatched.compareAndSet(false, true)) {

@@ -16,6 +16,7 @@ public final class ClientAddress {
     static final String AUTHENTICATED_CLIENT = "phonepass.authenticated-client";
     /** Auth0's header with the end user's IP, sent by a backend on the user's behalf (docs/api.md, start). */
     static final String AUTH0_FORWARDED_FOR = "auth0-forwarded-for";
+
     private static final Pattern LANGUAGE = Pattern.compile("^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8}){0,3}$");
     private static final Pattern COUNTRY = Pattern.compile("^[A-Z]{2}$");
     private final List<IpRange> trusted;
@@ -69,8 +70,11 @@ public final class ClientAddress {
             return null;
         }
         String value = ctx.header(countryHeader);
-        return value != null && COUNTRY.matcher(value.trim().toUpperCase(Locale.ROOT)).matches()
-                ? value.trim().toUpperCase(Locale.ROOT) : null;
+        return value != null
+                        && COUNTRY.matcher(value.trim().toUpperCase(Locale.ROOT))
+                                .matches()
+                ? value.trim().toUpperCase(Locale.ROOT)
+                : null;
     }
 
     /**

@@ -30,21 +30,27 @@ public final class ClientGate {
         if (id == null) {
             throw PhonepassException.of(ErrorCode.MISSING_CLIENT_ID, missingDescription);
         }
-        Client client = clients.findByClientId(id).orElseThrow(() ->
-                PhonepassException.of(ErrorCode.UNKNOWN_CLIENT, "Unknown client: " + abbreviate(id)));
+        Client client = clients.findByClientId(id)
+                .orElseThrow(
+                        () -> PhonepassException.of(ErrorCode.UNKNOWN_CLIENT, "Unknown client: " + abbreviate(id)));
         String origin = ctx.header("Origin");
         if (origin != null && !client.allowsOrigin(origin)) {
-            throw PhonepassException.of(ErrorCode.ORIGIN_NOT_ALLOWED, "Origin " + abbreviate(origin)
-                    + " is not allowed for client " + client.clientId() + "; add it to the client's allowed_origins");
+            throw PhonepassException.of(
+                    ErrorCode.ORIGIN_NOT_ALLOWED,
+                    "Origin " + abbreviate(origin) + " is not allowed for client " + client.clientId()
+                            + "; add it to the client's allowed_origins");
         }
         if (request.isJsonp() && !client.allowJsonp()) {
-            throw PhonepassException.of(ErrorCode.JSONP_NOT_ALLOWED,
+            throw PhonepassException.of(
+                    ErrorCode.JSONP_NOT_ALLOWED,
                     "JSONP is disabled for client " + client.clientId() + "; set allow_jsonp: true to enable it");
         }
         if (client.isConfidential()) {
             String secret = presentedSecret(ctx, request, client.clientId());
-            if (secret == null || !ClientSecrets.matches(secret, client.secretHash().get())) {
-                throw PhonepassException.of(ErrorCode.CLIENT_AUTHENTICATION_FAILED,
+            if (secret == null
+                    || !ClientSecrets.matches(secret, client.secretHash().get())) {
+                throw PhonepassException.of(
+                        ErrorCode.CLIENT_AUTHENTICATION_FAILED,
                         "Client authentication failed: this client must send its client_secret.");
             }
             // Only now, with the secret proven, may the client speak for its end user's address.
@@ -55,14 +61,15 @@ public final class ClientGate {
 
     public static void requireGrant(Client client, GrantType grant) {
         if (!client.allowsGrant(grant)) {
-            throw PhonepassException.of(ErrorCode.GRANT_NOT_ALLOWED,
-                    "Grant type '" + grant.wireValue() + "' not allowed for the client.");
+            throw PhonepassException.of(
+                    ErrorCode.GRANT_NOT_ALLOWED, "Grant type '" + grant.wireValue() + "' not allowed for the client.");
         }
     }
 
     /** For JSONP calls that carry no client_id ({@code /tokeninfo}): the token's client must have JSONP enabled. */
     public void requireJsonpAllowed(String clientId) {
-        boolean allowed = clientId != null && clients.findByClientId(clientId).map(Client::allowJsonp).orElse(false);
+        boolean allowed = clientId != null
+                && clients.findByClientId(clientId).map(Client::allowJsonp).orElse(false);
         if (!allowed) {
             throw PhonepassException.of(ErrorCode.JSONP_NOT_ALLOWED, "JSONP is disabled for this token's client");
         }
@@ -70,8 +77,11 @@ public final class ClientGate {
 
     /** Whether the client exists and allows this origin: for requests whose client comes from their token. */
     public boolean clientAllows(String clientId, String origin) {
-        return clientId != null && origin != null
-                && clients.findByClientId(clientId).map(c -> c.allowsOrigin(origin)).orElse(false);
+        return clientId != null
+                && origin != null
+                && clients.findByClientId(clientId)
+                        .map(c -> c.allowsOrigin(origin))
+                        .orElse(false);
     }
 
     /** Whether any client allows this origin, for requests that carry no client_id. */
@@ -86,8 +96,10 @@ public final class ClientGate {
      */
     public java.util.List<Client> redirectCandidates(String origin) {
         return clients.all().stream()
-                .filter(c -> !c.isConfidential() && !c.callbacks().isEmpty()
-                        && c.allowsGrant(GrantType.RESOURCE_OWNER) && (origin == null || c.allowsOrigin(origin)))
+                .filter(c -> !c.isConfidential()
+                        && !c.callbacks().isEmpty()
+                        && c.allowsGrant(GrantType.RESOURCE_OWNER)
+                        && (origin == null || c.allowsOrigin(origin)))
                 .toList();
     }
 
@@ -100,11 +112,12 @@ public final class ClientGate {
         String auth = ctx.header("Authorization");
         if (auth != null && auth.regionMatches(true, 0, "Basic ", 0, 6)) {
             try {
-                String decoded = new String(Base64.getDecoder().decode(auth.substring(6).trim()),
-                        StandardCharsets.UTF_8);
+                String decoded =
+                        new String(Base64.getDecoder().decode(auth.substring(6).trim()), StandardCharsets.UTF_8);
                 int colon = decoded.indexOf(':');
-                if (colon > 0 && java.net.URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8)
-                        .equals(clientId)) {
+                if (colon > 0
+                        && java.net.URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8)
+                                .equals(clientId)) {
                     return java.net.URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8);
                 }
             } catch (IllegalArgumentException e) {

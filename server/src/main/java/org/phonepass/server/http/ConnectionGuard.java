@@ -101,8 +101,13 @@ final class ConnectionGuard implements Connection.Listener {
         counted.put(connection, key);
         if (now > maxPerAddress) {
             long n = refused.incrementAndGet();
-            warn("refused a connection from {}: {} already open from that address (http.max_connections_per_address "
-                    + "is {}; {} refused so far)", key, now - 1, maxPerAddress, n);
+            warn(
+                    "refused a connection from {}: {} already open from that address (http.max_connections_per_address "
+                            + "is {}; {} refused so far)",
+                    key,
+                    now - 1,
+                    maxPerAddress,
+                    n);
             endPoint.close();
         }
     }
@@ -169,8 +174,12 @@ final class ConnectionGuard implements Connection.Listener {
             boolean midHead = parser.inHeaderState() && !parser.isStart();
             if (heads == 0 || heads == headsSeen && midHead && midHeadSeen) {
                 long n = expired.incrementAndGet();
-                warn("closed a connection from {}: its request head took longer than http.header_timeout ({} ms; {} "
-                        + "closed so far)", connection.getEndPoint().getRemoteSocketAddress(), headerTimeoutMillis, n);
+                warn(
+                        "closed a connection from {}: its request head took longer than http.header_timeout ({} ms; {} "
+                                + "closed so far)",
+                        connection.getEndPoint().getRemoteSocketAddress(),
+                        headerTimeoutMillis,
+                        n);
                 connection.getEndPoint().close();
                 return;
             }

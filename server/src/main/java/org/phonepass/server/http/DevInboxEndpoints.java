@@ -35,24 +35,32 @@ final class DevInboxEndpoints {
     void page(Context ctx) {
         StringBuilder rows = new StringBuilder();
         for (Map<String, Object> e : entries(ctx)) {
-            rows.append("<tr><td>").append(escape(e.get("sent_at"))).append("</td><td>")
-                    .append(escape(e.get("to"))).append("</td><td class=code>").append(escape(e.get("code")))
-                    .append("</td><td>").append(escape(e.get("body"))).append("</td></tr>");
+            rows.append("<tr><td>")
+                    .append(escape(e.get("sent_at")))
+                    .append("</td><td>")
+                    .append(escape(e.get("to")))
+                    .append("</td><td class=code>")
+                    .append(escape(e.get("code")))
+                    .append("</td><td>")
+                    .append(escape(e.get("body")))
+                    .append("</td></tr>");
         }
         ctx.header("Cache-Control", "no-store");
-        ctx.contentType("text/html; charset=utf-8").result("<!doctype html><html lang=en><head><meta charset=utf-8>"
-                + "<meta http-equiv=refresh content=2><meta name=viewport content=\"width=device-width\">"
-                + "<title>Phonepass dev SMS inbox</title><style>body{font:15px system-ui,sans-serif;margin:2em}"
-                + "table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:.4em .8em;"
-                + "text-align:left}.code{font:bold 1.3em monospace}</style></head><body>"
-                + "<h1>Dev SMS inbox</h1><p>Messages the dev provider would have sent, newest first. This page "
-                + "refreshes itself; it does not exist in production mode.</p><table><tr><th>Sent</th><th>To</th>"
-                + "<th>Code</th><th>Message</th></tr>" + rows + "</table></body></html>");
+        ctx.contentType("text/html; charset=utf-8")
+                .result("<!doctype html><html lang=en><head><meta charset=utf-8>"
+                        + "<meta http-equiv=refresh content=2><meta name=viewport content=\"width=device-width\">"
+                        + "<title>Phonepass dev SMS inbox</title><style>body{font:15px system-ui,sans-serif;margin:2em}"
+                        + "table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:.4em .8em;"
+                        + "text-align:left}.code{font:bold 1.3em monospace}</style></head><body>"
+                        + "<h1>Dev SMS inbox</h1><p>Messages the dev provider would have sent, newest first. This page "
+                        + "refreshes itself; it does not exist in production mode.</p><table><tr><th>Sent</th><th>To</th>"
+                        + "<th>Code</th><th>Message</th></tr>" + rows + "</table></body></html>");
     }
 
     private List<Map<String, Object>> entries(Context ctx) {
         String to = ctx.queryParam("to");
-        Optional<String> filter = to == null || to.isBlank() ? Optional.empty()
+        Optional<String> filter = to == null || to.isBlank()
+                ? Optional.empty()
                 : Optional.of(phones.parse(to).map(p -> p.e164()).orElse(to.trim()));
         List<Map<String, Object>> out = new ArrayList<>();
         for (DevSmsInbox.Entry e : inbox.recent(filter)) {

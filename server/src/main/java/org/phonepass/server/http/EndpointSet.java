@@ -15,10 +15,16 @@ import org.phonepass.core.user.Profiles;
 import org.phonepass.sms.dev.DevSmsInbox;
 
 /** Every endpoint object, built once from the domain services. */
-public record EndpointSet(Responder responder, PasswordlessEndpoint passwordless, TokenEndpoints tokens,
-                          RedirectEndpoints redirect,
-                          ProfileEndpoints profiles, PublicEndpoints pub, OpsEndpoints ops,
-                          DevInboxEndpoints devInbox, List<Extra> extras) {
+public record EndpointSet(
+        Responder responder,
+        PasswordlessEndpoint passwordless,
+        TokenEndpoints tokens,
+        RedirectEndpoints redirect,
+        ProfileEndpoints profiles,
+        PublicEndpoints pub,
+        OpsEndpoints ops,
+        DevInboxEndpoints devInbox,
+        List<Extra> extras) {
 
     /** A further route, for features that add their own endpoints. */
     public record Extra(HandlerType method, String path, Handler handler) {
@@ -30,23 +36,40 @@ public record EndpointSet(Responder responder, PasswordlessEndpoint passwordless
     }
 
     /** What the endpoints are built from. */
-    public record Services(LoginService login, TokenService tokens, TokenSigner signer, ClientRegistry clients,
-                           Profiles profiles, PhoneNumberParser phones, DevSmsInbox devInbox, OpsEndpoints ops,
-                           ClientAddress address, String issuer, String defaultCountry,
-                           boolean countryFromLanguage, int maxBodyBytes, StartService starts,
-                           TokenManagementService management) {
-    }
+    public record Services(
+            LoginService login,
+            TokenService tokens,
+            TokenSigner signer,
+            ClientRegistry clients,
+            Profiles profiles,
+            PhoneNumberParser phones,
+            DevSmsInbox devInbox,
+            OpsEndpoints ops,
+            ClientAddress address,
+            String issuer,
+            String defaultCountry,
+            boolean countryFromLanguage,
+            int maxBodyBytes,
+            StartService starts,
+            TokenManagementService management) {}
 
     public static EndpointSet build(Services s, Responder responder, List<Extra> extras) {
         RequestReader reader = new RequestReader(s.maxBodyBytes());
         ClientGate gate = new ClientGate(s.clients());
-        return new EndpointSet(responder,
+        return new EndpointSet(
+                responder,
                 new PasswordlessEndpoint(reader, responder, gate, s.address(), s.starts()),
                 new TokenEndpoints(reader, responder, gate, s.address(), s.login(), s.management()),
                 new RedirectEndpoints(reader, responder, gate, s.address(), s.login()),
                 new ProfileEndpoints(reader, responder, gate, s.tokens(), s.profiles()),
-                new PublicEndpoints(responder, s.signer(), s.clients(), s.address(), s.issuer(),
-                        s.defaultCountry(), s.countryFromLanguage()),
+                new PublicEndpoints(
+                        responder,
+                        s.signer(),
+                        s.clients(),
+                        s.address(),
+                        s.issuer(),
+                        s.defaultCountry(),
+                        s.countryFromLanguage()),
                 s.ops(),
                 s.devInbox() == null ? null : new DevInboxEndpoints(s.devInbox(), s.phones(), responder),
                 List.copyOf(extras));

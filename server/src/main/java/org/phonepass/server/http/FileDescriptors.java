@@ -19,11 +19,11 @@ final class FileDescriptors {
     static final long RECOMMENDED_MINIMUM = 4096;
     /** Descriptors kept for everything but client connections. */
     static final int RESERVED = 256;
+
     private static final Logger log = LoggerFactory.getLogger(FileDescriptors.class);
     private static final AtomicBoolean warned = new AtomicBoolean();
 
-    private FileDescriptors() {
-    }
+    private FileDescriptors() {}
 
     /** The soft RLIMIT_NOFILE as the JVM sees it (after it raised it to the hard limit), when the OS tells. */
     static OptionalLong limit() {

@@ -24,8 +24,8 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.phonepass.core.error.AsyncFailures;
 import org.phonepass.core.abuse.LoggingAuditLog;
+import org.phonepass.core.error.AsyncFailures;
 import org.phonepass.core.error.ErrorCode;
 import org.phonepass.core.error.PhonepassException;
 import org.phonepass.core.store.StoreUnavailableException;
@@ -54,16 +54,28 @@ public final class HttpApi {
      * with an AEAD cipher. The CBC suites the JDK would also offer on TLS 1.2 are left out (docs/security.md).
      */
     static final List<String> CIPHER_SUITES = List.of(
-            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
-            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+            "TLS_AES_128_GCM_SHA256",
+            "TLS_AES_256_GCM_SHA384",
+            "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
     /** What the HTTP layer needs to listen. {@code tls} is null when only plain HTTP behind a proxy is served. */
-    public record Listen(String bindAddress, int httpsPort, Integer httpPort, TlsMaterial tls, int maxBodyBytes,
-                         long corsMaxAgeSeconds, int maxThreads, long idleTimeoutMillis, boolean production,
-                         Connections connections) {
-    }
+    public record Listen(
+            String bindAddress,
+            int httpsPort,
+            Integer httpPort,
+            TlsMaterial tls,
+            int maxBodyBytes,
+            long corsMaxAgeSeconds,
+            int maxThreads,
+            long idleTimeoutMillis,
+            boolean production,
+            Connections connections) {}
 
     /**
      * Connection-level limits ({@link ConnectionGuard}).
@@ -72,8 +84,7 @@ public final class HttpApi {
      * @param headerTimeoutMillis how long a request head may take
      * @param trustedProxies      peers exempt from the per-address count
      */
-    public record Connections(int maxPerAddress, long headerTimeoutMillis, List<IpRange> trustedProxies) {
-    }
+    public record Connections(int maxPerAddress, long headerTimeoutMillis, List<IpRange> trustedProxies) {}
 
     private final Javalin app;
     private final Listen listen;
@@ -82,8 +93,10 @@ public final class HttpApi {
     public HttpApi(Listen listen, ObjectMapper json, EndpointSet endpoints, ClientGate gate) {
         this.listen = listen;
         Responder responder = endpoints.responder();
-        ConnectionGuard guard = new ConnectionGuard(listen.connections().maxPerAddress(),
-                listen.connections().headerTimeoutMillis(), listen.connections().trustedProxies());
+        ConnectionGuard guard = new ConnectionGuard(
+                listen.connections().maxPerAddress(),
+                listen.connections().headerTimeoutMillis(),
+                listen.connections().trustedProxies());
         int connectionCap = FileDescriptors.checkAtStart();
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -121,8 +134,8 @@ public final class HttpApi {
                 context.setErrorHandler(new JsonErrorHandler.InContext());
                 // Bodies are gathered without a thread before any route runs; a stalled body gets 408 after the
                 // connection's idle timeout.
-                FilterHolder prefetch = new FilterHolder(new BodyPrefetchFilter(listen.maxBodyBytes(),
-                        listen.idleTimeoutMillis()));
+                FilterHolder prefetch =
+                        new FilterHolder(new BodyPrefetchFilter(listen.maxBodyBytes(), listen.idleTimeoutMillis()));
                 prefetch.setAsyncSupported(true);
                 context.addFilter(prefetch, "/*", EnumSet.of(DispatcherType.REQUEST));
             });
@@ -134,26 +147,26 @@ public final class HttpApi {
                 http.setHeaderCacheSize(256);
             });
             if (listen.tls() != null) {
-              config.jetty.addConnector((server, httpConfig) -> {
-                SslContextFactory.Server ssl = new SslContextFactory.Server();
-                ssl.setKeyStore(listen.tls().keyStore());
-                ssl.setKeyStorePassword(new String(listen.tls().password()));
-                ssl.setKeyManagerPassword(new String(listen.tls().password()));
-                ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
-                ssl.setIncludeCipherSuites(CIPHER_SUITES.toArray(String[]::new));
-                HttpConfiguration https = new HttpConfiguration(httpConfig);
-                SecureRequestCustomizer secure = new SecureRequestCustomizer();
-                // The dev certificate names localhost; tests and tools may reach it as 127.0.0.1 too.
-                secure.setSniHostCheck(false);
-                https.addCustomizer(secure);
-                ServerConnector connector = new ServerConnector(server,
-                        new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
-                connector.setHost(listen.bindAddress());
-                connector.setPort(listen.httpsPort());
-                connector.setIdleTimeout(listen.idleTimeoutMillis());
-                connector.addEventListener(guard);
-                return connector;
-              });
+                config.jetty.addConnector((server, httpConfig) -> {
+                    SslContextFactory.Server ssl = new SslContextFactory.Server();
+                    ssl.setKeyStore(listen.tls().keyStore());
+                    ssl.setKeyStorePassword(new String(listen.tls().password()));
+                    ssl.setKeyManagerPassword(new String(listen.tls().password()));
+                    ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+                    ssl.setIncludeCipherSuites(CIPHER_SUITES.toArray(String[]::new));
+                    HttpConfiguration https = new HttpConfiguration(httpConfig);
+                    SecureRequestCustomizer secure = new SecureRequestCustomizer();
+                    // The dev certificate names localhost; tests and tools may reach it as 127.0.0.1 too.
+                    secure.setSniHostCheck(false);
+                    https.addCustomizer(secure);
+                    ServerConnector connector = new ServerConnector(
+                            server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+                    connector.setHost(listen.bindAddress());
+                    connector.setPort(listen.httpsPort());
+                    connector.setIdleTimeout(listen.idleTimeoutMillis());
+                    connector.addEventListener(guard);
+                    return connector;
+                });
             }
             if (listen.httpPort() != null) {
                 config.jetty.addConnector((server, httpConfig) -> {
@@ -198,31 +211,64 @@ public final class HttpApi {
             if (sdk == null && ctx.method() == HandlerType.GET) {
                 sdk = Auth0ClientHeader.describe(ctx.queryParam("auth0Client"));
             }
-            access.info("{} {} {} {}ms{}", ctx.method(), LoggingAuditLog.quote(ctx.path()), ctx.statusCode(), String.format("%.1f", ms),
+            access.info(
+                    "{} {} {} {}ms{}",
+                    ctx.method(),
+                    LoggingAuditLog.quote(ctx.path()),
+                    ctx.statusCode(),
+                    String.format("%.1f", ms),
                     sdk == null ? "" : " client=" + sdk);
             MDC.remove("request_id");
         });
 
-        route(routes, HandlerType.POST, "/passwordless/start", ErrorCode.Dialect.START,
+        route(
+                routes,
+                HandlerType.POST,
+                "/passwordless/start",
+                ErrorCode.Dialect.START,
                 endpoints.passwordless()::start);
-        route(routes, HandlerType.GET, "/passwordless/start", ErrorCode.Dialect.START,
+        route(
+                routes,
+                HandlerType.GET,
+                "/passwordless/start",
+                ErrorCode.Dialect.START,
                 jsonpOnly(endpoints.passwordless()::start));
         route(routes, HandlerType.POST, "/oauth/ro", ErrorCode.Dialect.OAUTH_RO, endpoints.tokens()::resourceOwner);
-        route(routes, HandlerType.GET, "/oauth/ro", ErrorCode.Dialect.OAUTH_RO,
+        route(
+                routes,
+                HandlerType.GET,
+                "/oauth/ro",
+                ErrorCode.Dialect.OAUTH_RO,
                 jsonpOnly(endpoints.tokens()::resourceOwner));
-        route(routes, HandlerType.POST, "/passwordless/verify", ErrorCode.Dialect.OAUTH_RO,
+        route(
+                routes,
+                HandlerType.POST,
+                "/passwordless/verify",
+                ErrorCode.Dialect.OAUTH_RO,
                 endpoints.redirect()::verify);
-        route(routes, HandlerType.GET, "/passwordless/verify_redirect", ErrorCode.Dialect.OAUTH_RO,
+        route(
+                routes,
+                HandlerType.GET,
+                "/passwordless/verify_redirect",
+                ErrorCode.Dialect.OAUTH_RO,
                 endpoints.redirect()::verifyRedirect);
         route(routes, HandlerType.POST, "/oauth/token", ErrorCode.Dialect.OAUTH_TOKEN, endpoints.tokens()::token);
         route(routes, HandlerType.POST, "/oauth/revoke", ErrorCode.Dialect.OAUTH_TOKEN, endpoints.tokens()::revoke);
         route(routes, HandlerType.POST, "/tokeninfo", ErrorCode.Dialect.OAUTH_RO, endpoints.profiles()::tokenInfo);
-        route(routes, HandlerType.GET, "/tokeninfo", ErrorCode.Dialect.OAUTH_RO,
+        route(
+                routes,
+                HandlerType.GET,
+                "/tokeninfo",
+                ErrorCode.Dialect.OAUTH_RO,
                 jsonpOnly(endpoints.profiles()::tokenInfo));
         route(routes, HandlerType.GET, "/userinfo", ErrorCode.Dialect.OAUTH_RO, endpoints.profiles()::userInfo);
         route(routes, HandlerType.POST, "/userinfo", ErrorCode.Dialect.OAUTH_RO, endpoints.profiles()::userInfo);
         route(routes, HandlerType.GET, "/.well-known/jwks.json", ErrorCode.Dialect.OAUTH_RO, endpoints.pub()::jwks);
-        route(routes, HandlerType.GET, "/.well-known/openid-configuration", ErrorCode.Dialect.OAUTH_RO,
+        route(
+                routes,
+                HandlerType.GET,
+                "/.well-known/openid-configuration",
+                ErrorCode.Dialect.OAUTH_RO,
                 endpoints.pub()::openidConfiguration);
         route(routes, HandlerType.GET, "/user/geoloc/country", ErrorCode.Dialect.OAUTH_RO, endpoints.pub()::country);
         route(routes, HandlerType.GET, "/logout", ErrorCode.Dialect.OAUTH_RO, endpoints.pub()::logout);
@@ -247,18 +293,28 @@ public final class HttpApi {
         routes.error(404, ctx -> {
             String type = ctx.res().getContentType();
             if (type == null || !type.startsWith("application/json")) {
-                responder.error(ctx, null, ErrorCode.Dialect.OAUTH_RO,
-                        PhonepassException.of(ErrorCode.NOT_FOUND, "No such endpoint: " + ctx.method() + " "
-                                + ClientGate.abbreviate(ctx.path())));
+                responder.error(
+                        ctx,
+                        null,
+                        ErrorCode.Dialect.OAUTH_RO,
+                        PhonepassException.of(
+                                ErrorCode.NOT_FOUND,
+                                "No such endpoint: " + ctx.method() + " " + ClientGate.abbreviate(ctx.path())));
             }
         });
-        routes.error(405, ctx -> responder.error(ctx, null, ErrorCode.Dialect.OAUTH_RO,
-                PhonepassException.of(ErrorCode.METHOD_NOT_ALLOWED, ctx.method() + " is not allowed on "
-                        + ClientGate.abbreviate(ctx.path()))));
+        routes.error(
+                405,
+                ctx -> responder.error(
+                        ctx,
+                        null,
+                        ErrorCode.Dialect.OAUTH_RO,
+                        PhonepassException.of(
+                                ErrorCode.METHOD_NOT_ALLOWED,
+                                ctx.method() + " is not allowed on " + ClientGate.abbreviate(ctx.path()))));
     }
 
-    private static void route(RoutesConfig routes, HandlerType method, String path, ErrorCode.Dialect dialect,
-                              Handler handler) {
+    private static void route(
+            RoutesConfig routes, HandlerType method, String path, ErrorCode.Dialect dialect, Handler handler) {
         routes.addHttpHandler(method, path, ctx -> {
             ctx.attribute(DIALECT_ATTRIBUTE, dialect);
             handler.handle(ctx);
@@ -269,8 +325,8 @@ public final class HttpApi {
     private static Handler jsonpOnly(Handler handler) {
         return ctx -> {
             if (ctx.queryParam("cbx") == null) {
-                throw PhonepassException.of(ErrorCode.METHOD_NOT_ALLOWED,
-                        "GET is only for JSONP calls (with a cbx parameter); use POST");
+                throw PhonepassException.of(
+                        ErrorCode.METHOD_NOT_ALLOWED, "GET is only for JSONP calls (with a cbx parameter); use POST");
             }
             handler.handle(ctx);
         };
@@ -291,16 +347,21 @@ public final class HttpApi {
             }
         } else if (e instanceof StoreUnavailableException) {
             log.error("storage unavailable: {}", e.getMessage(), e.getCause());
-            mapped = new PhonepassException(ErrorCode.UNAVAILABLE,
-                    "The service is temporarily unavailable. Please try again.", Map.of(), 5L, null);
+            mapped = new PhonepassException(
+                    ErrorCode.UNAVAILABLE,
+                    "The service is temporarily unavailable. Please try again.",
+                    Map.of(),
+                    5L,
+                    null);
         } else if (e instanceof HttpResponseException hre) {
-            mapped = PhonepassException.of(hre.getStatus() == 413 ? ErrorCode.PAYLOAD_TOO_LARGE
-                    : ErrorCode.INVALID_REQUEST, hre.getStatus() == 413 ? "The request body is too large"
-                    : "The request could not be processed");
+            mapped = PhonepassException.of(
+                    hre.getStatus() == 413 ? ErrorCode.PAYLOAD_TOO_LARGE : ErrorCode.INVALID_REQUEST,
+                    hre.getStatus() == 413 ? "The request body is too large" : "The request could not be processed");
         } else {
             log.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
-            mapped = PhonepassException.of(ErrorCode.INTERNAL, "Internal error. The request id is "
-                    + ctx.res().getHeader("X-Request-Id") + ".");
+            mapped = PhonepassException.of(
+                    ErrorCode.INTERNAL,
+                    "Internal error. The request id is " + ctx.res().getHeader("X-Request-Id") + ".");
         }
         responder.error(ctx, request, dialect, mapped);
     }
@@ -318,7 +379,8 @@ public final class HttpApi {
         boolean allowed = gate.anyClientAllows(origin);
         if (ctx.method() == HandlerType.OPTIONS) {
             if (!allowed) {
-                throw PhonepassException.of(ErrorCode.ORIGIN_NOT_ALLOWED,
+                throw PhonepassException.of(
+                        ErrorCode.ORIGIN_NOT_ALLOWED,
                         "Origin " + ClientGate.abbreviate(origin) + " is not allowed by any client");
             }
             ctx.header("Access-Control-Allow-Methods", "GET, POST");
@@ -332,8 +394,9 @@ public final class HttpApi {
         }
         if (allowed) {
             ctx.header("Access-Control-Allow-Origin", origin);
-            ctx.header("Access-Control-Expose-Headers", "X-Request-Id, Retry-After, x-ratelimit-limit, "
-                    + "x-ratelimit-remaining, x-ratelimit-reset");
+            ctx.header(
+                    "Access-Control-Expose-Headers",
+                    "X-Request-Id, Retry-After, x-ratelimit-limit, " + "x-ratelimit-remaining, x-ratelimit-reset");
         }
         ctx.header("Vary", "Origin");
     }
@@ -349,6 +412,7 @@ public final class HttpApi {
     /** The ports actually bound (useful when 0 asked for a free port): HTTPS first, then HTTP if any. */
     public List<Integer> ports() {
         return java.util.Arrays.stream(app.jettyServer().server().getConnectors())
-                .map(c -> ((ServerConnector) c).getLocalPort()).toList();
+                .map(c -> ((ServerConnector) c).getLocalPort())
+                .toList();
     }
 }

@@ -32,12 +32,19 @@ final class JsonErrorHandler extends ErrorHandler {
     }
 
     @Override
-    protected boolean generateAcceptableResponse(Request request, Response response, Callback callback,
-                                                 String contentType, List<Charset> charsets, int code,
-                                                 String message, Throwable cause) throws IOException {
+    protected boolean generateAcceptableResponse(
+            Request request,
+            Response response,
+            Callback callback,
+            String contentType,
+            List<Charset> charsets,
+            int code,
+            String message,
+            Throwable cause)
+            throws IOException {
         response.getHeaders().put("X-Content-Type-Options", "nosniff");
-        return super.generateAcceptableResponse(request, response, callback, "application/json",
-                List.of(StandardCharsets.UTF_8), code, message, cause);
+        return super.generateAcceptableResponse(
+                request, response, callback, "application/json", List.of(StandardCharsets.UTF_8), code, message, cause);
     }
 
     @Override
@@ -57,17 +64,30 @@ final class JsonErrorHandler extends ErrorHandler {
         }
 
         @Override
-        protected boolean generateAcceptableResponse(Request request, Response response, Callback callback,
-                                                     String contentType, List<Charset> charsets, int code,
-                                                     String message, Throwable cause) throws IOException {
+        protected boolean generateAcceptableResponse(
+                Request request,
+                Response response,
+                Callback callback,
+                String contentType,
+                List<Charset> charsets,
+                int code,
+                String message,
+                Throwable cause)
+                throws IOException {
             response.getHeaders().put("X-Content-Type-Options", "nosniff");
-            return super.generateAcceptableResponse(request, response, callback, "application/json",
-                    List.of(StandardCharsets.UTF_8), code, message, cause);
+            return super.generateAcceptableResponse(
+                    request,
+                    response,
+                    callback,
+                    "application/json",
+                    List.of(StandardCharsets.UTF_8),
+                    code,
+                    message,
+                    cause);
         }
 
         @Override
-        protected void writeErrorJson(Request request, PrintWriter writer, int code, String message,
-                                      Throwable cause) {
+        protected void writeErrorJson(Request request, PrintWriter writer, int code, String message, Throwable cause) {
             writer.write(body(code));
         }
     }
@@ -81,8 +101,7 @@ final class JsonErrorHandler extends ErrorHandler {
     }
 
     static String body(int status) {
-        String error = status >= 500 ? (status == 503 ? "temporarily_unavailable" : "server_error")
-                : "invalid_request";
+        String error = status >= 500 ? (status == 503 ? "temporarily_unavailable" : "server_error") : "invalid_request";
         String description = switch (status) {
             case 400 -> "The request could not be parsed";
             case 413 -> "The request body is too large";

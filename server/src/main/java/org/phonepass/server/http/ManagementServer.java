@@ -65,17 +65,24 @@ public final class ManagementServer implements AutoCloseable {
             return;
         }
         switch (path) {
-            case "/metrics" -> send(exchange, 200, OpsEndpoints.PROMETHEUS_TYPE,
-                    ops.scrape().getBytes(StandardCharsets.UTF_8));
+            case "/metrics" ->
+                send(exchange, 200, OpsEndpoints.PROMETHEUS_TYPE, ops.scrape().getBytes(StandardCharsets.UTF_8));
             case "/health", "/health/ready" -> {
                 Map<String, Object> body = ops.readiness();
-                send(exchange, "UP".equals(body.get("status")) ? 200 : 503, "application/json",
+                send(
+                        exchange,
+                        "UP".equals(body.get("status")) ? 200 : 503,
+                        "application/json",
                         json.writeValueAsBytes(body));
             }
-            case "/health/live" -> send(exchange, 200, "application/json",
-                    "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8));
-            default -> send(exchange, 404, "application/json", error("not_found",
-                    "The management port serves /metrics and /health"));
+            case "/health/live" ->
+                send(exchange, 200, "application/json", "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8));
+            default ->
+                send(
+                        exchange,
+                        404,
+                        "application/json",
+                        error("not_found", "The management port serves /metrics and /health"));
         }
     }
 

@@ -31,8 +31,12 @@ public final class OpsEndpoints {
      * @param publicDetails whether the public health answers name each check (dev mode)
      * @param hideSmsMeters leave the {@code phonepass_sms_*} meters out of the public scrape (silent sign-up refusal)
      */
-    public OpsEndpoints(Map<String, BooleanSupplier> checks, PrometheusMeterRegistry metrics, Responder responder,
-                        boolean publicDetails, boolean hideSmsMeters) {
+    public OpsEndpoints(
+            Map<String, BooleanSupplier> checks,
+            PrometheusMeterRegistry metrics,
+            Responder responder,
+            boolean publicDetails,
+            boolean hideSmsMeters) {
         this.checks = Map.copyOf(checks);
         this.metrics = metrics;
         this.responder = responder;

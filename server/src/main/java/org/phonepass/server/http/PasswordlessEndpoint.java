@@ -21,14 +21,15 @@ import org.slf4j.MDC;
 final class PasswordlessEndpoint {
     /** Where a bot-check token (Turnstile, hCaptcha) may come; the body field {@code bot_token} works too. */
     static final String BOT_TOKEN_HEADER = "X-Phonepass-Bot-Token";
+
     private final RequestReader reader;
     private final Responder responder;
     private final ClientGate gate;
     private final ClientAddress address;
     private final StartService starts;
 
-    PasswordlessEndpoint(RequestReader reader, Responder responder, ClientGate gate, ClientAddress address,
-                         StartService starts) {
+    PasswordlessEndpoint(
+            RequestReader reader, Responder responder, ClientGate gate, ClientAddress address, StartService starts) {
         this.reader = reader;
         this.responder = responder;
         this.gate = gate;
@@ -49,24 +50,26 @@ final class PasswordlessEndpoint {
         }
         String send = request.param("send");
         if (send != null && !send.equals("code")) {
-            throw PhonepassException.of(ErrorCode.INVALID_REQUEST,
+            throw PhonepassException.of(
+                    ErrorCode.INVALID_REQUEST,
                     "send must be 'code' for the sms connection; magic links are not sent by SMS");
         }
         if (request.params().containsKey("authParams")) {
-            throw PhonepassException.of(ErrorCode.BAD_AUTH_PARAMS,
-                    "error in authParams - invalid type: string (expected object)");
+            throw PhonepassException.of(
+                    ErrorCode.BAD_AUTH_PARAMS, "error in authParams - invalid type: string (expected object)");
         }
         JsonNode authParams = request.objects().get("authParams");
         if (authParams != null && !authParams.isObject()) {
-            throw PhonepassException.of(ErrorCode.BAD_AUTH_PARAMS,
-                    "error in authParams - invalid type: array (expected object)");
+            throw PhonepassException.of(
+                    ErrorCode.BAD_AUTH_PARAMS, "error in authParams - invalid type: array (expected object)");
         }
-        String botToken = ctx.header(BOT_TOKEN_HEADER) != null ? ctx.header(BOT_TOKEN_HEADER)
-                : request.param("bot_token");
-        StartService.StartCommand command = new StartService.StartCommand(client, request.param("phone_number"),
-                ClientAddress.language(ctx), address.ip(ctx), botToken);
+        String botToken =
+                ctx.header(BOT_TOKEN_HEADER) != null ? ctx.header(BOT_TOKEN_HEADER) : request.param("bot_token");
+        StartService.StartCommand command = new StartService.StartCommand(
+                client, request.param("phone_number"), ClientAddress.language(ctx), address.ip(ctx), botToken);
         Map<String, String> logContext = MDC.getCopyOfContextMap();
-        CompletableFuture<Void> done = starts.start(command, TokenEndpoints.limitHeaders(ctx)).toCompletableFuture()
+        CompletableFuture<Void> done = starts.start(command, TokenEndpoints.limitHeaders(ctx))
+                .toCompletableFuture()
                 .handle((result, error) -> {
                     // The answer may be written on the SMS client's thread: keep the request id in its log lines.
                     if (logContext != null) {

@@ -17,8 +17,8 @@ final class ProfileEndpoints {
     private final TokenService tokens;
     private final Profiles profiles;
 
-    ProfileEndpoints(RequestReader reader, Responder responder, ClientGate gate, TokenService tokens,
-                     Profiles profiles) {
+    ProfileEndpoints(
+            RequestReader reader, Responder responder, ClientGate gate, TokenService tokens, Profiles profiles) {
         this.reader = reader;
         this.responder = responder;
         this.gate = gate;
@@ -61,8 +61,8 @@ final class ProfileEndpoints {
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw PhonepassException.of(ErrorCode.INVALID_TOKEN, "Missing bearer access token");
         }
-        TokenService.UserInfo info = tokens.userInfo(header.substring(7).trim())
-                .orElseThrow(ProfileEndpoints::invalidToken);
+        TokenService.UserInfo info =
+                tokens.userInfo(header.substring(7).trim()).orElseThrow(ProfileEndpoints::invalidToken);
         checkOrigin(ctx, info.clientId());
         responder.ok(ctx, null, info.claims());
     }
@@ -71,8 +71,10 @@ final class ProfileEndpoints {
     private void checkOrigin(Context ctx, String clientId) {
         String origin = ctx.header("Origin");
         if (origin != null && !gate.clientAllows(clientId, origin)) {
-            throw PhonepassException.of(ErrorCode.ORIGIN_NOT_ALLOWED, "Origin " + ClientGate.abbreviate(origin)
-                    + " is not allowed for the client this token was issued to");
+            throw PhonepassException.of(
+                    ErrorCode.ORIGIN_NOT_ALLOWED,
+                    "Origin " + ClientGate.abbreviate(origin)
+                            + " is not allowed for the client this token was issued to");
         }
     }
 

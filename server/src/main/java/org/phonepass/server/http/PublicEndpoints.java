@@ -26,8 +26,14 @@ final class PublicEndpoints {
     private final String defaultCountry;
     private final boolean countryFromLanguage;
 
-    PublicEndpoints(Responder responder, TokenSigner signer, ClientRegistry clients, ClientAddress address,
-                    String issuer, String defaultCountry, boolean countryFromLanguage) {
+    PublicEndpoints(
+            Responder responder,
+            TokenSigner signer,
+            ClientRegistry clients,
+            ClientAddress address,
+            String issuer,
+            String defaultCountry,
+            boolean countryFromLanguage) {
         this.responder = responder;
         this.signer = signer;
         this.clients = clients;
@@ -53,16 +59,29 @@ final class PublicEndpoints {
         doc.put("jwks_uri", issuer + ".well-known/jwks.json");
         doc.put("revocation_endpoint", issuer + "oauth/revoke");
         doc.put("end_session_endpoint", issuer + "v2/logout");
-        doc.put("grant_types_supported", List.of("http://auth0.com/oauth/grant-type/passwordless/otp",
-                "refresh_token", "password"));
+        doc.put(
+                "grant_types_supported",
+                List.of("http://auth0.com/oauth/grant-type/passwordless/otp", "refresh_token", "password"));
         doc.put("response_types_supported", List.of("token", "id_token", "token id_token"));
         doc.put("subject_types_supported", List.of("public"));
         doc.put("id_token_signing_alg_values_supported", List.of("RS256"));
-        doc.put("token_endpoint_auth_methods_supported", List.of("none", "client_secret_post",
-                "client_secret_basic"));
+        doc.put("token_endpoint_auth_methods_supported", List.of("none", "client_secret_post", "client_secret_basic"));
         doc.put("scopes_supported", List.of("openid", "profile", "phone", "offline_access"));
-        doc.put("claims_supported", List.of("sub", "iss", "aud", "exp", "iat", "nonce", "name", "nickname",
-                "picture", "updated_at", "phone_number", "phone_number_verified"));
+        doc.put(
+                "claims_supported",
+                List.of(
+                        "sub",
+                        "iss",
+                        "aud",
+                        "exp",
+                        "iat",
+                        "nonce",
+                        "name",
+                        "nickname",
+                        "picture",
+                        "updated_at",
+                        "phone_number",
+                        "phone_number_verified"));
         responder.ok(ctx, null, doc);
     }
 
@@ -93,15 +112,18 @@ final class PublicEndpoints {
         String returnTo = ctx.queryParam("returnTo");
         String clientId = ctx.queryParam("client_id");
         if (returnTo == null || returnTo.isEmpty()) {
-            ctx.contentType("text/html; charset=utf-8").result("<!doctype html><title>Signed out</title>"
-                    + "<p>You are signed out.</p>");
+            ctx.contentType("text/html; charset=utf-8")
+                    .result("<!doctype html><title>Signed out</title>" + "<p>You are signed out.</p>");
             return;
         }
-        List<Client> candidates = clientId == null ? List.copyOf(clients.all())
+        List<Client> candidates = clientId == null
+                ? List.copyOf(clients.all())
                 : clients.findByClientId(clientId).map(List::of).orElse(List.of());
-        Optional<Client> allowing = candidates.stream().filter(c -> c.allowsLogoutReturn(returnTo)).findFirst();
+        Optional<Client> allowing =
+                candidates.stream().filter(c -> c.allowsLogoutReturn(returnTo)).findFirst();
         if (allowing.isEmpty()) {
-            throw PhonepassException.of(ErrorCode.INVALID_RETURN_TO,
+            throw PhonepassException.of(
+                    ErrorCode.INVALID_RETURN_TO,
                     "returnTo is not an allowed logout URL for this client; add it to allowed_logout_urls");
         }
         ctx.redirect(returnTo, io.javalin.http.HttpStatus.FOUND);

@@ -34,8 +34,8 @@ final class RedirectEndpoints {
     private final ClientAddress address;
     private final LoginService login;
 
-    RedirectEndpoints(RequestReader reader, Responder responder, ClientGate gate, ClientAddress address,
-                      LoginService login) {
+    RedirectEndpoints(
+            RequestReader reader, Responder responder, ClientGate gate, ClientAddress address, LoginService login) {
         this.reader = reader;
         this.responder = responder;
         this.gate = gate;
@@ -60,15 +60,17 @@ final class RedirectEndpoints {
         } else {
             String origin = ctx.header("Origin");
             if (origin != null && !gate.anyClientAllows(origin)) {
-                throw PhonepassException.of(ErrorCode.ORIGIN_NOT_ALLOWED, "Origin " + ClientGate.abbreviate(origin)
-                        + " is not allowed by any client");
+                throw PhonepassException.of(
+                        ErrorCode.ORIGIN_NOT_ALLOWED,
+                        "Origin " + ClientGate.abbreviate(origin) + " is not allowed by any client");
             }
             candidates = gate.redirectCandidates(origin);
         }
         requireSms(request);
         String phone = TokenEndpoints.require(request, "phone_number");
         String code = TokenEndpoints.require(request, "verification_code");
-        login.check(new LoginService.CheckCommand(named, candidates, phone, code, address.ip(ctx)),
+        login.check(
+                new LoginService.CheckCommand(named, candidates, phone, code, address.ip(ctx)),
                 TokenEndpoints.limitHeaders(ctx));
         noStore(ctx);
         responder.ok(ctx, request, Map.of());
@@ -88,18 +90,23 @@ final class RedirectEndpoints {
         Client client = gate.authorize(ctx, request, "missing client_id parameter");
         String redirectUri = TokenEndpoints.require(request, "redirect_uri");
         if (!client.callbacks().contains(redirectUri) || redirectUri.indexOf('#') >= 0) {
-            throw PhonepassException.of(ErrorCode.INVALID_REQUEST, "redirect_uri "
-                    + ClientGate.abbreviate(redirectUri) + " is not one of the callbacks of client "
-                    + client.clientId());
+            throw PhonepassException.of(
+                    ErrorCode.INVALID_REQUEST,
+                    "redirect_uri "
+                            + ClientGate.abbreviate(redirectUri) + " is not one of the callbacks of client "
+                            + client.clientId());
         }
         String state = request.param("state");
         Map<String, String> fragment;
         Set<String> responseTypes = responseTypes(request.param("response_type"));
         if (responseTypes.isEmpty() || !SUPPORTED_RESPONSE_TYPES.containsAll(responseTypes)) {
             // code needs an exchange endpoint this flow does not have.
-            fragment = error(responseTypes.isEmpty() ? "invalid_request" : "unsupported_response_type",
-                    responseTypes.isEmpty() ? "missing response_type parameter" : "Unsupported response type: "
-                            + ClientGate.abbreviate(request.param("response_type")) + ". Use token, id_token or both.");
+            fragment = error(
+                    responseTypes.isEmpty() ? "invalid_request" : "unsupported_response_type",
+                    responseTypes.isEmpty()
+                            ? "missing response_type parameter"
+                            : "Unsupported response type: " + ClientGate.abbreviate(request.param("response_type"))
+                                    + ". Use token, id_token or both.");
         } else {
             try {
                 fragment = tokensFragment(ctx, client, request, responseTypes);
@@ -110,22 +117,27 @@ final class RedirectEndpoints {
         if (state != null) {
             fragment.put("state", state);
         }
-        String encoded = fragment.entrySet().stream().map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
+        String encoded = fragment.entrySet().stream()
+                .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
                 .collect(Collectors.joining("&"));
         ctx.status(302).header("Location", redirectUri + "#" + encoded);
     }
 
-    private Map<String, String> tokensFragment(Context ctx, Client client, ApiRequest request,
-                                               Set<String> responseTypes) {
+    private Map<String, String> tokensFragment(
+            Context ctx, Client client, ApiRequest request, Set<String> responseTypes) {
         ClientGate.requireGrant(client, GrantType.RESOURCE_OWNER);
         requireSms(request);
         String phone = TokenEndpoints.require(request, "phone_number");
         String code = TokenEndpoints.require(request, "verification_code");
-        TokenService.Request tokenRequest = TokenService.Request.redirect(Scopes.parse(request.param("scope") == null
-                ? Scopes.OPENID : request.param("scope")), responseTypes.contains("id_token"),
-                request.param("audience"), request.param("nonce"));
-        TokenResponse tokens = login.verify(new LoginService.VerifyCommand(client, phone, code, address.ip(ctx),
-                tokenRequest), TokenEndpoints.limitHeaders(ctx)).tokens();
+        TokenService.Request tokenRequest = TokenService.Request.redirect(
+                Scopes.parse(request.param("scope") == null ? Scopes.OPENID : request.param("scope")),
+                responseTypes.contains("id_token"),
+                request.param("audience"),
+                request.param("nonce"));
+        TokenResponse tokens = login.verify(
+                        new LoginService.VerifyCommand(client, phone, code, address.ip(ctx), tokenRequest),
+                        TokenEndpoints.limitHeaders(ctx))
+                .tokens();
         Map<String, String> fragment = new LinkedHashMap<>();
         // Auth0's legacy flow answers response_type=token with both tokens when the scope has openid;
         // a bare id_token answer carries no access token (OIDC Core §3.2.2.5).

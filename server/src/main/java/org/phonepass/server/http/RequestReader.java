@@ -53,10 +53,13 @@ public final class RequestReader {
             return new ApiRequest(query, Map.of(), callback);
         }
         byte[] body = body(ctx);
-        String type = ctx.contentType() == null ? "" : ctx.contentType().split(";", 2)[0].trim()
-                .toLowerCase(Locale.ROOT);
-        if (body.length == 0 && (type.isEmpty() || type.equals("application/x-www-form-urlencoded")
-                || type.equals("application/json"))) {
+        String type = ctx.contentType() == null
+                ? ""
+                : ctx.contentType().split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if (body.length == 0
+                && (type.isEmpty()
+                        || type.equals("application/x-www-form-urlencoded")
+                        || type.equals("application/json"))) {
             return new ApiRequest(Map.of(), Map.of(), null);
         }
         if (type.equals("application/x-www-form-urlencoded")) {
@@ -65,9 +68,12 @@ public final class RequestReader {
         if (type.equals("application/json") || type.endsWith("+json")) {
             return parseJson(utf8(body));
         }
-        throw new PhonepassException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+        throw new PhonepassException(
+                ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                 "Content-Type must be application/x-www-form-urlencoded or application/json",
-                Map.of(), null, null);
+                Map.of(),
+                null,
+                null);
     }
 
     /** The body {@link BodyPrefetchFilter} gathered before the route ran, or why there is none. */
@@ -76,8 +82,8 @@ public final class RequestReader {
         if (failure != null) {
             throw switch ((BodyPrefetchFilter.Failure) failure) {
                 case TOO_LARGE -> tooLarge();
-                case TIMEOUT -> PhonepassException.of(ErrorCode.REQUEST_TIMEOUT,
-                        "the request body did not arrive in time");
+                case TIMEOUT ->
+                    PhonepassException.of(ErrorCode.REQUEST_TIMEOUT, "the request body did not arrive in time");
                 case UNREADABLE -> bad("the request body could not be read");
             };
         }
@@ -174,10 +180,12 @@ public final class RequestReader {
 
     private static String utf8(byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw bad("the request is not valid UTF-8");
         }
@@ -191,8 +199,12 @@ public final class RequestReader {
     }
 
     private PhonepassException tooLarge() {
-        return new PhonepassException(ErrorCode.PAYLOAD_TOO_LARGE,
-                "The request body is larger than " + maxBodyBytes + " bytes", Map.of(), null, null);
+        return new PhonepassException(
+                ErrorCode.PAYLOAD_TOO_LARGE,
+                "The request body is larger than " + maxBodyBytes + " bytes",
+                Map.of(),
+                null,
+                null);
     }
 
     private static PhonepassException bad(String description) {

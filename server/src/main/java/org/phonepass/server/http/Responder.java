@@ -69,7 +69,8 @@ public final class Responder {
     private void jsonp(Context ctx, String callback, Map<String, ?> body) {
         // U+2028 and U+2029 end a line in old JavaScript engines; escape them so the script always parses.
         String payload = serialize(body).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029");
-        ctx.status(200).contentType("application/javascript; charset=utf-8")
+        ctx.status(200)
+                .contentType("application/javascript; charset=utf-8")
                 .result("/**/ typeof " + callback + " === 'function' && " + callback + "(" + payload + ");");
     }
 

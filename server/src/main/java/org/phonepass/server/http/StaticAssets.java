@@ -15,8 +15,7 @@ public final class StaticAssets {
     public static final String SDK_PATH = "/js/phonepass.js";
     static final String SDK_RESOURCE = "/org/phonepass/server/static/js/phonepass.js";
 
-    private StaticAssets() {
-    }
+    private StaticAssets() {}
 
     /** The routes, for {@link EndpointSet#build}; none when the jar was built without the SDK. */
     public static List<EndpointSet.Extra> extras() {

@@ -28,8 +28,13 @@ final class TokenEndpoints {
     private final LoginService login;
     private final TokenManagementService management;
 
-    TokenEndpoints(RequestReader reader, Responder responder, ClientGate gate, ClientAddress address,
-                   LoginService login, TokenManagementService management) {
+    TokenEndpoints(
+            RequestReader reader,
+            Responder responder,
+            ClientGate gate,
+            ClientAddress address,
+            LoginService login,
+            TokenManagementService management) {
         this.reader = reader;
         this.responder = responder;
         this.gate = gate;
@@ -46,8 +51,7 @@ final class TokenEndpoints {
         Client client = gate.authorize(ctx, request, "missing client_id parameter");
         String grant = require(request, "grant_type");
         if (!grant.equals(GrantType.RESOURCE_OWNER.wireValue())) {
-            throw PhonepassException.of(ErrorCode.UNSUPPORTED_GRANT_TYPE,
-                    "grant_type must be 'password' on /oauth/ro");
+            throw PhonepassException.of(ErrorCode.UNSUPPORTED_GRANT_TYPE, "grant_type must be 'password' on /oauth/ro");
         }
         String connection = require(request, "connection");
         if (!connection.equals(OTP_REALM)) {
@@ -56,10 +60,11 @@ final class TokenEndpoints {
         String username = require(request, "username");
         String password = require(request, "password");
         ClientGate.requireGrant(client, GrantType.RESOURCE_OWNER);
-        TokenService.Request tokenRequest = new TokenService.Request(Scopes.parse(scopeOr(request)),
-                null, request.param("nonce"), true);
-        LoginService.LoginResult result = login.verify(new LoginService.VerifyCommand(client, username, password,
-                address.ip(ctx), tokenRequest), limitHeaders(ctx));
+        TokenService.Request tokenRequest =
+                new TokenService.Request(Scopes.parse(scopeOr(request)), null, request.param("nonce"), true);
+        LoginService.LoginResult result = login.verify(
+                new LoginService.VerifyCommand(client, username, password, address.ip(ctx), tokenRequest),
+                limitHeaders(ctx));
         Map<String, Object> body = tokenBody(result.tokens());
         if (request.param("state") != null) {
             body.put("state", request.param("state"));
@@ -83,15 +88,17 @@ final class TokenEndpoints {
             }
             String username = require(request, "username");
             String otp = require(request, "otp");
-            TokenService.Request tokenRequest = new TokenService.Request(Scopes.parse(scopeOr(request)),
-                    request.param("audience"), request.param("nonce"), false);
-            issued = login.verify(new LoginService.VerifyCommand(client, username, otp, address.ip(ctx),
-                    tokenRequest), limitHeaders(ctx)).tokens();
+            TokenService.Request tokenRequest = new TokenService.Request(
+                    Scopes.parse(scopeOr(request)), request.param("audience"), request.param("nonce"), false);
+            issued = login.verify(
+                            new LoginService.VerifyCommand(client, username, otp, address.ip(ctx), tokenRequest),
+                            limitHeaders(ctx))
+                    .tokens();
         } else if (grant.equals(GrantType.REFRESH_TOKEN.wireValue())) {
             issued = management.refresh(client, require(request, "refresh_token"), address.ip(ctx));
         } else {
-            throw PhonepassException.of(ErrorCode.UNSUPPORTED_GRANT_TYPE,
-                    "Unsupported grant type: " + ClientGate.abbreviate(grant));
+            throw PhonepassException.of(
+                    ErrorCode.UNSUPPORTED_GRANT_TYPE, "Unsupported grant type: " + ClientGate.abbreviate(grant));
         }
         noStore(ctx);
         responder.ok(ctx, request, tokenBody(issued));

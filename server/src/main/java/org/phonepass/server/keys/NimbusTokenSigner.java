@@ -61,7 +61,8 @@ public final class NimbusTokenSigner implements TokenSigner {
     public static final String RS256 = "RS256";
     /** The algorithm names this signer understands: what {@code apis[].signing_alg} accepts. */
     public static final List<String> ALGORITHMS = java.util.Arrays.stream(SigningAlgorithm.values())
-            .map(SigningAlgorithm::jwsName).toList();
+            .map(SigningAlgorithm::jwsName)
+            .toList();
 
     private final SigningKeyStore store;
     private final String issuer;
@@ -70,8 +71,7 @@ public final class NimbusTokenSigner implements TokenSigner {
     private final Set<JWSAlgorithm> algorithms;
     private volatile KeyRing ring = new KeyRing(List.of(), Map.of());
 
-    private record Loaded(StoredKey stored, JWK jwk, JWSAlgorithm algorithm, JWSSigner signer, JWSVerifier verifier) {
-    }
+    private record Loaded(StoredKey stored, JWK jwk, JWSAlgorithm algorithm, JWSSigner signer, JWSVerifier verifier) {}
 
     private record KeyRing(List<Loaded> keys, Map<JWSAlgorithm, Loaded> current) {
         Optional<Loaded> byKid(String kid) {
@@ -88,8 +88,8 @@ public final class NimbusTokenSigner implements TokenSigner {
      * @param algorithms what it signs with besides RS256 ({@code ES256}, {@code EdDSA}); a key is generated for any
      *                   of them that has none yet
      */
-    public NimbusTokenSigner(SigningKeyStore store, String issuer, Clock clock, Duration retention,
-                             Set<String> algorithms) {
+    public NimbusTokenSigner(
+            SigningKeyStore store, String issuer, Clock clock, Duration retention, Set<String> algorithms) {
         this.store = Objects.requireNonNull(store, "store cannot be null");
         this.issuer = Objects.requireNonNull(issuer, "issuer cannot be null");
         this.clock = Objects.requireNonNull(clock, "clock cannot be null");
@@ -105,7 +105,10 @@ public final class NimbusTokenSigner implements TokenSigner {
             if (ring.current().get(alg) == null) {
                 store.add(generate(alg, clock.instant()));
                 reload();
-                log.info("generated {} signing key {}", alg, ring.current().get(alg).stored().kid());
+                log.info(
+                        "generated {} signing key {}",
+                        alg,
+                        ring.current().get(alg).stored().kid());
             }
         }
     }
@@ -155,7 +158,8 @@ public final class NimbusTokenSigner implements TokenSigner {
         for (Map.Entry<JWSAlgorithm, List<StoredKey>> e : byAlgorithm.entrySet()) {
             StoredKey current = null;
             for (StoredKey k : e.getValue()) {
-                if (!k.activeAt().isAfter(now) && (k.retiredAt() == null || k.retiredAt().isAfter(now))) {
+                if (!k.activeAt().isAfter(now)
+                        && (k.retiredAt() == null || k.retiredAt().isAfter(now))) {
                     current = k;
                 }
             }
@@ -197,7 +201,9 @@ public final class NimbusTokenSigner implements TokenSigner {
     private static JWSAlgorithm algorithmOf(StoredKey k) {
         try {
             JWK jwk = JWK.parse(k.jwk());
-            return jwk.getAlgorithm() == null ? JWSAlgorithm.RS256 : JWSAlgorithm.parse(jwk.getAlgorithm().getName());
+            return jwk.getAlgorithm() == null
+                    ? JWSAlgorithm.RS256
+                    : JWSAlgorithm.parse(jwk.getAlgorithm().getName());
         } catch (ParseException e) {
             throw new IllegalStateException("stored signing key " + k.kid() + " cannot be read", e);
         }
@@ -222,8 +228,12 @@ public final class NimbusTokenSigner implements TokenSigner {
         try {
             JWTClaimsSet.Builder b = new JWTClaimsSet.Builder();
             claims.forEach(b::claim);
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(key.algorithm())
-                    .keyID(key.stored().kid()).type(new JOSEObjectType(type)).build(), b.build());
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(key.algorithm())
+                            .keyID(key.stored().kid())
+                            .type(new JOSEObjectType(type))
+                            .build(),
+                    b.build());
             jwt.sign(key.signer());
             return jwt.serialize();
         } catch (JOSEException e) {
@@ -245,13 +255,15 @@ public final class NimbusTokenSigner implements TokenSigner {
             }
             Optional<Loaded> key = ring.byKid(header.getKeyID());
             // The algorithm of the key, never the one the token names (no "none", no confusion between keys).
-            if (key.isEmpty() || !key.get().algorithm().equals(header.getAlgorithm())
+            if (key.isEmpty()
+                    || !key.get().algorithm().equals(header.getAlgorithm())
                     || !jwt.verify(key.get().verifier())) {
                 return Optional.empty();
             }
             JWTClaimsSet claims = jwt.getJWTClaimsSet();
             Date exp = claims.getExpirationTime();
-            if (!issuer.equals(claims.getIssuer()) || exp == null
+            if (!issuer.equals(claims.getIssuer())
+                    || exp == null
                     || exp.toInstant().plus(LEEWAY).isBefore(clock.instant())) {
                 return Optional.empty();
             }
@@ -275,12 +287,23 @@ public final class NimbusTokenSigner implements TokenSigner {
         try {
             JWK key;
             if (alg.equals(JWSAlgorithm.ES256)) {
-                key = new ECKeyGenerator(Curve.P_256).keyID(kid).keyUse(KeyUse.SIGNATURE).algorithm(alg).generate();
+                key = new ECKeyGenerator(Curve.P_256)
+                        .keyID(kid)
+                        .keyUse(KeyUse.SIGNATURE)
+                        .algorithm(alg)
+                        .generate();
             } else if (alg.equals(JWSAlgorithm.EdDSA)) {
-                key = new OctetKeyPairGenerator(Curve.Ed25519).keyID(kid).keyUse(KeyUse.SIGNATURE).algorithm(alg)
+                key = new OctetKeyPairGenerator(Curve.Ed25519)
+                        .keyID(kid)
+                        .keyUse(KeyUse.SIGNATURE)
+                        .algorithm(alg)
                         .generate();
             } else {
-                key = new RSAKeyGenerator(2048).keyID(kid).keyUse(KeyUse.SIGNATURE).algorithm(alg).generate();
+                key = new RSAKeyGenerator(2048)
+                        .keyID(kid)
+                        .keyUse(KeyUse.SIGNATURE)
+                        .algorithm(alg)
+                        .generate();
             }
             return new StoredKey(kid, key.toJSONString(), Instant.now(), activeAt, null);
         } catch (JOSEException e) {

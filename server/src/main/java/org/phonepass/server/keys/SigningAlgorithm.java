@@ -12,10 +12,13 @@ import org.phonepass.sms.config.ClosedSet;
  */
 @JsonClassDescription("signing algorithm")
 public enum SigningAlgorithm {
-    @JsonProperty("RS256") RS256,
-    @JsonProperty("ES256") ES256,
+    @JsonProperty("RS256")
+    RS256,
+    @JsonProperty("ES256")
+    ES256,
     /** Ed25519. */
-    @JsonProperty("EdDSA") EDDSA;
+    @JsonProperty("EdDSA")
+    EDDSA;
 
     /** Binds the YAML spelling, exactly. */
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)

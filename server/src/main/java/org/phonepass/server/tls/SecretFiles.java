@@ -20,8 +20,7 @@ public final class SecretFiles {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
 
-    private SecretFiles() {
-    }
+    private SecretFiles() {}
 
     /**
      * Writes {@code content} to a new file that is owner-only from its creation (never readable by others, not even
@@ -83,7 +82,8 @@ public final class SecretFiles {
     }
 
     private static FileAttribute<?>[] attributes(Set<PosixFilePermission> permissions) {
-        return posix() ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)}
+        return posix()
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)}
                 : new FileAttribute<?>[0];
     }
 

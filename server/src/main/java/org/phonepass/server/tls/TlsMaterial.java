@@ -96,8 +96,9 @@ public final class TlsMaterial {
     /** Base64 SHA-256 of the certificate's public key info, for Chromium's --ignore-certificate-errors-spki-list. */
     public String spkiSha256() {
         try {
-            return Base64.getEncoder().encodeToString(
-                    MessageDigest.getInstance("SHA-256").digest(certificate.getPublicKey().getEncoded()));
+            return Base64.getEncoder()
+                    .encodeToString(MessageDigest.getInstance("SHA-256")
+                            .digest(certificate.getPublicKey().getEncoded()));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -107,7 +108,8 @@ public final class TlsMaterial {
     public static TlsMaterial fromPem(Path certFile, Path keyFile) throws IOException, GeneralSecurityException {
         List<X509Certificate> chain = new ArrayList<>();
         JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
-        try (Reader r = Files.newBufferedReader(certFile); PEMParser parser = new PEMParser(r)) {
+        try (Reader r = Files.newBufferedReader(certFile);
+                PEMParser parser = new PEMParser(r)) {
             Object o;
             while ((o = parser.readObject()) != null) {
                 if (o instanceof X509CertificateHolder holder) {
@@ -119,7 +121,8 @@ public final class TlsMaterial {
             throw new GeneralSecurityException(certFile + " holds no PEM certificate");
         }
         PrivateKey key;
-        try (Reader r = Files.newBufferedReader(keyFile); PEMParser parser = new PEMParser(r)) {
+        try (Reader r = Files.newBufferedReader(keyFile);
+                PEMParser parser = new PEMParser(r)) {
             Object o = parser.readObject();
             JcaPEMKeyConverter keys = new JcaPEMKeyConverter();
             if (o instanceof PEMKeyPair pair) {
@@ -165,13 +168,17 @@ public final class TlsMaterial {
         if (Files.exists(certFile) && Files.exists(keyFile)) {
             existing = readDevPem(certFile, keyFile);
         } else if (Files.exists(legacy) && Files.exists(legacyPassword)) {
-            TlsMaterial old = fromPkcs12(legacy, Files.readString(legacyPassword).trim());
+            TlsMaterial old =
+                    fromPkcs12(legacy, Files.readString(legacyPassword).trim());
             existing = writeDev(folder, (PrivateKey) old.keyStore.getKey(ALIAS, old.password), old.certificate);
             Files.delete(legacy);
             Files.delete(legacyPassword);
         }
         if (existing != null
-                && existing.certificate.getNotAfter().toInstant().isAfter(Instant.now().plus(Duration.ofDays(7)))) {
+                && existing.certificate
+                        .getNotAfter()
+                        .toInstant()
+                        .isAfter(Instant.now().plus(Duration.ofDays(7)))) {
             return existing;
         }
         KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
@@ -184,20 +191,25 @@ public final class TlsMaterial {
         names.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
         names.add(new GeneralName(GeneralName.iPAddress, "::1"));
         for (String host : extraHostNames) {
-            names.add(new GeneralName(host.matches("^[0-9.:]+$") ? GeneralName.iPAddress : GeneralName.dNSName,
-                    host));
+            names.add(new GeneralName(host.matches("^[0-9.:]+$") ? GeneralName.iPAddress : GeneralName.dNSName, host));
         }
         X509Certificate cert;
         try {
-            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name,
-                    new BigInteger(64, new SecureRandom()), Date.from(now.minus(Duration.ofHours(1))),
-                    Date.from(now.plus(Duration.ofDays(365))), name, pair.getPublic());
-            builder.addExtension(Extension.subjectAlternativeName, false,
-                    new GeneralNames(names.toArray(new GeneralName[0])));
+            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                    name,
+                    new BigInteger(64, new SecureRandom()),
+                    Date.from(now.minus(Duration.ofHours(1))),
+                    Date.from(now.plus(Duration.ofDays(365))),
+                    name,
+                    pair.getPublic());
+            builder.addExtension(
+                    Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(new GeneralName[0])));
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-            cert = new JcaX509CertificateConverter().getCertificate(
-                    builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(pair.getPrivate())));
+            builder.addExtension(
+                    Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+            cert = new JcaX509CertificateConverter()
+                    .getCertificate(
+                            builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(pair.getPrivate())));
         } catch (OperatorCreationException e) {
             throw new GeneralSecurityException("cannot sign the dev certificate", e);
         }
@@ -236,8 +248,9 @@ public final class TlsMaterial {
     }
 
     private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(der) + "\n-----END " + type + "-----\n";
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 
     /**

@@ -17,12 +17,15 @@ final class ClusterHttp {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String CLIENT = "sample-spa";
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     /** A status and a parsed JSON body (null when the body is not JSON). */
     record Reply(int status, String body, JsonNode json) {
         String text(String field) {
-            return json == null || json.get(field) == null ? null : json.get(field).asText();
+            return json == null || json.get(field) == null
+                    ? null
+                    : json.get(field).asText();
         }
     }
 
@@ -43,14 +46,17 @@ final class ClusterHttp {
     }
 
     Reply start(String base, String phone) throws IOException {
-        return send(form(base + "/passwordless/start", TestServer.map("client_id", CLIENT, "connection", "sms",
-                "phone_number", phone)));
+        return send(form(
+                base + "/passwordless/start",
+                TestServer.map("client_id", CLIENT, "connection", "sms", "phone_number", phone)));
     }
 
     /** The newest code the node's dev inbox holds for the phone, or null. */
     String code(String base, String phone) throws IOException {
         Reply inbox = send(HttpRequest.newBuilder(URI.create(base + "/dev/sms.json?to=" + TestServer.enc(phone)))
-                .timeout(Duration.ofSeconds(10)).GET().build());
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build());
         if (inbox.status() != 200 || inbox.json() == null || inbox.json().isEmpty()) {
             return null;
         }
@@ -59,20 +65,37 @@ final class ClusterHttp {
 
     /** The passwordless OTP grant, asking for a refresh token too. */
     Reply verify(String base, String phone, String code) throws IOException {
-        String body = JSON.writeValueAsString(Map.of("grant_type", "http://auth0.com/oauth/grant-type/passwordless/otp",
-                "client_id", CLIENT, "username", phone, "otp", code, "realm", "sms",
-                "scope", "openid profile phone offline_access"));
-        return send(HttpRequest.newBuilder(URI.create(base + "/oauth/token")).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        String body = JSON.writeValueAsString(Map.of(
+                "grant_type",
+                "http://auth0.com/oauth/grant-type/passwordless/otp",
+                "client_id",
+                CLIENT,
+                "username",
+                phone,
+                "otp",
+                code,
+                "realm",
+                "sms",
+                "scope",
+                "openid profile phone offline_access"));
+        return send(HttpRequest.newBuilder(URI.create(base + "/oauth/token"))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
     }
 
     Reply refresh(String base, String refreshToken) throws IOException {
-        return send(form(base + "/oauth/token", TestServer.map("grant_type", "refresh_token", "client_id", CLIENT,
-                "refresh_token", refreshToken)));
+        return send(form(
+                base + "/oauth/token",
+                TestServer.map("grant_type", "refresh_token", "client_id", CLIENT, "refresh_token", refreshToken)));
     }
 
     Reply get(String url) throws IOException {
-        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build());
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build());
     }
 
     /** Polls {@code /health/ready} until it answers 200, or fails with what the node logged. */
@@ -95,9 +118,11 @@ final class ClusterHttp {
     }
 
     static HttpRequest form(String url, Map<String, String> form) {
-        return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+        return HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(TestServer.form(form))).build();
+                .POST(HttpRequest.BodyPublishers.ofString(TestServer.form(form)))
+                .build();
     }
 
     static UncheckedIOException unchecked(IOException e) {

@@ -9,17 +9,23 @@ final class ClusterYaml {
     static final String PUBLIC_URL = "https://login.phonepass.test";
     /** Capacities the tests count against. */
     static final int SENDS_PER_PHONE = 4;
+
     static final int WRONG_CODES_PER_PHONE = 5;
 
-    private ClusterYaml() {
-    }
+    private ClusterYaml() {}
 
     /**
      * @param storageUrl the PostgreSQL JDBC URL (direct, or through a {@link TcpProxy})
      * @param redisUrl   null for none: limits and codes then live in PostgreSQL
      */
-    static String common(String storageUrl, String user, String password, String redisUrl, String redisPrefix,
-                         String codeHmacKey, String masterKey) {
+    static String common(
+            String storageUrl,
+            String user,
+            String password,
+            String redisUrl,
+            String redisPrefix,
+            String codeHmacKey,
+            String masterKey) {
         StringBuilder y = new StringBuilder();
         y.append("""
                 mode: dev
@@ -36,7 +42,10 @@ final class ClusterYaml {
             y.append("  password: ").append(password).append('\n');
         }
         if (redisUrl != null) {
-            y.append("redis:\n  url: ").append(redisUrl).append("\n  key_prefix: \"").append(redisPrefix)
+            y.append("redis:\n  url: ")
+                    .append(redisUrl)
+                    .append("\n  key_prefix: \"")
+                    .append(redisPrefix)
                     .append("\"\n");
         }
         y.append("""

@@ -31,18 +31,45 @@ class DevSharedCodeKeyTest {
                   pool_size: 2
                 """.formatted(db.url(), db.user())
                 + (db.password().isEmpty() ? "" : "  password: \"" + db.password() + "\"\n");
-        try (TestServer a = new TestServer(yaml, null); TestServer b = new TestServer(yaml, null)) {
+        try (TestServer a = new TestServer(yaml, null);
+                TestServer b = new TestServer(yaml, null)) {
             String phone = "+12015550921";
             String code = a.startAndReadCode(TestServer.SPA, phone);
-            Response onB = b.postForm("/oauth/ro", TestServer.map("client_id", TestServer.SPA, "connection", "sms",
-                    "grant_type", "password", "username", phone, "password", code, "scope", "openid"));
+            Response onB = b.postForm(
+                    "/oauth/ro",
+                    TestServer.map(
+                            "client_id",
+                            TestServer.SPA,
+                            "connection",
+                            "sms",
+                            "grant_type",
+                            "password",
+                            "username",
+                            phone,
+                            "password",
+                            code,
+                            "scope",
+                            "openid"));
             assertThat(onB.status()).as(onB.body()).isEqualTo(200);
             assertThat(onB.text("id_token")).isNotBlank();
 
             // And the other way round, after both have started.
             String second = b.startAndReadCode(TestServer.SPA, "+12015550922");
-            Response onA = a.postForm("/oauth/ro", TestServer.map("client_id", TestServer.SPA, "connection", "sms",
-                    "grant_type", "password", "username", "+12015550922", "password", second, "scope", "openid"));
+            Response onA = a.postForm(
+                    "/oauth/ro",
+                    TestServer.map(
+                            "client_id",
+                            TestServer.SPA,
+                            "connection",
+                            "sms",
+                            "grant_type",
+                            "password",
+                            "username",
+                            "+12015550922",
+                            "password",
+                            second,
+                            "scope",
+                            "openid"));
             assertThat(onA.status()).as(onA.body()).isEqualTo(200);
         } finally {
             db.drop();

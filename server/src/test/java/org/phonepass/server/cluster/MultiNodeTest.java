@@ -61,8 +61,14 @@ class MultiNodeTest {
         db = ExternalServices.postgresDatabase();
         redis = ExternalServices.redis();
         dir = Files.createTempDirectory("phonepass-cluster");
-        String yaml = ClusterYaml.common(db.url(), db.user(), db.password(), redis.url(), redis.keyPrefix(),
-                ClusterYaml.randomKey(), ClusterYaml.randomKey());
+        String yaml = ClusterYaml.common(
+                db.url(),
+                db.user(),
+                db.password(),
+                redis.url(),
+                redis.keyPrefix(),
+                ClusterYaml.randomKey(),
+                ClusterYaml.randomKey());
         for (int i = 1; i <= 3; i++) {
             nodes.add(NodeProcess.launch("node" + i, dir, yaml));
         }
@@ -113,8 +119,10 @@ class MultiNodeTest {
                 .isEqualTo(claims(tokens.text("id_token")).get("sub").asText());
 
         // Rotation is shared too: the used token replayed on node 1 is refused and revokes the family everywhere.
-        assertThat(http.refresh(node(1).base(), tokens.text("refresh_token")).status()).isEqualTo(403);
-        assertThat(http.refresh(node(2).base(), refreshed.text("refresh_token")).status()).isEqualTo(403);
+        assertThat(http.refresh(node(1).base(), tokens.text("refresh_token")).status())
+                .isEqualTo(403);
+        assertThat(http.refresh(node(2).base(), refreshed.text("refresh_token")).status())
+                .isEqualTo(403);
         // And the code, used once on node 2, is dead on every node.
         assertThat(http.verify(node(3).base(), phone, code).status()).isNotEqualTo(200);
     }
@@ -133,7 +141,8 @@ class MultiNodeTest {
         String code = http.code(node(1).base(), phone);
         String wrong = String.format("%06d", (Integer.parseInt(code) + 1) % 1_000_000);
 
-        List<Integer> statuses = concurrently(15, i -> http.verify(node(i % 3 + 1).base(), phone, wrong).status());
+        List<Integer> statuses = concurrently(
+                15, i -> http.verify(node(i % 3 + 1).base(), phone, wrong).status());
         long evaluated = statuses.stream().filter(s -> s != 429).count();
         long refused = statuses.stream().filter(s -> s == 429).count();
         assertThat(statuses).allMatch(s -> s == 403 || s == 429);
@@ -152,13 +161,13 @@ class MultiNodeTest {
     @Order(3)
     void sendLimitsHoldAcrossNodes() throws Exception {
         String phone = phone();
-        List<Integer> statuses = concurrently(12, i -> http.start(node(i % 3 + 1).base(), phone).status());
+        List<Integer> statuses =
+                concurrently(12, i -> http.start(node(i % 3 + 1).base(), phone).status());
         assertThat(statuses.stream().filter(s -> s == 200).count()).isEqualTo(ClusterYaml.SENDS_PER_PHONE);
         assertThat(statuses.stream().filter(s -> s == 429).count()).isEqualTo(12 - ClusterYaml.SENDS_PER_PHONE);
     }
 
-    private record Login(String phone, String code, String sub, String refreshToken, String verifiedBy) {
-    }
+    private record Login(String phone, String code, String sub, String refreshToken, String verifiedBy) {}
 
     /**
      * Four clients log in continuously, each through a start on one node and a verification on another; after 12
@@ -210,19 +219,23 @@ class MultiNodeTest {
         assertThat(killed.getCount()).as("node 2 was killed during the load").isZero();
         assertThat(node(2).isAlive()).isFalse();
         assertThat(logins).hasSize(clients * loginsEach);
-        assertThat(retries.get()).as("requests that met the dead node and were retried elsewhere").isPositive();
+        assertThat(retries.get())
+                .as("requests that met the dead node and were retried elsewhere")
+                .isPositive();
 
         // No code verified twice, by the test's count...
         assertThat(acceptedPerCode.values()).allMatch(n -> n.get() == 1);
         // ...and by asking the survivors: every accepted code is dead.
         for (Login login : logins) {
-            assertThat(http.verify(node(1).base(), login.phone(), login.code()).status()).isNotEqualTo(200);
+            assertThat(http.verify(node(1).base(), login.phone(), login.code()).status())
+                    .isNotEqualTo(200);
         }
 
         // No user created twice, none half-written, and every token names the one user of its phone.
         try (Connection c = DriverManager.getConnection(db.url(), credentials())) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT phone FROM users GROUP BY phone HAVING count(*) > 1"); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps =
+                            c.prepareStatement("SELECT phone FROM users GROUP BY phone HAVING count(*) > 1");
+                    ResultSet rs = ps.executeQuery()) {
                 assertThat(rs.next()).as("a phone with two users").isFalse();
             }
             for (Login login : logins) {
@@ -243,18 +256,22 @@ class MultiNodeTest {
         }
 
         // Refresh tokens issued by any node, the dead one included, are durable and work on the survivors.
-        long issuedByDeadNode = logins.stream().filter(l -> l.verifiedBy().equals(node(2).name())).count();
+        long issuedByDeadNode = logins.stream()
+                .filter(l -> l.verifiedBy().equals(node(2).name()))
+                .count();
         for (Login login : logins) {
             ClusterHttp.Reply r = http.refresh(node(3).base(), login.refreshToken());
             assertThat(r.status()).as(login + ": " + r.body()).isEqualTo(200);
         }
-        System.out.printf("multi-node kill: %d logins, %d verified by the killed node, %d retries%n",
+        System.out.printf(
+                "multi-node kill: %d logins, %d verified by the killed node, %d retries%n",
                 logins.size(), issuedByDeadNode, retries.get());
     }
 
     /** One client's login, retrying on another node whenever a node does not answer or answers 503. */
-    private static Login login(String phone, AtomicInteger roundRobin, AtomicInteger retries,
-                               Map<String, AtomicInteger> acceptedPerCode) throws Exception {
+    private static Login login(
+            String phone, AtomicInteger roundRobin, AtomicInteger retries, Map<String, AtomicInteger> acceptedPerCode)
+            throws Exception {
         for (int attempt = 0; attempt < 20; attempt++) {
             NodeProcess sender = node(Math.floorMod(roundRobin.getAndIncrement(), 3) + 1);
             String code;
@@ -282,9 +299,15 @@ class MultiNodeTest {
                     continue;
                 }
                 if (r.status() == 200) {
-                    acceptedPerCode.computeIfAbsent(phone + "/" + code, x -> new AtomicInteger()).incrementAndGet();
-                    return new Login(phone, code, claims(r.text("id_token")).get("sub").asText(),
-                            r.text("refresh_token"), verifier.name());
+                    acceptedPerCode
+                            .computeIfAbsent(phone + "/" + code, x -> new AtomicInteger())
+                            .incrementAndGet();
+                    return new Login(
+                            phone,
+                            code,
+                            claims(r.text("id_token")).get("sub").asText(),
+                            r.text("refresh_token"),
+                            verifier.name());
                 }
                 if (r.status() >= 500) {
                     retries.incrementAndGet();
@@ -347,8 +370,11 @@ class MultiNodeTest {
         try (StatefulRedisConnection<String, String> c = client.connect()) {
             ScanCursor cursor = ScanCursor.INITIAL;
             do {
-                KeyScanCursor<String> page = c.sync().scan(cursor, ScanArgs.Builder.matches(redis.keyPrefix() + "*")
-                        .limit(500));
+                KeyScanCursor<String> page = c.sync()
+                        .scan(
+                                cursor,
+                                ScanArgs.Builder.matches(redis.keyPrefix() + "*")
+                                        .limit(500));
                 if (!page.getKeys().isEmpty()) {
                     c.sync().del(page.getKeys().toArray(String[]::new));
                 }

@@ -64,7 +64,8 @@ final class NodeProcess implements AutoCloseable {
         command.add("org.phonepass.server.Main");
         command.add("--config");
         command.add(config.toString());
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         // Only the settings file configures the node: no PHONEPASS_* variable of the surrounding shell leaks in.
         pb.environment().keySet().removeIf(k -> k.startsWith("PHONEPASS_"));

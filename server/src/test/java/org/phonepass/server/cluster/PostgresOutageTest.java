@@ -41,10 +41,8 @@ class PostgresOutageTest {
                 + (direct.getRawQuery() == null ? "" : "?" + direct.getRawQuery());
         String hmac = ClusterYaml.randomKey();
         String master = ClusterYaml.randomKey();
-        nodeA = new TestServer(ClusterYaml.common(viaProxy, db.user(), db.password(), null, null, hmac, master),
-                null);
-        nodeB = new TestServer(ClusterYaml.common(db.url(), db.user(), db.password(), null, null, hmac, master),
-                null);
+        nodeA = new TestServer(ClusterYaml.common(viaProxy, db.user(), db.password(), null, null, hmac, master), null);
+        nodeB = new TestServer(ClusterYaml.common(db.url(), db.user(), db.password(), null, null, hmac, master), null);
     }
 
     @AfterAll
@@ -64,21 +62,35 @@ class PostgresOutageTest {
     }
 
     private static Response start(TestServer node, String phone) {
-        return node.postForm("/passwordless/start", TestServer.map("client_id", ClusterHttp.CLIENT,
-                "connection", "sms", "phone_number", phone));
+        return node.postForm(
+                "/passwordless/start",
+                TestServer.map("client_id", ClusterHttp.CLIENT, "connection", "sms", "phone_number", phone));
     }
 
     private static Response verify(TestServer node, String phone, String code) {
-        return node.postJson("/oauth/token", Map.of("grant_type",
-                "http://auth0.com/oauth/grant-type/passwordless/otp", "client_id", ClusterHttp.CLIENT,
-                "username", phone, "otp", code, "realm", "sms", "scope", "openid"));
+        return node.postJson(
+                "/oauth/token",
+                Map.of(
+                        "grant_type",
+                        "http://auth0.com/oauth/grant-type/passwordless/otp",
+                        "client_id",
+                        ClusterHttp.CLIENT,
+                        "username",
+                        phone,
+                        "otp",
+                        code,
+                        "realm",
+                        "sms",
+                        "scope",
+                        "openid"));
     }
 
     /** The PostgreSQL limiter: sends spread over both nodes at once share one budget per number. */
     @Test
     void sendLimitsInPostgresHoldAcrossNodes() throws Exception {
         String phone = phone();
-        List<Integer> statuses = concurrently(8, i -> start(i % 2 == 0 ? nodeA : nodeB, phone).status());
+        List<Integer> statuses =
+                concurrently(8, i -> start(i % 2 == 0 ? nodeA : nodeB, phone).status());
         assertThat(statuses.stream().filter(s -> s == 200).count()).isEqualTo(ClusterYaml.SENDS_PER_PHONE);
         assertThat(statuses.stream().filter(s -> s == 429).count()).isEqualTo(8 - ClusterYaml.SENDS_PER_PHONE);
     }
@@ -98,8 +110,11 @@ class PostgresOutageTest {
 
         proxy.cut();
         try {
-            List<Response> during = concurrentlyResponses(6, i -> i == 0 ? verify(nodeA, before, code)
-                    : i == 1 ? nodeA.get("/health/ready") : start(nodeA, phone()));
+            List<Response> during = concurrentlyResponses(
+                    6,
+                    i -> i == 0
+                            ? verify(nodeA, before, code)
+                            : i == 1 ? nodeA.get("/health/ready") : start(nodeA, phone()));
             for (Response r : during) {
                 assertThat(r.status()).as(r.body()).isEqualTo(503);
                 assertThat(r.json()).as("a JSON error body: " + r.body()).isNotNull();
@@ -108,7 +123,8 @@ class PostgresOutageTest {
             assertThat(verifyDuring.text("error")).isEqualTo("temporarily_unavailable");
             assertThat(verifyDuring.text("error_description")).isNotBlank();
             assertThat(verifyDuring.header("Retry-After")).isNotNull();
-            assertThat(during.get(1).json().get("checks").get("database").asText()).isEqualTo("DOWN");
+            assertThat(during.get(1).json().get("checks").get("database").asText())
+                    .isEqualTo("DOWN");
             for (int i = 2; i < during.size(); i++) {
                 assertThat(during.get(i).text("error")).isEqualTo("temporarily_unavailable");
             }

@@ -54,7 +54,8 @@ class ConfigLoaderTest {
     }
 
     private void rejects(String yaml, String... parts) {
-        assertThatThrownBy(() -> load(yaml, Map.of())).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> load(yaml, Map.of()))
+                .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(e.getMessage()).contains(parts));
     }
 
@@ -82,8 +83,15 @@ class ConfigLoaderTest {
 
     @Test
     void loadWhenEnvironmentSetThenOverridesFile() throws Exception {
-        Settings s = load(SAMPLE, Map.of("PHONEPASS_HTTPS_PORT", "9443", "PHONEPASS_DATA_DIR", "/srv/pp",
-                "PHONEPASS_PUBLIC_URL", "https://login.example.com/"));
+        Settings s = load(
+                SAMPLE,
+                Map.of(
+                        "PHONEPASS_HTTPS_PORT",
+                        "9443",
+                        "PHONEPASS_DATA_DIR",
+                        "/srv/pp",
+                        "PHONEPASS_PUBLIC_URL",
+                        "https://login.example.com/"));
         assertThat(s.httpsPort()).isEqualTo(9443);
         assertThat(s.dataDir()).isEqualTo("/srv/pp");
         assertThat(s.issuer()).isEqualTo("https://login.example.com/");
@@ -103,8 +111,11 @@ class ConfigLoaderTest {
 
     @Test
     void loadWhenAuditRetentionThenDefaultNinetyDaysAndLessThanADayRefused() throws Exception {
-        assertThat(new ConfigLoader().load(null, Map.of()).storage().auditRetention()).isEqualTo(Duration.ofDays(90));
-        assertThat(load("storage:\n  audit_retention: 400d\n", Map.of()).storage().auditRetention())
+        assertThat(new ConfigLoader().load(null, Map.of()).storage().auditRetention())
+                .isEqualTo(Duration.ofDays(90));
+        assertThat(load("storage:\n  audit_retention: 400d\n", Map.of())
+                        .storage()
+                        .auditRetention())
                 .isEqualTo(Duration.ofDays(400));
         rejects("storage:\n  audit_retention: 12h\n", "storage.audit_retention", "at least 1d");
     }
@@ -122,13 +133,17 @@ class ConfigLoaderTest {
         rejects("sms:\n  signup_disabled_response: maybe\n", "sms.signup_disabled_response", "error, silent");
         rejects("storage:\n  type: mysql\n", "storage.type", "embedded, postgres");
         rejects("storage:\n  type: postgres\n", "storage.url is required");
-        rejects("clients:\n  - client_id: a\n    allowed_origins: [http://localhost:3000/]\n",
-                "clients[0].allowed_origins[0]", "no path or trailing slash");
+        rejects(
+                "clients:\n  - client_id: a\n    allowed_origins: [http://localhost:3000/]\n",
+                "clients[0].allowed_origins[0]",
+                "no path or trailing slash");
         rejects("clients:\n  - client_id: a\n    grants: [implicit]\n", "clients[0].grants[0]", "passwordless_otp");
         rejects("clients:\n  - client_id: a\n  - client_id: a\n", "used by two clients");
         rejects("public_url: not a url\n", "public_url");
         rejects("http:\n  trusted_proxies: [nonsense]\n", "http.trusted_proxies[0]");
-        rejects("apis:\n  - identifier: https://api.example.com/\n    signing_alg: HS256\n", "apis[0].signing_alg",
+        rejects(
+                "apis:\n  - identifier: https://api.example.com/\n    signing_alg: HS256\n",
+                "apis[0].signing_alg",
                 "RS256, ES256, EdDSA");
         rejects("- a\n- b\n", "must be a YAML mapping");
         rejects("sms: [\n", "not valid YAML");
@@ -138,29 +153,45 @@ class ConfigLoaderTest {
     @Test
     void loadWhenApiScopesAndGrantsThenBoundAndCheckedAgainstEachOther() throws Exception {
         String apis = "apis:\n  - identifier: https://api.example.com/\n    scopes: [read:orders, admin]\n";
-        Settings s = load(apis + "clients:\n  - client_id: app\n    api_grants:\n"
-                + "      - {audience: https://api.example.com/, scopes: [read:orders]}\n", Map.of());
+        Settings s = load(
+                apis + "clients:\n  - client_id: app\n    api_grants:\n"
+                        + "      - {audience: https://api.example.com/, scopes: [read:orders]}\n",
+                Map.of());
         assertThat(s.apis().get(0).scopes()).containsExactly("read:orders", "admin");
         assertThat(s.clients().get(0).apiGrants()).singleElement().satisfies(g -> {
             assertThat(g.audience()).isEqualTo("https://api.example.com/");
             assertThat(g.scopes()).containsExactly("read:orders");
         });
-        rejects(apis + "clients:\n  - client_id: app\n    api_grants:\n"
-                + "      - {audience: https://other.example.com/, scopes: [read:orders]}\n",
-                "clients[0].api_grants[0].audience", "https://other.example.com/", "not the identifier");
-        rejects(apis + "clients:\n  - client_id: app\n    api_grants:\n"
-                + "      - {audience: https://api.example.com/, scopes: [read:orders, delete:users]}\n",
-                "clients[0].api_grants[0].scopes[1]", "delete:users", "not defined by the API");
-        rejects(apis + "clients:\n  - client_id: app\n    api_grants:\n"
-                + "      - {audience: https://api.example.com/, scopes: [read:orders]}\n"
-                + "      - {audience: https://api.example.com/, scopes: [admin]}\n",
-                "clients[0].api_grants[1].audience", "granted twice");
-        rejects("apis:\n  - identifier: https://api.example.com/\n    scopes: [openid]\n",
-                "apis[0].scopes[0]", "OpenID Connect scope");
-        rejects("apis:\n  - identifier: https://api.example.com/\n    scopes: [\"read orders\"]\n",
-                "apis[0].scopes[0]", "one scope token");
-        rejects("apis:\n  - identifier: https://api.example.com/\n    scopes: [admin, admin]\n",
-                "apis[0].scopes[1]", "listed twice");
+        rejects(
+                apis + "clients:\n  - client_id: app\n    api_grants:\n"
+                        + "      - {audience: https://other.example.com/, scopes: [read:orders]}\n",
+                "clients[0].api_grants[0].audience",
+                "https://other.example.com/",
+                "not the identifier");
+        rejects(
+                apis + "clients:\n  - client_id: app\n    api_grants:\n"
+                        + "      - {audience: https://api.example.com/, scopes: [read:orders, delete:users]}\n",
+                "clients[0].api_grants[0].scopes[1]",
+                "delete:users",
+                "not defined by the API");
+        rejects(
+                apis + "clients:\n  - client_id: app\n    api_grants:\n"
+                        + "      - {audience: https://api.example.com/, scopes: [read:orders]}\n"
+                        + "      - {audience: https://api.example.com/, scopes: [admin]}\n",
+                "clients[0].api_grants[1].audience",
+                "granted twice");
+        rejects(
+                "apis:\n  - identifier: https://api.example.com/\n    scopes: [openid]\n",
+                "apis[0].scopes[0]",
+                "OpenID Connect scope");
+        rejects(
+                "apis:\n  - identifier: https://api.example.com/\n    scopes: [\"read orders\"]\n",
+                "apis[0].scopes[0]",
+                "one scope token");
+        rejects(
+                "apis:\n  - identifier: https://api.example.com/\n    scopes: [admin, admin]\n",
+                "apis[0].scopes[1]",
+                "listed twice");
     }
 
     /** One bad value per section: each fails at load, before anything starts, with the key's full name. */
@@ -184,14 +215,20 @@ class ConfigLoaderTest {
         rejects("sms:\n  circuit_breaker:\n    failure_threshold: 0\n", "sms.circuit_breaker.failure_threshold");
         rejects("sms:\n  message:\n    max_segments: 11\n", "sms.message.max_segments");
         rejects("sms:\n  template: \"" + "Long text ".repeat(40) + "@@password@@\"\n", "sms.template", "segment");
-        rejects("sms:\n  templates:\n    es: \"" + "Texto largo ".repeat(40) + "{{ code }}\"\n", "sms.templates.es",
+        rejects(
+                "sms:\n  templates:\n    es: \"" + "Texto largo ".repeat(40) + "{{ code }}\"\n",
+                "sms.templates.es",
                 "segment");
         rejects("sms:\n  dev:\n    capacity: 0\n", "sms.dev.capacity");
-        rejects("sms:\n  routes:\n    - calling_codes: [1000]\n      providers: [dev]\n", "sms.routes[0].calling_codes");
-        rejects("sms:\n  test_numbers:\n    numbers:\n      - {number: \"+12015550100\", code: \"12\"}\n",
+        rejects(
+                "sms:\n  routes:\n    - calling_codes: [1000]\n      providers: [dev]\n",
+                "sms.routes[0].calling_codes");
+        rejects(
+                "sms:\n  test_numbers:\n    numbers:\n      - {number: \"+12015550100\", code: \"12\"}\n",
                 "sms.test_numbers.numbers[0]");
         rejects("sms:\n  provider: twilio\n  twilio:\n    account_sid: AC1\n", "sms.twilio");
-        rejects("sms:\n  provider: http_gateway\n  http_gateway:\n    url: https://g.example\n    format: xml\n",
+        rejects(
+                "sms:\n  provider: http_gateway\n  http_gateway:\n    url: https://g.example\n    format: xml\n",
                 "sms.http_gateway.format");
         rejects("sms:\n  twilio:\n    timeout: forever\n", "sms.twilio.timeout");
         // limits.*
@@ -211,11 +248,13 @@ class ConfigLoaderTest {
     @Test
     void loadWhenClosedSetValueThenBoundAsDocumentedOrRefusedNamingKeyAndValues() throws Exception {
         String gateway = "sms:\n  provider: http_gateway\n  http_gateway:\n    url: https://g.example\n";
-        Settings s = load(gateway + "    format: QUERY\n    method: get\n    recipient_format: Digits\n"
-                + "  failover: [dev]\n  routes:\n    - {calling_codes: [91], providers: [sns, vonage]}\n"
-                + "  sns: {region: eu-west-1, sms_type: promotional}\n"
-                + "  vonage: {api_key: k, api_secret: s, from: Acme}\n"
-                + "apis:\n  - {identifier: https://api.example.com/, signing_alg: EdDSA}\n", Map.of());
+        Settings s = load(
+                gateway + "    format: QUERY\n    method: get\n    recipient_format: Digits\n"
+                        + "  failover: [dev]\n  routes:\n    - {calling_codes: [91], providers: [sns, vonage]}\n"
+                        + "  sns: {region: eu-west-1, sms_type: promotional}\n"
+                        + "  vonage: {api_key: k, api_secret: s, from: Acme}\n"
+                        + "apis:\n  - {identifier: https://api.example.com/, signing_alg: EdDSA}\n",
+                Map.of());
         assertThat(s.sms().provider()).isEqualTo(ProviderId.HTTP_GATEWAY);
         assertThat(s.sms().failover()).containsExactly(ProviderId.DEV);
         assertThat(s.sms().routes().get(0).providers()).containsExactly(ProviderId.SNS, ProviderId.VONAGE);
@@ -224,43 +263,76 @@ class ConfigLoaderTest {
         assertThat(s.sms().httpGateway().recipientFormat()).isEqualTo(HttpGatewaySettings.RecipientFormat.DIGITS);
         assertThat(s.sms().sns().smsType()).isEqualTo(SnsSettings.SmsType.PROMOTIONAL);
         assertThat(s.apis().get(0).signingAlg()).isEqualTo(SigningAlgorithm.EDDSA);
-        assertThat(load("apis:\n  - {identifier: https://api.example.com/}\n", Map.of()).apis().get(0)
-                .signingAlg()).isEqualTo(SigningAlgorithm.RS256);
-        assertThat(load("sms:\n  twilio: {account_sid: AC1, auth_token: t, from: \"+15005550006\"}\n",
-                Map.of("PHONEPASS_SMS_PROVIDER", "twilio")).sms().provider()).isEqualTo(ProviderId.TWILIO);
+        assertThat(load("apis:\n  - {identifier: https://api.example.com/}\n", Map.of())
+                        .apis()
+                        .get(0)
+                        .signingAlg())
+                .isEqualTo(SigningAlgorithm.RS256);
+        assertThat(load(
+                                "sms:\n  twilio: {account_sid: AC1, auth_token: t, from: \"+15005550006\"}\n",
+                                Map.of("PHONEPASS_SMS_PROVIDER", "twilio"))
+                        .sms()
+                        .provider())
+                .isEqualTo(ProviderId.TWILIO);
 
         String providers = "dev, twilio, http_gateway, vonage, sns";
         rejects("sms:\n  provider: Twilio\n", "'Twilio'", "'sms.provider'", "unknown provider", providers);
         rejects("sms:\n  failover: [twilio, pigeon]\n", "'pigeon'", "'sms.failover[1]'", providers);
-        rejects("sms:\n  routes:\n    - {calling_codes: [91], providers: [pigeon]}\n",
-                "'sms.routes[0].providers[0]'", providers);
+        rejects(
+                "sms:\n  routes:\n    - {calling_codes: [91], providers: [pigeon]}\n",
+                "'sms.routes[0].providers[0]'",
+                providers);
         assertThatThrownBy(() -> new ConfigLoader().load(null, Map.of("PHONEPASS_SMS_PROVIDER", "pigeon")))
-                .hasMessageContaining("'sms.provider'").hasMessageContaining(providers);
+                .hasMessageContaining("'sms.provider'")
+                .hasMessageContaining(providers);
         rejects(gateway + "    format: xml\n", "'sms.http_gateway.format'", "json, form, query");
         rejects(gateway + "    method: PATCH\n", "'sms.http_gateway.method'", "POST, PUT, GET");
-        rejects(gateway + "    fields: {recipient: to, text: body}\n", "'text'", "'sms.http_gateway.fields'",
+        rejects(
+                gateway + "    fields: {recipient: to, text: body}\n",
+                "'text'",
+                "'sms.http_gateway.fields'",
                 "recipient, body, sender");
         rejects(gateway + "    recipient_format: national\n", "'sms.http_gateway.recipient_format'", "e164, digits");
-        assertThat(load("clients:\n  - client_id: a\n    grants: [password, Refresh_Token, "
-                + "\"http://auth0.com/oauth/grant-type/passwordless/otp\"]\n", Map.of()).clients().get(0).grants())
+        assertThat(load(
+                                "clients:\n  - client_id: a\n    grants: [password, Refresh_Token, "
+                                        + "\"http://auth0.com/oauth/grant-type/passwordless/otp\"]\n",
+                                Map.of())
+                        .clients()
+                        .get(0)
+                        .grants())
                 .containsExactly(GrantType.RESOURCE_OWNER, GrantType.REFRESH_TOKEN, GrantType.PASSWORDLESS_OTP);
-        assertThat(load("clients:\n  - client_id: a\n", Map.of()).clients().get(0).grants())
+        assertThat(load("clients:\n  - client_id: a\n", Map.of())
+                        .clients()
+                        .get(0)
+                        .grants())
                 .containsExactly(GrantType.RESOURCE_OWNER, GrantType.PASSWORDLESS_OTP, GrantType.REFRESH_TOKEN);
-        rejects("clients:\n  - client_id: a\n    grants: [refresh_token, implicit]\n", "'implicit'",
+        rejects(
+                "clients:\n  - client_id: a\n    grants: [refresh_token, implicit]\n", "'implicit'",
                 "'clients[0].grants[1]'", "password, passwordless_otp, refresh_token");
         rejects("sms:\n  sns: {sms_type: urgent}\n", "'sms.sns.sms_type'", "Transactional, Promotional");
-        rejects("apis:\n  - {identifier: https://api.example.com/, signing_alg: es256}\n", "'apis[0].signing_alg'",
+        rejects(
+                "apis:\n  - {identifier: https://api.example.com/, signing_alg: es256}\n",
+                "'apis[0].signing_alg'",
                 "RS256, ES256, EdDSA");
     }
 
     @Test
     void loadWhenOnFailureOrItsEarlierNameDefaultThenSameSetting() throws Exception {
-        assertThat(load("limits:\n  pre_send_hook: {on_failure: deny}\n", Map.of()).limits().preSendHook()
-                .onFailure()).isEqualTo(org.phonepass.limits.LimitsSettings.Fallback.DENY);
-        assertThat(load("limits:\n  pre_send_hook: {default: deny}\n", Map.of()).limits().preSendHook()
-                .onFailure()).isEqualTo(org.phonepass.limits.LimitsSettings.Fallback.DENY);
-        assertThat(load("limits:\n  bot_check: {on_failure: allow}\n", Map.of()).limits().botCheck()
-                .onFailure()).isEqualTo(org.phonepass.limits.LimitsSettings.Fallback.ALLOW);
+        assertThat(load("limits:\n  pre_send_hook: {on_failure: deny}\n", Map.of())
+                        .limits()
+                        .preSendHook()
+                        .onFailure())
+                .isEqualTo(org.phonepass.limits.LimitsSettings.Fallback.DENY);
+        assertThat(load("limits:\n  pre_send_hook: {default: deny}\n", Map.of())
+                        .limits()
+                        .preSendHook()
+                        .onFailure())
+                .isEqualTo(org.phonepass.limits.LimitsSettings.Fallback.DENY);
+        assertThat(load("limits:\n  bot_check: {on_failure: allow}\n", Map.of())
+                        .limits()
+                        .botCheck()
+                        .onFailure())
+                .isEqualTo(org.phonepass.limits.LimitsSettings.Fallback.ALLOW);
     }
 
     /** ${ENV}, ${file:...} and the _file twin work the same for every secret key, limits and sms included. */
@@ -272,7 +344,8 @@ class ConfigLoaderTest {
         Files.writeString(hmac, "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=\n");
         Path dbPassword = dir.resolve("db.password");
         Files.writeString(dbPassword, "pg-pass");
-        Settings s = load("""
+        Settings s = load(
+                """
                 limits:
                   pre_send_hook: {secret_file: %s}
                   bot_check: {secret: "${BOT_SECRET}"}
@@ -286,9 +359,16 @@ class ConfigLoaderTest {
                 clients:
                   - client_id: backend
                     client_secret: "${BACKEND_SECRET}"
-                """.formatted(hookSecret, hookSecret, hmac), Map.of("BOT_SECRET", "bot-secret-from-env",
-                "GATEWAY_KEY", "gw-key", "BACKEND_SECRET", "b".repeat(40),
-                "PHONEPASS_STORAGE_PASSWORD_FILE", dbPassword.toString()));
+                """.formatted(hookSecret, hookSecret, hmac),
+                Map.of(
+                        "BOT_SECRET",
+                        "bot-secret-from-env",
+                        "GATEWAY_KEY",
+                        "gw-key",
+                        "BACKEND_SECRET",
+                        "b".repeat(40),
+                        "PHONEPASS_STORAGE_PASSWORD_FILE",
+                        dbPassword.toString()));
         assertThat(s.limits().preSendHook().secret()).isEqualTo("hook-secret-from-file");
         assertThat(s.limits().botCheck().secret()).isEqualTo("bot-secret-from-env");
         assertThat(s.sms().twilio().authToken()).isEqualTo("hook-secret-from-file");
@@ -304,23 +384,35 @@ class ConfigLoaderTest {
         Path key = dir.resolve("hmac.key");
         Files.writeString(key, "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=");
         String fromVariable = "YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY=";
-        assertThat(load("secrets:\n  code_hmac_key_file: " + key + "\n",
-                Map.of("PHONEPASS_CODE_HMAC_KEY", fromVariable)).secrets().codeHmacKey()).isEqualTo(fromVariable);
-        assertThat(load("secrets:\n  code_hmac_key: " + fromVariable + "\n",
-                Map.of("PHONEPASS_CODE_HMAC_KEY_FILE", key.toString())).secrets().codeHmacKey())
+        assertThat(load(
+                                "secrets:\n  code_hmac_key_file: " + key + "\n",
+                                Map.of("PHONEPASS_CODE_HMAC_KEY", fromVariable))
+                        .secrets()
+                        .codeHmacKey())
+                .isEqualTo(fromVariable);
+        assertThat(load(
+                                "secrets:\n  code_hmac_key: " + fromVariable + "\n",
+                                Map.of("PHONEPASS_CODE_HMAC_KEY_FILE", key.toString()))
+                        .secrets()
+                        .codeHmacKey())
                 .isEqualTo("MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=");
-        assertThatThrownBy(() -> load("", Map.of("PHONEPASS_MASTER_KEY", fromVariable,
-                "PHONEPASS_MASTER_KEY_FILE", key.toString()))).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> load(
+                        "", Map.of("PHONEPASS_MASTER_KEY", fromVariable, "PHONEPASS_MASTER_KEY_FILE", key.toString())))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("set PHONEPASS_MASTER_KEY or PHONEPASS_MASTER_KEY_FILE, not both");
     }
 
     @Test
     void loadWhenSecretReferenceCannotBeResolvedThenFailsNamingTheKeyNotTheValue() {
-        rejects("limits:\n  bot_check: {secret: \"${NOT_SET_ANYWHERE}\"}\n", "limits.bot_check.secret",
+        rejects(
+                "limits:\n  bot_check: {secret: \"${NOT_SET_ANYWHERE}\"}\n", "limits.bot_check.secret",
                 "NOT_SET_ANYWHERE", "not set");
-        rejects("sms:\n  vonage: {api_secret: \"${file:/nonexistent/vonage}\"}\n", "sms.vonage.api_secret",
+        rejects(
+                "sms:\n  vonage: {api_secret: \"${file:/nonexistent/vonage}\"}\n",
+                "sms.vonage.api_secret",
                 "/nonexistent/vonage");
-        rejects("limits:\n  pre_send_hook: {secret: a, secret_file: /x}\n",
+        rejects(
+                "limits:\n  pre_send_hook: {secret: a, secret_file: /x}\n",
                 "set limits.pre_send_hook.secret or limits.pre_send_hook.secret_file, not both");
         rejects("secrets:\n  master_key: \"${NO_SUCH_MASTER}\"\n", "secrets.master_key", "NO_SUCH_MASTER");
     }
@@ -343,8 +435,10 @@ class ConfigLoaderTest {
         for (RecordComponent c : type.getRecordComponents()) {
             com.fasterxml.jackson.annotation.JsonProperty named =
                     c.getAccessor().getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
-            String key = prefix + (named != null && !named.value().isEmpty() ? named.value()
-                    : PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE.translate(c.getName()));
+            String key = prefix
+                    + (named != null && !named.value().isEmpty()
+                            ? named.value()
+                            : PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE.translate(c.getName()));
             out.add(key);
             Class<?> t = c.getType();
             if (t.isRecord()) {

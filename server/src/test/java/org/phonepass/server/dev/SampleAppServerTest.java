@@ -18,8 +18,11 @@ class SampleAppServerTest {
     Path dir;
 
     private static HttpResponse<String> get(int port, String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -28,8 +31,9 @@ class SampleAppServerTest {
         Files.writeString(app.resolve("index.html"), "<!doctype html><title>sample</title>");
         Files.writeString(app.resolve("auth0-variables.js"), "var AUTH0_DOMAIN = 'elsewhere:1';");
         Files.writeString(dir.resolve("secret.txt"), "outside");
-        String yaml = TestServer.DEFAULT_YAML.replace("  sample_app: false\n", "  sample_app: true\n"
-                + "  sample_app_port: 0\n  sample_app_dir: " + app + "\n");
+        String yaml = TestServer.DEFAULT_YAML.replace(
+                "  sample_app: false\n",
+                "  sample_app: true\n" + "  sample_app_port: 0\n  sample_app_dir: " + app + "\n");
         try (TestServer server = new TestServer(yaml, null)) {
             SampleAppServer sample = server.server().sampleApp();
             assertThat(sample).isNotNull();
@@ -39,7 +43,8 @@ class SampleAppServerTest {
             assertThat(index.headers().firstValue("Content-Type")).hasValueSatisfying(t -> t.startsWith("text/html"));
             assertThat(index.body()).contains("<title>sample</title>");
             HttpResponse<String> variables = get(port, "/auth0-variables.js");
-            assertThat(variables.body()).contains("var AUTH0_DOMAIN = 'localhost:" + server.server().httpsPort() + "'")
+            assertThat(variables.body())
+                    .contains("var AUTH0_DOMAIN = 'localhost:" + server.server().httpsPort() + "'")
                     .contains("var AUTH0_CLIENT_ID = 'phonepass-dev'");
             assertThat(get(port, "/../secret.txt").statusCode()).isEqualTo(404);
             assertThat(get(port, "/%2e%2e/secret.txt").statusCode()).isEqualTo(404);
@@ -47,14 +52,16 @@ class SampleAppServerTest {
             assertThat(sample.librariesBuilt()).isFalse();
             // The dev client allows this origin, so the page's calls pass the server's CORS check.
             assertThat(server.get("/user/geoloc/country", "Origin", "http://localhost:3000")
-                    .header("Access-Control-Allow-Origin")).isEqualTo("http://localhost:3000");
+                            .header("Access-Control-Allow-Origin"))
+                    .isEqualTo("http://localhost:3000");
         }
     }
 
     @Test
     void devServerWhenFolderMissingThenNoSampleAppAndServerStillRuns() {
-        String yaml = TestServer.DEFAULT_YAML.replace("  sample_app: false\n", "  sample_app: true\n"
-                + "  sample_app_port: 0\n  sample_app_dir: " + dir.resolve("nope") + "\n");
+        String yaml = TestServer.DEFAULT_YAML.replace(
+                "  sample_app: false\n",
+                "  sample_app: true\n" + "  sample_app_port: 0\n  sample_app_dir: " + dir.resolve("nope") + "\n");
         try (TestServer server = new TestServer(yaml, null)) {
             assertThat(server.server().sampleApp()).isNull();
             assertThat(server.get("/health").status()).isEqualTo(200);

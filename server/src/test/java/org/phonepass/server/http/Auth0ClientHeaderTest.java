@@ -9,8 +9,9 @@ class Auth0ClientHeaderTest {
     void describeWhenObservedSdkValuesThenNameAndVersion() {
         assertThat(Auth0ClientHeader.describe("eyJuYW1lIjoiYXV0aDAuanMiLCJ2ZXJzaW9uIjoiNy42LjEifQ"))
                 .isEqualTo("auth0.js/7.6.1");
-        assertThat(Auth0ClientHeader.describe(
-                "eyJuYW1lIjoibG9jay1wYXNzd29yZGxlc3MuanMiLCJ2ZXJzaW9uIjoiMi4yLjMiLCJsaWJfdmVyc2lvbiI6IjYuOC4wIn0"))
+        assertThat(
+                        Auth0ClientHeader.describe(
+                                "eyJuYW1lIjoibG9jay1wYXNzd29yZGxlc3MuanMiLCJ2ZXJzaW9uIjoiMi4yLjMiLCJsaWJfdmVyc2lvbiI6IjYuOC4wIn0"))
                 .isEqualTo("lock-passwordless.js/2.2.3");
         assertThat(Auth0ClientHeader.describe("eyJuYW1lIjoiYXV0aDAuanMiLCJ2ZXJzaW9uIjoiOS4zMi4wIn0="))
                 .isEqualTo("auth0.js/9.32.0");

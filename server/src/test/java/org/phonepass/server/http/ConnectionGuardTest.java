@@ -15,6 +15,7 @@ class ConnectionGuardTest {
         assertThat(a).isEqualTo(b).isEqualTo("20010db800010002::/64");
         assertThat(other).isNotEqualTo(a);
         assertThat(ConnectionGuard.key(InetAddress.getByName("127.0.0.2"))).isEqualTo("127.0.0.2");
-        assertThat(ConnectionGuard.key(InetAddress.getByName("::ffff:192.0.2.7"))).isEqualTo("192.0.2.7");
+        assertThat(ConnectionGuard.key(InetAddress.getByName("::ffff:192.0.2.7")))
+                .isEqualTo("192.0.2.7");
     }
 }

@@ -37,8 +37,8 @@ class NimbusTokenSignerTest {
 
     @SuppressWarnings("unchecked")
     private static Map<String, String> ktyByAlg(NimbusTokenSigner signer) {
-        return ((List<Map<String, Object>>) signer.publicJwks().get("keys")).stream()
-                .collect(Collectors.toMap(k -> (String) k.get("alg"), k -> (String) k.get("kty")));
+        return ((List<Map<String, Object>>) signer.publicJwks().get("keys"))
+                .stream().collect(Collectors.toMap(k -> (String) k.get("alg"), k -> (String) k.get("kty")));
     }
 
     private static String header(String jwt) {
@@ -46,8 +46,8 @@ class NimbusTokenSignerTest {
     }
 
     private JwtClaims verifyWithJwks(NimbusTokenSigner signer, String jwt) throws Exception {
-        JsonWebKeySet jwks = new JsonWebKeySet(new com.fasterxml.jackson.databind.ObjectMapper()
-                .writeValueAsString(signer.publicJwks()));
+        JsonWebKeySet jwks = new JsonWebKeySet(
+                new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(signer.publicJwks()));
         return new JwtConsumerBuilder()
                 .setVerificationKeyResolver(new JwksVerificationKeyResolver(jwks.getJsonWebKeys()))
                 .setExpectedIssuer(ISSUER)
@@ -66,15 +66,15 @@ class NimbusTokenSignerTest {
 
     @Test
     void signerWhenEs256AndEdDsaConfiguredThenEachSignsWithItsOwnKeyAndAnyJwksClientVerifies() throws Exception {
-        NimbusTokenSigner signer = new NimbusTokenSigner(store, ISSUER, clock, Duration.ofDays(2),
-                Set.of("ES256", "EdDSA"));
-        assertThat(ktyByAlg(signer)).containsOnly(Map.entry("RS256", "RSA"), Map.entry("ES256", "EC"),
-                Map.entry("EdDSA", "OKP"));
+        NimbusTokenSigner signer =
+                new NimbusTokenSigner(store, ISSUER, clock, Duration.ofDays(2), Set.of("ES256", "EdDSA"));
+        assertThat(ktyByAlg(signer))
+                .containsOnly(Map.entry("RS256", "RSA"), Map.entry("ES256", "EC"), Map.entry("EdDSA", "OKP"));
         for (String alg : List.of("RS256", "ES256", "EdDSA")) {
             String jwt = signer.sign(claims(), "at+jwt", alg);
             assertThat(header(jwt)).contains("\"alg\":\"" + alg + "\"").contains("\"typ\":\"at+jwt\"");
-            assertThat(signer.verify(jwt, "at+jwt")).hasValueSatisfying(c ->
-                    assertThat(c.get("sub")).isEqualTo("sms|0123456789abcdef01234567"));
+            assertThat(signer.verify(jwt, "at+jwt"))
+                    .hasValueSatisfying(c -> assertThat(c.get("sub")).isEqualTo("sms|0123456789abcdef01234567"));
             assertThat(verifyWithJwks(signer, jwt).getSubject()).isEqualTo("sms|0123456789abcdef01234567");
         }
         assertThat(header(signer.sign(claims(), "JWT"))).contains("\"alg\":\"RS256\"");
@@ -89,8 +89,11 @@ class NimbusTokenSignerTest {
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(forged.getBytes(StandardCharsets.UTF_8))
                 + "." + parts[1] + "." + parts[2];
         assertThat(signer.verify(token, "at+jwt")).isEmpty();
-        String none = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                header(jwt).replace("\"alg\":\"EdDSA\"", "\"alg\":\"none\"").getBytes(StandardCharsets.UTF_8))
+        String none = Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(header(jwt)
+                                .replace("\"alg\":\"EdDSA\"", "\"alg\":\"none\"")
+                                .getBytes(StandardCharsets.UTF_8))
                 + "." + parts[1] + ".";
         assertThat(signer.verify(none, "at+jwt")).isEmpty();
     }
@@ -128,7 +131,8 @@ class NimbusTokenSignerTest {
         NimbusTokenSigner signer = new NimbusTokenSigner(store, ISSUER, clock, Duration.ofDays(2));
         assertThatThrownBy(() -> signer.sign(claims(), "at+jwt", "EdDSA")).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> new NimbusTokenSigner(store, ISSUER, clock, Duration.ofDays(2), Set.of("HS256")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("HS256");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("HS256");
     }
 
     private static String kidOf(String jwt) {

@@ -31,12 +31,13 @@ class TlsMaterialTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("dev-tls.key"))))
                 .isEqualTo("rw-------");
         try (var files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("dev-tls.crt",
-                    "dev-tls.key");
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("dev-tls.crt", "dev-tls.key");
         }
 
         TlsMaterial second = TlsMaterial.devCertificate(dir, List.of());
-        assertThat(second.certificate().getEncoded()).isEqualTo(first.certificate().getEncoded());
+        assertThat(second.certificate().getEncoded())
+                .isEqualTo(first.certificate().getEncoded());
         assertKeyMatchesCertificate(second);
     }
 
@@ -56,7 +57,8 @@ class TlsMaterialTest {
 
         TlsMaterial migrated = TlsMaterial.devCertificate(folder, List.of());
 
-        assertThat(migrated.certificate().getEncoded()).isEqualTo(generated.certificate().getEncoded());
+        assertThat(migrated.certificate().getEncoded())
+                .isEqualTo(generated.certificate().getEncoded());
         assertKeyMatchesCertificate(migrated);
         assertThat(folder.resolve("dev-tls.p12")).doesNotExist();
         assertThat(folder.resolve("dev-tls.password")).doesNotExist();
@@ -78,8 +80,10 @@ class TlsMaterialTest {
         TlsMaterial dev = TlsMaterial.devCertificate(dir, List.of("phonepass.test"));
         TlsMaterial loaded = TlsMaterial.fromPem(dir.resolve("dev-tls.crt"), dir.resolve("dev-tls.key"));
         assertThat(loaded.generated()).isFalse();
-        assertThat(loaded.certificate().getEncoded()).isEqualTo(dev.certificate().getEncoded());
-        assertThat(loaded.certificate().getSubjectAlternativeNames()).extracting(n -> (Object) n.get(1))
+        assertThat(loaded.certificate().getEncoded())
+                .isEqualTo(dev.certificate().getEncoded());
+        assertThat(loaded.certificate().getSubjectAlternativeNames())
+                .extracting(n -> (Object) n.get(1))
                 .contains((Object) "localhost", "phonepass.test");
         assertKeyMatchesCertificate(loaded);
     }

@@ -8,8 +8,7 @@ import java.time.Duration;
  * @param failureThreshold transient or configuration failures in a row that open the circuit; default 5
  * @param openDuration     how long an open circuit skips the provider before one probe; default 30s
  */
-public record CircuitBreakerSettings(Integer failureThreshold,
-                                     Duration openDuration) {
+public record CircuitBreakerSettings(Integer failureThreshold, Duration openDuration) {
     public static final CircuitBreakerSettings DEFAULTS = new CircuitBreakerSettings(null, null);
 
     public CircuitBreakerSettings {

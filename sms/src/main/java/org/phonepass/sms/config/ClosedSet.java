@@ -14,15 +14,15 @@ import java.util.Locale;
  * {@link #spellings} (docs/configuration.md, "Adding a setting").
  */
 public final class ClosedSet {
-    private ClosedSet() {
-    }
+    private ClosedSet() {}
 
     /** The YAML spelling of one constant. */
     public static String spelling(Enum<?> constant) {
         try {
-            JsonProperty named = constant.getDeclaringClass().getField(constant.name())
-                    .getAnnotation(JsonProperty.class);
-            return named != null && !named.value().isEmpty() ? named.value()
+            JsonProperty named =
+                    constant.getDeclaringClass().getField(constant.name()).getAnnotation(JsonProperty.class);
+            return named != null && !named.value().isEmpty()
+                    ? named.value()
                     : constant.name().toLowerCase(Locale.ROOT);
         } catch (NoSuchFieldException e) {
             throw new IllegalStateException(e);
@@ -31,7 +31,9 @@ public final class ClosedSet {
 
     /** Every accepted spelling, in declaration order. */
     public static List<String> spellings(Class<? extends Enum<?>> type) {
-        return Arrays.stream(type.getEnumConstants()).map(c -> spelling((Enum<?>) c)).toList();
+        return Arrays.stream(type.getEnumConstants())
+                .map(c -> spelling((Enum<?>) c))
+                .toList();
     }
 
     /**
@@ -48,7 +50,7 @@ public final class ClosedSet {
                 return constant;
             }
         }
-        throw InvalidFormatException.from(null, "'" + value + "' is not one of " + String.join(", ",
-                spellings(type)), value, type);
+        throw InvalidFormatException.from(
+                null, "'" + value + "' is not one of " + String.join(", ", spellings(type)), value, type);
     }
 }

@@ -13,8 +13,8 @@ import org.phonepass.core.sms.MessageFormatter;
  * @param androidAppHash the Android app's 11-character SMS Retriever hash; none by default
  * @param clients        the same two settings per client id, replacing the defaults for that client
  */
-public record MessageSettings(Integer maxSegments, String webotpHost, String androidAppHash,
-                              Map<String, ClientMessageSettings> clients) {
+public record MessageSettings(
+        Integer maxSegments, String webotpHost, String androidAppHash, Map<String, ClientMessageSettings> clients) {
     public static final MessageSettings DEFAULTS = new MessageSettings(null, null, null, null);
 
     /**
@@ -23,8 +23,7 @@ public record MessageSettings(Integer maxSegments, String webotpHost, String and
      * @param webotpHost     the client's WebOTP host
      * @param androidAppHash the client's app hash
      */
-        public record ClientMessageSettings(String webotpHost, String androidAppHash) {
-    }
+    public record ClientMessageSettings(String webotpHost, String androidAppHash) {}
 
     public MessageSettings {
         maxSegments = maxSegments == null ? 2 : maxSegments;
@@ -38,8 +37,12 @@ public record MessageSettings(Integer maxSegments, String webotpHost, String and
         }
         MessageFormatter.Options defaults = options(prefix, webotpHost, androidAppHash);
         Map<String, MessageFormatter.Options> byClient = new LinkedHashMap<>();
-        clients.forEach((client, s) -> byClient.put(client, options(prefix + ".clients." + client,
-                s == null ? null : s.webotpHost(), s == null ? null : s.androidAppHash())));
+        clients.forEach((client, s) -> byClient.put(
+                client,
+                options(
+                        prefix + ".clients." + client,
+                        s == null ? null : s.webotpHost(),
+                        s == null ? null : s.androidAppHash())));
         return new MessageFormatter(defaults, byClient, maxSegments);
     }
 

@@ -16,11 +16,16 @@ import org.phonepass.sms.vonage.VonageSmsProvider;
  */
 @JsonClassDescription("provider")
 public enum ProviderId {
-    @JsonProperty(DevSmsInbox.ID) DEV(DevSmsInbox.ID),
-    @JsonProperty(TwilioSmsProvider.ID) TWILIO(TwilioSmsProvider.ID),
-    @JsonProperty(HttpGatewaySmsProvider.ID) HTTP_GATEWAY(HttpGatewaySmsProvider.ID),
-    @JsonProperty(VonageSmsProvider.ID) VONAGE(VonageSmsProvider.ID),
-    @JsonProperty(SnsSmsProvider.ID) SNS(SnsSmsProvider.ID);
+    @JsonProperty(DevSmsInbox.ID)
+    DEV(DevSmsInbox.ID),
+    @JsonProperty(TwilioSmsProvider.ID)
+    TWILIO(TwilioSmsProvider.ID),
+    @JsonProperty(HttpGatewaySmsProvider.ID)
+    HTTP_GATEWAY(HttpGatewaySmsProvider.ID),
+    @JsonProperty(VonageSmsProvider.ID)
+    VONAGE(VonageSmsProvider.ID),
+    @JsonProperty(SnsSmsProvider.ID)
+    SNS(SnsSmsProvider.ID);
 
     private final String id;
 

@@ -13,11 +13,13 @@ import org.phonepass.sms.delivery.RetryPolicy;
  * @param jitter         default 0.5
  * @param deadline       the whole delivery across providers; default 15s
  */
-public record RetrySettings(Integer maxAttempts,
-                            Duration initialBackoff,
-                            Duration maxBackoff,
-                            Double multiplier, Double jitter,
-                            Duration deadline) {
+public record RetrySettings(
+        Integer maxAttempts,
+        Duration initialBackoff,
+        Duration maxBackoff,
+        Double multiplier,
+        Double jitter,
+        Duration deadline) {
     public static final RetrySettings DEFAULTS = new RetrySettings(null, null, null, null, null, null);
 
     public RetrySettings {
@@ -35,8 +37,8 @@ public record RetrySettings(Integer maxAttempts,
             throw new IllegalArgumentException(prefix + ".max_attempts must be 1 to 10");
         }
         if (initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0) {
-            throw new IllegalArgumentException(prefix + ".max_backoff must be at least " + prefix
-                    + ".initial_backoff, and neither negative");
+            throw new IllegalArgumentException(
+                    prefix + ".max_backoff must be at least " + prefix + ".initial_backoff, and neither negative");
         }
         if (multiplier < 1.0) {
             throw new IllegalArgumentException(prefix + ".multiplier must be at least 1.0");

@@ -24,20 +24,29 @@ import org.phonepass.sms.vonage.VonageSettings;
  * @param vonage         Vonage, required when a route uses it
  * @param sns            Amazon SNS, required when a route uses it
  */
-public record SmsSettings(ProviderId provider, List<ProviderId> failover, List<RouteSettings> routes,
-                          RetrySettings retry, CircuitBreakerSettings circuitBreaker, MessageSettings message,
-                          TestNumbersSettings testNumbers, DevSettings dev, TwilioSettings twilio,
-                          HttpGatewaySettings httpGateway, VonageSettings vonage, SnsSettings sns) {
+public record SmsSettings(
+        ProviderId provider,
+        List<ProviderId> failover,
+        List<RouteSettings> routes,
+        RetrySettings retry,
+        CircuitBreakerSettings circuitBreaker,
+        MessageSettings message,
+        TestNumbersSettings testNumbers,
+        DevSettings dev,
+        TwilioSettings twilio,
+        HttpGatewaySettings httpGateway,
+        VonageSettings vonage,
+        SnsSettings sns) {
     /** Everything at its default: the dev inbox. */
-    public static final SmsSettings DEFAULTS = new SmsSettings(null, null, null, null, null, null, null, null, null,
-            null, null, null);
+    public static final SmsSettings DEFAULTS =
+            new SmsSettings(null, null, null, null, null, null, null, null, null, null, null, null);
 
     /**
      * {@code sms.dev}: the development inbox.
      *
      * @param capacity messages kept, newest first; default 500
      */
-        public record DevSettings(Integer capacity) {
+    public record DevSettings(Integer capacity) {
         public DevSettings {
             capacity = capacity == null ? 500 : capacity;
         }

@@ -26,7 +26,7 @@ public record TestNumbersSettings(Boolean allowInProduction, List<TestNumber> nu
      * @param expires optional: a date ({@code 2026-12-31}, valid through that day, UTC) or an instant
      *                ({@code 2026-12-31T18:00:00Z})
      */
-        public record TestNumber(String number, String code, String expires) {
+    public record TestNumber(String number, String code, String expires) {
         @Override
         public String toString() {
             return "TestNumber[number=" + org.phonepass.core.phone.PhoneNumber.mask(number) + ", code=****, expires="
@@ -57,8 +57,8 @@ public record TestNumbersSettings(Boolean allowInProduction, List<TestNumber> nu
                 throw new IllegalArgumentException(key + " is empty");
             }
             try {
-                entries.add(new TestNumbers.Entry(n.number() == null ? null : n.number().trim(), n.code(),
-                        expiry(key, n.expires())));
+                entries.add(new TestNumbers.Entry(
+                        n.number() == null ? null : n.number().trim(), n.code(), expiry(key, n.expires())));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
             }
@@ -75,13 +75,16 @@ public record TestNumbersSettings(Boolean allowInProduction, List<TestNumber> nu
             return null;
         }
         try {
-            return LocalDate.parse(raw.trim()).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+            return LocalDate.parse(raw.trim())
+                    .plusDays(1)
+                    .atStartOfDay(ZoneOffset.UTC)
+                    .toInstant();
         } catch (DateTimeParseException notADate) {
             try {
                 return Instant.parse(raw.trim());
             } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException(key + ".expires must be a date (2026-12-31) or an instant "
-                        + "(2026-12-31T18:00:00Z)");
+                throw new IllegalArgumentException(
+                        key + ".expires must be a date (2026-12-31) or an instant " + "(2026-12-31T18:00:00Z)");
             }
         }
     }

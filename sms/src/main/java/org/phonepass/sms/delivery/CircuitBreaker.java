@@ -15,7 +15,11 @@ import java.util.Objects;
  */
 public final class CircuitBreaker {
     /** Where the breaker stands. */
-    public enum State { CLOSED, OPEN, HALF_OPEN }
+    public enum State {
+        CLOSED,
+        OPEN,
+        HALF_OPEN
+    }
 
     private final int failureThreshold;
     private final Duration openDuration;

@@ -55,10 +55,14 @@ public final class ResilientSmsProvider implements SmsProvider {
      * @param breakerFactory makes one breaker per provider id
      * @param random         uniform values in [0, 1) for the jitter
      */
-    public ResilientSmsProvider(Routing routing, RetryPolicy retry,
-                                java.util.function.Function<String, CircuitBreaker> breakerFactory,
-                                ScheduledExecutorService scheduler, Clock clock, SmsMetrics metrics,
-                                DoubleSupplier random) {
+    public ResilientSmsProvider(
+            Routing routing,
+            RetryPolicy retry,
+            java.util.function.Function<String, CircuitBreaker> breakerFactory,
+            ScheduledExecutorService scheduler,
+            Clock clock,
+            SmsMetrics metrics,
+            DoubleSupplier random) {
         this.routing = Objects.requireNonNull(routing, "routing cannot be null");
         this.retry = Objects.requireNonNull(retry, "retry cannot be null");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler cannot be null");
@@ -99,8 +103,11 @@ public final class ResilientSmsProvider implements SmsProvider {
     @Override
     public CompletionStage<SmsReceipt> send(SmsMessage message) {
         Objects.requireNonNull(message, "message cannot be null");
-        Delivery delivery = new Delivery(message, routing.routeFor(message.to()),
-                clock.instant().plus(retry.deadline()), SmsMetrics.region(message.to()));
+        Delivery delivery = new Delivery(
+                message,
+                routing.routeFor(message.to()),
+                clock.instant().plus(retry.deadline()),
+                SmsMetrics.region(message.to()));
         delivery.attempt(0, 1);
         return delivery.result;
     }
@@ -131,8 +138,12 @@ public final class ResilientSmsProvider implements SmsProvider {
             if (!breaker.tryAcquire()) {
                 metrics.skipped(provider.id(), region);
                 if (lastFailure == null) {
-                    lastFailure = new SmsDeliveryException(provider.id(), Kind.TRANSIENT, null,
-                            provider.id() + " is paused by its circuit breaker", null);
+                    lastFailure = new SmsDeliveryException(
+                            provider.id(),
+                            Kind.TRANSIENT,
+                            null,
+                            provider.id() + " is paused by its circuit breaker",
+                            null);
                 }
                 next(index, provider);
                 return;
@@ -179,10 +190,13 @@ public final class ResilientSmsProvider implements SmsProvider {
                 Duration wait = retry.backoff(attemptNo, random);
                 if (clock.instant().plus(wait).isBefore(deadline)) {
                     metrics.retried(provider.id(), region);
-                    log.debug("retrying {} to {} in {} ms", provider.id(), message.to().masked(), wait.toMillis());
+                    log.debug(
+                            "retrying {} to {} in {} ms",
+                            provider.id(),
+                            message.to().masked(),
+                            wait.toMillis());
                     try {
-                        scheduler.schedule(() -> attempt(index, attemptNo + 1), wait.toNanos(),
-                                TimeUnit.NANOSECONDS);
+                        scheduler.schedule(() -> attempt(index, attemptNo + 1), wait.toNanos(), TimeUnit.NANOSECONDS);
                     } catch (RejectedExecutionException e) {
                         result.completeExceptionally(lastFailure);
                     }
@@ -198,20 +212,28 @@ public final class ResilientSmsProvider implements SmsProvider {
                 return;
             }
             if (!clock.instant().isBefore(deadline)) {
-                log.warn("SMS to {} gave up: delivery deadline of {} passed", message.to().masked(),
+                log.warn(
+                        "SMS to {} gave up: delivery deadline of {} passed",
+                        message.to().masked(),
                         retry.deadline());
                 giveUp();
                 return;
             }
             metrics.failedOver(from.id(), region);
-            log.info("SMS to {} fails over from {} to {}", message.to().masked(), from.id(),
+            log.info(
+                    "SMS to {} fails over from {} to {}",
+                    message.to().masked(),
+                    from.id(),
                     route.get(index + 1).id());
             attempt(index + 1, 1);
         }
 
         private void giveUp() {
-            result.completeExceptionally(lastFailure != null ? lastFailure
-                    : new SmsDeliveryException(ID, Kind.TRANSIENT, null, "no SMS provider could be tried", null));
+            result.completeExceptionally(
+                    lastFailure != null
+                            ? lastFailure
+                            : new SmsDeliveryException(
+                                    ID, Kind.TRANSIENT, null, "no SMS provider could be tried", null));
         }
     }
 
@@ -221,7 +243,11 @@ public final class ResilientSmsProvider implements SmsProvider {
             return sde;
         }
         // A provider broke its contract; count it as transient so that another provider gets the message.
-        return new SmsDeliveryException(provider.id(), Kind.TRANSIENT, null,
-                provider.id() + " failed unexpectedly (" + t.getClass().getSimpleName() + ")", t);
+        return new SmsDeliveryException(
+                provider.id(),
+                Kind.TRANSIENT,
+                null,
+                provider.id() + " failed unexpectedly (" + t.getClass().getSimpleName() + ")",
+                t);
     }
 }

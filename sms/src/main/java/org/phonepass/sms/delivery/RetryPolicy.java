@@ -15,8 +15,13 @@ import java.util.function.DoubleSupplier;
  *                       so that clients failing together do not retry together
  * @param deadline       the whole delivery, every provider included, starts no new attempt after this
  */
-public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff, double multiplier,
-                          double jitter, Duration deadline) {
+public record RetryPolicy(
+        int maxAttempts,
+        Duration initialBackoff,
+        Duration maxBackoff,
+        double multiplier,
+        double jitter,
+        Duration deadline) {
     public RetryPolicy {
         Objects.requireNonNull(initialBackoff, "initialBackoff cannot be null");
         Objects.requireNonNull(maxBackoff, "maxBackoff cannot be null");

@@ -38,46 +38,73 @@ public final class SmsMetrics {
     }
 
     void sent(String provider, String region, Duration latency) {
-        Counter.builder(SENT).description("Messages accepted by a provider")
-                .tag("provider", provider).tag("region", region).register(registry).increment();
+        Counter.builder(SENT)
+                .description("Messages accepted by a provider")
+                .tag("provider", provider)
+                .tag("region", region)
+                .register(registry)
+                .increment();
         latency(provider, region, "success", latency);
     }
 
     void failed(String provider, String region, SmsDeliveryException.Kind kind, Duration latency) {
         String outcome = kind.name().toLowerCase(Locale.ROOT);
-        Counter.builder(FAILED).description("Send attempts a provider did not accept")
-                .tag("provider", provider).tag("region", region).tag("kind", outcome).register(registry).increment();
+        Counter.builder(FAILED)
+                .description("Send attempts a provider did not accept")
+                .tag("provider", provider)
+                .tag("region", region)
+                .tag("kind", outcome)
+                .register(registry)
+                .increment();
         latency(provider, region, outcome, latency);
     }
 
     void retried(String provider, String region) {
-        Counter.builder(RETRIED).description("Send attempts repeated on the same provider after a transient failure")
-                .tag("provider", provider).tag("region", region).register(registry).increment();
+        Counter.builder(RETRIED)
+                .description("Send attempts repeated on the same provider after a transient failure")
+                .tag("provider", provider)
+                .tag("region", region)
+                .register(registry)
+                .increment();
     }
 
     void failedOver(String provider, String region) {
-        Counter.builder(FAILED_OVER).description("Messages handed from this provider to the next one of the route")
-                .tag("provider", provider).tag("region", region).register(registry).increment();
+        Counter.builder(FAILED_OVER)
+                .description("Messages handed from this provider to the next one of the route")
+                .tag("provider", provider)
+                .tag("region", region)
+                .register(registry)
+                .increment();
     }
 
     void skipped(String provider, String region) {
-        Counter.builder(SKIPPED).description("Messages that skipped a provider because its circuit was open")
-                .tag("provider", provider).tag("region", region).register(registry).increment();
+        Counter.builder(SKIPPED)
+                .description("Messages that skipped a provider because its circuit was open")
+                .tag("provider", provider)
+                .tag("region", region)
+                .register(registry)
+                .increment();
     }
 
     void breakerGauge(String provider, CircuitBreaker breaker) {
         Gauge.builder(BREAKER_STATE, breaker, b -> switch (b.state()) {
-            case CLOSED -> 0.0;
-            case HALF_OPEN -> 0.5;
-            case OPEN -> 1.0;
-        }).description("Circuit breaker per provider: 0 closed, 0.5 half-open, 1 open")
-                .tag("provider", provider).register(registry);
+                    case CLOSED -> 0.0;
+                    case HALF_OPEN -> 0.5;
+                    case OPEN -> 1.0;
+                })
+                .description("Circuit breaker per provider: 0 closed, 0.5 half-open, 1 open")
+                .tag("provider", provider)
+                .register(registry);
     }
 
     private void latency(String provider, String region, String outcome, Duration latency) {
-        Timer.builder(LATENCY).description("Time a provider took to answer one send attempt")
-                .tag("provider", provider).tag("region", region).tag("outcome", outcome)
+        Timer.builder(LATENCY)
+                .description("Time a provider took to answer one send attempt")
+                .tag("provider", provider)
+                .tag("region", region)
+                .tag("outcome", outcome)
                 .publishPercentileHistogram()
-                .register(registry).record(latency);
+                .register(registry)
+                .record(latency);
     }
 }

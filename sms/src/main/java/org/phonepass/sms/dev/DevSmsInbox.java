@@ -37,8 +37,7 @@ public final class DevSmsInbox implements SmsProvider {
      * @param code   the code inside the text
      * @param sentAt when the inbox accepted it
      */
-    public record Entry(String to, String body, String code, Instant sentAt) {
-    }
+    public record Entry(String to, String body, String code, Instant sentAt) {}
 
     private final Clock clock;
     private final int capacity;
@@ -73,7 +72,8 @@ public final class DevSmsInbox implements SmsProvider {
             }
         }
         log.info("[dev sms] to {} : {}", entry.to(), entry.body());
-        return CompletableFuture.completedFuture(new SmsReceipt(ID, UUID.randomUUID().toString()));
+        return CompletableFuture.completedFuture(
+                new SmsReceipt(ID, UUID.randomUUID().toString()));
     }
 
     /**

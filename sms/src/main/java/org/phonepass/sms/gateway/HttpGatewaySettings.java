@@ -34,20 +34,30 @@ import org.phonepass.sms.config.Secrets;
  * @param connectTimeout default 3s
  * @param timeout        response timeout per attempt, default 10s
  */
-public record HttpGatewaySettings(String url, Method method, Format format, String sender,
-                                  Map<Field, String> fields, RecipientFormat recipientFormat,
-                                  @Secret Map<String, String> params, @Secret Map<String, String> headers, Auth auth,
-                                  Duration connectTimeout,
-                                  Duration timeout) {
+public record HttpGatewaySettings(
+        String url,
+        Method method,
+        Format format,
+        String sender,
+        Map<Field, String> fields,
+        RecipientFormat recipientFormat,
+        @Secret Map<String, String> params,
+        @Secret Map<String, String> headers,
+        Auth auth,
+        Duration connectTimeout,
+        Duration timeout) {
 
     /**
      * {@code sms.http_gateway.method}, spelled in upper case; any case is accepted, as it always was.
      */
     @JsonClassDescription("HTTP method")
     public enum Method {
-        @JsonProperty("POST") POST,
-        @JsonProperty("PUT") PUT,
-        @JsonProperty("GET") GET;
+        @JsonProperty("POST")
+        POST,
+        @JsonProperty("PUT")
+        PUT,
+        @JsonProperty("GET")
+        GET;
 
         /** Binds the YAML spelling, in any case. */
         @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
@@ -60,11 +70,14 @@ public record HttpGatewaySettings(String url, Method method, Format format, Stri
     @JsonClassDescription("format")
     public enum Format {
         /** A JSON object body. */
-        @JsonProperty("json") JSON,
+        @JsonProperty("json")
+        JSON,
         /** An {@code application/x-www-form-urlencoded} body. */
-        @JsonProperty("form") FORM,
+        @JsonProperty("form")
+        FORM,
         /** The fields in the URL's query string, no body. */
-        @JsonProperty("query") QUERY;
+        @JsonProperty("query")
+        QUERY;
 
         /** Binds the YAML spelling, in any case. */
         @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
@@ -76,9 +89,12 @@ public record HttpGatewaySettings(String url, Method method, Format format, Stri
     /** The keys of {@code sms.http_gateway.fields}: the three fields a gateway may call otherwise, matched exactly. */
     @JsonClassDescription("field")
     public enum Field {
-        @JsonProperty("recipient") RECIPIENT,
-        @JsonProperty("body") BODY,
-        @JsonProperty("sender") SENDER;
+        @JsonProperty("recipient")
+        RECIPIENT,
+        @JsonProperty("body")
+        BODY,
+        @JsonProperty("sender")
+        SENDER;
 
         /** Binds the YAML spelling, exactly. */
         @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
@@ -96,9 +112,11 @@ public record HttpGatewaySettings(String url, Method method, Format format, Stri
     @JsonClassDescription("recipient format")
     public enum RecipientFormat {
         /** {@code +12015550123}. */
-        @JsonProperty("e164") E164,
+        @JsonProperty("e164")
+        E164,
         /** {@code 12015550123}. */
-        @JsonProperty("digits") DIGITS;
+        @JsonProperty("digits")
+        DIGITS;
 
         /** Binds the YAML spelling, in any case. */
         @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
@@ -117,8 +135,8 @@ public record HttpGatewaySettings(String url, Method method, Format format, Stri
      * @param secretBase64Encoded whether {@code secret} is base64 (Auth0's {@code secret_base64_encoded})
      * @param tokenTtl            lifetime of each token, default 5m
      */
-        public record Auth(String subject, String audience, @Secret String secret, Boolean secretBase64Encoded,
-                       Duration tokenTtl) {
+    public record Auth(
+            String subject, String audience, @Secret String secret, Boolean secretBase64Encoded, Duration tokenTtl) {
         public Auth {
             secretBase64Encoded = secretBase64Encoded != null && secretBase64Encoded;
             tokenTtl = tokenTtl == null ? Duration.ofMinutes(5) : tokenTtl;
@@ -172,20 +190,20 @@ public record HttpGatewaySettings(String url, Method method, Format format, Stri
                     + "json or form need POST or PUT");
         }
         if (connectTimeout.isZero() || connectTimeout.isNegative() || timeout.isZero() || timeout.isNegative()) {
-            throw new IllegalArgumentException(prefix + ".connect_timeout and " + prefix
-                    + ".timeout must be positive");
+            throw new IllegalArgumentException(prefix + ".connect_timeout and " + prefix + ".timeout must be positive");
         }
         Map<String, String> resolvedParams = new LinkedHashMap<>();
         params.forEach((k, v) -> resolvedParams.put(k, secrets.resolve(prefix + ".params." + k, v)));
         Map<String, String> resolvedHeaders = new LinkedHashMap<>();
         headers.forEach((k, v) -> {
-            if (k.equalsIgnoreCase("content-type") || k.equalsIgnoreCase("content-length")
+            if (k.equalsIgnoreCase("content-type")
+                    || k.equalsIgnoreCase("content-length")
                     || k.equalsIgnoreCase("host")) {
                 throw new IllegalArgumentException(prefix + ".headers." + k + " is set by Phonepass itself");
             }
             if (auth != null && k.equalsIgnoreCase("authorization")) {
-                throw new IllegalArgumentException(prefix + ".headers.Authorization conflicts with " + prefix
-                        + ".auth; use one of them");
+                throw new IllegalArgumentException(
+                        prefix + ".headers.Authorization conflicts with " + prefix + ".auth; use one of them");
             }
             resolvedHeaders.put(k, secrets.resolve(prefix + ".headers." + k, v));
         });
@@ -201,21 +219,35 @@ public record HttpGatewaySettings(String url, Method method, Format format, Stri
             if (auth.secret() == null || auth.secret().isBlank()) {
                 throw new IllegalArgumentException(a + ".secret is required with " + a);
             }
-            resolvedAuth = new Auth(auth.subject(), auth.audience(), secrets.resolve(a + ".secret", auth.secret()),
-                    auth.secretBase64Encoded(), auth.tokenTtl());
+            resolvedAuth = new Auth(
+                    auth.subject(),
+                    auth.audience(),
+                    secrets.resolve(a + ".secret", auth.secret()),
+                    auth.secretBase64Encoded(),
+                    auth.tokenTtl());
             byte[] key;
             try {
                 key = resolvedAuth.secretBytes();
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(a + ".secret is not valid base64 although " + a
-                        + ".secret_base64_encoded is true", e);
+                throw new IllegalArgumentException(
+                        a + ".secret is not valid base64 although " + a + ".secret_base64_encoded is true", e);
             }
             if (key.length < 32) {
                 throw new IllegalArgumentException(a + ".secret must be at least 32 bytes (256 bits) for HS256");
             }
         }
-        return new HttpGatewaySettings(url, method, format, sender, fields, recipientFormat, resolvedParams,
-                resolvedHeaders, resolvedAuth, connectTimeout, timeout);
+        return new HttpGatewaySettings(
+                url,
+                method,
+                format,
+                sender,
+                fields,
+                recipientFormat,
+                resolvedParams,
+                resolvedHeaders,
+                resolvedAuth,
+                connectTimeout,
+                timeout);
     }
 
     @Override

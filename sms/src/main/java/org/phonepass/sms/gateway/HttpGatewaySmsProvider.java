@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -55,7 +55,9 @@ public final class HttpGatewaySmsProvider implements SmsProvider {
         this.http = Objects.requireNonNull(http, "http cannot be null");
         this.clock = Objects.requireNonNull(clock, "clock cannot be null");
         try {
-            this.signer = settings.auth() == null ? null : new MACSigner(settings.auth().secretBytes());
+            this.signer = settings.auth() == null
+                    ? null
+                    : new MACSigner(settings.auth().secretBytes());
         } catch (JOSEException e) {
             throw new IllegalArgumentException("the HTTP gateway secret cannot sign HS256 tokens", e);
         }
@@ -80,7 +82,8 @@ public final class HttpGatewaySmsProvider implements SmsProvider {
     private HttpRequest.Builder request(SmsMessage message) {
         Map<String, String> fields = new LinkedHashMap<>();
         String recipient = settings.recipientFormat() == HttpGatewaySettings.RecipientFormat.DIGITS
-                ? message.to().e164().substring(1) : message.to().e164();
+                ? message.to().e164().substring(1)
+                : message.to().e164();
         fields.put(settings.fieldName(HttpGatewaySettings.Field.RECIPIENT), recipient);
         fields.put(settings.fieldName(HttpGatewaySettings.Field.BODY), message.body());
         if (settings.sender() != null) {
@@ -91,19 +94,23 @@ public final class HttpGatewaySmsProvider implements SmsProvider {
         HttpRequest.Builder request = switch (settings.format()) {
             case QUERY -> {
                 String separator = settings.url().contains("?") ? "&" : "?";
-                yield HttpRequest.newBuilder(URI.create(settings.url() + separator + VendorHttp.form(fields))).GET();
+                yield HttpRequest.newBuilder(URI.create(settings.url() + separator + VendorHttp.form(fields)))
+                        .GET();
             }
-            case FORM -> HttpRequest.newBuilder(URI.create(settings.url()))
-                    .header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-                    .method(settings.method().name(), HttpRequest.BodyPublishers.ofString(VendorHttp.form(fields),
-                            StandardCharsets.UTF_8));
+            case FORM ->
+                HttpRequest.newBuilder(URI.create(settings.url()))
+                        .header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+                        .method(
+                                settings.method().name(),
+                                HttpRequest.BodyPublishers.ofString(VendorHttp.form(fields), StandardCharsets.UTF_8));
             case JSON -> {
                 ObjectNode body = json.createObjectNode();
                 fields.forEach(body::put);
                 yield HttpRequest.newBuilder(URI.create(settings.url()))
                         .header("Content-Type", "application/json")
-                        .method(settings.method().name(), HttpRequest.BodyPublishers.ofString(body.toString(),
-                                StandardCharsets.UTF_8));
+                        .method(
+                                settings.method().name(),
+                                HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
             }
         };
         settings.headers().forEach(request::header);
@@ -122,13 +129,16 @@ public final class HttpGatewaySmsProvider implements SmsProvider {
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(auth.tokenTtl())))
                 .build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(),
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.HS256)
+                        .type(JOSEObjectType.JWT)
+                        .build(),
                 claims);
         try {
             jwt.sign(signer);
         } catch (JOSEException e) {
-            throw new SmsDeliveryException(id(), Kind.CONFIGURATION, null,
-                    "the HTTP gateway token could not be signed", e);
+            throw new SmsDeliveryException(
+                    id(), Kind.CONFIGURATION, null, "the HTTP gateway token could not be signed", e);
         }
         return jwt.serialize();
     }
@@ -144,20 +154,34 @@ public final class HttpGatewaySmsProvider implements SmsProvider {
             }
             return new SmsReceipt(id(), null);
         }
-        String code = body.hasNonNull("code") && body.get("code").isValueNode() ? body.get("code").asText()
-                : body.hasNonNull("error") && body.get("error").isValueNode() ? body.get("error").asText() : null;
+        String code = body.hasNonNull("code") && body.get("code").isValueNode()
+                ? body.get("code").asText()
+                : body.hasNonNull("error") && body.get("error").isValueNode()
+                        ? body.get("error").asText()
+                        : null;
         SmsDeliveryException generic = http.statusFailure(status, code);
         if (generic != null) {
             throw generic;
         }
         if (status < 400 || status == 404 || status == 405) {
-            throw new SmsDeliveryException(id(), Kind.CONFIGURATION, code, "the HTTP gateway answered HTTP "
-                    + status + "; check sms.http_gateway.url and method", null);
+            throw new SmsDeliveryException(
+                    id(),
+                    Kind.CONFIGURATION,
+                    code,
+                    "the HTTP gateway answered HTTP " + status + "; check sms.http_gateway.url and method",
+                    null);
         }
-        String detail = body.hasNonNull("message") ? body.get("message").asText()
-                : body.hasNonNull("error_description") ? body.get("error_description").asText() : "";
-        throw new SmsDeliveryException(id(), Kind.REJECTED_NUMBER, code,
-                detail.isBlank() ? "The SMS gateway refused this phone number." : Redact.text(detail), null);
+        String detail = body.hasNonNull("message")
+                ? body.get("message").asText()
+                : body.hasNonNull("error_description")
+                        ? body.get("error_description").asText()
+                        : "";
+        throw new SmsDeliveryException(
+                id(),
+                Kind.REJECTED_NUMBER,
+                code,
+                detail.isBlank() ? "The SMS gateway refused this phone number." : Redact.text(detail),
+                null);
     }
 
     private JsonNode parse(String body) {

@@ -9,8 +9,7 @@ public final class Redact {
     private static final Pattern DIGITS = Pattern.compile("\\+?[0-9][0-9 ().-]{4,}[0-9]");
     private static final int MAX_LENGTH = 200;
 
-    private Redact() {
-    }
+    private Redact() {}
 
     /** The text with phone-like digit runs masked to their last four digits, and cut to a sane length. */
     public static String text(String vendorText) {

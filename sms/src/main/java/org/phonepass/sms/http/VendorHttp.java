@@ -35,8 +35,12 @@ public final class VendorHttp {
     private final HttpClient client;
     private final Duration responseTimeout;
 
-    public VendorHttp(String providerId, String vendorName, Duration connectTimeout, Duration responseTimeout,
-                      Executor executor) {
+    public VendorHttp(
+            String providerId,
+            String vendorName,
+            Duration connectTimeout,
+            Duration responseTimeout,
+            Executor executor) {
         this.providerId = Objects.requireNonNull(providerId, "providerId cannot be null");
         this.vendorName = Objects.requireNonNull(vendorName, "vendorName cannot be null");
         this.responseTimeout = Objects.requireNonNull(responseTimeout, "responseTimeout cannot be null");
@@ -62,9 +66,12 @@ public final class VendorHttp {
         try {
             sent = client.sendAsync(built, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(new SmsDeliveryException(providerId,
-                    SmsDeliveryException.Kind.CONFIGURATION, null, vendorName + " request could not be built: "
-                    + e.getClass().getSimpleName(), e));
+            return CompletableFuture.failedFuture(new SmsDeliveryException(
+                    providerId,
+                    SmsDeliveryException.Kind.CONFIGURATION,
+                    null,
+                    vendorName + " request could not be built: " + e.getClass().getSimpleName(),
+                    e));
         }
         return sent.handle((response, error) -> {
             if (error != null) {
@@ -87,8 +94,8 @@ public final class VendorHttp {
         } else {
             what = "request failed (" + error.getClass().getSimpleName() + ")";
         }
-        return new SmsDeliveryException(providerId, SmsDeliveryException.Kind.TRANSIENT, null,
-                vendorName + " " + what, error);
+        return new SmsDeliveryException(
+                providerId, SmsDeliveryException.Kind.TRANSIENT, null, vendorName + " " + what, error);
     }
 
     /**
@@ -97,12 +104,20 @@ public final class VendorHttp {
      */
     public SmsDeliveryException statusFailure(int status, String providerCode) {
         if (status == 408 || status == 429 || status >= 500) {
-            return new SmsDeliveryException(providerId, SmsDeliveryException.Kind.TRANSIENT, providerCode,
-                    vendorName + " answered HTTP " + status, null);
+            return new SmsDeliveryException(
+                    providerId,
+                    SmsDeliveryException.Kind.TRANSIENT,
+                    providerCode,
+                    vendorName + " answered HTTP " + status,
+                    null);
         }
         if (status == 401 || status == 403) {
-            return new SmsDeliveryException(providerId, SmsDeliveryException.Kind.CONFIGURATION, providerCode,
-                    vendorName + " refused the credentials (HTTP " + status + ")", null);
+            return new SmsDeliveryException(
+                    providerId,
+                    SmsDeliveryException.Kind.CONFIGURATION,
+                    providerCode,
+                    vendorName + " refused the credentials (HTTP " + status + ")",
+                    null);
         }
         return null;
     }
@@ -117,7 +132,6 @@ public final class VendorHttp {
 
     /** An HTTP Basic {@code Authorization} value (RFC 7617, UTF-8). */
     public static String basic(String user, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
-                .getBytes(StandardCharsets.UTF_8));
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 }

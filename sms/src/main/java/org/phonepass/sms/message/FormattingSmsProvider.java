@@ -28,7 +28,9 @@ public final class FormattingSmsProvider implements SmsProvider {
     @Override
     public CompletionStage<SmsReceipt> send(SmsMessage message) {
         String body = formatter.format(message.body(), message.code(), message.clientId());
-        return next.send(body.equals(message.body()) ? message
-                : new SmsMessage(message.to(), body, message.code(), message.language(), message.clientId()));
+        return next.send(
+                body.equals(message.body())
+                        ? message
+                        : new SmsMessage(message.to(), body, message.code(), message.language(), message.clientId()));
     }
 }

@@ -27,11 +27,17 @@ import org.phonepass.sms.config.Secrets;
  * @param connectTimeout    default 3s
  * @param timeout           whole-call timeout per attempt, default 10s
  */
-public record SnsSettings(String region, String endpoint, @Secret String accessKeyId,
-                          @Secret String secretAccessKey,
-                          String senderId, String originationNumber, SmsType smsType, Integer maxConcurrency,
-                          Duration connectTimeout,
-                          Duration timeout) {
+public record SnsSettings(
+        String region,
+        String endpoint,
+        @Secret String accessKeyId,
+        @Secret String secretAccessKey,
+        String senderId,
+        String originationNumber,
+        SmsType smsType,
+        Integer maxConcurrency,
+        Duration connectTimeout,
+        Duration timeout) {
 
     /**
      * {@code sms.sns.sms_type}: the {@code AWS.SNS.SMS.SMSType} attribute, spelled as AWS spells it; any case is
@@ -40,8 +46,10 @@ public record SnsSettings(String region, String endpoint, @Secret String accessK
     @JsonClassDescription("SMS type")
     public enum SmsType {
         /** Higher delivery priority, right for codes. */
-        @JsonProperty("Transactional") TRANSACTIONAL,
-        @JsonProperty("Promotional") PROMOTIONAL;
+        @JsonProperty("Transactional")
+        TRANSACTIONAL,
+        @JsonProperty("Promotional")
+        PROMOTIONAL;
 
         /** Binds the YAML spelling, in any case. */
         @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
@@ -59,6 +67,7 @@ public record SnsSettings(String region, String endpoint, @Secret String accessK
             return awsName();
         }
     }
+
     public SnsSettings {
         smsType = smsType == null ? SmsType.TRANSACTIONAL : smsType;
         maxConcurrency = maxConcurrency == null ? 100 : maxConcurrency;
@@ -89,12 +98,19 @@ public record SnsSettings(String region, String endpoint, @Secret String accessK
             throw new IllegalArgumentException(prefix + ".max_concurrency must be at least 1");
         }
         if (connectTimeout.isZero() || connectTimeout.isNegative() || timeout.isZero() || timeout.isNegative()) {
-            throw new IllegalArgumentException(prefix + ".connect_timeout and " + prefix
-                    + ".timeout must be positive");
+            throw new IllegalArgumentException(prefix + ".connect_timeout and " + prefix + ".timeout must be positive");
         }
-        return new SnsSettings(region, endpoint, secrets.resolve(prefix + ".access_key_id", accessKeyId),
-                secrets.resolve(prefix + ".secret_access_key", secretAccessKey), senderId, originationNumber,
-                smsType, maxConcurrency, connectTimeout, timeout);
+        return new SnsSettings(
+                region,
+                endpoint,
+                secrets.resolve(prefix + ".access_key_id", accessKeyId),
+                secrets.resolve(prefix + ".secret_access_key", secretAccessKey),
+                senderId,
+                originationNumber,
+                smsType,
+                maxConcurrency,
+                connectTimeout,
+                timeout);
     }
 
     @Override

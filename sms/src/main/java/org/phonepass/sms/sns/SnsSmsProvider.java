@@ -54,8 +54,8 @@ public final class SnsSmsProvider implements SmsProvider, AutoCloseable {
         this.id = Objects.requireNonNull(id, "id cannot be null");
         this.settings = Objects.requireNonNull(settings, "settings cannot be null");
         AwsCredentialsProvider credentials = settings.accessKeyId() != null
-                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKeyId(),
-                settings.secretAccessKey()))
+                ? StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(settings.accessKeyId(), settings.secretAccessKey()))
                 : DefaultCredentialsProvider.builder().build();
         SnsAsyncClientBuilder builder = SnsAsyncClient.builder()
                 .region(Region.of(settings.region()))
@@ -67,9 +67,10 @@ public final class SnsSmsProvider implements SmsProvider, AutoCloseable {
                         .maxConcurrency(settings.maxConcurrency())
                         // Two event-loop threads carry every connection; Netty never parks one per request.
                         .eventLoopGroupBuilder(SdkEventLoopGroup.builder().numberOfThreads(2)))
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
-                        .apiCallTimeout(settings.timeout()))
-                .asyncConfiguration(a -> a.advancedOption(SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR,
+                .overrideConfiguration(
+                        o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(settings.timeout()))
+                .asyncConfiguration(a -> a.advancedOption(
+                        SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR,
                         Objects.requireNonNull(completion, "completion cannot be null")));
         if (settings.endpoint() != null) {
             builder.endpointOverride(URI.create(settings.endpoint()));
@@ -106,31 +107,42 @@ public final class SnsSmsProvider implements SmsProvider, AutoCloseable {
     }
 
     private static MessageAttributeValue text(String value) {
-        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+        return MessageAttributeValue.builder()
+                .dataType("String")
+                .stringValue(value)
+                .build();
     }
 
     private SmsDeliveryException failure(Throwable error) {
         Throwable t = AsyncFailures.unwrap(error);
         if (t instanceof AwsServiceException aws) {
-            String code = aws.awsErrorDetails() == null ? null : aws.awsErrorDetails().errorCode();
-            String detail = aws.awsErrorDetails() == null ? "" : aws.awsErrorDetails().errorMessage();
+            String code =
+                    aws.awsErrorDetails() == null ? null : aws.awsErrorDetails().errorCode();
+            String detail =
+                    aws.awsErrorDetails() == null ? "" : aws.awsErrorDetails().errorMessage();
             Kind kind = kindOf(aws, code, detail);
             String text = switch (kind) {
-                case REJECTED_NUMBER -> t instanceof OptedOutException
-                        ? "The number has opted out of receiving SMS." : "The number cannot receive SMS.";
+                case REJECTED_NUMBER ->
+                    t instanceof OptedOutException
+                            ? "The number has opted out of receiving SMS."
+                            : "The number cannot receive SMS.";
                 case TRANSIENT -> "SNS is unavailable (HTTP " + aws.statusCode() + ", " + code + ")";
-                case CONFIGURATION -> "SNS refused the request (HTTP " + aws.statusCode() + ", " + code + "): "
-                        + Redact.text(detail);
+                case CONFIGURATION ->
+                    "SNS refused the request (HTTP " + aws.statusCode() + ", " + code + "): " + Redact.text(detail);
             };
             return new SmsDeliveryException(id, kind, code, text, null);
         }
         if (t instanceof SdkClientException) {
             // Timeouts, refused connections and unreadable answers: the SDK never reached a verdict.
-            return new SmsDeliveryException(id, Kind.TRANSIENT, null, "SNS could not be reached ("
-                    + t.getClass().getSimpleName() + ")", t);
+            return new SmsDeliveryException(
+                    id,
+                    Kind.TRANSIENT,
+                    null,
+                    "SNS could not be reached (" + t.getClass().getSimpleName() + ")",
+                    t);
         }
-        return new SmsDeliveryException(id, Kind.TRANSIENT, null, "SNS call failed (" + t.getClass().getSimpleName()
-                + ")", t);
+        return new SmsDeliveryException(
+                id, Kind.TRANSIENT, null, "SNS call failed (" + t.getClass().getSimpleName() + ")", t);
     }
 
     static Kind kindOf(AwsServiceException aws, String code, String detail) {
@@ -138,11 +150,14 @@ public final class SnsSmsProvider implements SmsProvider, AutoCloseable {
             return Kind.REJECTED_NUMBER;
         }
         if (("InvalidParameter".equals(code) || "InvalidParameterValue".equals(code))
-                && detail != null && detail.toLowerCase(Locale.ROOT).contains("phonenumber")) {
+                && detail != null
+                && detail.toLowerCase(Locale.ROOT).contains("phonenumber")) {
             // "Invalid parameter: PhoneNumber Reason: ... is not valid to publish to"
             return Kind.REJECTED_NUMBER;
         }
-        if (aws.isThrottlingException() || aws.statusCode() >= 500 || "Throttling".equals(code)
+        if (aws.isThrottlingException()
+                || aws.statusCode() >= 500
+                || "Throttling".equals(code)
                 || "InternalError".equals(code)) {
             return Kind.TRANSIENT;
         }

@@ -52,8 +52,8 @@ public final class TestNumbers {
         Map<String, Entry> map = new LinkedHashMap<>();
         for (Entry entry : entries) {
             if (map.put(entry.e164(), entry) != null) {
-                throw new IllegalArgumentException("test number " + PhoneNumber.mask(entry.e164())
-                        + " is listed twice");
+                throw new IllegalArgumentException(
+                        "test number " + PhoneNumber.mask(entry.e164()) + " is listed twice");
             }
         }
         this.byNumber = Map.copyOf(map);

@@ -20,11 +20,16 @@ import org.phonepass.sms.config.Secrets;
  * @param connectTimeout      default 3s
  * @param timeout             response timeout per attempt, default 10s
  */
-public record TwilioSettings(@Secret String accountSid, @Secret String authToken, @Secret String apiKeySid,
-                             @Secret String apiKeySecret, String from,
-                             String messagingServiceSid, String baseUrl,
-                             Duration connectTimeout,
-                             Duration timeout) {
+public record TwilioSettings(
+        @Secret String accountSid,
+        @Secret String authToken,
+        @Secret String apiKeySid,
+        @Secret String apiKeySecret,
+        String from,
+        String messagingServiceSid,
+        String baseUrl,
+        Duration connectTimeout,
+        Duration timeout) {
     public static final String DEFAULT_BASE_URL = "https://api.twilio.com";
 
     public TwilioSettings {
@@ -45,23 +50,27 @@ public record TwilioSettings(@Secret String accountSid, @Secret String authToken
                     + ".api_key_sid (with " + prefix + ".api_key_secret)");
         }
         if (hasKey && (apiKeySecret == null || apiKeySecret.isBlank())) {
-            throw new IllegalArgumentException(prefix + ".api_key_secret is required with " + prefix
-                    + ".api_key_sid");
+            throw new IllegalArgumentException(prefix + ".api_key_secret is required with " + prefix + ".api_key_sid");
         }
         boolean hasFrom = from != null && !from.isBlank();
         boolean hasService = messagingServiceSid != null && !messagingServiceSid.isBlank();
         if (hasFrom == hasService) {
-            throw new IllegalArgumentException("set exactly one of " + prefix + ".from or " + prefix
-                    + ".messaging_service_sid");
+            throw new IllegalArgumentException(
+                    "set exactly one of " + prefix + ".from or " + prefix + ".messaging_service_sid");
         }
         requireHttpUrl(prefix + ".base_url", baseUrl);
         requirePositive(prefix + ".connect_timeout", connectTimeout);
         requirePositive(prefix + ".timeout", timeout);
-        return new TwilioSettings(secrets.resolve(prefix + ".account_sid", accountSid),
+        return new TwilioSettings(
+                secrets.resolve(prefix + ".account_sid", accountSid),
                 secrets.resolve(prefix + ".auth_token", authToken),
                 secrets.resolve(prefix + ".api_key_sid", apiKeySid),
-                secrets.resolve(prefix + ".api_key_secret", apiKeySecret), from, messagingServiceSid, baseUrl,
-                connectTimeout, timeout);
+                secrets.resolve(prefix + ".api_key_secret", apiKeySecret),
+                from,
+                messagingServiceSid,
+                baseUrl,
+                connectTimeout,
+                timeout);
     }
 
     static void requireHttpUrl(String key, String url) {

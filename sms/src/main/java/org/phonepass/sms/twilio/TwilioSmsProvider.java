@@ -76,12 +76,15 @@ public final class TwilioSmsProvider implements SmsProvider {
         if (status == 200 || status == 201) {
             String state = body.path("status").asText("");
             if (("failed".equals(state) || "undelivered".equals(state)) && body.hasNonNull("error_code")) {
-                throw failure(body.path("error_code").asText(), body.path("error_message").asText(""), status);
+                throw failure(
+                        body.path("error_code").asText(),
+                        body.path("error_message").asText(""),
+                        status);
             }
             String sid = body.path("sid").asText("");
             if (sid.isEmpty()) {
-                throw new SmsDeliveryException(id(), Kind.TRANSIENT, null,
-                        "Twilio accepted the request but answered no message SID", null);
+                throw new SmsDeliveryException(
+                        id(), Kind.TRANSIENT, null, "Twilio accepted the request but answered no message SID", null);
             }
             return new SmsReceipt(id(), sid);
         }
@@ -103,8 +106,9 @@ public final class TwilioSmsProvider implements SmsProvider {
         String text = switch (kind) {
             case REJECTED_NUMBER -> publicRejection(code);
             case TRANSIENT -> "Twilio is unavailable (HTTP " + httpStatus + ", code " + code + ")";
-            case CONFIGURATION -> "Twilio refused the request (HTTP " + httpStatus + ", code " + code + "): "
-                    + Redact.text(vendorMessage);
+            case CONFIGURATION ->
+                "Twilio refused the request (HTTP " + httpStatus + ", code " + code + "): "
+                        + Redact.text(vendorMessage);
         };
         return new SmsDeliveryException(id(), kind, code, text, null);
     }
@@ -117,14 +121,41 @@ public final class TwilioSmsProvider implements SmsProvider {
         return switch (code) {
             // The destination itself: invalid, unreachable, not a mobile, a landline, opted out with STOP, or
             // refused by the carrier for this handset. Another provider would fail the same way.
-            case "21211", "21214", "21217", "21612", "21614", "21610", "21635", "30003", "30004", "30005", "30006",
-                 "30450" -> Kind.REJECTED_NUMBER;
+            case "21211",
+                    "21214",
+                    "21217",
+                    "21612",
+                    "21614",
+                    "21610",
+                    "21635",
+                    "30003",
+                    "30004",
+                    "30005",
+                    "30006",
+                    "30450" -> Kind.REJECTED_NUMBER;
             // Twilio is overloaded or failed internally.
             case "20429", "20500", "20503", "30001", "30008", "30410" -> Kind.TRANSIENT;
             // Credentials, account state, sender, geographic permissions, trial restrictions, registrations:
             // an operator must act, but another provider may deliver meanwhile.
-            case "20003", "20005", "20404", "21408", "21601", "21602", "21604", "21606", "21608", "21617",
-                 "21659", "21660", "21703", "21704", "21705", "30002", "30007", "30032", "30034" -> Kind.CONFIGURATION;
+            case "20003",
+                    "20005",
+                    "20404",
+                    "21408",
+                    "21601",
+                    "21602",
+                    "21604",
+                    "21606",
+                    "21608",
+                    "21617",
+                    "21659",
+                    "21660",
+                    "21703",
+                    "21704",
+                    "21705",
+                    "30002",
+                    "30007",
+                    "30032",
+                    "30034" -> Kind.CONFIGURATION;
             default -> null;
         };
     }

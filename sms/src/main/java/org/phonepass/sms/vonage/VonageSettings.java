@@ -15,9 +15,13 @@ import org.phonepass.sms.config.Secrets;
  * @param connectTimeout default 3s
  * @param timeout        response timeout per attempt, default 10s
  */
-public record VonageSettings(@Secret String apiKey, @Secret String apiSecret, String from, String baseUrl,
-                             Duration connectTimeout,
-                             Duration timeout) {
+public record VonageSettings(
+        @Secret String apiKey,
+        @Secret String apiSecret,
+        String from,
+        String baseUrl,
+        Duration connectTimeout,
+        Duration timeout) {
     public static final String DEFAULT_BASE_URL = "https://rest.nexmo.com";
 
     public VonageSettings {
@@ -43,11 +47,15 @@ public record VonageSettings(@Secret String apiKey, @Secret String apiSecret, St
             throw new IllegalArgumentException(prefix + ".base_url must be an http(s) URL");
         }
         if (connectTimeout.isZero() || connectTimeout.isNegative() || timeout.isZero() || timeout.isNegative()) {
-            throw new IllegalArgumentException(prefix + ".connect_timeout and " + prefix
-                    + ".timeout must be positive");
+            throw new IllegalArgumentException(prefix + ".connect_timeout and " + prefix + ".timeout must be positive");
         }
-        return new VonageSettings(secrets.resolve(prefix + ".api_key", apiKey),
-                secrets.resolve(prefix + ".api_secret", apiSecret), from, baseUrl, connectTimeout, timeout);
+        return new VonageSettings(
+                secrets.resolve(prefix + ".api_key", apiKey),
+                secrets.resolve(prefix + ".api_secret", apiSecret),
+                from,
+                baseUrl,
+                connectTimeout,
+                timeout);
     }
 
     @Override

@@ -74,8 +74,12 @@ public final class VonageSmsProvider implements SmsProvider {
         try {
             body = json.readTree(response.body());
         } catch (Exception e) {
-            throw new SmsDeliveryException(id(), Kind.TRANSIENT, null, "Vonage answered HTTP "
-                    + response.statusCode() + " without a JSON body", e);
+            throw new SmsDeliveryException(
+                    id(),
+                    Kind.TRANSIENT,
+                    null,
+                    "Vonage answered HTTP " + response.statusCode() + " without a JSON body",
+                    e);
         }
         JsonNode messages = body.path("messages");
         if (!messages.isArray() || messages.isEmpty()) {
@@ -84,8 +88,12 @@ public final class VonageSmsProvider implements SmsProvider {
             if (!status.isEmpty() && !"0".equals(status)) {
                 throw failure(status, body.path("error-text").asText(""));
             }
-            throw new SmsDeliveryException(id(), Kind.TRANSIENT, null,
-                    "Vonage answered HTTP " + response.statusCode() + " without a message status", null);
+            throw new SmsDeliveryException(
+                    id(),
+                    Kind.TRANSIENT,
+                    null,
+                    "Vonage answered HTTP " + response.statusCode() + " without a message status",
+                    null);
         }
         String messageId = null;
         for (JsonNode part : messages) {
@@ -103,8 +111,11 @@ public final class VonageSmsProvider implements SmsProvider {
     private SmsDeliveryException failure(String status, String errorText) {
         Kind kind = kindOf(status);
         String text = kind == Kind.REJECTED_NUMBER
-                ? ("7".equals(status) ? "The number is barred from receiving messages."
-                : "33".equals(status) ? "The number has been deactivated." : "The number cannot receive messages.")
+                ? ("7".equals(status)
+                        ? "The number is barred from receiving messages."
+                        : "33".equals(status)
+                                ? "The number has been deactivated."
+                                : "The number cannot receive messages.")
                 : "Vonage refused the message (status " + status + "): " + Redact.text(errorText);
         return new SmsDeliveryException(id(), kind, status, text, null);
     }

@@ -107,12 +107,14 @@ class SmsProvidersTest {
     @Test
     void anUnknownKeyIsRefusedByTheBinder() {
         assertThatThrownBy(() -> parse("twilio: {acount_sid: AC1}"))
-                .isInstanceOf(UnrecognizedPropertyException.class).hasMessageContaining("acount_sid");
+                .isInstanceOf(UnrecognizedPropertyException.class)
+                .hasMessageContaining("acount_sid");
     }
 
     @Test
     void aBadDurationNamesTheValue() {
-        assertThatThrownBy(() -> parse("retry: {deadline: 10 parsecs}")).hasMessageContaining("'10 parsecs' is not a duration");
+        assertThatThrownBy(() -> parse("retry: {deadline: 10 parsecs}"))
+                .hasMessageContaining("'10 parsecs' is not a duration");
     }
 
     @Test
@@ -124,7 +126,10 @@ class SmsProvidersTest {
             DevSmsInbox inbox = stack.devInbox().orElseThrow();
             assertThat(inbox.recent(Optional.empty()).get(0).body())
                     .isEqualTo("Your verification code is: 123456\n\n@login.example.com #123456");
-            assertThat(registry.find("phonepass.sms.sent").tags("provider", "dev", "region", "US").counter().count())
+            assertThat(registry.find("phonepass.sms.sent")
+                            .tags("provider", "dev", "region", "US")
+                            .counter()
+                            .count())
                     .isEqualTo(1);
         }
     }
@@ -137,20 +142,26 @@ class SmsProvidersTest {
                 .hasMessage("sms.vonage.api_key is required when sms.provider is vonage");
         assertThatThrownBy(() -> build(parse("{provider: dev, failover: [sns]}"), Map.of(), false))
                 .hasMessage("sms.sns.region is required when sms.failover lists sns");
-        assertThatThrownBy(() -> build(parse("routes: [{calling_codes: [91], providers: [http_gateway]}]"),
-                Map.of(), false))
+        assertThatThrownBy(() ->
+                        build(parse("routes: [{calling_codes: [91], providers: [http_gateway]}]"), Map.of(), false))
                 .hasMessage("sms.http_gateway.url is required when sms.routes[0].providers lists http_gateway");
         // Provider ids are a closed set matched exactly: an unknown one fails binding, naming it and the known ones
         // (the server's loader adds the key; ConfigLoaderTest).
         assertThatThrownBy(() -> build(parse("provider: twillio"), Map.of(), false))
-                .isInstanceOf(InvalidFormatException.class).hasMessageContaining("twillio")
-                .hasMessageContaining("twilio").hasMessageContaining("http_gateway");
+                .isInstanceOf(InvalidFormatException.class)
+                .hasMessageContaining("twillio")
+                .hasMessageContaining("twilio")
+                .hasMessageContaining("http_gateway");
         assertThatThrownBy(() -> parse("routes: [{calling_codes: [91], providers: [Twilio]}]"))
-                .isInstanceOf(InvalidFormatException.class).hasMessageContaining("Twilio");
+                .isInstanceOf(InvalidFormatException.class)
+                .hasMessageContaining("Twilio");
         assertThatThrownBy(() -> build(parse("{provider: dev, failover: [dev]}"), Map.of(), false))
                 .hasMessageStartingWith("sms.failover names a provider twice");
-        assertThatThrownBy(() -> build(parse("routes: [{calling_codes: [91], providers: [dev]}, "
-                + "{calling_codes: [91], providers: [dev]}]"), Map.of(), false))
+        assertThatThrownBy(() -> build(
+                        parse("routes: [{calling_codes: [91], providers: [dev]}, "
+                                + "{calling_codes: [91], providers: [dev]}]"),
+                        Map.of(),
+                        false))
                 .hasMessage("sms.routes[1].calling_codes: +91 already has a route in an earlier entry");
         assertThatThrownBy(() -> build(parse("retry: {jitter: 2}"), Map.of(), false))
                 .hasMessage("sms.retry.jitter must be between 0 and 1");
@@ -177,8 +188,10 @@ class SmsProvidersTest {
         assertThatThrownBy(() -> build(parse(withNumbers), Map.of(), true))
                 .hasMessageStartingWith("sms.test_numbers.numbers is refused in production mode");
         try (SmsStack stack = build(parse(withNumbers), Map.of(), false)) {
-            assertThat(stack.testNumbers().fixedCode(new org.phonepass.core.phone.PhoneNumber("+15555550100", "US",
-                    1), CLOCK.instant())).contains("123456");
+            assertThat(stack.testNumbers()
+                            .fixedCode(
+                                    new org.phonepass.core.phone.PhoneNumber("+15555550100", "US", 1), CLOCK.instant()))
+                    .contains("123456");
         }
     }
 
@@ -194,15 +207,20 @@ class SmsProvidersTest {
                 await(stack.provider().send(message(US)));
             }
             assertThat(twilio.lastRequest().path()).isEqualTo("/2010-04-01/Accounts/AC777/Messages.json");
-            assertThat(twilio.lastRequest().header("Authorization")).isEqualTo("Basic " + java.util.Base64
-                    .getEncoder().encodeToString("AC777:from-file".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            assertThat(twilio.lastRequest().header("Authorization"))
+                    .isEqualTo("Basic "
+                            + java.util.Base64.getEncoder()
+                                    .encodeToString(
+                                            "AC777:from-file".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         }
     }
 
     @Test
     void endToEndTwilioRetriesA503ThenFailsOverToTheGatewayAndRoutesIndiaToTheGateway() throws Exception {
-        try (FakeVendor twilio = new FakeVendor(); FakeVendor gateway = new FakeVendor()) {
-            twilio.enqueue(Reply.json(503, "{\"code\":20503,\"status\":503}"),
+        try (FakeVendor twilio = new FakeVendor();
+                FakeVendor gateway = new FakeVendor()) {
+            twilio.enqueue(
+                    Reply.json(503, "{\"code\":20503,\"status\":503}"),
                     Reply.json(201, "{\"sid\":\"SM-after-retry\",\"status\":\"queued\"}"));
             gateway.always(r -> Reply.json(200, "{\"id\":\"gw-1\"}"));
             SmsSettings s = parse("""
@@ -214,35 +232,47 @@ class SmsProvidersTest {
                     http_gateway: {url: "%s/sms"}
                     """.formatted(twilio.baseUrl(), gateway.baseUrl()));
             try (SmsStack stack = build(s, Map.of(), false)) {
-                assertThat(await(stack.provider().send(message(US))).messageId()).isEqualTo("SM-after-retry");
+                assertThat(await(stack.provider().send(message(US))).messageId())
+                        .isEqualTo("SM-after-retry");
                 assertThat(twilio.requests()).hasSize(2);
 
                 twilio.always(r -> Reply.json(500, "{}"));
-                assertThat(await(stack.provider().send(message(US))).messageId()).isEqualTo("gw-1");
+                assertThat(await(stack.provider().send(message(US))).messageId())
+                        .isEqualTo("gw-1");
                 assertThat(twilio.requests()).hasSize(4);
 
-                assertThat(await(stack.provider().send(message(IN))).providerId()).isEqualTo("http_gateway");
+                assertThat(await(stack.provider().send(message(IN))).providerId())
+                        .isEqualTo("http_gateway");
                 assertThat(twilio.requests()).hasSize(4);
                 assertThat(gateway.requests()).hasSize(2);
             }
-            assertThat(registry.find("phonepass.sms.retried").tags("provider", "twilio").counters()).isNotEmpty();
-            assertThat(registry.find("phonepass.sms.failed_over").tags("provider", "twilio", "region", "US")
-                    .counter().count()).isEqualTo(1);
+            assertThat(registry.find("phonepass.sms.retried")
+                            .tags("provider", "twilio")
+                            .counters())
+                    .isNotEmpty();
+            assertThat(registry.find("phonepass.sms.failed_over")
+                            .tags("provider", "twilio", "region", "US")
+                            .counter()
+                            .count())
+                    .isEqualTo(1);
         }
     }
 
     @Test
     void twilio21211ThroughTheStackIsARejectionWithItsCode() throws Exception {
         try (FakeVendor twilio = new FakeVendor()) {
-            twilio.always(r -> Reply.json(400, "{\"code\":21211,\"message\":\"The 'To' number is not a valid phone "
-                    + "number.\",\"status\":400}"));
+            twilio.always(r -> Reply.json(
+                    400,
+                    "{\"code\":21211,\"message\":\"The 'To' number is not a valid phone "
+                            + "number.\",\"status\":400}"));
             SmsSettings s = parse("provider: twilio\nfailover: [dev]\ntwilio: {account_sid: AC1, auth_token: t, "
                     + "from: \"+1500\", base_url: \"" + twilio.baseUrl() + "\"}");
             try (SmsStack stack = build(s, Map.of(), false)) {
                 var e = failure(stack.provider().send(message(US)));
                 assertThat(e.kind()).isEqualTo(Kind.REJECTED_NUMBER);
                 assertThat(e.providerCode()).isEqualTo("21211");
-                assertThat(stack.devInbox().orElseThrow().recent(Optional.empty())).isEmpty();
+                assertThat(stack.devInbox().orElseThrow().recent(Optional.empty()))
+                        .isEmpty();
             }
         }
     }

@@ -1,11 +1,11 @@
 package org.phonepass.sms.delivery;
 
-import org.phonepass.testkit.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.phonepass.testkit.MutableClock;
 
 class CircuitBreakerTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2025-03-01T10:00:00Z"));

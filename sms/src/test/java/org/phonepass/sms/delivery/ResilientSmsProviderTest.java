@@ -1,6 +1,5 @@
 package org.phonepass.sms.delivery;
 
-import org.phonepass.testkit.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.phonepass.sms.support.Fixtures.FR;
 import static org.phonepass.sms.support.Fixtures.IN;
@@ -25,13 +24,14 @@ import org.phonepass.core.sms.SmsDeliveryException.Kind;
 import org.phonepass.core.sms.SmsProvider;
 import org.phonepass.core.sms.SmsReceipt;
 import org.phonepass.sms.support.ScriptedProvider;
+import org.phonepass.testkit.MutableClock;
 
 class ResilientSmsProviderTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2025-03-01T10:00:00Z"));
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    private final RetryPolicy retry = new RetryPolicy(3, Duration.ofMillis(5), Duration.ofMillis(20), 2.0, 0.5,
-            Duration.ofSeconds(15));
+    private final RetryPolicy retry =
+            new RetryPolicy(3, Duration.ofMillis(5), Duration.ofMillis(20), 2.0, 0.5, Duration.ofSeconds(15));
 
     @AfterEach
     void stop() {
@@ -39,13 +39,20 @@ class ResilientSmsProviderTest {
     }
 
     private ResilientSmsProvider policy(Routing routing, RetryPolicy policy, int breakerThreshold) {
-        return new ResilientSmsProvider(routing, policy,
-                id -> new CircuitBreaker(breakerThreshold, Duration.ofSeconds(30), clock), scheduler, clock,
-                new SmsMetrics(registry), () -> 0.5);
+        return new ResilientSmsProvider(
+                routing,
+                policy,
+                id -> new CircuitBreaker(breakerThreshold, Duration.ofSeconds(30), clock),
+                scheduler,
+                clock,
+                new SmsMetrics(registry),
+                () -> 0.5);
     }
 
     private double count(String name, String provider) {
-        return registry.find(name).tag("provider", provider).counters().stream().mapToDouble(c -> c.count()).sum();
+        return registry.find(name).tag("provider", provider).counters().stream()
+                .mapToDouble(c -> c.count())
+                .sum();
     }
 
     @Test
@@ -58,10 +65,16 @@ class ResilientSmsProviderTest {
         assertThat(twilio.received()).hasSize(3);
         assertThat(count(SmsMetrics.RETRIED, "twilio")).isEqualTo(2);
         assertThat(count(SmsMetrics.SENT, "twilio")).isEqualTo(1);
-        assertThat(registry.find(SmsMetrics.FAILED).tags("provider", "twilio", "region", "US", "kind", "transient")
-                .counter().count()).isEqualTo(2);
-        assertThat(registry.find(SmsMetrics.LATENCY).tags("provider", "twilio", "outcome", "success").timer()
-                .count()).isEqualTo(1);
+        assertThat(registry.find(SmsMetrics.FAILED)
+                        .tags("provider", "twilio", "region", "US", "kind", "transient")
+                        .counter()
+                        .count())
+                .isEqualTo(2);
+        assertThat(registry.find(SmsMetrics.LATENCY)
+                        .tags("provider", "twilio", "outcome", "success")
+                        .timer()
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test
@@ -94,7 +107,8 @@ class ResilientSmsProviderTest {
         ScriptedProvider twilio = new ScriptedProvider("twilio", Kind.REJECTED_NUMBER);
         ScriptedProvider vonage = new ScriptedProvider("vonage", null);
 
-        SmsDeliveryException e = failure(policy(Routing.of(twilio, vonage), retry, 10).send(message(US)));
+        SmsDeliveryException e =
+                failure(policy(Routing.of(twilio, vonage), retry, 10).send(message(US)));
 
         assertThat(e.kind()).isEqualTo(Kind.REJECTED_NUMBER);
         assertThat(e.providerCode()).isEqualTo("21211");
@@ -107,7 +121,8 @@ class ResilientSmsProviderTest {
         ScriptedProvider twilio = new ScriptedProvider("twilio", Kind.CONFIGURATION);
         ScriptedProvider vonage = new ScriptedProvider("vonage", Kind.TRANSIENT);
 
-        SmsDeliveryException e = failure(policy(Routing.of(twilio, vonage), retry, 10).send(message(US)));
+        SmsDeliveryException e =
+                failure(policy(Routing.of(twilio, vonage), retry, 10).send(message(US)));
 
         assertThat(e.kind()).isEqualTo(Kind.TRANSIENT);
         assertThat(e.providerId()).isEqualTo("vonage");
@@ -125,8 +140,11 @@ class ResilientSmsProviderTest {
         assertThat(await(policy.send(message(US))).providerId()).isEqualTo("twilio");
         assertThat(await(policy.send(message(FR))).providerId()).isEqualTo("twilio");
         assertThat(gateway.received()).extracting(m -> m.to().e164()).containsExactly("+919876543210");
-        assertThat(registry.find(SmsMetrics.SENT).tags("provider", "http_gateway", "region", "IN").counter()
-                .count()).isEqualTo(1);
+        assertThat(registry.find(SmsMetrics.SENT)
+                        .tags("provider", "http_gateway", "region", "IN")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test
@@ -140,7 +158,11 @@ class ResilientSmsProviderTest {
             assertThat(await(policy.send(message(US))).providerId()).isEqualTo("vonage");
         }
         assertThat(policy.breakerState("twilio")).isEqualTo(CircuitBreaker.State.OPEN);
-        assertThat(registry.find(SmsMetrics.BREAKER_STATE).tag("provider", "twilio").gauge().value()).isEqualTo(1.0);
+        assertThat(registry.find(SmsMetrics.BREAKER_STATE)
+                        .tag("provider", "twilio")
+                        .gauge()
+                        .value())
+                .isEqualTo(1.0);
 
         // Open: twilio is not even asked.
         assertThat(await(policy.send(message(US))).providerId()).isEqualTo("vonage");
@@ -153,7 +175,11 @@ class ResilientSmsProviderTest {
         assertThat(policy.breakerState("twilio")).isEqualTo(CircuitBreaker.State.HALF_OPEN);
         assertThat(await(policy.send(message(US))).providerId()).isEqualTo("twilio");
         assertThat(policy.breakerState("twilio")).isEqualTo(CircuitBreaker.State.CLOSED);
-        assertThat(registry.find(SmsMetrics.BREAKER_STATE).tag("provider", "twilio").gauge().value()).isZero();
+        assertThat(registry.find(SmsMetrics.BREAKER_STATE)
+                        .tag("provider", "twilio")
+                        .gauge()
+                        .value())
+                .isZero();
     }
 
     @Test
@@ -187,8 +213,8 @@ class ResilientSmsProviderTest {
     @Test
     void noRetryStartsWhenItsWaitWouldPassTheDeadline() {
         ScriptedProvider twilio = new ScriptedProvider("twilio", Kind.TRANSIENT);
-        RetryPolicy tight = new RetryPolicy(5, Duration.ofSeconds(2), Duration.ofSeconds(4), 2.0, 0,
-                Duration.ofSeconds(1));
+        RetryPolicy tight =
+                new RetryPolicy(5, Duration.ofSeconds(2), Duration.ofSeconds(4), 2.0, 0, Duration.ofSeconds(1));
 
         SmsDeliveryException e = failure(policy(Routing.of(twilio), tight, 10).send(message(US)));
 
@@ -211,7 +237,8 @@ class ResilientSmsProviderTest {
         };
         ScriptedProvider vonage = new ScriptedProvider("vonage", null);
 
-        assertThat(await(policy(Routing.of(broken, vonage), retry, 10).send(message(US))).providerId())
+        assertThat(await(policy(Routing.of(broken, vonage), retry, 10).send(message(US)))
+                        .providerId())
                 .isEqualTo("vonage");
     }
 
@@ -230,8 +257,8 @@ class ResilientSmsProviderTest {
 
     @Test
     void backoffGrowsIsCappedAndJittered() {
-        RetryPolicy p = new RetryPolicy(5, Duration.ofMillis(100), Duration.ofMillis(300), 2.0, 0.5,
-                Duration.ofSeconds(10));
+        RetryPolicy p =
+                new RetryPolicy(5, Duration.ofMillis(100), Duration.ofMillis(300), 2.0, 0.5, Duration.ofSeconds(10));
 
         assertThat(p.backoff(1, () -> 0.0)).isEqualTo(Duration.ofMillis(100));
         assertThat(p.backoff(2, () -> 0.0)).isEqualTo(Duration.ofMillis(200));

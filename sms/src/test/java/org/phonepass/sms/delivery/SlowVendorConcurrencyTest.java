@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -38,12 +37,13 @@ class SlowVendorConcurrencyTest {
             gateway.always(r -> Reply.json(200, "{\"id\":\"ok\"}").after(Duration.ofSeconds(2)));
             SmsSettings settings = new ObjectMapper(new YAMLFactory())
                     .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
-                    .registerModule(org.phonepass.sms.config.DurationSetting.module()).readValue("""
+                    .registerModule(org.phonepass.sms.config.DurationSetting.module())
+                    .readValue("""
                     provider: http_gateway
                     http_gateway: {url: "%s/sms", timeout: 10s}
                     """.formatted(gateway.baseUrl()), SmsSettings.class);
-            try (SmsStack stack = SmsProviders.build(settings, Clock.systemUTC(), new SimpleMeterRegistry(),
-                    name -> null, false)) {
+            try (SmsStack stack =
+                    SmsProviders.build(settings, Clock.systemUTC(), new SimpleMeterRegistry(), name -> null, false)) {
                 // Warm up: the HTTP client's selector and completion threads exist from the first send on.
                 stack.provider().send(message(0)).toCompletableFuture().get(10, TimeUnit.SECONDS);
                 int baseline = threads.getThreadCount();
@@ -64,7 +64,8 @@ class SlowVendorConcurrencyTest {
                 }
                 all.get();
 
-                assertThat(inFlight).allSatisfy(f -> assertThat(f.join().messageId()).isEqualTo("ok"));
+                assertThat(inFlight)
+                        .allSatisfy(f -> assertThat(f.join().messageId()).isEqualTo("ok"));
                 assertThat(gateway.requests()).hasSize(MESSAGES + 1);
                 // A thread per request would add about 300; the client may add a handful of its own.
                 assertThat(peak - baseline).isLessThanOrEqualTo(8);

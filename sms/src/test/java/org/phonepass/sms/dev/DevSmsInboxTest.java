@@ -29,7 +29,8 @@ class DevSmsInboxTest {
     void sendKeepsTheMessageAndAnswersAReceiptAtOnce() {
         DevSmsInbox inbox = new DevSmsInbox(Clock.fixed(NOW, ZoneOffset.UTC));
 
-        SmsReceipt receipt = inbox.send(message(US, "123456")).toCompletableFuture().join();
+        SmsReceipt receipt =
+                inbox.send(message(US, "123456")).toCompletableFuture().join();
 
         assertThat(receipt.providerId()).isEqualTo("dev");
         assertThat(receipt.messageId()).isNotBlank();
@@ -44,9 +45,11 @@ class DevSmsInboxTest {
         inbox.send(message(FR, "2222"));
         inbox.send(message(US, "3333"));
 
-        assertThat(inbox.recent(Optional.empty())).extracting(DevSmsInbox.Entry::code)
+        assertThat(inbox.recent(Optional.empty()))
+                .extracting(DevSmsInbox.Entry::code)
                 .containsExactly("3333", "2222", "1111");
-        assertThat(inbox.recent(Optional.of("+12015550123"))).extracting(DevSmsInbox.Entry::code)
+        assertThat(inbox.recent(Optional.of("+12015550123")))
+                .extracting(DevSmsInbox.Entry::code)
                 .containsExactly("3333", "1111");
         assertThat(inbox.recent(Optional.of("+4930000000"))).isEmpty();
     }
@@ -58,7 +61,8 @@ class DevSmsInboxTest {
         inbox.send(message(US, "2222"));
         inbox.send(message(US, "3333"));
 
-        assertThat(inbox.recent(Optional.empty())).extracting(DevSmsInbox.Entry::code)
+        assertThat(inbox.recent(Optional.empty()))
+                .extracting(DevSmsInbox.Entry::code)
                 .containsExactly("3333", "2222");
     }
 
@@ -77,7 +81,9 @@ class DevSmsInboxTest {
             pool.shutdown();
         }
 
-        assertThat(inbox.recent(Optional.empty())).hasSize(400)
-                .extracting(DevSmsInbox.Entry::code).doesNotHaveDuplicates();
+        assertThat(inbox.recent(Optional.empty()))
+                .hasSize(400)
+                .extracting(DevSmsInbox.Entry::code)
+                .doesNotHaveDuplicates();
     }
 }

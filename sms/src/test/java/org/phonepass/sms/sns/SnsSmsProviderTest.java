@@ -13,8 +13,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.phonepass.core.sms.SmsDeliveryException;
 import org.phonepass.core.sms.SmsDeliveryException.Kind;
 import org.phonepass.core.sms.SmsReceipt;
@@ -54,9 +54,19 @@ class SnsSmsProviderTest {
     }
 
     private SnsSmsProvider create(Duration timeout) {
-        SnsSettings settings = new SnsSettings("eu-west-1", sns.baseUrl(), "${AWS_KEY_FOR_TEST}", "${file:"
-                + secretFile() + "}", "Acme", null, null, null, Duration.ofSeconds(2), timeout)
-                .resolved("sms.sns", "sms.provider is sns", new Secrets(Map.of("AWS_KEY_FOR_TEST", "AKIDEXAMPLE")::get));
+        SnsSettings settings = new SnsSettings(
+                        "eu-west-1",
+                        sns.baseUrl(),
+                        "${AWS_KEY_FOR_TEST}",
+                        "${file:" + secretFile() + "}",
+                        "Acme",
+                        null,
+                        null,
+                        null,
+                        Duration.ofSeconds(2),
+                        timeout)
+                .resolved(
+                        "sms.sns", "sms.provider is sns", new Secrets(Map.of("AWS_KEY_FOR_TEST", "AKIDEXAMPLE")::get));
         return new SnsSmsProvider("sns", settings, executor);
     }
 
@@ -91,24 +101,33 @@ class SnsSmsProviderTest {
                 .startsWith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
                 .contains("/eu-west-1/sns/aws4_request");
         Map<String, String> form = request.form();
-        assertThat(form).containsEntry("Action", "Publish").containsEntry("Version", "2010-03-31")
+        assertThat(form)
+                .containsEntry("Action", "Publish")
+                .containsEntry("Version", "2010-03-31")
                 .containsEntry("PhoneNumber", "+12015550123")
                 .containsEntry("Message", "Your verification code is: 123456");
         Map<String, String> attributes = new HashMap<>();
         for (int i = 1; form.containsKey("MessageAttributes.entry." + i + ".Name"); i++) {
-            attributes.put(form.get("MessageAttributes.entry." + i + ".Name"),
+            attributes.put(
+                    form.get("MessageAttributes.entry." + i + ".Name"),
                     form.get("MessageAttributes.entry." + i + ".Value.StringValue"));
-            assertThat(form.get("MessageAttributes.entry." + i + ".Value.DataType")).isEqualTo("String");
+            assertThat(form.get("MessageAttributes.entry." + i + ".Value.DataType"))
+                    .isEqualTo("String");
         }
-        assertThat(attributes).containsExactlyInAnyOrderEntriesOf(Map.of("AWS.SNS.SMS.SMSType", "Transactional",
-                "AWS.SNS.SMS.SenderID", "Acme"));
+        assertThat(attributes)
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("AWS.SNS.SMS.SMSType", "Transactional", "AWS.SNS.SMS.SenderID", "Acme"));
         assertThat(sns.requests()).hasSize(1);
     }
 
     @Test
     void anInvalidPhoneNumberIsARejection() {
-        sns.enqueue(Reply.xml(400, error("Sender", "InvalidParameter",
-                "Invalid parameter: PhoneNumber Reason: +12015550123 is not valid to publish to")));
+        sns.enqueue(Reply.xml(
+                400,
+                error(
+                        "Sender",
+                        "InvalidParameter",
+                        "Invalid parameter: PhoneNumber Reason: +12015550123 is not valid to publish to")));
 
         SmsDeliveryException e = failure(provider(Duration.ofSeconds(5)).send(message(US)));
 
@@ -129,7 +148,8 @@ class SnsSmsProviderTest {
 
     @Test
     void throttlingAndServerErrorsAreTransientAndTheSdkDoesNotRetryOnItsOwn() {
-        sns.enqueue(Reply.xml(400, error("Sender", "Throttling", "Rate exceeded")),
+        sns.enqueue(
+                Reply.xml(400, error("Sender", "Throttling", "Rate exceeded")),
                 Reply.xml(500, error("Receiver", "InternalError", "Internal failure")));
         SnsSmsProvider p = provider(Duration.ofSeconds(5));
 
@@ -140,8 +160,8 @@ class SnsSmsProviderTest {
 
     @Test
     void refusedCredentialsAreAConfigurationFailure() {
-        sns.enqueue(Reply.xml(403, error("Sender", "AuthorizationError",
-                "User is not authorized to perform: SNS:Publish")));
+        sns.enqueue(Reply.xml(
+                403, error("Sender", "AuthorizationError", "User is not authorized to perform: SNS:Publish")));
 
         SmsDeliveryException e = failure(provider(Duration.ofSeconds(5)).send(message(US)));
 

@@ -27,8 +27,8 @@ import java.util.function.Function;
  */
 public final class FakeVendor implements AutoCloseable {
     /** A request as the vendor saw it. */
-    public record Recorded(String method, String path, String rawQuery, Map<String, List<String>> headers,
-                           String body) {
+    public record Recorded(
+            String method, String path, String rawQuery, Map<String, List<String>> headers, String body) {
         public String header(String name) {
             for (Map.Entry<String, List<String>> e : headers.entrySet()) {
                 if (e.getKey().equalsIgnoreCase(name)) {
@@ -96,7 +96,7 @@ public final class FakeVendor implements AutoCloseable {
         server.createContext("/", this::handle);
         server.start();
         // Start the delay thread now so that it counts in any baseline thread count.
-        delays.schedule(() -> { }, 0, TimeUnit.MILLISECONDS);
+        delays.schedule(() -> {}, 0, TimeUnit.MILLISECONDS);
     }
 
     /** Answers the next requests with these replies, in order, then with the fallback. */
@@ -134,8 +134,12 @@ public final class FakeVendor implements AutoCloseable {
         try (InputStream in = exchange.getRequestBody()) {
             body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        Recorded recorded = new Recorded(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-                exchange.getRequestURI().getRawQuery(), Map.copyOf(exchange.getRequestHeaders()), body);
+        Recorded recorded = new Recorded(
+                exchange.getRequestMethod(),
+                exchange.getRequestURI().getRawPath(),
+                exchange.getRequestURI().getRawQuery(),
+                Map.copyOf(exchange.getRequestHeaders()),
+                body);
         requests.add(recorded);
         Reply reply;
         synchronized (this) {

@@ -1,15 +1,10 @@
 package org.phonepass.sms.support;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.CompletionStage;
 import org.phonepass.core.phone.PhoneNumber;
 import org.phonepass.core.sms.SmsDeliveryException;
 import org.phonepass.core.sms.SmsMessage;
@@ -20,8 +15,7 @@ public final class Fixtures {
     public static final PhoneNumber IN = new PhoneNumber("+919876543210", "IN", 91);
     public static final PhoneNumber FR = new PhoneNumber("+33612345678", "FR", 33);
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     public static SmsMessage message(PhoneNumber to) {
         return new SmsMessage(to, "Your verification code is: 123456", "123456", "en", "client-1");

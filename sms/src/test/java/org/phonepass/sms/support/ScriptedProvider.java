@@ -56,7 +56,7 @@ public final class ScriptedProvider implements SmsProvider {
         if (answer == null) {
             return CompletableFuture.completedFuture(new SmsReceipt(id, id + "-" + received.size()));
         }
-        return CompletableFuture.failedFuture(new SmsDeliveryException(id, answer,
-                answer == Kind.REJECTED_NUMBER ? "21211" : null, id + " says " + answer, null));
+        return CompletableFuture.failedFuture(new SmsDeliveryException(
+                id, answer, answer == Kind.REJECTED_NUMBER ? "21211" : null, id + " says " + answer, null));
     }
 }

@@ -37,13 +37,21 @@ class TwilioSmsProviderTest {
 
     private TwilioSmsProvider provider(TwilioSettings raw) {
         TwilioSettings settings = raw.resolved("sms.twilio", "sms.provider is twilio", new Secrets(name -> null));
-        return new TwilioSmsProvider(settings, new VendorHttp("twilio", "Twilio", settings.connectTimeout(),
-                settings.timeout(), executor));
+        return new TwilioSmsProvider(
+                settings, new VendorHttp("twilio", "Twilio", settings.connectTimeout(), settings.timeout(), executor));
     }
 
     private TwilioSettings withToken(Duration timeout) {
-        return new TwilioSettings("AC0123456789abcdef0123456789abcdef", "token-secret", null, null, "+15005550006",
-                null, twilio.baseUrl(), Duration.ofSeconds(2), timeout);
+        return new TwilioSettings(
+                "AC0123456789abcdef0123456789abcdef",
+                "token-secret",
+                null,
+                null,
+                "+15005550006",
+                null,
+                twilio.baseUrl(),
+                Duration.ofSeconds(2),
+                timeout);
     }
 
     private static String basic(String user, String password) {
@@ -63,50 +71,62 @@ class TwilioSmsProviderTest {
         assertThat(request.header("Authorization"))
                 .isEqualTo(basic("AC0123456789abcdef0123456789abcdef", "token-secret"));
         assertThat(request.header("Content-Type")).startsWith("application/x-www-form-urlencoded");
-        assertThat(request.form()).containsExactly(
-                java.util.Map.entry("To", "+12015550123"),
-                java.util.Map.entry("From", "+15005550006"),
-                java.util.Map.entry("Body", "Your verification code is: 123456"));
+        assertThat(request.form())
+                .containsExactly(
+                        java.util.Map.entry("To", "+12015550123"),
+                        java.util.Map.entry("From", "+15005550006"),
+                        java.util.Map.entry("Body", "Your verification code is: 123456"));
     }
 
     @Test
     void apiKeyAuthenticatesWithTheKeyAndAMessagingServiceIsTheSender() {
         twilio.enqueue(Reply.json(201, CREATED));
-        TwilioSettings settings = new TwilioSettings("AC0123456789abcdef0123456789abcdef", null,
-                "SK0123456789abcdef0123456789abcdef", "key-secret", null, "MG0123456789abcdef0123456789abcdef",
-                twilio.baseUrl(), null, null);
+        TwilioSettings settings = new TwilioSettings(
+                "AC0123456789abcdef0123456789abcdef",
+                null,
+                "SK0123456789abcdef0123456789abcdef",
+                "key-secret",
+                null,
+                "MG0123456789abcdef0123456789abcdef",
+                twilio.baseUrl(),
+                null,
+                null);
 
         await(provider(settings).send(message(US)));
 
         FakeVendor.Recorded request = twilio.lastRequest();
         assertThat(request.header("Authorization"))
                 .isEqualTo(basic("SK0123456789abcdef0123456789abcdef", "key-secret"));
-        assertThat(request.form()).containsEntry("MessagingServiceSid", "MG0123456789abcdef0123456789abcdef")
+        assertThat(request.form())
+                .containsEntry("MessagingServiceSid", "MG0123456789abcdef0123456789abcdef")
                 .doesNotContainKey("From");
     }
 
     @ParameterizedTest(name = "HTTP {0} code {1} -> {2}")
     @CsvSource({
-            "400, 21211, REJECTED_NUMBER",
-            "400, 21614, REJECTED_NUMBER",
-            "400, 21610, REJECTED_NUMBER",
-            "400, 21612, REJECTED_NUMBER",
-            "400, 21408, CONFIGURATION",
-            "400, 21606, CONFIGURATION",
-            "400, 21608, CONFIGURATION",
-            "401, 20003, CONFIGURATION",
-            "404, 20404, CONFIGURATION",
-            "429, 20429, TRANSIENT",
-            "500, 20500, TRANSIENT",
-            "400, 29999, CONFIGURATION",
-            "503, 29999, TRANSIENT"
+        "400, 21211, REJECTED_NUMBER",
+        "400, 21614, REJECTED_NUMBER",
+        "400, 21610, REJECTED_NUMBER",
+        "400, 21612, REJECTED_NUMBER",
+        "400, 21408, CONFIGURATION",
+        "400, 21606, CONFIGURATION",
+        "400, 21608, CONFIGURATION",
+        "401, 20003, CONFIGURATION",
+        "404, 20404, CONFIGURATION",
+        "429, 20429, TRANSIENT",
+        "500, 20500, TRANSIENT",
+        "400, 29999, CONFIGURATION",
+        "503, 29999, TRANSIENT"
     })
     void documentedErrorsMapToTheirKindAndKeepTwiliosCode(int status, String code, Kind kind) {
-        twilio.enqueue(Reply.json(status, "{\"code\":" + code + ",\"message\":\"The 'To' number +12015550123 is "
-                + "not valid\",\"more_info\":\"https://www.twilio.com/docs/errors/" + code + "\",\"status\":"
-                + status + "}"));
+        twilio.enqueue(Reply.json(
+                status,
+                "{\"code\":" + code + ",\"message\":\"The 'To' number +12015550123 is "
+                        + "not valid\",\"more_info\":\"https://www.twilio.com/docs/errors/" + code + "\",\"status\":"
+                        + status + "}"));
 
-        SmsDeliveryException e = failure(provider(withToken(Duration.ofSeconds(5))).send(message(US)));
+        SmsDeliveryException e =
+                failure(provider(withToken(Duration.ofSeconds(5))).send(message(US)));
 
         assertThat(e.kind()).isEqualTo(kind);
         assertThat(e.providerCode()).isEqualTo(code);
@@ -116,10 +136,13 @@ class TwilioSmsProviderTest {
 
     @Test
     void invalidNumberGivesThePublicTextLockRecognises() {
-        twilio.enqueue(Reply.json(400, "{\"code\":21211,\"message\":\"The 'To' number 5551234567 is not a valid "
-                + "phone number.\",\"status\":400}"));
+        twilio.enqueue(Reply.json(
+                400,
+                "{\"code\":21211,\"message\":\"The 'To' number 5551234567 is not a valid "
+                        + "phone number.\",\"status\":400}"));
 
-        SmsDeliveryException e = failure(provider(withToken(Duration.ofSeconds(5))).send(message(US)));
+        SmsDeliveryException e =
+                failure(provider(withToken(Duration.ofSeconds(5))).send(message(US)));
 
         assertThat(e.kind()).isEqualTo(Kind.REJECTED_NUMBER);
         assertThat(e.providerCode()).isEqualTo("21211");
@@ -130,7 +153,8 @@ class TwilioSmsProviderTest {
     void aMessageFailedAtCreationIsJudgedByItsErrorCode() {
         twilio.enqueue(Reply.json(201, "{\"sid\":\"SMx\",\"status\":\"failed\",\"error_code\":30006}"));
 
-        SmsDeliveryException e = failure(provider(withToken(Duration.ofSeconds(5))).send(message(US)));
+        SmsDeliveryException e =
+                failure(provider(withToken(Duration.ofSeconds(5))).send(message(US)));
 
         assertThat(e.kind()).isEqualTo(Kind.REJECTED_NUMBER);
         assertThat(e.providerCode()).isEqualTo("30006");
@@ -140,7 +164,8 @@ class TwilioSmsProviderTest {
     void aServerErrorWithoutBodyIsTransient() {
         twilio.enqueue(new Reply(502, "text/html", "", Duration.ZERO));
 
-        SmsDeliveryException e = failure(provider(withToken(Duration.ofSeconds(5))).send(message(US)));
+        SmsDeliveryException e =
+                failure(provider(withToken(Duration.ofSeconds(5))).send(message(US)));
 
         assertThat(e.kind()).isEqualTo(Kind.TRANSIENT);
         assertThat(e.providerCode()).isNull();
@@ -150,7 +175,8 @@ class TwilioSmsProviderTest {
     void anAnswerSlowerThanTheTimeoutIsTransient() {
         twilio.enqueue(Reply.json(201, CREATED).after(Duration.ofSeconds(3)));
 
-        SmsDeliveryException e = failure(provider(withToken(Duration.ofMillis(300))).send(message(US)));
+        SmsDeliveryException e =
+                failure(provider(withToken(Duration.ofMillis(300))).send(message(US)));
 
         assertThat(e.kind()).isEqualTo(Kind.TRANSIENT);
         assertThat(e.getMessage()).contains("did not answer within 300 ms");
@@ -160,8 +186,16 @@ class TwilioSmsProviderTest {
     void aRefusedConnectionIsTransient() {
         String deadUrl = twilio.baseUrl();
         twilio.close();
-        TwilioSettings settings = new TwilioSettings("AC0123456789abcdef0123456789abcdef", "t", null, null, "+1500",
-                null, deadUrl, Duration.ofSeconds(1), Duration.ofSeconds(1));
+        TwilioSettings settings = new TwilioSettings(
+                "AC0123456789abcdef0123456789abcdef",
+                "t",
+                null,
+                null,
+                "+1500",
+                null,
+                deadUrl,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1));
 
         SmsDeliveryException e = failure(provider(settings).send(message(US)));
 
@@ -171,14 +205,17 @@ class TwilioSmsProviderTest {
     @Test
     void settingsNeedExactlyOneCredentialAndOneSender() {
         Secrets secrets = new Secrets(name -> null);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TwilioSettings(null, "t", null, null, "+1",
-                        null, null, null, null).resolved("sms.twilio", "sms.provider is twilio", secrets))
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new TwilioSettings(null, "t", null, null, "+1", null, null, null, null)
+                                .resolved("sms.twilio", "sms.provider is twilio", secrets))
                 .hasMessage("sms.twilio.account_sid is required when sms.provider is twilio");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TwilioSettings("AC1", "t", "SK1", "s", "+1",
-                        null, null, null, null).resolved("sms.twilio", "x", secrets))
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new TwilioSettings("AC1", "t", "SK1", "s", "+1", null, null, null, null)
+                                .resolved("sms.twilio", "x", secrets))
                 .hasMessageContaining("exactly one of sms.twilio.auth_token or sms.twilio.api_key_sid");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TwilioSettings("AC1", "t", null, null, "+1",
-                        "MG1", null, null, null).resolved("sms.twilio", "x", secrets))
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new TwilioSettings("AC1", "t", null, null, "+1", "MG1", null, null, null)
+                                .resolved("sms.twilio", "x", secrets))
                 .hasMessageContaining("exactly one of sms.twilio.from or sms.twilio.messaging_service_sid");
         assertThat(new TwilioSettings("AC1", "secret-token", null, null, "+1", null, null, null, null).toString())
                 .doesNotContain("secret-token");

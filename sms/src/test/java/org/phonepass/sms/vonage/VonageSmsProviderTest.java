@@ -35,11 +35,14 @@ class VonageSmsProviderTest {
     }
 
     private VonageSmsProvider provider(Duration timeout) {
-        VonageSettings settings = new VonageSettings("${VONAGE_KEY}", "${VONAGE_SECRET}", "Acme", vonage.baseUrl(),
-                null, timeout).resolved("sms.vonage", "sms.provider is vonage",
-                new Secrets(Map.of("VONAGE_KEY", "abcd1234", "VONAGE_SECRET", "s3cr3t")::get));
-        return new VonageSmsProvider(settings, new VendorHttp("vonage", "Vonage", settings.connectTimeout(),
-                settings.timeout(), executor));
+        VonageSettings settings = new VonageSettings(
+                        "${VONAGE_KEY}", "${VONAGE_SECRET}", "Acme", vonage.baseUrl(), null, timeout)
+                .resolved(
+                        "sms.vonage",
+                        "sms.provider is vonage",
+                        new Secrets(Map.of("VONAGE_KEY", "abcd1234", "VONAGE_SECRET", "s3cr3t")::get));
+        return new VonageSmsProvider(
+                settings, new VendorHttp("vonage", "Vonage", settings.connectTimeout(), settings.timeout(), executor));
     }
 
     private static String answer(String status, String errorText) {
@@ -58,38 +61,44 @@ class VonageSmsProviderTest {
         FakeVendor.Recorded request = vonage.lastRequest();
         assertThat(request.method()).isEqualTo("POST");
         assertThat(request.path()).isEqualTo("/sms/json");
-        assertThat(request.form()).containsExactly(Map.entry("api_key", "abcd1234"),
-                Map.entry("api_secret", "s3cr3t"), Map.entry("from", "Acme"), Map.entry("to", "12015550123"),
-                Map.entry("text", "Your verification code is: 123456"));
+        assertThat(request.form())
+                .containsExactly(
+                        Map.entry("api_key", "abcd1234"),
+                        Map.entry("api_secret", "s3cr3t"),
+                        Map.entry("from", "Acme"),
+                        Map.entry("to", "12015550123"),
+                        Map.entry("text", "Your verification code is: 123456"));
     }
 
     @Test
     void aTextOutsideTheGsmAlphabetIsSentAsUnicode() {
         vonage.enqueue(Reply.json(200, answer("0", null)));
-        SmsMessage russian = new SmsMessage(new PhoneNumber("+79161234567", "RU", 7), "Ваш код: 123456", "123456",
-                "ru", "client-1");
+        SmsMessage russian =
+                new SmsMessage(new PhoneNumber("+79161234567", "RU", 7), "Ваш код: 123456", "123456", "ru", "client-1");
 
         await(provider(Duration.ofSeconds(5)).send(russian));
 
-        assertThat(vonage.lastRequest().form()).containsEntry("type", "unicode").containsEntry("to", "79161234567")
+        assertThat(vonage.lastRequest().form())
+                .containsEntry("type", "unicode")
+                .containsEntry("to", "79161234567")
                 .containsEntry("text", "Ваш код: 123456");
     }
 
     @ParameterizedTest(name = "status {0} -> {1}")
     @CsvSource({
-            "1, TRANSIENT",
-            "2, CONFIGURATION",
-            "3, CONFIGURATION",
-            "4, CONFIGURATION",
-            "5, TRANSIENT",
-            "6, REJECTED_NUMBER",
-            "7, REJECTED_NUMBER",
-            "8, CONFIGURATION",
-            "9, CONFIGURATION",
-            "10, TRANSIENT",
-            "15, CONFIGURATION",
-            "29, CONFIGURATION",
-            "33, REJECTED_NUMBER"
+        "1, TRANSIENT",
+        "2, CONFIGURATION",
+        "3, CONFIGURATION",
+        "4, CONFIGURATION",
+        "5, TRANSIENT",
+        "6, REJECTED_NUMBER",
+        "7, REJECTED_NUMBER",
+        "8, CONFIGURATION",
+        "9, CONFIGURATION",
+        "10, TRANSIENT",
+        "15, CONFIGURATION",
+        "29, CONFIGURATION",
+        "33, REJECTED_NUMBER"
     })
     void documentedStatusesMapToTheirKind(String status, Kind kind) {
         vonage.enqueue(Reply.json(200, answer(status, "Some reason for 12015550123")));
@@ -103,8 +112,10 @@ class VonageSmsProviderTest {
 
     @Test
     void everyPartOfALongMessageMustBeAccepted() {
-        vonage.enqueue(Reply.json(200, "{\"message-count\":\"2\",\"messages\":[{\"status\":\"0\",\"message-id\":"
-                + "\"A\"},{\"status\":\"1\",\"error-text\":\"Throughput Rate Exceeded\"}]}"));
+        vonage.enqueue(Reply.json(
+                200,
+                "{\"message-count\":\"2\",\"messages\":[{\"status\":\"0\",\"message-id\":"
+                        + "\"A\"},{\"status\":\"1\",\"error-text\":\"Throughput Rate Exceeded\"}]}"));
 
         SmsDeliveryException e = failure(provider(Duration.ofSeconds(5)).send(message(US)));
 
@@ -116,7 +127,9 @@ class VonageSmsProviderTest {
     void httpFailuresAndSlowAnswersAreTransient() {
         vonage.enqueue(Reply.json(503, ""), Reply.json(200, answer("0", null)).after(Duration.ofSeconds(3)));
 
-        assertThat(failure(provider(Duration.ofSeconds(5)).send(message(US))).kind()).isEqualTo(Kind.TRANSIENT);
-        assertThat(failure(provider(Duration.ofMillis(250)).send(message(US))).kind()).isEqualTo(Kind.TRANSIENT);
+        assertThat(failure(provider(Duration.ofSeconds(5)).send(message(US))).kind())
+                .isEqualTo(Kind.TRANSIENT);
+        assertThat(failure(provider(Duration.ofMillis(250)).send(message(US))).kind())
+                .isEqualTo(Kind.TRANSIENT);
     }
 }

@@ -12,8 +12,7 @@ import org.phonepass.core.ratelimit.Limit;
  * (see token-bucket.lua).
  */
 final class BucketMath {
-    private BucketMath() {
-    }
+    private BucketMath() {}
 
     /** Microseconds of deficit per token, at least 1 so that a very fine limit still counts. */
     static long microsPerToken(Limit limit) {

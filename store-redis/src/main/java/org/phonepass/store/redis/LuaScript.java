@@ -55,8 +55,8 @@ final class LuaScript {
     private static String sha1Hex(String text) {
         try {
             // SHA-1 because that is how Redis names scripts, not for any security property.
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-1 is unavailable", e);
         }

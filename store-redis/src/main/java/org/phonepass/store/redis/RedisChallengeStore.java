@@ -10,8 +10,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -39,6 +39,7 @@ import org.phonepass.core.otp.ConsumeResult;
 public final class RedisChallengeStore implements ChallengeStore {
     /** Keeps a key a little beyond its last code's expiry, for nodes whose clocks run behind. */
     static final Duration GRACE = Duration.ofSeconds(60);
+
     private static final int SWEEP_BATCH = 200;
     private static final LuaScript CREATE = LuaScript.load("challenge-create.lua");
     private static final LuaScript CONSUME = LuaScript.load("challenge-consume.lua");
@@ -68,17 +69,27 @@ public final class RedisChallengeStore implements ChallengeStore {
         // Built by hand: every field is a number or hex, so there is nothing to escape.
         String entry = "{\"h\":\"" + HexFormat.of().formatHex(c.codeHash()) + "\",\"e\":"
                 + c.expiresAt().toEpochMilli() + ",\"a\":" + c.attempts() + ",\"m\":" + c.maxAttempts() + "}";
-        call(() -> CREATE.<Long>run(redis, ScriptOutputType.INTEGER,
-                new String[] {keyPrefix + member, indexKey}, entry, Integer.toString(keepPrevious),
-                Long.toString(c.createdAt().toEpochMilli()), Long.toString(GRACE.toMillis()), member));
+        call(() -> CREATE.<Long>run(
+                redis,
+                ScriptOutputType.INTEGER,
+                new String[] {keyPrefix + member, indexKey},
+                entry,
+                Integer.toString(keepPrevious),
+                Long.toString(c.createdAt().toEpochMilli()),
+                Long.toString(GRACE.toMillis()),
+                member));
     }
 
     @Override
     public ConsumeResult consume(String clientId, String phone, byte[] submittedHash, Instant now) {
         String member = member(clientId, phone);
-        List<Object> reply = call(() -> CONSUME.run(redis, ScriptOutputType.MULTI,
-                new String[] {keyPrefix + member, indexKey}, HexFormat.of().formatHex(submittedHash),
-                Long.toString(now.toEpochMilli()), member));
+        List<Object> reply = call(() -> CONSUME.run(
+                redis,
+                ScriptOutputType.MULTI,
+                new String[] {keyPrefix + member, indexKey},
+                HexFormat.of().formatHex(submittedHash),
+                Long.toString(now.toEpochMilli()),
+                member));
         String outcome = (String) reply.get(0);
         int remaining = ((Long) reply.get(1)).intValue();
         return switch (outcome) {
@@ -123,7 +134,8 @@ public final class RedisChallengeStore implements ChallengeStore {
     public int deleteExpired(Instant cutoff) {
         long deleted = 0;
         while (true) {
-            List<String> members = call(() -> redis.zrangebyscore(indexKey,
+            List<String> members = call(() -> redis.zrangebyscore(
+                    indexKey,
                     Range.from(Range.Boundary.unbounded(), Range.Boundary.excluding(cutoff.toEpochMilli())),
                     Limit.create(0, SWEEP_BATCH)));
             if (members.isEmpty()) {
@@ -150,8 +162,8 @@ public final class RedisChallengeStore implements ChallengeStore {
     static String member(String clientId, String phone) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] digest = sha.digest((clientId.length() + ":" + clientId + ":" + phone)
-                    .getBytes(StandardCharsets.UTF_8));
+            byte[] digest =
+                    sha.digest((clientId.length() + ":" + clientId + ":" + phone).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is unavailable", e);

@@ -116,7 +116,8 @@ public final class RedisRateLimiter implements RateLimiter {
     }
 
     private Decision run(String op, String key, Limit limit, long tokens) {
-        return run(new String[] {redisKey(key, limit)}, new String[] {op}, new Limit[] {limit}, tokens).get(0);
+        return run(new String[] {redisKey(key, limit)}, new String[] {op}, new Limit[] {limit}, tokens)
+                .get(0);
     }
 
     private List<Decision> run(String[] keys, String[] ops, Limit[] limits, long tokens) {
@@ -147,8 +148,8 @@ public final class RedisRateLimiter implements RateLimiter {
     String redisKey(String key, Limit limit) {
         Objects.requireNonNull(key, "key cannot be null");
         Objects.requireNonNull(limit, "limit cannot be null");
-        return keyPrefix + limit.name() + ":" + limit.capacity() + ":" + limit.period().toMillis() + ":"
-                + sha256Hex(key);
+        return keyPrefix + limit.name() + ":" + limit.capacity() + ":"
+                + limit.period().toMillis() + ":" + sha256Hex(key);
     }
 
     static String sha256Hex(String text) {

@@ -30,14 +30,14 @@ public final class RedisSlidingWindowCounter implements SlidingWindowCounter {
     private final WindowSlices slicing;
     private final String ttlMillis;
 
-    RedisSlidingWindowCounter(RedisCommands<String, String> redis, String keyPrefix, Clock clock, Duration window,
-                              int slices) {
+    RedisSlidingWindowCounter(
+            RedisCommands<String, String> redis, String keyPrefix, Clock clock, Duration window, int slices) {
         this.redis = Objects.requireNonNull(redis, "redis cannot be null");
         this.slicing = new WindowSlices(clock, window, slices);
         this.ttlMillis = Long.toString(window.toMillis() + 2 * slicing.sliceMillis());
         // The window is part of the key: two counters with different windows slice time differently.
-        this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix cannot be null") + "sw:" + window.toMillis()
-                + ":";
+        this.keyPrefix =
+                Objects.requireNonNull(keyPrefix, "keyPrefix cannot be null") + "sw:" + window.toMillis() + ":";
     }
 
     @Override
@@ -89,13 +89,20 @@ public final class RedisSlidingWindowCounter implements SlidingWindowCounter {
             k[i] = Objects.requireNonNull(deletes.get(i), "key cannot be null");
         }
         for (int i = 0; i < keys.size(); i++) {
-            k[deletes.size() + i] = keyPrefix + RedisRateLimiter.sha256Hex(Objects.requireNonNull(keys.get(i),
-                    "key cannot be null"));
+            k[deletes.size() + i] =
+                    keyPrefix + RedisRateLimiter.sha256Hex(Objects.requireNonNull(keys.get(i), "key cannot be null"));
         }
         long slice = slicing.current();
         try {
-            Long n = WINDOW.run(redis, ScriptOutputType.INTEGER, k, op, Long.toString(slice),
-                    Integer.toString(slicing.slices()), ttlMillis, Integer.toString(deletes.size()));
+            Long n = WINDOW.run(
+                    redis,
+                    ScriptOutputType.INTEGER,
+                    k,
+                    op,
+                    Long.toString(slice),
+                    Integer.toString(slicing.slices()),
+                    ttlMillis,
+                    Integer.toString(deletes.size()));
             return n;
         } catch (RedisException e) {
             throw new RedisStoreException("redis error", e);

@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class RedisStorage implements AutoCloseable {
     /** Commands, including the Lua scripts, are single round trips of well under a millisecond; 2 s is a fault. */
     public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+
     private static final Logger LOG = LoggerFactory.getLogger(RedisStorage.class);
 
     private final RedisClient client;
@@ -43,8 +44,8 @@ public final class RedisStorage implements AutoCloseable {
     private final String keyPrefix;
     private final String where;
 
-    private RedisStorage(RedisClient client, StatefulRedisConnection<String, String> connection, String keyPrefix,
-                         String where) {
+    private RedisStorage(
+            RedisClient client, StatefulRedisConnection<String, String> connection, String keyPrefix, String where) {
         this.client = client;
         this.connection = connection;
         this.keyPrefix = keyPrefix;
@@ -73,7 +74,10 @@ public final class RedisStorage implements AutoCloseable {
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
-                .socketOptions(SocketOptions.builder().connectTimeout(COMMAND_TIMEOUT).keepAlive(true).build())
+                .socketOptions(SocketOptions.builder()
+                        .connectTimeout(COMMAND_TIMEOUT)
+                        .keepAlive(true)
+                        .build())
                 .build());
         client.addListener(new OutageLog(where));
         try {
@@ -140,8 +144,10 @@ public final class RedisStorage implements AutoCloseable {
                 return; // closed on purpose, by close()
             }
             if (lostAt.compareAndSet(null, Instant.now())) {
-                LOG.warn("Redis at {} connection lost: requests that need Redis fail with 503 until it is back; "
-                        + "reconnecting automatically", where);
+                LOG.warn(
+                        "Redis at {} connection lost: requests that need Redis fail with 503 until it is back; "
+                                + "reconnecting automatically",
+                        where);
             }
         }
 
@@ -149,7 +155,9 @@ public final class RedisStorage implements AutoCloseable {
         public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress socketAddress) {
             Instant since = lostAt.getAndSet(null);
             if (since != null) {
-                LOG.info("Redis at {} connection re-established after {} ms", where,
+                LOG.info(
+                        "Redis at {} connection re-established after {} ms",
+                        where,
                         Duration.between(since, Instant.now()).toMillis());
             }
         }

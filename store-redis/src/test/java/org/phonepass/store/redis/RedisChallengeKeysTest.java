@@ -43,8 +43,15 @@ class RedisChallengeKeysTest {
     private Challenge challenge(String phone, String code, Duration validity) {
         byte[] id = new byte[12];
         ThreadLocalRandom.current().nextBytes(id);
-        return new Challenge(HexFormat.of().formatHex(id), CLIENT, phone, hasher.hash(CLIENT, phone, code), t0,
-                t0.plus(validity), 0, 3);
+        return new Challenge(
+                HexFormat.of().formatHex(id),
+                CLIENT,
+                phone,
+                hasher.hash(CLIENT, phone, code),
+                t0,
+                t0.plus(validity),
+                0,
+                3);
     }
 
     @Test
@@ -78,9 +85,12 @@ class RedisChallengeKeysTest {
         String phone = phone();
         store.create(challenge(phone, "123456", Duration.ofMinutes(5)), 2);
         store.create(challenge(phone, "654321", Duration.ofMinutes(5)), 2);
-        assertThat(store.consume(CLIENT, phone, hasher.hash(CLIENT, phone, "123456"), t0).outcome())
+        assertThat(store.consume(CLIENT, phone, hasher.hash(CLIENT, phone, "123456"), t0)
+                        .outcome())
                 .isEqualTo(Outcome.ACCEPTED);
-        assertThat(redis.keys()).as("the phone's key and its index entry are gone").isEmpty();
+        assertThat(redis.keys())
+                .as("the phone's key and its index entry are gone")
+                .isEmpty();
     }
 
     @Test
@@ -102,7 +112,8 @@ class RedisChallengeKeysTest {
         store.create(challenge(longLived, "333333", Duration.ofMinutes(30)), 0);
         assertThat(store.deleteExpired(t0.plus(Duration.ofMinutes(5)))).isEqualTo(2);
         assertThat(redis.keys()).hasSize(2); // longLived's key and the index
-        assertThat(store.consume(CLIENT, longLived, hasher.hash(CLIENT, longLived, "333333"), t0).outcome())
+        assertThat(store.consume(CLIENT, longLived, hasher.hash(CLIENT, longLived, "333333"), t0)
+                        .outcome())
                 .isEqualTo(Outcome.ACCEPTED);
     }
 

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.UUID;
-import org.phonepass.core.abuse.SlidingWindowCounter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.phonepass.core.abuse.SlidingWindowCounter;
 import org.phonepass.core.ratelimit.Limit;
 import org.phonepass.core.ratelimit.RateLimiter;
-import org.phonepass.testkit.MutableClock;
 import org.phonepass.limits.RateLimiterContract;
+import org.phonepass.testkit.MutableClock;
 
 /** The limiter contract against Redis, plus what only the Redis limiter promises: expiry and opaque keys. */
 class RedisRateLimiterTest extends RateLimiterContract {
@@ -81,7 +81,7 @@ class RedisRateLimiterTest extends RateLimiterContract {
         RedisRateLimiter own = (RedisRateLimiter) limiter;
         assertThat(own.sharesScriptWith(newSiblingCounter(clock))).isTrue();
         // A counter on another connection gets the two calls one after the other.
-        assertThat(own.sharesScriptWith(redis.storage(namespace).slidingWindowCounter(clock, Duration.ofHours(1),
-                12))).isFalse();
+        assertThat(own.sharesScriptWith(redis.storage(namespace).slidingWindowCounter(clock, Duration.ofHours(1), 12)))
+                .isFalse();
     }
 }

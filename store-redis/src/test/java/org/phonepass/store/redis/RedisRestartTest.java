@@ -49,9 +49,19 @@ class RedisRestartTest {
 
     private Process startRedis(Path binary, int port) throws IOException, InterruptedException {
         // No persistence: the restart loses every key, the harshest case for the node.
-        Process p = new ProcessBuilder(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(
+                        binary.toString(),
+                        "--port",
+                        Integer.toString(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         Instant deadline = Instant.now().plusSeconds(10);
         while (Instant.now().isBefore(deadline)) {
             try (Socket s = new Socket("127.0.0.1", port)) {
@@ -65,12 +75,20 @@ class RedisRestartTest {
     }
 
     private Challenge challenge(String code, Instant at) {
-        return new Challenge("restart-" + code, CLIENT, PHONE, hasher.hash(CLIENT, PHONE, code), at,
-                at.plus(Duration.ofMinutes(3)), 0, 3);
+        return new Challenge(
+                "restart-" + code,
+                CLIENT,
+                PHONE,
+                hasher.hash(CLIENT, PHONE, code),
+                at,
+                at.plus(Duration.ofMinutes(3)),
+                0,
+                3);
     }
 
     private Outcome consume(ChallengeStore store, String code, Instant at) {
-        return store.consume(CLIENT, PHONE, hasher.hash(CLIENT, PHONE, code), at).outcome();
+        return store.consume(CLIENT, PHONE, hasher.hash(CLIENT, PHONE, code), at)
+                .outcome();
     }
 
     @Test
@@ -95,7 +113,8 @@ class RedisRestartTest {
         long before = System.nanoTime();
         assertThatThrownBy(() -> consume(store, "111111", t0)).isInstanceOf(RedisStoreException.class);
         assertThat(Duration.ofNanos(System.nanoTime() - before))
-                .as("rejected at once, not after a timeout").isLessThan(Duration.ofSeconds(1));
+                .as("rejected at once, not after a timeout")
+                .isLessThan(Duration.ofSeconds(1));
 
         server = startRedis(binary, port);
         awaitHealthy(true);
@@ -104,10 +123,11 @@ class RedisRestartTest {
         store.create(challenge("222222", t0), 0);
         assertThat(consume(store, "222222", t0)).isEqualTo(Outcome.ACCEPTED);
 
-        assertThat(log.list).anySatisfy(e -> assertThat(e.getFormattedMessage())
-                .contains("connection lost").contains("127.0.0.1:" + port));
-        assertThat(log.list).anySatisfy(e -> assertThat(e.getFormattedMessage())
-                .contains("connection re-established"));
+        assertThat(log.list)
+                .anySatisfy(e -> assertThat(e.getFormattedMessage())
+                        .contains("connection lost")
+                        .contains("127.0.0.1:" + port));
+        assertThat(log.list).anySatisfy(e -> assertThat(e.getFormattedMessage()).contains("connection re-established"));
     }
 
     private void awaitHealthy(boolean expected) throws InterruptedException {

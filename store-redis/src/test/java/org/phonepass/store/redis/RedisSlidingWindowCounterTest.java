@@ -7,8 +7,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.phonepass.core.abuse.SlidingWindowCounter;
-import org.phonepass.testkit.MutableClock;
 import org.phonepass.limits.SlidingWindowCounterContract;
+import org.phonepass.testkit.MutableClock;
 
 /** The counter contract against Redis, plus its bounded size and native expiry. */
 class RedisSlidingWindowCounterTest extends SlidingWindowCounterContract {
@@ -53,7 +53,10 @@ class RedisSlidingWindowCounterTest extends SlidingWindowCounterContract {
         assertThat(fields).isLessThanOrEqualTo(13);
         long ttl = redis.inspect(r -> r.pttl(keys.get(0)));
         // A window and two slices: 70 minutes.
-        assertThat(ttl).isBetween(Duration.ofMinutes(69).toMillis(), Duration.ofMinutes(70).toMillis());
+        assertThat(ttl)
+                .isBetween(
+                        Duration.ofMinutes(69).toMillis(),
+                        Duration.ofMinutes(70).toMillis());
         assertThat(counter.count("busy")).isEqualTo(12);
     }
 }

@@ -60,8 +60,9 @@ final class TestRedis implements AutoCloseable {
             java.util.ArrayList<String> all = new java.util.ArrayList<>();
             ScanCursor cursor = ScanCursor.INITIAL;
             do {
-                KeyScanCursor<String> page = redis.scan(cursor, ScanArgs.Builder.matches(target.keyPrefix() + "*")
-                        .limit(500));
+                KeyScanCursor<String> page = redis.scan(
+                        cursor,
+                        ScanArgs.Builder.matches(target.keyPrefix() + "*").limit(500));
                 all.addAll(page.getKeys());
                 cursor = page;
             } while (!cursor.isFinished());

@@ -54,8 +54,8 @@ public final class EncryptingSigningKeyStore implements SigningKeyStore {
 
     @Override
     public void add(StoredKey key) {
-        delegate.add(new StoredKey(key.kid(), encrypt(key.kid(), key.jwk()), key.createdAt(), key.activeAt(),
-                key.retiredAt()));
+        delegate.add(new StoredKey(
+                key.kid(), encrypt(key.kid(), key.jwk()), key.createdAt(), key.activeAt(), key.retiredAt()));
     }
 
     @Override
@@ -89,15 +89,18 @@ public final class EncryptingSigningKeyStore implements SigningKeyStore {
             cipher.init(Cipher.ENCRYPT_MODE, key.encryptionKey(), new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(aad(key.id(), kid));
             byte[] sealed = cipher.doFinal(jwk.getBytes(StandardCharsets.UTF_8));
-            byte[] out = ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array();
-            return PREFIX + key.id() + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(out);
+            byte[] out = ByteBuffer.allocate(nonce.length + sealed.length)
+                    .put(nonce)
+                    .put(sealed)
+                    .array();
+            return PREFIX + key.id() + ":"
+                    + Base64.getUrlEncoder().withoutPadding().encodeToString(out);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is unavailable", e);
         }
     }
 
-    private record Sealed(String masterKeyId, byte[] nonceAndCiphertext) {
-    }
+    private record Sealed(String masterKeyId, byte[] nonceAndCiphertext) {}
 
     private static Sealed parse(String kid, String stored) {
         if (!stored.startsWith(PREFIX)) {
@@ -118,8 +121,9 @@ public final class EncryptingSigningKeyStore implements SigningKeyStore {
 
     private String decrypt(String kid, String stored) {
         Sealed sealed = parse(kid, stored);
-        MasterKeyRing.MasterKey key = ring.find(sealed.masterKeyId()).orElseThrow(() -> new IllegalStateException(
-                "signing key " + kid + " is encrypted with master key " + sealed.masterKeyId() + ", which is not "
+        MasterKeyRing.MasterKey key = ring.find(sealed.masterKeyId())
+                .orElseThrow(() -> new IllegalStateException("signing key " + kid + " is encrypted with master key "
+                        + sealed.masterKeyId() + ", which is not "
                         + "in " + MasterKeyRing.ENV + " (configured: " + ring.ids() + "); keep old master keys after "
                         + "the current one until no stored key uses them"));
         byte[] data = sealed.nonceAndCiphertext();
@@ -128,14 +132,15 @@ public final class EncryptingSigningKeyStore implements SigningKeyStore {
         }
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, key.encryptionKey(), new GCMParameterSpec(TAG_BITS, data, 0,
-                    NONCE_BYTES));
+            cipher.init(Cipher.DECRYPT_MODE, key.encryptionKey(), new GCMParameterSpec(TAG_BITS, data, 0, NONCE_BYTES));
             cipher.updateAAD(aad(key.id(), kid));
             byte[] plain = cipher.doFinal(data, NONCE_BYTES, data.length - NONCE_BYTES);
             return new String(plain, StandardCharsets.UTF_8);
         } catch (AEADBadTagException e) {
-            throw new IllegalStateException("signing key " + kid + " failed authentication: it was altered, or "
-                    + "copied from another key's row", e);
+            throw new IllegalStateException(
+                    "signing key " + kid + " failed authentication: it was altered, or "
+                            + "copied from another key's row",
+                    e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is unavailable", e);
         }

@@ -40,6 +40,7 @@ public final class MasterKeyRing {
     public static final String ENV = "PHONEPASS_MASTER_KEY";
     /** The environment variable naming a file that holds the keys (for secrets mounted as files). */
     public static final String FILE_ENV = "PHONEPASS_MASTER_KEY_FILE";
+
     static final int KEY_BYTES = 32;
     private static final Logger LOG = LoggerFactory.getLogger(MasterKeyRing.class);
 

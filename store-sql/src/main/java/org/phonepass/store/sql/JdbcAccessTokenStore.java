@@ -22,22 +22,37 @@ public final class JdbcAccessTokenStore implements AccessTokenStore {
 
     @Override
     public void save(byte[] tokenHash, AccessTokenRecord r) {
-        jdbc.write(conn -> Jdbc.update(conn, "INSERT INTO access_tokens (token_hash, user_id, client_id, "
-                + "scope, expires_at, family_id) VALUES (?, ?, ?, ?, ?, ?)", tokenHash, r.userId(), r.clientId(),
-                r.scope(), r.expiresAt().toEpochMilli(), r.familyId()));
+        jdbc.write(conn -> Jdbc.update(
+                conn,
+                "INSERT INTO access_tokens (token_hash, user_id, client_id, "
+                        + "scope, expires_at, family_id) VALUES (?, ?, ?, ?, ?, ?)",
+                tokenHash,
+                r.userId(),
+                r.clientId(),
+                r.scope(),
+                r.expiresAt().toEpochMilli(),
+                r.familyId()));
     }
 
     @Override
     public Optional<AccessTokenRecord> find(byte[] tokenHash, Instant now) {
         return jdbc.withConnection(conn -> {
-            try (PreparedStatement ps = Jdbc.prepare(conn, "SELECT a.user_id, a.client_id, a.scope, "
-                    + "a.expires_at, a.family_id FROM access_tokens a WHERE a.token_hash = ? AND a.revoked = 0 "
-                    + "AND a.expires_at > ? AND (a.family_id IS NULL OR NOT EXISTS (SELECT 1 FROM refresh_tokens r "
-                    + "WHERE r.family_id = a.family_id AND r.revoked = 1))", tokenHash,
-                    now.toEpochMilli()); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = Jdbc.prepare(
+                            conn,
+                            "SELECT a.user_id, a.client_id, a.scope, "
+                                    + "a.expires_at, a.family_id FROM access_tokens a WHERE a.token_hash = ? AND a.revoked = 0 "
+                                    + "AND a.expires_at > ? AND (a.family_id IS NULL OR NOT EXISTS (SELECT 1 FROM refresh_tokens r "
+                                    + "WHERE r.family_id = a.family_id AND r.revoked = 1))",
+                            tokenHash,
+                            now.toEpochMilli());
+                    ResultSet rs = ps.executeQuery()) {
                 return rs.next()
-                        ? Optional.of(new AccessTokenRecord(rs.getString(1), rs.getString(2), rs.getString(3),
-                                Instant.ofEpochMilli(rs.getLong(4)), rs.getString(5)))
+                        ? Optional.of(new AccessTokenRecord(
+                                rs.getString(1),
+                                rs.getString(2),
+                                rs.getString(3),
+                                Instant.ofEpochMilli(rs.getLong(4)),
+                                rs.getString(5)))
                         : Optional.empty();
             }
         });
@@ -45,13 +60,13 @@ public final class JdbcAccessTokenStore implements AccessTokenStore {
 
     @Override
     public boolean revoke(byte[] tokenHash) {
-        return jdbc.write(conn ->
-                Jdbc.update(conn, "UPDATE access_tokens SET revoked = 1 WHERE token_hash = ?", tokenHash) > 0);
+        return jdbc.write(
+                conn -> Jdbc.update(conn, "UPDATE access_tokens SET revoked = 1 WHERE token_hash = ?", tokenHash) > 0);
     }
 
     @Override
     public int deleteExpired(Instant cutoff) {
-        return jdbc.write(conn ->
-                Jdbc.update(conn, "DELETE FROM access_tokens WHERE expires_at < ?", cutoff.toEpochMilli()));
+        return jdbc.write(
+                conn -> Jdbc.update(conn, "DELETE FROM access_tokens WHERE expires_at < ?", cutoff.toEpochMilli()));
     }
 }

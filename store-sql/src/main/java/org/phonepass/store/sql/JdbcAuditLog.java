@@ -32,9 +32,11 @@ import org.slf4j.LoggerFactory;
 public final class JdbcAuditLog implements AuditLog, AutoCloseable {
     /** Events waiting for the writer; a burst of this many is absorbed without loss. */
     public static final int DEFAULT_CAPACITY = 10_000;
+
     private static final int MAX_BATCH = 500;
     /** Rows per statement when old events are deleted. */
     static final int DELETE_BATCH = 5_000;
+
     private static final Logger log = LoggerFactory.getLogger(JdbcAuditLog.class);
     private static final String INSERT = "INSERT INTO audit_events (time, type, client_id, masked_phone, ip, "
             + "country, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
@@ -84,8 +86,12 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
         long total = 0;
         int deleted;
         do {
-            deleted = jdbc.write(conn -> Jdbc.update(conn, "DELETE FROM audit_events WHERE id IN (SELECT id FROM "
-                    + "audit_events WHERE time < ? ORDER BY time LIMIT ?)", millis, DELETE_BATCH));
+            deleted = jdbc.write(conn -> Jdbc.update(
+                    conn,
+                    "DELETE FROM audit_events WHERE id IN (SELECT id FROM "
+                            + "audit_events WHERE time < ? ORDER BY time LIMIT ?)",
+                    millis,
+                    DELETE_BATCH));
             total += deleted;
         } while (deleted == DELETE_BATCH);
         return total;
@@ -125,14 +131,23 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
     /** The newest stored events, newest first, at most {@code limit}. */
     public List<AuditEvent> recent(int limit) {
         return jdbc.withConnection(c -> {
-            try (PreparedStatement ps = Jdbc.prepare(c, "SELECT time, type, client_id, masked_phone, ip, country, "
-                    + "outcome, detail FROM audit_events ORDER BY id DESC LIMIT ?", limit);
-                 ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = Jdbc.prepare(
+                            c,
+                            "SELECT time, type, client_id, masked_phone, ip, country, "
+                                    + "outcome, detail FROM audit_events ORDER BY id DESC LIMIT ?",
+                            limit);
+                    ResultSet rs = ps.executeQuery()) {
                 List<AuditEvent> out = new ArrayList<>();
                 while (rs.next()) {
-                    out.add(new AuditEvent(Instant.ofEpochMilli(rs.getLong(1)), AuditEvent.Type.valueOf(rs.getString(2)),
-                            rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                            AuditEvent.Outcome.valueOf(rs.getString(7)), rs.getString(8)));
+                    out.add(new AuditEvent(
+                            Instant.ofEpochMilli(rs.getLong(1)),
+                            AuditEvent.Type.valueOf(rs.getString(2)),
+                            rs.getString(3),
+                            rs.getString(4),
+                            rs.getString(5),
+                            rs.getString(6),
+                            AuditEvent.Outcome.valueOf(rs.getString(7)),
+                            rs.getString(8)));
                 }
                 return out;
             }
@@ -206,8 +221,10 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
         long now = System.nanoTime();
         if (now - lastDropWarning > TimeUnit.MINUTES.toNanos(1) || lastDropWarning == 0) {
             lastDropWarning = now;
-            log.warn("audit events not stored: {} dropped so far (queue full or database unavailable); the "
-                    + "audit log lines still hold them", total);
+            log.warn(
+                    "audit events not stored: {} dropped so far (queue full or database unavailable); the "
+                            + "audit log lines still hold them",
+                    total);
         }
     }
 

@@ -7,8 +7,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.phonepass.core.otp.Challenge;
 import org.phonepass.core.otp.ChallengeStore;
 import org.phonepass.core.otp.CheckResult;
@@ -26,31 +26,49 @@ public final class JdbcChallengeStore implements ChallengeStore {
     public void create(Challenge c, int keepPrevious) {
         jdbc.inTransaction(conn -> {
             jdbc.dialect().lockChallenges(conn, c.clientId(), c.phone());
-            Jdbc.update(conn, "INSERT INTO challenges (id, client_id, phone, code_hash, created_at, expires_at, "
+            Jdbc.update(
+                    conn,
+                    "INSERT INTO challenges (id, client_id, phone, code_hash, created_at, expires_at, "
                             + "attempts, max_attempts, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'live')",
-                    c.id(), c.clientId(), c.phone(), c.codeHash(), c.createdAt().toEpochMilli(),
-                    c.expiresAt().toEpochMilli(), c.attempts(), c.maxAttempts());
+                    c.id(),
+                    c.clientId(),
+                    c.phone(),
+                    c.codeHash(),
+                    c.createdAt().toEpochMilli(),
+                    c.expiresAt().toEpochMilli(),
+                    c.attempts(),
+                    c.maxAttempts());
             // Keep the new challenge and the newest keepPrevious earlier ones; retire the rest.
-            Jdbc.update(conn, "UPDATE challenges SET state = 'replaced' WHERE client_id = ? AND phone = ? "
+            Jdbc.update(
+                    conn,
+                    "UPDATE challenges SET state = 'replaced' WHERE client_id = ? AND phone = ? "
                             + "AND state = 'live' AND seq NOT IN (SELECT seq FROM challenges WHERE client_id = ? "
                             + "AND phone = ? AND state = 'live' ORDER BY seq DESC LIMIT ?)",
-                    c.clientId(), c.phone(), c.clientId(), c.phone(), keepPrevious + 1);
+                    c.clientId(),
+                    c.phone(),
+                    c.clientId(),
+                    c.phone(),
+                    keepPrevious + 1);
             return null;
         });
     }
 
-    private record Live(long seq, byte[] hash, int attempts, int maxAttempts) {
-    }
+    private record Live(long seq, byte[] hash, int attempts, int maxAttempts) {}
 
     @Override
     public ConsumeResult consume(String clientId, String phone, byte[] submittedHash, Instant now) {
         return jdbc.inTransaction(conn -> {
             jdbc.dialect().lockChallenges(conn, clientId, phone);
             List<Live> live = new ArrayList<>();
-            try (PreparedStatement ps = Jdbc.prepare(conn, "SELECT seq, code_hash, attempts, max_attempts "
-                    + "FROM challenges WHERE client_id = ? AND phone = ? AND state = 'live' AND expires_at > ? "
-                    + "ORDER BY seq DESC" + jdbc.dialect().forUpdate(), clientId, phone, now.toEpochMilli());
-                 ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = Jdbc.prepare(
+                            conn,
+                            "SELECT seq, code_hash, attempts, max_attempts "
+                                    + "FROM challenges WHERE client_id = ? AND phone = ? AND state = 'live' AND expires_at > ? "
+                                    + "ORDER BY seq DESC" + jdbc.dialect().forUpdate(),
+                            clientId,
+                            phone,
+                            now.toEpochMilli());
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     live.add(new Live(rs.getLong(1), rs.getBytes(2), rs.getInt(3), rs.getInt(4)));
                 }
@@ -68,24 +86,33 @@ public final class JdbcChallengeStore implements ChallengeStore {
                 }
             }
             if (match != null) {
-                Jdbc.update(conn, "UPDATE challenges SET state = 'used', attempts = attempts + 1 WHERE seq = ?",
+                Jdbc.update(
+                        conn,
+                        "UPDATE challenges SET state = 'used', attempts = attempts + 1 WHERE seq = ?",
                         match.seq());
                 // The others die with it. With one live code (keep_previous_codes: 0, the default) there are none
                 // to retire: the lock taken above keeps any new one out until this transaction ends. Expired rows
                 // still marked live are never read again and the housekeeping deletes them.
                 if (live.size() > 1) {
-                    Jdbc.update(conn, "UPDATE challenges SET state = 'replaced' WHERE client_id = ? AND phone = ? "
-                            + "AND state = 'live'", clientId, phone);
+                    Jdbc.update(
+                            conn,
+                            "UPDATE challenges SET state = 'replaced' WHERE client_id = ? AND phone = ? "
+                                    + "AND state = 'live'",
+                            clientId,
+                            phone);
                 }
                 return ConsumeResult.accepted();
             }
             for (Live l : live) {
-                Jdbc.update(conn, "UPDATE challenges SET attempts = attempts + 1, state = CASE WHEN attempts + 1 "
-                        + ">= max_attempts THEN 'dead' ELSE state END WHERE seq = ?", l.seq());
+                Jdbc.update(
+                        conn,
+                        "UPDATE challenges SET attempts = attempts + 1, state = CASE WHEN attempts + 1 "
+                                + ">= max_attempts THEN 'dead' ELSE state END WHERE seq = ?",
+                        l.seq());
             }
             Live newest = live.get(0);
-            return new ConsumeResult(ConsumeResult.Outcome.WRONG_CODE,
-                    Math.max(0, newest.maxAttempts() - newest.attempts() - 1));
+            return new ConsumeResult(
+                    ConsumeResult.Outcome.WRONG_CODE, Math.max(0, newest.maxAttempts() - newest.attempts() - 1));
         });
     }
 
@@ -104,15 +131,21 @@ public final class JdbcChallengeStore implements ChallengeStore {
             List<Live> live = new ArrayList<>();
             String matched = null;
             for (Map.Entry<String, byte[]> e : hashes.entrySet()) {
-                try (PreparedStatement ps = Jdbc.prepare(conn, "SELECT seq, code_hash, attempts, max_attempts "
-                        + "FROM challenges WHERE client_id = ? AND phone = ? AND state = 'live' AND expires_at > ? "
-                        + "ORDER BY seq DESC" + jdbc.dialect().forUpdate(), e.getKey(), phone, now.toEpochMilli());
-                     ResultSet rs = ps.executeQuery()) {
+                try (PreparedStatement ps = Jdbc.prepare(
+                                conn,
+                                "SELECT seq, code_hash, attempts, max_attempts "
+                                        + "FROM challenges WHERE client_id = ? AND phone = ? AND state = 'live' AND expires_at > ? "
+                                        + "ORDER BY seq DESC" + jdbc.dialect().forUpdate(),
+                                e.getKey(),
+                                phone,
+                                now.toEpochMilli());
+                        ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         Live l = new Live(rs.getLong(1), rs.getBytes(2), rs.getInt(3), rs.getInt(4));
                         live.add(l);
                         // Every row is compared, so timing does not tell which one matched.
-                        if (MessageDigest.isEqual(l.hash(), e.getValue()) && l.attempts() < l.maxAttempts()
+                        if (MessageDigest.isEqual(l.hash(), e.getValue())
+                                && l.attempts() < l.maxAttempts()
                                 && matched == null) {
                             matched = e.getKey();
                         }
@@ -128,8 +161,11 @@ public final class JdbcChallengeStore implements ChallengeStore {
             }
             int remaining = 0;
             for (Live l : live) {
-                Jdbc.update(conn, "UPDATE challenges SET attempts = attempts + 1, state = CASE WHEN attempts + 1 "
-                        + ">= max_attempts THEN 'dead' ELSE state END WHERE seq = ?", l.seq());
+                Jdbc.update(
+                        conn,
+                        "UPDATE challenges SET attempts = attempts + 1, state = CASE WHEN attempts + 1 "
+                                + ">= max_attempts THEN 'dead' ELSE state END WHERE seq = ?",
+                        l.seq());
                 remaining = Math.max(remaining, l.maxAttempts() - l.attempts() - 1);
             }
             return new CheckResult(ConsumeResult.Outcome.WRONG_CODE, remaining, null);
@@ -138,7 +174,7 @@ public final class JdbcChallengeStore implements ChallengeStore {
 
     @Override
     public int deleteExpired(Instant cutoff) {
-        return jdbc.write(conn ->
-                Jdbc.update(conn, "DELETE FROM challenges WHERE expires_at < ?", cutoff.toEpochMilli()));
+        return jdbc.write(
+                conn -> Jdbc.update(conn, "DELETE FROM challenges WHERE expires_at < ?", cutoff.toEpochMilli()));
     }
 }

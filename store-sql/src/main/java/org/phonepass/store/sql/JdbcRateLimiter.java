@@ -40,8 +40,8 @@ public final class JdbcRateLimiter implements RateLimiter {
             + "ON CONFLICT (bucket_key) DO UPDATE SET full_at = GREATEST(b.full_at, ?) + ? "
             + "WHERE b.full_at - ? <= ? RETURNING full_at";
     private static final String READ = "SELECT full_at FROM rate_limit_buckets WHERE bucket_key = ?";
-    private static final String REFUND = "UPDATE rate_limit_buckets SET full_at = GREATEST(?, full_at - ?) "
-            + "WHERE bucket_key = ?";
+    private static final String REFUND =
+            "UPDATE rate_limit_buckets SET full_at = GREATEST(?, full_at - ?) " + "WHERE bucket_key = ?";
 
     private final Jdbc jdbc;
     private final Clock clock;
@@ -60,8 +60,9 @@ public final class JdbcRateLimiter implements RateLimiter {
         long maxDeficit = (limit.capacity() - 1) * t;
         return jdbc.write(c -> {
             Long fullAt;
-            try (PreparedStatement ps = Jdbc.prepare(c, ACQUIRE, k, nowMicros + t, nowMicros, t, nowMicros,
-                    maxDeficit); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps =
+                            Jdbc.prepare(c, ACQUIRE, k, nowMicros + t, nowMicros, t, nowMicros, maxDeficit);
+                    ResultSet rs = ps.executeQuery()) {
                 fullAt = rs.next() ? rs.getLong(1) : null;
             }
             if (fullAt != null) {
@@ -134,12 +135,12 @@ public final class JdbcRateLimiter implements RateLimiter {
     /** Deletes the buckets that have refilled completely (they answer exactly like absent ones). */
     public int deleteFull() {
         long nowMicros = micros(clock.instant());
-        return jdbc.write(c -> Jdbc.update(c, "DELETE FROM rate_limit_buckets WHERE full_at <= ?",
-                nowMicros));
+        return jdbc.write(c -> Jdbc.update(c, "DELETE FROM rate_limit_buckets WHERE full_at <= ?", nowMicros));
     }
 
     private static Long read(Connection c, String k) throws SQLException {
-        try (PreparedStatement ps = Jdbc.prepare(c, READ, k); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = Jdbc.prepare(c, READ, k);
+                ResultSet rs = ps.executeQuery()) {
             return rs.next() ? rs.getLong(1) : null;
         }
     }

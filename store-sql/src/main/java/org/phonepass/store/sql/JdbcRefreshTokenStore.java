@@ -12,8 +12,8 @@ import org.phonepass.core.token.RefreshTokenStore;
 
 /** Refresh tokens in SQL, by SHA-256, with rotation and family revocation. */
 public final class JdbcRefreshTokenStore implements RefreshTokenStore {
-    private static final String COLUMNS = "family_id, user_id, client_id, scope, audience, created_at, expires_at, "
-            + "used_at, revoked";
+    private static final String COLUMNS =
+            "family_id, user_id, client_id, scope, audience, created_at, expires_at, " + "used_at, revoked";
     private final Jdbc jdbc;
 
     JdbcRefreshTokenStore(Jdbc jdbc) {
@@ -25,14 +25,15 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
         jdbc.write(conn -> insert(conn, tokenHash, r));
     }
 
-    private record Row(RefreshTokenRecord record, boolean used, boolean revoked) {
-    }
+    private record Row(RefreshTokenRecord record, boolean used, boolean revoked) {}
 
     @Override
     public Rotation rotate(byte[] presentedHash, byte[] newHash, Instant now) {
         return jdbc.inTransaction(conn -> {
             Optional<Row> row = load(conn, presentedHash, true);
-            if (row.isEmpty() || row.get().revoked() || !row.get().record().expiresAt().isAfter(now)) {
+            if (row.isEmpty()
+                    || row.get().revoked()
+                    || !row.get().record().expiresAt().isAfter(now)) {
                 return new Rotation.Invalid();
             }
             RefreshTokenRecord r = row.get().record();
@@ -40,10 +41,13 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
                 Jdbc.update(conn, "UPDATE refresh_tokens SET revoked = 1 WHERE family_id = ?", r.familyId());
                 return new Rotation.Reused();
             }
-            Jdbc.update(conn, "UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ?", now.toEpochMilli(),
+            Jdbc.update(
+                    conn,
+                    "UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ?",
+                    now.toEpochMilli(),
                     presentedHash);
-            RefreshTokenRecord next = new RefreshTokenRecord(r.familyId(), r.userId(), r.clientId(), r.scope(),
-                    r.audience(), now, r.expiresAt());
+            RefreshTokenRecord next = new RefreshTokenRecord(
+                    r.familyId(), r.userId(), r.clientId(), r.scope(), r.audience(), now, r.expiresAt());
             insert(conn, newHash, next);
             return new Rotation.Rotated(next);
         });
@@ -52,7 +56,9 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
     @Override
     public Optional<RefreshTokenRecord> findLive(byte[] tokenHash, Instant now) {
         return jdbc.withConnection(conn -> load(conn, tokenHash, false))
-                .filter(row -> !row.used() && !row.revoked() && row.record().expiresAt().isAfter(now))
+                .filter(row -> !row.used()
+                        && !row.revoked()
+                        && row.record().expiresAt().isAfter(now))
                 .map(Row::record);
     }
 
@@ -67,7 +73,9 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
             Optional<Row> row = load(conn, tokenHash, true);
             row.ifPresent(r -> {
                 try {
-                    Jdbc.update(conn, "UPDATE refresh_tokens SET revoked = 1 WHERE family_id = ?",
+                    Jdbc.update(
+                            conn,
+                            "UPDATE refresh_tokens SET revoked = 1 WHERE family_id = ?",
                             r.record().familyId());
                 } catch (SQLException e) {
                     throw new StorageException("database error", e);
@@ -79,26 +87,40 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
 
     @Override
     public int deleteExpired(Instant cutoff) {
-        return jdbc.write(conn ->
-                Jdbc.update(conn, "DELETE FROM refresh_tokens WHERE expires_at < ?", cutoff.toEpochMilli()));
+        return jdbc.write(
+                conn -> Jdbc.update(conn, "DELETE FROM refresh_tokens WHERE expires_at < ?", cutoff.toEpochMilli()));
     }
 
     private static int insert(Connection conn, byte[] hash, RefreshTokenRecord r) throws SQLException {
-        return Jdbc.update(conn, "INSERT INTO refresh_tokens (token_hash, family_id, user_id, client_id, scope, "
-                        + "audience, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", hash, r.familyId(),
-                r.userId(), r.clientId(), r.scope(), r.audience(), r.createdAt().toEpochMilli(),
+        return Jdbc.update(
+                conn,
+                "INSERT INTO refresh_tokens (token_hash, family_id, user_id, client_id, scope, "
+                        + "audience, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                hash,
+                r.familyId(),
+                r.userId(),
+                r.clientId(),
+                r.scope(),
+                r.audience(),
+                r.createdAt().toEpochMilli(),
                 r.expiresAt().toEpochMilli());
     }
 
     private Optional<Row> load(Connection conn, byte[] hash, boolean lock) throws SQLException {
         String sql = "SELECT " + COLUMNS + " FROM refresh_tokens WHERE token_hash = ?"
                 + (lock ? jdbc.dialect().forUpdate() : "");
-        try (PreparedStatement ps = Jdbc.prepare(conn, sql, hash); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = Jdbc.prepare(conn, sql, hash);
+                ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
                 return Optional.empty();
             }
-            RefreshTokenRecord r = new RefreshTokenRecord(rs.getString(1), rs.getString(2), rs.getString(3),
-                    rs.getString(4), rs.getString(5), Instant.ofEpochMilli(rs.getLong(6)),
+            RefreshTokenRecord r = new RefreshTokenRecord(
+                    rs.getString(1),
+                    rs.getString(2),
+                    rs.getString(3),
+                    rs.getString(4),
+                    rs.getString(5),
+                    Instant.ofEpochMilli(rs.getLong(6)),
                     Instant.ofEpochMilli(rs.getLong(7)));
             rs.getLong(8);
             boolean used = !rs.wasNull();

@@ -66,7 +66,7 @@ public final class JdbcSlidingWindowCounter implements SlidingWindowCounter {
         long slice = slicing.current();
         return jdbc.withConnection(c -> {
             try (PreparedStatement ps = Jdbc.prepare(c, COUNT, keyPrefix + key, slicing.oldestCounted(slice), slice);
-                 ResultSet rs = ps.executeQuery()) {
+                    ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
             }

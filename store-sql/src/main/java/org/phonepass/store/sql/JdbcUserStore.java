@@ -34,14 +34,15 @@ public final class JdbcUserStore implements UserStore {
         return jdbc.write(conn -> {
             String sql = createIfMissing
                     ? "INSERT INTO users (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, 1) ON CONFLICT (phone) DO UPDATE "
-                    + "SET last_login = excluded.last_login, last_ip = excluded.last_ip, "
-                    + "updated_at = excluded.updated_at, logins_count = users.logins_count + 1 RETURNING " + COLUMNS
+                            + "SET last_login = excluded.last_login, last_ip = excluded.last_ip, "
+                            + "updated_at = excluded.updated_at, logins_count = users.logins_count + 1 RETURNING "
+                            + COLUMNS
                     : "UPDATE users SET last_login = ?, last_ip = ?, updated_at = ?, logins_count = logins_count + 1 "
-                    + "WHERE phone = ? RETURNING " + COLUMNS;
-            Object[] params = createIfMissing
-                    ? new Object[] {newId, phone, t, t, t, ip}
-                    : new Object[] {t, ip, t, phone};
-            try (PreparedStatement ps = Jdbc.prepare(conn, sql, params); ResultSet rs = ps.executeQuery()) {
+                            + "WHERE phone = ? RETURNING " + COLUMNS;
+            Object[] params =
+                    createIfMissing ? new Object[] {newId, phone, t, t, t, ip} : new Object[] {t, ip, t, phone};
+            try (PreparedStatement ps = Jdbc.prepare(conn, sql, params);
+                    ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(map(rs)) : Optional.empty();
             }
         });
@@ -49,7 +50,8 @@ public final class JdbcUserStore implements UserStore {
 
     private Optional<User> findOne(String sql, String param) {
         return jdbc.withConnection(conn -> {
-            try (PreparedStatement ps = Jdbc.prepare(conn, sql, param); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = Jdbc.prepare(conn, sql, param);
+                    ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(map(rs)) : Optional.empty();
             }
         });
@@ -58,7 +60,13 @@ public final class JdbcUserStore implements UserStore {
     private static User map(ResultSet rs) throws SQLException {
         long lastLogin = rs.getLong(5);
         Instant last = rs.wasNull() ? null : Instant.ofEpochMilli(lastLogin);
-        return new User(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3)),
-                Instant.ofEpochMilli(rs.getLong(4)), last, rs.getString(6), rs.getLong(7));
+        return new User(
+                rs.getString(1),
+                rs.getString(2),
+                Instant.ofEpochMilli(rs.getLong(3)),
+                Instant.ofEpochMilli(rs.getLong(4)),
+                last,
+                rs.getString(6),
+                rs.getLong(7));
     }
 }

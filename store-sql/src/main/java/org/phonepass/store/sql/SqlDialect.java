@@ -11,7 +11,10 @@ public enum SqlDialect {
     // The two-key form keeps our locks apart from any other application's advisory locks on the same database:
     // the first key is "PPch" (Phonepass challenges), the second a hash of the client and phone. A hash collision
     // only makes two unrelated phones wait for each other for one short transaction.
-    POSTGRESQL("postgresql", " FOR UPDATE", "SELECT pg_advisory_xact_lock(1347445608, hashtext(?))",
+    POSTGRESQL(
+            "postgresql",
+            " FOR UPDATE",
+            "SELECT pg_advisory_xact_lock(1347445608, hashtext(?))",
             List.of("1", "2", "3", "4", "5"));
 
     private final String migrationFolder;

@@ -64,9 +64,9 @@ public final class SqlStorage implements AutoCloseable {
     static boolean migrated(DataSource dataSource, SqlDialect dialect) {
         List<String> applied = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-             Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT version, success FROM flyway_schema_history "
-                     + "WHERE version IS NOT NULL ORDER BY installed_rank")) {
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT version, success FROM flyway_schema_history "
+                        + "WHERE version IS NOT NULL ORDER BY installed_rank")) {
             while (rs.next()) {
                 if (!rs.getBoolean(2)) {
                     return false;

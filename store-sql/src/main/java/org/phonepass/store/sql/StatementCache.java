@@ -51,8 +51,8 @@ final class StatementCache {
             return c.prepareStatement(sql);
         }
         e.out = true;
-        return (PreparedStatement) Proxy.newProxyInstance(StatementCache.class.getClassLoader(),
-                new Class<?>[] {PreparedStatement.class}, new Handle(cache, e));
+        return (PreparedStatement) Proxy.newProxyInstance(
+                StatementCache.class.getClassLoader(), new Class<?>[] {PreparedStatement.class}, new Handle(cache, e));
     }
 
     /** Connections seen so far and not yet closed (for tests). */

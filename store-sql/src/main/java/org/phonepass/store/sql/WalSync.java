@@ -48,6 +48,7 @@ class WalSync implements AutoCloseable {
     private volatile long syncedUpTo;
     /** Guards the channel, which the running sync uses without {@link #lock}. */
     private final Object channelGuard = new Object();
+
     private FileChannel channel;
     private Object channelFile;
 
@@ -88,8 +89,9 @@ class WalSync implements AutoCloseable {
                 } else {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
-                        throw new StorageException("database busy: the write-ahead log was not synced within "
-                                + WAIT_MILLIS + " ms", null);
+                        throw new StorageException(
+                                "database busy: the write-ahead log was not synced within " + WAIT_MILLIS + " ms",
+                                null);
                     }
                     ended.awaitNanos(left);
                 }

@@ -9,8 +9,9 @@ import org.phonepass.core.token.StoredKey;
 import org.phonepass.testkit.InMemorySigningKeyStore;
 
 class EncryptingSigningKeyStoreTest {
-    private static final String JWK = "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU\","
-            + "\"y\":\"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0\",\"d\":\"jpsQnnGQmL-YBIffH1136cLCnTT7lf7KNoLBRH3p5Kx\"}";
+    private static final String JWK =
+            "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU\","
+                    + "\"y\":\"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0\",\"d\":\"jpsQnnGQmL-YBIffH1136cLCnTT7lf7KNoLBRH3p5Kx\"}";
     private final Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
     private final InMemorySigningKeyStore raw = new InMemorySigningKeyStore();
 
@@ -27,8 +28,11 @@ class EncryptingSigningKeyStoreTest {
         String master = TestKeys.newMasterKey();
         store(master).add(key("k1"));
         String stored = raw.raw().get(0).jwk();
-        assertThat(stored).startsWith(EncryptingSigningKeyStore.PREFIX + MasterKeyRing.parse(master).currentId() + ":")
-                .doesNotContain("jpsQnnGQmL").doesNotContain("kty");
+        assertThat(stored)
+                .startsWith(EncryptingSigningKeyStore.PREFIX
+                        + MasterKeyRing.parse(master).currentId() + ":")
+                .doesNotContain("jpsQnnGQmL")
+                .doesNotContain("kty");
         assertThat(store(master).all()).containsExactly(key("k1"));
     }
 
@@ -80,8 +84,10 @@ class EncryptingSigningKeyStoreTest {
         store.add(new StoredKey("planted", "{\"kty\":\"oct\"}", t0, t0, null));
         StoredKey victim = raw.raw().get(0);
         raw.overwrite(new StoredKey("planted", victim.jwk(), t0, t0, null));
-        assertThatThrownBy(store::all).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("planted").hasMessageContaining("failed authentication");
+        assertThatThrownBy(store::all)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("planted")
+                .hasMessageContaining("failed authentication");
     }
 
     @Test
@@ -90,7 +96,8 @@ class EncryptingSigningKeyStoreTest {
         store.add(key("k1"));
         String stored = raw.raw().get(0).jwk();
         char last = stored.charAt(stored.length() - 2);
-        String altered = stored.substring(0, stored.length() - 2) + (last == 'A' ? 'B' : 'A')
+        String altered = stored.substring(0, stored.length() - 2)
+                + (last == 'A' ? 'B' : 'A')
                 + stored.charAt(stored.length() - 1);
         raw.overwrite(new StoredKey("k1", altered, t0, t0, null));
         assertThatThrownBy(store::all).isInstanceOf(IllegalStateException.class).hasMessageContaining("k1");
@@ -101,6 +108,7 @@ class EncryptingSigningKeyStoreTest {
         raw.add(key("planted"));
         assertThatThrownBy(() -> store(TestKeys.newMasterKey()).all())
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("planted").hasMessageContaining("unencrypted");
+                .hasMessageContaining("planted")
+                .hasMessageContaining("unencrypted");
     }
 }

@@ -7,8 +7,7 @@ import java.util.Base64;
 final class TestKeys {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private TestKeys() {
-    }
+    private TestKeys() {}
 
     static String newMasterKey() {
         byte[] key = new byte[MasterKeyRing.KEY_BYTES];

@@ -38,7 +38,9 @@ abstract class AuditLogChecks {
     }
 
     private static List<AuditEvent> byClient(JdbcAuditLog log, String clientId, int limit) {
-        return log.recent(limit).stream().filter(e -> clientId.equals(e.clientId())).toList();
+        return log.recent(limit).stream()
+                .filter(e -> clientId.equals(e.clientId()))
+                .toList();
     }
 
     @Test
@@ -47,10 +49,17 @@ abstract class AuditLogChecks {
         String client = "c-" + UUID.randomUUID();
         Instant time = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         PhoneNumber phone = new PhoneNumber("+447400123456", "GB", 44);
-        log.record(AuditEvent.of(time, AuditEvent.Type.VERIFY, client, phone, "203.0.113.7",
-                AuditEvent.Outcome.FAILURE, "wrong_code"));
-        log.record(new AuditEvent(time.plusMillis(1), AuditEvent.Type.KEY_ROTATION, client, null, null, null,
-                AuditEvent.Outcome.SUCCESS, "kid=abc"));
+        log.record(AuditEvent.of(
+                time, AuditEvent.Type.VERIFY, client, phone, "203.0.113.7", AuditEvent.Outcome.FAILURE, "wrong_code"));
+        log.record(new AuditEvent(
+                time.plusMillis(1),
+                AuditEvent.Type.KEY_ROTATION,
+                client,
+                null,
+                null,
+                null,
+                AuditEvent.Outcome.SUCCESS,
+                "kid=abc"));
 
         assertThat(log.flush(Duration.ofSeconds(10))).isTrue();
         List<AuditEvent> stored = byClient(log, client, 100);
@@ -63,8 +72,16 @@ abstract class AuditLogChecks {
         assertThat(verify.country()).isEqualTo("GB");
         assertThat(verify.outcome()).isEqualTo(AuditEvent.Outcome.FAILURE);
         assertThat(verify.detail()).isEqualTo("wrong_code");
-        assertThat(stored.get(0)).isEqualTo(new AuditEvent(time.plusMillis(1), AuditEvent.Type.KEY_ROTATION, client,
-                null, null, null, AuditEvent.Outcome.SUCCESS, "kid=abc"));
+        assertThat(stored.get(0))
+                .isEqualTo(new AuditEvent(
+                        time.plusMillis(1),
+                        AuditEvent.Type.KEY_ROTATION,
+                        client,
+                        null,
+                        null,
+                        null,
+                        AuditEvent.Outcome.SUCCESS,
+                        "kid=abc"));
         assertThat(log.dropped()).isZero();
     }
 
@@ -78,8 +95,15 @@ abstract class AuditLogChecks {
             for (int t = 0; t < 8; t++) {
                 done.add(pool.submit(() -> {
                     for (int i = 0; i < 250; i++) {
-                        log.record(new AuditEvent(Instant.now(), AuditEvent.Type.START, client, null, "198.51.100.1",
-                                null, AuditEvent.Outcome.REFUSED, "limit=start_per_ip"));
+                        log.record(new AuditEvent(
+                                Instant.now(),
+                                AuditEvent.Type.START,
+                                client,
+                                null,
+                                "198.51.100.1",
+                                null,
+                                AuditEvent.Outcome.REFUSED,
+                                "limit=start_per_ip"));
                     }
                 }));
             }
@@ -99,8 +123,8 @@ abstract class AuditLogChecks {
         JdbcAuditLog log = log(storage(), 1);
         String client = "c-" + UUID.randomUUID();
         for (int i = 0; i < 2_000; i++) {
-            log.record(new AuditEvent(Instant.now(), AuditEvent.Type.SEND, client, null, null, null,
-                    AuditEvent.Outcome.SUCCESS, null));
+            log.record(new AuditEvent(
+                    Instant.now(), AuditEvent.Type.SEND, client, null, null, null, AuditEvent.Outcome.SUCCESS, null));
         }
         assertThat(log.flush(Duration.ofSeconds(30))).isTrue();
         long stored = byClient(log, client, 5_000).size();
@@ -114,13 +138,27 @@ abstract class AuditLogChecks {
         Instant cutoff = Instant.parse("2026-01-01T00:00:00Z");
         int old = JdbcAuditLog.DELETE_BATCH * 2 + 7;
         for (int i = 0; i < old; i++) {
-            log.record(new AuditEvent(cutoff.minusSeconds(1 + i), AuditEvent.Type.START, "old", null, null, null,
-                    AuditEvent.Outcome.SUCCESS, null));
+            log.record(new AuditEvent(
+                    cutoff.minusSeconds(1 + i),
+                    AuditEvent.Type.START,
+                    "old",
+                    null,
+                    null,
+                    null,
+                    AuditEvent.Outcome.SUCCESS,
+                    null));
         }
-        log.record(new AuditEvent(cutoff, AuditEvent.Type.START, "kept", null, null, null,
-                AuditEvent.Outcome.SUCCESS, "at the cutoff"));
-        log.record(new AuditEvent(cutoff.plusSeconds(3600), AuditEvent.Type.VERIFY, "kept", null, null, null,
-                AuditEvent.Outcome.SUCCESS, "after it"));
+        log.record(new AuditEvent(
+                cutoff, AuditEvent.Type.START, "kept", null, null, null, AuditEvent.Outcome.SUCCESS, "at the cutoff"));
+        log.record(new AuditEvent(
+                cutoff.plusSeconds(3600),
+                AuditEvent.Type.VERIFY,
+                "kept",
+                null,
+                null,
+                null,
+                AuditEvent.Outcome.SUCCESS,
+                "after it"));
         assertThat(log.flush(Duration.ofSeconds(60))).isTrue();
         assertThat(log.dropped()).isZero();
 
@@ -136,8 +174,8 @@ abstract class AuditLogChecks {
         JdbcAuditLog log = log(storage, 100);
         storage.close();
         for (int i = 0; i < 5; i++) {
-            log.record(new AuditEvent(Instant.now(), AuditEvent.Type.REVOKE, "c", null, null, null,
-                    AuditEvent.Outcome.SUCCESS, null));
+            log.record(new AuditEvent(
+                    Instant.now(), AuditEvent.Type.REVOKE, "c", null, null, null, AuditEvent.Outcome.SUCCESS, null));
         }
         assertThat(log.flush(Duration.ofSeconds(30))).isTrue();
         assertThat(log.dropped()).isEqualTo(5);
@@ -147,8 +185,8 @@ abstract class AuditLogChecks {
     void recordWhenClosedThenDroppedAndCounted() {
         JdbcAuditLog log = log(storage(), 100);
         log.close();
-        log.record(new AuditEvent(Instant.now(), AuditEvent.Type.REFRESH, "c", null, null, null,
-                AuditEvent.Outcome.SUCCESS, null));
+        log.record(new AuditEvent(
+                Instant.now(), AuditEvent.Type.REFRESH, "c", null, null, null, AuditEvent.Outcome.SUCCESS, null));
         assertThat(log.dropped()).isEqualTo(1);
     }
 }

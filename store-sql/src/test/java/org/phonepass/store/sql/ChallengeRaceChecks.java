@@ -36,8 +36,8 @@ abstract class ChallengeRaceChecks {
         byte[] hash = new byte[32];
         ThreadLocalRandom.current().nextBytes(id);
         ThreadLocalRandom.current().nextBytes(hash);
-        return new Challenge(HexFormat.of().formatHex(id), CLIENT, phone, hash, t0, t0.plus(Duration.ofMinutes(3)),
-                0, 3);
+        return new Challenge(
+                HexFormat.of().formatHex(id), CLIENT, phone, hash, t0, t0.plus(Duration.ofMinutes(3)), 0, 3);
     }
 
     private void createConcurrently(String phone, int threads, int keepPrevious) throws Exception {
@@ -63,8 +63,12 @@ abstract class ChallengeRaceChecks {
 
     private int liveRows(String phone) {
         return storage().jdbc().withConnection(c -> {
-            try (PreparedStatement ps = Jdbc.prepare(c, "SELECT count(*) FROM challenges WHERE client_id = ? "
-                    + "AND phone = ? AND state = 'live'", CLIENT, phone); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = Jdbc.prepare(
+                            c,
+                            "SELECT count(*) FROM challenges WHERE client_id = ? " + "AND phone = ? AND state = 'live'",
+                            CLIENT,
+                            phone);
+                    ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);
             }

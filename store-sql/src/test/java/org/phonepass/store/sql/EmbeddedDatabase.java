@@ -10,8 +10,7 @@ import java.util.Map;
 final class EmbeddedDatabase {
     private static final Map<String, SqlStorage> OPEN = new HashMap<>();
 
-    private EmbeddedDatabase() {
-    }
+    private EmbeddedDatabase() {}
 
     /** The database most tests share; their rows never collide (random ids and phones). */
     static SqlStorage get() {

@@ -12,7 +12,7 @@ class EmbeddedEncryptedSigningKeyStoreTest extends SigningKeyStoreContract {
 
     @Override
     protected SigningKeyStore store() {
-        return new EncryptingSigningKeyStore(EmbeddedDatabase.get("encrypted-keys").signingKeys(), RING,
-                new SecureRandom());
+        return new EncryptingSigningKeyStore(
+                EmbeddedDatabase.get("encrypted-keys").signingKeys(), RING, new SecureRandom());
     }
 }

@@ -12,8 +12,7 @@ import org.phonepass.testkit.ExternalServices;
 final class PostgresDatabase {
     private static final Map<String, SqlStorage> OPEN = new HashMap<>();
 
-    private PostgresDatabase() {
-    }
+    private PostgresDatabase() {}
 
     /** The database most tests share; their rows never collide (random ids and phones). */
     static SqlStorage get() {
@@ -52,10 +51,13 @@ final class PostgresDatabase {
                 db.drop();
                 throw e;
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                opened.close();
-                db.drop();
-            }, "drop-" + db.name()));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                opened.close();
+                                db.drop();
+                            },
+                            "drop-" + db.name()));
             storage = opened;
             URLS.put(purpose, db.url());
             USERS.put(purpose, db.user());

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import org.phonepass.core.abuse.SlidingWindowCounter;
 import org.junit.jupiter.api.Test;
+import org.phonepass.core.abuse.SlidingWindowCounter;
 import org.phonepass.core.ratelimit.Limit;
 import org.phonepass.core.ratelimit.RateLimiter;
-import org.phonepass.testkit.MutableClock;
 import org.phonepass.limits.RateLimiterContract;
+import org.phonepass.testkit.MutableClock;
 
 /** The limiter contract against PostgreSQL, plus the sweep of full buckets and the sharing between nodes. */
 class PostgresRateLimiterTest extends RateLimiterContract {
@@ -63,8 +63,9 @@ class PostgresRateLimiterTest extends RateLimiterContract {
         raw.deleteFull();
 
         long left = storage.jdbc().withConnection(c -> {
-            try (var ps = Jdbc.prepare(c, "SELECT count(*) FROM rate_limit_buckets WHERE bucket_key LIKE ?",
-                    "%" + tag + "%"); var rs = ps.executeQuery()) {
+            try (var ps = Jdbc.prepare(
+                            c, "SELECT count(*) FROM rate_limit_buckets WHERE bucket_key LIKE ?", "%" + tag + "%");
+                    var rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
             }
@@ -116,7 +117,11 @@ class PostgresRateLimiterTest extends RateLimiterContract {
         /** The counter is namespaced already; the limiter's own transaction still wraps both. */
         @Override
         public void resetAndCount(List<Reset> resets, SlidingWindowCounter counter, List<String> counts) {
-            inner.resetAndCount(resets.stream().map(r -> new Reset(prefix + r.key(), r.limit())).toList(), counter,
+            inner.resetAndCount(
+                    resets.stream()
+                            .map(r -> new Reset(prefix + r.key(), r.limit()))
+                            .toList(),
+                    counter,
                     counts);
         }
     }

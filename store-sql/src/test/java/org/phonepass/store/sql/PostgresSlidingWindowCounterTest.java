@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.phonepass.core.abuse.SlidingWindowCounter;
-import org.phonepass.testkit.MutableClock;
 import org.phonepass.limits.SlidingWindowCounterContract;
+import org.phonepass.testkit.MutableClock;
 
 /** The counter contract against PostgreSQL, plus the sweep that keeps its table bounded. */
 class PostgresSlidingWindowCounterTest extends SlidingWindowCounterContract {
@@ -53,8 +53,11 @@ class PostgresSlidingWindowCounterTest extends SlidingWindowCounterContract {
         long before = counter.count("k");
         raw.deleteForgotten();
         long rows = storage.jdbc().withConnection(c -> {
-            try (var ps = Jdbc.prepare(c, "SELECT count(*) FROM rate_limit_counters WHERE counter_key LIKE ?",
-                    "%" + prefix + "%"); var rs = ps.executeQuery()) {
+            try (var ps = Jdbc.prepare(
+                            c,
+                            "SELECT count(*) FROM rate_limit_counters WHERE counter_key LIKE ?",
+                            "%" + prefix + "%");
+                    var rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
             }

@@ -110,7 +110,9 @@ class StatementCacheTest {
             failed = inner(ps);
             ps.setString(1, "a");
             ps.setInt(2, 9);
-            assertThatThrownBy(ps::executeUpdate).isInstanceOf(SQLException.class).hasMessageContaining("UNIQUE");
+            assertThatThrownBy(ps::executeUpdate)
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("UNIQUE");
         }
         assertThat(failed.isClosed()).isTrue();
         try (PreparedStatement ps = cache.prepare(c, sql)) {
@@ -135,8 +137,8 @@ class StatementCacheTest {
     @Test
     void otherDatabasesPassThrough() throws Exception {
         // Stands for a PostgreSQL connection: not a wrapper of SQLite's.
-        Connection other = (Connection) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {Connection.class}, (p, m, a) -> switch (m.getName()) {
+        Connection other = (Connection) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {Connection.class}, (p, m, a) -> switch (m.getName()) {
                     case "isWrapperFor" -> false;
                     case "prepareStatement" -> c.prepareStatement((String) a[0]);
                     default -> throw new UnsupportedOperationException(m.getName());

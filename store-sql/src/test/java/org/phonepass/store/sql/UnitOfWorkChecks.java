@@ -46,13 +46,15 @@ abstract class UnitOfWorkChecks {
         String phone = phone();
         byte[] token = hash();
         User user = s.unitOfWork().run(() -> {
-            User u = s.users().recordLogin(phone, id(), "198.51.100.7", now, true).orElseThrow();
+            User u = s.users()
+                    .recordLogin(phone, id(), "198.51.100.7", now, true)
+                    .orElseThrow();
             s.accessTokens().save(token, new AccessTokenRecord(u.userId(), "client-a", "openid", now.plusSeconds(60)));
             return u;
         });
         assertThat(s.users().findByPhone(phone)).contains(user);
-        assertThat(s.accessTokens().find(token, now)).hasValueSatisfying(r -> assertThat(r.userId())
-                .isEqualTo(user.userId()));
+        assertThat(s.accessTokens().find(token, now))
+                .hasValueSatisfying(r -> assertThat(r.userId()).isEqualTo(user.userId()));
     }
 
     @Test
@@ -61,11 +63,15 @@ abstract class UnitOfWorkChecks {
         String phone = phone();
         byte[] token = hash();
         assertThatThrownBy(() -> s.unitOfWork().run(() -> {
-            User u = s.users().recordLogin(phone, id(), "198.51.100.7", now, true).orElseThrow();
-            s.accessTokens().save(token, new AccessTokenRecord(u.userId(), "client-a", "openid",
-                    now.plusSeconds(60)));
-            throw new IllegalStateException("signing failed");
-        })).isInstanceOf(IllegalStateException.class).hasMessage("signing failed");
+                    User u = s.users()
+                            .recordLogin(phone, id(), "198.51.100.7", now, true)
+                            .orElseThrow();
+                    s.accessTokens()
+                            .save(token, new AccessTokenRecord(u.userId(), "client-a", "openid", now.plusSeconds(60)));
+                    throw new IllegalStateException("signing failed");
+                }))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("signing failed");
         assertThat(s.users().findByPhone(phone)).isEmpty();
         assertThat(s.accessTokens().find(token, now)).isEmpty();
     }

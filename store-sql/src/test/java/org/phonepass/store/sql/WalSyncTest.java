@@ -75,7 +75,9 @@ class WalSyncTest {
                 }));
             }
             for (Future<Long> f : early) {
-                assertThat(f.get()).as("commits whose caller went on before a sync covered them").isZero();
+                assertThat(f.get())
+                        .as("commits whose caller went on before a sync covered them")
+                        .isZero();
             }
         } finally {
             pool.shutdownNow();
@@ -90,8 +92,10 @@ class WalSyncTest {
         SlowDisk disk = new SlowDisk(dir.resolve("db-wal"));
         disk.fail.set(true);
         long ticket = disk.committed();
-        assertThatThrownBy(() -> disk.awaitDurable(ticket)).isInstanceOf(StorageException.class)
-                .hasMessageContaining("sync").hasCauseInstanceOf(IOException.class);
+        assertThatThrownBy(() -> disk.awaitDurable(ticket))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("sync")
+                .hasCauseInstanceOf(IOException.class);
         disk.fail.set(false);
         disk.awaitDurable(ticket);
         assertThat(disk.covered.get()).isEqualTo(ticket);
@@ -103,7 +107,9 @@ class WalSyncTest {
         Path wal = dir.resolve("db-wal");
         try (WalSync sync = new WalSync(wal)) {
             sync.awaitDurable(sync.committed());
-            assertThat(sync.syncedFile()).as("no WAL yet: nothing open, nothing to sync").isNull();
+            assertThat(sync.syncedFile())
+                    .as("no WAL yet: nothing open, nothing to sync")
+                    .isNull();
 
             Files.write(wal, new byte[] {1, 2, 3});
             sync.awaitDurable(sync.committed());
@@ -133,14 +139,16 @@ class WalSyncTest {
     void embeddedWhenSynchronousFullThenSqliteLeavesTheSyncToUsAndEveryCommitWaitsForOne() throws Exception {
         Path file = dir.resolve("phonepass.db");
         try (SqlStorage storage = SqlStorage.embedded(file, true)) {
-            assertThat(synchronousPragma(storage)).as("SQLite's own per-commit sync is off: 1 is NORMAL").isEqualTo(1);
+            assertThat(synchronousPragma(storage))
+                    .as("SQLite's own per-commit sync is off: 1 is NORMAL")
+                    .isEqualTo(1);
             WalSync sync = storage.jdbc().durability();
             assertThat(sync).isNotNull();
             assertThat(sync.syncedFile()).as("the WAL beside the database").isEqualTo(inode(Path.of(file + "-wal")));
 
             long before = sync.syncs();
-            storage.unitOfWork().run(() -> storage.users().recordLogin("+19995550100", "user-1", "198.51.100.7",
-                    now, true));
+            storage.unitOfWork()
+                    .run(() -> storage.users().recordLogin("+19995550100", "user-1", "198.51.100.7", now, true));
             assertThat(sync.syncs()).as("one unit of work, alone: one sync").isEqualTo(before + 1);
             storage.users().recordLogin("+19995550101", "user-2", "198.51.100.7", now, true);
             assertThat(sync.syncs()).as("one statement outside a unit of work").isEqualTo(before + 2);
@@ -166,8 +174,9 @@ class WalSyncTest {
                     done.add(pool.submit(() -> {
                         for (int i = 0; i < each; i++) {
                             String phone = String.format("+1999%04d%04d", thread, i);
-                            storage.unitOfWork().run(() -> storage.users().recordLogin(phone, "u" + phone,
-                                    "198.51.100.7", now, true));
+                            storage.unitOfWork()
+                                    .run(() ->
+                                            storage.users().recordLogin(phone, "u" + phone, "198.51.100.7", now, true));
                             assertThat(sync.syncs()).isPositive();
                         }
                         return null;
@@ -181,7 +190,8 @@ class WalSyncTest {
             }
             for (int t = 0; t < threads; t++) {
                 for (int i = 0; i < each; i++) {
-                    assertThat(storage.users().findByPhone(String.format("+1999%04d%04d", t, i))).isPresent();
+                    assertThat(storage.users().findByPhone(String.format("+1999%04d%04d", t, i)))
+                            .isPresent();
                 }
             }
             assertThat(sync.syncs()).isBetween(1L, sync.tickets());
@@ -198,7 +208,8 @@ class WalSyncTest {
 
     private static int synchronousPragma(SqlStorage storage) {
         return storage.jdbc().withConnection(c -> {
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("PRAGMA synchronous")) {
+            try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("PRAGMA synchronous")) {
                 rs.next();
                 return rs.getInt(1);
             }
