@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.phonepass.core.client.Client;
@@ -106,7 +107,8 @@ public final class TestClients {
                     accessTokenLifetime,
                     refreshTokenLifetime,
                     rotateRefreshTokens,
-                    false);
+                    false,
+                    Map.of());
         }
     }
 }

@@ -61,38 +61,6 @@ public record Client(
         apiGrants = Map.copyOf(grants2);
     }
 
-    /** A client without API grants: its access tokens for any API carry the OIDC scopes only. */
-    public Client(
-            String clientId,
-            String name,
-            Set<String> allowedOrigins,
-            List<String> callbacks,
-            List<String> logoutUrls,
-            Set<GrantType> grants,
-            Optional<String> secretHash,
-            boolean allowJsonp,
-            Duration idTokenLifetime,
-            Duration accessTokenLifetime,
-            Duration refreshTokenLifetime,
-            boolean rotateRefreshTokens,
-            boolean trustForwardedFor) {
-        this(
-                clientId,
-                name,
-                allowedOrigins,
-                callbacks,
-                logoutUrls,
-                grants,
-                secretHash,
-                allowJsonp,
-                idTokenLifetime,
-                accessTokenLifetime,
-                refreshTokenLifetime,
-                rotateRefreshTokens,
-                trustForwardedFor,
-                Map.of());
-    }
-
     /** The API scopes this client may get for {@code audience}; empty for no audience or no grant. */
     public Set<String> grantedScopes(String audience) {
         return audience == null ? Set.of() : apiGrants.getOrDefault(audience, Set.of());

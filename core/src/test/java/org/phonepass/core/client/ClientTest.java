@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,8 @@ class ClientTest {
             Duration.ofHours(24),
             Duration.ofDays(30),
             true,
-            false);
+            false,
+            Map.of());
 
     @Test
     void allowsLogoutReturnWhenListedAsLogoutUrlOrCallbackThenTrue() {
@@ -55,7 +57,8 @@ class ClientTest {
                 Duration.ofHours(1),
                 Duration.ofDays(1),
                 true,
-                false);
+                false,
+                Map.of());
         assertThat(odd.allowsLogoutReturn("/relative")).isFalse();
         assertThat(odd.allowsLogoutReturn("mailto:a@b.example")).isFalse();
         assertThat(odd.allowsLogoutReturn("https://bad host/x")).isFalse();
