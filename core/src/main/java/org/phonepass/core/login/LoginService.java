@@ -152,6 +152,35 @@ public final class LoginService {
     public record LoginResult(User user, TokenResponse tokens) {}
 
     /**
+     * A sign-in on the hosted login pages (docs/hosted-login.md): the code proves the number, and the person gets a
+     * server session instead of tokens; the tokens come later from the authorization code.
+     *
+     * @param client   the client the login is for (the one the code was sent for)
+     * @param rawPhone the submitted number, as sent
+     * @param code     the submitted code, as sent
+     * @param ip       the client address, resolved once by the caller
+     */
+    public record SignInCommand(Client client, String rawPhone, String code, String ip) {
+        public SignInCommand {
+            Objects.requireNonNull(client, "client cannot be null");
+            Objects.requireNonNull(ip, "ip cannot be null");
+        }
+    }
+
+    /**
+     * Uses a code to sign a person in, with the same limits, attempt counting and audit as {@link #verify}, and
+     * answers the user (created when sign-ups are on); no token is issued.
+     *
+     * @throws PhonepassException {@code TOO_MANY_ATTEMPTS} when the limits refuse, {@code WRONG_CODE} for every code
+     *                            failure
+     */
+    public User signIn(SignInCommand command, Consumer<RateLimitHeaders> limits) {
+        Optional<PhoneNumber> phone = phones.parse(command.rawPhone());
+        VerifyContext context = new VerifyContext(command.client().clientId(), phone.orElse(null), command.ip());
+        return guarded(context, limits, reach -> signInUser(command, phone, reach));
+    }
+
+    /**
      * Exchanges a code for tokens, or answers the one wrong-code error.
      *
      * @param limits told the limits to advertise as soon as the checks passed, so that a failure after them still
@@ -232,21 +261,48 @@ public final class LoginService {
         if (command.code() == null || command.code().isEmpty()) {
             throw PhonepassException.of(ErrorCode.INVALID_REQUEST, "missing password parameter");
         }
-        Client client = command.client();
-        if (phone.isEmpty() || command.code().length() > MAX_CODE_LENGTH) {
+        // Before the code is touched: a request the token service would refuse does not use it up.
+        tokens.checkAudience(command.tokens().audience());
+        TokenService.Issued issued = use(
+                command.client(),
+                phone,
+                command.code(),
+                command.ip(),
+                reach,
+                user -> tokens.store(command.client(), user, command.tokens()));
+        return new LoginResult(issued.user(), tokens.sign(issued));
+    }
+
+    private User signInUser(SignInCommand command, Optional<PhoneNumber> phone, Reach reach) {
+        if (command.code() == null || command.code().isEmpty()) {
+            throw PhonepassException.of(ErrorCode.INVALID_REQUEST, "missing code");
+        }
+        return use(command.client(), phone, command.code(), command.ip(), reach, user -> user);
+    }
+
+    /**
+     * Uses the code: compares it, and when it is right records the login and runs {@code onLogin} for the user, in
+     * one unit of work where the stores share one.
+     */
+    private <T> T use(
+            Client client,
+            Optional<PhoneNumber> phone,
+            String code,
+            String ip,
+            Reach reach,
+            Function<User, T> onLogin) {
+        if (phone.isEmpty() || code.length() > MAX_CODE_LENGTH) {
             throw wrongCode(0);
         }
         String e164 = phone.get().e164();
-        // Before the code is touched: a request the token service would refuse does not use it up.
-        tokens.checkAudience(command.tokens().audience());
-        byte[] submitted = hasher.hash(client.clientId(), e164, command.code());
-        Verified verified;
+        byte[] submitted = hasher.hash(client.clientId(), e164, code);
+        Verified<T> verified;
         if (challenges.sharesUnitOfWork()) {
             // Using the code, recording the login and storing the tokens are one unit of work (one commit); a wrong
             // code's counted attempt is committed too, so nothing in here throws for it.
             verified = writes.run(() -> {
                 ConsumeResult result = challenges.consume(client.clientId(), e164, submitted, clock.instant());
-                return new Verified(result, result.isAccepted() ? recordLogin(command, e164) : null);
+                return new Verified<>(result, result.isAccepted() ? recordLogin(e164, ip, onLogin) : null);
             });
         } else {
             // A remote challenge store (Redis) is called before the unit of work, never inside it: no database
@@ -255,8 +311,8 @@ public final class LoginService {
             // does not roll back), and the caller asks for a new code.
             ConsumeResult result = challenges.consume(client.clientId(), e164, submitted, clock.instant());
             verified = result.isAccepted()
-                    ? writes.run(() -> new Verified(result, recordLogin(command, e164)))
-                    : new Verified(result, null);
+                    ? writes.run(() -> new Verified<>(result, recordLogin(e164, ip, onLogin)))
+                    : new Verified<>(result, null);
         }
         if (!verified.result().isAccepted()) {
             reach.noLiveCode = verified.result().outcome() == ConsumeResult.Outcome.NO_LIVE_CHALLENGE;
@@ -266,22 +322,22 @@ public final class LoginService {
                     verified.result().outcome());
             throw wrongCode(verified.result().attemptsRemaining());
         }
-        if (verified.issued() == null) {
+        if (verified.done() == null) {
             // Sign-up disabled and no such user: the code is used up all the same, and the answer is a wrong code.
             throw wrongCode(0);
         }
-        return new LoginResult(verified.issued().user(), tokens.sign(verified.issued()));
+        return verified.done();
     }
 
-    /** The user's login and its tokens, stored but not signed; null when sign-ups are off and no user exists. */
-    private TokenService.Issued recordLogin(VerifyCommand command, String e164) {
-        return users.recordLogin(e164, newId(), command.ip(), clock.instant(), !settings.disableSignup())
-                .map(user -> tokens.store(command.client(), user, command.tokens()))
+    /** The user's login and what follows from it; null when sign-ups are off and no user exists. */
+    private <T> T recordLogin(String e164, String ip, Function<User, T> onLogin) {
+        return users.recordLogin(e164, newId(), ip, clock.instant(), !settings.disableSignup())
+                .map(onLogin)
                 .orElse(null);
     }
 
-    /** What the unit of work of a verification decided: tokens stored, or why not. */
-    private record Verified(ConsumeResult result, TokenService.Issued issued) {}
+    /** What the unit of work of a verification decided: the login's result, or why there is none. */
+    private record Verified<T>(ConsumeResult result, T done) {}
 
     private Client compare(CheckCommand command, Optional<PhoneNumber> phone, Reach reach) {
         String code = command.code();
