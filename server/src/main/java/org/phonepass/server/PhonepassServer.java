@@ -44,9 +44,12 @@ import org.phonepass.core.sms.MessageTemplate;
 import org.phonepass.core.token.TokenManagementService;
 import org.phonepass.core.token.TokenService;
 import org.phonepass.core.user.Profiles;
+import org.phonepass.server.authorize.LoginTransactions;
 import org.phonepass.server.config.ConfigException;
 import org.phonepass.server.config.Settings;
 import org.phonepass.server.dev.SampleAppServer;
+import org.phonepass.server.hosted.HostedPages;
+import org.phonepass.server.hosted.LoginPages;
 import org.phonepass.server.http.ClientAddress;
 import org.phonepass.server.http.EndpointSet;
 import org.phonepass.server.http.HttpApi;
@@ -89,6 +92,8 @@ public final class PhonepassServer implements AutoCloseable {
     private JdbcAuditLog auditEvents;
     private SampleAppServer sampleApp;
     private ManagementServer management;
+    private LoginTransactions loginTransactions;
+    private HostedPages hostedPages;
 
     public PhonepassServer(Settings settings, Clock clock) {
         Objects.requireNonNull(settings, "settings cannot be null");
@@ -143,7 +148,8 @@ public final class PhonepassServer implements AutoCloseable {
 
             SqlStorage storage = opened(opening);
             closeables.add(storage);
-            CodeHasher hasher = new CodeHasher(codeHmacKey(storage));
+            byte[] codeKey = codeHmacKey(storage);
+            CodeHasher hasher = new CodeHasher(codeKey);
             // Closed before the storage (closeables close in reverse), so queued events are written first.
             auditEvents = storage.auditLog();
             closeables.add(auditEvents);
@@ -215,6 +221,25 @@ public final class PhonepassServer implements AutoCloseable {
                     .map(IpRange::parse)
                     .toList();
             ClientAddress address = new ClientAddress(proxies, settings.http().countryHeader());
+            hostedPages = new HostedPages(settings);
+            List<EndpointSet.Extra> extras = new ArrayList<>(org.phonepass.server.http.StaticAssets.extras());
+            extras.add(LoginPages.assetRoute(hostedPages));
+            if (loginTransactions != null) {
+                extras.addAll(new LoginPages(
+                                new LoginPages.Parts(
+                                        hostedPages, loginTransactions, starts, login, address, codeKey, clock),
+                                new LoginPages.Options(
+                                        settings.sms().codeLength(),
+                                        settings.hosted().resendAfter(),
+                                        settings.sms().codeTtl(),
+                                        settings.geoloc().defaultCountry(),
+                                        settings.geoloc().fromAcceptLanguage(),
+                                        Boolean.TRUE.equals(
+                                                settings.limits().botCheck().enabled()),
+                                        settings.hosted().botCheckSiteKey(),
+                                        settings.hosted().botCheckScriptUrl()))
+                        .routes());
+            }
             EndpointSet endpoints = EndpointSet.build(
                     new EndpointSet.Services(
                             login,
@@ -233,7 +258,7 @@ public final class PhonepassServer implements AutoCloseable {
                             starts,
                             new TokenManagementService(tokens, policy, audit, clock)),
                     responder,
-                    org.phonepass.server.http.StaticAssets.extras());
+                    extras);
             http = new HttpApi(
                     new HttpApi.Listen(
                             settings.bindAddress(),
@@ -350,6 +375,20 @@ public final class PhonepassServer implements AutoCloseable {
                     port,
                     e.getMessage());
         }
+    }
+
+    /**
+     * The login transactions the hosted login pages sign in for (docs/hosted-login.md); set before {@link #start}.
+     * Without them the pages are not served.
+     */
+    public PhonepassServer loginTransactions(LoginTransactions transactions) {
+        this.loginTransactions = transactions;
+        return this;
+    }
+
+    /** The hosted pages' renderer, for error pages of requests that cannot go back to the app; null before start. */
+    public HostedPages hostedPages() {
+        return hostedPages;
     }
 
     /** The management server, or null when it is not running. */
