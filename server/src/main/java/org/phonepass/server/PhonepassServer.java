@@ -227,7 +227,15 @@ public final class PhonepassServer implements AutoCloseable {
             if (loginTransactions != null) {
                 extras.addAll(new LoginPages(
                                 new LoginPages.Parts(
-                                        hostedPages, loginTransactions, starts, login, address, codeKey, clock),
+                                        hostedPages,
+                                        loginTransactions,
+                                        starts,
+                                        login,
+                                        address,
+                                        new org.phonepass.server.http.RequestReader(
+                                                settings.http().maxBodyBytes()),
+                                        codeKey,
+                                        clock),
                                 new LoginPages.Options(
                                         settings.sms().codeLength(),
                                         settings.hosted().resendAfter(),

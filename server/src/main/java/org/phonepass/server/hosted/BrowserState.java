@@ -47,9 +47,8 @@ final class BrowserState {
     }
 
     /** Whether the form's token is the one this browser's cookie gives for this transaction. */
-    boolean csrfValid(Context ctx, String transactionId) {
+    boolean csrfValid(Context ctx, String transactionId, String sent) {
         String browser = ctx.cookie(CSRF_COOKIE);
-        String sent = ctx.formParam("csrf");
         if (browser == null || sent == null) {
             return false;
         }

@@ -26,8 +26,10 @@ import org.phonepass.core.login.StartService;
 import org.phonepass.core.user.User;
 import org.phonepass.server.authorize.LoginTransaction;
 import org.phonepass.server.authorize.LoginTransactions;
+import org.phonepass.server.http.ApiRequest;
 import org.phonepass.server.http.ClientAddress;
 import org.phonepass.server.http.EndpointSet;
+import org.phonepass.server.http.RequestReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -52,6 +54,7 @@ public final class LoginPages {
     public static final String RESEND_PATH = "/u/login/resend";
     private static final Logger log = LoggerFactory.getLogger(LoginPages.class);
     private static final int MAX_FIELD = 64;
+    private static final String FORM_ATTRIBUTE = "phonepass.hosted.form";
 
     /** What the pages are built from. */
     public record Parts(
@@ -60,6 +63,7 @@ public final class LoginPages {
             StartService starts,
             LoginService logins,
             ClientAddress address,
+            RequestReader reader,
             byte[] codeHmacKey,
             Clock clock) {}
 
@@ -79,6 +83,7 @@ public final class LoginPages {
     private final StartService starts;
     private final LoginService logins;
     private final ClientAddress address;
+    private final RequestReader reader;
     private final BrowserState browser;
     private final Clock clock;
     private final Options options;
@@ -92,6 +97,7 @@ public final class LoginPages {
         this.starts = parts.starts();
         this.logins = parts.logins();
         this.address = parts.address();
+        this.reader = parts.reader();
         this.browser = new BrowserState(parts.codeHmacKey());
         this.clock = parts.clock();
         this.options = options;
@@ -171,7 +177,7 @@ public final class LoginPages {
         if (country == null || !countries.isSupported(country)) {
             country = guessCountry(ctx);
         }
-        if (!browser.csrfValid(ctx, tx.id())) {
+        if (!browser.csrfValid(ctx, tx.id(), field(ctx, "csrf"))) {
             renderNumber(ctx, 403, tx, t, country, phone == null ? "" : phone, t.t("login.error.csrf"));
             return;
         }
@@ -267,7 +273,7 @@ public final class LoginPages {
             ctx.redirect(LOGIN_PATH + "?state=" + tx.id() + "&error=start_first", io.javalin.http.HttpStatus.SEE_OTHER);
             return;
         }
-        if (!browser.csrfValid(ctx, tx.id())) {
+        if (!browser.csrfValid(ctx, tx.id(), field(ctx, "csrf"))) {
             renderCode(ctx, 403, tx, t, sent.get(), t.t("login.error.csrf"), null);
             return;
         }
@@ -303,7 +309,7 @@ public final class LoginPages {
             ctx.redirect(LOGIN_PATH + "?state=" + tx.id() + "&error=start_first", io.javalin.http.HttpStatus.SEE_OTHER);
             return;
         }
-        if (!browser.csrfValid(ctx, tx.id())) {
+        if (!browser.csrfValid(ctx, tx.id(), field(ctx, "csrf"))) {
             renderCode(ctx, 403, tx, t, sent.get(), t.t("login.error.csrf"), null);
             return;
         }
@@ -518,22 +524,27 @@ public final class LoginPages {
     }
 
     /** The bot-check widget's token: Turnstile's field, hCaptcha's, or a plain {@code bot_token}. */
-    private static String botToken(Context ctx) {
+    private String botToken(Context ctx) {
         for (String name : new String[] {"cf-turnstile-response", "h-captcha-response", "bot_token"}) {
-            String value = ctx.formParam(name);
+            String value = field(ctx, name);
             if (value != null && !value.isEmpty()) {
-                return value.length() > 4096 ? value.substring(0, 4096) : value;
+                return value;
             }
         }
         return null;
     }
 
-    private static String field(Context ctx, String name) {
-        String value = ctx.formParam(name);
-        if (value == null) {
-            return null;
+    /**
+     * A field of the POSTed form, read from the body the server gathered before the route ran (the same reader as
+     * the API's, with its limits on size, field count and encoding).
+     */
+    private String field(Context ctx, String name) {
+        ApiRequest form = ctx.attribute(FORM_ATTRIBUTE);
+        if (form == null) {
+            form = reader.read(ctx);
+            ctx.attribute(FORM_ATTRIBUTE, form);
         }
-        return value.length() > 256 ? value.substring(0, 256) : value;
+        return form.param(name);
     }
 
     /**
