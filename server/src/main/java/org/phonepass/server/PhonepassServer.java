@@ -2,6 +2,7 @@ package org.phonepass.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.javalin.http.HandlerType;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -28,10 +29,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.phonepass.core.abuse.AbusePolicy;
 import org.phonepass.core.abuse.AuditLog;
 import org.phonepass.core.abuse.CompositeAuditLog;
 import org.phonepass.core.abuse.LoggingAuditLog;
+import org.phonepass.core.authorize.AuthorizationCodeService;
+import org.phonepass.core.authorize.AuthorizationCodeStore;
+import org.phonepass.core.authorize.PendingLoginStore;
 import org.phonepass.core.client.ClientRegistry;
 import org.phonepass.core.config.Durations;
 import org.phonepass.core.login.LoginService;
@@ -40,10 +45,14 @@ import org.phonepass.core.login.StartService;
 import org.phonepass.core.otp.ChallengeStore;
 import org.phonepass.core.otp.CodeHasher;
 import org.phonepass.core.phone.PhoneNumberParser;
+import org.phonepass.core.session.SessionService;
+import org.phonepass.core.session.SessionSettings;
+import org.phonepass.core.session.SessionStore;
 import org.phonepass.core.sms.MessageTemplate;
 import org.phonepass.core.token.TokenManagementService;
 import org.phonepass.core.token.TokenService;
 import org.phonepass.core.user.Profiles;
+import org.phonepass.server.authorize.AuthorizeEndpoints;
 import org.phonepass.server.authorize.LoginTransactions;
 import org.phonepass.server.config.ConfigException;
 import org.phonepass.server.config.Settings;
@@ -94,6 +103,10 @@ public final class PhonepassServer implements AutoCloseable {
     private ManagementServer management;
     private LoginTransactions loginTransactions;
     private HostedPages hostedPages;
+    private SessionService sessions;
+    private AuthorizeEndpoints authorize;
+    private Function<HostedLogin, List<EndpointSet.Extra>> hostedRoutes;
+    private Runnable hostedSweep = () -> {};
 
     public PhonepassServer(Settings settings, Clock clock) {
         Objects.requireNonNull(settings, "settings cannot be null");
@@ -101,6 +114,47 @@ public final class PhonepassServer implements AutoCloseable {
         this.settings = settings.httpsPort() == 0 ? settings.withHttpsPort(freePort()) : settings;
         this.clock = Objects.requireNonNull(clock, "clock cannot be null");
         this.dataDir = Path.of(settings.dataDir()).toAbsolutePath().normalize();
+    }
+
+    /**
+     * What the hosted login pages work with (docs/hosted-login.md): the pending authorization requests and the way
+     * back from them, the sign-in and the code sending, and the caller's address.
+     */
+    public record HostedLogin(
+            LoginTransactions transactions,
+            LoginService login,
+            StartService starts,
+            ClientAddress address,
+            ClientRegistry clients) {}
+
+    /** Routes built from the hosted-login parts, added when the server starts instead of the hosted pages. */
+    public PhonepassServer withHostedRoutes(Function<HostedLogin, List<EndpointSet.Extra>> routes) {
+        this.hostedRoutes = Objects.requireNonNull(routes, "routes cannot be null");
+        return this;
+    }
+
+    /** The hosted login pages (docs/hosted-login.md#pages-languages-branding-and-accessibility). */
+    private LoginPages loginPages(HostedLogin hosted, byte[] codeKey) {
+        return new LoginPages(
+                new LoginPages.Parts(
+                        hostedPages,
+                        hosted.transactions(),
+                        hosted.starts(),
+                        hosted.login(),
+                        hosted.address(),
+                        new org.phonepass.server.http.RequestReader(
+                                settings.http().maxBodyBytes()),
+                        codeKey,
+                        clock),
+                new LoginPages.Options(
+                        settings.sms().codeLength(),
+                        settings.hosted().resendAfter(),
+                        settings.sms().codeTtl(),
+                        settings.geoloc().defaultCountry(),
+                        settings.geoloc().fromAcceptLanguage(),
+                        Boolean.TRUE.equals(settings.limits().botCheck().enabled()),
+                        settings.hosted().botCheckSiteKey(),
+                        settings.hosted().botCheckScriptUrl()));
     }
 
     /** Builds everything and starts listening. Throws {@link ConfigException} for settings it refuses. */
@@ -222,32 +276,54 @@ public final class PhonepassServer implements AutoCloseable {
                     .toList();
             ClientAddress address = new ClientAddress(proxies, settings.http().countryHeader());
             hostedPages = new HostedPages(settings);
+            // Codes, sessions and login transactions live where the codes of the SMS do: in Redis when it is
+            // configured, so that every node finds them, else in the database.
+            AuthorizationCodeStore codeStore =
+                    redis == null ? storage.authorizationCodes() : redis.authorizationCodes();
+            SessionStore sessionStore = redis == null ? storage.sessions() : redis.sessions();
+            PendingLoginStore pendingLogins = redis == null ? storage.pendingLogins() : redis.pendingLogins();
+            Settings.Session s = settings.session();
+            sessions = new SessionService(
+                    sessionStore,
+                    new SessionSettings(s.idleLifetime(), s.absoluteLifetime(), s.loginLifetime()),
+                    clock,
+                    random);
+            AuthorizationCodeService codes = new AuthorizationCodeService(
+                    codeStore,
+                    tokens,
+                    storage.accessTokens(),
+                    storage.refreshTokens(),
+                    storage.unitOfWork(),
+                    clock,
+                    random);
+            authorize = new AuthorizeEndpoints(
+                    new AuthorizeEndpoints.Parts(
+                            clients,
+                            sessions,
+                            codes,
+                            pendingLogins,
+                            tokens,
+                            json,
+                            settings.issuer(),
+                            hostedPages::error),
+                    clock,
+                    random);
+            hostedSweep = () -> {
+                codes.deleteExpired();
+                sessions.deleteExpired();
+                pendingLogins.deleteExpired(clock.instant());
+            };
             List<EndpointSet.Extra> extras = new ArrayList<>(org.phonepass.server.http.StaticAssets.extras());
+            extras.add(new EndpointSet.Extra(HandlerType.GET, "/authorize", authorize::authorize));
+            extras.add(new EndpointSet.Extra(HandlerType.GET, "/authorize/resume", authorize::resume));
+            extras.add(new EndpointSet.Extra(HandlerType.GET, "/oidc/logout", authorize::oidcLogout));
             extras.add(LoginPages.assetRoute(hostedPages));
-            if (loginTransactions != null) {
-                extras.addAll(new LoginPages(
-                                new LoginPages.Parts(
-                                        hostedPages,
-                                        loginTransactions,
-                                        starts,
-                                        login,
-                                        address,
-                                        new org.phonepass.server.http.RequestReader(
-                                                settings.http().maxBodyBytes()),
-                                        codeKey,
-                                        clock),
-                                new LoginPages.Options(
-                                        settings.sms().codeLength(),
-                                        settings.hosted().resendAfter(),
-                                        settings.sms().codeTtl(),
-                                        settings.geoloc().defaultCountry(),
-                                        settings.geoloc().fromAcceptLanguage(),
-                                        Boolean.TRUE.equals(
-                                                settings.limits().botCheck().enabled()),
-                                        settings.hosted().botCheckSiteKey(),
-                                        settings.hosted().botCheckScriptUrl()))
-                        .routes());
-            }
+            HostedLogin hosted = new HostedLogin(
+                    loginTransactions != null ? loginTransactions : authorize, login, starts, address, clients);
+            extras.addAll(
+                    hostedRoutes != null
+                            ? hostedRoutes.apply(hosted)
+                            : loginPages(hosted, codeKey).routes());
             EndpointSet endpoints = EndpointSet.build(
                     new EndpointSet.Services(
                             login,
@@ -264,7 +340,9 @@ public final class PhonepassServer implements AutoCloseable {
                             settings.geoloc().fromAcceptLanguage(),
                             settings.http().maxBodyBytes(),
                             starts,
-                            new TokenManagementService(tokens, policy, audit, clock)),
+                            new TokenManagementService(tokens, policy, audit, clock),
+                            codes,
+                            sessions),
                     responder,
                     extras);
             http = new HttpApi(
@@ -386,8 +464,8 @@ public final class PhonepassServer implements AutoCloseable {
     }
 
     /**
-     * The login transactions the hosted login pages sign in for (docs/hosted-login.md); set before {@link #start}.
-     * Without them the pages are not served.
+     * Login transactions for the hosted login pages to sign in for instead of those of {@code /authorize}; set
+     * before {@link #start}. Tests of the pages on their own use it.
      */
     public PhonepassServer loginTransactions(LoginTransactions transactions) {
         this.loginTransactions = transactions;
@@ -432,6 +510,7 @@ public final class PhonepassServer implements AutoCloseable {
                         Durations.format(settings.storage().auditRetention()));
             }
             limitSweep.run();
+            hostedSweep.run();
             signer.reload();
         } catch (RuntimeException e) {
             log.warn("housekeeping failed: {}", e.getMessage());
@@ -552,6 +631,19 @@ public final class PhonepassServer implements AutoCloseable {
 
     public ClientRegistry clients() {
         return clients;
+    }
+
+    /**
+     * The server sessions of the hosted login: {@link SessionService#endForUser} ends a user's sessions when the user
+     * is blocked or deleted.
+     */
+    public SessionService sessions() {
+        return sessions;
+    }
+
+    /** The login transactions the hosted pages work with. */
+    public LoginTransactions loginTransactions() {
+        return authorize;
     }
 
     /** Graceful stop: readiness turns DOWN, requests in flight finish (up to 10 s), then everything closes. */

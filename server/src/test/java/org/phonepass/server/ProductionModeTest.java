@@ -123,6 +123,7 @@ class ProductionModeTest {
                 s.redis(),
                 s.limits(),
                 s.dev(),
+                s.session(),
                 s.hosted());
         try (PhonepassServer server = new PhonepassServer(fixed, Clock.systemUTC()).start()) {
             assertThat(server.tls()).isNull();

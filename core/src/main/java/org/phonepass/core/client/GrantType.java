@@ -9,7 +9,9 @@ public enum GrantType {
     RESOURCE_OWNER("password"),
     /** {@code http://auth0.com/oauth/grant-type/passwordless/otp} on {@code POST /oauth/token}. */
     PASSWORDLESS_OTP("http://auth0.com/oauth/grant-type/passwordless/otp"),
-    REFRESH_TOKEN("refresh_token");
+    REFRESH_TOKEN("refresh_token"),
+    /** {@code authorization_code} on {@code POST /oauth/token}: the code of {@code GET /authorize} (RFC 6749 §4.1). */
+    AUTHORIZATION_CODE("authorization_code");
 
     private final String wireValue;
 

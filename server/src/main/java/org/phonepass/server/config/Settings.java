@@ -53,6 +53,7 @@ public record Settings(
         Redis redis,
         LimitsSettings limits,
         Dev dev,
+        Session session,
         Hosted hosted) {
 
     public enum Mode {
@@ -82,6 +83,7 @@ public record Settings(
         redis = redis == null ? new Redis(null, null) : redis;
         limits = limits == null ? LimitsSettings.defaults() : limits;
         dev = dev == null ? new Dev(null, null, null) : dev;
+        session = session == null ? new Session(null, null, null) : session;
         hosted = hosted == null ? new Hosted(null, null, null, null, null, null, null) : hosted;
     }
 
@@ -109,6 +111,7 @@ public record Settings(
                 redis,
                 limits,
                 dev,
+                session,
                 hosted);
     }
 
@@ -241,6 +244,21 @@ public record Settings(
         public String toString() {
             return "Secrets[codeHmacKey=" + SecretReference.mask(codeHmacKey) + ", masterKey="
                     + SecretReference.mask(masterKey) + "]";
+        }
+    }
+
+    /**
+     * The server session of the hosted login (docs/hosted-login.md#sessions).
+     *
+     * @param idleLifetime        a session unused this long ends (Auth0's default, 3 days)
+     * @param absoluteLifetime    a session ends this long after the sign-in however much it is used (30 days)
+     * @param loginLifetime       how long a person has to sign in on the hosted pages after the app sent them there
+     */
+    public record Session(Duration idleLifetime, Duration absoluteLifetime, Duration loginLifetime) {
+        public Session {
+            idleLifetime = idleLifetime == null ? Duration.ofDays(3) : idleLifetime;
+            absoluteLifetime = absoluteLifetime == null ? Duration.ofDays(30) : absoluteLifetime;
+            loginLifetime = loginLifetime == null ? Duration.ofMinutes(30) : loginLifetime;
         }
     }
 
