@@ -47,6 +47,7 @@ final class ConfiguredClients implements ClientRegistry {
                             null,
                             null,
                             null,
+                            null,
                             null)));
         }
         this.byId = Map.copyOf(map);

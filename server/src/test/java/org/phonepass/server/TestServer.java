@@ -87,25 +87,20 @@ public final class TestServer implements AutoCloseable {
 
     /** @param dataDir an existing folder to reuse (restart tests), or null for a fresh temporary one */
     public TestServer(String yaml, Path dataDir) {
-        this(yaml, dataDir, h -> java.util.List.of());
+        this(yaml, dataDir, s -> {});
     }
 
-    /** @param routes further routes built from the hosted-login parts (what the hosted pages would add) */
-    public TestServer(
-            String yaml,
-            Path dataDir,
-            java.util.function.Function<
-                            PhonepassServer.HostedLogin, java.util.List<org.phonepass.server.http.EndpointSet.Extra>>
-                    routes) {
+    /** @param beforeStart given the server before it starts, to plug parts in (login transactions) */
+    public TestServer(String yaml, Path dataDir, java.util.function.Consumer<PhonepassServer> beforeStart) {
         try {
             this.ownsDataDir = dataDir == null;
             this.dataDir = dataDir == null ? Files.createTempDirectory("phonepass-test") : dataDir;
             Path file = this.dataDir.resolve("settings.yaml");
             Files.writeString(file, yaml + "\ndata_dir: " + this.dataDir.resolve("data") + "\n");
             Settings settings = new ConfigLoader().load(file, Map.of());
-            this.server = new PhonepassServer(settings, clock)
-                    .withHostedRoutes(routes)
-                    .start();
+            PhonepassServer built = new PhonepassServer(settings, clock);
+            beforeStart.accept(built);
+            this.server = built.start();
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
             trust.setCertificateEntry("phonepass", server.tls().certificate());

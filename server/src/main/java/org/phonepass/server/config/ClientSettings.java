@@ -26,6 +26,7 @@ import org.phonepass.core.config.Secret;
  *                             that calls on the user's behalf); confidential clients only, and only on requests that
  *                             carry the client's secret
  * @param apiGrants            the API scopes this client may get, per API (Auth0's client grants); none by default
+ * @param logoUri              the client's logo on the hosted login pages (an https URL), instead of the product's
  */
 public record ClientSettings(
         String clientId,
@@ -42,7 +43,8 @@ public record ClientSettings(
         Duration refreshTokenLifetime,
         Boolean refreshTokenRotation,
         Boolean trustAuth0ForwardedFor,
-        List<ApiGrant> apiGrants) {
+        List<ApiGrant> apiGrants,
+        String logoUri) {
     public ClientSettings {
         name = name == null ? clientId : name;
         allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);

@@ -33,14 +33,15 @@ class HostedLoginHttpTest {
 
     @BeforeAll
     static void start() {
-        server = new TestServer(TestServer.DEFAULT_YAML.replace("""
+        server = new TestServer(
+                TestServer.DEFAULT_YAML.replace("""
                           - client_id: backend
                             name: Backend
                         """, """
                           - client_id: backend
                             name: Backend
                             callbacks: [https://backend.example.com/callback]
-                        """), null, HostedLoginClient::pages);
+                        """), null, s -> s.withHostedRoutes(HostedLoginClient::pages));
     }
 
     @AfterAll
