@@ -556,9 +556,13 @@ public final class LoginPages {
         for (String callback : client.callbacks()) {
             try {
                 java.net.URI uri = java.net.URI.create(callback);
-                if (uri.getScheme() != null && uri.getHost() != null) {
+                String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
+                if (scheme != null && uri.getHost() != null) {
                     String port = uri.getPort() == -1 ? "" : ":" + uri.getPort();
-                    origins.add(uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getHost() + port);
+                    origins.add(scheme + "://" + uri.getHost() + port);
+                } else if (scheme != null && scheme.matches("^[a-z][a-z0-9+.-]*$") && !scheme.equals("javascript")) {
+                    // A native app's own scheme (com.example.app:/callback): CSP allows it as a scheme source.
+                    origins.add(scheme + ":");
                 }
             } catch (IllegalArgumentException e) {
                 // A callback that is not a URL cannot be redirected to either.
