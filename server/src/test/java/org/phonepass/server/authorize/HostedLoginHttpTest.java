@@ -111,7 +111,11 @@ class HostedLoginHttpTest {
         assertThat(refreshed.status()).as(refreshed.body()).isEqualTo(200);
         assertThat(refreshed.text("id_token")).isNotBlank().isNotEqualTo(tokens.text("id_token"));
         assertThat(refreshed.text("refresh_token")).isNotEqualTo(tokens.text("refresh_token"));
-        assertThat(claims(refreshed.text("id_token")).has("nonce")).isFalse();
+        JsonNode refreshedId = claims(refreshed.text("id_token"));
+        assertThat(refreshedId.has("nonce")).isFalse();
+        // An app that sends max_age checks auth_time on every id_token, refreshed ones too.
+        assertThat(refreshedId.get("auth_time").asLong()).isEqualTo((Long) id.getClaimValue("auth_time"));
+        assertThat(refreshedId.get("sid").asText()).isEqualTo(sid);
 
         // Silent authentication: prompt=none in the iframe answers at once from the session.
         Response silent = s.browser()
@@ -597,5 +601,26 @@ class HostedLoginHttpTest {
         assertThat(d.get("grant_types_supported").toString()).contains("authorization_code", "refresh_token");
         assertThat(d.get("authorization_response_iss_parameter_supported").asBoolean())
                 .isTrue();
+    }
+
+    @Test
+    void loginTransactionsWhenOneAddressStartsTooManyThenTemporarilyUnavailable() {
+        try (TestServer limited = new TestServer(
+                TestServer.DEFAULT_YAML + "limits:\n  authorize_per_ip: {capacity: 2, period: 1h}\n", null)) {
+            HostedLoginClient b = new HostedLoginClient(limited);
+            String url = b.authorizeUrl(TestServer.SPA, CB, STATE, NONCE);
+            assertThat(b.get(url).header("Location")).startsWith(AuthorizeEndpoints.LOGIN_PAGE);
+            assertThat(b.get(url).header("Location")).startsWith(AuthorizeEndpoints.LOGIN_PAGE);
+            Response refused = b.get(url);
+            assertThat(refused.status()).isEqualTo(302);
+            assertThat(HostedLoginClient.params(refused.header("Location"), '?'))
+                    .containsEntry("error", "temporarily_unavailable")
+                    .containsEntry("state", STATE);
+            assertThat(refused.header("Retry-After")).isNotNull();
+            // Silent authentication creates no transaction and is not counted.
+            Response silent = b.get(b.authorizeUrl(TestServer.SPA, CB, STATE, NONCE, "prompt", "none"));
+            assertThat(HostedLoginClient.params(silent.header("Location"), '?'))
+                    .containsEntry("error", "login_required");
+        }
     }
 }
