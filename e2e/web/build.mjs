@@ -59,14 +59,22 @@ const jquery = join(here, 'node_modules', 'jquery', 'dist', 'jquery.min.js');
 if (!existsSync(jquery)) throw new Error('jquery is not installed; run npm ci in e2e/web');
 copyFileSync(jquery, join(out, 'jquery.min.js'));
 
+// axe-core, the accessibility checker the browser suite injects into every hosted page (docs/hosted-login.md):
+// its own prebuilt browser file, unmodified.
+const axe = join(here, 'node_modules', 'axe-core', 'axe.min.js');
+if (!existsSync(axe)) throw new Error('axe-core is not installed; run npm ci in e2e/web');
+copyFileSync(axe, join(out, 'axe.min.js'));
+
 const manifest = {
   'auth0-js': version('auth0-js'),
   'auth0-lock-passwordless': version('auth0-lock-passwordless'),
   'auth0-lock-passwordless/auth0-js': lockAuth0,
   jquery: version('jquery'),
+  'axe-core': version('axe-core'),
   '@auth0/auth0-spa-js': version('@auth0/auth0-spa-js'),
   'oidc-client-ts': version('oidc-client-ts'),
-  files: ['auth0-7.6.1.js', 'auth0-lock-passwordless-2.2.3.js', 'jquery.min.js', 'auth0-spa-js-2.28.3.js', 'oidc-client-ts-3.5.0.js'],
+  files: ['auth0-7.6.1.js', 'auth0-lock-passwordless-2.2.3.js', 'jquery.min.js', 'axe.min.js',
+    'auth0-spa-js-2.28.3.js', 'oidc-client-ts-3.5.0.js'],
 };
 writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 console.log(`browser bundles written to ${out}`);
