@@ -533,7 +533,9 @@ public final class AuthorizeEndpoints implements LoginTransactions {
                 errorPage.show(ctx, 400, "invalid_request", "The id_token_hint is not a valid ID token of this server");
                 return;
             }
-            String audience = String.valueOf(claims.get().get("aud"));
+            Object aud = claims.get().get("aud");
+            String audience =
+                    aud instanceof List<?> list && list.size() == 1 ? String.valueOf(list.get(0)) : String.valueOf(aud);
             if (clientId != null && !clientId.equals(audience)) {
                 errorPage.show(ctx, 400, "invalid_request", "The id_token_hint was issued to another client");
                 return;
