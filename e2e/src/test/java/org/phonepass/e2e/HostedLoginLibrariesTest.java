@@ -23,7 +23,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.phonepass.server.dev.SampleAppServer;
 
 /**
- * Today's browser libraries, unmodified from npm, against the hosted login (docs/hosted-login.md#client-libraries):
+ * Today's browser libraries, unmodified from npm, against the hosted login (docs/hosted-login.md#client-libraries-as-the-browser-suite-runs-them):
  * auth0-spa-js 2.28.3 (redirect login through the hosted SMS pages, the code exchange, getUser, silent
  * authentication in the iframe with {@code web_message}, refresh tokens, logout and {@code login_required} after
  * it), oidc-client-ts 3.5.0 (signinRedirect, signinCallback, signinSilent, signoutRedirect, all from discovery), the
@@ -38,8 +38,8 @@ import org.phonepass.server.dev.SampleAppServer;
  *       schemeful (the scheme differs), as every app on another domain is;
  *   <li>{@code https://localhost:C}: the same site as the server (same scheme, same registrable host; ports do not
  *       count), which is what an app at {@code app.example.com} with Phonepass at {@code login.example.com} is.
- *       {@code localhost} resolves on every machine with no resolver rules, while {@code *.localhost} or made-up
- *       domains would either need them or, having no public suffix, be each a site of their own;
+ *       {@code localhost} resolves on every machine with no resolver rules in the browser, and the site
+ *       rule (scheme plus registrable host, ports ignored) needs no public-suffix reasoning for it;
  *   <li>{@code http://localhost:S}: the sample app, served by the dev server's {@link SampleAppServer}.
  * </ul>
  *
