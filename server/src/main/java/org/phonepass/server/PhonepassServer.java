@@ -305,7 +305,9 @@ public final class PhonepassServer implements AutoCloseable {
                             tokens,
                             json,
                             settings.issuer(),
-                            hostedPages::error),
+                            hostedPages::error,
+                            policy,
+                            address),
                     clock,
                     random);
             hostedSweep = () -> {

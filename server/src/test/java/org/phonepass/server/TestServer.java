@@ -92,29 +92,6 @@ public final class TestServer implements AutoCloseable {
 
     /** @param beforeStart given the server before it starts, to plug parts in (login transactions) */
     public TestServer(String yaml, Path dataDir, java.util.function.Consumer<PhonepassServer> beforeStart) {
-        this(yaml, dataDir, beforeStart, null);
-    }
-
-    /**
-     * @param routes routes built from the hosted-login parts, served instead of the hosted pages (the pages' own
-     *     routes otherwise)
-     */
-    public TestServer(
-            String yaml,
-            Path dataDir,
-            java.util.function.Function<
-                            PhonepassServer.HostedLogin, java.util.List<org.phonepass.server.http.EndpointSet.Extra>>
-                    routes) {
-        this(yaml, dataDir, s -> {}, routes);
-    }
-
-    private TestServer(
-            String yaml,
-            Path dataDir,
-            java.util.function.Consumer<PhonepassServer> beforeStart,
-            java.util.function.Function<
-                            PhonepassServer.HostedLogin, java.util.List<org.phonepass.server.http.EndpointSet.Extra>>
-                    routes) {
         try {
             this.ownsDataDir = dataDir == null;
             this.dataDir = dataDir == null ? Files.createTempDirectory("phonepass-test") : dataDir;
@@ -122,9 +99,6 @@ public final class TestServer implements AutoCloseable {
             Files.writeString(file, yaml + "\ndata_dir: " + this.dataDir.resolve("data") + "\n");
             Settings settings = new ConfigLoader().load(file, Map.of());
             PhonepassServer built = new PhonepassServer(settings, clock);
-            if (routes != null) {
-                built.withHostedRoutes(routes);
-            }
             beforeStart.accept(built);
             this.server = built.start();
             KeyStore trust = KeyStore.getInstance("PKCS12");

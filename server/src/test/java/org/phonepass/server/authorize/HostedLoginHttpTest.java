@@ -33,14 +33,15 @@ class HostedLoginHttpTest {
 
     @BeforeAll
     static void start() {
-        server = new TestServer(TestServer.DEFAULT_YAML.replace("""
+        server = new TestServer(
+                TestServer.DEFAULT_YAML.replace("""
                           - client_id: backend
                             name: Backend
                         """, """
                           - client_id: backend
                             name: Backend
                             callbacks: [https://backend.example.com/callback]
-                        """), null, HostedLoginClient::pages);
+                        """), null, s -> s.withHostedRoutes(HostedLoginClient::pages));
     }
 
     @AfterAll
@@ -596,5 +597,26 @@ class HostedLoginHttpTest {
         assertThat(d.get("grant_types_supported").toString()).contains("authorization_code", "refresh_token");
         assertThat(d.get("authorization_response_iss_parameter_supported").asBoolean())
                 .isTrue();
+    }
+
+    @Test
+    void loginTransactionsWhenOneAddressStartsTooManyThenTemporarilyUnavailable() {
+        try (TestServer limited = new TestServer(
+                TestServer.DEFAULT_YAML + "limits:\n  authorize_per_ip: {capacity: 2, period: 1h}\n", null)) {
+            HostedLoginClient b = new HostedLoginClient(limited);
+            String url = b.authorizeUrl(TestServer.SPA, CB, STATE, NONCE);
+            assertThat(b.get(url).header("Location")).startsWith(AuthorizeEndpoints.LOGIN_PAGE);
+            assertThat(b.get(url).header("Location")).startsWith(AuthorizeEndpoints.LOGIN_PAGE);
+            Response refused = b.get(url);
+            assertThat(refused.status()).isEqualTo(302);
+            assertThat(HostedLoginClient.params(refused.header("Location"), '?'))
+                    .containsEntry("error", "temporarily_unavailable")
+                    .containsEntry("state", STATE);
+            assertThat(refused.header("Retry-After")).isNotNull();
+            // Silent authentication creates no transaction and is not counted.
+            Response silent = b.get(b.authorizeUrl(TestServer.SPA, CB, STATE, NONCE, "prompt", "none"));
+            assertThat(HostedLoginClient.params(silent.header("Location"), '?'))
+                    .containsEntry("error", "login_required");
+        }
     }
 }
