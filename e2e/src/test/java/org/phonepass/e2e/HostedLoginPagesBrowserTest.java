@@ -92,6 +92,13 @@ class HostedLoginPagesBrowserTest {
             capture(lang + "-code-wrong");
 
             if (server.advanceClock(Duration.ofSeconds(31))) {
+                // Two more wrong codes use the code up (max_attempts: 3).
+                for (int i = 0; i < 2; i++) {
+                    browser.find("#code").sendKeys(wrong(code));
+                    browser.find("#code-form button[type=submit]").click();
+                    browser.visible("#code[aria-invalid=true]");
+                }
+                capture(lang + "-code-used-up");
                 browser.open(browser.driver().getCurrentUrl().replaceAll("[?&]resent=1", ""));
                 browser.waitFor(
                         "the resend button to be enabled",
@@ -106,6 +113,23 @@ class HostedLoginPagesBrowserTest {
             browser.find("#code-form button[type=submit]").click();
             browser.waitFor(
                     "the app's callback with a code", d -> d.getCurrentUrl().startsWith(site.origin() + "/?code="));
+
+            // Too many codes for one number (limits.start_per_phone_hourly, 5 by default): the number page says so.
+            BrowserTestBase.Phone busy = BrowserTestBase.newPhone();
+            authorize(lang);
+            String numberPage = browser.driver().getCurrentUrl();
+            for (int i = 0; i < 6 && browser.findAll("#form-error:not(:empty)").isEmpty(); i++) {
+                browser.open(numberPage);
+                Browser.replaceText(browser.visible("#phone"), busy.national());
+                browser.find("#number-form button[type=submit]").click();
+                browser.waitFor(
+                        "the code page or an error",
+                        d -> !d.findElements(By.cssSelector("#code")).isEmpty()
+                                || !d.findElements(By.cssSelector("#form-error:not(:empty)"))
+                                        .isEmpty());
+            }
+            assertThat(browser.find("#phone").isDisplayed()).isTrue();
+            capture(lang + "-number-rate-limited");
 
             // A page of a login that is over: the product's error page.
             browser.open(server.baseUrl() + "/u/login?state=over&ui_locales=" + lang);
