@@ -173,6 +173,14 @@ class HostedLoginLibrariesTest {
                 .containsEntry("response_mode", "web_message")
                 .containsEntry("redirect_uri", site.url(SPA_HARNESS));
         assertThat(tokenGrants(browser)).containsExactly("authorization_code");
+        // The cross-origin token call carries spa-js's telemetry header (so it is preflighted; the preflight of the
+        // first exchange is cached by now).
+        Browser.NetworkRequest exchange =
+                serverRequests(browser, "POST", "/oauth/token").get(0);
+        assertThat(BrowserTestBase.decodeTelemetry(exchange.header("Auth0-Client"))
+                        .path("name")
+                        .asText())
+                .isEqualTo("auth0-spa-js");
 
         // logout() ends the server session: the next silent call answers login_required.
         browser.script("client.logout({logoutParams: {returnTo: location.origin + location.pathname}})");
