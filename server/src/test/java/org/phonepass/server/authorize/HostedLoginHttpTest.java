@@ -111,7 +111,11 @@ class HostedLoginHttpTest {
         assertThat(refreshed.status()).as(refreshed.body()).isEqualTo(200);
         assertThat(refreshed.text("id_token")).isNotBlank().isNotEqualTo(tokens.text("id_token"));
         assertThat(refreshed.text("refresh_token")).isNotEqualTo(tokens.text("refresh_token"));
-        assertThat(claims(refreshed.text("id_token")).has("nonce")).isFalse();
+        JsonNode refreshedId = claims(refreshed.text("id_token"));
+        assertThat(refreshedId.has("nonce")).isFalse();
+        // An app that sends max_age checks auth_time on every id_token, refreshed ones too.
+        assertThat(refreshedId.get("auth_time").asLong()).isEqualTo((Long) id.getClaimValue("auth_time"));
+        assertThat(refreshedId.get("sid").asText()).isEqualTo(sid);
 
         // Silent authentication: prompt=none in the iframe answers at once from the session.
         Response silent = s.browser()
