@@ -1,4 +1,4 @@
-// Bundles the unmodified Auth0 browser libraries from npm (as docs/spa.md shows) and copies jQuery,
+// Bundles the unmodified Auth0 and OIDC browser libraries from npm (as docs/spa.md and docs/hosted-login.md show) and copies jQuery,
 // into the sample app's vendor/ folder (never committed). Usage: node build.mjs [--out DIR]
 import { mkdirSync, copyFileSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -40,6 +40,11 @@ const bundles = [
     contents: "window.Auth0 = require('auth0-js');" },
   { file: 'auth0-lock-passwordless-2.2.3.js', pkg: 'auth0-lock-passwordless', expect: '2.2.3',
     contents: "window.Auth0LockPasswordless = require('auth0-lock-passwordless').default;" },
+  // Today's libraries for the hosted login (docs/hosted-login.md): window.auth0.createAuth0Client, window.oidc.UserManager.
+  { file: 'auth0-spa-js-2.28.3.js', pkg: '@auth0/auth0-spa-js', expect: '2.28.3',
+    contents: "window.auth0 = require('@auth0/auth0-spa-js');" },
+  { file: 'oidc-client-ts-3.5.0.js', pkg: 'oidc-client-ts', expect: '3.5.0',
+    contents: "window.oidc = require('oidc-client-ts');" },
 ];
 
 for (const b of bundles) {
@@ -66,7 +71,10 @@ const manifest = {
   'auth0-lock-passwordless/auth0-js': lockAuth0,
   jquery: version('jquery'),
   'axe-core': version('axe-core'),
-  files: ['auth0-7.6.1.js', 'auth0-lock-passwordless-2.2.3.js', 'jquery.min.js', 'axe.min.js'],
+  '@auth0/auth0-spa-js': version('@auth0/auth0-spa-js'),
+  'oidc-client-ts': version('oidc-client-ts'),
+  files: ['auth0-7.6.1.js', 'auth0-lock-passwordless-2.2.3.js', 'jquery.min.js', 'axe.min.js',
+    'auth0-spa-js-2.28.3.js', 'oidc-client-ts-3.5.0.js'],
 };
 writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 console.log(`browser bundles written to ${out}`);

@@ -62,6 +62,31 @@ public final class Browser implements AutoCloseable {
 
     /** @param acceptLanguage the browser's language list, sent as Accept-Language */
     public static Browser start(String spkiPin, String screenshotFolder, String acceptLanguage) {
+        return start(spkiPin, screenshotFolder, acceptLanguage, Map.of());
+    }
+
+    /**
+     * A browser that blocks third-party cookies as Safari, Firefox's strict mode and private windows do: the
+     * profile preference {@code profile.cookie_controls_mode} = 1 ("block third-party cookies", the setting
+     * chrome://settings/cookies writes), which Debian's headless Chromium honours from the first request on. (Debian's
+     * Chromium 156 headless, with no preference set, already blocks them; the preference makes the test independent
+     * of that default.)
+     */
+    public static Browser startBlockingThirdPartyCookies(String spkiPin, String screenshotFolder) {
+        return start(spkiPin, screenshotFolder, "en-US,en", Map.of("profile.cookie_controls_mode", 1));
+    }
+
+    /**
+     * A browser that sends cookies to cross-site frames, as desktop Chrome does by default: the profile preference
+     * {@code profile.cookie_controls_mode} = 0 ("allow third-party cookies").
+     */
+    public static Browser startAllowingThirdPartyCookies(String spkiPin, String screenshotFolder) {
+        return start(spkiPin, screenshotFolder, "en-US,en", Map.of("profile.cookie_controls_mode", 0));
+    }
+
+    /** @param extraPrefs further profile preferences (dotted names) */
+    public static Browser start(
+            String spkiPin, String screenshotFolder, String acceptLanguage, Map<String, Object> extraPrefs) {
         E2eEnvironment.requireBrowserAndBundles();
         try {
             Path userData = Files.createTempDirectory("phonepass-e2e-chromium-");
@@ -90,7 +115,9 @@ public final class Browser implements AutoCloseable {
             logs.enable(LogType.PERFORMANCE, Level.ALL);
             logs.enable(LogType.BROWSER, Level.ALL);
             options.setCapability("goog:loggingPrefs", logs);
-            options.setExperimentalOption("prefs", Map.of("intl.accept_languages", acceptLanguage));
+            Map<String, Object> prefs = new java.util.HashMap<>(extraPrefs);
+            prefs.put("intl.accept_languages", acceptLanguage);
+            options.setExperimentalOption("prefs", prefs);
             options.setExperimentalOption("perfLoggingPrefs", Map.of("enableNetwork", true, "enablePage", false));
             ChromeDriverService service = new ChromeDriverService.Builder()
                     .usingDriverExecutable(E2eEnvironment.chromedriver().toFile())

@@ -15,7 +15,8 @@ import java.util.List;
 public final class E2eEnvironment {
 
     public static final String HOW_TO_INSTALL = "install with: .ci/install-browser-deps "
-            + "(that is: apt-get install chromium chromium-driver; cd e2e/web && npm ci), then run mvn -pl e2e -am verify";
+            + "(that is: apt-get install chromium chromium-driver; cd e2e/web && npm ci; npm ci --prefix examples/spa-js-sms), "
+            + "then run mvn -pl e2e -am verify";
 
     private E2eEnvironment() {}
 

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.phonepass.server.PhonepassServer;
 import org.phonepass.server.config.ConfigLoader;
 import org.phonepass.server.config.Settings;
+import org.phonepass.server.tls.TlsMaterial;
 
 /**
  * A real Phonepass server in this JVM: dev mode, HTTPS with its generated dev certificate on a free port, a temp
@@ -38,6 +39,11 @@ final class InProcessPhonepass extends PhonepassUnderTest {
     }
 
     static PhonepassUnderTest launch(String pageOrigin) {
+        return launch(pageOrigin, "");
+    }
+
+    /** @param moreClients further entries of the clients: list, as YAML lines, each item starting "  - " */
+    static InProcessPhonepass launch(String pageOrigin, String moreClients) {
         try {
             Path dir = Files.createTempDirectory("phonepass-e2e-server-");
             Path file = dir.resolve("settings.yaml");
@@ -57,6 +63,7 @@ final class InProcessPhonepass extends PhonepassUnderTest {
                         name: Browser suite JSONP page
                         allow_jsonp: true
                         allowed_origins: [%s]
+                    %s
                     sms:
                       provider: dev
                       code_length: 6
@@ -64,7 +71,13 @@ final class InProcessPhonepass extends PhonepassUnderTest {
                       max_attempts: 3
                       template: "Your verification code is: @@password@@"
                     """.formatted(
-                            dir.resolve("data"), CLIENT_ID, pageOrigin, pageOrigin, JSONP_CLIENT_ID, pageOrigin));
+                            dir.resolve("data"),
+                            CLIENT_ID,
+                            pageOrigin,
+                            pageOrigin,
+                            JSONP_CLIENT_ID,
+                            pageOrigin,
+                            moreClients.stripTrailing()));
             Settings settings = new ConfigLoader().load(file, Map.of());
             ShiftableClock clock = new ShiftableClock();
             PhonepassServer server = new PhonepassServer(settings, clock).start();
@@ -93,6 +106,11 @@ final class InProcessPhonepass extends PhonepassUnderTest {
     @Override
     public String jsonpClientId() {
         return JSONP_CLIENT_ID;
+    }
+
+    /** The server's TLS key and certificate (a test site on the same host may serve with them). */
+    TlsMaterial tls() {
+        return server.tls();
     }
 
     @Override

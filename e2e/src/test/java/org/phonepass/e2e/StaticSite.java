@@ -2,6 +2,8 @@ package org.phonepass.e2e;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,12 +13,16 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * The SPA's own origin: a plain-HTTP JDK server on a free loopback port, reached as http://localhost:PORT, so
@@ -42,27 +48,57 @@ public final class StaticSite implements AutoCloseable {
             "ico", "image/x-icon");
 
     private final HttpServer server;
+    private final String scheme;
     private final Map<String, String> generated = new ConcurrentHashMap<>();
     private final List<String> served = new CopyOnWriteArrayList<>();
 
-    private StaticSite(HttpServer server) {
+    private StaticSite(HttpServer server, String scheme) {
         this.server = server;
+        this.scheme = scheme;
+        server.createContext("/", this::handle);
+        server.setExecutor(Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "e2e-static-site");
+            t.setDaemon(true);
+            return t;
+        }));
     }
 
     public static StaticSite start() {
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-            StaticSite site = new StaticSite(server);
-            server.createContext("/", site::handle);
-            server.setExecutor(Executors.newFixedThreadPool(4, r -> {
-                Thread t = new Thread(r, "e2e-static-site");
-                t.setDaemon(true);
-                return t;
-            }));
-            server.start();
+            StaticSite site = new StaticSite(
+                    HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50), "http");
+            site.server.start();
             return site;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * An HTTPS site, https://localhost:PORT, bound now (so its origin can go into a client's settings) and serving
+     * once {@link #startTls} gives it a key: the same-site app of the third-party-cookie tests.
+     */
+    public static StaticSite bindHttps() {
+        try {
+            return new StaticSite(
+                    HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50), "https");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts an HTTPS site with the key and certificate under {@code alias} in {@code keys}. */
+    public StaticSite startTls(KeyStore keys, char[] password) {
+        try {
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(keys, password);
+            SSLContext ssl = SSLContext.getInstance("TLS");
+            ssl.init(kmf.getKeyManagers(), null, null);
+            ((HttpsServer) server).setHttpsConfigurator(new HttpsConfigurator(ssl));
+            server.start();
+            return this;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -72,7 +108,7 @@ public final class StaticSite implements AutoCloseable {
 
     /** The page origin the Phonepass client must list in allowed_origins. */
     public String origin() {
-        return "http://localhost:" + port();
+        return scheme + "://localhost:" + port();
     }
 
     public String url(String path) {

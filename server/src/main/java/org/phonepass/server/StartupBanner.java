@@ -48,7 +48,9 @@ final class StartupBanner {
                     .append(s.dev().sampleAppDir())
                     .append(")\n");
             if (!server.sampleApp().librariesBuilt()) {
-                out.append("               its libraries are not built yet: cd e2e/web && npm ci && npm run build\n");
+                out.append("               its libraries are not installed yet: ")
+                        .append(server.sampleApp().librariesCommand())
+                        .append('\n');
             }
         }
         if (server.devInbox() != null) {

@@ -16,7 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Dev mode only: serves the sample single-page app ({@code examples/jquery-sms-spa}) on its own plain-HTTP origin,
+ * Dev mode only: serves a sample single-page app ({@code examples/jquery-sms-spa}, or {@code examples/spa-js-sms} with
+ * {@code dev.sample_app_dir}) on its own plain-HTTP origin,
  * {@code http://localhost:3000} by default, so that a browser runs the same cross-origin path (CORS, preflights) a
  * deployed SPA runs. {@code /auth0-variables.js} is generated with this server's domain and the dev client.
  *
@@ -74,9 +75,23 @@ public final class SampleAppServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** Whether the npm-built libraries the pages load are there. */
+    /**
+     * Whether the npm libraries the pages load are there: a sample with its own package.json (examples/spa-js-sms)
+     * loads them from its node_modules; the jQuery sample from vendor/, built in e2e/web.
+     */
     public boolean librariesBuilt() {
+        if (Files.exists(root.resolve("package.json"))) {
+            return Files.isDirectory(root.resolve("node_modules"));
+        }
         return Files.exists(root.resolve("vendor").resolve("jquery.min.js"));
+    }
+
+    /** The command that installs the libraries {@link #librariesBuilt()} looks for. */
+    public String librariesCommand() {
+        if (Files.exists(root.resolve("package.json"))) {
+            return "npm ci --prefix " + root;
+        }
+        return "cd e2e/web && npm ci && npm run build";
     }
 
     private static void serve(HttpExchange exchange, Path root, String variables) throws IOException {

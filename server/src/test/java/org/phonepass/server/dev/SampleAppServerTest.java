@@ -67,4 +67,28 @@ class SampleAppServerTest {
             assertThat(server.get("/health").status()).isEqualTo(200);
         }
     }
+
+    @Test
+    void sampleWithItsOwnPackageJsonWhenNodeModulesMissingThenNotBuiltAndTheBannerNamesNpmCi() throws Exception {
+        Path app = Files.createDirectories(dir.resolve("spa"));
+        Files.writeString(app.resolve("package.json"), "{}");
+        try (SampleAppServer sample = SampleAppServer.start(app, 0, "localhost:8443", "phonepass-dev")) {
+            assertThat(sample.librariesBuilt()).isFalse();
+            assertThat(sample.librariesCommand()).isEqualTo("npm ci --prefix " + app.toAbsolutePath());
+            Files.createDirectories(app.resolve("node_modules"));
+            assertThat(sample.librariesBuilt()).isTrue();
+        }
+    }
+
+    @Test
+    void spaJsSampleSettingsFileWhenLoadedThenDevModeServingThatFolder() throws Exception {
+        Path repo = Path.of("").toAbsolutePath().getParent();
+        org.phonepass.server.config.Settings settings = new org.phonepass.server.config.ConfigLoader()
+                .load(repo.resolve("examples/spa-js-sms/phonepass.yaml"), java.util.Map.of());
+        assertThat(settings.isProduction()).isFalse();
+        assertThat(settings.dev().sampleAppDir()).isEqualTo("examples/spa-js-sms");
+        assertThat(settings.dev().sampleAppPort()).isEqualTo(3000);
+        assertThat(repo.resolve(settings.dev().sampleAppDir()).resolve("index.html"))
+                .isRegularFile();
+    }
 }

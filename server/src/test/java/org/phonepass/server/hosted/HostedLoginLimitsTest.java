@@ -37,7 +37,8 @@ class HostedLoginLimitsTest {
                   wrong_codes_per_phone: {capacity: 3, period: 3m, lockout: 2m}
                   countries: {deny: ["+33"]}
                 """;
-        server = new TestServer(yaml, null, s -> s.loginTransactions(TRANSACTIONS));
+        server = new TestServer(
+                yaml, null, (org.phonepass.server.PhonepassServer s) -> s.loginTransactions(TRANSACTIONS));
         TRANSACTIONS.attach(server.server().clients(), server.clock);
     }
 

@@ -27,7 +27,7 @@ class HostedLoginPagesTest {
         server = new TestServer(
                 TestServer.DEFAULT_YAML + "http:\n  trusted_proxies: [127.0.0.1/32, \"::1/128\"]\n",
                 null,
-                s -> s.loginTransactions(TRANSACTIONS));
+                (org.phonepass.server.PhonepassServer s) -> s.loginTransactions(TRANSACTIONS));
         TRANSACTIONS.attach(server.server().clients(), server.clock);
     }
 
