@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /** Reads the stored audit events back, for the management API's logs and statistics (docs/management.md#logs). */
 public interface AuditSearch {
@@ -17,28 +16,53 @@ public interface AuditSearch {
     }
 
     /**
+     * A kind of event: a type, and optionally an outcome and a detail that must be ({@code detailIs}) or must not be
+     * the given one.
+     */
+    record Kind(AuditEvent.Type type, AuditEvent.Outcome outcome, String detail, boolean detailIs) {
+        public Kind {
+            Objects.requireNonNull(type, "type cannot be null");
+        }
+
+        public static Kind of(AuditEvent.Type type, AuditEvent.Outcome outcome) {
+            return new Kind(type, outcome, null, true);
+        }
+
+        /** Whether an event is of this kind. */
+        public boolean matches(AuditEvent e) {
+            if (e.type() != type || (outcome != null && e.outcome() != outcome)) {
+                return false;
+            }
+            return detail == null || (detailIs == detail.equals(e.detail()));
+        }
+    }
+
+    /**
      * A filter; every non-null part must match.
      *
-     * @param types     the event types, or null for all
-     * @param outcomes  the outcomes, or null for all
-     * @param clientId  the client, or null
-     * @param userId    the user, or null
-     * @param ip        the address, or null
-     * @param from      events at or after, or null
-     * @param to        events before, or null
-     * @param excluded  (type, outcome) pairs left out, as {@code TYPE/OUTCOME}
+     * @param kinds    the kinds of event, any of them, or null for all
+     * @param excluded kinds left out
+     * @param clientId the client, or null
+     * @param userId   the user, or null
+     * @param ip       the address, or null
+     * @param from     events at or after, or null
+     * @param to       events before, or null
      */
     record Filter(
-            Set<AuditEvent.Type> types,
-            Set<AuditEvent.Outcome> outcomes,
+            List<Kind> kinds,
+            List<Kind> excluded,
             String clientId,
             String userId,
             String ip,
             Instant from,
-            Instant to,
-            Set<String> excluded) {
+            Instant to) {
+        public Filter {
+            kinds = kinds == null ? null : List.copyOf(kinds);
+            excluded = excluded == null ? List.of() : List.copyOf(excluded);
+        }
+
         public static Filter all() {
-            return new Filter(null, null, null, null, null, null, null, Set.of());
+            return new Filter(null, List.of(), null, null, null, null, null);
         }
     }
 

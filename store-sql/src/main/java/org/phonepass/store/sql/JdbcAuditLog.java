@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.phonepass.core.abuse.AuditEvent;
 import org.phonepass.core.abuse.AuditLog;
 import org.phonepass.core.abuse.AuditSearch;
+import org.phonepass.core.abuse.AuditSearch.Kind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -204,11 +205,15 @@ public final class JdbcAuditLog implements AuditLog, AuditSearch, AutoCloseable 
     private static String where(Filter f, List<Object> params) {
         List<String> parts = new ArrayList<>();
         parts.add("1 = 1");
-        if (f.types() != null) {
-            parts.add(in("type", f.types().stream().map(Enum::name).toList(), params));
+        if (f.kinds() != null) {
+            List<String> any = new ArrayList<>();
+            for (Kind k : f.kinds()) {
+                any.add(kind(k, params));
+            }
+            parts.add(any.isEmpty() ? "1 = 0" : "(" + String.join(" OR ", any) + ")");
         }
-        if (f.outcomes() != null) {
-            parts.add(in("outcome", f.outcomes().stream().map(Enum::name).toList(), params));
+        for (Kind k : f.excluded()) {
+            parts.add("NOT " + kind(k, params));
         }
         if (f.clientId() != null) {
             parts.add("client_id = ?");
@@ -230,21 +235,21 @@ public final class JdbcAuditLog implements AuditLog, AuditSearch, AutoCloseable 
             parts.add("time < ?");
             params.add(f.to().toEpochMilli());
         }
-        for (String pair : f.excluded()) {
-            int slash = pair.indexOf('/');
-            parts.add("NOT (type = ? AND outcome = ?)");
-            params.add(pair.substring(0, slash));
-            params.add(pair.substring(slash + 1));
-        }
         return String.join(" AND ", parts);
     }
 
-    private static String in(String column, List<String> values, List<Object> params) {
-        if (values.isEmpty()) {
-            return "1 = 0";
+    private static String kind(Kind k, List<Object> params) {
+        StringBuilder sql = new StringBuilder("(type = ?");
+        params.add(k.type().name());
+        if (k.outcome() != null) {
+            sql.append(" AND outcome = ?");
+            params.add(k.outcome().name());
         }
-        params.addAll(values);
-        return column + " IN (" + String.join(", ", java.util.Collections.nCopies(values.size(), "?")) + ")";
+        if (k.detail() != null) {
+            sql.append(k.detailIs() ? " AND detail = ?" : " AND (detail IS NULL OR detail <> ?)");
+            params.add(k.detail());
+        }
+        return sql.append(")").toString();
     }
 
     private static Stored map(ResultSet rs) throws java.sql.SQLException {
