@@ -358,9 +358,9 @@ public final class PhonepassServer implements AutoCloseable {
         ClientManagement clientAdmin =
                 new ClientManagement(storage.clientStore(), (StoredClients) clients, audit, clock, random);
         LogsAndStats logs = new LogsAndStats(auditEvents, storage.userAdmin(), clients, clock);
-        managementServices = new ManagementServices(users, clientAdmin, connection, logs);
         ManagementApi api =
                 new ManagementApi(managementAudience, tokens, clients, users, clientAdmin, connection, logs);
+        managementServices = new ManagementServices(users, clientAdmin, connection, logs, api);
         List<EndpointSet.Extra> out = new ArrayList<>(org.phonepass.server.http.StaticAssets.extras());
         out.addAll(api.routes());
         return out;
@@ -371,7 +371,11 @@ public final class PhonepassServer implements AutoCloseable {
      * audit events as the HTTP API (docs/management.md).
      */
     public record ManagementServices(
-            UserManagement users, ClientManagement clients, ConnectionManagement connection, LogsAndStats logs) {}
+            UserManagement users,
+            ClientManagement clients,
+            ConnectionManagement connection,
+            LogsAndStats logs,
+            ManagementApi api) {}
 
     /** The Management API's services; null before start. */
     public ManagementServices managementServices() {

@@ -50,7 +50,7 @@ public final class ConnectionManagement implements Supplier<OtpSettings> {
     private static final int MIN_LENGTH = 4;
     private static final int MAX_LENGTH = 10;
     private static final long MIN_STEP = 30;
-    private static final long MAX_STEP = 3_600;
+    private static final long MAX_STEP = 600;
 
     private final OtpSettings base;
     private final String from;
