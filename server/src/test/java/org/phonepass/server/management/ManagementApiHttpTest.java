@@ -473,6 +473,29 @@ class ManagementApiHttpTest {
     }
 
     @Test
+    void lifecycleListenersWhenAUserIsBlockedOrDeletedThenToldSoSessionsCanEnd() {
+        List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        server.server().managementServices().users().addListener(new org.phonepass.core.user.UserLifecycleListener() {
+            @Override
+            public void userBlocked(String userId) {
+                told.add("blocked " + userId);
+            }
+
+            @Override
+            public void userDeleted(String userId) {
+                told.add("deleted " + userId);
+            }
+        });
+        String phone = phone();
+        otpLogin(TestServer.SPA, phone, "openid");
+        String id = userIdOf(phone);
+        call("PATCH", "/users/" + enc(id), admin, Map.of("blocked", true));
+        call("PATCH", "/users/" + enc(id), admin, Map.of("blocked", true));
+        call("DELETE", "/users/" + enc(id), admin, null);
+        assertThat(told).containsExactly("blocked " + id, "deleted " + id);
+    }
+
+    @Test
     void userIdsWhenUnknownOrMalformedThen404() {
         for (String id : List.of("sms|ffffffffffffffffffffffff", "auth0|abc", "sms|' OR 1=1 --", "x".repeat(200))) {
             assertAuth0Error(call("GET", "/users/" + enc(id), admin, null), 404, "inexistent_user");
