@@ -359,7 +359,7 @@ public final class PhonepassServer implements AutoCloseable {
                 new ClientManagement(storage.clientStore(), (StoredClients) clients, audit, clock, random);
         LogsAndStats logs = new LogsAndStats(auditEvents, storage.userAdmin(), clients, clock);
         ManagementApi api =
-                new ManagementApi(managementAudience, tokens, clients, users, clientAdmin, connection, logs);
+                new ManagementApi(managementAudience, tokens, clients, users, clientAdmin, connection, logs, clock);
         managementServices = new ManagementServices(users, clientAdmin, connection, logs, api);
         List<EndpointSet.Extra> out = new ArrayList<>(org.phonepass.server.http.StaticAssets.extras());
         out.addAll(api.routes());

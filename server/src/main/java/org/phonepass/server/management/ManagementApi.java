@@ -23,11 +23,15 @@ import org.phonepass.core.client.Client;
 import org.phonepass.core.client.ClientRegistry;
 import org.phonepass.core.client.GrantType;
 import org.phonepass.core.error.PhonepassException;
+import org.phonepass.core.ratelimit.Decision;
+import org.phonepass.core.ratelimit.Limit;
+import org.phonepass.core.ratelimit.RateLimiter;
 import org.phonepass.core.store.StoreUnavailableException;
 import org.phonepass.core.token.Scopes;
 import org.phonepass.core.token.TokenService;
 import org.phonepass.core.user.ManagedUser;
 import org.phonepass.core.user.UserAdminStore;
+import org.phonepass.limits.BucketRateLimiter;
 import org.phonepass.server.http.BodyPrefetchFilter;
 import org.phonepass.server.http.EndpointSet;
 import org.slf4j.Logger;
@@ -54,6 +58,13 @@ public final class ManagementApi {
     private final ConnectionManagement connection;
     private final LogsAndStats logs;
     private final byte[] openApi;
+    private final RateLimiter limiter;
+
+    /**
+     * Requests per machine client and node (docs/management.md#rate-limit): 300 at once, refilled at 10 a second.
+     * Auth0 limits its Management API per tenant the same way and answers 429 with the {@code x-ratelimit-*} headers.
+     */
+    public static final Limit PER_CLIENT = new Limit("management_per_client", 300, java.time.Duration.ofSeconds(30));
 
     public ManagementApi(
             String audience,
@@ -62,7 +73,9 @@ public final class ManagementApi {
             UserManagement users,
             ClientManagement clientAdmin,
             ConnectionManagement connection,
-            LogsAndStats logs) {
+            LogsAndStats logs,
+            java.time.Clock clock) {
+        this.limiter = new BucketRateLimiter(clock, 10_000);
         this.audience = Objects.requireNonNull(audience, "audience cannot be null");
         this.tokens = Objects.requireNonNull(tokens, "tokens cannot be null");
         this.clients = Objects.requireNonNull(clients, "clients cannot be null");
@@ -230,6 +243,14 @@ public final class ManagementApi {
             try {
                 ctx.header("Cache-Control", "no-store");
                 Caller caller = authorize(ctx.header("Authorization"));
+                Decision decision = limiter.tryAcquire(caller.clientId(), PER_CLIENT);
+                ctx.header("x-ratelimit-limit", Long.toString(PER_CLIENT.capacity()));
+                ctx.header("x-ratelimit-remaining", Long.toString(decision.remaining()));
+                ctx.header("x-ratelimit-reset", Long.toString(decision.resetEpochSeconds()));
+                if (!decision.allowed()) {
+                    ctx.header("Retry-After", Long.toString(decision.retryAfterSeconds()));
+                    throw new ManagementException(429, "too_many_requests", "Global limit has been reached");
+                }
                 if (!caller.scopes().contains(scope)) {
                     throw new ManagementException(
                             403, "insufficient_scope", "Insufficient scope, expected any of: " + scope);
