@@ -114,6 +114,11 @@ final class SettingsValidator {
                 throw new ConfigException("apis[" + i + "].identifier is required (the audience value, "
                         + "for example https://api.example.com/)");
             }
+            if (api.identifier().equals(ManagementScopes.audience(s.issuer()))
+                    || api.identifier().equals(ManagementScopes.GRANT_AUDIENCE)) {
+                throw new ConfigException("apis[" + i + "].identifier '" + api.identifier() + "' is the built-in "
+                        + "Management API; grant it with api_grants audience: management (docs/management.md)");
+            }
             if (!apis.add(api.identifier())) {
                 throw new ConfigException("apis[" + i + "].identifier '" + api.identifier() + "' is listed twice");
             }
