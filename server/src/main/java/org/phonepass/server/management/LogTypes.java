@@ -38,13 +38,17 @@ public final class LogTypes {
                     "reuse_family_revoked",
                     "ferrt",
                     "Failed Exchange of Rotating Refresh Token"),
-            row(Type.REFRESH, null, null, "fertft", "Failed Exchange"),
+            row(Type.REFRESH, Outcome.FAILURE, null, "fertft", "Failed Exchange"),
+            row(Type.REFRESH, Outcome.REFUSED, null, "fertft", "Failed Exchange"),
             row(Type.REVOKE, Outcome.SUCCESS, null, "srrt", "Successfully revoked a Refresh Token"),
-            row(Type.REVOKE, null, null, "w", "Warnings During Login"),
+            row(Type.REVOKE, Outcome.FAILURE, null, "w", "Warnings During Login"),
+            row(Type.REVOKE, Outcome.REFUSED, null, "w", "Warnings During Login"),
             row(Type.CLIENT_CREDENTIALS, Outcome.SUCCESS, null, "seccft", "Success Exchange"),
-            row(Type.CLIENT_CREDENTIALS, null, null, "feccft", "Failed Exchange"),
+            row(Type.CLIENT_CREDENTIALS, Outcome.FAILURE, null, "feccft", "Failed Exchange"),
+            row(Type.CLIENT_CREDENTIALS, Outcome.REFUSED, null, "feccft", "Failed Exchange"),
             row(Type.USER_DELETE, Outcome.SUCCESS, null, "sdu", "Successful User Deletion"),
-            row(Type.USER_DELETE, null, null, "fdu", "Failed User Deletion"),
+            row(Type.USER_DELETE, Outcome.FAILURE, null, "fdu", "Failed User Deletion"),
+            row(Type.USER_DELETE, Outcome.REFUSED, null, "fdu", "Failed User Deletion"),
             row(Type.USER_CREATE, Outcome.SUCCESS, null, "sapi", "Create a User"),
             row(Type.USER_UPDATE, Outcome.SUCCESS, null, "sapi", "Update a User"),
             row(Type.USER_BLOCK, Outcome.SUCCESS, null, "sapi", "Block a User"),
@@ -121,20 +125,16 @@ public final class LogTypes {
                 out.add(k);
             }
         }
-        if (code.equals("fapi")) {
-            for (Type t : List.of(
-                    Type.USER_CREATE,
-                    Type.USER_UPDATE,
-                    Type.USER_BLOCK,
-                    Type.USER_UNBLOCK,
-                    Type.CLIENT_CREATE,
-                    Type.CLIENT_UPDATE,
-                    Type.CLIENT_DELETE,
-                    Type.CLIENT_SECRET_ROTATE,
-                    Type.CONNECTION_UPDATE,
-                    Type.KEY_ROTATION)) {
-                out.add(new Kind(t, Outcome.FAILURE, null, true));
-                out.add(new Kind(t, Outcome.REFUSED, null, true));
+        // The fallback codes: every type and outcome that no row names.
+        for (Type t : Type.values()) {
+            for (Outcome o : Outcome.values()) {
+                boolean named = ROWS.stream()
+                        .anyMatch(r -> r.kind().type() == t
+                                && (r.kind().outcome() == null || r.kind().outcome() == o));
+                String fallback = o == Outcome.SUCCESS ? "sapi" : "fapi";
+                if (!named && fallback.equals(code)) {
+                    out.add(Kind.of(t, o));
+                }
             }
         }
         return Optional.of(out);
