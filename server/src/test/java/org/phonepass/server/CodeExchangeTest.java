@@ -437,10 +437,16 @@ class CodeExchangeTest {
 
     @Test
     void tokenWhenBadGrantOrRealmThenErrors() {
-        Response grant =
-                server.postForm("/oauth/token", map("grant_type", "client_credentials", "client_id", TestServer.SPA));
+        Response grant = server.postForm(
+                "/oauth/token",
+                map("grant_type", "urn:ietf:params:oauth:grant-type:device_code", "client_id", TestServer.SPA));
         assertThat(grant.status()).isEqualTo(400);
         assertThat(grant.text("error")).isEqualTo("unsupported_grant_type");
+        // client_credentials is known, and refused to a public client (docs/management.md#access).
+        Response machine =
+                server.postForm("/oauth/token", map("grant_type", "client_credentials", "client_id", TestServer.SPA));
+        assertThat(machine.status()).isEqualTo(403);
+        assertThat(machine.text("error")).isEqualTo("unauthorized_client");
         Response realm = server.postForm(
                 "/oauth/token",
                 map(

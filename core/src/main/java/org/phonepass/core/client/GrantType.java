@@ -11,7 +11,12 @@ public enum GrantType {
     PASSWORDLESS_OTP("http://auth0.com/oauth/grant-type/passwordless/otp"),
     REFRESH_TOKEN("refresh_token"),
     /** {@code authorization_code} on {@code POST /oauth/token}: the code of {@code GET /authorize} (RFC 6749 §4.1). */
-    AUTHORIZATION_CODE("authorization_code");
+    AUTHORIZATION_CODE("authorization_code"),
+    /**
+     * Machine-to-machine access ({@code grant_type=client_credentials}, docs/management.md#access): confidential
+     * clients only, never in the default grant list.
+     */
+    CLIENT_CREDENTIALS("client_credentials");
 
     private final String wireValue;
 

@@ -149,6 +149,28 @@ class ConfigLoaderTest {
         rejects("sms: [\n", "not valid YAML");
     }
 
+    /** The Management API (docs/management.md#access): granted under audience management, to machines only. */
+    @Test
+    void loadWhenManagementGrantsThenOnlyItsScopesAndOnlyConfidentialMachineClients() throws Exception {
+        String grant = "    grants: [client_credentials]\n    api_grants:\n"
+                + "      - {audience: management, scopes: [read:users, read:logs]}\n";
+        Settings s =
+                load("clients:\n  - client_id: ops\n    client_secret: " + "s".repeat(40) + "\n" + grant, Map.of());
+        assertThat(s.clients().get(0).grants()).containsExactly(GrantType.CLIENT_CREDENTIALS);
+        assertThat(s.clients().get(0).apiGrants().get(0).audience()).isEqualTo("management");
+        rejects("clients:\n  - client_id: ops\n" + grant, "clients[0].grants", "confidential clients only");
+        rejects(
+                "clients:\n  - client_id: ops\n    client_secret: " + "s".repeat(40) + "\n"
+                        + "    api_grants:\n      - {audience: management, scopes: [read:everything]}\n",
+                "clients[0].api_grants[0].scopes[0]",
+                "read:everything");
+        rejects(
+                "public_url: https://login.example.com\napis:\n  - identifier: https://login.example.com/api/v2/\n",
+                "apis[0].identifier",
+                "built-in Management API");
+        rejects("apis:\n  - identifier: management\n", "apis[0].identifier", "built-in Management API");
+    }
+
     /** API scopes and client grants (issue 16 #1): a grant names a configured API and only scopes it defines. */
     @Test
     void loadWhenApiScopesAndGrantsThenBoundAndCheckedAgainstEachOther() throws Exception {
