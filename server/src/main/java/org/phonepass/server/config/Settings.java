@@ -52,7 +52,8 @@ public record Settings(
         Geoloc geoloc,
         Redis redis,
         LimitsSettings limits,
-        Dev dev) {
+        Dev dev,
+        Admin admin) {
 
     public enum Mode {
         DEV,
@@ -81,6 +82,7 @@ public record Settings(
         redis = redis == null ? new Redis(null, null) : redis;
         limits = limits == null ? LimitsSettings.defaults() : limits;
         dev = dev == null ? new Dev(null, null, null) : dev;
+        admin = admin == null ? new Admin(null, null, null, null, null) : admin;
     }
 
     /**
@@ -106,7 +108,8 @@ public record Settings(
                 geoloc,
                 redis,
                 limits,
-                dev);
+                dev,
+                admin);
     }
 
     /** The {@code iss} of every token: the public URL and a slash (docs/auth0-compatibility.md#base-url-and-issuer). */
@@ -376,6 +379,39 @@ public record Settings(
         public Geoloc {
             defaultCountry = defaultCountry == null ? "US" : defaultCountry;
             fromAcceptLanguage = fromAcceptLanguage == null || fromAcceptLanguage;
+        }
+    }
+
+    /**
+     * The admin console at {@code /admin} (docs/management.md#console). It is off until at least one admin number is
+     * listed.
+     *
+     * @param phoneNumbers       the numbers (E.164) that may sign in to the console
+     * @param sessionIdleTimeout a console session unused this long ends
+     * @param sessionMaxLifetime a console session ends this long after sign-in, used or not
+     * @param currency           the ISO 4217 code the SMS prices are in, shown beside the spend estimate
+     * @param smsPrices          price of one SMS segment per destination (ISO 3166 alpha-2 region, or {@code default})
+     */
+    public record Admin(
+            List<String> phoneNumbers,
+            Duration sessionIdleTimeout,
+            Duration sessionMaxLifetime,
+            String currency,
+            Map<String, java.math.BigDecimal> smsPrices) {
+        /** The price key that applies to every region without a price of its own. */
+        public static final String DEFAULT_PRICE = "default";
+
+        public Admin {
+            phoneNumbers = phoneNumbers == null ? List.of() : List.copyOf(phoneNumbers);
+            sessionIdleTimeout = sessionIdleTimeout == null ? Duration.ofMinutes(15) : sessionIdleTimeout;
+            sessionMaxLifetime = sessionMaxLifetime == null ? Duration.ofHours(8) : sessionMaxLifetime;
+            currency = currency == null ? "USD" : currency;
+            smsPrices = smsPrices == null ? Map.of() : Map.copyOf(smsPrices);
+        }
+
+        /** Whether the console is served: it is once an admin is named. */
+        public boolean consoleEnabled() {
+            return !phoneNumbers.isEmpty();
         }
     }
 }
