@@ -44,6 +44,7 @@ import org.phonepass.core.sms.MessageTemplate;
 import org.phonepass.core.token.TokenManagementService;
 import org.phonepass.core.token.TokenService;
 import org.phonepass.core.user.Profiles;
+import org.phonepass.server.admin.AdminConsole;
 import org.phonepass.server.config.ConfigException;
 import org.phonepass.server.config.Settings;
 import org.phonepass.server.dev.SampleAppServer;
@@ -143,7 +144,8 @@ public final class PhonepassServer implements AutoCloseable {
 
             SqlStorage storage = opened(opening);
             closeables.add(storage);
-            CodeHasher hasher = new CodeHasher(codeHmacKey(storage));
+            byte[] codeKey = codeHmacKey(storage);
+            CodeHasher hasher = new CodeHasher(codeKey);
             // Closed before the storage (closeables close in reverse), so queued events are written first.
             auditEvents = storage.auditLog();
             closeables.add(auditEvents);
@@ -215,6 +217,26 @@ public final class PhonepassServer implements AutoCloseable {
                     .map(IpRange::parse)
                     .toList();
             ClientAddress address = new ClientAddress(proxies, settings.http().countryHeader());
+            List<EndpointSet.Extra> extras = new ArrayList<>(org.phonepass.server.http.StaticAssets.extras());
+            if (settings.admin().consoleEnabled()) {
+                extras.addAll(new AdminConsole(new AdminConsole.Parts(
+                                settings,
+                                storage.users(),
+                                starts,
+                                login,
+                                phones,
+                                address,
+                                clients,
+                                auditEvents,
+                                metrics,
+                                otp,
+                                SmsProviders.validate(
+                                                settings.sms().delivery(), Secrets.RESOLVED, settings.isProduction())
+                                        .formatter(),
+                                codeKey,
+                                clock))
+                        .routes());
+            }
             EndpointSet endpoints = EndpointSet.build(
                     new EndpointSet.Services(
                             login,
@@ -233,7 +255,7 @@ public final class PhonepassServer implements AutoCloseable {
                             starts,
                             new TokenManagementService(tokens, policy, audit, clock)),
                     responder,
-                    org.phonepass.server.http.StaticAssets.extras());
+                    extras);
             http = new HttpApi(
                     new HttpApi.Listen(
                             settings.bindAddress(),

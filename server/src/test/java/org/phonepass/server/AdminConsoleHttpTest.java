@@ -1,0 +1,306 @@
+package org.phonepass.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.phonepass.server.TestServer.Response;
+
+/**
+ * The admin console's access control over HTTP (docs/management.md#console-security): who can sign in, what a
+ * session cookie is, and what a cross-site request, a non-admin number, a forged cookie or a guessed code gets.
+ */
+class AdminConsoleHttpTest {
+    static final String ADMIN = "+12015550142";
+    static final String OTHER_ADMIN = "+12015550143";
+    static final String NOT_ADMIN = "+12015550144";
+    static final String GUESSED_ADMIN = "+12015550145";
+    static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = new TestServer(TestServer.DEFAULT_YAML + """
+                        admin:
+                          phone_numbers: ["+12015550142", "+12015550143", "+12015550145"]
+                          session_idle_timeout: 15m
+                          session_max_lifetime: 8h
+                          currency: EUR
+                          sms_prices: {US: 0.0079, default: 0.05}
+                        """, null);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    /** A browser's view: the cookies it holds, sent back on each request. */
+    static final class Visitor {
+        String login = "";
+        String session = "";
+
+        String cookies() {
+            StringBuilder b = new StringBuilder();
+            if (!login.isEmpty()) {
+                b.append("__Host-phonepass-admin-login=").append(login);
+            }
+            if (!session.isEmpty()) {
+                b.append(b.length() == 0 ? "" : "; ")
+                        .append("__Host-phonepass-admin=")
+                        .append(session);
+            }
+            return b.toString();
+        }
+
+        Response get(String path) {
+            Response r = cookies().isEmpty() ? server.get(path) : server.get(path, "Cookie", cookies());
+            keep(r);
+            return r;
+        }
+
+        Response post(String path, Map<String, String> form, String... headers) {
+            String[] all = cookies().isEmpty() ? headers : concat(headers, "Cookie", cookies());
+            Response r = server.postForm(path, form, all);
+            keep(r);
+            return r;
+        }
+
+        void keep(Response r) {
+            for (Map.Entry<String, List<String>> e : r.headers().entrySet()) {
+                if (!e.getKey().equalsIgnoreCase("set-cookie")) {
+                    continue;
+                }
+                for (String c : e.getValue()) {
+                    String value = c.substring(c.indexOf('=') + 1, c.indexOf(';'));
+                    if (c.startsWith("__Host-phonepass-admin-login=")) {
+                        login = value;
+                    } else if (c.startsWith("__Host-phonepass-admin=")) {
+                        session = value;
+                    }
+                }
+            }
+        }
+
+        /** Signs in through both forms; answers the code step's response. */
+        Response signIn(String phone) {
+            String token = field(get("/admin/login").body(), "token");
+            Response sent = post("/admin/login", TestServer.map("token", token, "phone_number", phone));
+            assertThat(sent.status()).isEqualTo(303);
+            assertThat(sent.header("Location")).isEqualTo("/admin/login/code");
+            Response codePage = get("/admin/login/code");
+            return post(
+                    "/admin/login/code",
+                    TestServer.map("token", field(codePage.body(), "token"), "code", server.latestCode(phone)));
+        }
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    static String field(String html, String name) {
+        Matcher m = Pattern.compile("name=\"" + name + "\" value=\"([^\"]+)\"").matcher(html);
+        assertThat(m.find()).as("a hidden field " + name + " in " + html).isTrue();
+        return m.group(1);
+    }
+
+    static String setCookie(Response r, String name) {
+        return r.headers().entrySet().stream()
+                .filter(e -> e.getKey().equalsIgnoreCase("set-cookie"))
+                .flatMap(e -> e.getValue().stream())
+                .filter(c -> c.startsWith(name + "="))
+                .findFirst()
+                .orElse(null);
+    }
+
+    @Test
+    void pagesWhenNoSessionThenRedirectedToSignIn() {
+        for (String path :
+                List.of("/admin", "/admin/dashboard", "/admin/users", "/admin/clients", "/admin/connection")) {
+            Response r = new Visitor().get(path);
+            assertThat(r.status()).as(path).isEqualTo(303);
+            assertThat(r.header("Location")).as(path).isIn("/admin/login", "/admin/dashboard");
+        }
+        Response login = new Visitor().get("/admin/login");
+        assertThat(login.status()).isEqualTo(200);
+        assertThat(login.header("Content-Type")).startsWith("text/html");
+    }
+
+    @Test
+    void adminWhenSignedInWithTheCodeThenGetsAStrictSessionCookieAndThePages() {
+        Visitor v = new Visitor();
+        Response done = v.signIn(ADMIN);
+        assertThat(done.status()).isEqualTo(303);
+        assertThat(done.header("Location")).isEqualTo("/admin/dashboard");
+        String cookie = setCookie(done, "__Host-phonepass-admin");
+        assertThat(cookie).contains("; Path=/", "; Secure", "; HttpOnly", "; SameSite=Strict");
+        assertThat(cookie).doesNotContain("Domain=");
+
+        for (String path : List.of("/admin/dashboard", "/admin/users", "/admin/clients", "/admin/connection")) {
+            Response page = v.get(path);
+            assertThat(page.status()).as(path).isEqualTo(200);
+            String csp = page.header("Content-Security-Policy");
+            assertThat(csp)
+                    .as(path)
+                    .contains("frame-ancestors 'none'", "script-src 'nonce-", "default-src 'none'")
+                    .doesNotContain("unsafe-inline", "unsafe-eval");
+            assertThat(page.header("X-Frame-Options")).isEqualTo("DENY");
+            assertThat(page.header("Cache-Control")).isEqualTo("no-store");
+        }
+        Response dashboard = v.get("/admin/dashboard?range=1d");
+        String nonce = dashboard.header("Content-Security-Policy").replaceAll(".*'nonce-([^']+)'.*", "$1");
+        // Every script element carries this response's nonce; no inline handler attributes anywhere.
+        Matcher scripts = Pattern.compile("<script[^>]*>").matcher(dashboard.body());
+        int count = 0;
+        while (scripts.find()) {
+            assertThat(scripts.group()).contains("nonce=\"" + nonce + "\"");
+            count++;
+        }
+        assertThat(count).isEqualTo(3);
+        assertThat(dashboard.body()).doesNotContainPattern(" on[a-z]+=");
+        // The sign-in code was sent and used: today's counts show it.
+        assertThat(dashboard.body()).containsPattern("id=\"total-sent\">[1-9]");
+        assertThat(dashboard.body()).containsPattern("id=\"total-verified\">[1-9]");
+        // The console's assets come from the jar.
+        assertThat(server.get("/admin/assets/uPlot.iife.min.js").status()).isEqualTo(200);
+        assertThat(server.get("/admin/assets/dashboard.js").body()).contains("new uPlot(");
+    }
+
+    @Test
+    void numberNotAnAdminsWhenSignInAskedThenNoCodeIsSentAndAnyCodeIsWrong() {
+        Visitor v = new Visitor();
+        String token = field(v.get("/admin/login").body(), "token");
+        Response sent = v.post("/admin/login", TestServer.map("token", token, "phone_number", NOT_ADMIN));
+        // The same answer as for an admin's number.
+        assertThat(sent.status()).isEqualTo(303);
+        assertThat(sent.header("Location")).isEqualTo("/admin/login/code");
+        assertThat(server.get("/dev/sms.json?to=" + TestServer.enc(NOT_ADMIN)).json())
+                .isEmpty();
+        String codeToken = field(v.get("/admin/login/code").body(), "token");
+        Response tried = v.post("/admin/login/code", TestServer.map("token", codeToken, "code", "123456"));
+        assertThat(tried.status()).isEqualTo(400);
+        assertThat(setCookie(tried, "__Host-phonepass-admin")).isNull();
+        assertThat(v.get("/admin/dashboard").status()).isEqualTo(303);
+    }
+
+    @Test
+    void signInWhenPostedWithoutTheFormTokenOrFromAnotherSiteThenRefused() {
+        Visitor v = new Visitor();
+        String token = field(v.get("/admin/login").body(), "token");
+        assertThat(v.post("/admin/login", TestServer.map("phone_number", ADMIN)).status())
+                .isEqualTo(403);
+        assertThat(v.post("/admin/login", TestServer.map("token", "forged", "phone_number", ADMIN))
+                        .status())
+                .isEqualTo(403);
+        // A token from another sign-in cookie does not fit this one.
+        Visitor other = new Visitor();
+        String otherToken = field(other.get("/admin/login").body(), "token");
+        assertThat(v.post("/admin/login", TestServer.map("token", otherToken, "phone_number", ADMIN))
+                        .status())
+                .isEqualTo(403);
+        assertThat(v.post(
+                                "/admin/login",
+                                TestServer.map("token", token, "phone_number", ADMIN),
+                                "Origin",
+                                "https://evil.example")
+                        .status())
+                .isEqualTo(403);
+        assertThat(v.post(
+                                "/admin/login",
+                                TestServer.map("token", token, "phone_number", ADMIN),
+                                "Sec-Fetch-Site",
+                                "cross-site")
+                        .status())
+                .isEqualTo(403);
+        // No cookie at all (a cross-site form post carries none: SameSite=Strict).
+        assertThat(server.postForm("/admin/login", TestServer.map("token", token, "phone_number", ADMIN))
+                        .status())
+                .isEqualTo(403);
+    }
+
+    @Test
+    void writeWhenCsrfTokenMissingOrWrongThenRefusedAndSessionKept() {
+        Visitor v = new Visitor();
+        v.signIn(OTHER_ADMIN);
+        String csrf = field(v.get("/admin/users").body(), "csrf");
+        assertThat(v.post("/admin/logout", Map.of()).status()).isEqualTo(403);
+        assertThat(v.post("/admin/logout", TestServer.map("csrf", "x" + csrf)).status())
+                .isEqualTo(403);
+        assertThat(v.post("/admin/logout", TestServer.map("csrf", csrf), "Origin", "https://evil.example")
+                        .status())
+                .isEqualTo(403);
+        assertThat(v.get("/admin/users").status()).isEqualTo(200);
+
+        // Sign-out with the token ends the session; the old cookie no longer opens a page.
+        String old = v.session;
+        Response out = v.post("/admin/logout", TestServer.map("csrf", csrf));
+        assertThat(out.status()).isEqualTo(303);
+        assertThat(server.get("/admin/users", "Cookie", "__Host-phonepass-admin=" + old)
+                        .status())
+                .isEqualTo(303);
+    }
+
+    @Test
+    void sessionCookieWhenForgedTamperedOrIdleTooLongThenRefused() {
+        Visitor v = new Visitor();
+        v.signIn(ADMIN);
+        String cookie = v.session;
+        assertThat(server.get("/admin/clients", "Cookie", "__Host-phonepass-admin=" + cookie)
+                        .status())
+                .isEqualTo(200);
+        // The signature covers the whole value: one changed character and it is refused.
+        String body = cookie.substring(0, cookie.indexOf('.'));
+        String mac = cookie.substring(cookie.indexOf('.') + 1);
+        String tampered = body.substring(0, body.length() - 2)
+                + (body.endsWith("A") ? "B" : "A")
+                + body.charAt(body.length() - 1);
+        for (String forged : List.of(tampered + "." + mac, "x." + mac, cookie + "x", "", "garbage")) {
+            assertThat(server.get("/admin/clients", "Cookie", "__Host-phonepass-admin=" + forged)
+                            .status())
+                    .as(forged)
+                    .isEqualTo(303);
+        }
+        // Unused for longer than the idle timeout: over.
+        server.clock.advance(Duration.ofMinutes(16));
+        try {
+            assertThat(server.get("/admin/clients", "Cookie", "__Host-phonepass-admin=" + cookie)
+                            .status())
+                    .isEqualTo(303);
+        } finally {
+            server.clock.advance(Duration.ofMinutes(1));
+        }
+    }
+
+    @Test
+    void codeWhenGuessedThenAttemptsCountAndTheRightCodeNoLongerWorks() {
+        Visitor v = new Visitor();
+        String token = field(v.get("/admin/login").body(), "token");
+        v.post("/admin/login", TestServer.map("token", token, "phone_number", GUESSED_ADMIN));
+        String code = server.latestCode(GUESSED_ADMIN);
+        String codeToken = field(v.get("/admin/login/code").body(), "token");
+        String wrong = code.equals("000000") ? "111111" : "000000";
+        for (int i = 0; i < 3; i++) {
+            Response r = v.post("/admin/login/code", TestServer.map("token", codeToken, "code", wrong));
+            assertThat(r.status()).isIn(400, 429);
+        }
+        Response late = v.post("/admin/login/code", TestServer.map("token", codeToken, "code", code));
+        assertThat(late.status()).isIn(400, 429);
+        assertThat(setCookie(late, "__Host-phonepass-admin")).isNull();
+    }
+
+    @Test
+    void consoleWhenNoAdminIsNamedThenNotServed() {
+        try (TestServer plain = new TestServer()) {
+            assertThat(plain.get("/admin/login").status()).isEqualTo(404);
+            assertThat(plain.get("/admin/dashboard").status()).isEqualTo(404);
+        }
+    }
+}
