@@ -54,12 +54,18 @@ const jquery = join(here, 'node_modules', 'jquery', 'dist', 'jquery.min.js');
 if (!existsSync(jquery)) throw new Error('jquery is not installed; run npm ci in e2e/web');
 copyFileSync(jquery, join(out, 'jquery.min.js'));
 
+// axe-core, for the accessibility checks of the server's own pages (the admin console): injected by the tests.
+const axe = join(here, 'node_modules', 'axe-core', 'axe.min.js');
+if (!existsSync(axe)) throw new Error('axe-core is not installed; run npm ci in e2e/web');
+copyFileSync(axe, join(out, 'axe.min.js'));
+
 const manifest = {
   'auth0-js': version('auth0-js'),
   'auth0-lock-passwordless': version('auth0-lock-passwordless'),
   'auth0-lock-passwordless/auth0-js': lockAuth0,
   jquery: version('jquery'),
-  files: ['auth0-7.6.1.js', 'auth0-lock-passwordless-2.2.3.js', 'jquery.min.js'],
+  'axe-core': version('axe-core'),
+  files: ['auth0-7.6.1.js', 'auth0-lock-passwordless-2.2.3.js', 'jquery.min.js', 'axe.min.js'],
 };
 writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 console.log(`browser bundles written to ${out}`);

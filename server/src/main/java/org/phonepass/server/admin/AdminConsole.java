@@ -184,10 +184,16 @@ public final class AdminConsole {
     private void loginStart(Context ctx) {
         AdminTexts t = texts(ctx);
         Optional<AdminSessions.Login> pending = sessions.readLogin(ctx.cookie(AdminSessions.LOGIN_COOKIE));
-        if (!sameOrigin(ctx)
-                || pending.isEmpty()
-                || !sessions.loginTokenMatches(pending.get().id(), form(ctx).param("token"))) {
-            forbidden(ctx, t);
+        String refused = !sameOrigin(ctx)
+                ? "cross-site"
+                : pending.isEmpty()
+                        ? "no sign-in cookie"
+                        : !sessions.loginTokenMatches(
+                                        pending.get().id(), form(ctx).param("token"))
+                                ? "form token does not match"
+                                : null;
+        if (refused != null) {
+            forbidden(ctx, t, refused);
             return;
         }
         String raw = form(ctx).param("phone_number");
@@ -258,11 +264,16 @@ public final class AdminConsole {
     private void loginVerify(Context ctx) {
         AdminTexts t = texts(ctx);
         Optional<AdminSessions.Login> pending = sessions.readLogin(ctx.cookie(AdminSessions.LOGIN_COOKIE));
-        if (!sameOrigin(ctx)
-                || pending.isEmpty()
-                || pending.get().phone().isEmpty()
-                || !sessions.loginTokenMatches(pending.get().id(), form(ctx).param("token"))) {
-            forbidden(ctx, t);
+        String refused = !sameOrigin(ctx)
+                ? "cross-site"
+                : pending.isEmpty() || pending.get().phone().isEmpty()
+                        ? "no sign-in cookie"
+                        : !sessions.loginTokenMatches(
+                                        pending.get().id(), form(ctx).param("token"))
+                                ? "form token does not match"
+                                : null;
+        if (refused != null) {
+            forbidden(ctx, t, refused);
             return;
         }
         String phone = pending.get().phone();
@@ -287,7 +298,7 @@ public final class AdminConsole {
             return;
         }
         if (!admins.contains(user.phone())) {
-            forbidden(ctx, t);
+            forbidden(ctx, t, "not an admin");
             return;
         }
         // A new session with a new random id: nothing the browser brought is kept (no fixation).
@@ -304,7 +315,7 @@ public final class AdminConsole {
         if (signed.isPresent()) {
             if (!sameOrigin(ctx)
                     || !sessions.csrfMatches(signed.get().session(), form(ctx).param("csrf"))) {
-                forbidden(ctx, t);
+                forbidden(ctx, t, "cross-site or CSRF token missing");
                 return;
             }
             sessions.end(signed.get().session());
@@ -618,7 +629,14 @@ public final class AdminConsole {
         ctx.status(status).contentType("text/html; charset=utf-8").result(out.toString());
     }
 
-    private void forbidden(Context ctx, AdminTexts t) {
+    private void forbidden(Context ctx, AdminTexts t, String reason) {
+        log.info(
+                "console request refused ({}): {} {} Origin={} Sec-Fetch-Site={}",
+                reason,
+                ctx.method(),
+                ctx.path(),
+                org.phonepass.core.abuse.LoggingAuditLog.quote(String.valueOf(ctx.header("Origin"))),
+                org.phonepass.core.abuse.LoggingAuditLog.quote(String.valueOf(ctx.header("Sec-Fetch-Site"))));
         render(
                 ctx,
                 403,
@@ -684,6 +702,9 @@ public final class AdminConsole {
                             + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
             ctx.header("Cache-Control", "no-store");
             ctx.header("X-Frame-Options", "DENY");
+            // Not no-referrer: under it a browser sends "Origin: null" with the console's own form posts, and the
+            // origin check would have to accept null, which a sandboxed frame on any site also sends.
+            ctx.header("Referrer-Policy", "same-origin");
             handler.handle(ctx);
         };
     }
