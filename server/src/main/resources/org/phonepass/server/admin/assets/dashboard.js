@@ -37,17 +37,22 @@ function bars(id, labels, series) {
   return new uPlot(opts, [xs].concat(series.map((s) => s.values)), el);
 }
 
+// A line chart per UTC day: x is the day's index, labelled MM-DD, at most every day and never crowded.
 function lines(id, series, yLabel) {
   const el = document.getElementById(id);
   if (!el) return;
-  const xs = data.days.map((d) => Date.parse(d + 'T00:00:00Z') / 1000);
+  const xs = data.days.map((_, i) => i);
   const opts = {
     width: width(el),
     height: 260,
-    scales: { x: { time: true } },
-    axes: [{ stroke: '#1b1f24' }, { stroke: '#1b1f24', label: yLabel }],
+    scales: { x: { time: false } },
+    axes: [
+      { stroke: '#1b1f24', incrs: [1, 2, 7, 14, 28],
+        values: (u, splits) => splits.map((v) => (Number.isInteger(v) && data.days[v] ? data.days[v].slice(5) : '')) },
+      { stroke: '#1b1f24', label: yLabel },
+    ],
     legend: { show: true },
-    series: [{}].concat(series.map((s, i) => ({
+    series: [{ value: (u, v) => (v == null || !data.days[v] ? '' : data.days[v]) }].concat(series.map((s, i) => ({
       label: s.label, stroke: colours[i % colours.length], width: 2, spanGaps: false,
       points: { show: true, size: 6 },
     }))),
@@ -55,19 +60,26 @@ function lines(id, series, yLabel) {
   return new uPlot(opts, [xs].concat(series.map((s) => s.values)), el);
 }
 
-lines('chart-days', [
+const charts = [];
+const keep = (chart) => chart && charts.push(chart);
+keep(lines('chart-days', [
   { label: t.sent, values: data.sent },
   { label: t.verified, values: data.verified },
   { label: t.refused, values: data.refused },
-], t.count);
-lines('chart-conversion', [{ label: t.conversion, values: data.conversion }], '%');
-bars('chart-countries', data.countries, [
+], t.count));
+keep(lines('chart-conversion', [{ label: t.conversion, values: data.conversion }], '%'));
+keep(bars('chart-countries', data.countries, [
   { label: t.sent, values: data.countrySent },
   { label: t.verified, values: data.countryVerified },
-]);
+]));
 if (data.countrySpend.some((v) => v !== null)) {
-  bars('chart-spend', data.countries, [{ label: t.spend, values: data.countrySpend }]);
+  keep(bars('chart-spend', data.countries, [{ label: t.spend, values: data.countrySpend }]));
 }
-bars('chart-refusals', data.reasons, [{ label: t.reasons, values: data.reasonCounts }]);
-bars('chart-providers', data.providers, [{ label: t.mean, values: data.providerMean }]);
+keep(bars('chart-refusals', data.reasons, [{ label: t.reasons, values: data.reasonCounts }]));
+keep(bars('chart-providers', data.providers, [{ label: t.mean, values: data.providerMean }]));
+let pending = 0;
+window.addEventListener('resize', () => {
+  cancelAnimationFrame(pending);
+  pending = requestAnimationFrame(() => charts.forEach((c) => c.setSize({ width: width(c.root.parentElement), height: 260 })));
+});
 document.documentElement.dataset.charts = 'ready';
