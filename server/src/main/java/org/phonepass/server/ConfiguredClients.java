@@ -24,6 +24,30 @@ final class ConfiguredClients implements ClientRegistry {
 
     private final Map<String, Client> byId;
 
+    /** The settings file's clients, with the dev client added in dev mode unless one has its id. */
+    static List<ClientSettings> withDevClient(List<ClientSettings> settings, boolean addDevClient) {
+        List<ClientSettings> out = new ArrayList<>(settings);
+        if (addDevClient && settings.stream().noneMatch(s -> s.clientId().equals(DEV_CLIENT_ID))) {
+            out.add(new ClientSettings(
+                    DEV_CLIENT_ID,
+                    Settings.Dev.CLIENT_NAME,
+                    DEV_ORIGINS,
+                    List.of("http://localhost:3000/", "http://127.0.0.1:3000/"),
+                    List.of(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null));
+        }
+        return out;
+    }
+
     ConfiguredClients(List<ClientSettings> settings, boolean addDevClient) {
         Map<String, Client> map = new LinkedHashMap<>();
         for (ClientSettings s : settings) {

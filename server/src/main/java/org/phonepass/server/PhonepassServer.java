@@ -33,6 +33,8 @@ import org.phonepass.core.abuse.AuditLog;
 import org.phonepass.core.abuse.CompositeAuditLog;
 import org.phonepass.core.abuse.LoggingAuditLog;
 import org.phonepass.core.client.ClientRegistry;
+import org.phonepass.core.client.ClientSecrets;
+import org.phonepass.core.client.ClientStore;
 import org.phonepass.core.config.Durations;
 import org.phonepass.core.login.LoginService;
 import org.phonepass.core.login.OtpSettings;
@@ -45,6 +47,7 @@ import org.phonepass.core.token.TokenManagementService;
 import org.phonepass.core.token.TokenService;
 import org.phonepass.core.user.Profiles;
 import org.phonepass.server.admin.AdminConsole;
+import org.phonepass.server.config.ClientSettings;
 import org.phonepass.server.config.ConfigException;
 import org.phonepass.server.config.Settings;
 import org.phonepass.server.dev.SampleAppServer;
@@ -56,6 +59,14 @@ import org.phonepass.server.http.ManagementServer;
 import org.phonepass.server.http.OpsEndpoints;
 import org.phonepass.server.http.Responder;
 import org.phonepass.server.keys.NimbusTokenSigner;
+import org.phonepass.server.management.ClientDefinition;
+import org.phonepass.server.management.ClientManagement;
+import org.phonepass.server.management.ConnectionManagement;
+import org.phonepass.server.management.LogsAndStats;
+import org.phonepass.server.management.ManagementApi;
+import org.phonepass.server.management.ManagementScopes;
+import org.phonepass.server.management.StoredClients;
+import org.phonepass.server.management.UserManagement;
 import org.phonepass.server.tls.SecretFiles;
 import org.phonepass.server.tls.TlsMaterial;
 import org.phonepass.sms.SmsProviders;
@@ -90,6 +101,7 @@ public final class PhonepassServer implements AutoCloseable {
     private JdbcAuditLog auditEvents;
     private SampleAppServer sampleApp;
     private ManagementServer management;
+    private ManagementServices managementServices;
 
     public PhonepassServer(Settings settings, Clock clock) {
         Objects.requireNonNull(settings, "settings cannot be null");
@@ -129,13 +141,17 @@ public final class PhonepassServer implements AutoCloseable {
             SecureRandom random = new SecureRandom();
             PhoneNumberParser phones = new PhoneNumberParser(settings.sms().defaultRegion());
             Profiles profiles = new Profiles(settings.publicUrl() + "/avatar.svg");
-            clients = new ConfiguredClients(settings.clients(), !settings.isProduction());
+            String managementAudience = ManagementScopes.audience(settings.issuer());
             Map<String, TokenService.Api> apis = new LinkedHashMap<>();
             settings.apis()
                     .forEach(a -> apis.put(
                             a.identifier(),
                             new TokenService.Api(
                                     a.accessTokenLifetime(), a.signingAlg().jwsName(), Set.copyOf(a.scopes()))));
+            // The Management API (docs/management.md#access): tokens only from client_credentials, never a login.
+            apis.put(
+                    managementAudience,
+                    new TokenService.Api(MANAGEMENT_TOKEN_LIFETIME, "RS256", Set.copyOf(ManagementScopes.ALL), true));
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             SmsStack sms = smsStack(metrics);
             closeables.add(sms);
@@ -144,6 +160,12 @@ public final class PhonepassServer implements AutoCloseable {
 
             SqlStorage storage = opened(opening);
             closeables.add(storage);
+            // docs/management.md#clients: the settings file's clients are written to the database at every start
+            // (the file wins for them), beside those created through the API; every node reads them from there.
+            storage.clientStore().replaceSettingsClients(settingsClientRows(managementAudience));
+            StoredClients storedClients =
+                    new StoredClients(storage.clientStore(), clock, CLIENT_RECHECK_MILLIS, CLIENT_MISS_RECHECK_MILLIS);
+            clients = storedClients;
             byte[] codeKey = codeHmacKey(storage);
             CodeHasher hasher = new CodeHasher(codeKey);
             // Closed before the storage (closeables close in reverse), so queued events are written first.
@@ -191,15 +213,30 @@ public final class PhonepassServer implements AutoCloseable {
                     clock);
             limitSweep = limits.sweep();
             AbusePolicy policy = limits.policy();
-            LoginService login = new LoginService(
+            SmsProviders.Plan smsPlan =
+                    SmsProviders.validate(settings.sms().delivery(), Secrets.RESOLVED, settings.isProduction());
+            ConnectionManagement connection = new ConnectionManagement(
                     otp,
+                    settings.sms().twilio() == null
+                            ? null
+                            : settings.sms().twilio().from(),
+                    settings.sms().twilio() == null
+                            ? null
+                            : settings.sms().twilio().messagingServiceSid(),
+                    storage.connectionSettings(),
+                    smsPlan.formatter(),
+                    clients,
+                    audit,
+                    clock);
+            LoginService login = new LoginService(
+                    connection,
                     new LoginService.Parts(phones, challenges, storage.users(), tokens, hasher, storage.unitOfWork()),
                     policy,
                     audit,
                     clock,
                     random);
             StartService starts = new StartService(
-                    otp,
+                    connection,
                     new StartService.Parts(
                             phones, challenges, storage.users(), sms.provider(), hasher, sms.testNumbers()::fixedCode),
                     policy,
@@ -217,7 +254,8 @@ public final class PhonepassServer implements AutoCloseable {
                     .map(IpRange::parse)
                     .toList();
             ClientAddress address = new ClientAddress(proxies, settings.http().countryHeader());
-            List<EndpointSet.Extra> extras = new ArrayList<>(org.phonepass.server.http.StaticAssets.extras());
+            List<EndpointSet.Extra> extras = new ArrayList<>(
+                    extras(managementAudience, tokens, storage, audit, connection, profiles, phones, random));
             if (settings.admin().consoleEnabled()) {
                 extras.addAll(new AdminConsole(new AdminConsole.Parts(
                                 settings,
@@ -229,10 +267,11 @@ public final class PhonepassServer implements AutoCloseable {
                                 clients,
                                 auditEvents,
                                 metrics,
-                                otp,
-                                SmsProviders.validate(
-                                                settings.sms().delivery(), Secrets.RESOLVED, settings.isProduction())
-                                        .formatter(),
+                                connection,
+                                smsPlan.formatter(),
+                                managementServices.users(),
+                                managementServices.clients(),
+                                managementServices.logs(),
                                 codeKey,
                                 clock))
                         .routes());
@@ -300,6 +339,67 @@ public final class PhonepassServer implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** How long a Management API token lives (Auth0's default for it). */
+    static final Duration MANAGEMENT_TOKEN_LIFETIME = Duration.ofHours(24);
+    /** How often each node checks the stored clients for changes made elsewhere. */
+    static final long CLIENT_RECHECK_MILLIS = 1_000;
+    /** How soon an unknown client id makes a node look again: a client just created on another node. */
+    static final long CLIENT_MISS_RECHECK_MILLIS = 50;
+
+    /** The settings file's clients (and the dev client) as stored rows, hashing any plain secret. */
+    private List<ClientStore.Row> settingsClientRows(String managementAudience) {
+        List<ClientStore.Row> rows = new ArrayList<>();
+        java.time.Instant now = clock.instant();
+        for (ClientSettings c : ConfiguredClients.withDevClient(settings.clients(), !settings.isProduction())) {
+            String hash = c.clientSecretHash() != null
+                    ? c.clientSecretHash()
+                    : c.clientSecret() == null ? null : ClientSecrets.hash(c.clientSecret());
+            rows.add(new ClientStore.Row(
+                    c.clientId(),
+                    ClientStore.Source.SETTINGS,
+                    ClientDefinition.of(c, managementAudience).toJson(),
+                    hash,
+                    now,
+                    now));
+        }
+        return rows;
+    }
+
+    /** The routes besides the built-in ones: the static assets and the Management API. */
+    private List<EndpointSet.Extra> extras(
+            String managementAudience,
+            TokenService tokens,
+            SqlStorage storage,
+            AuditLog audit,
+            ConnectionManagement connection,
+            Profiles profiles,
+            PhoneNumberParser phones,
+            SecureRandom random) {
+        UserManagement users =
+                new UserManagement(storage.userAdmin(), phones, profiles, audit, List.of(), clock, random);
+        ClientManagement clientAdmin =
+                new ClientManagement(storage.clientStore(), (StoredClients) clients, audit, clock, random);
+        LogsAndStats logs = new LogsAndStats(auditEvents, storage.userAdmin(), clients, clock);
+        managementServices = new ManagementServices(users, clientAdmin, connection, logs);
+        ManagementApi api =
+                new ManagementApi(managementAudience, tokens, clients, users, clientAdmin, connection, logs);
+        List<EndpointSet.Extra> out = new ArrayList<>(org.phonepass.server.http.StaticAssets.extras());
+        out.addAll(api.routes());
+        return out;
+    }
+
+    /**
+     * The Management API's domain services, for Java callers such as the admin console: the same rules, checks and
+     * audit events as the HTTP API (docs/management.md).
+     */
+    public record ManagementServices(
+            UserManagement users, ClientManagement clients, ConnectionManagement connection, LogsAndStats logs) {}
+
+    /** The Management API's services; null before start. */
+    public ManagementServices managementServices() {
+        return managementServices;
     }
 
     /** The opened storage, or what stopped it from opening, as if it had been opened on this thread. */

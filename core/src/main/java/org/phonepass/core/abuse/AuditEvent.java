@@ -15,6 +15,7 @@ import org.phonepass.core.phone.PhoneNumber;
  * @param country     ISO region of the phone number ({@code GB}), or null
  * @param outcome     how it ended
  * @param detail      a short machine-readable reason ({@code limit=start_per_ip}), or null; never a code or secret
+ * @param userId      the user the event is about ({@code sms|...}), when known: logins and management writes
  */
 public record AuditEvent(
         Instant time,
@@ -24,7 +25,8 @@ public record AuditEvent(
         String ip,
         String country,
         Outcome outcome,
-        String detail) {
+        String detail,
+        String userId) {
 
     public enum Type {
         START,
@@ -34,7 +36,22 @@ public record AuditEvent(
         PUMPING_BREAKER,
         REFRESH,
         REVOKE,
-        KEY_ROTATION
+        KEY_ROTATION,
+        /** A login that issued tokens or a session, with the user's id; {@code detail} is {@code signup} for a new user. */
+        LOGIN,
+        /** A token for an API from the client_credentials grant; {@code detail} names the audience. */
+        CLIENT_CREDENTIALS,
+        /** Management API writes (docs/management.md#audit): the acting client is {@code clientId}. */
+        USER_CREATE,
+        USER_UPDATE,
+        USER_BLOCK,
+        USER_UNBLOCK,
+        USER_DELETE,
+        CLIENT_CREATE,
+        CLIENT_UPDATE,
+        CLIENT_DELETE,
+        CLIENT_SECRET_ROTATE,
+        CONNECTION_UPDATE
     }
 
     public enum Outcome {
@@ -57,6 +74,24 @@ public record AuditEvent(
                 && maskedPhone.chars().filter(Character::isDigit).count() > MAX_VISIBLE_DIGITS) {
             throw new IllegalArgumentException("maskedPhone must be masked (PhoneNumber.masked())");
         }
+    }
+
+    /** An event about no particular user. */
+    public AuditEvent(
+            Instant time,
+            Type type,
+            String clientId,
+            String maskedPhone,
+            String ip,
+            String country,
+            Outcome outcome,
+            String detail) {
+        this(time, type, clientId, maskedPhone, ip, country, outcome, detail, null);
+    }
+
+    /** The same event, about {@code userId}. */
+    public AuditEvent withUserId(String userId) {
+        return new AuditEvent(time, type, clientId, maskedPhone, ip, country, outcome, detail, userId);
     }
 
     /** An event about a phone number, masking it here so callers cannot forget. */

@@ -9,7 +9,12 @@ public enum GrantType {
     RESOURCE_OWNER("password"),
     /** {@code http://auth0.com/oauth/grant-type/passwordless/otp} on {@code POST /oauth/token}. */
     PASSWORDLESS_OTP("http://auth0.com/oauth/grant-type/passwordless/otp"),
-    REFRESH_TOKEN("refresh_token");
+    REFRESH_TOKEN("refresh_token"),
+    /**
+     * Machine-to-machine access ({@code grant_type=client_credentials}, docs/management.md#access): confidential
+     * clients only, never in the default grant list.
+     */
+    CLIENT_CREDENTIALS("client_credentials");
 
     private final String wireValue;
 

@@ -34,6 +34,8 @@ public enum ErrorCode {
     TOKEN_NOT_FOR_CLIENT(      403, "bad.client_id",         403, "unauthorized_client",    403, "unauthorized_client"),
     /** RFC 7009 §2.2.1: a JWT access token cannot be revoked (resource servers verify it on their own). */
     UNSUPPORTED_TOKEN_TYPE(    400, "bad.request",           400, "unsupported_token_type", 400, "unsupported_token_type"),
+    /** A blocked user presented a right code (docs/management.md#blocking): Auth0's answer for a blocked user. */
+    USER_BLOCKED(              401, "unauthorized",          401, "unauthorized",           401, "unauthorized"),
     INVALID_AUDIENCE(          400, "bad.request",           403, "access_denied",          403, "access_denied"),
     INVALID_TOKEN(             401, "invalid_token",         401, "invalid_token",          401, "invalid_token"),
     INVALID_RETURN_TO(         400, "invalid_request",       400, "invalid_request",        400, "invalid_request"),

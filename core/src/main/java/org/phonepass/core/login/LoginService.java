@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.phonepass.core.abuse.AbusePolicy;
 import org.phonepass.core.abuse.AuditEvent;
 import org.phonepass.core.abuse.AuditLog;
@@ -67,7 +68,9 @@ public final class LoginService {
 
     private static final Logger log = LoggerFactory.getLogger(LoginService.class);
 
-    private final OtpSettings settings;
+    /** Read at each login: the connection settings can change while the server runs (docs/management.md). */
+    private final Supplier<OtpSettings> settings;
+
     private final PhoneNumberParser phones;
     private final ChallengeStore challenges;
     private final UserStore users;
@@ -101,6 +104,17 @@ public final class LoginService {
 
     public LoginService(
             OtpSettings settings, Parts parts, AbusePolicy policy, AuditLog audit, Clock clock, SecureRandom random) {
+        this(constant(settings), parts, policy, audit, clock, random);
+    }
+
+    /** @param settings the current code rules, asked at each login (they may change at run time) */
+    public LoginService(
+            Supplier<OtpSettings> settings,
+            Parts parts,
+            AbusePolicy policy,
+            AuditLog audit,
+            Clock clock,
+            SecureRandom random) {
         this.settings = Objects.requireNonNull(settings, "settings cannot be null");
         Objects.requireNonNull(parts, "parts cannot be null");
         this.phones = parts.phones();
@@ -302,7 +316,8 @@ public final class LoginService {
             // code's counted attempt is committed too, so nothing in here throws for it.
             verified = writes.run(() -> {
                 ConsumeResult result = challenges.consume(client.clientId(), e164, submitted, clock.instant());
-                return new Verified<>(result, result.isAccepted() ? recordLogin(e164, ip, onLogin) : null);
+                return new Verified<>(
+                        result, result.isAccepted() ? recordLogin(client, phone.get(), ip, onLogin) : null);
             });
         } else {
             // A remote challenge store (Redis) is called before the unit of work, never inside it: no database
@@ -311,7 +326,7 @@ public final class LoginService {
             // does not roll back), and the caller asks for a new code.
             ConsumeResult result = challenges.consume(client.clientId(), e164, submitted, clock.instant());
             verified = result.isAccepted()
-                    ? writes.run(() -> new Verified<>(result, recordLogin(e164, ip, onLogin)))
+                    ? writes.run(() -> new Verified<>(result, recordLogin(client, phone.get(), ip, onLogin)))
                     : new Verified<>(result, null);
         }
         if (!verified.result().isAccepted()) {
@@ -329,11 +344,35 @@ public final class LoginService {
         return verified.done();
     }
 
-    /** The user's login and what follows from it; null when sign-ups are off and no user exists. */
-    private <T> T recordLogin(String e164, String ip, Function<User, T> onLogin) {
-        return users.recordLogin(e164, newId(), ip, clock.instant(), !settings.disableSignup())
-                .map(onLogin)
+    /**
+     * The user's login and what follows from it; null when sign-ups are off and no user exists. A blocked user is
+     * refused here, after the right code and before anything is written (docs/management.md#blocking).
+     */
+    private <T> T recordLogin(Client client, PhoneNumber number, String ip, Function<User, T> onLogin) {
+        String e164 = number.e164();
+        if (users.isBlocked(e164)) {
+            throw PhonepassException.of(ErrorCode.USER_BLOCKED, "user is blocked");
+        }
+        return users.recordLogin(
+                        e164, newId(), ip, clock.instant(), !settings.get().disableSignup())
+                .map(user -> {
+                    audit(AuditEvent.of(
+                                    clock.instant(),
+                                    AuditEvent.Type.LOGIN,
+                                    client.clientId(),
+                                    number,
+                                    ip,
+                                    AuditEvent.Outcome.SUCCESS,
+                                    user.loginsCount() == 1 ? "signup" : null)
+                            .withUserId(user.userId()));
+                    return onLogin.apply(user);
+                })
                 .orElse(null);
+    }
+
+    private static Supplier<OtpSettings> constant(OtpSettings settings) {
+        Objects.requireNonNull(settings, "settings cannot be null");
+        return () -> settings;
     }
 
     /** What the unit of work of a verification decided: the login's result, or why there is none. */

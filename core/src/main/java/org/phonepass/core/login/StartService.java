@@ -54,7 +54,9 @@ import org.slf4j.MDC;
 public final class StartService {
     private static final Logger log = LoggerFactory.getLogger(StartService.class);
 
-    private final OtpSettings settings;
+    /** Read at each start: the connection settings can change while the server runs (docs/management.md). */
+    private final java.util.function.Supplier<OtpSettings> live;
+
     private final PhoneNumberParser phones;
     private final ChallengeStore challenges;
     private final UserStore users;
@@ -97,7 +99,17 @@ public final class StartService {
     }
 
     public StartService(OtpSettings settings, Parts parts, AbusePolicy policy, Clock clock, SecureRandom random) {
-        this.settings = Objects.requireNonNull(settings, "settings cannot be null");
+        this(constant(settings), parts, policy, clock, random);
+    }
+
+    /** @param settings the current code rules and templates, asked at each start (they may change at run time) */
+    public StartService(
+            java.util.function.Supplier<OtpSettings> settings,
+            Parts parts,
+            AbusePolicy policy,
+            Clock clock,
+            SecureRandom random) {
+        this.live = Objects.requireNonNull(settings, "settings cannot be null");
         Objects.requireNonNull(parts, "parts cannot be null");
         this.phones = parts.phones();
         this.challenges = parts.challenges();
@@ -165,8 +177,8 @@ public final class StartService {
 
     /** Whether unknown numbers are answered as known ones (sign-ups off, silent response). */
     private boolean hidesAccounts() {
-        return settings.disableSignup()
-                && settings.signupDisabledResponse() == OtpSettings.SignupDisabledResponse.SILENT;
+        return settings().disableSignup()
+                && settings().signupDisabledResponse() == OtpSettings.SignupDisabledResponse.SILENT;
     }
 
     /**
@@ -178,7 +190,9 @@ public final class StartService {
         Client client = command.client();
         boolean known = users.findByPhone(phone.e164()).isPresent();
         Instant now = clock.instant();
-        String code = fixedCodes.fixedCode(phone, now).orElseGet(() -> codes.generate(settings.codeLength()));
+        String code = fixedCodes
+                .fixedCode(phone, now)
+                .orElseGet(() -> codes.generate(settings().codeLength()));
         byte[] hash = hasher.hash(client.clientId(), phone.e164(), code);
         if (!known) {
             // A hash no code has: the decoy counts wrong codes like a real one but can never be accepted, so it
@@ -192,10 +206,10 @@ public final class StartService {
                 phone.e164(),
                 hash,
                 now,
-                now.plus(settings.codeTtl()),
+                now.plus(settings().codeTtl()),
                 0,
-                settings.maxAttempts());
-        challenges.create(challenge, settings.keepPreviousCodes());
+                settings().maxAttempts());
+        challenges.create(challenge, settings().keepPreviousCodes());
         if (!known) {
             return new StartResult(challenge.id(), phone, command.language(), false);
         }
@@ -254,22 +268,24 @@ public final class StartService {
     private CompletionStage<StartResult> send(StartCommand command, PhoneNumber phone) {
         Client client = command.client();
         // The silent response never comes here (sendInBackground): this is the error response's refusal.
-        if (settings.disableSignup() && users.findByPhone(phone.e164()).isEmpty()) {
+        if (settings().disableSignup() && users.findByPhone(phone.e164()).isEmpty()) {
             throw PhonepassException.of(
                     ErrorCode.SIGNUP_DISABLED, "Sign-ups are disabled, and there is no account for this phone number.");
         }
         Instant now = clock.instant();
-        String code = fixedCodes.fixedCode(phone, now).orElseGet(() -> codes.generate(settings.codeLength()));
+        String code = fixedCodes
+                .fixedCode(phone, now)
+                .orElseGet(() -> codes.generate(settings().codeLength()));
         Challenge challenge = new Challenge(
                 newId(),
                 client.clientId(),
                 phone.e164(),
                 hasher.hash(client.clientId(), phone.e164(), code),
                 now,
-                now.plus(settings.codeTtl()),
+                now.plus(settings().codeTtl()),
                 0,
-                settings.maxAttempts());
-        challenges.create(challenge, settings.keepPreviousCodes());
+                settings().maxAttempts());
+        challenges.create(challenge, settings().keepPreviousCodes());
         SmsMessage message = message(command, phone, code);
         CompletionStage<StartResult> sent;
         try {
@@ -298,26 +314,26 @@ public final class StartService {
                         // Only a known tag: the header is the caller's text, and this message goes to someone's phone.
                         "request_language", LanguageTags.orDefault(command.language()),
                         "ttl_minutes",
-                                Long.toString(Math.max(1, settings.codeTtl().toMinutes()))));
+                                Long.toString(Math.max(1, settings().codeTtl().toMinutes()))));
         return new SmsMessage(phone, body, code, command.language(), client.clientId());
     }
 
     private MessageTemplate template(String language) {
         if (language != null) {
             String tag = language.toLowerCase(Locale.ROOT);
-            MessageTemplate exact = settings.templatesByLanguage().get(tag);
+            MessageTemplate exact = settings().templatesByLanguage().get(tag);
             if (exact != null) {
                 return exact;
             }
             int dash = tag.indexOf('-');
             if (dash > 0) {
-                MessageTemplate base = settings.templatesByLanguage().get(tag.substring(0, dash));
+                MessageTemplate base = settings().templatesByLanguage().get(tag.substring(0, dash));
                 if (base != null) {
                     return base;
                 }
             }
         }
-        return settings.template();
+        return settings().template();
     }
 
     private static RuntimeException deliveryFailure(Throwable error, PhoneNumber phone) {
@@ -347,5 +363,14 @@ public final class StartService {
         byte[] bytes = new byte[12];
         random.nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
+    }
+
+    private OtpSettings settings() {
+        return live.get();
+    }
+
+    private static java.util.function.Supplier<OtpSettings> constant(OtpSettings settings) {
+        Objects.requireNonNull(settings, "settings cannot be null");
+        return () -> settings;
     }
 }

@@ -53,6 +53,31 @@ public final class TokenManagementService {
     }
 
     /**
+     * The client_credentials grant ({@link TokenService#clientCredentials}), audited as {@code CLIENT_CREDENTIALS}
+     * with the audience: {@code SUCCESS}, or {@code FAILURE} with the error's name.
+     *
+     * @param client    the authenticated client
+     * @param audience  the API asked for
+     * @param requested the scopes asked for; empty for every granted scope
+     * @param ip        the client address, resolved once by the caller
+     */
+    public TokenResponse clientCredentials(Client client, String audience, java.util.Set<String> requested, String ip) {
+        try {
+            TokenResponse issued = tokens.clientCredentials(client, audience, requested);
+            audit(client, ip, AuditEvent.Type.CLIENT_CREDENTIALS, AuditEvent.Outcome.SUCCESS, "audience=" + audience);
+            return issued;
+        } catch (PhonepassException e) {
+            audit(
+                    client,
+                    ip,
+                    AuditEvent.Type.CLIENT_CREDENTIALS,
+                    AuditEvent.Outcome.FAILURE,
+                    e.code().name().toLowerCase(Locale.ROOT));
+            throw e;
+        }
+    }
+
+    /**
      * The first step of {@code /oauth/revoke}: the per-address limit ({@link AbusePolicy#checkRevoke}), checked
      * before the request is read or its client authenticated, since public clients call it without a secret and
      * each call may write. Only what it returns can revoke, so no revocation skips the limit.

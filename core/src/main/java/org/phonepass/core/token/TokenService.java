@@ -83,11 +83,16 @@ public final class TokenService {
      * @param scopes           the scopes (Auth0: permissions) the API defines; a token for it carries only these
      *                         (those the client is granted) besides the OIDC scopes
      */
-    public record Api(Duration accessTokenLifetime, String signingAlgorithm, Set<String> scopes) {
+    public record Api(Duration accessTokenLifetime, String signingAlgorithm, Set<String> scopes, boolean machineOnly) {
         public Api {
             Objects.requireNonNull(accessTokenLifetime, "accessTokenLifetime cannot be null");
             Objects.requireNonNull(signingAlgorithm, "signingAlgorithm cannot be null");
             scopes = Set.copyOf(scopes);
+        }
+
+        /** An API that users' logins may ask tokens for too. */
+        public Api(Duration accessTokenLifetime, String signingAlgorithm, Set<String> scopes) {
+            this(accessTokenLifetime, signingAlgorithm, scopes, false);
         }
 
         /** An API that defines no scopes of its own: its tokens carry OIDC scopes only. */
@@ -170,11 +175,86 @@ public final class TokenService {
         return Scopes.grantable(requested, api == null ? Set.of() : api.scopes(), client.grantedScopes(audience));
     }
 
-    /** Refuses an {@code audience} that names no configured API; null (no audience) is fine. */
+    /**
+     * Refuses an {@code audience} that names no configured API, or an API only machines may get tokens for (the
+     * Management API: a user's login must never carry its scopes); null (no audience) is fine.
+     */
     public void checkAudience(String audience) {
-        if (audience != null && !apis.containsKey(audience)) {
+        if (audience != null
+                && (!apis.containsKey(audience) || apis.get(audience).machineOnly())) {
             throw PhonepassException.of(ErrorCode.INVALID_AUDIENCE, "Service not found: " + audience);
         }
+    }
+
+    /** The {@code gty} claim of tokens from the client_credentials grant, as Auth0 writes it. */
+    public static final String CLIENT_CREDENTIALS_GTY = "client-credentials";
+
+    /** The {@code sub} of a client_credentials token: the client id and {@code @clients}, as Auth0 writes it. */
+    public static String machineSubject(String clientId) {
+        return clientId + "@clients";
+    }
+
+    /**
+     * The client_credentials grant (docs/management.md#access): a JWT access token for an API, with the scopes the
+     * client was granted for it ({@code clients[].api_grants}) that the API defines, narrowed to those asked for
+     * when {@code scope} is given. No user, no id_token, no refresh token. The caller has authenticated the client
+     * and checked that it may use the grant.
+     *
+     * @param requested the scopes asked for; empty asks for every granted scope
+     * @throws PhonepassException {@code INVALID_AUDIENCE} for a missing or unknown audience, or one the client has
+     *                            no grant for; {@code GRANT_NOT_ALLOWED} for a public client
+     */
+    public TokenResponse clientCredentials(Client client, String audience, Set<String> requested) {
+        if (!client.isConfidential() || !client.allowsGrant(GrantType.CLIENT_CREDENTIALS)) {
+            throw PhonepassException.of(
+                    ErrorCode.GRANT_NOT_ALLOWED, "Grant type 'client_credentials' not allowed for the client.");
+        }
+        if (audience == null || audience.isEmpty()) {
+            throw PhonepassException.of(
+                    ErrorCode.INVALID_AUDIENCE,
+                    "No audience parameter was provided, and no default audience has been configured");
+        }
+        Api api = apis.get(audience);
+        if (api == null) {
+            throw PhonepassException.of(ErrorCode.INVALID_AUDIENCE, "Service not found: " + audience);
+        }
+        if (!client.apiGrants().containsKey(audience)) {
+            throw PhonepassException.of(
+                    ErrorCode.INVALID_AUDIENCE,
+                    "Client is not authorized to access \"" + audience
+                            + "\". You need to create a \"client-grant\" associated to this API.");
+        }
+        Set<String> asked = requested.isEmpty() ? client.grantedScopes(audience) : requested;
+        Set<String> scope = new LinkedHashSet<>();
+        for (String s : asked) {
+            // Only the API's own scopes, both defined by it and granted to the client: never an OIDC scope (there is
+            // no user) and never a scope the settings did not grant, whatever the request says.
+            if (api.scopes().contains(s) && client.grantedScopes(audience).contains(s)) {
+                scope.add(s);
+            }
+        }
+        Instant now = clock.instant();
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("iss", issuer);
+        claims.put("sub", machineSubject(client.clientId()));
+        claims.put("aud", audience);
+        claims.put("iat", now.getEpochSecond());
+        claims.put("exp", now.plus(api.accessTokenLifetime()).getEpochSecond());
+        claims.put("client_id", client.clientId());
+        claims.put("azp", client.clientId());
+        claims.put("jti", UUID.randomUUID().toString());
+        claims.put("scope", Scopes.join(scope));
+        claims.put("gty", CLIENT_CREDENTIALS_GTY);
+        String token = signer.sign(claims, "at+jwt", api.signingAlgorithm());
+        return new TokenResponse(null, token, null, api.accessTokenLifetime().toSeconds(), Scopes.join(scope));
+    }
+
+    /** Verifies a JWT access token this server signed ({@code at+jwt}): its claims, or empty. */
+    public Optional<Map<String, Object>> verifyAccessToken(String token) {
+        if (token == null || !looksLikeJwt(token)) {
+            return Optional.empty();
+        }
+        return signer.verify(token, "at+jwt");
     }
 
     /**

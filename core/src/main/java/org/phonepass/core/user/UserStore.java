@@ -17,4 +17,12 @@ public interface UserStore {
      * @param newId the id to use if the user is created
      */
     Optional<User> recordLogin(String phoneE164, String newId, String ip, Instant now, boolean createIfMissing);
+
+    /**
+     * Whether the user of this number was blocked through the management API (docs/management.md#blocking); false
+     * for an unknown number. Stores without blocking answer false.
+     */
+    default boolean isBlocked(String phoneE164) {
+        return false;
+    }
 }

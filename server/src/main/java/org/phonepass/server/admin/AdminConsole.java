@@ -48,6 +48,10 @@ import org.phonepass.core.user.UserStore;
 import org.phonepass.server.config.Settings;
 import org.phonepass.server.http.ClientAddress;
 import org.phonepass.server.http.EndpointSet;
+import org.phonepass.server.management.ClientManagement;
+import org.phonepass.server.management.ConnectionManagement;
+import org.phonepass.server.management.LogsAndStats;
+import org.phonepass.server.management.UserManagement;
 import org.phonepass.store.sql.JdbcAuditLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,8 +84,11 @@ public final class AdminConsole {
             ClientRegistry clients,
             JdbcAuditLog audit,
             MeterRegistry meters,
-            OtpSettings otp,
+            ConnectionManagement connection,
             MessageFormatter formatter,
+            UserManagement userAdmin,
+            ClientManagement clientAdmin,
+            LogsAndStats logs,
             byte[] sessionKeyMaterial,
             Clock clock) {}
 
@@ -344,7 +351,7 @@ public final class AdminConsole {
                         "page", page(ctx, t, null, t.get("code.title"), null, null),
                         "token", sessions.loginToken(pending.id()),
                         "masked", PhoneNumber.mask(pending.phone()),
-                        "length", p.otp().codeLength(),
+                        "length", p.connection().get().codeLength(),
                         "error", error));
     }
 
@@ -568,7 +575,7 @@ public final class AdminConsole {
     }
 
     private void connection(Context ctx, Signed signed, AdminTexts t) {
-        OtpSettings otp = p.otp();
+        OtpSettings otp = p.connection().get();
         Map<String, String> sample = MessageFormatter.sampleVariables(
                 otp.codeLength(), "Phonepass", Math.max(1, otp.codeTtl().toMinutes()));
         String code = sample.get("code");
@@ -603,7 +610,7 @@ public final class AdminConsole {
 
     /** Segments of the default template once rendered at its longest: the spend estimate's multiplier. */
     private SmsSegments segments() {
-        OtpSettings otp = p.otp();
+        OtpSettings otp = p.connection().get();
         Map<String, String> sample = MessageFormatter.sampleVariables(
                 otp.codeLength(), "Phonepass", Math.max(1, otp.codeTtl().toMinutes()));
         return preview("default", "", otp.template().render(sample), sample.get("code"))

@@ -12,12 +12,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.phonepass.core.client.ClientSecrets;
+import org.phonepass.core.client.GrantType;
 import org.phonepass.core.config.Durations;
 import org.phonepass.core.otp.CodeGenerator;
 import org.phonepass.core.otp.CodeHasher;
 import org.phonepass.core.sms.MessageFormatter;
 import org.phonepass.core.sms.MessageTemplate;
 import org.phonepass.core.token.Scopes;
+import org.phonepass.server.management.ManagementScopes;
 import org.phonepass.sms.SmsProviders;
 import org.phonepass.sms.config.Secrets;
 import org.phonepass.store.keys.MasterKeyRing;
@@ -268,6 +270,11 @@ final class SettingsValidator {
             if (c.clientSecret() != null && c.clientSecretHash() != null) {
                 throw new ConfigException(key + ": set client_secret or client_secret_hash, not both");
             }
+            boolean confidential = c.clientSecret() != null || c.clientSecretHash() != null;
+            if (c.grants().contains(GrantType.CLIENT_CREDENTIALS) && !confidential) {
+                throw new ConfigException(key + ".grants: client_credentials is for confidential clients only; give "
+                        + "the client a client_secret or client_secret_hash (docs/management.md#access)");
+            }
             validateApiGrants(key, c.apiGrants());
             positive(key + ".id_token_lifetime", c.idTokenLifetime());
             positive(key + ".access_token_lifetime", c.accessTokenLifetime());
@@ -277,18 +284,19 @@ final class SettingsValidator {
 
     /**
      * Each grant names a configured API and only scopes that API defines. The audiences known here are the
-     * configured APIs; a built-in API (such as a future Management API under the audience {@code management})
-     * would join them, and its grants would be checked the same way.
+     * configured APIs and the built-in Management API, named {@code management} (docs/management.md#scopes).
      */
     private void validateApiGrants(String clientKey, List<ClientSettings.ApiGrant> grants) {
         Set<String> audiences = new HashSet<>();
         for (int j = 0; j < grants.size(); j++) {
             ClientSettings.ApiGrant grant = grants.get(j);
             String key = clientKey + ".api_grants[" + j + "]";
-            Settings.Api api = s.apis().stream()
-                    .filter(a -> a.identifier().equals(grant.audience()))
-                    .findFirst()
-                    .orElse(null);
+            Settings.Api api = ManagementScopes.GRANT_AUDIENCE.equals(grant.audience())
+                    ? new Settings.Api(grant.audience(), "Management API", null, null, ManagementScopes.ALL)
+                    : s.apis().stream()
+                            .filter(a -> a.identifier().equals(grant.audience()))
+                            .findFirst()
+                            .orElse(null);
             if (api == null) {
                 throw new ConfigException(
                         key + ".audience '" + grant.audience() + "' is not the identifier of any " + "entry in apis");

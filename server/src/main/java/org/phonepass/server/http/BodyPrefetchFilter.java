@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>{@link RequestReader} takes the body from the request attribute {@link #BODY}, or the reason it is missing
  * from {@link #FAILURE}.
  */
-final class BodyPrefetchFilter implements Filter {
+public final class BodyPrefetchFilter implements Filter {
     static final String BODY = "phonepass.body";
     static final String FAILURE = "phonepass.body.failure";
 
@@ -53,6 +53,21 @@ final class BodyPrefetchFilter implements Filter {
     static final long DISCARD_LIMIT = 1024 * 1024;
 
     /** Why a body is missing: bigger than the limit, unreadable (bad framing, reset), or not complete in time. */
+    /**
+     * The body gathered for a request, for routes outside this package (the Management API): empty when there was
+     * none.
+     *
+     * @throws IllegalStateException naming the failure ({@code TOO_LARGE}, {@code TIMEOUT}, {@code UNREADABLE})
+     */
+    public static byte[] gathered(jakarta.servlet.ServletRequest request) {
+        Object failure = request.getAttribute(FAILURE);
+        if (failure != null) {
+            throw new IllegalStateException(((Failure) failure).name());
+        }
+        byte[] body = (byte[]) request.getAttribute(BODY);
+        return body == null ? new byte[0] : body;
+    }
+
     enum Failure {
         TOO_LARGE,
         UNREADABLE,

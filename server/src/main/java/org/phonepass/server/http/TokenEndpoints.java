@@ -96,6 +96,11 @@ final class TokenEndpoints {
                     .tokens();
         } else if (grant.equals(GrantType.REFRESH_TOKEN.wireValue())) {
             issued = management.refresh(client, require(request, "refresh_token"), address.ip(ctx));
+        } else if (grant.equals(GrantType.CLIENT_CREDENTIALS.wireValue())) {
+            // docs/management.md#access: confidential clients only (ClientGate checked the secret above).
+            ClientGate.requireGrant(client, GrantType.CLIENT_CREDENTIALS);
+            issued = management.clientCredentials(
+                    client, request.param("audience"), Scopes.parse(request.param("scope")), address.ip(ctx));
         } else {
             throw PhonepassException.of(
                     ErrorCode.UNSUPPORTED_GRANT_TYPE, "Unsupported grant type: " + ClientGate.abbreviate(grant));

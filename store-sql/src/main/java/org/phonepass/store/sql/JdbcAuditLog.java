@@ -7,13 +7,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.phonepass.core.abuse.AuditEvent;
 import org.phonepass.core.abuse.AuditLog;
+import org.phonepass.core.abuse.AuditSearch;
+import org.phonepass.core.abuse.AuditSearch.Kind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * line ({@code LoggingAuditLog}, combined with this one by {@code CompositeAuditLog}) is written synchronously and
  * keeps every event even then. Drops are reported at WARN at most once a minute.
  */
-public final class JdbcAuditLog implements AuditLog, AutoCloseable {
+public final class JdbcAuditLog implements AuditLog, AuditSearch, AutoCloseable {
     /** Events waiting for the writer; a burst of this many is absorbed without loss. */
     public static final int DEFAULT_CAPACITY = 10_000;
 
@@ -39,7 +43,9 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JdbcAuditLog.class);
     private static final String INSERT = "INSERT INTO audit_events (time, type, client_id, masked_phone, ip, "
-            + "country, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+            + "country, outcome, detail, user_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String SELECT =
+            "SELECT time, type, client_id, masked_phone, ip, country, outcome, detail, user_id, id FROM audit_events";
 
     private final Jdbc jdbc;
     private final BlockingQueue<AuditEvent> queue;
@@ -203,28 +209,135 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
 
     /** The newest stored events, newest first, at most {@code limit}. */
     public List<AuditEvent> recent(int limit) {
+        return search(Filter.all(), null, 0, limit).stream().map(Stored::event).toList();
+    }
+
+    @Override
+    public List<Stored> search(Filter filter, Long afterId, int offset, int limit) {
+        List<Object> params = new ArrayList<>();
+        String where = where(filter, params);
+        String sql;
+        if (afterId != null) {
+            params.add(afterId);
+            sql = SELECT + " WHERE " + where + " AND id > ? ORDER BY id ASC LIMIT ?";
+            params.add(limit);
+        } else {
+            sql = SELECT + " WHERE " + where + " ORDER BY id DESC LIMIT ? OFFSET ?";
+            params.add(limit);
+            params.add(offset);
+        }
         return jdbc.withConnection(c -> {
-            try (PreparedStatement ps = Jdbc.prepare(
-                            c,
-                            "SELECT time, type, client_id, masked_phone, ip, country, "
-                                    + "outcome, detail FROM audit_events ORDER BY id DESC LIMIT ?",
-                            limit);
+            try (PreparedStatement ps = Jdbc.prepare(c, sql, params.toArray());
                     ResultSet rs = ps.executeQuery()) {
-                List<AuditEvent> out = new ArrayList<>();
+                List<Stored> out = new ArrayList<>();
                 while (rs.next()) {
-                    out.add(new AuditEvent(
-                            Instant.ofEpochMilli(rs.getLong(1)),
-                            AuditEvent.Type.valueOf(rs.getString(2)),
-                            rs.getString(3),
-                            rs.getString(4),
-                            rs.getString(5),
-                            rs.getString(6),
-                            AuditEvent.Outcome.valueOf(rs.getString(7)),
-                            rs.getString(8)));
+                    out.add(map(rs));
                 }
                 return out;
             }
         });
+    }
+
+    @Override
+    public long count(Filter filter) {
+        List<Object> params = new ArrayList<>();
+        String where = where(filter, params);
+        return jdbc.withConnection(c -> {
+            try (PreparedStatement ps =
+                            Jdbc.prepare(c, "SELECT COUNT(*) FROM audit_events WHERE " + where, params.toArray());
+                    ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    @Override
+    public Optional<Stored> find(long id) {
+        return jdbc.withConnection(c -> {
+            try (PreparedStatement ps = Jdbc.prepare(c, SELECT + " WHERE id = ?", id);
+                    ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(map(rs)) : Optional.empty();
+            }
+        });
+    }
+
+    @Override
+    public Map<String, Long> perDay(AuditEvent.Type type, AuditEvent.Outcome outcome, Instant from, Instant to) {
+        return JdbcUserAdmin.perDay(
+                jdbc,
+                "audit_events",
+                "time",
+                "type = ? AND outcome = ? AND ",
+                List.of(type.name(), outcome.name()),
+                from,
+                to);
+    }
+
+    /** A WHERE clause of fixed fragments; every value a bound parameter. */
+    private static String where(Filter f, List<Object> params) {
+        List<String> parts = new ArrayList<>();
+        parts.add("1 = 1");
+        if (f.kinds() != null) {
+            List<String> any = new ArrayList<>();
+            for (Kind k : f.kinds()) {
+                any.add(kind(k, params));
+            }
+            parts.add(any.isEmpty() ? "1 = 0" : "(" + String.join(" OR ", any) + ")");
+        }
+        for (Kind k : f.excluded()) {
+            parts.add("NOT " + kind(k, params));
+        }
+        if (f.clientId() != null) {
+            parts.add("client_id = ?");
+            params.add(f.clientId());
+        }
+        if (f.userId() != null) {
+            parts.add("user_id = ?");
+            params.add(f.userId());
+        }
+        if (f.ip() != null) {
+            parts.add("ip = ?");
+            params.add(f.ip());
+        }
+        if (f.from() != null) {
+            parts.add("time >= ?");
+            params.add(f.from().toEpochMilli());
+        }
+        if (f.to() != null) {
+            parts.add("time < ?");
+            params.add(f.to().toEpochMilli());
+        }
+        return String.join(" AND ", parts);
+    }
+
+    private static String kind(Kind k, List<Object> params) {
+        StringBuilder sql = new StringBuilder("(type = ?");
+        params.add(k.type().name());
+        if (k.outcome() != null) {
+            sql.append(" AND outcome = ?");
+            params.add(k.outcome().name());
+        }
+        if (k.detail() != null) {
+            sql.append(k.detailIs() ? " AND detail = ?" : " AND (detail IS NULL OR detail <> ?)");
+            params.add(k.detail());
+        }
+        return sql.append(")").toString();
+    }
+
+    private static Stored map(ResultSet rs) throws java.sql.SQLException {
+        return new Stored(
+                rs.getLong(10),
+                new AuditEvent(
+                        Instant.ofEpochMilli(rs.getLong(1)),
+                        AuditEvent.Type.valueOf(rs.getString(2)),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        AuditEvent.Outcome.valueOf(rs.getString(7)),
+                        rs.getString(8),
+                        rs.getString(9)));
     }
 
     private void drain() {
@@ -268,6 +381,7 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
                         text(ps, 6, e.country());
                         ps.setString(7, e.outcome().name());
                         text(ps, 8, e.detail());
+                        text(ps, 9, e.userId());
                         ps.addBatch();
                     }
                     ps.executeBatch();

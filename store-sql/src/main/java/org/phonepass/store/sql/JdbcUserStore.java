@@ -11,7 +11,7 @@ import org.phonepass.core.user.UserStore;
 
 /** Users in SQL; the unique phone column makes concurrent first logins create one user. */
 public final class JdbcUserStore implements UserStore {
-    private static final String COLUMNS = "id, phone, created_at, updated_at, last_login, last_ip, logins_count";
+    static final String COLUMNS = "id, phone, created_at, updated_at, last_login, last_ip, logins_count";
     private final Jdbc jdbc;
 
     JdbcUserStore(Jdbc jdbc) {
@@ -48,6 +48,16 @@ public final class JdbcUserStore implements UserStore {
         });
     }
 
+    @Override
+    public boolean isBlocked(String phoneE164) {
+        return jdbc.withConnection(conn -> {
+            try (PreparedStatement ps = Jdbc.prepare(conn, "SELECT blocked FROM users WHERE phone = ?", phoneE164);
+                    ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getInt(1) != 0;
+            }
+        });
+    }
+
     private Optional<User> findOne(String sql, String param) {
         return jdbc.withConnection(conn -> {
             try (PreparedStatement ps = Jdbc.prepare(conn, sql, param);
@@ -57,7 +67,7 @@ public final class JdbcUserStore implements UserStore {
         });
     }
 
-    private static User map(ResultSet rs) throws SQLException {
+    static User map(ResultSet rs) throws SQLException {
         long lastLogin = rs.getLong(5);
         Instant last = rs.wasNull() ? null : Instant.ofEpochMilli(lastLogin);
         return new User(

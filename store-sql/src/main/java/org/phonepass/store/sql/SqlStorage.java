@@ -182,6 +182,21 @@ public final class SqlStorage implements AutoCloseable {
         return new JdbcUserStore(jdbc);
     }
 
+    /** The management API's user operations (docs/management.md#users). */
+    public JdbcUserAdmin userAdmin() {
+        return new JdbcUserAdmin(jdbc);
+    }
+
+    /** Clients kept in the database (docs/management.md#clients). */
+    public JdbcClientStore clientStore() {
+        return new JdbcClientStore(jdbc);
+    }
+
+    /** The SMS connection's options changed through the management API. */
+    public JdbcConnectionSettings connectionSettings() {
+        return new JdbcConnectionSettings(jdbc);
+    }
+
     public AccessTokenStore accessTokens() {
         return new JdbcAccessTokenStore(jdbc);
     }
