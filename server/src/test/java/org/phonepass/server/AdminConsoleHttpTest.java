@@ -303,4 +303,198 @@ class AdminConsoleHttpTest {
             assertThat(plain.get("/admin/dashboard").status()).isEqualTo(404);
         }
     }
+
+    @Test
+    void userWhenBlockedThroughTheConsoleThenCannotLogInAndWritesNeedTheToken() {
+        String phone = "+12015550146";
+        assertThat(server.login(TestServer.SPA, phone, "openid").status()).isEqualTo(200);
+        Visitor v = new Visitor();
+        v.signIn(ADMIN);
+        Response search = v.get("/admin/users?phone_number=" + TestServer.enc(phone));
+        Matcher link = Pattern.compile("href=\"/admin/users/([0-9a-f]+)\"").matcher(search.body());
+        assertThat(link.find()).isTrue();
+        String id = link.group(1);
+        String csrf = field(v.get("/admin/users/" + id).body(), "csrf");
+
+        // Without the token, or from another site: refused, nothing changes.
+        assertThat(v.post("/admin/users/" + id + "/block", TestServer.map("blocked", "true"))
+                        .status())
+                .isEqualTo(403);
+        assertThat(v.post(
+                                "/admin/users/" + id + "/block",
+                                TestServer.map("csrf", csrf, "blocked", "true"),
+                                "Origin",
+                                "https://evil.example")
+                        .status())
+                .isEqualTo(403);
+        assertThat(server.login(TestServer.SPA, phone, "openid").status()).isEqualTo(200);
+
+        Response blocked = v.post("/admin/users/" + id + "/block", TestServer.map("csrf", csrf, "blocked", "true"));
+        assertThat(blocked.status()).isEqualTo(200);
+        assertThat(blocked.body()).contains("id=\"user-status\">Blocked");
+        assertThat(server.login(TestServer.SPA, phone, "openid").status()).isEqualTo(401);
+
+        Response unblocked = v.post("/admin/users/" + id + "/block", TestServer.map("csrf", csrf, "blocked", "false"));
+        assertThat(unblocked.body()).contains("id=\"user-status\">Active");
+        assertThat(server.login(TestServer.SPA, phone, "openid").status()).isEqualTo(200);
+
+        // Deleting needs the number typed again.
+        assertThat(v.post("/admin/users/" + id + "/delete", TestServer.map("csrf", csrf, "confirm_phone_number", ADMIN))
+                        .status())
+                .isEqualTo(400);
+        assertThat(v.get("/admin/users/" + id).status()).isEqualTo(200);
+        Response deleted =
+                v.post("/admin/users/" + id + "/delete", TestServer.map("csrf", csrf, "confirm_phone_number", phone));
+        assertThat(deleted.status()).isEqualTo(200);
+        assertThat(v.get("/admin/users/" + id).status()).isEqualTo(404);
+    }
+
+    @Test
+    void adminWhenBlockingOrDeletingThemselvesThenRefused() {
+        Visitor v = new Visitor();
+        v.signIn(ADMIN);
+        Response search = v.get("/admin/users?phone_number=" + TestServer.enc(ADMIN));
+        Matcher link = Pattern.compile("href=\"/admin/users/([0-9a-f]+)\"").matcher(search.body());
+        assertThat(link.find()).isTrue();
+        String id = link.group(1);
+        String csrf = field(v.get("/admin/users/" + id).body(), "csrf");
+        assertThat(v.post("/admin/users/" + id + "/block", TestServer.map("csrf", csrf, "blocked", "true"))
+                        .status())
+                .isEqualTo(400);
+        assertThat(v.post("/admin/users/" + id + "/delete", TestServer.map("csrf", csrf, "confirm_phone_number", ADMIN))
+                        .status())
+                .isEqualTo(400);
+        assertThat(v.get("/admin/dashboard").status()).isEqualTo(200);
+    }
+
+    @Test
+    void clientWhenCreatedInTheConsoleThenItsSecretIsShownOnceAndRotationReplacesIt() {
+        Visitor v = new Visitor();
+        v.signIn(OTHER_ADMIN);
+        String csrf = field(v.get("/admin/clients/new").body(), "csrf");
+        Response created = v.post(
+                "/admin/clients",
+                TestServer.map(
+                        "csrf",
+                        csrf,
+                        "name",
+                        "Console <b>app</b>",
+                        "app_type",
+                        "regular_web",
+                        "confidential",
+                        "on",
+                        "callbacks",
+                        "https://app.example.com/callback\nhttps://app.example.com/other",
+                        "allowed_origins",
+                        "",
+                        "allowed_logout_urls",
+                        ""));
+        assertThat(created.status()).isEqualTo(200);
+        // Text is escaped wherever it is shown.
+        assertThat(created.body()).contains("Console &lt;b&gt;app&lt;/b&gt;").doesNotContain("<b>app</b>");
+        String clientId = created.body().replaceAll("(?s).*id=\"client-id\">([^<]+)<.*", "$1");
+        String secret = created.body().replaceAll("(?s).*id=\"client-secret\">([^<]+)<.*", "$1");
+        assertThat(secret).hasSizeGreaterThan(30);
+        // The secret works at once (client_credentials is not granted: a refused grant, not a bad secret) and is
+        // never shown again.
+        Response edit = v.get("/admin/clients/" + clientId);
+        assertThat(edit.status()).isEqualTo(200);
+        assertThat(edit.body()).doesNotContain(secret).contains("https://app.example.com/other");
+
+        Response rotated = v.post("/admin/clients/" + clientId + "/rotate-secret", TestServer.map("csrf", csrf));
+        String second = rotated.body().replaceAll("(?s).*id=\"client-secret\">([^<]+)<.*", "$1");
+        assertThat(second).isNotEqualTo(secret).hasSizeGreaterThan(30);
+        assertThat(v.post("/admin/clients/" + clientId + "/rotate-secret", Map.of())
+                        .status())
+                .isEqualTo(403);
+
+        // A bad URL is refused with the API's message, and the form keeps what was typed.
+        Response bad = v.post(
+                "/admin/clients/" + clientId,
+                TestServer.map(
+                        "csrf",
+                        csrf,
+                        "name",
+                        "Renamed",
+                        "confidential",
+                        "on",
+                        "callbacks",
+                        "javascript:alert(1)",
+                        "allowed_origins",
+                        "",
+                        "allowed_logout_urls",
+                        ""));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body()).contains("id=\"form-message\"").contains("Renamed");
+        // The settings file's clients are read-only here.
+        Response fromFile = v.get("/admin/clients/" + TestServer.SPA);
+        assertThat(fromFile.body()).contains("id=\"read-only\"");
+    }
+
+    @Test
+    void connectionWhenSavedInTheConsoleThenTheNextCodeUsesItAndPreviewSavesNothing() {
+        Visitor v = new Visitor();
+        v.signIn(OTHER_ADMIN);
+        String csrf = field(v.get("/admin/connection").body(), "csrf");
+        Response preview = v.post(
+                "/admin/connection",
+                TestServer.map(
+                        "csrf",
+                        csrf,
+                        "template",
+                        "Code: @@password@@ ✓",
+                        "code_length",
+                        "8",
+                        "code_lifetime",
+                        "300",
+                        "action",
+                        "preview"));
+        assertThat(preview.status()).isEqualTo(200);
+        assertThat(preview.body()).contains("Code: 99999999 ✓").contains("UCS-2");
+        assertThat(server.startAndReadCode(TestServer.SPA, "+12015550147")).hasSize(6);
+
+        Response saved = v.post(
+                "/admin/connection",
+                TestServer.map(
+                        "csrf",
+                        csrf,
+                        "template",
+                        "Your code: @@password@@",
+                        "code_length",
+                        "8",
+                        "code_lifetime",
+                        "300",
+                        "action",
+                        "save"));
+        assertThat(saved.status()).isEqualTo(200);
+        assertThat(server.startAndReadCode(TestServer.SPA, "+12015550148")).hasSize(8);
+        Response tooLong = v.post(
+                "/admin/connection",
+                TestServer.map(
+                        "csrf",
+                        csrf,
+                        "template",
+                        "x".repeat(400) + "@@password@@",
+                        "code_length",
+                        "8",
+                        "code_lifetime",
+                        "300",
+                        "action",
+                        "save"));
+        assertThat(tooLong.status()).isEqualTo(400);
+        // Put back what the other tests expect.
+        v.post(
+                "/admin/connection",
+                TestServer.map(
+                        "csrf",
+                        csrf,
+                        "template",
+                        "Your verification code is: @@password@@",
+                        "code_length",
+                        "6",
+                        "code_lifetime",
+                        "180",
+                        "action",
+                        "save"));
+    }
 }

@@ -43,6 +43,7 @@ import org.phonepass.core.phone.PhoneNumber;
 import org.phonepass.core.phone.PhoneNumberParser;
 import org.phonepass.core.sms.MessageFormatter;
 import org.phonepass.core.sms.SmsSegments;
+import org.phonepass.core.user.ManagedUser;
 import org.phonepass.core.user.User;
 import org.phonepass.core.user.UserStore;
 import org.phonepass.server.config.Settings;
@@ -51,6 +52,7 @@ import org.phonepass.server.http.EndpointSet;
 import org.phonepass.server.management.ClientManagement;
 import org.phonepass.server.management.ConnectionManagement;
 import org.phonepass.server.management.LogsAndStats;
+import org.phonepass.server.management.ManagementException;
 import org.phonepass.server.management.UserManagement;
 import org.phonepass.store.sql.JdbcAuditLog;
 import org.slf4j.Logger;
@@ -147,8 +149,17 @@ public final class AdminConsole {
         r.add(get("/admin/dashboard", signedIn(this::dashboard)));
         r.add(get("/admin/users", signedIn(this::users)));
         r.add(get("/admin/users/{id}", signedIn(this::user)));
+        r.add(post("/admin/users/{id}/block", signedIn(writes(this::block))));
+        r.add(get("/admin/users/{id}/delete", signedIn(this::confirmDelete)));
+        r.add(post("/admin/users/{id}/delete", signedIn(writes(this::delete))));
         r.add(get("/admin/clients", signedIn(this::clients)));
+        r.add(get("/admin/clients/new", signedIn(this::newClient)));
+        r.add(post("/admin/clients", signedIn(writes(this::createClient))));
+        r.add(get("/admin/clients/{id}", signedIn(this::editClient)));
+        r.add(post("/admin/clients/{id}", signedIn(writes(this::updateClient))));
+        r.add(post("/admin/clients/{id}/rotate-secret", signedIn(writes(this::rotateSecret))));
         r.add(get("/admin/connection", signedIn(this::connection)));
+        r.add(post("/admin/connection", signedIn(writes(this::updateConnection))));
         asset(r, "/admin/assets/admin.css", "/org/phonepass/server/admin/assets/admin.css", "text/css");
         asset(r, "/admin/assets/dashboard.js", "/org/phonepass/server/admin/assets/dashboard.js", "text/javascript");
         asset(
@@ -376,7 +387,11 @@ public final class AdminConsole {
     // ---------------------------------------------------------------- session
 
     /** A request's valid session and its admin. */
-    record Signed(AdminSessions.Session session, User user) {}
+    record Signed(AdminSessions.Session session, User user) {
+        String masked() {
+            return PhoneNumber.mask(user.phone());
+        }
+    }
 
     private Optional<Signed> session(Context ctx) {
         Optional<AdminSessions.Session> session = sessions.read(ctx.cookie(AdminSessions.SESSION_COOKIE));
@@ -385,7 +400,7 @@ public final class AdminConsole {
         }
         // Still an admin now: a number removed from the settings loses its sessions at once.
         Optional<User> user = p.users().findById(session.get().userId());
-        if (user.isEmpty() || !admins.contains(user.get().phone())) {
+        if (user.isEmpty() || !admins.contains(user.get().phone()) || blocked(user.get())) {
             return Optional.empty();
         }
         return Optional.of(new Signed(session.get(), user.get()));
@@ -403,6 +418,27 @@ public final class AdminConsole {
             AdminSessions.Session s = signed.get().session();
             setCookie(ctx, AdminSessions.SESSION_COOKIE, sessions.touch(s), sessions.maxAgeSeconds(s));
             handler.handle(ctx, signed.get(), texts(ctx));
+        };
+    }
+
+    /** A blocked admin's sessions end: the block applies to the console as to every login. */
+    private boolean blocked(User user) {
+        try {
+            return p.userAdmin().get(user.userId()).blocked();
+        } catch (ManagementException e) {
+            return true;
+        }
+    }
+
+    /** A write: the console's own origin and the session's CSRF token, or 403 and nothing done. */
+    private SignedHandler writes(SignedHandler handler) {
+        return (ctx, signed, t) -> {
+            if (!sameOrigin(ctx)
+                    || !sessions.csrfMatches(signed.session(), form(ctx).param("csrf"))) {
+                forbidden(ctx, t, "cross-site or CSRF token missing");
+                return;
+            }
+            handler.handle(ctx, signed, t);
         };
     }
 
@@ -528,7 +564,7 @@ public final class AdminConsole {
         }
         render(
                 ctx,
-                error.isEmpty() || q == null ? 200 : 200,
+                200,
                 "admin/users.jte",
                 Map.of(
                         "page",
@@ -538,35 +574,134 @@ public final class AdminConsole {
                         "found",
                         found,
                         "error",
-                        error));
+                        error,
+                        "notice",
+                        ""));
+    }
+
+    private Optional<ManagedUser> managed(String id) {
+        if (!id.matches("^[0-9a-f]{1,64}$")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(p.userAdmin().get(User.CONNECTION + "|" + id));
+        } catch (ManagementException e) {
+            return Optional.empty();
+        }
     }
 
     private void user(Context ctx, Signed signed, AdminTexts t) {
-        String id = ctx.pathParam("id");
-        Optional<User> user = id.matches("^[0-9a-f]{1,64}$") ? p.users().findById(id) : Optional.empty();
+        renderUser(ctx, signed, t, ctx.pathParam("id"), "", 200);
+    }
+
+    private void renderUser(Context ctx, Signed signed, AdminTexts t, String id, String notice, int status) {
+        Optional<ManagedUser> user = managed(id);
         if (user.isEmpty()) {
-            render(
-                    ctx,
-                    404,
-                    "admin/error.jte",
-                    Map.of(
-                            "page", page(ctx, t, signed, t.get("error.not_found"), "users", null),
-                            "message", t.get("users.none")));
+            notFound(ctx, signed, t, "users", t.get("users.none"));
+            return;
+        }
+        List<Map<String, Object>> logs =
+                p.logs().forUser(user.get().user().userId(), 0, 20, false, "date:-1").logs().stream()
+                        .map(p.logs()::toJson)
+                        .toList();
+        render(
+                ctx,
+                status,
+                "admin/user.jte",
+                Map.of(
+                        "page", page(ctx, t, signed, t.get("user.title"), "users", null),
+                        "user", user.get(),
+                        "admin", admins.contains(user.get().user().phone()),
+                        "logs", logs,
+                        "notice", notice));
+    }
+
+    private void block(Context ctx, Signed signed, AdminTexts t) {
+        String id = ctx.pathParam("id");
+        Optional<ManagedUser> user = managed(id);
+        if (user.isEmpty()) {
+            notFound(ctx, signed, t, "users", t.get("users.none"));
+            return;
+        }
+        boolean blocked = "true".equals(form(ctx).param("blocked"));
+        if (blocked && user.get().user().id().equals(signed.user().id())) {
+            renderUser(ctx, signed, t, id, t.get("user.not_yourself"), 400);
+            return;
+        }
+        p.userAdmin().update(user.get().user().userId(), Map.of("blocked", blocked), CONSOLE_CLIENT_ID);
+        log.info(
+                "console: {} {} {}",
+                signed.masked(),
+                blocked ? "blocked" : "unblocked",
+                user.get().user().userId());
+        renderUser(ctx, signed, t, id, blocked ? t.get("user.blocked_now") : t.get("user.unblocked_now"), 200);
+    }
+
+    private void confirmDelete(Context ctx, Signed signed, AdminTexts t) {
+        Optional<ManagedUser> user = managed(ctx.pathParam("id"));
+        if (user.isEmpty()) {
+            notFound(ctx, signed, t, "users", t.get("users.none"));
             return;
         }
         render(
                 ctx,
                 200,
-                "admin/user.jte",
+                "admin/delete.jte",
                 Map.of(
-                        "page", page(ctx, t, signed, t.get("user.title"), "users", null),
+                        "page", page(ctx, t, signed, t.get("delete.title"), "users", null),
                         "user", user.get(),
-                        "admin", admins.contains(user.get().phone())));
+                        "error", ""));
+    }
+
+    private void delete(Context ctx, Signed signed, AdminTexts t) {
+        Optional<ManagedUser> user = managed(ctx.pathParam("id"));
+        if (user.isEmpty()) {
+            notFound(ctx, signed, t, "users", t.get("users.none"));
+            return;
+        }
+        // The number typed again: a slip of the hand or a stale tab cannot erase someone.
+        String typed = form(ctx).param("confirm_phone_number");
+        Optional<PhoneNumber> confirmed = p.phones().parse(typed == null ? "" : typed);
+        if (confirmed.isEmpty()
+                || !confirmed.get().e164().equals(user.get().user().phone())) {
+            render(
+                    ctx,
+                    400,
+                    "admin/delete.jte",
+                    Map.of(
+                            "page", page(ctx, t, signed, t.get("delete.title"), "users", null),
+                            "user", user.get(),
+                            "error", t.get("delete.mismatch")));
+            return;
+        }
+        if (user.get().user().id().equals(signed.user().id())) {
+            render(
+                    ctx,
+                    400,
+                    "admin/delete.jte",
+                    Map.of(
+                            "page", page(ctx, t, signed, t.get("delete.title"), "users", null),
+                            "user", user.get(),
+                            "error", t.get("user.not_yourself")));
+            return;
+        }
+        p.userAdmin().delete(user.get().user().userId(), CONSOLE_CLIENT_ID);
+        log.info("console: {} deleted {}", signed.masked(), user.get().user().userId());
+        render(
+                ctx,
+                200,
+                "admin/users.jte",
+                Map.of(
+                        "page", page(ctx, t, signed, t.get("users.title"), "users", null),
+                        "query", "",
+                        "found", List.of(),
+                        "error", "",
+                        "notice", t.format("delete.done", user.get().user().userId())));
     }
 
     private void clients(Context ctx, Signed signed, AdminTexts t) {
-        List<Client> all = new ArrayList<>(p.clients().all());
-        all.sort(java.util.Comparator.comparing(Client::clientId));
+        List<ClientManagement.View> all = new ArrayList<>(p.clientAdmin().list());
+        all.sort(java.util.Comparator.comparing(v -> v.row().clientId()));
         render(
                 ctx,
                 200,
@@ -574,30 +709,228 @@ public final class AdminConsole {
                 Map.of("page", page(ctx, t, signed, t.get("clients.title"), "clients", null), "clients", all));
     }
 
-    private void connection(Context ctx, Signed signed, AdminTexts t) {
-        OtpSettings otp = p.connection().get();
-        Map<String, String> sample = MessageFormatter.sampleVariables(
-                otp.codeLength(), "Phonepass", Math.max(1, otp.codeTtl().toMinutes()));
-        String code = sample.get("code");
-        List<Preview> previews = new ArrayList<>();
-        previews.add(preview("default", otp.template().source(), otp.template().render(sample), code));
-        otp.templatesByLanguage()
-                .forEach((lang, tpl) -> previews.add(preview(lang, tpl.source(), tpl.render(sample), code)));
+    private void newClient(Context ctx, Signed signed, AdminTexts t) {
+        renderClientForm(ctx, signed, t, null, ClientForm.blank(), "", 200);
+    }
+
+    private void editClient(Context ctx, Signed signed, AdminTexts t) {
+        ClientManagement.View view;
+        try {
+            view = p.clientAdmin().get(ctx.pathParam("id"));
+        } catch (ManagementException e) {
+            notFound(ctx, signed, t, "clients", t.get("clients.none"));
+            return;
+        }
+        renderClientForm(ctx, signed, t, view, ClientForm.of(view), "", 200);
+    }
+
+    private void createClient(Context ctx, Signed signed, AdminTexts t) {
+        ClientForm f = ClientForm.read(form(ctx));
+        ClientManagement.View created;
+        try {
+            created = p.clientAdmin().create(f.body(true), CONSOLE_CLIENT_ID);
+        } catch (ManagementException e) {
+            renderClientForm(ctx, signed, t, null, f, e.getMessage(), e.status());
+            return;
+        }
+        log.info("console: {} created client {}", signed.masked(), created.row().clientId());
+        renderSecret(ctx, signed, t, created, t.get("clients.created"));
+    }
+
+    private void updateClient(Context ctx, Signed signed, AdminTexts t) {
+        String id = ctx.pathParam("id");
+        ClientManagement.View view;
+        try {
+            view = p.clientAdmin().get(id);
+        } catch (ManagementException e) {
+            notFound(ctx, signed, t, "clients", t.get("clients.none"));
+            return;
+        }
+        ClientForm f = ClientForm.read(form(ctx));
+        try {
+            ClientManagement.View updated = p.clientAdmin().update(id, f.body(false), CONSOLE_CLIENT_ID);
+            log.info("console: {} updated client {}", signed.masked(), id);
+            renderClientForm(ctx, signed, t, updated, ClientForm.of(updated), t.get("clients.saved"), 200);
+        } catch (ManagementException e) {
+            renderClientForm(ctx, signed, t, view, f, e.getMessage(), e.status());
+        }
+    }
+
+    private void rotateSecret(Context ctx, Signed signed, AdminTexts t) {
+        String id = ctx.pathParam("id");
+        ClientManagement.View rotated;
+        try {
+            rotated = p.clientAdmin().rotateSecret(id, CONSOLE_CLIENT_ID);
+        } catch (ManagementException e) {
+            ClientManagement.View view;
+            try {
+                view = p.clientAdmin().get(id);
+            } catch (ManagementException missing) {
+                notFound(ctx, signed, t, "clients", t.get("clients.none"));
+                return;
+            }
+            renderClientForm(ctx, signed, t, view, ClientForm.of(view), e.getMessage(), e.status());
+            return;
+        }
+        log.info("console: {} rotated the secret of client {}", signed.masked(), id);
+        renderSecret(ctx, signed, t, rotated, t.get("clients.rotated"));
+    }
+
+    private void renderSecret(Context ctx, Signed signed, AdminTexts t, ClientManagement.View view, String notice) {
         render(
                 ctx,
                 200,
-                "admin/connection.jte",
+                "admin/secret.jte",
                 Map.of(
-                        "page", page(ctx, t, signed, t.get("connection.title"), "connection", null),
-                        "previews", previews,
-                        "codeLength", otp.codeLength(),
-                        "ttl", org.phonepass.core.config.Durations.format(otp.codeTtl()),
-                        "maxAttempts", otp.maxAttempts(),
-                        "webOtp",
-                                Optional.ofNullable(
-                                                p.formatter().optionsFor(null).webOtpHost())
-                                        .map(h -> "@" + h + " #" + code)
-                                        .orElse("")));
+                        "page", page(ctx, t, signed, t.get("secret.title"), "clients", null),
+                        "view", view,
+                        "notice", notice));
+    }
+
+    private void renderClientForm(
+            Context ctx,
+            Signed signed,
+            AdminTexts t,
+            ClientManagement.View view,
+            ClientForm f,
+            String message,
+            int status) {
+        render(
+                ctx,
+                status,
+                "admin/client.jte",
+                Map.of(
+                        "page",
+                        page(
+                                ctx,
+                                t,
+                                signed,
+                                view == null ? t.get("clients.new") : t.get("clients.edit"),
+                                "clients",
+                                null),
+                        "view",
+                        Optional.ofNullable(view),
+                        "form",
+                        f,
+                        "message",
+                        message,
+                        "error",
+                        status >= 400));
+    }
+
+    private void notFound(Context ctx, Signed signed, AdminTexts t, String active, String message) {
+        render(
+                ctx,
+                404,
+                "admin/error.jte",
+                Map.of("page", page(ctx, t, signed, t.get("error.not_found"), active, null), "message", message));
+    }
+
+    private void connection(Context ctx, Signed signed, AdminTexts t) {
+        OtpSettings otp = p.connection().get();
+        renderConnection(
+                ctx,
+                signed,
+                t,
+                otp.template().source(),
+                otp.codeLength(),
+                otp.codeTtl().toSeconds(),
+                "",
+                false,
+                200);
+    }
+
+    /**
+     * Saves the template, code length and lifetime through the connection service, which checks them (and the
+     * segment limit) as the Management API does; "preview" only shows what the typed values would send.
+     */
+    private void updateConnection(Context ctx, Signed signed, AdminTexts t) {
+        org.phonepass.server.http.ApiRequest f = form(ctx);
+        String template = f.param("template") == null ? "" : f.param("template");
+        Integer length = whole(f.param("code_length"));
+        Integer lifetime = whole(f.param("code_lifetime"));
+        if (length == null || lifetime == null) {
+            renderConnection(ctx, signed, t, template, 6, 180, t.get("connection.bad_number"), true, 400);
+            return;
+        }
+        if ("preview".equals(f.param("action"))) {
+            if (template.isEmpty() || length < 4 || length > 10) {
+                renderConnection(
+                        ctx, signed, t, template, length, lifetime, t.get("connection.bad_template"), true, 400);
+                return;
+            }
+            renderConnection(ctx, signed, t, template, length, lifetime, t.get("connection.previewed"), false, 200);
+            return;
+        }
+        try {
+            p.connection()
+                    .update(
+                            ConnectionManagement.ID,
+                            Map.of(
+                                    "options",
+                                    Map.of(
+                                            "template",
+                                            template,
+                                            "totp",
+                                            Map.of("length", length, "time_step", lifetime))),
+                            CONSOLE_CLIENT_ID);
+        } catch (ManagementException e) {
+            renderConnection(ctx, signed, t, template, length, lifetime, e.getMessage(), true, e.status());
+            return;
+        }
+        log.info("console: {} changed the sms connection", signed.masked());
+        renderConnection(ctx, signed, t, template, length, lifetime, t.get("connection.saved"), false, 200);
+    }
+
+    private static Integer whole(String value) {
+        try {
+            return value == null ? null : Integer.valueOf(value.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private void renderConnection(
+            Context ctx,
+            Signed signed,
+            AdminTexts t,
+            String template,
+            int length,
+            long lifetimeSeconds,
+            String message,
+            boolean error,
+            int status) {
+        OtpSettings otp = p.connection().get();
+        Map<String, String> sample =
+                MessageFormatter.sampleVariables(length, "Phonepass", Math.max(1, lifetimeSeconds / 60));
+        String code = sample.get("code");
+        List<Preview> previews = new ArrayList<>();
+        if (!template.isEmpty() && length >= 1 && length <= 12) {
+            try {
+                org.phonepass.core.sms.MessageTemplate parsed = org.phonepass.core.sms.MessageTemplate.parse(template);
+                previews.add(preview("default", template, parsed.render(sample), code));
+            } catch (IllegalArgumentException e) {
+                message = message.isEmpty() ? e.getMessage() : message;
+                error = true;
+            }
+        }
+        otp.templatesByLanguage()
+                .forEach((lang, tpl) -> previews.add(preview(lang, tpl.source(), tpl.render(sample), code)));
+        Map<String, Object> model = new HashMap<>();
+        model.put("page", page(ctx, t, signed, t.get("connection.title"), "connection", null));
+        model.put("previews", previews);
+        model.put("template", template);
+        model.put("codeLength", length);
+        model.put("lifetime", lifetimeSeconds);
+        model.put("maxAttempts", otp.maxAttempts());
+        model.put(
+                "webOtp",
+                Optional.ofNullable(p.formatter().optionsFor(null).webOtpHost())
+                        .map(h -> "@" + h + " #" + code)
+                        .orElse(""));
+        model.put("message", message);
+        model.put("error", error);
+        render(ctx, status, "admin/connection.jte", model);
     }
 
     /** A template as the console shows it: its source, the text it sends, and what that costs in segments. */
