@@ -87,6 +87,24 @@ class AdminConsoleTest extends BrowserTestBase {
         assertThat(browser.find("#user-phone").getText()).isEqualTo(user.e164());
         check("user");
 
+        browser.find("#block").click();
+        browser.visible("#notice");
+        assertThat(browser.find("#user-status").getText()).isEqualTo("Blocked");
+        check("user-blocked");
+        browser.find("#block").click();
+        browser.visible("#notice");
+        assertThat(browser.find("#user-status").getText()).isEqualTo("Active");
+
+        browser.find("#delete").click();
+        browser.visible("#confirm_phone_number").sendKeys("+12015550999");
+        browser.find("form.stack button[type=submit]").click();
+        browser.visible("#delete-error");
+        check("user-delete-mismatch");
+        browser.find("#confirm_phone_number").sendKeys(user.e164());
+        browser.find("form.stack button[type=submit]").click();
+        browser.visible("#notice");
+        check("user-deleted");
+
         browser.open(base + "/admin/users?phone_number=" + enc("+12015550999"));
         browser.visible("#search-error");
         check("users-none");
@@ -94,11 +112,32 @@ class AdminConsoleTest extends BrowserTestBase {
         browser.open(base + "/admin/clients");
         browser.waitForText(server.clientId());
         check("clients");
+        browser.find("#new-client").click();
+        browser.visible("#name").sendKeys("Console test app");
+        browser.find("#app_type").sendKeys("Web app with a server");
+        browser.find("#confidential").click();
+        browser.find("#callbacks").sendKeys("https://app.example.com/callback");
+        check("client-new");
+        browser.find("#save").click();
+        browser.visible("#client-secret");
+        check("client-secret-once");
+        String clientId = browser.find("#client-id").getText();
+        browser.find("a[href='/admin/clients/" + clientId + "']").click();
+        browser.visible("#rotate");
+        browser.find("#callbacks").sendKeys("\nnot a url");
+        browser.find("#save").click();
+        browser.visible("#form-message");
+        check("client-edit-refused");
 
         browser.open(base + "/admin/connection");
-        browser.visible("#code-length");
+        browser.visible("#template");
         assertThat(browser.bodyText()).contains("Your verification code is: 999999", "1 segment(s), GSM-7");
         check("connection");
+        Browser.replaceText(browser.find("#template"), "Votre code : @@password@@ – valable 5 min");
+        browser.find("#preview").click();
+        browser.visible("#form-message");
+        assertThat(browser.bodyText()).contains("Votre code : 999999", "UCS-2");
+        check("connection-preview");
 
         browser.find(".signout button").click();
         browser.visible("#phone_number");
