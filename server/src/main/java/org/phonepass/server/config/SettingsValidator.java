@@ -399,7 +399,7 @@ final class SettingsValidator {
                 valid = false;
             }
             if (!valid) {
-                fail(key, number, "a valid phone number in E.164 form, for example +447700900123");
+                fail(key, number, "a valid phone number in E.164 form, for example +447400123456");
             }
             if (!seen.add(number)) {
                 throw new ConfigException(key + " '" + number + "' is listed twice");
