@@ -497,4 +497,23 @@ class AdminConsoleHttpTest {
                         "action",
                         "save"));
     }
+
+    @Test
+    void dashboardWhenDatesTypedOrOutOfOrderThenCustomRangeOrTheDefaultWithAMessage() {
+        Visitor v = new Visitor();
+        v.signIn(ADMIN);
+        java.time.LocalDate today = java.time.LocalDate.ofInstant(server.clock.instant(), java.time.ZoneOffset.UTC);
+        // The preset left at 7 days but the dates changed: the dates win.
+        Response typed = v.get("/admin/dashboard?range=7d&from=" + today.minusDays(2) + "&to=" + today);
+        assertThat(typed.status()).isEqualTo(200);
+        assertThat(typed.body()).contains("From " + today.minusDays(2) + " to " + today);
+        Response reversed = v.get("/admin/dashboard?range=custom&from=" + today + "&to=" + today.minusDays(3));
+        assertThat(reversed.status()).isEqualTo(200);
+        assertThat(reversed.body()).contains("role=\"alert\"").contains("From " + today.minusDays(6));
+        Response garbage = v.get("/admin/dashboard?range=custom&from=%3Cscript%3E&to=x");
+        assertThat(garbage.status()).isEqualTo(200);
+        assertThat(garbage.body()).doesNotContain("<script>x");
+        Response tooLong = v.get("/admin/dashboard?range=custom&from=2000-01-01&to=" + today);
+        assertThat(tooLong.body()).contains("role=\"alert\"");
+    }
 }

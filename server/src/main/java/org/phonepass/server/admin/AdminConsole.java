@@ -457,6 +457,13 @@ public final class AdminConsole {
         String error = "";
         String fromParam = ctx.queryParam("from");
         String toParam = ctx.queryParam("to");
+        if (range != null && RANGES.containsKey(range) && fromParam != null && toParam != null) {
+            // The form sends the preset and both dates: dates changed by hand win over the preset left as it was.
+            String presetFrom = today.minusDays(RANGES.get(range) - 1L).toString();
+            if (!fromParam.equals(presetFrom) || !toParam.equals(today.toString())) {
+                range = "custom";
+            }
+        }
         if ("custom".equals(range) || (range == null && (fromParam != null || toParam != null))) {
             range = "custom";
             try {

@@ -142,6 +142,12 @@ final class SettingsValidator {
         }
         validateClients();
         validateAdmin(s.admin());
+        for (int i = 0; i < s.clients().size(); i++) {
+            if ("phonepass-admin-console".equals(s.clients().get(i).clientId())) {
+                throw new ConfigException("clients[" + i + "].client_id 'phonepass-admin-console' is reserved for the "
+                        + "admin console's sign-in codes; choose another id");
+            }
+        }
         String country = s.geoloc().defaultCountry();
         if (!PhoneNumberUtil.getInstance().getSupportedRegions().contains(country)) {
             fail("geoloc.default_country", country, "an ISO 3166 alpha-2 code such as US or GB");

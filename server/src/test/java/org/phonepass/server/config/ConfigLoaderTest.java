@@ -140,6 +140,7 @@ class ConfigLoaderTest {
         rejects("admin:\n  sms_prices: {GB: -0.1}\n", "admin.sms_prices.GB");
         rejects("admin:\n  sms_prices: {GB: 11}\n", "admin.sms_prices.GB", "0 to 10");
         rejects("admin:\n  sms_prices: {GB: 0.1234567}\n", "admin.sms_prices.GB", "6 decimals");
+        rejects("clients:\n  - client_id: phonepass-admin-console\n", "clients[0].client_id", "reserved");
     }
 
     @Test
