@@ -103,7 +103,6 @@ public final class AdminConsole {
     private final SecureRandom random = new SecureRandom();
     private final Client consoleClient;
     private final String origin;
-    private final Map<String, byte[]> assets = new HashMap<>();
     private final org.phonepass.server.http.RequestReader reader;
 
     public AdminConsole(Parts parts) {
@@ -194,7 +193,7 @@ public final class AdminConsole {
                 200,
                 "admin/login.jte",
                 Map.of(
-                        "page", page(ctx, t, null, t.get("login.title"), null, null),
+                        "page", page(ctx, t, null, t.get("login.title"), null),
                         "token", sessions.loginToken(login.id()),
                         "error", ""));
     }
@@ -348,7 +347,7 @@ public final class AdminConsole {
                 status,
                 "admin/login.jte",
                 Map.of(
-                        "page", page(ctx, t, null, t.get("login.title"), null, null),
+                        "page", page(ctx, t, null, t.get("login.title"), null),
                         "token", sessions.loginToken(pending.id()),
                         "error", message));
     }
@@ -359,7 +358,7 @@ public final class AdminConsole {
                 status,
                 "admin/code.jte",
                 Map.of(
-                        "page", page(ctx, t, null, t.get("code.title"), null, null),
+                        "page", page(ctx, t, null, t.get("code.title"), null),
                         "token", sessions.loginToken(pending.id()),
                         "masked", PhoneNumber.mask(pending.phone()),
                         "length", p.connection().get().codeLength(),
@@ -545,7 +544,7 @@ public final class AdminConsole {
                 200,
                 "admin/dashboard.jte",
                 Map.of(
-                        "page", page(ctx, t, signed, t.get("dashboard.title"), "dashboard", null),
+                        "page", page(ctx, t, signed, t.get("dashboard.title"), "dashboard"),
                         "d", d,
                         "range", range,
                         "data", data,
@@ -575,7 +574,7 @@ public final class AdminConsole {
                 "admin/users.jte",
                 Map.of(
                         "page",
-                        page(ctx, t, signed, t.get("users.title"), "users", null),
+                        page(ctx, t, signed, t.get("users.title"), "users"),
                         "query",
                         q == null ? "" : q,
                         "found",
@@ -616,7 +615,7 @@ public final class AdminConsole {
                 status,
                 "admin/user.jte",
                 Map.of(
-                        "page", page(ctx, t, signed, t.get("user.title"), "users", null),
+                        "page", page(ctx, t, signed, t.get("user.title"), "users"),
                         "user", user.get(),
                         "admin", admins.contains(user.get().user().phone()),
                         "logs", logs,
@@ -655,7 +654,7 @@ public final class AdminConsole {
                 200,
                 "admin/delete.jte",
                 Map.of(
-                        "page", page(ctx, t, signed, t.get("delete.title"), "users", null),
+                        "page", page(ctx, t, signed, t.get("delete.title"), "users"),
                         "user", user.get(),
                         "error", ""));
     }
@@ -676,7 +675,7 @@ public final class AdminConsole {
                     400,
                     "admin/delete.jte",
                     Map.of(
-                            "page", page(ctx, t, signed, t.get("delete.title"), "users", null),
+                            "page", page(ctx, t, signed, t.get("delete.title"), "users"),
                             "user", user.get(),
                             "error", t.get("delete.mismatch")));
             return;
@@ -687,7 +686,7 @@ public final class AdminConsole {
                     400,
                     "admin/delete.jte",
                     Map.of(
-                            "page", page(ctx, t, signed, t.get("delete.title"), "users", null),
+                            "page", page(ctx, t, signed, t.get("delete.title"), "users"),
                             "user", user.get(),
                             "error", t.get("user.not_yourself")));
             return;
@@ -699,7 +698,7 @@ public final class AdminConsole {
                 200,
                 "admin/users.jte",
                 Map.of(
-                        "page", page(ctx, t, signed, t.get("users.title"), "users", null),
+                        "page", page(ctx, t, signed, t.get("users.title"), "users"),
                         "query", "",
                         "found", List.of(),
                         "error", "",
@@ -713,7 +712,7 @@ public final class AdminConsole {
                 ctx,
                 200,
                 "admin/clients.jte",
-                Map.of("page", page(ctx, t, signed, t.get("clients.title"), "clients", null), "clients", all));
+                Map.of("page", page(ctx, t, signed, t.get("clients.title"), "clients"), "clients", all));
     }
 
     private void newClient(Context ctx, Signed signed, AdminTexts t) {
@@ -789,7 +788,7 @@ public final class AdminConsole {
                 200,
                 "admin/secret.jte",
                 Map.of(
-                        "page", page(ctx, t, signed, t.get("secret.title"), "clients", null),
+                        "page", page(ctx, t, signed, t.get("secret.title"), "clients"),
                         "view", view,
                         "notice", notice));
     }
@@ -808,13 +807,7 @@ public final class AdminConsole {
                 "admin/client.jte",
                 Map.of(
                         "page",
-                        page(
-                                ctx,
-                                t,
-                                signed,
-                                view == null ? t.get("clients.new") : t.get("clients.edit"),
-                                "clients",
-                                null),
+                        page(ctx, t, signed, view == null ? t.get("clients.new") : t.get("clients.edit"), "clients"),
                         "view",
                         Optional.ofNullable(view),
                         "form",
@@ -830,7 +823,7 @@ public final class AdminConsole {
                 ctx,
                 404,
                 "admin/error.jte",
-                Map.of("page", page(ctx, t, signed, t.get("error.not_found"), active, null), "message", message));
+                Map.of("page", page(ctx, t, signed, t.get("error.not_found"), active), "message", message));
     }
 
     private void connection(Context ctx, Signed signed, AdminTexts t) {
@@ -924,7 +917,7 @@ public final class AdminConsole {
         otp.templatesByLanguage()
                 .forEach((lang, tpl) -> previews.add(preview(lang, tpl.source(), tpl.render(sample), code)));
         Map<String, Object> model = new HashMap<>();
-        model.put("page", page(ctx, t, signed, t.get("connection.title"), "connection", null));
+        model.put("page", page(ctx, t, signed, t.get("connection.title"), "connection"));
         model.put("previews", previews);
         model.put("template", template);
         model.put("codeLength", length);
@@ -959,7 +952,7 @@ public final class AdminConsole {
 
     // ---------------------------------------------------------------- plumbing
 
-    private Page page(Context ctx, AdminTexts t, Signed signed, String title, String active, String unused) {
+    private Page page(Context ctx, AdminTexts t, Signed signed, String title, String active) {
         String nonce = ctx.attribute("phonepass.admin.nonce");
         return new Page(
                 t,
@@ -989,7 +982,7 @@ public final class AdminConsole {
                 403,
                 "admin/error.jte",
                 Map.of(
-                        "page", page(ctx, t, null, t.get("error.forbidden_title"), null, null),
+                        "page", page(ctx, t, null, t.get("error.forbidden_title"), null),
                         "message", t.get("error.forbidden")));
     }
 
@@ -1066,7 +1059,6 @@ public final class AdminConsole {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        assets.put(path, body);
         r.add(new EndpointSet.Extra(HandlerType.GET, path, ctx -> {
             ctx.header("Cache-Control", "private, max-age=300");
             ctx.contentType(type + "; charset=utf-8").result(body);
