@@ -59,7 +59,8 @@ const jquery = join(here, 'node_modules', 'jquery', 'dist', 'jquery.min.js');
 if (!existsSync(jquery)) throw new Error('jquery is not installed; run npm ci in e2e/web');
 copyFileSync(jquery, join(out, 'jquery.min.js'));
 
-// axe-core, the accessibility checker the browser suite injects into every hosted page (docs/hosted-login.md):
+// axe-core, the accessibility checker the browser suite injects into every hosted page and admin
+// console page (docs/hosted-login.md, docs/management.md):
 // its own prebuilt browser file, unmodified.
 const axe = join(here, 'node_modules', 'axe-core', 'axe.min.js');
 if (!existsSync(axe)) throw new Error('axe-core is not installed; run npm ci in e2e/web');

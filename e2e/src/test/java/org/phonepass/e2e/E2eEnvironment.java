@@ -65,7 +65,8 @@ public final class E2eEnvironment {
         if (!Files.isExecutable(chromedriver())) {
             missing.add("chromedriver (" + chromedriver() + ")");
         }
-        for (String bundle : List.of("jquery.min.js", "auth0-7.6.1.js", "auth0-lock-passwordless-2.2.3.js")) {
+        for (String bundle :
+                List.of("jquery.min.js", "auth0-7.6.1.js", "auth0-lock-passwordless-2.2.3.js", "axe.min.js")) {
             if (!Files.isRegularFile(vendorDir().resolve(bundle))) {
                 missing.add("the npm bundle " + vendorDir().resolve(bundle));
             }

@@ -27,6 +27,8 @@ final class InProcessPhonepass extends PhonepassUnderTest {
 
     static final String CLIENT_ID = "e2e-spa";
     static final String JSONP_CLIENT_ID = "e2e-jsonp";
+    /** The number that may sign in to the admin console (outside BrowserTestBase's +1 201-555-01xx). */
+    static final String ADMIN_PHONE = "+12015550200";
 
     private final PhonepassServer server;
     private final Path dataDir;
@@ -70,6 +72,10 @@ final class InProcessPhonepass extends PhonepassUnderTest {
                       code_ttl: 180s
                       max_attempts: 3
                       template: "Your verification code is: @@password@@"
+                    admin:
+                      phone_numbers: ["%s"]
+                      currency: EUR
+                      sms_prices: {US: 0.0079, default: 0.05}
                     """.formatted(
                             dir.resolve("data"),
                             CLIENT_ID,
@@ -77,7 +83,8 @@ final class InProcessPhonepass extends PhonepassUnderTest {
                             pageOrigin,
                             JSONP_CLIENT_ID,
                             pageOrigin,
-                            moreClients.stripTrailing()));
+                            moreClients.stripTrailing(),
+                            ADMIN_PHONE));
             Settings settings = new ConfigLoader().load(file, Map.of());
             ShiftableClock clock = new ShiftableClock();
             PhonepassServer server = new PhonepassServer(settings, clock).start();

@@ -55,6 +55,7 @@ import org.phonepass.core.token.TokenManagementService;
 import org.phonepass.core.token.TokenService;
 import org.phonepass.core.user.Profiles;
 import org.phonepass.core.user.UserLifecycleListener;
+import org.phonepass.server.admin.AdminConsole;
 import org.phonepass.server.authorize.AuthorizeEndpoints;
 import org.phonepass.server.authorize.LoginTransactions;
 import org.phonepass.server.config.ClientSettings;
@@ -365,6 +366,26 @@ public final class PhonepassServer implements AutoCloseable {
                             : loginPages(hosted, codeKey).routes());
             extras.addAll(
                     managementRoutes(managementAudience, tokens, storage, audit, connection, profiles, phones, random));
+            if (settings.admin().consoleEnabled()) {
+                extras.addAll(new AdminConsole(new AdminConsole.Parts(
+                                settings,
+                                storage.users(),
+                                starts,
+                                login,
+                                phones,
+                                address,
+                                clients,
+                                auditEvents,
+                                metrics,
+                                connection,
+                                smsPlan.formatter(),
+                                managementServices.users(),
+                                managementServices.clients(),
+                                managementServices.logs(),
+                                codeKey,
+                                clock))
+                        .routes());
+            }
             EndpointSet endpoints = EndpointSet.build(
                     new EndpointSet.Services(
                             login,

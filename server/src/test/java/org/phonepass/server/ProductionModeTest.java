@@ -124,7 +124,8 @@ class ProductionModeTest {
                 s.limits(),
                 s.dev(),
                 s.session(),
-                s.hosted());
+                s.hosted(),
+                s.admin());
         try (PhonepassServer server = new PhonepassServer(fixed, Clock.systemUTC()).start()) {
             assertThat(server.tls()).isNull();
             assertThat(server.devInbox()).isNull();

@@ -54,7 +54,8 @@ public record Settings(
         LimitsSettings limits,
         Dev dev,
         Session session,
-        Hosted hosted) {
+        Hosted hosted,
+        Admin admin) {
 
     public enum Mode {
         DEV,
@@ -85,6 +86,7 @@ public record Settings(
         dev = dev == null ? new Dev(null, null, null) : dev;
         session = session == null ? new Session(null, null, null) : session;
         hosted = hosted == null ? new Hosted(null, null, null, null, null, null, null) : hosted;
+        admin = admin == null ? new Admin(null, null, null, null, null) : admin;
     }
 
     /**
@@ -112,7 +114,8 @@ public record Settings(
                 limits,
                 dev,
                 session,
-                hosted);
+                hosted,
+                admin);
     }
 
     /** The {@code iss} of every token: the public URL and a slash (docs/auth0-compatibility.md#base-url-and-issuer). */
@@ -428,6 +431,39 @@ public record Settings(
             primaryColor = primaryColor == null ? DEFAULT_PRIMARY_COLOR : primaryColor;
             resendAfter = resendAfter == null ? Duration.ofSeconds(30) : resendAfter;
             botCheckScriptUrl = botCheckScriptUrl == null ? TURNSTILE_SCRIPT : botCheckScriptUrl;
+        }
+    }
+
+    /**
+     * The admin console at {@code /admin} (docs/management.md#console). It is off until at least one admin number is
+     * listed.
+     *
+     * @param phoneNumbers       the numbers (E.164) that may sign in to the console
+     * @param sessionIdleTimeout a console session unused this long ends
+     * @param sessionMaxLifetime a console session ends this long after sign-in, used or not
+     * @param currency           the ISO 4217 code the SMS prices are in, shown beside the spend estimate
+     * @param smsPrices          price of one SMS segment per destination (ISO 3166 alpha-2 region, or {@code default})
+     */
+    public record Admin(
+            List<String> phoneNumbers,
+            Duration sessionIdleTimeout,
+            Duration sessionMaxLifetime,
+            String currency,
+            Map<String, java.math.BigDecimal> smsPrices) {
+        /** The price key that applies to every region without a price of its own. */
+        public static final String DEFAULT_PRICE = "default";
+
+        public Admin {
+            phoneNumbers = phoneNumbers == null ? List.of() : List.copyOf(phoneNumbers);
+            sessionIdleTimeout = sessionIdleTimeout == null ? Duration.ofMinutes(15) : sessionIdleTimeout;
+            sessionMaxLifetime = sessionMaxLifetime == null ? Duration.ofHours(8) : sessionMaxLifetime;
+            currency = currency == null ? "USD" : currency;
+            smsPrices = smsPrices == null ? Map.of() : Map.copyOf(smsPrices);
+        }
+
+        /** Whether the console is served: it is once an admin is named. */
+        public boolean consoleEnabled() {
+            return !phoneNumbers.isEmpty();
         }
     }
 }

@@ -35,6 +35,8 @@ final class SettingsValidator {
     /** A scope token (RFC 6749 §3.3): printable ASCII except space, quote and backslash. */
     private static final Pattern SCOPE = Pattern.compile("^[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,128}$");
 
+    private static final Pattern E164 = Pattern.compile("^\\+[1-9][0-9]{6,14}$");
+    private static final Pattern CURRENCY = Pattern.compile("^[A-Z]{3}$");
     private static final Pattern LANGUAGE = Pattern.compile("^[a-z]{2,3}(-[a-z0-9]{2,8})*$");
     private final Settings s;
 
@@ -157,6 +159,13 @@ final class SettingsValidator {
         }
         validateClients();
         validateHosted();
+        validateAdmin(s.admin());
+        for (int i = 0; i < s.clients().size(); i++) {
+            if ("phonepass-admin-console".equals(s.clients().get(i).clientId())) {
+                throw new ConfigException("clients[" + i + "].client_id 'phonepass-admin-console' is reserved for the "
+                        + "admin console's sign-in codes; choose another id");
+            }
+        }
         String country = s.geoloc().defaultCountry();
         if (!PhoneNumberUtil.getInstance().getSupportedRegions().contains(country)) {
             fail("geoloc.default_country", country, "an ISO 3166 alpha-2 code such as US or GB");
@@ -469,6 +478,60 @@ final class SettingsValidator {
                     "an origin: scheme, host and optional port, no path or trailing slash "
                             + "(for example http://localhost:3000)");
         }
+    }
+
+    /** The console's admins, session lifetimes and SMS price table (docs/management.md#console). */
+    private static void validateAdmin(Settings.Admin admin) {
+        PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < admin.phoneNumbers().size(); i++) {
+            String key = "admin.phone_numbers[" + i + "]";
+            String number = admin.phoneNumbers().get(i);
+            boolean valid;
+            try {
+                valid = number != null
+                        && E164.matcher(number).matches()
+                        && util.isValidNumber(util.parse(number, null))
+                        && util.format(util.parse(number, null), PhoneNumberUtil.PhoneNumberFormat.E164)
+                                .equals(number);
+            } catch (com.google.i18n.phonenumbers.NumberParseException e) {
+                valid = false;
+            }
+            if (!valid) {
+                fail(key, number, "a valid phone number in E.164 form, for example +447400123456");
+            }
+            if (!seen.add(number)) {
+                throw new ConfigException(key + " '" + number + "' is listed twice");
+            }
+        }
+        Duration idle = admin.sessionIdleTimeout();
+        if (idle.compareTo(Duration.ofMinutes(1)) < 0 || idle.compareTo(Duration.ofHours(2)) > 0) {
+            fail("admin.session_idle_timeout", Durations.format(idle), "a duration from 1m to 2h");
+        }
+        Duration max = admin.sessionMaxLifetime();
+        if (max.compareTo(idle) < 0 || max.compareTo(Duration.ofHours(24)) > 0) {
+            fail(
+                    "admin.session_max_lifetime",
+                    Durations.format(max),
+                    "a duration from admin.session_idle_timeout to 24h");
+        }
+        if (!CURRENCY.matcher(admin.currency()).matches()) {
+            fail("admin.currency", admin.currency(), "an ISO 4217 code of three capital letters, such as USD or EUR");
+        }
+        Set<String> regions = util.getSupportedRegions();
+        admin.smsPrices().forEach((region, price) -> {
+            String key = "admin.sms_prices." + region;
+            if (!Settings.Admin.DEFAULT_PRICE.equals(region) && !regions.contains(region)) {
+                throw new ConfigException("unknown region '" + region + "' in admin.sms_prices: keys are ISO 3166 "
+                        + "alpha-2 codes such as GB or US, or default");
+            }
+            if (price == null
+                    || price.signum() < 0
+                    || price.compareTo(java.math.BigDecimal.TEN) > 0
+                    || price.scale() > 6) {
+                fail(key, price, "the price of one SMS segment, from 0 to 10 with at most 6 decimals");
+            }
+        });
     }
 
     private static void fail(String key, Object value, String accepted) {

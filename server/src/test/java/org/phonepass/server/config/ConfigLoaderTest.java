@@ -110,6 +110,40 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void loadWhenAdminSectionThenDefaultsConsoleOffAndBadNumbersPricesAndLifetimesRefused() throws Exception {
+        Settings.Admin defaults = new ConfigLoader().load(null, Map.of()).admin();
+        assertThat(defaults.consoleEnabled()).isFalse();
+        assertThat(defaults.sessionIdleTimeout()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(defaults.sessionMaxLifetime()).isEqualTo(Duration.ofHours(8));
+        assertThat(defaults.currency()).isEqualTo("USD");
+
+        Settings.Admin admin = load(
+                        "admin:\n  phone_numbers: [\"+447400123456\"]\n  currency: EUR\n"
+                                + "  sms_prices: {GB: 0.04, default: 0.0625}\n",
+                        Map.of())
+                .admin();
+        assertThat(admin.consoleEnabled()).isTrue();
+        assertThat(admin.smsPrices()).containsEntry("GB", new java.math.BigDecimal("0.04"));
+
+        rejects("admin:\n  phone_numbers: [\"07700900123\"]\n", "admin.phone_numbers[0]", "E.164");
+        rejects("admin:\n  phone_numbers: [\"+44 7400 123456\"]\n", "admin.phone_numbers[0]", "E.164");
+        rejects("admin:\n  phone_numbers: [\"+4477009\"]\n", "admin.phone_numbers[0]");
+        rejects(
+                "admin:\n  phone_numbers: [\"+447400123456\", \"+447400123456\"]\n",
+                "admin.phone_numbers[1]",
+                "listed twice");
+        rejects("admin:\n  session_idle_timeout: 30s\n", "admin.session_idle_timeout", "1m to 2h");
+        rejects("admin:\n  session_idle_timeout: 1h\n  session_max_lifetime: 30m\n", "admin.session_max_lifetime");
+        rejects("admin:\n  session_max_lifetime: 48h\n", "admin.session_max_lifetime", "24h");
+        rejects("admin:\n  currency: euro\n", "admin.currency", "ISO 4217");
+        rejects("admin:\n  sms_prices: {XX: 0.1}\n", "admin.sms_prices", "XX");
+        rejects("admin:\n  sms_prices: {GB: -0.1}\n", "admin.sms_prices.GB");
+        rejects("admin:\n  sms_prices: {GB: 11}\n", "admin.sms_prices.GB", "0 to 10");
+        rejects("admin:\n  sms_prices: {GB: 0.1234567}\n", "admin.sms_prices.GB", "6 decimals");
+        rejects("clients:\n  - client_id: phonepass-admin-console\n", "clients[0].client_id", "reserved");
+    }
+
+    @Test
     void loadWhenAuditRetentionThenDefaultNinetyDaysAndLessThanADayRefused() throws Exception {
         assertThat(new ConfigLoader().load(null, Map.of()).storage().auditRetention())
                 .isEqualTo(Duration.ofDays(90));

@@ -134,6 +134,79 @@ public final class JdbcAuditLog implements AuditLog, AuditSearch, AutoCloseable 
         return true;
     }
 
+    private static final long DAY_MILLIS = 86_400_000L;
+
+    /**
+     * Counts the stored login events (starts, sends, verifications, lockouts) from {@code from} (inclusive) to
+     * {@code to} (exclusive), per UTC day, type, outcome and country, and for refusals per reason as well. Other
+     * outcomes' details are not grouped on: they are free text, and the counts would split without bound. Served
+     * from the index {@code audit_events_for_stats} on both databases.
+     */
+    public List<AuditCount> countByDay(Instant from, Instant to) {
+        return jdbc.withConnection(c -> {
+            try (PreparedStatement ps = Jdbc.prepare(
+                            c,
+                            "SELECT time / " + DAY_MILLIS + " AS day, type, outcome, country, "
+                                    + "CASE WHEN outcome = 'REFUSED' THEN detail ELSE NULL END AS reason, COUNT(*) "
+                                    + "FROM audit_events WHERE time >= ? AND time < ? "
+                                    + "AND type IN ('START', 'SEND', 'VERIFY', 'LOCKOUT') "
+                                    + "GROUP BY time / " + DAY_MILLIS + ", type, outcome, country, "
+                                    + "CASE WHEN outcome = 'REFUSED' THEN detail ELSE NULL END",
+                            from.toEpochMilli(),
+                            to.toEpochMilli());
+                    ResultSet rs = ps.executeQuery()) {
+                List<AuditCount> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(new AuditCount(
+                            java.time.LocalDate.ofEpochDay(rs.getLong(1)),
+                            AuditEvent.Type.valueOf(rs.getString(2)),
+                            AuditEvent.Outcome.valueOf(rs.getString(3)),
+                            rs.getString(4),
+                            rs.getString(5),
+                            rs.getLong(6)));
+                }
+                return out;
+            }
+        });
+    }
+
+    /**
+     * The stored events of one type from {@code from} (inclusive) to {@code to} (exclusive), newest first, at most
+     * {@code limit}: for the pumping breaker's trips, which are few.
+     */
+    public List<AuditEvent> ofType(AuditEvent.Type type, Instant from, Instant to, int limit) {
+        return jdbc.withConnection(c -> {
+            try (PreparedStatement ps = Jdbc.prepare(
+                            c,
+                            "SELECT time, type, client_id, masked_phone, ip, country, outcome, detail "
+                                    + "FROM audit_events WHERE time >= ? AND time < ? AND type = ? "
+                                    + "ORDER BY time DESC, id DESC LIMIT ?",
+                            from.toEpochMilli(),
+                            to.toEpochMilli(),
+                            type.name(),
+                            limit);
+                    ResultSet rs = ps.executeQuery()) {
+                return events(rs);
+            }
+        });
+    }
+
+    private static List<AuditEvent> events(ResultSet rs) throws java.sql.SQLException {
+        List<AuditEvent> out = new ArrayList<>();
+        while (rs.next()) {
+            out.add(new AuditEvent(
+                    Instant.ofEpochMilli(rs.getLong(1)),
+                    AuditEvent.Type.valueOf(rs.getString(2)),
+                    rs.getString(3),
+                    rs.getString(4),
+                    rs.getString(5),
+                    rs.getString(6),
+                    AuditEvent.Outcome.valueOf(rs.getString(7)),
+                    rs.getString(8)));
+        }
+        return out;
+    }
+
     /** The newest stored events, newest first, at most {@code limit}. */
     public List<AuditEvent> recent(int limit) {
         return search(Filter.all(), null, 0, limit).stream().map(Stored::event).toList();

@@ -189,4 +189,68 @@ abstract class AuditLogChecks {
                 Instant.now(), AuditEvent.Type.REFRESH, "c", null, null, null, AuditEvent.Outcome.SUCCESS, null));
         assertThat(log.dropped()).isEqualTo(1);
     }
+
+    @Test
+    void countByDayWhenEventsOfSeveralDaysThenCountedPerDayTypeOutcomeCountryAndRefusalReason() {
+        JdbcAuditLog log = log(storage(), JdbcAuditLog.DEFAULT_CAPACITY);
+        // A window of its own in the past, so that the other tests' events (on a shared database) are outside it.
+        Instant day1 = Instant.parse("1990-01-01T00:00:00Z")
+                .plus(Duration.ofDays(2 * (System.nanoTime() % 5000)))
+                .plus(Duration.ofHours(23));
+        Instant day2 = day1.plus(Duration.ofHours(2));
+        PhoneNumber gb = new PhoneNumber("+447400123456", "GB", 44);
+        PhoneNumber us = new PhoneNumber("+12015550123", "US", 1);
+        String c = "stats";
+        log.record(AuditEvent.of(day1, AuditEvent.Type.SEND, c, gb, "203.0.113.7", AuditEvent.Outcome.SUCCESS, null));
+        log.record(AuditEvent.of(day1, AuditEvent.Type.SEND, c, gb, "203.0.113.7", AuditEvent.Outcome.SUCCESS, null));
+        log.record(AuditEvent.of(day1, AuditEvent.Type.VERIFY, c, gb, "203.0.113.7", AuditEvent.Outcome.SUCCESS, null));
+        log.record(AuditEvent.of(
+                day1, AuditEvent.Type.VERIFY, c, gb, "203.0.113.7", AuditEvent.Outcome.FAILURE, "wrong_code"));
+        log.record(AuditEvent.of(day2, AuditEvent.Type.SEND, c, us, "203.0.113.8", AuditEvent.Outcome.SUCCESS, null));
+        log.record(AuditEvent.of(
+                day2, AuditEvent.Type.START, c, us, "203.0.113.8", AuditEvent.Outcome.REFUSED, "limit=start_per_ip"));
+        log.record(AuditEvent.of(
+                day2, AuditEvent.Type.START, c, us, "203.0.113.8", AuditEvent.Outcome.REFUSED, "limit=start_per_ip"));
+        log.record(new AuditEvent(
+                day2,
+                AuditEvent.Type.PUMPING_BREAKER,
+                null,
+                null,
+                null,
+                null,
+                AuditEvent.Outcome.REFUSED,
+                "calling_code=+44 tripped sent=50 verified=1"));
+        // Outside the window: the day after it.
+        log.record(AuditEvent.of(
+                day2.plus(Duration.ofDays(1)),
+                AuditEvent.Type.SEND,
+                c,
+                us,
+                "203.0.113.8",
+                AuditEvent.Outcome.SUCCESS,
+                null));
+        assertThat(log.flush(Duration.ofSeconds(10))).isTrue();
+
+        Instant from = day1.truncatedTo(ChronoUnit.DAYS);
+        List<AuditCount> counts = log.countByDay(from, from.plus(Duration.ofDays(2)));
+
+        java.time.LocalDate first = java.time.LocalDate.ofInstant(day1, java.time.ZoneOffset.UTC);
+        assertThat(counts)
+                .containsExactlyInAnyOrder(
+                        new AuditCount(first, AuditEvent.Type.SEND, AuditEvent.Outcome.SUCCESS, "GB", null, 2),
+                        new AuditCount(first, AuditEvent.Type.VERIFY, AuditEvent.Outcome.SUCCESS, "GB", null, 1),
+                        new AuditCount(first, AuditEvent.Type.VERIFY, AuditEvent.Outcome.FAILURE, "GB", null, 1),
+                        new AuditCount(
+                                first.plusDays(1), AuditEvent.Type.SEND, AuditEvent.Outcome.SUCCESS, "US", null, 1),
+                        new AuditCount(
+                                first.plusDays(1),
+                                AuditEvent.Type.START,
+                                AuditEvent.Outcome.REFUSED,
+                                "US",
+                                "limit=start_per_ip",
+                                2));
+        assertThat(log.ofType(AuditEvent.Type.PUMPING_BREAKER, from, from.plus(Duration.ofDays(2)), 10))
+                .singleElement()
+                .satisfies(e -> assertThat(e.detail()).isEqualTo("calling_code=+44 tripped sent=50 verified=1"));
+    }
 }
