@@ -2,6 +2,7 @@ package org.phonepass.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -46,6 +47,7 @@ import org.phonepass.core.token.TokenService;
 import org.phonepass.core.user.Profiles;
 import org.phonepass.server.config.ConfigException;
 import org.phonepass.server.config.Settings;
+import org.phonepass.server.crypto.CryptoProviders;
 import org.phonepass.server.dev.SampleAppServer;
 import org.phonepass.server.http.ClientAddress;
 import org.phonepass.server.http.EndpointSet;
@@ -89,6 +91,7 @@ public final class PhonepassServer implements AutoCloseable {
     private JdbcAuditLog auditEvents;
     private SampleAppServer sampleApp;
     private ManagementServer management;
+    private CryptoProviders.Choice crypto;
 
     public PhonepassServer(Settings settings, Clock clock) {
         Objects.requireNonNull(settings, "settings cannot be null");
@@ -121,6 +124,10 @@ public final class PhonepassServer implements AutoCloseable {
         opener.setDaemon(true);
         opener.start();
         try {
+            // Before the certificate's key and the signing keys are read (Main has chosen already; tests and
+            // embedders get the same choice here).
+            crypto = CryptoProviders.choose(settings.crypto().provider());
+            CryptoProviders.logOnce(crypto);
             tls = loadTls();
             if (tls != null) {
                 ProductionChecks.certificate(settings, tls, clock.instant());
@@ -136,6 +143,16 @@ public final class PhonepassServer implements AutoCloseable {
                             new TokenService.Api(
                                     a.accessTokenLifetime(), a.signingAlg().jwsName(), Set.copyOf(a.scopes()))));
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            Gauge.builder("phonepass.crypto.provider.info", () -> 1)
+                    .description("The JCA provider that signs tokens and serves TLS (crypto.provider), always 1")
+                    .tags(
+                            "provider",
+                            crypto.name(),
+                            "version",
+                            crypto.version(),
+                            "setting",
+                            settings.crypto().provider().name().toLowerCase(java.util.Locale.ROOT))
+                    .register(metrics);
             SmsStack sms = smsStack(metrics);
             closeables.add(sms);
             devInbox = sms.devInbox().orElse(null);
@@ -148,7 +165,7 @@ public final class PhonepassServer implements AutoCloseable {
             auditEvents = storage.auditLog();
             closeables.add(auditEvents);
             AuditLog audit = new CompositeAuditLog(List.of(new LoggingAuditLog(), auditEvents));
-            signer = SignerFactory.signer(settings, storage, clock, random);
+            signer = SignerFactory.signer(settings, storage, clock, random, crypto);
             Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
             checks.put("database", storage::isHealthy);
             ChallengeStore challenges = storage.challenges();
@@ -492,6 +509,11 @@ public final class PhonepassServer implements AutoCloseable {
     /** The dev inbox, in dev mode with the dev provider; null otherwise. */
     public DevSmsInbox devInbox() {
         return devInbox;
+    }
+
+    /** The crypto provider in use (crypto.provider). */
+    public CryptoProviders.Choice crypto() {
+        return crypto;
     }
 
     public NimbusTokenSigner signer() {

@@ -52,7 +52,8 @@ public record Settings(
         Geoloc geoloc,
         Redis redis,
         LimitsSettings limits,
-        Dev dev) {
+        Dev dev,
+        Crypto crypto) {
 
     public enum Mode {
         DEV,
@@ -81,6 +82,7 @@ public record Settings(
         redis = redis == null ? new Redis(null, null) : redis;
         limits = limits == null ? LimitsSettings.defaults() : limits;
         dev = dev == null ? new Dev(null, null, null) : dev;
+        crypto = crypto == null ? new Crypto(null) : crypto;
     }
 
     /**
@@ -106,7 +108,8 @@ public record Settings(
                 geoloc,
                 redis,
                 limits,
-                dev);
+                dev,
+                crypto);
     }
 
     /** The {@code iss} of every token: the public URL and a slash (docs/auth0-compatibility.md#base-url-and-issuer). */
@@ -248,6 +251,25 @@ public record Settings(
      *                  {@code redis-sentinel://host:26379#master}; codes stay in the SQL store when absent
      * @param keyPrefix prefix of every key, so that several deployments can share one Redis
      */
+    /**
+     * The JCA provider that signs and serves TLS (docs/security.md#crypto-provider).
+     *
+     * @param provider {@code auto}: Amazon Corretto Crypto Provider (AWS-LC) first when its native library loads on
+     *                 this platform, else the JDK's; {@code jdk}: the JDK's own providers only
+     */
+    public record Crypto(@Env("PHONEPASS_CRYPTO_PROVIDER") CryptoProvider provider) {
+        public Crypto {
+            provider = provider == null ? CryptoProvider.AUTO : provider;
+        }
+    }
+
+    /** What {@code crypto.provider} accepts. */
+    @com.fasterxml.jackson.annotation.JsonClassDescription("crypto provider")
+    public enum CryptoProvider {
+        AUTO,
+        JDK
+    }
+
     public record Redis(@Env("PHONEPASS_REDIS_URL") @Secret String url, String keyPrefix) {
         public Redis {
             keyPrefix = keyPrefix == null ? "phonepass:" : keyPrefix;
