@@ -52,6 +52,11 @@ public final class Bench {
     private final Path work;
     private final String only;
     private String serverJava;
+    /** {@code --server-crypto auto|jdk}: the server's {@code crypto.provider} (PHONEPASS_CRYPTO_PROVIDER). */
+    private final String serverCrypto;
+    /** {@code --peer keycloak}: Keycloak's password grant in the same run ({@link Keycloak}). */
+    private final String peer;
+
     private final String alsoJava;
     /** With {@code --profile LIB}: async-profiler, attached to the server for each measured run. */
     private final String profiler;
@@ -73,6 +78,7 @@ public final class Bench {
     private final Phones phones = new Phones();
     private final List<Row> rows = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private final List<String> sections = new ArrayList<>();
     private final Map<String, Double> estimates = new LinkedHashMap<>();
 
     /** One measured run. */
@@ -115,6 +121,8 @@ public final class Bench {
         if (clientChoice != null && !clientChoice.equals("wrk") && !clientChoice.equals("java")) {
             throw new IllegalArgumentException("--client is wrk or java");
         }
+        serverCrypto = opts.getOrDefault("server-crypto", "auto");
+        peer = opts.get("peer");
         serverJava = opts.getOrDefault(
                 "server-java",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -155,9 +163,17 @@ public final class Bench {
 
         say("floor: RS256 signatures per second on " + Runtime.getRuntime().availableProcessors() + " threads");
         int windows = 3;
-        List<Floor.Window> floor =
-                Floor.measure(Runtime.getRuntime().availableProcessors(), Duration.ofSeconds(quick ? 1 : 3), windows);
-        say("floor " + floor);
+        org.phonepass.server.crypto.CryptoProviders.Choice nat = Floor.nativeProvider();
+        List<List<Floor.Window>> floors = Floor.measure(
+                Runtime.getRuntime().availableProcessors(),
+                Duration.ofSeconds(quick ? 1 : 3),
+                windows,
+                nat == null
+                        ? List.of(org.phonepass.server.crypto.CryptoProviders.jdk())
+                        : List.of(org.phonepass.server.crypto.CryptoProviders.jdk(), nat));
+        List<Floor.Window> floor = floors.get(0);
+        List<Floor.Window> nativeFloor = nat == null ? null : floors.get(1);
+        say("floor (JDK) " + floor + (nat == null ? "" : "; native " + nativeFloor));
 
         say("start-up");
         List<Long> fresh = new ArrayList<>();
@@ -192,6 +208,12 @@ public final class Bench {
                 }
             }
         }
+        if ("tls".equals(only) || (only == null && !quick)) {
+            say("TLS cost per provider and certificate");
+            sections.add("**TLS** (`--only tls`; server CPU per `GET /health/live`, wrk with 2 threads and 16 "
+                    + "connections, " + (quick ? 2 : 3) + "-s windows, the three ways interleaved, median (min–max) "
+                    + "of 3):\n\n" + TlsCost.run(this, work, 3, Duration.ofSeconds(quick ? 2 : 3)));
+        }
         if (postgres && (only == null || only.equals("postgres"))) {
             try (Postgres pg = Postgres.create(work)) {
                 if (pg == null) {
@@ -209,13 +231,89 @@ public final class Bench {
                 }
             }
         }
+        if ("keycloak".equals(peer)) {
+            sections.add(keycloak());
+        }
         String loadAfter = Files.readString(Path.of("/proc/loadavg")).trim();
         double minutes = (System.nanoTime() - began) / 60e9;
-        String md = Report.markdown(this, floor, fresh, restart, loadBefore, loadAfter, minutes);
+        String md = Report.markdown(this, floor, nativeFloor, fresh, restart, loadBefore, loadAfter, minutes);
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, md);
         say("wrote " + out + String.format(Locale.ROOT, " (%.1f min)", minutes));
         callbacks.shutdownNow();
+    }
+
+    /** Keycloak's password grant, default hashing and neutralised, beside this run's verify rows. */
+    private String keycloak() throws Exception {
+        if (wrk == null) {
+            return "**Keycloak**: not measured (wrk is not installed).";
+        }
+        Path home = Keycloak.distribution(work.getParent().resolve("peer"));
+        StringBuilder md = new StringBuilder();
+        md.append("**Keycloak ")
+                .append(Keycloak.VERSION)
+                .append("** (`--peer keycloak`: `kc.sh start-dev`, H2, plain HTTP, default JVM options, on ")
+                .append(Report.javaVersion(serverJava))
+                .append("; its password grant with `scope=openid` driven by wrk, 2 threads, ")
+                .append(runTime.toSeconds())
+                .append("-s runs, median of 3; Phonepass's verify `/oauth/token` on the embedded store from the "
+                        + "table above, same run, same load generator):\n\n");
+        md.append("| system, what | conc. | ops/s | p50 ms | p99 ms | server CPU ms/op | peak RSS MiB | errors |"
+                + " Phonepass verify ÷ this |\n|---|---|---|---|---|---|---|---|---|\n");
+        String startNote;
+        try (Keycloak kc = Keycloak.start(home, serverJava)) {
+            long readyRss = kc.rssKb() / 1024;
+            startNote = "Keycloak started (first `start-dev` on an empty data folder, to the first 200 from "
+                    + "`/realms/master`) in " + String.format(Locale.ROOT, "%.1f s", kc.startMillis / 1000.0)
+                    + ", " + readyRss + " MiB RSS when ready.";
+            kc.setUp();
+            for (String hashing : List.of("default", "neutralised")) {
+                if (hashing.equals("neutralised")) {
+                    kc.neutraliseHashing();
+                }
+                String algorithm = kc.credentialAlgorithm();
+                say("keycloak " + hashing + " (" + algorithm + "): warm-up");
+                kc.measure(work, 16, Duration.ofSeconds(quick ? 5 : 10));
+                for (int c : levels) {
+                    List<double[]> runs = new ArrayList<>();
+                    for (int i = 0; i < 3; i++) {
+                        runs.add(kc.measure(work, c, runTime));
+                    }
+                    double ours = rows.stream()
+                            .filter(r -> r.scenario().equals("verify /oauth/token")
+                                    && r.store().equals("embedded")
+                                    && r.concurrency() == c)
+                            .mapToDouble(r -> median(r.runs(), x -> x.r().throughput())
+                                    .r()
+                                    .throughput())
+                            .findFirst()
+                            .orElse(Double.NaN);
+                    double theirs = Report.median(runs.stream().map(r -> r[0]).toList());
+                    md.append("| ")
+                            .append(Keycloak.fmtRow(
+                                    "Keycloak password grant, " + hashing + " hashing (" + algorithm + ") | " + c,
+                                    runs))
+                            .append(" | ")
+                            .append(
+                                    Double.isNaN(ours)
+                                            ? "(no verify row at this concurrency in this run)"
+                                            : String.format(
+                                                    Locale.ROOT,
+                                                    "%.0f ÷ %.1f = **%.1f×**",
+                                                    ours,
+                                                    theirs,
+                                                    ours / theirs))
+                            .append(" |\n");
+                    say("keycloak " + hashing + " c=" + c + ": " + theirs + "/s");
+                }
+            }
+        }
+        return md + "\n" + startNote + "\n";
+    }
+
+    /** The environment every measured server gets beside its settings file. */
+    Map<String, String> serverEnv() {
+        return Map.of("PHONEPASS_CRYPTO_PROVIDER", serverCrypto);
     }
 
     /** True when a server with these settings starts and answers. */
@@ -229,7 +327,8 @@ public final class Bench {
     }
 
     ServerProcess start(ServerProcess.Setup setup, Path dir) throws Exception {
-        return ServerProcess.start(serverJava, jar, serverOpts, setup, dir, client, Duration.ofSeconds(60));
+        return ServerProcess.start(
+                serverJava, jar, serverOpts, setup, dir, client, Duration.ofSeconds(60), "", serverEnv());
     }
 
     /** Start, verify (two endpoints), login and refresh, with the dev inbox, on one server. */
@@ -715,6 +814,23 @@ public final class Bench {
 
     List<String> notes() {
         return notes;
+    }
+
+    Path jar() {
+        return jar;
+    }
+
+    HttpClient httpClient() {
+        return client;
+    }
+
+    /** Markdown sections of the parts that are not table rows (TLS, peers, data growth), in the order run. */
+    List<String> sections() {
+        return sections;
+    }
+
+    String serverCrypto() {
+        return serverCrypto;
     }
 
     String serverJava() {

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -121,12 +122,14 @@ final class ServerProcess implements AutoCloseable {
             Setup setup,
             Path dataDir,
             HttpClient probe,
-            Duration timeout)
+            Duration timeout,
+            String extraYaml,
+            Map<String, String> env)
             throws IOException, InterruptedException {
         Files.createDirectories(dataDir);
         int port = freePort();
         Path configFile = dataDir.resolveSibling(dataDir.getFileName() + ".yaml");
-        Files.writeString(configFile, config(setup, port, dataDir));
+        Files.writeString(configFile, config(setup, port, dataDir) + extraYaml);
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         cmd.addAll(jvmOptions);
@@ -136,6 +139,7 @@ final class ServerProcess implements AutoCloseable {
         cmd.add(configFile.toString());
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("PHONEPASS_CONFIG");
+        pb.environment().putAll(env);
         return launch(pb, port, dataDir, probe, timeout);
     }
 
