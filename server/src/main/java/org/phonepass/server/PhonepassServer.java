@@ -390,16 +390,32 @@ public final class PhonepassServer implements AutoCloseable {
     private void housekeep(SqlStorage storage, ChallengeStore challenges) {
         try {
             var now = clock.instant();
-            challenges.deleteExpired(now.minus(Duration.ofHours(1)));
-            storage.accessTokens().deleteExpired(now);
-            storage.refreshTokens().deleteExpired(now);
+            // Each sweep deletes in short batches (docs/benchmarks.md#data-growth); how long a large one took is
+            // logged, so an operator can tell a sweep from a stall.
+            long t0 = System.nanoTime();
+            int codes = challenges.deleteExpired(now.minus(Duration.ofHours(1)));
+            long t1 = System.nanoTime();
+            int access = storage.accessTokens().deleteExpired(now);
+            int refresh = storage.refreshTokens().deleteExpired(now);
+            long t2 = System.nanoTime();
             long pruned =
                     auditEvents.deleteOlderThan(now.minus(settings.storage().auditRetention()));
+            long t3 = System.nanoTime();
+            if (codes + access + refresh >= 10_000) {
+                log.info(
+                        "housekeeping: deleted {} expired codes in {} ms, {} access and {} refresh tokens in {} ms",
+                        codes,
+                        (t1 - t0) / 1_000_000,
+                        access,
+                        refresh,
+                        (t2 - t1) / 1_000_000);
+            }
             if (pruned > 0) {
                 log.info(
-                        "deleted {} audit events older than {}",
+                        "deleted {} audit events older than {} in {} ms",
                         pruned,
-                        Durations.format(settings.storage().auditRetention()));
+                        Durations.format(settings.storage().auditRetention()),
+                        (t3 - t2) / 1_000_000);
             }
             limitSweep.run();
             signer.reload();

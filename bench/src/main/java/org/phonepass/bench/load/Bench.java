@@ -231,6 +231,9 @@ public final class Bench {
                 }
             }
         }
+        if ("data".equals(only)) {
+            sections.add(dataGrowth());
+        }
         if ("keycloak".equals(peer)) {
             sections.add(keycloak());
         }
@@ -241,6 +244,228 @@ public final class Bench {
         Files.writeString(out, md);
         say("wrote " + out + String.format(Locale.ROOT, " (%.1f min)", minutes));
         callbacks.shutdownNow();
+    }
+
+    /**
+     * {@code --only data}: verify and refresh on an embedded store holding 1 million users, 10 million audit events
+     * (1 million of them past the 90-day retention), 1 million live refresh tokens and 1 million expired codes,
+     * against an empty store in the same run; the start-up on that store; and refreshes in 2-s windows while the
+     * first housekeeping sweeps the expired codes and old audit events, to see whether a sweep stalls them.
+     */
+    private String dataGrowth() throws Exception {
+        int users = Integer.parseInt(System.getProperty("bench.users", "1000000"));
+        int audit = Integer.parseInt(System.getProperty("bench.audit", "10000000"));
+        int million = users;
+        Path dir = work.resolve("server-big").resolve("phonepass-data");
+        try (ServerProcess s = start(ServerProcess.Setup.embedded(), dir)) {
+            say("data: schema and keys made (" + s.startMillis + " ms)");
+        }
+        say("data: loading " + users + " users, " + audit + " audit events, " + million + " refresh tokens and "
+                + million + " expired codes");
+        BigStore.Loaded loaded =
+                BigStore.preload(dir.resolve("phonepass.db"), users, audit, audit / 10, million, million);
+        say("data: loaded in " + loaded.seconds() + " s, " + loaded.totalBytes() / 1_048_576 + " MiB");
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(
+                Locale.ROOT,
+                "**Data growth** (`--only data`, embedded store): %,d users, %,d audit events (%,d older than the "
+                        + "90-day retention), %,d live refresh tokens and %,d expired codes written with SQL before "
+                        + "the server starts (%.0f s); database %,d MiB, of which users %,d MiB per million. "
+                        + "Concurrency 64, wrk, %d-s runs, median (min–max) of 3.%n%n",
+                users,
+                audit,
+                audit / 10,
+                million,
+                million,
+                loaded.seconds(),
+                loaded.totalBytes() / 1_048_576,
+                loaded.bytesPerMillionUsers() / 1_048_576,
+                runTime.toSeconds()));
+        List<String[]> windows = new ArrayList<>();
+        long bigStart;
+        List<Row> bigRows = new ArrayList<>();
+        try (ServerProcess server = start(ServerProcess.Setup.embedded(), dir)) {
+            bigStart = server.startMillis;
+            Load load = new Load(server.base(), phones, client, callbacks);
+            // The first housekeeping runs a second after start: refreshes in 2-s windows while it sweeps.
+            long began = System.currentTimeMillis();
+            String logText = "";
+            for (int w = 0; w < 40; w++) {
+                List<String> tokens = refreshTokens(load, 16 + Wrk.THREADS);
+                long t0 = System.currentTimeMillis();
+                Wrk.Outcome o = wrk.run(server.base(), "refresh", tokens, 16, Duration.ofSeconds(2), null, () -> {});
+                long t1 = System.currentTimeMillis();
+                windows.add(new String[] {
+                    Long.toString(t0),
+                    Long.toString(t1),
+                    String.format(Locale.ROOT, "%.0f", o.result().throughput()),
+                    String.format(Locale.ROOT, "%.1f", o.result().percentileMs(50)),
+                    String.format(Locale.ROOT, "%.1f", o.result().percentileMs(99))
+                });
+                logText = Files.readString(server.log);
+                if (logText.contains("audit events older than") && w >= 3
+                        || System.currentTimeMillis() - began > 120_000) {
+                    // two windows after the last sweep ended, for the comparison
+                    if (windows.size() >= 2 && logText.contains("audit events older than")) {
+                        List<String> tail = new ArrayList<>();
+                        for (int k = 0; k < 2; k++) {
+                            List<String> more = refreshTokens(load, 16 + Wrk.THREADS);
+                            long a = System.currentTimeMillis();
+                            Wrk.Outcome o2 =
+                                    wrk.run(server.base(), "refresh", more, 16, Duration.ofSeconds(2), null, () -> {});
+                            windows.add(new String[] {
+                                Long.toString(a),
+                                Long.toString(System.currentTimeMillis()),
+                                String.format(Locale.ROOT, "%.0f", o2.result().throughput()),
+                                String.format(Locale.ROOT, "%.1f", o2.result().percentileMs(50)),
+                                String.format(Locale.ROOT, "%.1f", o2.result().percentileMs(99))
+                            });
+                        }
+                    }
+                    break;
+                }
+            }
+            md.append(sweepTable(logText, windows)).append('\n');
+            for (String scenario : List.of("verify /oauth/token", "refresh (rotating)")) {
+                bigRows.add(dataRow(server, load, scenario, "embedded, 1M users"));
+            }
+        }
+        List<Row> emptyRows = new ArrayList<>();
+        long emptyStart;
+        Path empty = work.resolve("server-small").resolve("phonepass-data");
+        try (ServerProcess s = start(ServerProcess.Setup.embedded(), empty)) {
+            // made the keys and the schema
+        }
+        try (ServerProcess server = start(ServerProcess.Setup.embedded(), empty)) {
+            emptyStart = server.startMillis;
+            Load load = new Load(server.base(), phones, client, callbacks);
+            warmUp(server, load);
+            for (String scenario : List.of("verify /oauth/token", "refresh (rotating)")) {
+                emptyRows.add(dataRow(server, load, scenario, "embedded, empty"));
+            }
+        }
+        md.append("| scenario | store | ops/s | p50 ms | p99 ms | server CPU ms/op | big ÷ empty ops/s |\n"
+                + "|---|---|---|---|---|---|---|\n");
+        for (int i = 0; i < bigRows.size(); i++) {
+            for (Row r : List.of(emptyRows.get(i), bigRows.get(i))) {
+                md.append("| ")
+                        .append(r.scenario())
+                        .append(" | ")
+                        .append(r.store())
+                        .append(" | ")
+                        .append(Report.range(r.runs(), x -> x.r().throughput(), null))
+                        .append(" | ")
+                        .append(Report.range(r.runs(), x -> x.r().percentileMs(50), "%.1f"))
+                        .append(" | ")
+                        .append(Report.range(r.runs(), x -> x.r().percentileMs(99), "%.1f"))
+                        .append(" | ")
+                        .append(Report.range(r.runs(), Run::cpuMsPerOp, "%.2f"))
+                        .append(" | ")
+                        .append(
+                                r == bigRows.get(i)
+                                        ? String.format(
+                                                Locale.ROOT,
+                                                "%.0f %%",
+                                                100
+                                                        * median(r.runs(), x -> x.r().throughput())
+                                                                .r()
+                                                                .throughput()
+                                                        / median(
+                                                                        emptyRows
+                                                                                .get(i)
+                                                                                .runs(),
+                                                                        x -> x.r().throughput())
+                                                                .r()
+                                                                .throughput())
+                                        : "")
+                        .append(" |\n");
+            }
+        }
+        md.append(String.format(
+                Locale.ROOT,
+                "%nStart-up with the data above (`java %s -jar`, to the first 200 from `/health/live`): %.2f s; with "
+                        + "the empty store: %.2f s.%n",
+                String.join(" ", serverOpts),
+                bigStart / 1000.0,
+                emptyStart / 1000.0));
+        return md.toString();
+    }
+
+    /** The housekeeping's own log lines, and the refresh windows with those that overlapped a sweep marked. */
+    private static String sweepTable(String log, List<String[]> windows) {
+        List<long[]> sweeps = new ArrayList<>();
+        StringBuilder said = new StringBuilder();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "^(\\S+) INFO .*?(housekeeping: deleted .*? in (\\d+) ms.*|deleted \\d+ audit events .*? in (\\d+) ms)$",
+                        java.util.regex.Pattern.MULTILINE)
+                .matcher(log);
+        while (m.find()) {
+            long end = java.time.OffsetDateTime.parse(m.group(1)).toInstant().toEpochMilli();
+            long ms = 0;
+            java.util.regex.Matcher d =
+                    java.util.regex.Pattern.compile("in (\\d+) ms").matcher(m.group(2));
+            while (d.find()) {
+                ms += Long.parseLong(d.group(1));
+            }
+            sweeps.add(new long[] {end - ms, end});
+            said.append("- `").append(m.group(2)).append("`\n");
+        }
+        StringBuilder md = new StringBuilder();
+        md.append("The first housekeeping after start, as the server logged it:\n\n")
+                .append(said.length() == 0 ? "- (no sweep line was logged)\n" : said)
+                .append("\nRefreshes at concurrency 16 in 2-s windows from the first second after start "
+                        + "(wrk; \"during a sweep\" when the window overlaps one):\n\n"
+                        + "| window | during a sweep | refresh/s | p50 ms | p99 ms |\n|---|---|---|---|---|\n");
+        long first = windows.isEmpty() ? 0 : Long.parseLong(windows.get(0)[0]);
+        for (String[] w : windows) {
+            long a = Long.parseLong(w[0]), b = Long.parseLong(w[1]);
+            boolean during = sweeps.stream().anyMatch(s -> s[0] < b && s[1] > a);
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %.1f–%.1f s | %s | %s | %s | %s |%n",
+                    (a - first) / 1000.0,
+                    (b - first) / 1000.0,
+                    during ? "yes" : "no",
+                    w[2],
+                    w[3],
+                    w[4]));
+        }
+        return md.toString();
+    }
+
+    /** Three wrk runs of a verify or a refresh at concurrency 64. */
+    private Row dataRow(ServerProcess server, Load load, String scenario, String store) throws Exception {
+        Row row = new Row(scenario, store, 64, 1, new ArrayList<>());
+        for (int i = 0; i < 3; i++) {
+            row.runs()
+                    .add(
+                            scenario.startsWith("verify")
+                                    ? measureWrk(
+                                            server,
+                                            64,
+                                            "token",
+                                            scenario + store,
+                                            1_000,
+                                            n -> {
+                                                List<String> lines = new ArrayList<>(n);
+                                                for (String[] pc : load.issueCodes(n, 64)) {
+                                                    lines.add(pc[0] + " " + pc[1]);
+                                                }
+                                                return lines;
+                                            },
+                                            null)
+                                    : measureWrk(
+                                            server,
+                                            64,
+                                            "refresh",
+                                            scenario + store,
+                                            64,
+                                            n -> refreshTokens(load, 64 + Wrk.THREADS),
+                                            null));
+        }
+        say(scenario + " " + store + ": "
+                + median(row.runs(), x -> x.r().throughput()).r().throughput() + "/s");
+        return row;
     }
 
     /** Keycloak's password grant, default hashing and neutralised, beside this run's verify rows. */

@@ -174,7 +174,6 @@ public final class JdbcChallengeStore implements ChallengeStore {
 
     @Override
     public int deleteExpired(Instant cutoff) {
-        return jdbc.write(
-                conn -> Jdbc.update(conn, "DELETE FROM challenges WHERE expires_at < ?", cutoff.toEpochMilli()));
+        return ExpiredRows.delete(jdbc, "challenges", "id", cutoff.toEpochMilli());
     }
 }
