@@ -178,16 +178,81 @@ public final class Bench {
         say("start-up");
         List<Long> fresh = new ArrayList<>();
         List<Long> restart = new ArrayList<>();
+        List<Long> restartCds = new ArrayList<>();
+        List<Long> restartJdk = new ArrayList<>();
+        List<Long> cpuCds = new ArrayList<>();
+        List<Long> cpuJdk = new ArrayList<>();
+        List<Long> cpuFresh = new ArrayList<>();
+        List<Long> cpuRestart = new ArrayList<>();
         for (int i = 0; i < ("startup".equals(only) ? 3 : only != null ? 0 : quick ? 1 : 3); i++) {
             Path dir = work.resolve("startup-" + i).resolve("phonepass-data");
             try (ServerProcess s = ServerProcess.startPlain(serverJava, jar, dir, client, Duration.ofSeconds(60))) {
                 fresh.add(s.startMillis);
+                cpuFresh.add(s.startCpuMillis);
             }
             try (ServerProcess s = ServerProcess.startPlain(serverJava, jar, dir, client, Duration.ofSeconds(60))) {
                 restart.add(s.startMillis);
+                cpuRestart.add(s.startCpuMillis);
             }
         }
         say("start-up fresh " + fresh + " restart " + restart);
+        if ("startup".equals(only)) {
+            // As docs/deployment.md recommends: a class-data-sharing archive made by one run, then restarts with it;
+            // and restarts with crypto.provider: jdk, to show what loading the native provider costs.
+            Path dir = work.resolve("startup-cds").resolve("phonepass-data");
+            Path jsa = work.resolve("phonepass.jsa");
+            try (ServerProcess s = ServerProcess.startPlain(
+                    serverJava,
+                    jar,
+                    dir,
+                    client,
+                    Duration.ofSeconds(60),
+                    List.of("-XX:ArchiveClassesAtExit=" + jsa),
+                    Map.of())) {
+                say("start-up: making the archive (" + s.startMillis + " ms)");
+            }
+            Thread.sleep(2000);
+            for (int i = 0; i < 3; i++) {
+                try (ServerProcess s = ServerProcess.startPlain(
+                        serverJava,
+                        jar,
+                        dir,
+                        client,
+                        Duration.ofSeconds(60),
+                        List.of("-XX:SharedArchiveFile=" + jsa),
+                        Map.of())) {
+                    restartCds.add(s.startMillis);
+                    cpuCds.add(s.startCpuMillis);
+                }
+                try (ServerProcess s = ServerProcess.startPlain(
+                        serverJava,
+                        jar,
+                        dir,
+                        client,
+                        Duration.ofSeconds(60),
+                        List.of(),
+                        Map.of("PHONEPASS_CRYPTO_PROVIDER", "jdk"))) {
+                    restartJdk.add(s.startMillis);
+                    cpuJdk.add(s.startCpuMillis);
+                }
+            }
+            say("start-up restart with the archive " + restartCds + "; restart with crypto.provider jdk " + restartJdk);
+            sections.add(String.format(
+                    Locale.ROOT,
+                    "**Start-up, other ways** (alternating): restart with a class-data-sharing archive "
+                            + "(`-XX:SharedArchiveFile`, made by one run with `-XX:ArchiveClassesAtExit`, as "
+                            + "docs/deployment.md recommends): %s ms; restart with `PHONEPASS_CRYPTO_PROVIDER=jdk` "
+                            + "(the native provider not loaded): %s ms. Server CPU (utime + stime, all threads) up to "
+                            + "the first answer, which moves far less than the wall time when the cores are shared: "
+                            + "first start %s ms, restart %s ms, restart with the archive %s ms, restart with "
+                            + "`jdk` %s ms.",
+                    restartCds,
+                    restartJdk,
+                    cpuFresh,
+                    cpuRestart,
+                    cpuCds,
+                    cpuJdk));
+        }
 
         if (only == null || only.equals("embedded")) {
             scenarios(ServerProcess.Setup.embedded(), "embedded", levels);
