@@ -71,8 +71,9 @@ final class BigStore {
             try (PreparedStatement p = c.prepareStatement("INSERT INTO refresh_tokens (token_hash, family_id, user_id, "
                     + "client_id, scope, audience, created_at, expires_at) "
                     + "VALUES (?, ?, ?, 'bench', 'openid offline_access', NULL, ?, ?)")) {
-                byte[] hash = new byte[32];
                 for (int i = 0; i < refreshTokens; i++) {
+                    // A new array per row: the driver keeps the reference until the batch runs.
+                    byte[] hash = new byte[32];
                     random.nextBytes(hash);
                     p.setBytes(1, hash);
                     p.setString(2, "fam" + i);
@@ -87,9 +88,9 @@ final class BigStore {
             try (PreparedStatement p = c.prepareStatement("INSERT INTO challenges (id, client_id, phone, code_hash, "
                     + "created_at, expires_at, attempts, max_attempts, state) "
                     + "VALUES (?, 'bench', ?, ?, ?, ?, 0, 3, 'PENDING')")) {
-                byte[] hash = new byte[32];
                 long expired = now.minus(Duration.ofHours(3)).toEpochMilli();
                 for (int i = 0; i < expiredCodes; i++) {
+                    byte[] hash = new byte[32];
                     random.nextBytes(hash);
                     p.setString(1, "old" + i);
                     p.setString(2, "+1" + (3_000_000_000L + i));

@@ -138,8 +138,8 @@ final class Keycloak implements AutoCloseable {
         post(
                 "/admin/realms/perf/users",
                 "application/json",
-                "{\"username\":\"u1\",\"enabled\":true,\"firstName\":\"Ada\",\"lastName\":\"Bench\","
-                        + "\"email\":\"u1@example.com\",\"emailVerified\":true,\"credentials\":[{\"type\":\"password\","
+                "{\"username\":\"bench-user\",\"enabled\":true,\"firstName\":\"Ada\",\"lastName\":\"Bench\","
+                        + "\"email\":\"bench-user@example.com\",\"emailVerified\":true,\"credentials\":[{\"type\":\"password\","
                         + "\"value\":\"pw\",\"temporary\":false}]}",
                 true);
     }
@@ -151,8 +151,8 @@ final class Keycloak implements AutoCloseable {
                 "PUT",
                 "/admin/realms/perf",
                 "{\"passwordPolicy\":\"hashAlgorithm(pbkdf2-sha256) and hashIterations(1)\"}");
-        JsonNode users = Load.JSON.readTree(
-                send("GET", "/admin/realms/perf/users?username=u1", null).body());
+        JsonNode users = Load.JSON.readTree(send("GET", "/admin/realms/perf/users?username=bench-user", null)
+                .body());
         String id = users.get(0).get("id").asText();
         send(
                 "PUT",
@@ -163,8 +163,8 @@ final class Keycloak implements AutoCloseable {
     /** What the stored credential says about its hashing, for the report. */
     String credentialAlgorithm() throws Exception {
         refreshAdminToken();
-        JsonNode users = Load.JSON.readTree(
-                send("GET", "/admin/realms/perf/users?username=u1", null).body());
+        JsonNode users = Load.JSON.readTree(send("GET", "/admin/realms/perf/users?username=bench-user", null)
+                .body());
         String id = users.get(0).get("id").asText();
         JsonNode creds = Load.JSON.readTree(send("GET", "/admin/realms/perf/users/" + id + "/credentials", null)
                 .body());
@@ -222,7 +222,7 @@ final class Keycloak implements AutoCloseable {
         Files.writeString(
                 script,
                 "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/x-www-form-urlencoded\"\n"
-                        + "wrk.body = \"grant_type=password&client_id=bench&username=u1&password=pw&scope=openid\"\n");
+                        + "wrk.body = \"grant_type=password&client_id=bench&username=bench-user&password=pw&scope=openid\"\n");
         long cpu0 = ServerProcess.cpuTicks(pid());
         Process p = new ProcessBuilder(
                         "wrk",
