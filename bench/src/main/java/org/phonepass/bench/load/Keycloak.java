@@ -113,9 +113,14 @@ final class Keycloak implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
-    /** The java process: kc.sh ends by exec'ing the JVM, so it is the process started. */
+    /** Keycloak's JVM: kc.sh starts it as a child (the shell itself is the process started). */
     long pid() {
-        return process.pid();
+        return process.toHandle()
+                .descendants()
+                .filter(h -> h.info().command().map(c -> c.endsWith("java")).orElse(false))
+                .mapToLong(ProcessHandle::pid)
+                .findFirst()
+                .orElse(process.pid());
     }
 
     /** Realm {@code perf}, public client {@code bench} with direct access grants, user {@code u1} / {@code pw}. */
@@ -223,6 +228,8 @@ final class Keycloak implements AutoCloseable {
                 script,
                 "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/x-www-form-urlencoded\"\n"
                         + "wrk.body = \"grant_type=password&client_id=bench&username=bench-user&password=pw&scope=openid\"\n");
+        // Keycloak's default hashing answers a few requests per second: longer runs, so that each counts enough.
+        d = d.toSeconds() < 15 ? Duration.ofSeconds(15) : d;
         long cpu0 = ServerProcess.cpuTicks(pid());
         Process p = new ProcessBuilder(
                         "wrk",
