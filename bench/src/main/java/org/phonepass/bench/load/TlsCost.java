@@ -58,8 +58,8 @@ final class TlsCost {
         md.append(
                 "| crypto.provider | certificate | keep-alive HTTPS: server CPU µs/request | keep-alive HTTP µs/request "
                         + "| TLS record layer µs/request | new TLS connection per request: µs/request "
-                        + "| handshake µs (difference) | new connections/s |\n");
-        md.append("|---|---|---|---|---|---|---|---|\n");
+                        + "| new plain connection per request: µs/request | TLS handshake µs | new TLS connections/s |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|\n");
         for (Variant v : List.of(
                 new Variant("jdk", "rsa"),
                 new Variant("auto", "rsa"),
