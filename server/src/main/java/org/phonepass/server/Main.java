@@ -13,6 +13,7 @@ import org.phonepass.core.client.ClientSecrets;
 import org.phonepass.server.config.ConfigException;
 import org.phonepass.server.config.ConfigLoader;
 import org.phonepass.server.config.Settings;
+import org.phonepass.server.crypto.CryptoProviders;
 import org.phonepass.store.sql.SqlStorage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,6 +37,13 @@ public final class Main implements Callable<Integer> {
     private static volatile CountDownLatch loggingReady;
 
     public static void main(String[] args) throws InterruptedException {
+        // The native crypto provider's library loads while the settings are read; it is installed, or not, once they
+        // say which provider to use, before any key object exists (docs/security.md#crypto-provider).
+        if (!"jdk"
+                .equalsIgnoreCase(String.valueOf(System.getenv("PHONEPASS_CRYPTO_PROVIDER"))
+                        .strip())) {
+            CryptoProviders.preload();
+        }
         asyncPoolForSmallMachines();
         startEarlySetUp();
         if (args.length == 0) {
@@ -111,7 +119,8 @@ public final class Main implements Callable<Integer> {
         }
         PhonepassServer server;
         try {
-            Settings settings = new ConfigLoader().load(file, System.getenv());
+            Settings settings =
+                    new ConfigLoader().load(file, System.getenv(), crypto -> CryptoProviders.choose(crypto.provider()));
             awaitLogging();
             server = new PhonepassServer(settings, Clock.systemUTC()).start();
         } catch (ConfigException e) {

@@ -3,6 +3,7 @@ package org.phonepass.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.javalin.http.HandlerType;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -61,6 +62,7 @@ import org.phonepass.server.authorize.LoginTransactions;
 import org.phonepass.server.config.ClientSettings;
 import org.phonepass.server.config.ConfigException;
 import org.phonepass.server.config.Settings;
+import org.phonepass.server.crypto.CryptoProviders;
 import org.phonepass.server.dev.SampleAppServer;
 import org.phonepass.server.hosted.HostedPages;
 import org.phonepass.server.hosted.LoginPages;
@@ -121,6 +123,7 @@ public final class PhonepassServer implements AutoCloseable {
     private Function<HostedLogin, List<EndpointSet.Extra>> hostedRoutes;
     private Runnable hostedSweep = () -> {};
     private ManagementServices managementServices;
+    private CryptoProviders.Choice crypto;
 
     public PhonepassServer(Settings settings, Clock clock) {
         Objects.requireNonNull(settings, "settings cannot be null");
@@ -193,6 +196,10 @@ public final class PhonepassServer implements AutoCloseable {
         opener.setDaemon(true);
         opener.start();
         try {
+            // Before the certificate's key and the signing keys are read (Main has chosen already; tests and
+            // embedders get the same choice here).
+            crypto = CryptoProviders.choose(settings.crypto().provider());
+            CryptoProviders.logOnce(crypto);
             tls = loadTls();
             if (tls != null) {
                 ProductionChecks.certificate(settings, tls, clock.instant());
@@ -212,6 +219,16 @@ public final class PhonepassServer implements AutoCloseable {
                     managementAudience,
                     new TokenService.Api(MANAGEMENT_TOKEN_LIFETIME, "RS256", Set.copyOf(ManagementScopes.ALL), true));
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            Gauge.builder("phonepass.crypto.provider.info", () -> 1)
+                    .description("The JCA provider that signs tokens and serves TLS (crypto.provider), always 1")
+                    .tags(
+                            "provider",
+                            crypto.name(),
+                            "version",
+                            crypto.version(),
+                            "setting",
+                            settings.crypto().provider().name().toLowerCase(java.util.Locale.ROOT))
+                    .register(metrics);
             SmsStack sms = smsStack(metrics);
             closeables.add(sms);
             devInbox = sms.devInbox().orElse(null);
@@ -231,7 +248,7 @@ public final class PhonepassServer implements AutoCloseable {
             auditEvents = storage.auditLog();
             closeables.add(auditEvents);
             AuditLog audit = new CompositeAuditLog(List.of(new LoggingAuditLog(), auditEvents));
-            signer = SignerFactory.signer(settings, storage, clock, random);
+            signer = SignerFactory.signer(settings, storage, clock, random, crypto);
             Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
             checks.put("database", storage::isHealthy);
             ChallengeStore challenges = storage.challenges();
@@ -638,16 +655,32 @@ public final class PhonepassServer implements AutoCloseable {
     private void housekeep(SqlStorage storage, ChallengeStore challenges) {
         try {
             var now = clock.instant();
-            challenges.deleteExpired(now.minus(Duration.ofHours(1)));
-            storage.accessTokens().deleteExpired(now);
-            storage.refreshTokens().deleteExpired(now);
+            // Each sweep deletes in short batches (docs/benchmarks.md#data-growth); how long a large one took is
+            // logged, so an operator can tell a sweep from a stall.
+            long t0 = System.nanoTime();
+            int codes = challenges.deleteExpired(now.minus(Duration.ofHours(1)));
+            long t1 = System.nanoTime();
+            int access = storage.accessTokens().deleteExpired(now);
+            int refresh = storage.refreshTokens().deleteExpired(now);
+            long t2 = System.nanoTime();
             long pruned =
                     auditEvents.deleteOlderThan(now.minus(settings.storage().auditRetention()));
+            long t3 = System.nanoTime();
+            if (codes + access + refresh >= 10_000) {
+                log.info(
+                        "housekeeping: deleted {} expired codes in {} ms, {} access and {} refresh tokens in {} ms",
+                        codes,
+                        (t1 - t0) / 1_000_000,
+                        access,
+                        refresh,
+                        (t2 - t1) / 1_000_000);
+            }
             if (pruned > 0) {
                 log.info(
-                        "deleted {} audit events older than {}",
+                        "deleted {} audit events older than {} in {} ms",
                         pruned,
-                        Durations.format(settings.storage().auditRetention()));
+                        Durations.format(settings.storage().auditRetention()),
+                        (t3 - t2) / 1_000_000);
             }
             limitSweep.run();
             hostedSweep.run();
@@ -758,6 +791,11 @@ public final class PhonepassServer implements AutoCloseable {
     /** The dev inbox, in dev mode with the dev provider; null otherwise. */
     public DevSmsInbox devInbox() {
         return devInbox;
+    }
+
+    /** The crypto provider in use (crypto.provider). */
+    public CryptoProviders.Choice crypto() {
+        return crypto;
     }
 
     public NimbusTokenSigner signer() {

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import org.phonepass.core.token.SigningKeyStore;
 import org.phonepass.server.config.ConfigException;
 import org.phonepass.server.config.Settings;
+import org.phonepass.server.crypto.CryptoProviders;
 import org.phonepass.server.keys.NimbusTokenSigner;
 import org.phonepass.server.tls.SecretFiles;
 import org.phonepass.store.keys.EncryptingSigningKeyStore;
@@ -50,13 +51,24 @@ final class SignerFactory {
 
     /** The signer over the stored keys, wrapped with the master key when one is set. */
     static NimbusTokenSigner signer(Settings settings, SqlStorage storage, Clock clock, SecureRandom random) {
+        return signer(
+                settings,
+                storage,
+                clock,
+                random,
+                CryptoProviders.choose(settings.crypto().provider()));
+    }
+
+    /** The same, its key objects made by {@code crypto}'s provider. */
+    static NimbusTokenSigner signer(
+            Settings settings, SqlStorage storage, Clock clock, SecureRandom random, CryptoProviders.Choice crypto) {
         SigningKeyStore keyStore = masterKeys(settings)
                 .<SigningKeyStore>map(ring -> new EncryptingSigningKeyStore(storage.signingKeys(), ring, random))
                 .orElse(storage.signingKeys());
         Set<String> algorithms = settings.apis().stream()
                 .map(a -> a.signingAlg().jwsName())
                 .collect(Collectors.toCollection(LinkedHashSet::new));
-        return new NimbusTokenSigner(keyStore, settings.issuer(), clock, retention(settings), algorithms);
+        return new NimbusTokenSigner(keyStore, settings.issuer(), clock, retention(settings), algorithms, crypto);
     }
 
     /**

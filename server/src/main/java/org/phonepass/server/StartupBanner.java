@@ -33,6 +33,9 @@ final class StartupBanner {
                                 ? "PostgreSQL " + s.storage().url()
                                 : "embedded SQLite, " + server.dataDir().resolve("phonepass.db"))
                 .append('\n');
+        if (server.crypto() != null) {
+            out.append("  Crypto       ").append(server.crypto().describe()).append('\n');
+        }
         out.append("  Clients      ")
                 .append(server.clients().all().stream().map(Client::clientId).collect(Collectors.joining(", ")))
                 .append('\n');

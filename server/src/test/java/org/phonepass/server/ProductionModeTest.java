@@ -125,7 +125,8 @@ class ProductionModeTest {
                 s.dev(),
                 s.session(),
                 s.hosted(),
-                s.admin());
+                s.admin(),
+                s.crypto());
         try (PhonepassServer server = new PhonepassServer(fixed, Clock.systemUTC()).start()) {
             assertThat(server.tls()).isNull();
             assertThat(server.devInbox()).isNull();

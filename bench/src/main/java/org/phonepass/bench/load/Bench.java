@@ -52,6 +52,11 @@ public final class Bench {
     private final Path work;
     private final String only;
     private String serverJava;
+    /** {@code --server-crypto auto|jdk}: the server's {@code crypto.provider} (PHONEPASS_CRYPTO_PROVIDER). */
+    private final String serverCrypto;
+    /** {@code --peer keycloak}: Keycloak's password grant in the same run ({@link Keycloak}). */
+    private final String peer;
+
     private final String alsoJava;
     /** With {@code --profile LIB}: async-profiler, attached to the server for each measured run. */
     private final String profiler;
@@ -73,6 +78,7 @@ public final class Bench {
     private final Phones phones = new Phones();
     private final List<Row> rows = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private final List<String> sections = new ArrayList<>();
     private final Map<String, Double> estimates = new LinkedHashMap<>();
 
     /** One measured run. */
@@ -115,6 +121,8 @@ public final class Bench {
         if (clientChoice != null && !clientChoice.equals("wrk") && !clientChoice.equals("java")) {
             throw new IllegalArgumentException("--client is wrk or java");
         }
+        serverCrypto = opts.getOrDefault("server-crypto", "auto");
+        peer = opts.get("peer");
         serverJava = opts.getOrDefault(
                 "server-java",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -155,23 +163,96 @@ public final class Bench {
 
         say("floor: RS256 signatures per second on " + Runtime.getRuntime().availableProcessors() + " threads");
         int windows = 3;
-        List<Floor.Window> floor =
-                Floor.measure(Runtime.getRuntime().availableProcessors(), Duration.ofSeconds(quick ? 1 : 3), windows);
-        say("floor " + floor);
+        org.phonepass.server.crypto.CryptoProviders.Choice nat = Floor.nativeProvider();
+        List<List<Floor.Window>> floors = Floor.measure(
+                Runtime.getRuntime().availableProcessors(),
+                Duration.ofSeconds(quick ? 1 : 3),
+                windows,
+                nat == null
+                        ? List.of(org.phonepass.server.crypto.CryptoProviders.jdk())
+                        : List.of(org.phonepass.server.crypto.CryptoProviders.jdk(), nat));
+        List<Floor.Window> floor = floors.get(0);
+        List<Floor.Window> nativeFloor = nat == null ? null : floors.get(1);
+        say("floor (JDK) " + floor + (nat == null ? "" : "; native " + nativeFloor));
 
         say("start-up");
         List<Long> fresh = new ArrayList<>();
         List<Long> restart = new ArrayList<>();
+        List<Long> restartCds = new ArrayList<>();
+        List<Long> restartJdk = new ArrayList<>();
+        List<Long> cpuCds = new ArrayList<>();
+        List<Long> cpuJdk = new ArrayList<>();
+        List<Long> cpuFresh = new ArrayList<>();
+        List<Long> cpuRestart = new ArrayList<>();
         for (int i = 0; i < ("startup".equals(only) ? 3 : only != null ? 0 : quick ? 1 : 3); i++) {
             Path dir = work.resolve("startup-" + i).resolve("phonepass-data");
             try (ServerProcess s = ServerProcess.startPlain(serverJava, jar, dir, client, Duration.ofSeconds(60))) {
                 fresh.add(s.startMillis);
+                cpuFresh.add(s.startCpuMillis);
             }
             try (ServerProcess s = ServerProcess.startPlain(serverJava, jar, dir, client, Duration.ofSeconds(60))) {
                 restart.add(s.startMillis);
+                cpuRestart.add(s.startCpuMillis);
             }
         }
         say("start-up fresh " + fresh + " restart " + restart);
+        if ("startup".equals(only)) {
+            // As docs/deployment.md recommends: a class-data-sharing archive made by one run, then restarts with it;
+            // and restarts with crypto.provider: jdk, to show what loading the native provider costs.
+            Path dir = work.resolve("startup-cds").resolve("phonepass-data");
+            Path jsa = work.resolve("phonepass.jsa");
+            try (ServerProcess s = ServerProcess.startPlain(
+                    serverJava,
+                    jar,
+                    dir,
+                    client,
+                    Duration.ofSeconds(60),
+                    List.of("-XX:ArchiveClassesAtExit=" + jsa),
+                    Map.of())) {
+                say("start-up: making the archive (" + s.startMillis + " ms)");
+            }
+            Thread.sleep(2000);
+            for (int i = 0; i < 3; i++) {
+                try (ServerProcess s = ServerProcess.startPlain(
+                        serverJava,
+                        jar,
+                        dir,
+                        client,
+                        Duration.ofSeconds(60),
+                        List.of("-XX:SharedArchiveFile=" + jsa),
+                        Map.of())) {
+                    restartCds.add(s.startMillis);
+                    cpuCds.add(s.startCpuMillis);
+                }
+                try (ServerProcess s = ServerProcess.startPlain(
+                        serverJava,
+                        jar,
+                        dir,
+                        client,
+                        Duration.ofSeconds(60),
+                        List.of(),
+                        Map.of("PHONEPASS_CRYPTO_PROVIDER", "jdk"))) {
+                    restartJdk.add(s.startMillis);
+                    cpuJdk.add(s.startCpuMillis);
+                }
+            }
+            say("start-up restart with the archive " + restartCds + "; restart with crypto.provider jdk " + restartJdk);
+            sections.add(String.format(
+                    Locale.ROOT,
+                    "**Start-up, other ways** (alternating): restart with a class-data-sharing archive "
+                            + "(`-XX:SharedArchiveFile`, made by one run with `-XX:ArchiveClassesAtExit`, as "
+                            + "docs/deployment.md recommends): %s ms; restart with `PHONEPASS_CRYPTO_PROVIDER=jdk` "
+                            + "(the native provider not loaded): %s ms. Server CPU (utime + stime, all threads) up to "
+                            + "the first answer, which moves far less than the wall time when the cores are shared: "
+                            + "first start %s ms, restart %s ms, restart with the archive %s ms, restart with "
+                            + "`jdk` %s ms.",
+                    restartCds,
+                    restartJdk,
+                    cpuFresh,
+                    cpuRestart,
+                    cpuCds,
+                    cpuJdk));
+        }
 
         if (only == null || only.equals("embedded")) {
             scenarios(ServerProcess.Setup.embedded(), "embedded", levels);
@@ -200,6 +281,12 @@ public final class Bench {
                 }
             }
         }
+        if ("tls".equals(only) || (only == null && !quick)) {
+            say("TLS cost per provider and certificate");
+            sections.add("**TLS** (`--only tls`; server CPU per `GET /health/live`, wrk with 2 threads and 16 "
+                    + "connections, " + (quick ? 2 : 3) + "-s windows, the three ways interleaved, median (min–max) "
+                    + "of 3):\n\n" + TlsCost.run(this, work, 3, Duration.ofSeconds(quick ? 2 : 3)));
+        }
         if (postgres && (only == null || only.equals("postgres"))) {
             try (Postgres pg = Postgres.create(work)) {
                 if (pg == null) {
@@ -217,13 +304,314 @@ public final class Bench {
                 }
             }
         }
+        if ("data".equals(only)) {
+            sections.add(dataGrowth());
+        }
+        if ("keycloak".equals(peer)) {
+            sections.add(keycloak());
+        }
         String loadAfter = Files.readString(Path.of("/proc/loadavg")).trim();
         double minutes = (System.nanoTime() - began) / 60e9;
-        String md = Report.markdown(this, floor, fresh, restart, loadBefore, loadAfter, minutes);
+        String md = Report.markdown(this, floor, nativeFloor, fresh, restart, loadBefore, loadAfter, minutes);
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, md);
         say("wrote " + out + String.format(Locale.ROOT, " (%.1f min)", minutes));
         callbacks.shutdownNow();
+    }
+
+    /**
+     * {@code --only data}: verify and refresh on an embedded store holding 1 million users, 10 million audit events
+     * (1 million of them past the 90-day retention), 1 million live refresh tokens and 1 million expired codes,
+     * against an empty store in the same run; the start-up on that store; and refreshes in 2-s windows while the
+     * first housekeeping sweeps the expired codes and old audit events, to see whether a sweep stalls them.
+     */
+    private String dataGrowth() throws Exception {
+        int users = Integer.parseInt(System.getProperty("bench.users", "1000000"));
+        int audit = Integer.parseInt(System.getProperty("bench.audit", "10000000"));
+        int million = users;
+        Path dir = work.resolve("server-big").resolve("phonepass-data");
+        try (ServerProcess s = start(ServerProcess.Setup.embedded(), dir)) {
+            say("data: schema and keys made (" + s.startMillis + " ms)");
+        }
+        say("data: loading " + users + " users, " + audit + " audit events, " + million + " refresh tokens and "
+                + million + " expired codes");
+        BigStore.Loaded loaded =
+                BigStore.preload(dir.resolve("phonepass.db"), users, audit, audit / 10, million, million);
+        say("data: loaded in " + loaded.seconds() + " s, " + loaded.totalBytes() / 1_048_576 + " MiB");
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(
+                Locale.ROOT,
+                "**Data growth** (`--only data`, embedded store): %,d users, %,d audit events (%,d older than the "
+                        + "90-day retention), %,d live refresh tokens and %,d expired codes written with SQL before "
+                        + "the server starts (%.0f s); database %,d MiB, of which users %,d MiB per million. "
+                        + "Concurrency 64, wrk, %d-s runs, median (min–max) of 3.%n%n",
+                users,
+                audit,
+                audit / 10,
+                million,
+                million,
+                loaded.seconds(),
+                loaded.totalBytes() / 1_048_576,
+                loaded.bytesPerMillionUsers() / 1_048_576,
+                runTime.toSeconds()));
+        List<String[]> windows = new ArrayList<>();
+        long bigStart;
+        List<Row> bigRows = new ArrayList<>();
+        try (ServerProcess server = start(ServerProcess.Setup.embedded(), dir)) {
+            bigStart = server.startMillis;
+            Load load = new Load(server.base(), phones, client, callbacks);
+            // The first housekeeping runs a second after start: refreshes in 2-s windows while it sweeps.
+            long began = System.currentTimeMillis();
+            String logText = "";
+            for (int w = 0; w < 40; w++) {
+                List<String> tokens = refreshTokens(load, 16 + Wrk.THREADS);
+                long t0 = System.currentTimeMillis();
+                Wrk.Outcome o = wrk.run(server.base(), "refresh", tokens, 16, Duration.ofSeconds(2), null, () -> {});
+                long t1 = System.currentTimeMillis();
+                windows.add(new String[] {
+                    Long.toString(t0),
+                    Long.toString(t1),
+                    String.format(Locale.ROOT, "%.0f", o.result().throughput()),
+                    String.format(Locale.ROOT, "%.1f", o.result().percentileMs(50)),
+                    String.format(Locale.ROOT, "%.1f", o.result().percentileMs(99))
+                });
+                logText = Files.readString(server.log);
+                if (logText.contains("audit events older than") && w >= 3
+                        || System.currentTimeMillis() - began > 120_000) {
+                    // two windows after the last sweep ended, for the comparison
+                    if (windows.size() >= 2 && logText.contains("audit events older than")) {
+                        List<String> tail = new ArrayList<>();
+                        for (int k = 0; k < 2; k++) {
+                            List<String> more = refreshTokens(load, 16 + Wrk.THREADS);
+                            long a = System.currentTimeMillis();
+                            Wrk.Outcome o2 =
+                                    wrk.run(server.base(), "refresh", more, 16, Duration.ofSeconds(2), null, () -> {});
+                            windows.add(new String[] {
+                                Long.toString(a),
+                                Long.toString(System.currentTimeMillis()),
+                                String.format(Locale.ROOT, "%.0f", o2.result().throughput()),
+                                String.format(Locale.ROOT, "%.1f", o2.result().percentileMs(50)),
+                                String.format(Locale.ROOT, "%.1f", o2.result().percentileMs(99))
+                            });
+                        }
+                    }
+                    break;
+                }
+            }
+            md.append(sweepTable(logText, windows)).append('\n');
+            for (String scenario : List.of("verify /oauth/token", "refresh (rotating)")) {
+                bigRows.add(dataRow(server, load, scenario, "embedded, 1M users"));
+            }
+        }
+        List<Row> emptyRows = new ArrayList<>();
+        long emptyStart;
+        Path empty = work.resolve("server-small").resolve("phonepass-data");
+        try (ServerProcess s = start(ServerProcess.Setup.embedded(), empty)) {
+            // made the keys and the schema
+        }
+        try (ServerProcess server = start(ServerProcess.Setup.embedded(), empty)) {
+            emptyStart = server.startMillis;
+            Load load = new Load(server.base(), phones, client, callbacks);
+            warmUp(server, load);
+            for (String scenario : List.of("verify /oauth/token", "refresh (rotating)")) {
+                emptyRows.add(dataRow(server, load, scenario, "embedded, empty"));
+            }
+        }
+        md.append("| scenario | store | ops/s | p50 ms | p99 ms | server CPU ms/op | big ÷ empty ops/s |\n"
+                + "|---|---|---|---|---|---|---|\n");
+        for (int i = 0; i < bigRows.size(); i++) {
+            for (Row r : List.of(emptyRows.get(i), bigRows.get(i))) {
+                md.append("| ")
+                        .append(r.scenario())
+                        .append(" | ")
+                        .append(r.store())
+                        .append(" | ")
+                        .append(Report.range(r.runs(), x -> x.r().throughput(), null))
+                        .append(" | ")
+                        .append(Report.range(r.runs(), x -> x.r().percentileMs(50), "%.1f"))
+                        .append(" | ")
+                        .append(Report.range(r.runs(), x -> x.r().percentileMs(99), "%.1f"))
+                        .append(" | ")
+                        .append(Report.range(r.runs(), Run::cpuMsPerOp, "%.2f"))
+                        .append(" | ")
+                        .append(
+                                r == bigRows.get(i)
+                                        ? String.format(
+                                                Locale.ROOT,
+                                                "%.0f %%",
+                                                100
+                                                        * median(r.runs(), x -> x.r().throughput())
+                                                                .r()
+                                                                .throughput()
+                                                        / median(
+                                                                        emptyRows
+                                                                                .get(i)
+                                                                                .runs(),
+                                                                        x -> x.r().throughput())
+                                                                .r()
+                                                                .throughput())
+                                        : "")
+                        .append(" |\n");
+            }
+        }
+        md.append(String.format(
+                Locale.ROOT,
+                "%nStart-up with the data above (`java %s -jar`, to the first 200 from `/health/live`): %.2f s; with "
+                        + "the empty store: %.2f s.%n",
+                String.join(" ", serverOpts),
+                bigStart / 1000.0,
+                emptyStart / 1000.0));
+        return md.toString();
+    }
+
+    /** The housekeeping's own log lines, and the refresh windows with those that overlapped a sweep marked. */
+    private static String sweepTable(String log, List<String[]> windows) {
+        List<long[]> sweeps = new ArrayList<>();
+        StringBuilder said = new StringBuilder();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "^(\\S+) INFO .*?(housekeeping: deleted .*? in (\\d+) ms.*|deleted \\d+ audit events .*? in (\\d+) ms)$",
+                        java.util.regex.Pattern.MULTILINE)
+                .matcher(log);
+        while (m.find()) {
+            long end = java.time.OffsetDateTime.parse(m.group(1)).toInstant().toEpochMilli();
+            long ms = 0;
+            java.util.regex.Matcher d =
+                    java.util.regex.Pattern.compile("in (\\d+) ms").matcher(m.group(2));
+            while (d.find()) {
+                ms += Long.parseLong(d.group(1));
+            }
+            sweeps.add(new long[] {end - ms, end});
+            said.append("- `").append(m.group(2)).append("`\n");
+        }
+        StringBuilder md = new StringBuilder();
+        md.append("The first housekeeping after start, as the server logged it:\n\n")
+                .append(said.length() == 0 ? "- (no sweep line was logged)\n" : said)
+                .append("\nRefreshes at concurrency 16 in 2-s windows from the first second after start "
+                        + "(wrk; \"during a sweep\" when the window overlaps one):\n\n"
+                        + "| window | during a sweep | refresh/s | p50 ms | p99 ms |\n|---|---|---|---|---|\n");
+        long first = windows.isEmpty() ? 0 : Long.parseLong(windows.get(0)[0]);
+        for (String[] w : windows) {
+            long a = Long.parseLong(w[0]), b = Long.parseLong(w[1]);
+            boolean during = sweeps.stream().anyMatch(s -> s[0] < b && s[1] > a);
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %.1f–%.1f s | %s | %s | %s | %s |%n",
+                    (a - first) / 1000.0,
+                    (b - first) / 1000.0,
+                    during ? "yes" : "no",
+                    w[2],
+                    w[3],
+                    w[4]));
+        }
+        return md.toString();
+    }
+
+    /** Three wrk runs of a verify or a refresh at concurrency 64. */
+    private Row dataRow(ServerProcess server, Load load, String scenario, String store) throws Exception {
+        Row row = new Row(scenario, store, 64, 1, new ArrayList<>());
+        for (int i = 0; i < 3; i++) {
+            row.runs()
+                    .add(
+                            scenario.startsWith("verify")
+                                    ? measureWrk(
+                                            server,
+                                            64,
+                                            "token",
+                                            scenario + store,
+                                            1_000,
+                                            n -> {
+                                                List<String> lines = new ArrayList<>(n);
+                                                for (String[] pc : load.issueCodes(n, 64)) {
+                                                    lines.add(pc[0] + " " + pc[1]);
+                                                }
+                                                return lines;
+                                            },
+                                            null)
+                                    : measureWrk(
+                                            server,
+                                            64,
+                                            "refresh",
+                                            scenario + store,
+                                            64,
+                                            n -> refreshTokens(load, 64 + Wrk.THREADS),
+                                            null));
+        }
+        say(scenario + " " + store + ": "
+                + median(row.runs(), x -> x.r().throughput()).r().throughput() + "/s");
+        return row;
+    }
+
+    /** Keycloak's password grant, default hashing and neutralised, beside this run's verify rows. */
+    private String keycloak() throws Exception {
+        if (wrk == null) {
+            return "**Keycloak**: not measured (wrk is not installed).";
+        }
+        Path home = Keycloak.distribution(work.getParent().resolve("peer"));
+        StringBuilder md = new StringBuilder();
+        md.append("**Keycloak ")
+                .append(Keycloak.VERSION)
+                .append("** (`--peer keycloak`: `kc.sh start-dev`, H2, plain HTTP, default JVM options, on ")
+                .append(Report.javaVersion(serverJava))
+                .append("; its password grant with `scope=openid` driven by wrk, 2 threads, ")
+                .append(runTime.toSeconds())
+                .append("-s runs, median of 3; Phonepass's verify `/oauth/token` on the embedded store from the "
+                        + "table above, same run, same load generator):\n\n");
+        md.append("| system, what | conc. | ops/s | p50 ms | p99 ms | server CPU ms/op | peak RSS MiB | errors |"
+                + " Phonepass verify ÷ this |\n|---|---|---|---|---|---|---|---|---|\n");
+        String startNote;
+        try (Keycloak kc = Keycloak.start(home, serverJava)) {
+            long readyRss = kc.rssKb() / 1024;
+            startNote = "Keycloak started (first `start-dev` on an empty data folder, to the first 200 from "
+                    + "`/realms/master`) in " + String.format(Locale.ROOT, "%.1f s", kc.startMillis / 1000.0)
+                    + ", " + readyRss + " MiB RSS when ready.";
+            kc.setUp();
+            for (String hashing : List.of("default", "neutralised")) {
+                if (hashing.equals("neutralised")) {
+                    kc.neutraliseHashing();
+                }
+                String algorithm = kc.credentialAlgorithm();
+                say("keycloak " + hashing + " (" + algorithm + "): warm-up");
+                kc.measure(work, 16, Duration.ofSeconds(quick ? 5 : 10));
+                for (int c : levels) {
+                    List<double[]> runs = new ArrayList<>();
+                    for (int i = 0; i < 3; i++) {
+                        runs.add(kc.measure(work, c, runTime));
+                    }
+                    double ours = rows.stream()
+                            .filter(r -> r.scenario().equals("verify /oauth/token")
+                                    && r.store().equals("embedded")
+                                    && r.concurrency() == c)
+                            .mapToDouble(r -> median(r.runs(), x -> x.r().throughput())
+                                    .r()
+                                    .throughput())
+                            .findFirst()
+                            .orElse(Double.NaN);
+                    double theirs = Report.median(runs.stream().map(r -> r[0]).toList());
+                    md.append("| ")
+                            .append(Keycloak.fmtRow(
+                                    "Keycloak password grant, " + hashing + " hashing (" + algorithm + ") | " + c,
+                                    runs))
+                            .append(" | ")
+                            .append(
+                                    Double.isNaN(ours)
+                                            ? "(no verify row at this concurrency in this run)"
+                                            : String.format(
+                                                    Locale.ROOT,
+                                                    "%.0f ÷ %.1f = **%.1f×**",
+                                                    ours,
+                                                    theirs,
+                                                    ours / theirs))
+                            .append(" |\n");
+                    say("keycloak " + hashing + " c=" + c + ": " + theirs + "/s");
+                }
+            }
+        }
+        return md + "\n" + startNote + "\n";
+    }
+
+    /** The environment every measured server gets beside its settings file. */
+    Map<String, String> serverEnv() {
+        return Map.of("PHONEPASS_CRYPTO_PROVIDER", serverCrypto);
     }
 
     /** True when a server with these settings starts and answers. */
@@ -237,7 +625,8 @@ public final class Bench {
     }
 
     ServerProcess start(ServerProcess.Setup setup, Path dir) throws Exception {
-        return ServerProcess.start(serverJava, jar, serverOpts, setup, dir, client, Duration.ofSeconds(60));
+        return ServerProcess.start(
+                serverJava, jar, serverOpts, setup, dir, client, Duration.ofSeconds(60), "", serverEnv());
     }
 
     /** Start, verify (two endpoints), login and refresh, with the dev inbox, on one server. */
@@ -738,6 +1127,23 @@ public final class Bench {
 
     List<String> notes() {
         return notes;
+    }
+
+    Path jar() {
+        return jar;
+    }
+
+    HttpClient httpClient() {
+        return client;
+    }
+
+    /** Markdown sections of the parts that are not table rows (TLS, peers, data growth), in the order run. */
+    List<String> sections() {
+        return sections;
+    }
+
+    String serverCrypto() {
+        return serverCrypto;
     }
 
     String serverJava() {

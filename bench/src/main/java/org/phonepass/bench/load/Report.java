@@ -17,6 +17,7 @@ final class Report {
     static String markdown(
             Bench b,
             List<Floor.Window> windows,
+            List<Floor.Window> nativeWindows,
             List<Long> fresh,
             List<Long> restart,
             String loadBefore,
@@ -93,7 +94,38 @@ final class Report {
                         sigCpuMedian,
                         Collections.min(sigCpu),
                         Collections.max(sigCpu)))
-                .append(" ms of CPU (thread CPU time), which holds even when the machine is shared.\n\n");
+                .append(" ms of CPU (thread CPU time), which holds even when the machine is shared. This JDK floor is "
+                        + "the reference of every ratio below.");
+        double serverSigCpu = sigCpuMedian;
+        if (nativeWindows != null && !nativeWindows.isEmpty()) {
+            List<Double> nat =
+                    nativeWindows.stream().map(Floor.Window::perSecond).toList();
+            List<Double> natCpu =
+                    nativeWindows.stream().map(Floor.Window::cpuMsPerSignature).toList();
+            s.append(" **Native provider** (Amazon Corretto Crypto Provider, key objects made by its `KeyFactory`), "
+                            + "windows interleaved with the JDK's: ")
+                    .append(fmt(median(nat)))
+                    .append(" (")
+                    .append(fmt(Collections.min(nat)))
+                    .append("–")
+                    .append(fmt(Collections.max(nat)))
+                    .append(") signatures/s, ")
+                    .append(String.format(
+                            Locale.ROOT,
+                            "%.2f× the JDK floor; %.3f (%.3f–%.3f) ms of CPU per signature",
+                            median(nat) / floorMedian,
+                            median(natCpu),
+                            Collections.min(natCpu),
+                            Collections.max(natCpu)))
+                    .append('.');
+            if (!"jdk".equals(b.serverCrypto())) {
+                serverSigCpu = median(natCpu);
+            }
+        }
+        s.append(" The server ran with `crypto.provider: ")
+                .append(b.serverCrypto())
+                .append("`.\n\n");
+        final double sigCpuOfServer = serverSigCpu;
         s.append("**Start-up** (`java -jar server/target/phonepass.jar` with no arguments and no JVM options, as the "
                         + "README starts it, to the first 200 from `/health/live` over HTTPS; only `PHONEPASS_HTTPS_PORT` and "
                         + "`PHONEPASS_DATA_DIR` set): first start on an empty "
@@ -104,9 +136,9 @@ final class Report {
                 .append(".\n\n");
 
         s.append("| scenario | store | conc. | ops/s | % of floor ÷ signatures | p50 ms | p99 ms | p99.9 ms | errors "
-                + "| server CPU ms/op | CPU ÷ signing CPU | load generator CPU ms/op | peak RSS MiB "
-                + "| server threads idle → max |\n");
-        s.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| server CPU ms/op | CPU ÷ signing CPU | non-signature server CPU ms/op | ÷ JDK signature CPU "
+                + "| load generator CPU ms/op | peak RSS MiB | server threads idle → max |\n");
+        s.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Bench.Row row : b.rows()) {
             List<Bench.Run> runs = row.runs();
             String pct = row.signatures() == 0
@@ -143,6 +175,19 @@ final class Report {
                                     ? "–"
                                     : range(runs, r -> r.cpuMsPerOp() / (row.signatures() * sigCpuMedian), "%.2f"))
                     .append(" | ")
+                    .append(
+                            row.signatures() == 0
+                                    ? "–"
+                                    : range(runs, r -> r.cpuMsPerOp() - row.signatures() * sigCpuOfServer, "%.2f"))
+                    .append(" | ")
+                    .append(
+                            row.signatures() == 0
+                                    ? "–"
+                                    : range(
+                                            runs,
+                                            r -> (r.cpuMsPerOp() - row.signatures() * sigCpuOfServer) / sigCpuMedian,
+                                            "%.2f"))
+                    .append(" | ")
                     .append(range(runs, r -> r.driverCpuMsPerOp(), "%.2f"))
                     .append(" | ")
                     .append(range(runs, r -> r.rssMaxKb() / 1024.0, "%.0f"))
@@ -155,11 +200,14 @@ final class Report {
                 + "signatures\" is ops/s ÷ (floor ÷ RS256 signatures per operation); a verify without `audience` "
                 + "and a refresh sign once; with an `audience` whose access tokens are RS256, twice; with one whose "
                 + "access tokens are EdDSA, once (the EdDSA signature, about 0.07 ms, is not counted). \"CPU ÷ signing CPU\" is the server's CPU per operation ÷ the CPU of its "
-                + "signatures: 1.00 would mean the server does nothing but sign. Server CPU is utime + stime of the server process over the run ÷ "
+                + "signatures with the JDK's provider: 1.00 would mean the server does nothing but sign with the JDK. \"Non-signature server CPU\" is the server's CPU per operation minus its RS256 signatures at the CPU per signature of the provider it ran with (the floor line), and beside it that ÷ the JDK signature's CPU. Server CPU is utime + stime of the server process over the run ÷ "
                 + "operations. Peak RSS is the highest VmRSS sampled every 50 ms during the run. The load generator "
                 + "shares the machine's cores with the server; its own CPU per operation (wrk's process and the driver JVM "
                 + "for the rows wrk drives, the driver JVM alone for the others: HTTPS client, TLS, bookkeeping) is beside the server's, so (server + load generator CPU) ÷ cores "
                 + "bounds what this machine can do.\n");
+        for (String section : b.sections()) {
+            s.append('\n').append(section).append('\n');
+        }
         if (b.jmhJson() != null && Files.exists(b.jmhJson())) {
             s.append('\n').append(jmh(Bench.readJson(b.jmhJson()), Files.getLastModifiedTime(b.jmhJson())));
         }

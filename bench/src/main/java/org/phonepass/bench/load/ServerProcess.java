@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,6 +41,11 @@ final class ServerProcess implements AutoCloseable {
     final Path dataDir;
     final long startMillis;
     final Path log;
+    /**
+     * CPU the server spent up to its first answer (utime + stime, all its threads): unlike the wall time, it hardly
+     * moves when other processes share the cores.
+     */
+    long startCpuMillis;
 
     private ServerProcess(Process process, int port, Path dataDir, long startMillis, Path log) {
         this.process = process;
@@ -124,12 +130,14 @@ final class ServerProcess implements AutoCloseable {
             Setup setup,
             Path dataDir,
             HttpClient probe,
-            Duration timeout)
+            Duration timeout,
+            String extraYaml,
+            Map<String, String> env)
             throws IOException, InterruptedException {
         Files.createDirectories(dataDir);
         int port = freePort();
         Path configFile = dataDir.resolveSibling(dataDir.getFileName() + ".yaml");
-        Files.writeString(configFile, config(setup, port, dataDir));
+        Files.writeString(configFile, config(setup, port, dataDir) + extraYaml);
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         cmd.addAll(jvmOptions);
@@ -139,6 +147,7 @@ final class ServerProcess implements AutoCloseable {
         cmd.add(configFile.toString());
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("PHONEPASS_CONFIG");
+        pb.environment().putAll(env);
         return launch(pb, port, dataDir, probe, timeout);
     }
 
@@ -149,12 +158,30 @@ final class ServerProcess implements AutoCloseable {
      */
     static ServerProcess startPlain(String java, Path jar, Path dataDir, HttpClient probe, Duration timeout)
             throws IOException, InterruptedException {
+        return startPlain(java, jar, dataDir, probe, timeout, List.of(), Map.of());
+    }
+
+    /** The same with JVM options (a class-data-sharing archive) and environment variables added. */
+    static ServerProcess startPlain(
+            String java,
+            Path jar,
+            Path dataDir,
+            HttpClient probe,
+            Duration timeout,
+            List<String> jvmOptions,
+            Map<String, String> env)
+            throws IOException, InterruptedException {
         Files.createDirectories(dataDir);
         int port = freePort();
-        ProcessBuilder pb = new ProcessBuilder(
-                        java, "-jar", jar.toAbsolutePath().toString())
-                .directory(dataDir.getParent().toFile());
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java);
+        cmd.addAll(jvmOptions);
+        cmd.add("-jar");
+        cmd.add(jar.toAbsolutePath().toString());
+        ProcessBuilder pb =
+                new ProcessBuilder(cmd).directory(dataDir.getParent().toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("PHONEPASS_"));
+        pb.environment().putAll(env);
         pb.environment().put("PHONEPASS_HTTPS_PORT", Integer.toString(port));
         pb.environment().put("PHONEPASS_DATA_DIR", dataDir.toAbsolutePath().toString());
         pb.environment().put("PHONEPASS_BIND_ADDRESS", "127.0.0.1");
@@ -195,7 +222,9 @@ final class ServerProcess implements AutoCloseable {
                         HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
                     long ms = (System.nanoTime() - t0) / 1_000_000;
-                    return new ServerProcess(p, port, dataDir, ms, log);
+                    ServerProcess ready = new ServerProcess(p, port, dataDir, ms, log);
+                    ready.startCpuMillis = cpuTicks(p.pid()) * (1000 / Bench.CLK_TCK);
+                    return ready;
                 }
             } catch (IOException e) {
                 // not listening yet

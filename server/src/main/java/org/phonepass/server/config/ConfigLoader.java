@@ -120,6 +120,16 @@ public final class ConfigLoader {
      * @param env  the environment (System.getenv() in production, a map in tests)
      */
     public Settings load(Path file, Map<String, String> env) {
+        return load(file, env, crypto -> {});
+    }
+
+    /**
+     * Loads settings, handing {@code beforeKeys} the {@code crypto} section (file and environment applied) before
+     * anything that may touch a key: secrets are resolved and the master key checked only after it returns.
+     * {@code Main} installs the crypto provider there (docs/security.md#crypto-provider). A {@code crypto} section
+     * that does not bind is not handed over; binding the whole reports it.
+     */
+    public Settings load(Path file, Map<String, String> env, java.util.function.Consumer<Settings.Crypto> beforeKeys) {
         ObjectNode tree;
         try {
             JsonNode read = file == null ? null : yaml.readTree(Files.readString(file));
@@ -157,6 +167,10 @@ public final class ConfigLoader {
                 }
             }
         });
+        Settings.Crypto crypto = cryptoSection(tree);
+        if (crypto != null) {
+            beforeKeys.accept(crypto);
+        }
         resolveSecrets(tree, Settings.class, "", env);
         Settings settings;
         try {
@@ -180,6 +194,17 @@ public final class ConfigLoader {
         }
         new SettingsValidator(settings).validate();
         return settings;
+    }
+
+    private Settings.Crypto cryptoSection(ObjectNode tree) {
+        JsonNode node = tree.get("crypto");
+        try {
+            return node == null || node.isNull()
+                    ? new Settings.Crypto(null)
+                    : yaml.treeToValue(node, Settings.Crypto.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /**

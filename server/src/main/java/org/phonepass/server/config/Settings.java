@@ -55,7 +55,8 @@ public record Settings(
         Dev dev,
         Session session,
         Hosted hosted,
-        Admin admin) {
+        Admin admin,
+        Crypto crypto) {
 
     public enum Mode {
         DEV,
@@ -87,6 +88,7 @@ public record Settings(
         session = session == null ? new Session(null, null, null) : session;
         hosted = hosted == null ? new Hosted(null, null, null, null, null, null, null) : hosted;
         admin = admin == null ? new Admin(null, null, null, null, null) : admin;
+        crypto = crypto == null ? new Crypto(null) : crypto;
     }
 
     /**
@@ -115,7 +117,8 @@ public record Settings(
                 dev,
                 session,
                 hosted,
-                admin);
+                admin,
+                crypto);
     }
 
     /** The {@code iss} of every token: the public URL and a slash (docs/auth0-compatibility.md#base-url-and-issuer). */
@@ -272,6 +275,25 @@ public record Settings(
      *                  {@code redis-sentinel://host:26379#master}; codes stay in the SQL store when absent
      * @param keyPrefix prefix of every key, so that several deployments can share one Redis
      */
+    /**
+     * The JCA provider that signs and serves TLS (docs/security.md#crypto-provider).
+     *
+     * @param provider {@code auto}: Amazon Corretto Crypto Provider (AWS-LC) first when its native library loads on
+     *                 this platform, else the JDK's; {@code jdk}: the JDK's own providers only
+     */
+    public record Crypto(@Env("PHONEPASS_CRYPTO_PROVIDER") CryptoProvider provider) {
+        public Crypto {
+            provider = provider == null ? CryptoProvider.AUTO : provider;
+        }
+    }
+
+    /** What {@code crypto.provider} accepts. */
+    @com.fasterxml.jackson.annotation.JsonClassDescription("crypto provider")
+    public enum CryptoProvider {
+        AUTO,
+        JDK
+    }
+
     public record Redis(@Env("PHONEPASS_REDIS_URL") @Secret String url, String keyPrefix) {
         public Redis {
             keyPrefix = keyPrefix == null ? "phonepass:" : keyPrefix;

@@ -23,6 +23,19 @@ import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.ECParameterSpec;
+import java.security.spec.ECPoint;
+import java.security.spec.ECPrivateKeySpec;
+import java.security.spec.ECPublicKeySpec;
+import java.security.spec.RSAPrivateCrtKeySpec;
+import java.security.spec.RSAPrivateKeySpec;
+import java.security.spec.RSAPublicKeySpec;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,6 +54,7 @@ import java.util.UUID;
 import org.phonepass.core.token.SigningKeyStore;
 import org.phonepass.core.token.StoredKey;
 import org.phonepass.core.token.TokenSigner;
+import org.phonepass.server.crypto.CryptoProviders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +83,7 @@ public final class NimbusTokenSigner implements TokenSigner {
     private final Clock clock;
     private final Duration retention;
     private final Set<JWSAlgorithm> algorithms;
+    private final CryptoProviders.Choice crypto;
     private volatile KeyRing ring = new KeyRing(List.of(), Map.of());
 
     private record Loaded(StoredKey stored, JWK jwk, JWSAlgorithm algorithm, JWSSigner signer, JWSVerifier verifier) {}
@@ -90,6 +105,21 @@ public final class NimbusTokenSigner implements TokenSigner {
      */
     public NimbusTokenSigner(
             SigningKeyStore store, String issuer, Clock clock, Duration retention, Set<String> algorithms) {
+        this(store, issuer, clock, retention, algorithms, CryptoProviders.jdk());
+    }
+
+    /**
+     * @param crypto the provider every RSA and EC key object, and its signatures, come from (Ed25519 goes through
+     *               Tink); docs/security.md#crypto-provider
+     */
+    public NimbusTokenSigner(
+            SigningKeyStore store,
+            String issuer,
+            Clock clock,
+            Duration retention,
+            Set<String> algorithms,
+            CryptoProviders.Choice crypto) {
+        this.crypto = Objects.requireNonNull(crypto, "crypto cannot be null");
         this.store = Objects.requireNonNull(store, "store cannot be null");
         this.issuer = Objects.requireNonNull(issuer, "issuer cannot be null");
         this.clock = Objects.requireNonNull(clock, "clock cannot be null");
@@ -311,20 +341,62 @@ public final class NimbusTokenSigner implements TokenSigner {
         }
     }
 
-    private static Loaded load(StoredKey k) {
+    /**
+     * The key objects are made by the chosen provider's {@link KeyFactory}, and the signer and verifier use that
+     * provider's {@code Signature}: a key object made by another provider would be converted on every signature (with
+     * ACCP about 0.55 ms per token, half the signature again).
+     */
+    private Loaded load(StoredKey k) {
         try {
             JWK jwk = JWK.parse(k.jwk());
             JWSAlgorithm alg = algorithmOf(k);
             if (jwk instanceof ECKey ec) {
-                return new Loaded(k, jwk, alg, new ECDSASigner(ec), new ECDSAVerifier(ec.toPublicJWK()));
+                ECParameterSpec params = ec.getCurve().toECParameterSpec();
+                KeyFactory kf = crypto.keyFactory("EC");
+                ECPublicKey pub = (ECPublicKey) kf.generatePublic(new ECPublicKeySpec(
+                        new ECPoint(ec.getX().decodeToBigInteger(), ec.getY().decodeToBigInteger()), params));
+                ECPrivateKey priv = (ECPrivateKey)
+                        kf.generatePrivate(new ECPrivateKeySpec(ec.getD().decodeToBigInteger(), params));
+                ECDSASigner signer = new ECDSASigner(priv);
+                ECDSAVerifier verifier = new ECDSAVerifier(pub);
+                signer.getJCAContext().setProvider(crypto.signatureProvider("EC"));
+                verifier.getJCAContext().setProvider(crypto.signatureProvider("EC"));
+                return new Loaded(k, jwk, alg, signer, verifier);
             }
             if (jwk instanceof OctetKeyPair okp) {
                 return new Loaded(k, jwk, alg, new Ed25519Signer(okp), new Ed25519Verifier(okp.toPublicJWK()));
             }
             RSAKey rsa = (RSAKey) jwk;
-            return new Loaded(k, jwk, alg, new RSASSASigner(rsa), new RSASSAVerifier(rsa.toRSAPublicKey()));
-        } catch (ParseException | JOSEException | ClassCastException e) {
+            KeyFactory kf = crypto.keyFactory("RSA");
+            RSAPublicKey pub = (RSAPublicKey) kf.generatePublic(new RSAPublicKeySpec(
+                    rsa.getModulus().decodeToBigInteger(),
+                    rsa.getPublicExponent().decodeToBigInteger()));
+            PrivateKey priv = rsa.getFirstPrimeFactor() != null
+                    ? kf.generatePrivate(new RSAPrivateCrtKeySpec(
+                            rsa.getModulus().decodeToBigInteger(),
+                            rsa.getPublicExponent().decodeToBigInteger(),
+                            rsa.getPrivateExponent().decodeToBigInteger(),
+                            rsa.getFirstPrimeFactor().decodeToBigInteger(),
+                            rsa.getSecondPrimeFactor().decodeToBigInteger(),
+                            rsa.getFirstFactorCRTExponent().decodeToBigInteger(),
+                            rsa.getSecondFactorCRTExponent().decodeToBigInteger(),
+                            rsa.getFirstCRTCoefficient().decodeToBigInteger()))
+                    : kf.generatePrivate(new RSAPrivateKeySpec(
+                            rsa.getModulus().decodeToBigInteger(),
+                            rsa.getPrivateExponent().decodeToBigInteger()));
+            RSASSASigner signer = new RSASSASigner(priv);
+            RSASSAVerifier verifier = new RSASSAVerifier(pub);
+            signer.getJCAContext().setProvider(crypto.signatureProvider("RSA"));
+            verifier.getJCAContext().setProvider(crypto.signatureProvider("RSA"));
+            return new Loaded(k, jwk, alg, signer, verifier);
+        } catch (ParseException | GeneralSecurityException | JOSEException | ClassCastException e) {
             throw new IllegalStateException("stored signing key " + k.kid() + " cannot be read", e);
         }
+    }
+
+    /** Who made the current RS256 key object: what {@code crypto.provider} chose (tests check it). */
+    public String signingKeyClass() {
+        RSASSASigner s = (RSASSASigner) ring.current().get(JWSAlgorithm.RS256).signer();
+        return s.getPrivateKey().getClass().getName();
     }
 }

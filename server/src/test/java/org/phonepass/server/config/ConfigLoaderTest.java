@@ -266,6 +266,7 @@ class ConfigLoaderTest {
         rejects("dev:\n  sample_app_port: 70000\n", "dev.sample_app_port");
         // sms.*: delivery keys are checked at load too, not when the server builds the providers.
         rejects("sms:\n  provider: carrier-pigeon\n", "sms.provider", "unknown provider", "twilio");
+        rejects("crypto:\n  provider: openssl\n", "crypto.provider", "unknown crypto provider", "auto, jdk");
         rejects("sms:\n  retry:\n    max_attempts: 0\n", "sms.retry.max_attempts");
         rejects("sms:\n  retry:\n    deadline: soon\n", "sms.retry.deadline", "180s");
         rejects("sms:\n  circuit_breaker:\n    failure_threshold: 0\n", "sms.circuit_breaker.failure_threshold");

@@ -66,7 +66,6 @@ public final class JdbcAccessTokenStore implements AccessTokenStore {
 
     @Override
     public int deleteExpired(Instant cutoff) {
-        return jdbc.write(
-                conn -> Jdbc.update(conn, "DELETE FROM access_tokens WHERE expires_at < ?", cutoff.toEpochMilli()));
+        return ExpiredRows.delete(jdbc, "access_tokens", "token_hash", cutoff.toEpochMilli());
     }
 }

@@ -86,8 +86,7 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
 
     @Override
     public int deleteExpired(Instant cutoff) {
-        return jdbc.write(
-                conn -> Jdbc.update(conn, "DELETE FROM refresh_tokens WHERE expires_at < ?", cutoff.toEpochMilli()));
+        return ExpiredRows.delete(jdbc, "refresh_tokens", "token_hash", cutoff.toEpochMilli());
     }
 
     private static int insert(Connection conn, byte[] hash, RefreshTokenRecord r) throws SQLException {

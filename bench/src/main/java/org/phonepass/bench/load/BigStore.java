@@ -1,0 +1,138 @@
+package org.phonepass.bench.load;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The data of a deployment that has run for a while, written straight into an embedded store's SQLite file with the
+ * server stopped (SQL, not HTTP): users, audit events (some older than the default 90-day retention), live refresh
+ * tokens and expired codes, so that the rows of {@code --only data} measure the server on a large store and its
+ * first housekeeping has real sweeps to make.
+ */
+final class BigStore {
+    private BigStore() {}
+
+    record Loaded(long bytesPerMillionUsers, long totalBytes, double seconds) {}
+
+    static Loaded preload(Path db, int users, int auditEvents, int oldAuditEvents, int refreshTokens, int expiredCodes)
+            throws SQLException, java.io.IOException {
+        long t0 = System.nanoTime();
+        Instant now = Instant.now();
+        SecureRandom random = new SecureRandom();
+        long beforeUsers;
+        long afterUsers;
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA synchronous=OFF");
+            }
+            c.setAutoCommit(false);
+            beforeUsers = size(c, db);
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO users (id, phone, created_at, updated_at, "
+                    + "last_login, last_ip, logins_count) VALUES (?, ?, ?, ?, ?, '203.0.113.7', 3)")) {
+                long t = now.minus(Duration.ofDays(200)).toEpochMilli();
+                for (int i = 0; i < users; i++) {
+                    p.setString(1, String.format("%032x", random.nextLong() & Long.MAX_VALUE) + i);
+                    p.setString(2, "+1" + (2_000_000_000L + i));
+                    p.setLong(3, t);
+                    p.setLong(4, t);
+                    p.setLong(5, t);
+                    batch(p, c, i);
+                }
+                p.executeBatch();
+                c.commit();
+            }
+            afterUsers = size(c, db);
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO audit_events (time, type, client_id, "
+                    + "masked_phone, ip, country, outcome, detail) VALUES (?, 'VERIFY', 'bench', '+*******0123', "
+                    + "'203.0.113.7', 'US', 'SUCCESS', NULL)")) {
+                long oldest = now.minus(Duration.ofDays(120)).toEpochMilli();
+                long retained = now.minus(Duration.ofDays(80)).toEpochMilli();
+                long span = now.toEpochMilli() - retained;
+                for (int i = 0; i < auditEvents; i++) {
+                    // In time order, as they would have been written: the old ones first.
+                    long time = i < oldAuditEvents
+                            ? oldest + (long) i * 1000
+                            : retained + span * (i - oldAuditEvents) / Math.max(1, auditEvents - oldAuditEvents);
+                    p.setLong(1, time);
+                    batch(p, c, i);
+                }
+                p.executeBatch();
+                c.commit();
+            }
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO refresh_tokens (token_hash, family_id, user_id, "
+                    + "client_id, scope, audience, created_at, expires_at) "
+                    + "VALUES (?, ?, ?, 'bench', 'openid offline_access', NULL, ?, ?)")) {
+                for (int i = 0; i < refreshTokens; i++) {
+                    // A new array per row: the driver keeps the reference until the batch runs.
+                    byte[] hash = new byte[32];
+                    random.nextBytes(hash);
+                    p.setBytes(1, hash);
+                    p.setString(2, "fam" + i);
+                    p.setString(3, "user" + i);
+                    p.setLong(4, now.toEpochMilli());
+                    p.setLong(5, now.plus(Duration.ofDays(30)).toEpochMilli());
+                    batch(p, c, i);
+                }
+                p.executeBatch();
+                c.commit();
+            }
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO challenges (id, client_id, phone, code_hash, "
+                    + "created_at, expires_at, attempts, max_attempts, state) "
+                    + "VALUES (?, 'bench', ?, ?, ?, ?, 0, 3, 'PENDING')")) {
+                long expired = now.minus(Duration.ofHours(3)).toEpochMilli();
+                for (int i = 0; i < expiredCodes; i++) {
+                    byte[] hash = new byte[32];
+                    random.nextBytes(hash);
+                    p.setString(1, "old" + i);
+                    p.setString(2, "+1" + (3_000_000_000L + i));
+                    p.setBytes(3, hash);
+                    p.setLong(4, expired - 180_000);
+                    p.setLong(5, expired);
+                    batch(p, c, i);
+                }
+                p.executeBatch();
+                c.commit();
+            }
+            c.setAutoCommit(true);
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            }
+        }
+        long total = Files.size(db);
+        return new Loaded(
+                users == 0 ? 0 : (afterUsers - beforeUsers) * 1_000_000L / users,
+                total,
+                (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static void batch(PreparedStatement p, Connection c, int i) throws SQLException {
+        p.addBatch();
+        if (i % 10_000 == 9_999) {
+            p.executeBatch();
+        }
+        if (i % 200_000 == 199_999) {
+            c.commit();
+        }
+    }
+
+    /** The database's size once its WAL is checkpointed into it. */
+    private static long size(Connection c, Path db) throws SQLException, java.io.IOException {
+        boolean auto = c.getAutoCommit();
+        c.commit();
+        c.setAutoCommit(true);
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+        c.setAutoCommit(auto);
+        return Files.size(db);
+    }
+}
