@@ -91,11 +91,13 @@ class TlsMaterialTest {
     private static void assertKeyMatchesCertificate(TlsMaterial tls) throws Exception {
         PrivateKey key = (PrivateKey) tls.keyStore().getKey(TlsMaterial.ALIAS, tls.password());
         X509Certificate cert = (X509Certificate) tls.keyStore().getCertificate(TlsMaterial.ALIAS);
-        Signature signer = Signature.getInstance("SHA256withRSA");
+        // The dev certificate is ECDSA P-256; an operator's may be RSA (docs/deployment.md).
+        String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+        Signature signer = Signature.getInstance(algorithm);
         signer.initSign(key);
         signer.update(new byte[] {1, 2, 3});
         byte[] signature = signer.sign();
-        Signature verifier = Signature.getInstance("SHA256withRSA");
+        Signature verifier = Signature.getInstance(algorithm);
         verifier.initVerify(cert.getPublicKey());
         verifier.update(new byte[] {1, 2, 3});
         assertThat(verifier.verify(signature)).isTrue();
