@@ -9,7 +9,13 @@ public enum GrantType {
     RESOURCE_OWNER("password"),
     /** {@code http://auth0.com/oauth/grant-type/passwordless/otp} on {@code POST /oauth/token}. */
     PASSWORDLESS_OTP("http://auth0.com/oauth/grant-type/passwordless/otp"),
-    REFRESH_TOKEN("refresh_token");
+    REFRESH_TOKEN("refresh_token"),
+    /**
+     * Tokens straight from {@code /authorize} in the redirect ({@code response_type} {@code token} or
+     * {@code id_token}), as auth0-js 9/10 and Lock 11-14 ask after a cross-origin login. Not in the default list: the
+     * OAuth 2.0 Security BCP (RFC 9700 §2.1.2) discourages it (docs/spa.md#cross-origin-authentication).
+     */
+    IMPLICIT("implicit");
 
     private final String wireValue;
 

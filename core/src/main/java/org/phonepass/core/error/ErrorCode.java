@@ -35,6 +35,11 @@ public enum ErrorCode {
     /** RFC 7009 §2.2.1: a JWT access token cannot be revoked (resource servers verify it on their own). */
     UNSUPPORTED_TOKEN_TYPE(    400, "bad.request",           400, "unsupported_token_type", 400, "unsupported_token_type"),
     INVALID_AUDIENCE(          400, "bad.request",           403, "access_denied",          403, "access_denied"),
+    /**
+     * Cross-origin authentication (docs/spa.md#cross-origin-authentication): a wrong code on {@code /co/authenticate},
+     * or a login ticket that is unknown, used, expired, another client's, or not this browser's.
+     */
+    CROSS_ORIGIN_DENIED(       403, "access_denied",         403, "access_denied",          403, "access_denied"),
     INVALID_TOKEN(             401, "invalid_token",         401, "invalid_token",          401, "invalid_token"),
     INVALID_RETURN_TO(         400, "invalid_request",       400, "invalid_request",        400, "invalid_request"),
     TOO_MANY_REQUESTS(         429, "too_many_requests",     429, "too_many_requests",      429, "too_many_requests"),
