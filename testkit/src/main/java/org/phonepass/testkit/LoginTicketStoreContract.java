@@ -91,7 +91,9 @@ public abstract class LoginTicketStoreContract {
         byte[] live = hash();
         store().save(old, ticket(t0.minus(Duration.ofSeconds(1))));
         store().save(live, ticket(t0.plus(Duration.ofSeconds(60))));
-        assertThat(store().deleteExpired(t0)).isGreaterThanOrEqualTo(1);
+        // A store whose keys expire by themselves (Redis) has nothing left to delete.
+        assertThat(store().deleteExpired(t0)).isBetween(0, 1);
+        assertThat(store().find(old, t0.minus(Duration.ofSeconds(10)))).isEmpty();
         assertThat(store().find(live, t0)).isPresent();
     }
 }

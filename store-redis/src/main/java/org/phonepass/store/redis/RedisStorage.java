@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.phonepass.core.abuse.SlidingWindowCounter;
+import org.phonepass.core.login.LoginTicketStore;
 import org.phonepass.core.otp.ChallengeStore;
 import org.phonepass.core.ratelimit.RateLimiter;
 import org.slf4j.Logger;
@@ -92,6 +93,11 @@ public final class RedisStorage implements AutoCloseable {
 
     public ChallengeStore challenges() {
         return new RedisChallengeStore(connection.sync(), keyPrefix);
+    }
+
+    /** Login tickets of cross-origin authentication, shared by every node on this Redis. */
+    public LoginTicketStore loginTickets() {
+        return new RedisLoginTicketStore(connection.sync(), keyPrefix);
     }
 
     /** Token buckets shared by every node on this Redis; time comes from {@code clock} (see the class). */

@@ -18,6 +18,7 @@ import java.util.Properties;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.phonepass.core.login.LoginTicketStore;
 import org.phonepass.core.otp.ChallengeStore;
 import org.phonepass.core.store.UnitOfWork;
 import org.phonepass.core.token.AccessTokenStore;
@@ -188,6 +189,10 @@ public final class SqlStorage implements AutoCloseable {
 
     public RefreshTokenStore refreshTokens() {
         return new JdbcRefreshTokenStore(jdbc);
+    }
+
+    public LoginTicketStore loginTickets() {
+        return new JdbcLoginTicketStore(jdbc);
     }
 
     public SigningKeyStore signingKeys() {
