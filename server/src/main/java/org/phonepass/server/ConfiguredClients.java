@@ -47,6 +47,8 @@ final class ConfiguredClients implements ClientRegistry {
                             null,
                             null,
                             null,
+                            null,
+                            null,
                             null)));
         }
         this.byId = Map.copyOf(map);
@@ -74,7 +76,9 @@ final class ConfiguredClients implements ClientRegistry {
                 s.refreshTokenLifetime(),
                 s.refreshTokenRotation(),
                 s.trustAuth0ForwardedFor(),
-                apiGrants);
+                apiGrants,
+                s.crossOriginAuthentication(),
+                s.crossOriginLoc());
     }
 
     @Override

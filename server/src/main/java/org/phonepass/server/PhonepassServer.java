@@ -35,6 +35,8 @@ import org.phonepass.core.abuse.LoggingAuditLog;
 import org.phonepass.core.client.ClientRegistry;
 import org.phonepass.core.config.Durations;
 import org.phonepass.core.login.LoginService;
+import org.phonepass.core.login.LoginTicketStore;
+import org.phonepass.core.login.LoginTickets;
 import org.phonepass.core.login.OtpSettings;
 import org.phonepass.core.login.StartService;
 import org.phonepass.core.otp.ChallengeStore;
@@ -48,6 +50,7 @@ import org.phonepass.server.config.ConfigException;
 import org.phonepass.server.config.Settings;
 import org.phonepass.server.dev.SampleAppServer;
 import org.phonepass.server.http.ClientAddress;
+import org.phonepass.server.http.CrossOriginEndpoints;
 import org.phonepass.server.http.EndpointSet;
 import org.phonepass.server.http.HttpApi;
 import org.phonepass.server.http.IpRange;
@@ -152,12 +155,14 @@ public final class PhonepassServer implements AutoCloseable {
             Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
             checks.put("database", storage::isHealthy);
             ChallengeStore challenges = storage.challenges();
+            LoginTicketStore loginTicketStore = storage.loginTickets();
             RedisStorage redis = null;
             if (settings.redis().url() != null) {
                 redis = RedisStorage.connect(
                         settings.redis().url(), settings.redis().keyPrefix());
                 closeables.add(redis);
                 challenges = redis.challenges();
+                loginTicketStore = redis.loginTickets();
                 checks.put("redis", redis::isHealthy);
             }
             TokenService tokens = new TokenService(
@@ -215,6 +220,15 @@ public final class PhonepassServer implements AutoCloseable {
                     .map(IpRange::parse)
                     .toList();
             ClientAddress address = new ClientAddress(proxies, settings.http().countryHeader());
+            LoginTickets loginTickets = new LoginTickets(login, loginTicketStore, storage.users(), clock, random);
+            List<EndpointSet.Extra> extras = new ArrayList<>(org.phonepass.server.http.StaticAssets.extras());
+            extras.addAll(CrossOriginEndpoints.extras(
+                    responder,
+                    clients,
+                    address,
+                    loginTickets,
+                    settings.issuer(),
+                    settings.http().maxBodyBytes()));
             EndpointSet endpoints = EndpointSet.build(
                     new EndpointSet.Services(
                             login,
@@ -233,7 +247,7 @@ public final class PhonepassServer implements AutoCloseable {
                             starts,
                             new TokenManagementService(tokens, policy, audit, clock)),
                     responder,
-                    org.phonepass.server.http.StaticAssets.extras());
+                    extras);
             http = new HttpApi(
                     new HttpApi.Listen(
                             settings.bindAddress(),
@@ -267,7 +281,9 @@ public final class PhonepassServer implements AutoCloseable {
                 return t;
             });
             ChallengeStore sweptChallenges = challenges;
-            housekeeping.scheduleWithFixedDelay(() -> housekeep(storage, sweptChallenges), 1, 60, TimeUnit.SECONDS);
+            LoginTicketStore sweptTickets = loginTicketStore;
+            housekeeping.scheduleWithFixedDelay(
+                    () -> housekeep(storage, sweptChallenges, sweptTickets), 1, 60, TimeUnit.SECONDS);
             return this;
         } catch (IOException | GeneralSecurityException e) {
             closeUnclaimed(opening);
@@ -370,10 +386,11 @@ public final class PhonepassServer implements AutoCloseable {
         }
     }
 
-    private void housekeep(SqlStorage storage, ChallengeStore challenges) {
+    private void housekeep(SqlStorage storage, ChallengeStore challenges, LoginTicketStore tickets) {
         try {
             var now = clock.instant();
             challenges.deleteExpired(now.minus(Duration.ofHours(1)));
+            tickets.deleteExpired(now);
             storage.accessTokens().deleteExpired(now);
             storage.refreshTokens().deleteExpired(now);
             long pruned =

@@ -13,8 +13,8 @@ import org.phonepass.core.config.Secret;
  * @param allowedOrigins       browser origins allowed to call the API (CORS)
  * @param callbacks            allowed redirect URIs (also allowed as logout {@code returnTo})
  * @param allowedLogoutUrls    further allowed logout {@code returnTo} URLs
- * @param grants               allowed grants ({@code password}, {@code passwordless_otp}, {@code refresh_token});
- *                             all three when absent
+ * @param grants               allowed grants ({@code password}, {@code passwordless_otp}, {@code refresh_token},
+ *                             {@code implicit}); the first three when absent
  * @param clientSecretHash     {@code sha256:<hex>} of the secret of a confidential client
  * @param clientSecret         the secret itself, hashed at load (prefer the hash, or an env var)
  * @param allowJsonp           serve the JSONP variants (docs/auth0-compatibility.md#jsonp) to this client
@@ -26,6 +26,10 @@ import org.phonepass.core.config.Secret;
  *                             that calls on the user's behalf); confidential clients only, and only on requests that
  *                             carry the client's secret
  * @param apiGrants            the API scopes this client may get, per API (Auth0's client grants); none by default
+ * @param crossOriginAuthentication let pages on {@code allowed_origins} log in with {@code POST /co/authenticate}
+ *                             (auth0-js 9/10, Lock 11-14); off by default, as in Auth0
+ * @param crossOriginLoc       the app's cross-origin verification page (Auth0's {@code cross_origin_loc}), an absolute
+ *                             URL on one of {@code allowed_origins}; none by default
  */
 public record ClientSettings(
         String clientId,
@@ -42,7 +46,9 @@ public record ClientSettings(
         Duration refreshTokenLifetime,
         Boolean refreshTokenRotation,
         Boolean trustAuth0ForwardedFor,
-        List<ApiGrant> apiGrants) {
+        List<ApiGrant> apiGrants,
+        Boolean crossOriginAuthentication,
+        String crossOriginLoc) {
     public ClientSettings {
         name = name == null ? clientId : name;
         allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
@@ -58,6 +64,7 @@ public record ClientSettings(
         refreshTokenRotation = refreshTokenRotation == null || refreshTokenRotation;
         trustAuth0ForwardedFor = trustAuth0ForwardedFor != null && trustAuth0ForwardedFor;
         apiGrants = apiGrants == null ? List.of() : List.copyOf(apiGrants);
+        crossOriginAuthentication = crossOriginAuthentication != null && crossOriginAuthentication;
     }
 
     /**

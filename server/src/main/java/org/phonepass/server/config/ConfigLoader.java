@@ -63,7 +63,9 @@ public final class ConfigLoader {
             GrantType.PASSWORDLESS_OTP,
             "passwordless_otp",
             GrantType.REFRESH_TOKEN,
-            "refresh_token"));
+            "refresh_token",
+            GrantType.IMPLICIT,
+            "implicit"));
 
     private final ObjectMapper yaml;
 
