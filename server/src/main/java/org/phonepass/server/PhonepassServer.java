@@ -2,6 +2,7 @@ package org.phonepass.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.javalin.http.HandlerType;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -28,10 +29,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.phonepass.core.abuse.AbusePolicy;
 import org.phonepass.core.abuse.AuditLog;
 import org.phonepass.core.abuse.CompositeAuditLog;
 import org.phonepass.core.abuse.LoggingAuditLog;
+import org.phonepass.core.authorize.AuthorizationCodeService;
+import org.phonepass.core.authorize.AuthorizationCodeStore;
+import org.phonepass.core.authorize.PendingLoginStore;
 import org.phonepass.core.client.ClientRegistry;
 import org.phonepass.core.config.Durations;
 import org.phonepass.core.login.LoginService;
@@ -42,10 +47,15 @@ import org.phonepass.core.login.StartService;
 import org.phonepass.core.otp.ChallengeStore;
 import org.phonepass.core.otp.CodeHasher;
 import org.phonepass.core.phone.PhoneNumberParser;
+import org.phonepass.core.session.SessionService;
+import org.phonepass.core.session.SessionSettings;
+import org.phonepass.core.session.SessionStore;
 import org.phonepass.core.sms.MessageTemplate;
 import org.phonepass.core.token.TokenManagementService;
 import org.phonepass.core.token.TokenService;
 import org.phonepass.core.user.Profiles;
+import org.phonepass.server.authorize.AuthorizeEndpoints;
+import org.phonepass.server.authorize.LoginTransactions;
 import org.phonepass.server.config.ConfigException;
 import org.phonepass.server.config.Settings;
 import org.phonepass.server.dev.SampleAppServer;
@@ -92,6 +102,10 @@ public final class PhonepassServer implements AutoCloseable {
     private JdbcAuditLog auditEvents;
     private SampleAppServer sampleApp;
     private ManagementServer management;
+    private SessionService sessions;
+    private AuthorizeEndpoints authorize;
+    private Function<HostedLogin, List<EndpointSet.Extra>> hostedRoutes = h -> List.of();
+    private Runnable hostedSweep = () -> {};
 
     public PhonepassServer(Settings settings, Clock clock) {
         Objects.requireNonNull(settings, "settings cannot be null");
@@ -99,6 +113,23 @@ public final class PhonepassServer implements AutoCloseable {
         this.settings = settings.httpsPort() == 0 ? settings.withHttpsPort(freePort()) : settings;
         this.clock = Objects.requireNonNull(clock, "clock cannot be null");
         this.dataDir = Path.of(settings.dataDir()).toAbsolutePath().normalize();
+    }
+
+    /**
+     * What the hosted login pages work with (docs/hosted-login.md): the pending authorization requests and the way
+     * back from them, the sign-in and the code sending, and the caller's address.
+     */
+    public record HostedLogin(
+            LoginTransactions transactions,
+            LoginService login,
+            StartService starts,
+            ClientAddress address,
+            ClientRegistry clients) {}
+
+    /** Routes built from the hosted-login parts, added when the server starts (the hosted pages). */
+    public PhonepassServer withHostedRoutes(Function<HostedLogin, List<EndpointSet.Extra>> routes) {
+        this.hostedRoutes = Objects.requireNonNull(routes, "routes cannot be null");
+        return this;
     }
 
     /** Builds everything and starts listening. Throws {@link ConfigException} for settings it refuses. */
@@ -220,8 +251,45 @@ public final class PhonepassServer implements AutoCloseable {
                     .map(IpRange::parse)
                     .toList();
             ClientAddress address = new ClientAddress(proxies, settings.http().countryHeader());
-            LoginTickets loginTickets = new LoginTickets(login, loginTicketStore, storage.users(), clock, random);
+            // Codes, sessions and login transactions live where the codes of the SMS do: in Redis when it is
+            // configured, so that every node finds them, else in the database.
+            AuthorizationCodeStore codeStore =
+                    redis == null ? storage.authorizationCodes() : redis.authorizationCodes();
+            SessionStore sessionStore = redis == null ? storage.sessions() : redis.sessions();
+            PendingLoginStore pendingLogins = redis == null ? storage.pendingLogins() : redis.pendingLogins();
+            Settings.Session s = settings.session();
+            sessions = new SessionService(
+                    sessionStore,
+                    new SessionSettings(s.idleLifetime(), s.absoluteLifetime(), s.loginLifetime()),
+                    clock,
+                    random);
+            AuthorizationCodeService codes = new AuthorizationCodeService(
+                    codeStore,
+                    tokens,
+                    storage.accessTokens(),
+                    storage.refreshTokens(),
+                    storage.unitOfWork(),
+                    clock,
+                    random);
+            authorize = new AuthorizeEndpoints(
+                    new AuthorizeEndpoints.Parts(
+                            clients,
+                            sessions,
+                            codes,
+                            pendingLogins,
+                            tokens,
+                            json,
+                            settings.issuer(),
+                            AuthorizeEndpoints.plainErrorPage()),
+                    clock,
+                    random);
+            hostedSweep = () -> {
+                codes.deleteExpired();
+                sessions.deleteExpired();
+                pendingLogins.deleteExpired(clock.instant());
+            };
             List<EndpointSet.Extra> extras = new ArrayList<>(org.phonepass.server.http.StaticAssets.extras());
+            LoginTickets loginTickets = new LoginTickets(login, loginTicketStore, storage.users(), clock, random);
             extras.addAll(CrossOriginEndpoints.extras(
                     responder,
                     clients,
@@ -229,6 +297,10 @@ public final class PhonepassServer implements AutoCloseable {
                     loginTickets,
                     settings.issuer(),
                     settings.http().maxBodyBytes()));
+            extras.add(new EndpointSet.Extra(HandlerType.GET, "/authorize", authorize::authorize));
+            extras.add(new EndpointSet.Extra(HandlerType.GET, "/authorize/resume", authorize::resume));
+            extras.add(new EndpointSet.Extra(HandlerType.GET, "/oidc/logout", authorize::oidcLogout));
+            extras.addAll(hostedRoutes.apply(new HostedLogin(authorize, login, starts, address, clients)));
             EndpointSet endpoints = EndpointSet.build(
                     new EndpointSet.Services(
                             login,
@@ -245,7 +317,9 @@ public final class PhonepassServer implements AutoCloseable {
                             settings.geoloc().fromAcceptLanguage(),
                             settings.http().maxBodyBytes(),
                             starts,
-                            new TokenManagementService(tokens, policy, audit, clock)),
+                            new TokenManagementService(tokens, policy, audit, clock),
+                            codes,
+                            sessions),
                     responder,
                     extras);
             http = new HttpApi(
@@ -402,6 +476,7 @@ public final class PhonepassServer implements AutoCloseable {
                         Durations.format(settings.storage().auditRetention()));
             }
             limitSweep.run();
+            hostedSweep.run();
             signer.reload();
         } catch (RuntimeException e) {
             log.warn("housekeeping failed: {}", e.getMessage());
@@ -522,6 +597,19 @@ public final class PhonepassServer implements AutoCloseable {
 
     public ClientRegistry clients() {
         return clients;
+    }
+
+    /**
+     * The server sessions of the hosted login: {@link SessionService#endForUser} ends a user's sessions when the user
+     * is blocked or deleted.
+     */
+    public SessionService sessions() {
+        return sessions;
+    }
+
+    /** The login transactions the hosted pages work with. */
+    public LoginTransactions loginTransactions() {
+        return authorize;
     }
 
     /** Graceful stop: readiness turns DOWN, requests in flight finish (up to 10 s), then everything closes. */

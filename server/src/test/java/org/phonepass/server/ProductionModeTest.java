@@ -122,7 +122,8 @@ class ProductionModeTest {
                 s.geoloc(),
                 s.redis(),
                 s.limits(),
-                s.dev());
+                s.dev(),
+                s.session());
         try (PhonepassServer server = new PhonepassServer(fixed, Clock.systemUTC()).start()) {
             assertThat(server.tls()).isNull();
             assertThat(server.devInbox()).isNull();

@@ -404,4 +404,39 @@ class LoginServiceTest {
         assertThat(unknown.replay()).isFalse();
         assertThat(unknown.refused().code()).isEqualTo(ErrorCode.INVALID_REFRESH_TOKEN);
     }
+
+    @Test
+    void signInWhenCodeRightThenUserAndNoTokens() {
+        LoginFixture f = LoginFixture.builder().build();
+        String code = f.sendCode(client, PHONE);
+        int refreshBefore = f.refreshTokens.size();
+        org.phonepass.core.user.User user =
+                f.login.signIn(new LoginService.SignInCommand(client, PHONE, code, LoginFixture.IP), h -> {});
+        assertThat(user.phone()).isEqualTo(PHONE);
+        assertThat(user.loginsCount()).isEqualTo(1);
+        assertThat(f.refreshTokens.size()).isEqualTo(refreshBefore);
+        assertThat(attemptsRemaining(refusal(() ->
+                        f.login.signIn(new LoginService.SignInCommand(client, PHONE, code, LoginFixture.IP), h -> {}))))
+                .as("single use")
+                .isZero();
+    }
+
+    @Test
+    void signInWhenWrongCodeThenCountsAsVerifyFailure() {
+        RecordingAbusePolicy policy = new RecordingAbusePolicy();
+        LoginFixture f = LoginFixture.builder().policy(policy).build();
+        String code = f.sendCode(client, PHONE);
+        String wrong = code.equals("000000") ? "111111" : "000000";
+        PhonepassException e = refusal(
+                () -> f.login.signIn(new LoginService.SignInCommand(client, PHONE, wrong, LoginFixture.IP), h -> {}));
+        assertThat(attemptsRemaining(e)).isEqualTo(2);
+        assertThat(refusal(() -> f.login.signIn(
+                                new LoginService.SignInCommand(client, PHONE, "", LoginFixture.IP), h -> {}))
+                        .code())
+                .isEqualTo(ErrorCode.INVALID_REQUEST);
+        assertThat(f.login
+                        .signIn(new LoginService.SignInCommand(client, PHONE, code, LoginFixture.IP), h -> {})
+                        .phone())
+                .isEqualTo(PHONE);
+    }
 }

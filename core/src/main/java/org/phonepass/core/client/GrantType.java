@@ -10,6 +10,8 @@ public enum GrantType {
     /** {@code http://auth0.com/oauth/grant-type/passwordless/otp} on {@code POST /oauth/token}. */
     PASSWORDLESS_OTP("http://auth0.com/oauth/grant-type/passwordless/otp"),
     REFRESH_TOKEN("refresh_token"),
+    /** {@code authorization_code} on {@code POST /oauth/token}: the code of {@code GET /authorize} (RFC 6749 §4.1). */
+    AUTHORIZATION_CODE("authorization_code"),
     /**
      * Tokens straight from {@code /authorize} in the redirect ({@code response_type} {@code token} or
      * {@code id_token}), as auth0-js 9/10 and Lock 11-14 ask after a cross-origin login. Not in the default list: the

@@ -29,6 +29,8 @@ public enum ErrorCode {
     SMS_PROVIDER_REJECTED(     400, "sms_provider_error",    400, "invalid_request",        400, "invalid_request"),
     SMS_PROVIDER_UNAVAILABLE(  503, "sms_provider_error",    503, "temporarily_unavailable", 503, "temporarily_unavailable"),
     WRONG_CODE(                400, "bad.request",           401, "invalid_user_password",  403, "invalid_grant"),
+    /** An authorization code that is unknown, expired, used, or not bound to what the exchange sent (RFC 6749 §5.2). */
+    INVALID_GRANT(             400, "bad.request",           400, "invalid_grant",          400, "invalid_grant"),
     INVALID_REFRESH_TOKEN(     400, "bad.request",           403, "invalid_grant",          403, "invalid_grant"),
     /** RFC 7009 §2.1: a token issued to another client is not revoked, and the request is refused. */
     TOKEN_NOT_FOR_CLIENT(      403, "bad.client_id",         403, "unauthorized_client",    403, "unauthorized_client"),

@@ -96,8 +96,19 @@ public final class TokenService {
         }
     }
 
-    /** What a grant asks for, besides the client and the user. */
-    public record Request(Set<String> scope, String audience, String nonce, boolean legacyProfile) {
+    /**
+     * What a grant asks for, besides the client and the user.
+     *
+     * @param authTime when the person proved the number, for the id_token's {@code auth_time}; null to leave it out
+     * @param sid      the server session's public id, for the id_token's {@code sid}; null to leave it out
+     */
+    public record Request(
+            Set<String> scope, String audience, String nonce, boolean legacyProfile, Instant authTime, String sid) {
+        /** A grant with no session behind it (the code exchanges of the API). */
+        public Request(Set<String> scope, String audience, String nonce, boolean legacyProfile) {
+            this(scope, audience, nonce, legacyProfile, null, null);
+        }
+
         /**
          * What the legacy redirect flow asks for: its tokens travel in a URL fragment, which is no place for a
          * refresh token (OAuth 2.0 §4.2.2), so {@code offline_access} is dropped; an {@code id_token} response
@@ -157,7 +168,9 @@ public final class TokenService {
                 request.legacyProfile(),
                 refresh,
                 family,
-                now);
+                now,
+                request.authTime(),
+                request.sid());
     }
 
     /**
@@ -190,7 +203,9 @@ public final class TokenService {
             boolean legacyProfile,
             String refreshToken,
             String opaqueAccessToken,
-            Instant now) {}
+            Instant now,
+            Instant authTime,
+            String sid) {}
 
     /**
      * The refresh_token grant (docs/api.md, {@code POST /oauth/token}), with rotation and reuse detection when the
@@ -287,7 +302,17 @@ public final class TokenService {
         Set<String> scope = grantable(client, record.audience(), Scopes.parse(record.scope()));
         return new Refreshed(
                 storeAccessToken(
-                        client, user.get(), scope, record.audience(), null, false, next, record.familyId(), now),
+                        client,
+                        user.get(),
+                        scope,
+                        record.audience(),
+                        null,
+                        false,
+                        next,
+                        record.familyId(),
+                        now,
+                        null,
+                        null),
                 null,
                 false);
     }
@@ -411,7 +436,9 @@ public final class TokenService {
             boolean legacyProfile,
             String refresh,
             String family,
-            Instant now) {
+            Instant now,
+            Instant authTime,
+            String sid) {
         String opaque = null;
         if (audience == null) {
             opaque = newOpaqueToken();
@@ -433,7 +460,9 @@ public final class TokenService {
                 legacyProfile,
                 refresh,
                 opaque,
-                now);
+                now,
+                authTime,
+                sid);
     }
 
     /** Signs what {@link #store} stored: the JWT access token for an API, then the id_token with its hash. */
@@ -462,6 +491,12 @@ public final class TokenService {
             Map<String, Object> claims = baseClaims(user, client.clientId(), now, client.idTokenLifetime());
             if (issued.nonce() != null && !issued.nonce().isEmpty()) {
                 claims.put("nonce", issued.nonce());
+            }
+            if (issued.authTime() != null) {
+                claims.put("auth_time", issued.authTime().getEpochSecond());
+            }
+            if (issued.sid() != null) {
+                claims.put("sid", issued.sid());
             }
             // Required when both tokens travel in a redirect fragment (OIDC Core §3.2.2.10), where auth0-js 9
             // checks it; harmless and allowed on the token endpoint, so it is always there.

@@ -14,7 +14,7 @@ import org.phonepass.core.config.Secret;
  * @param callbacks            allowed redirect URIs (also allowed as logout {@code returnTo})
  * @param allowedLogoutUrls    further allowed logout {@code returnTo} URLs
  * @param grants               allowed grants ({@code password}, {@code passwordless_otp}, {@code refresh_token},
- *                             {@code implicit}); the first three when absent
+ *                             {@code authorization_code}, {@code implicit}); all but implicit when absent
  * @param clientSecretHash     {@code sha256:<hex>} of the secret of a confidential client
  * @param clientSecret         the secret itself, hashed at load (prefer the hash, or an env var)
  * @param allowJsonp           serve the JSONP variants (docs/auth0-compatibility.md#jsonp) to this client
@@ -55,7 +55,11 @@ public record ClientSettings(
         callbacks = callbacks == null ? List.of() : List.copyOf(callbacks);
         allowedLogoutUrls = allowedLogoutUrls == null ? List.of() : List.copyOf(allowedLogoutUrls);
         grants = grants == null
-                ? List.of(GrantType.RESOURCE_OWNER, GrantType.PASSWORDLESS_OTP, GrantType.REFRESH_TOKEN)
+                ? List.of(
+                        GrantType.RESOURCE_OWNER,
+                        GrantType.PASSWORDLESS_OTP,
+                        GrantType.REFRESH_TOKEN,
+                        GrantType.AUTHORIZATION_CODE)
                 : List.copyOf(grants);
         allowJsonp = allowJsonp != null && allowJsonp;
         idTokenLifetime = idTokenLifetime == null ? Duration.ofHours(10) : idTokenLifetime;

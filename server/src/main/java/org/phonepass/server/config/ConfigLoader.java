@@ -64,6 +64,8 @@ public final class ConfigLoader {
             "passwordless_otp",
             GrantType.REFRESH_TOKEN,
             "refresh_token",
+            GrantType.AUTHORIZATION_CODE,
+            "authorization_code",
             GrantType.IMPLICIT,
             "implicit"));
 

@@ -52,7 +52,8 @@ public record Settings(
         Geoloc geoloc,
         Redis redis,
         LimitsSettings limits,
-        Dev dev) {
+        Dev dev,
+        Session session) {
 
     public enum Mode {
         DEV,
@@ -81,6 +82,7 @@ public record Settings(
         redis = redis == null ? new Redis(null, null) : redis;
         limits = limits == null ? LimitsSettings.defaults() : limits;
         dev = dev == null ? new Dev(null, null, null) : dev;
+        session = session == null ? new Session(null, null, null) : session;
     }
 
     /**
@@ -106,7 +108,8 @@ public record Settings(
                 geoloc,
                 redis,
                 limits,
-                dev);
+                dev,
+                session);
     }
 
     /** The {@code iss} of every token: the public URL and a slash (docs/auth0-compatibility.md#base-url-and-issuer). */
@@ -238,6 +241,21 @@ public record Settings(
         public String toString() {
             return "Secrets[codeHmacKey=" + SecretReference.mask(codeHmacKey) + ", masterKey="
                     + SecretReference.mask(masterKey) + "]";
+        }
+    }
+
+    /**
+     * The server session of the hosted login (docs/hosted-login.md#sessions).
+     *
+     * @param idleLifetime        a session unused this long ends (Auth0's default, 3 days)
+     * @param absoluteLifetime    a session ends this long after the sign-in however much it is used (30 days)
+     * @param loginLifetime       how long a person has to sign in on the hosted pages after the app sent them there
+     */
+    public record Session(Duration idleLifetime, Duration absoluteLifetime, Duration loginLifetime) {
+        public Session {
+            idleLifetime = idleLifetime == null ? Duration.ofDays(3) : idleLifetime;
+            absoluteLifetime = absoluteLifetime == null ? Duration.ofDays(30) : absoluteLifetime;
+            loginLifetime = loginLifetime == null ? Duration.ofMinutes(30) : loginLifetime;
         }
     }
 

@@ -84,6 +84,18 @@ final class SettingsValidator {
                     Durations.format(s.storage().auditRetention()),
                     "a duration of at least 1d");
         }
+        positive("session.idle_lifetime", s.session().idleLifetime());
+        positive("session.absolute_lifetime", s.session().absoluteLifetime());
+        if (s.session().idleLifetime().compareTo(s.session().absoluteLifetime()) > 0) {
+            fail(
+                    "session.idle_lifetime",
+                    Durations.format(s.session().idleLifetime()),
+                    "a duration no longer than session.absolute_lifetime");
+        }
+        if (s.session().loginLifetime().compareTo(Duration.ofMinutes(1)) < 0
+                || s.session().loginLifetime().compareTo(Duration.ofDays(1)) > 0) {
+            fail("session.login_lifetime", Durations.format(s.session().loginLifetime()), "a duration from 1m to 1d");
+        }
         validateSms(s.sms());
         try {
             // The delivery part: providers, routes, retry, breaker, message, test numbers and each vendor's keys.

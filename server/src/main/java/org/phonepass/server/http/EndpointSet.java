@@ -4,10 +4,12 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import java.util.List;
 import java.util.Objects;
+import org.phonepass.core.authorize.AuthorizationCodeService;
 import org.phonepass.core.client.ClientRegistry;
 import org.phonepass.core.login.LoginService;
 import org.phonepass.core.login.StartService;
 import org.phonepass.core.phone.PhoneNumberParser;
+import org.phonepass.core.session.SessionService;
 import org.phonepass.core.token.TokenManagementService;
 import org.phonepass.core.token.TokenService;
 import org.phonepass.core.token.TokenSigner;
@@ -51,7 +53,9 @@ public record EndpointSet(
             boolean countryFromLanguage,
             int maxBodyBytes,
             StartService starts,
-            TokenManagementService management) {}
+            TokenManagementService management,
+            AuthorizationCodeService codes,
+            SessionService sessions) {}
 
     public static EndpointSet build(Services s, Responder responder, List<Extra> extras) {
         RequestReader reader = new RequestReader(s.maxBodyBytes());
@@ -59,7 +63,7 @@ public record EndpointSet(
         return new EndpointSet(
                 responder,
                 new PasswordlessEndpoint(reader, responder, gate, s.address(), s.starts()),
-                new TokenEndpoints(reader, responder, gate, s.address(), s.login(), s.management()),
+                new TokenEndpoints(reader, responder, gate, s.address(), s.login(), s.management(), s.codes()),
                 new RedirectEndpoints(reader, responder, gate, s.address(), s.login()),
                 new ProfileEndpoints(reader, responder, gate, s.tokens(), s.profiles()),
                 new PublicEndpoints(
@@ -69,7 +73,8 @@ public record EndpointSet(
                         s.address(),
                         s.issuer(),
                         s.defaultCountry(),
-                        s.countryFromLanguage()),
+                        s.countryFromLanguage(),
+                        s.sessions()),
                 s.ops(),
                 s.devInbox() == null ? null : new DevInboxEndpoints(s.devInbox(), s.phones(), responder),
                 List.copyOf(extras));

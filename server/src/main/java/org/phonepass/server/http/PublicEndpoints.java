@@ -10,6 +10,7 @@ import org.phonepass.core.client.Client;
 import org.phonepass.core.client.ClientRegistry;
 import org.phonepass.core.error.ErrorCode;
 import org.phonepass.core.error.PhonepassException;
+import org.phonepass.core.session.SessionService;
 import org.phonepass.core.token.TokenSigner;
 
 /** Discovery, keys, country, logout and the default avatar: endpoints that need no client authentication. */
@@ -25,6 +26,7 @@ final class PublicEndpoints {
     private final String issuer;
     private final String defaultCountry;
     private final boolean countryFromLanguage;
+    private final SessionService sessions;
 
     PublicEndpoints(
             Responder responder,
@@ -33,7 +35,9 @@ final class PublicEndpoints {
             ClientAddress address,
             String issuer,
             String defaultCountry,
-            boolean countryFromLanguage) {
+            boolean countryFromLanguage,
+            SessionService sessions) {
+        this.sessions = sessions;
         this.responder = responder;
         this.signer = signer;
         this.clients = clients;
@@ -57,12 +61,24 @@ final class PublicEndpoints {
         doc.put("token_endpoint", issuer + "oauth/token");
         doc.put("userinfo_endpoint", issuer + "userinfo");
         doc.put("jwks_uri", issuer + ".well-known/jwks.json");
+        doc.put("authorization_endpoint", issuer + "authorize");
         doc.put("revocation_endpoint", issuer + "oauth/revoke");
-        doc.put("end_session_endpoint", issuer + "v2/logout");
+        // RP-initiated logout 1.0; /v2/logout stays for Auth0's libraries, which build its URL themselves.
+        doc.put("end_session_endpoint", issuer + "oidc/logout");
         doc.put(
                 "grant_types_supported",
-                List.of("http://auth0.com/oauth/grant-type/passwordless/otp", "refresh_token", "password"));
-        doc.put("response_types_supported", List.of("token", "id_token", "token id_token"));
+                List.of(
+                        "authorization_code",
+                        "refresh_token",
+                        "http://auth0.com/oauth/grant-type/passwordless/otp",
+                        "password"));
+        doc.put("response_types_supported", List.of("code"));
+        doc.put("response_modes_supported", List.of("query", "fragment", "form_post", "web_message"));
+        doc.put("code_challenge_methods_supported", List.of("S256"));
+        doc.put("prompt_values_supported", List.of("none", "login", "consent", "select_account"));
+        doc.put("authorization_response_iss_parameter_supported", true);
+        doc.put("request_parameter_supported", false);
+        doc.put("request_uri_parameter_supported", false);
         doc.put("subject_types_supported", List.of("public"));
         doc.put("id_token_signing_alg_values_supported", List.of("RS256"));
         doc.put("token_endpoint_auth_methods_supported", List.of("none", "client_secret_post", "client_secret_basic"));
@@ -76,6 +92,8 @@ final class PublicEndpoints {
                         "exp",
                         "iat",
                         "nonce",
+                        "auth_time",
+                        "sid",
                         "name",
                         "nickname",
                         "picture",
@@ -105,17 +123,28 @@ final class PublicEndpoints {
     }
 
     /**
-     * {@code /logout} and {@code /v2/logout}: there is no server session to end, so this only redirects, and only to
-     * a {@code returnTo} that the client (or, without client_id, some client) allows.
+     * {@code /logout} and {@code /v2/logout}: ends the server session of the hosted login (with {@code federated}
+     * too: there is no upstream provider to sign out of), then redirects, only to a {@code returnTo} that the client
+     * (or, without client_id, some client) allows.
      */
     void logout(Context ctx) {
+        ctx.header("Cache-Control", "no-store");
         String returnTo = ctx.queryParam("returnTo");
         String clientId = ctx.queryParam("client_id");
+        if (returnTo != null && !returnTo.isEmpty()) {
+            // Checked before the session ends: a refused logout changes nothing.
+            checkReturnTo(returnTo, clientId);
+        }
+        SessionCookie.endSession(ctx, sessions);
         if (returnTo == null || returnTo.isEmpty()) {
             ctx.contentType("text/html; charset=utf-8")
                     .result("<!doctype html><title>Signed out</title>" + "<p>You are signed out.</p>");
             return;
         }
+        ctx.redirect(returnTo, io.javalin.http.HttpStatus.FOUND);
+    }
+
+    private void checkReturnTo(String returnTo, String clientId) {
         List<Client> candidates = clientId == null
                 ? List.copyOf(clients.all())
                 : clients.findByClientId(clientId).map(List::of).orElse(List.of());
@@ -126,7 +155,6 @@ final class PublicEndpoints {
                     ErrorCode.INVALID_RETURN_TO,
                     "returnTo is not an allowed logout URL for this client; add it to allowed_logout_urls");
         }
-        ctx.redirect(returnTo, io.javalin.http.HttpStatus.FOUND);
     }
 
     void avatar(Context ctx) {

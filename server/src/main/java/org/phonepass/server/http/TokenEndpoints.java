@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.phonepass.core.authorize.AuthorizationCodeService;
 import org.phonepass.core.client.Client;
 import org.phonepass.core.client.GrantType;
 import org.phonepass.core.error.ErrorCode;
@@ -17,7 +18,7 @@ import org.phonepass.core.token.TokenService;
 
 /**
  * The code exchanges and token management: legacy {@code POST /oauth/ro}, {@code POST /oauth/token} with the
- * passwordless OTP and refresh_token grants, and {@code POST /oauth/revoke} (docs/api.md).
+ * passwordless OTP, authorization_code and refresh_token grants, and {@code POST /oauth/revoke} (docs/api.md).
  */
 final class TokenEndpoints {
     static final String OTP_REALM = "sms";
@@ -27,6 +28,7 @@ final class TokenEndpoints {
     private final ClientAddress address;
     private final LoginService login;
     private final TokenManagementService management;
+    private final AuthorizationCodeService codes;
 
     TokenEndpoints(
             RequestReader reader,
@@ -34,7 +36,9 @@ final class TokenEndpoints {
             ClientGate gate,
             ClientAddress address,
             LoginService login,
-            TokenManagementService management) {
+            TokenManagementService management,
+            AuthorizationCodeService codes) {
+        this.codes = codes;
         this.reader = reader;
         this.responder = responder;
         this.gate = gate;
@@ -94,6 +98,10 @@ final class TokenEndpoints {
                             new LoginService.VerifyCommand(client, username, otp, address.ip(ctx), tokenRequest),
                             limitHeaders(ctx))
                     .tokens();
+        } else if (grant.equals(GrantType.AUTHORIZATION_CODE.wireValue())) {
+            // The client was authenticated above (a confidential one by its secret); the code binds the rest.
+            issued = codes.exchange(new AuthorizationCodeService.Exchange(
+                    client, require(request, "code"), request.param("redirect_uri"), request.param("code_verifier")));
         } else if (grant.equals(GrantType.REFRESH_TOKEN.wireValue())) {
             issued = management.refresh(client, require(request, "refresh_token"), address.ip(ctx));
         } else {

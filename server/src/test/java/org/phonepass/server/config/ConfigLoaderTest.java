@@ -316,10 +316,14 @@ class ConfigLoaderTest {
                         .clients()
                         .get(0)
                         .grants())
-                .containsExactly(GrantType.RESOURCE_OWNER, GrantType.PASSWORDLESS_OTP, GrantType.REFRESH_TOKEN);
+                .containsExactly(
+                        GrantType.RESOURCE_OWNER,
+                        GrantType.PASSWORDLESS_OTP,
+                        GrantType.REFRESH_TOKEN,
+                        GrantType.AUTHORIZATION_CODE);
         rejects(
                 "clients:\n  - client_id: a\n    grants: [refresh_token, client_credentials]\n", "'client_credentials'",
-                "'clients[0].grants[1]'", "password, passwordless_otp, refresh_token, implicit");
+                "'clients[0].grants[1]'", "password, passwordless_otp, refresh_token, authorization_code, implicit");
         rejects("sms:\n  sns: {sms_type: urgent}\n", "'sms.sns.sms_type'", "Transactional, Promotional");
         rejects(
                 "apis:\n  - {identifier: https://api.example.com/, signing_alg: es256}\n",

@@ -19,9 +19,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.phonepass.core.abuse.SlidingWindowCounter;
+import org.phonepass.core.authorize.AuthorizationCodeStore;
+import org.phonepass.core.authorize.PendingLoginStore;
 import org.phonepass.core.login.LoginTicketStore;
 import org.phonepass.core.otp.ChallengeStore;
 import org.phonepass.core.ratelimit.RateLimiter;
+import org.phonepass.core.session.SessionStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,6 +101,21 @@ public final class RedisStorage implements AutoCloseable {
     /** Login tickets of cross-origin authentication, shared by every node on this Redis. */
     public LoginTicketStore loginTickets() {
         return new RedisLoginTicketStore(connection.sync(), keyPrefix);
+    }
+
+    /** Authorization codes shared by every node on this Redis (docs/hosted-login.md). */
+    public AuthorizationCodeStore authorizationCodes() {
+        return new RedisAuthorizationCodeStore(connection.sync(), keyPrefix);
+    }
+
+    /** Server sessions shared by every node on this Redis. */
+    public SessionStore sessions() {
+        return new RedisSessionStore(connection.sync(), keyPrefix);
+    }
+
+    /** Login transactions shared by every node on this Redis. */
+    public PendingLoginStore pendingLogins() {
+        return new RedisPendingLoginStore(connection.sync(), keyPrefix);
     }
 
     /** Token buckets shared by every node on this Redis; time comes from {@code clock} (see the class). */

@@ -18,8 +18,11 @@ import java.util.Properties;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.phonepass.core.authorize.AuthorizationCodeStore;
+import org.phonepass.core.authorize.PendingLoginStore;
 import org.phonepass.core.login.LoginTicketStore;
 import org.phonepass.core.otp.ChallengeStore;
+import org.phonepass.core.session.SessionStore;
 import org.phonepass.core.store.UnitOfWork;
 import org.phonepass.core.token.AccessTokenStore;
 import org.phonepass.core.token.RefreshTokenStore;
@@ -193,6 +196,18 @@ public final class SqlStorage implements AutoCloseable {
 
     public LoginTicketStore loginTickets() {
         return new JdbcLoginTicketStore(jdbc);
+    }
+
+    public AuthorizationCodeStore authorizationCodes() {
+        return new JdbcAuthorizationCodeStore(jdbc);
+    }
+
+    public SessionStore sessions() {
+        return new JdbcSessionStore(jdbc);
+    }
+
+    public PendingLoginStore pendingLogins() {
+        return new JdbcPendingLoginStore(jdbc);
     }
 
     public SigningKeyStore signingKeys() {

@@ -1,0 +1,79 @@
+package org.phonepass.store.sql;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import org.phonepass.core.authorize.PendingLogin;
+import org.phonepass.core.authorize.PendingLoginStore;
+
+/** Login transactions in SQL, by the SHA-256 of their id; {@link #take} deletes the row it reads. */
+public final class JdbcPendingLoginStore implements PendingLoginStore {
+    private final Jdbc jdbc;
+
+    JdbcPendingLoginStore(Jdbc jdbc) {
+        this.jdbc = Objects.requireNonNull(jdbc, "jdbc cannot be null");
+    }
+
+    @Override
+    public void save(byte[] idHash, PendingLogin p) {
+        jdbc.write(c -> Jdbc.update(
+                c,
+                "INSERT INTO login_transactions (id_hash, client_id, params, browser_hash, sid, created_at, expires_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                idHash,
+                p.clientId(),
+                PendingLogin.encodeParams(p.params()),
+                p.browserHash(),
+                p.sid(),
+                p.createdAt().toEpochMilli(),
+                p.expiresAt().toEpochMilli()));
+    }
+
+    @Override
+    public Optional<PendingLogin> find(byte[] idHash, Instant now) {
+        return jdbc.withConnection(c -> load(c, idHash, false))
+                .filter(p -> p.expiresAt().isAfter(now));
+    }
+
+    @Override
+    public Optional<PendingLogin> take(byte[] idHash, Instant now) {
+        return jdbc.inTransaction(c -> {
+                    Optional<PendingLogin> found = load(c, idHash, true);
+                    if (found.isPresent()) {
+                        Jdbc.update(c, "DELETE FROM login_transactions WHERE id_hash = ?", idHash);
+                    }
+                    return found;
+                })
+                .filter(p -> p.expiresAt().isAfter(now));
+    }
+
+    private Optional<PendingLogin> load(Connection c, byte[] idHash, boolean lock) throws SQLException {
+        try (PreparedStatement ps = Jdbc.prepare(
+                        c,
+                        "SELECT client_id, params, browser_hash, sid, created_at, expires_at FROM login_transactions "
+                                + "WHERE id_hash = ?"
+                                + (lock ? jdbc.dialect().forUpdate() : ""),
+                        idHash);
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next()
+                    ? Optional.of(new PendingLogin(
+                            rs.getString(1),
+                            PendingLogin.decodeParams(rs.getString(2)),
+                            rs.getBytes(3),
+                            rs.getString(4),
+                            Instant.ofEpochMilli(rs.getLong(5)),
+                            Instant.ofEpochMilli(rs.getLong(6))))
+                    : Optional.empty();
+        }
+    }
+
+    @Override
+    public int deleteExpired(Instant cutoff) {
+        return jdbc.write(
+                c -> Jdbc.update(c, "DELETE FROM login_transactions WHERE expires_at < ?", cutoff.toEpochMilli()));
+    }
+}
