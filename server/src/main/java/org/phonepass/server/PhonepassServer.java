@@ -271,6 +271,7 @@ public final class PhonepassServer implements AutoCloseable {
                     storage.unitOfWork(),
                     clock,
                     random);
+            LoginTickets loginTickets = new LoginTickets(login, loginTicketStore, storage.users(), clock, random);
             authorize = new AuthorizeEndpoints(
                     new AuthorizeEndpoints.Parts(
                             clients,
@@ -281,6 +282,7 @@ public final class PhonepassServer implements AutoCloseable {
                             json,
                             settings.issuer(),
                             AuthorizeEndpoints.plainErrorPage()),
+                    loginTickets,
                     clock,
                     random);
             hostedSweep = () -> {
@@ -289,7 +291,6 @@ public final class PhonepassServer implements AutoCloseable {
                 pendingLogins.deleteExpired(clock.instant());
             };
             List<EndpointSet.Extra> extras = new ArrayList<>(org.phonepass.server.http.StaticAssets.extras());
-            LoginTickets loginTickets = new LoginTickets(login, loginTicketStore, storage.users(), clock, random);
             extras.addAll(CrossOriginEndpoints.extras(
                     responder,
                     clients,
@@ -299,6 +300,7 @@ public final class PhonepassServer implements AutoCloseable {
                     settings.http().maxBodyBytes()));
             extras.add(new EndpointSet.Extra(HandlerType.GET, "/authorize", authorize::authorize));
             extras.add(new EndpointSet.Extra(HandlerType.GET, "/authorize/resume", authorize::resume));
+            extras.add(new EndpointSet.Extra(HandlerType.POST, "/co/verify", authorize::coVerify));
             extras.add(new EndpointSet.Extra(HandlerType.GET, "/oidc/logout", authorize::oidcLogout));
             extras.addAll(hostedRoutes.apply(new HostedLogin(authorize, login, starts, address, clients)));
             EndpointSet endpoints = EndpointSet.build(
