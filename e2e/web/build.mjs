@@ -40,6 +40,18 @@ const bundles = [
     contents: "window.Auth0 = require('auth0-js');" },
   { file: 'auth0-lock-passwordless-2.2.3.js', pkg: 'auth0-lock-passwordless', expect: '2.2.3',
     contents: "window.Auth0LockPasswordless = require('auth0-lock-passwordless').default;" },
+  // The embedded login of today's libraries (docs/spa.md#cross-origin-authentication): several versions of one
+  // package, installed under npm aliases.
+  { file: 'auth0-js-9.32.0.js', pkg: 'auth0-js-9', expect: '9.32.0',
+    contents: "window.auth0 = require('auth0-js-9');" },
+  { file: 'auth0-js-10.2.1.js', pkg: 'auth0-js-10', expect: '10.2.1',
+    contents: "window.auth0 = require('auth0-js-10');" },
+  { file: 'auth0-lock-11.35.1.js', pkg: 'auth0-lock-11', expect: '11.35.1',
+    contents: "window.Auth0LockPasswordless = require('auth0-lock-11').Auth0LockPasswordless;" },
+  { file: 'auth0-lock-12.5.1.js', pkg: 'auth0-lock-12', expect: '12.5.1',
+    contents: "window.Auth0LockPasswordless = require('auth0-lock-12').Auth0LockPasswordless;" },
+  { file: 'auth0-lock-14.3.0.js', pkg: 'auth0-lock-14', expect: '14.3.0',
+    contents: "window.Auth0LockPasswordless = require('auth0-lock-14').Auth0LockPasswordless;" },
 ];
 
 for (const b of bundles) {
@@ -59,7 +71,12 @@ const manifest = {
   'auth0-lock-passwordless': version('auth0-lock-passwordless'),
   'auth0-lock-passwordless/auth0-js': lockAuth0,
   jquery: version('jquery'),
-  files: ['auth0-7.6.1.js', 'auth0-lock-passwordless-2.2.3.js', 'jquery.min.js'],
+  'auth0-js-9': version('auth0-js-9'),
+  'auth0-js-10': version('auth0-js-10'),
+  'auth0-lock-11': version('auth0-lock-11'),
+  'auth0-lock-12': version('auth0-lock-12'),
+  'auth0-lock-14': version('auth0-lock-14'),
+  files: ['auth0-7.6.1.js', 'auth0-lock-passwordless-2.2.3.js', 'jquery.min.js', ...bundles.slice(2).map((b) => b.file)],
 };
 writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 console.log(`browser bundles written to ${out}`);
