@@ -98,10 +98,12 @@ class CrossOriginAuthenticateHttpTest {
         assertThat(r.header("Cache-Control")).isEqualTo("no-store");
         assertThat(r.json().fieldNames()).toIterable().containsExactly("login_ticket", "co_verifier", "co_id");
         assertThat(r.text("login_ticket")).matches("[A-Za-z0-9_-]{43}");
-        String cookie = r.header("Set-Cookie");
-        assertThat(cookie)
-                .isEqualTo("__Host-phonepass_co_" + r.text("co_id") + "=" + r.text("co_verifier")
-                        + "; Path=/; Max-Age=60; Secure; HttpOnly; SameSite=None");
+        assertThat(r.headers().get("set-cookie"))
+                .containsExactly(
+                        "__Host-phonepass_co_" + r.text("co_id") + "=" + r.text("co_verifier")
+                                + "; Path=/; Max-Age=60; Secure; HttpOnly; SameSite=None",
+                        "__Host-phonepass_cop_" + r.text("co_id") + "=" + r.text("co_verifier")
+                                + "; Path=/; Max-Age=60; Secure; HttpOnly; SameSite=None; Partitioned");
     }
 
     @Test

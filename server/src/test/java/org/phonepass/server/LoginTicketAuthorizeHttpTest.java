@@ -230,8 +230,18 @@ class LoginTicketAuthorizeHttpTest {
                 .containsEntry(
                         "error_description",
                         "This browser did not send back the cookie of the cross-origin login (it may block "
-                                + "third-party cookies). Serve this server on the application's site, or set the "
-                                + "client's cross_origin_loc.");
+                                + "third-party cookies), and did not come from the page that logged in. Serve this "
+                                + "server on the application's site, or set the client's cross_origin_loc.");
+        // Coming from another site's page is no better, and uses the ticket up too.
+        Ticket v = ticket(
+                CrossOriginAuthenticateHttpTest.CO_CLIENT, CrossOriginAuthenticateHttpTest.CO_ORIGIN, "+12015550810");
+        String vUrl = authorizeUrl(CrossOriginAuthenticateHttpTest.CO_CLIENT, CALLBACK, "token", v.ticket(), "");
+        assertThat(fragment(
+                        server.get(vUrl, "Referer", "https://evil.example/page").header("Location")))
+                .containsEntry("error", "access_denied");
+        assertThat(fragment(server.get(vUrl, "Referer", CrossOriginAuthenticateHttpTest.CO_ORIGIN + "/")
+                        .header("Location")))
+                .containsEntry("error", "access_denied");
         // A stolen ticket is no better with a made-up cookie.
         Ticket u = ticket(
                 CrossOriginAuthenticateHttpTest.CO_CLIENT, CrossOriginAuthenticateHttpTest.CO_ORIGIN, "+12015550805");
@@ -247,6 +257,31 @@ class LoginTicketAuthorizeHttpTest {
                                 u.cookie())
                         .header("Location"))
                 .contains("error=access_denied");
+    }
+
+    @Test
+    void ticketWhenThirdPartyCookiesBlockedThenPartitionedCookieOrTheLoginPagesRefererRedeemsIt() {
+        // The iframe of the app's page gets the partitioned twin of the cookie.
+        Ticket t = ticket(
+                CrossOriginAuthenticateHttpTest.CO_CLIENT, CrossOriginAuthenticateHttpTest.CO_ORIGIN, "+12015550811");
+        Response framed = server.get(
+                authorizeUrl(
+                        CrossOriginAuthenticateHttpTest.CO_CLIENT,
+                        CALLBACK,
+                        "token id_token",
+                        t.ticket(),
+                        "&response_mode=web_message&prompt=none"),
+                "Cookie",
+                "__Host-phonepass_cop_" + t.coId() + "=" + t.verifier());
+        assertThat(framed.body()).contains("\"access_token\":");
+        // A top-level navigation from the page that called /co/authenticate, with no cookie at all.
+        Ticket u = ticket(
+                CrossOriginAuthenticateHttpTest.CO_CLIENT, CrossOriginAuthenticateHttpTest.CO_ORIGIN, "+12015550812");
+        Response nav = server.get(
+                authorizeUrl(CrossOriginAuthenticateHttpTest.CO_CLIENT, CALLBACK, "token id_token", u.ticket(), ""),
+                "Referer",
+                CrossOriginAuthenticateHttpTest.CO_ORIGIN + "/");
+        assertThat(fragment(nav.header("Location"))).containsKeys("access_token", "id_token");
     }
 
     @Test

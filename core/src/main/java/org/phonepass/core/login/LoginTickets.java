@@ -137,12 +137,41 @@ public final class LoginTickets {
             log.warn("login ticket for client {} presented without its verifier: used up", client.clientId());
             throw invalid();
         }
+        return new Redeemed(t, user(t));
+    }
+
+    /**
+     * Uses the ticket for {@code client} in a browser that lost the verifier cookie (third-party cookies blocked) but
+     * navigated from the page that called {@code /co/authenticate}: {@code origin} is the origin of that navigation's
+     * {@code Referer}, and must be the ticket's (docs/security.md#cross-origin-authentication). Used up whatever the
+     * outcome, as {@link #redeem}.
+     *
+     * @throws PhonepassException {@code CROSS_ORIGIN_DENIED} with {@link #INVALID_TICKET_DESCRIPTION}
+     */
+    public Redeemed redeemFromOrigin(Client client, String ticket, String origin) {
+        Objects.requireNonNull(client, "client cannot be null");
+        if (ticket == null || ticket.isEmpty() || ticket.length() > 256) {
+            throw invalid();
+        }
+        Optional<LoginTicket> found = store.consume(TokenService.sha256(ticket), clock.instant());
+        if (found.isEmpty()
+                || !found.get().clientId().equals(client.clientId())
+                || found.get().origin() == null
+                || !found.get().origin().equals(origin)) {
+            log.warn(
+                    "login ticket refused for client {}: unknown, used, another client's or another origin's",
+                    client.clientId());
+            throw invalid();
+        }
+        return new Redeemed(found.get(), user(found.get()));
+    }
+
+    private User user(LoginTicket t) {
         String prefix = User.CONNECTION + "|";
-        User user = (t.userId().startsWith(prefix)
+        return (t.userId().startsWith(prefix)
                         ? users.findById(t.userId().substring(prefix.length()))
                         : Optional.<User>empty())
                 .orElseThrow(LoginTickets::invalid);
-        return new Redeemed(t, user);
     }
 
     /** Uses up a ticket without redeeming it (a browser that cannot prove itself); quiet when there is none. */

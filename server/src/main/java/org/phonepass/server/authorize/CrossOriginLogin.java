@@ -129,26 +129,61 @@ final class CrossOriginLogin {
             throw new Refusal("access_denied", LoginTickets.INVALID_TICKET_DESCRIPTION);
         }
         LoginTicket t = found.get();
+        if (!t.clientId().equals(client.clientId())) {
+            // Another client's ticket: taken for stolen, used up.
+            tickets.discard(ticket);
+            throw new Refusal("access_denied", LoginTickets.INVALID_TICKET_DESCRIPTION);
+        }
         String cookie = CrossOriginEndpoints.VERIFIER_COOKIE_PREFIX + t.coId();
-        String verifier = ctx.cookie(cookie);
-        if (verifier != null && !verifier.isEmpty() && t.clientId().equals(client.clientId())) {
+        String partitioned = CrossOriginEndpoints.PARTITIONED_VERIFIER_COOKIE_PREFIX + t.coId();
+        String verifier = ctx.cookie(cookie) != null ? ctx.cookie(cookie) : ctx.cookie(partitioned);
+        if (verifier != null && !verifier.isEmpty()) {
             ctx.res().addHeader("Set-Cookie", cookie + "=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=None");
+            ctx.res()
+                    .addHeader(
+                            "Set-Cookie",
+                            partitioned + "=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=None; Partitioned");
             finish(ctx, client, target, p, redeemed(client, ticket, verifier));
             return;
         }
-        if (t.clientId().equals(client.clientId()) && client.crossOriginLoc() != null) {
+        String from = refererOrigin(ctx);
+        if (from != null && from.equals(t.origin())) {
+            // No cookie came back (third-party cookies blocked), but the browser comes from the page that logged in.
+            try {
+                finish(ctx, client, target, p, tickets.redeemFromOrigin(client, ticket, from));
+            } catch (PhonepassException e) {
+                throw new Refusal("access_denied", e.description());
+            }
+            return;
+        }
+        if (client.crossOriginLoc() != null) {
             fallbackPage(ctx, client, target, p, t);
             return;
         }
-        // Another client's ticket, or a browser that kept no cookie and has no page to ask: used up either way.
+        // A browser that kept no cookie, came from elsewhere and has no page to ask: the ticket is used up.
         tickets.discard(ticket);
         throw new Refusal(
                 "access_denied",
-                t.clientId().equals(client.clientId())
-                        ? "This browser did not send back the cookie of the cross-origin login (it may block "
-                                + "third-party cookies). Serve this server on the application's site, or set the "
-                                + "client's cross_origin_loc."
-                        : LoginTickets.INVALID_TICKET_DESCRIPTION);
+                "This browser did not send back the cookie of the cross-origin login (it may block third-party "
+                        + "cookies), and did not come from the page that logged in. Serve this server on the "
+                        + "application's site, or set the client's cross_origin_loc.");
+    }
+
+    /** The origin of the request's {@code Referer}, or null. */
+    private static String refererOrigin(Context ctx) {
+        String referer = ctx.header("Referer");
+        if (referer == null || referer.length() > 4096) {
+            return null;
+        }
+        try {
+            java.net.URI uri = new java.net.URI(referer);
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                return null;
+            }
+            return AuthorizationResponse.origin(referer);
+        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private LoginTickets.Redeemed redeemed(Client client, String ticket, String verifier) {

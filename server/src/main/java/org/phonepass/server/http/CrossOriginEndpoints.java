@@ -33,6 +33,11 @@ public final class CrossOriginEndpoints {
     static final String DISABLED_DESCRIPTION = "Cross origin login not allowed.";
     /** The cookie that carries a ticket's verifier from {@code /co/authenticate} to {@code /authorize}. */
     public static final String VERIFIER_COOKIE_PREFIX = "__Host-phonepass_co_";
+    /**
+     * Its partitioned twin (CHIPS): kept by browsers that block third-party cookies, but sent only under the app's
+     * own pages, that is to the hidden iframe of {@code /authorize} (docs/spa.md#third-party-cookies).
+     */
+    public static final String PARTITIONED_VERIFIER_COOKIE_PREFIX = "__Host-phonepass_cop_";
 
     private static final Set<String> FIELDS = Set.of("client_id", "credential_type", "username", "otp", "realm");
 
@@ -146,10 +151,16 @@ public final class CrossOriginEndpoints {
         }
         // The browser that called keeps the verifier in a cookie of this server: /authorize redeems the ticket only
         // where it comes back (or where the app's verification page hands it over).
-        ctx.header(
-                "Set-Cookie",
-                VERIFIER_COOKIE_PREFIX + issued.coId() + "=" + issued.coVerifier() + "; Path=/; Max-Age="
-                        + LoginTickets.LIFETIME.toSeconds() + "; Secure; HttpOnly; SameSite=None");
+        String attributes =
+                "; Path=/; Max-Age=" + LoginTickets.LIFETIME.toSeconds() + "; Secure; HttpOnly; SameSite=None";
+        ctx.res()
+                .addHeader(
+                        "Set-Cookie", VERIFIER_COOKIE_PREFIX + issued.coId() + "=" + issued.coVerifier() + attributes);
+        ctx.res()
+                .addHeader(
+                        "Set-Cookie",
+                        PARTITIONED_VERIFIER_COOKIE_PREFIX + issued.coId() + "=" + issued.coVerifier() + attributes
+                                + "; Partitioned");
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("login_ticket", issued.loginTicket());
         body.put("co_verifier", issued.coVerifier());
