@@ -41,11 +41,11 @@ const bundles = [
   { file: 'auth0-lock-passwordless-2.2.3.js', pkg: 'auth0-lock-passwordless', expect: '2.2.3',
     contents: "window.Auth0LockPasswordless = require('auth0-lock-passwordless').default;" },
   // The embedded login of today's libraries (docs/spa.md#cross-origin-authentication): several versions of one
-  // package, installed under npm aliases.
+  // package, installed under npm aliases. auth0-js's UMD file sets window.auth0 itself when bundled.
   { file: 'auth0-js-9.32.0.js', pkg: 'auth0-js-9', expect: '9.32.0',
-    contents: "window.auth0 = require('auth0-js-9');" },
+    contents: "var m = require('auth0-js-9'); if (m && m.WebAuth) { window.auth0 = m; }" },
   { file: 'auth0-js-10.2.1.js', pkg: 'auth0-js-10', expect: '10.2.1',
-    contents: "window.auth0 = require('auth0-js-10');" },
+    contents: "var m = require('auth0-js-10'); if (m && m.WebAuth) { window.auth0 = m; }" },
   { file: 'auth0-lock-11.35.1.js', pkg: 'auth0-lock-11', expect: '11.35.1',
     contents: "window.Auth0LockPasswordless = require('auth0-lock-11').Auth0LockPasswordless;" },
   { file: 'auth0-lock-12.5.1.js', pkg: 'auth0-lock-12', expect: '12.5.1',

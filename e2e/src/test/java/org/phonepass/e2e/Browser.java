@@ -62,6 +62,16 @@ public final class Browser implements AutoCloseable {
 
     /** @param acceptLanguage the browser's language list, sent as Accept-Language */
     public static Browser start(String spkiPin, String screenshotFolder, String acceptLanguage) {
+        return start(spkiPin, screenshotFolder, acceptLanguage, false);
+    }
+
+    /**
+     * @param allowThirdPartyCookies true: a profile that keeps and sends third-party cookies, as Chrome's default
+     *                               profile does; false: this Chromium's default, which blocks them (like Safari,
+     *                               Firefox in strict mode and incognito windows)
+     */
+    public static Browser start(
+            String spkiPin, String screenshotFolder, String acceptLanguage, boolean allowThirdPartyCookies) {
         E2eEnvironment.requireBrowserAndBundles();
         try {
             Path userData = Files.createTempDirectory("phonepass-e2e-chromium-");
@@ -90,7 +100,17 @@ public final class Browser implements AutoCloseable {
             logs.enable(LogType.PERFORMANCE, Level.ALL);
             logs.enable(LogType.BROWSER, Level.ALL);
             options.setCapability("goog:loggingPrefs", logs);
-            options.setExperimentalOption("prefs", Map.of("intl.accept_languages", acceptLanguage));
+            options.setExperimentalOption(
+                    "prefs",
+                    allowThirdPartyCookies
+                            ? Map.of(
+                                    "intl.accept_languages",
+                                    acceptLanguage,
+                                    "profile.cookie_controls_mode",
+                                    0,
+                                    "profile.block_third_party_cookies",
+                                    false)
+                            : Map.of("intl.accept_languages", acceptLanguage));
             options.setExperimentalOption("perfLoggingPrefs", Map.of("enableNetwork", true, "enablePage", false));
             ChromeDriverService service = new ChromeDriverService.Builder()
                     .usingDriverExecutable(E2eEnvironment.chromedriver().toFile())

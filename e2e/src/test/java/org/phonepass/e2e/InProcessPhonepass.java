@@ -57,6 +57,13 @@ final class InProcessPhonepass extends PhonepassUnderTest {
                         name: Browser suite JSONP page
                         allow_jsonp: true
                         allowed_origins: [%s]
+                      - client_id: e2e-embedded
+                        name: Browser suite embedded login
+                        allowed_origins: [%s]
+                        callbacks: [%s/harness/auth0js9.html, %s/harness/auth0js10.html, %s/harness/lock11.html,
+                                    %s/harness/lock12.html, %s/harness/lock14.html]
+                        grants: [implicit, passwordless_otp, refresh_token]
+                        cross_origin_authentication: true
                     sms:
                       provider: dev
                       code_length: 6
@@ -64,7 +71,18 @@ final class InProcessPhonepass extends PhonepassUnderTest {
                       max_attempts: 3
                       template: "Your verification code is: @@password@@"
                     """.formatted(
-                            dir.resolve("data"), CLIENT_ID, pageOrigin, pageOrigin, JSONP_CLIENT_ID, pageOrigin));
+                            dir.resolve("data"),
+                            CLIENT_ID,
+                            pageOrigin,
+                            pageOrigin,
+                            JSONP_CLIENT_ID,
+                            pageOrigin,
+                            pageOrigin,
+                            pageOrigin,
+                            pageOrigin,
+                            pageOrigin,
+                            pageOrigin,
+                            pageOrigin));
             Settings settings = new ConfigLoader().load(file, Map.of());
             ShiftableClock clock = new ShiftableClock();
             PhonepassServer server = new PhonepassServer(settings, clock).start();
