@@ -47,8 +47,9 @@ class LockEmbeddedTest extends BrowserTestBase {
         String first = server.latestCode(phone.e164());
 
         submitCode(first.equals("000000") ? "111111" : "000000");
-        browser.waitForText("We're sorry, something went wrong");
+        WebElement error = browser.visible(".auth0-global-message-error");
         browser.screenshot("3-wrong-code");
+        assertThat(error.getText()).isEqualTo("WE'RE SORRY, SOMETHING WENT WRONG");
         assertThat(map(browser.script("return window.authErrors[0];")))
                 .containsEntry("error", "invalid_user_password")
                 .containsEntry("description", "Wrong phone number or verification code.");
@@ -72,9 +73,10 @@ class LockEmbeddedTest extends BrowserTestBase {
         browser.screenshot("5-authenticated");
         assertThat(authenticated.get("err")).isNull();
         Map<String, Object> result = map(authenticated.get("result"));
+        // Lock hands over auth0-js's camel-cased web_message result.
         assertThat(map(result.get("idTokenPayload")))
-                .containsEntry("phone_number", phone.e164())
-                .containsEntry("phone_number_verified", true)
+                .containsEntry("phoneNumber", phone.e164())
+                .containsEntry("phoneNumberVerified", true)
                 .containsEntry("aud", "e2e-embedded");
         assertThat(map(authenticated.get("profile")))
                 .containsEntry("phone_number", phone.e164())
