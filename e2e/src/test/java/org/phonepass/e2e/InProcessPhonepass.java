@@ -52,7 +52,9 @@ final class InProcessPhonepass extends PhonepassUnderTest {
                       - client_id: %s
                         name: Browser suite SPA
                         allowed_origins: [%s]
-                        callbacks: [%s/]
+                        callbacks: [%s/, %s/auth0js9.html]
+                        grants: [password, passwordless_otp, refresh_token, authorization_code, implicit]
+                        cross_origin_authentication: true
                       - client_id: %s
                         name: Browser suite JSONP page
                         allow_jsonp: true
@@ -73,6 +75,7 @@ final class InProcessPhonepass extends PhonepassUnderTest {
                     """.formatted(
                             dir.resolve("data"),
                             CLIENT_ID,
+                            pageOrigin,
                             pageOrigin,
                             pageOrigin,
                             JSONP_CLIENT_ID,
