@@ -118,4 +118,27 @@ class LoginTicketsTest {
         assertThatThrownBy(() -> tickets.redeem(app, "", "v")).isInstanceOf(PhonepassException.class);
         assertThatThrownBy(() -> tickets.redeem(app, "nope", "v")).isInstanceOf(PhonepassException.class);
     }
+
+    @Test
+    void redeemFromOriginWhenTheOriginThatGotItThenAcceptedOnce() {
+        LoginTickets.Issued issued = authenticate(app, f.sendCode(app, PHONE));
+        assertThat(tickets.redeemFromOrigin(app, issued.loginTicket(), "https://app.example")
+                        .user()
+                        .phone())
+                .isEqualTo(PHONE);
+        assertThatThrownBy(() -> tickets.redeemFromOrigin(app, issued.loginTicket(), "https://app.example"))
+                .isInstanceOf(PhonepassException.class);
+    }
+
+    @Test
+    void redeemFromOriginWhenAnotherOriginThenRefusedAndUsedUp() {
+        LoginTickets.Issued issued = authenticate(app, f.sendCode(app, PHONE));
+        assertThatThrownBy(() -> tickets.redeemFromOrigin(app, issued.loginTicket(), "https://evil.example"))
+                .isInstanceOf(PhonepassException.class);
+        assertThatThrownBy(() -> tickets.redeem(app, issued.loginTicket(), issued.coVerifier()))
+                .isInstanceOf(PhonepassException.class);
+        LoginTickets.Issued other = authenticate(app, f.sendCode(app, PHONE));
+        assertThatThrownBy(() -> tickets.redeemFromOrigin(this.other, other.loginTicket(), "https://app.example"))
+                .isInstanceOf(PhonepassException.class);
+    }
 }
