@@ -72,6 +72,7 @@ public final class DefaultAbusePolicy implements AbusePolicy {
     public static final String PUMPING_THROTTLE_IP = "pumping_throttle_ip";
     public static final String VERIFY_PER_IP = "verify_per_ip";
     public static final String REVOKE_PER_IP = "revoke_per_ip";
+    public static final String AUTHORIZE_PER_IP = "authorize_per_ip";
     public static final String WRONG_CODES_PER_PHONE = "wrong_codes_per_phone";
     public static final String PHONE_LOCKOUT = "phone_lockout";
 
@@ -114,6 +115,7 @@ public final class DefaultAbusePolicy implements AbusePolicy {
     private final Optional<Limit> throttleIp;
     private final Optional<Limit> verifyPerIp;
     private final Optional<Limit> revokePerIp;
+    private final Optional<Limit> authorizePerIp;
     private final RefusalAudit refusals;
     private final Optional<Limit> wrongCodes;
     private final Optional<Limit> lockout;
@@ -159,6 +161,7 @@ public final class DefaultAbusePolicy implements AbusePolicy {
         this.throttleIp = settings.pumping().throttlePerIp().toLimit(PUMPING_THROTTLE_IP);
         this.verifyPerIp = settings.verifyPerIp().toLimit(VERIFY_PER_IP);
         this.revokePerIp = settings.revokePerIp().toLimit(REVOKE_PER_IP);
+        this.authorizePerIp = settings.authorizePerIp().toLimit(AUTHORIZE_PER_IP);
         this.refusals = new RefusalAudit(audit, clock, settings.maxKeys());
         LimitsSettings.LockoutRule rule = settings.wrongCodesPerPhone();
         this.wrongCodes = Boolean.TRUE.equals(rule.enabled())
@@ -429,6 +432,20 @@ public final class DefaultAbusePolicy implements AbusePolicy {
         Decision decision = limiter.tryAcquire("revoke:" + IpKeys.of(ip), revokePerIp.get());
         if (!decision.allowed()) {
             audit(AuditEvent.Type.REVOKE, null, null, ip, AuditEvent.Outcome.REFUSED, "limit=" + REVOKE_PER_IP);
+            throw refusal(ErrorCode.TOO_MANY_REQUESTS, IP_LIMITED, decision);
+        }
+    }
+
+    // ---------------------------------------------------------------- authorize
+
+    @Override
+    public void checkAuthorize(String ip) {
+        if (authorizePerIp.isEmpty()) {
+            return;
+        }
+        Decision decision = limiter.tryAcquire("authorize:" + IpKeys.of(ip), authorizePerIp.get());
+        if (!decision.allowed()) {
+            audit(AuditEvent.Type.AUTHORIZE, null, null, ip, AuditEvent.Outcome.REFUSED, "limit=" + AUTHORIZE_PER_IP);
             throw refusal(ErrorCode.TOO_MANY_REQUESTS, IP_LIMITED, decision);
         }
     }

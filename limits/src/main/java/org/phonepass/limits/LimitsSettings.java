@@ -33,6 +33,7 @@ import org.phonepass.core.ratelimit.Limit;
  *   start_global_daily:       {enabled: true,  capacity: 20000, period: 24h}
  *   verify_per_ip:            {enabled: true,  capacity: 600,  period: 1h}
  *   revoke_per_ip:            {enabled: true,  capacity: 600,  period: 1h}
+ *   authorize_per_ip:         {enabled: true,  capacity: 300,  period: 10m}
  *   wrong_codes_per_phone:    {enabled: true,  capacity: 10,   period: 1h, lockout: 1h}
  *   countries:    {allow: [], deny: []}          # ISO regions ("GB") or calling codes ("+44")
  *   number_types: {deny: [premium_rate, shared_cost, toll_free, fixed_line, uan, voicemail]}
@@ -61,6 +62,7 @@ public record LimitsSettings(
         LimitRule startGlobalDaily,
         LimitRule verifyPerIp,
         LimitRule revokePerIp,
+        LimitRule authorizePerIp,
         LockoutRule wrongCodesPerPhone,
         Countries countries,
         NumberTypes numberTypes,
@@ -90,6 +92,12 @@ public record LimitsSettings(
      * the writes (a revocation and its audit row) an unauthenticated public client can cause.
      */
     public static final LimitRule DEFAULT_REVOKE_PER_IP = new LimitRule(true, 600L, Duration.ofHours(1));
+    /**
+     * Login transactions ({@code GET /authorize} sending the browser to the hosted pages) started from one address:
+     * each is a stored row until it expires, so an address gets a bounded number; a person starts one per sign-in.
+     * Answers from a session (silent authentication) are not counted.
+     */
+    public static final LimitRule DEFAULT_AUTHORIZE_PER_IP = new LimitRule(true, 300L, Duration.ofMinutes(10));
 
     public static final LockoutRule DEFAULT_WRONG_CODES_PER_PHONE =
             new LockoutRule(true, 10L, Duration.ofHours(1), Duration.ofHours(1));
@@ -124,6 +132,7 @@ public record LimitsSettings(
         startGlobalDaily = LimitRule.merge(startGlobalDaily, DEFAULT_START_GLOBAL_DAILY);
         verifyPerIp = LimitRule.merge(verifyPerIp, DEFAULT_VERIFY_PER_IP);
         revokePerIp = LimitRule.merge(revokePerIp, DEFAULT_REVOKE_PER_IP);
+        authorizePerIp = LimitRule.merge(authorizePerIp, DEFAULT_AUTHORIZE_PER_IP);
         wrongCodesPerPhone = LockoutRule.merge(wrongCodesPerPhone, DEFAULT_WRONG_CODES_PER_PHONE);
         countries = countries == null ? new Countries(null, null) : countries;
         numberTypes = numberTypes == null ? new NumberTypes(null) : numberTypes;
@@ -136,7 +145,8 @@ public record LimitsSettings(
     /** Every default. */
     public static LimitsSettings defaults() {
         return new LimitsSettings(
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null);
     }
 
     /** Checks every value; the message names the key, for example {@code limits.start_per_ip.capacity}. */
@@ -151,6 +161,7 @@ public record LimitsSettings(
         startGlobalDaily.validate("limits.start_global_daily");
         verifyPerIp.validate("limits.verify_per_ip");
         revokePerIp.validate("limits.revoke_per_ip");
+        authorizePerIp.validate("limits.authorize_per_ip");
         wrongCodesPerPhone.validate("limits.wrong_codes_per_phone");
         countries.validate("limits.countries");
         numberTypes.validate("limits.number_types");

@@ -58,6 +58,7 @@ final class ConfiguredClients implements ClientRegistry {
                             null,
                             null,
                             null,
+                            null,
                             true,
                             null)));
         }

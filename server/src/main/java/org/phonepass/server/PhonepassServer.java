@@ -59,6 +59,8 @@ import org.phonepass.server.authorize.LoginTransactions;
 import org.phonepass.server.config.ConfigException;
 import org.phonepass.server.config.Settings;
 import org.phonepass.server.dev.SampleAppServer;
+import org.phonepass.server.hosted.HostedPages;
+import org.phonepass.server.hosted.LoginPages;
 import org.phonepass.server.http.ClientAddress;
 import org.phonepass.server.http.CrossOriginEndpoints;
 import org.phonepass.server.http.EndpointSet;
@@ -102,9 +104,11 @@ public final class PhonepassServer implements AutoCloseable {
     private JdbcAuditLog auditEvents;
     private SampleAppServer sampleApp;
     private ManagementServer management;
+    private LoginTransactions loginTransactions;
+    private HostedPages hostedPages;
     private SessionService sessions;
     private AuthorizeEndpoints authorize;
-    private Function<HostedLogin, List<EndpointSet.Extra>> hostedRoutes = h -> List.of();
+    private Function<HostedLogin, List<EndpointSet.Extra>> hostedRoutes;
     private Runnable hostedSweep = () -> {};
 
     public PhonepassServer(Settings settings, Clock clock) {
@@ -126,10 +130,34 @@ public final class PhonepassServer implements AutoCloseable {
             ClientAddress address,
             ClientRegistry clients) {}
 
-    /** Routes built from the hosted-login parts, added when the server starts (the hosted pages). */
+    /** Routes built from the hosted-login parts, added when the server starts instead of the hosted pages. */
     public PhonepassServer withHostedRoutes(Function<HostedLogin, List<EndpointSet.Extra>> routes) {
         this.hostedRoutes = Objects.requireNonNull(routes, "routes cannot be null");
         return this;
+    }
+
+    /** The hosted login pages (docs/hosted-login.md#pages-languages-branding-and-accessibility). */
+    private LoginPages loginPages(HostedLogin hosted, byte[] codeKey) {
+        return new LoginPages(
+                new LoginPages.Parts(
+                        hostedPages,
+                        hosted.transactions(),
+                        hosted.starts(),
+                        hosted.login(),
+                        hosted.address(),
+                        new org.phonepass.server.http.RequestReader(
+                                settings.http().maxBodyBytes()),
+                        codeKey,
+                        clock),
+                new LoginPages.Options(
+                        settings.sms().codeLength(),
+                        settings.hosted().resendAfter(),
+                        settings.sms().codeTtl(),
+                        settings.geoloc().defaultCountry(),
+                        settings.geoloc().fromAcceptLanguage(),
+                        Boolean.TRUE.equals(settings.limits().botCheck().enabled()),
+                        settings.hosted().botCheckSiteKey(),
+                        settings.hosted().botCheckScriptUrl()));
     }
 
     /** Builds everything and starts listening. Throws {@link ConfigException} for settings it refuses. */
@@ -177,7 +205,8 @@ public final class PhonepassServer implements AutoCloseable {
 
             SqlStorage storage = opened(opening);
             closeables.add(storage);
-            CodeHasher hasher = new CodeHasher(codeHmacKey(storage));
+            byte[] codeKey = codeHmacKey(storage);
+            CodeHasher hasher = new CodeHasher(codeKey);
             // Closed before the storage (closeables close in reverse), so queued events are written first.
             auditEvents = storage.auditLog();
             closeables.add(auditEvents);
@@ -251,6 +280,7 @@ public final class PhonepassServer implements AutoCloseable {
                     .map(IpRange::parse)
                     .toList();
             ClientAddress address = new ClientAddress(proxies, settings.http().countryHeader());
+            hostedPages = new HostedPages(settings);
             // Codes, sessions and login transactions live where the codes of the SMS do: in Redis when it is
             // configured, so that every node finds them, else in the database.
             AuthorizationCodeStore codeStore =
@@ -281,7 +311,9 @@ public final class PhonepassServer implements AutoCloseable {
                             tokens,
                             json,
                             settings.issuer(),
-                            AuthorizeEndpoints.plainErrorPage()),
+                            hostedPages::error,
+                            policy,
+                            address),
                     loginTickets,
                     clock,
                     random);
@@ -302,7 +334,13 @@ public final class PhonepassServer implements AutoCloseable {
             extras.add(new EndpointSet.Extra(HandlerType.GET, "/authorize/resume", authorize::resume));
             extras.add(new EndpointSet.Extra(HandlerType.POST, "/co/verify", authorize::coVerify));
             extras.add(new EndpointSet.Extra(HandlerType.GET, "/oidc/logout", authorize::oidcLogout));
-            extras.addAll(hostedRoutes.apply(new HostedLogin(authorize, login, starts, address, clients)));
+            extras.add(LoginPages.assetRoute(hostedPages));
+            HostedLogin hosted = new HostedLogin(
+                    loginTransactions != null ? loginTransactions : authorize, login, starts, address, clients);
+            extras.addAll(
+                    hostedRoutes != null
+                            ? hostedRoutes.apply(hosted)
+                            : loginPages(hosted, codeKey).routes());
             EndpointSet endpoints = EndpointSet.build(
                     new EndpointSet.Services(
                             login,
@@ -442,6 +480,20 @@ public final class PhonepassServer implements AutoCloseable {
                     port,
                     e.getMessage());
         }
+    }
+
+    /**
+     * Login transactions for the hosted login pages to sign in for instead of those of {@code /authorize}; set
+     * before {@link #start}. Tests of the pages on their own use it.
+     */
+    public PhonepassServer loginTransactions(LoginTransactions transactions) {
+        this.loginTransactions = transactions;
+        return this;
+    }
+
+    /** The hosted pages' renderer, for error pages of requests that cannot go back to the app; null before start. */
+    public HostedPages hostedPages() {
+        return hostedPages;
     }
 
     /** The management server, or null when it is not running. */

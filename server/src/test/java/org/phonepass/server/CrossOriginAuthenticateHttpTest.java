@@ -28,6 +28,8 @@ class CrossOriginAuthenticateHttpTest {
                 callbacks: [http://localhost:4000/callback]
                 grants: [implicit, passwordless_otp, refresh_token]
                 cross_origin_authentication: true
+              - client_id: plain-spa
+                allowed_origins: [http://localhost:4005]
             """;
     private static TestServer server;
 
@@ -158,13 +160,14 @@ class CrossOriginAuthenticateHttpTest {
 
     @Test
     void authenticateWhenCrossOriginAuthenticationOffThenRefusedWithoutCors() {
-        // sample-spa lists http://localhost:3000 but keeps the default, off.
-        Response pre = preflight(TestServer.SPA_ORIGIN);
+        // plain-spa lists http://localhost:4005 but keeps the default, off; no other client lists that origin.
+        Response pre = preflight("http://localhost:4005");
         assertThat(pre.status()).isEqualTo(403);
+        assertThat(pre.header("Access-Control-Allow-Origin")).isNull();
         assertThat(pre.header("Access-Control-Allow-Credentials")).isNull();
         String phone = "+12015550703";
-        String code = sendCode(server, TestServer.SPA, phone, "192.0.2.73");
-        Response r = authenticate(server, body(TestServer.SPA, phone, code), TestServer.SPA_ORIGIN, "192.0.2.73");
+        String code = sendCode(server, "plain-spa", phone, "192.0.2.73");
+        Response r = authenticate(server, body("plain-spa", phone, code), "http://localhost:4005", "192.0.2.73");
         assertThat(r.status()).isEqualTo(403);
         assertThat(r.body())
                 .isEqualTo(
@@ -176,7 +179,7 @@ class CrossOriginAuthenticateHttpTest {
                 "/oauth/token",
                 map(
                         "client_id",
-                        TestServer.SPA,
+                        "plain-spa",
                         "grant_type",
                         "http://auth0.com/oauth/grant-type/passwordless/otp",
                         "realm",

@@ -123,7 +123,8 @@ class ProductionModeTest {
                 s.redis(),
                 s.limits(),
                 s.dev(),
-                s.session());
+                s.session(),
+                s.hosted());
         try (PhonepassServer server = new PhonepassServer(fixed, Clock.systemUTC()).start()) {
             assertThat(server.tls()).isNull();
             assertThat(server.devInbox()).isNull();

@@ -79,6 +79,7 @@ public final class TestServer implements AutoCloseable {
     private final PhonepassServer server;
     private final HttpClient http;
     private final String base;
+    private final SSLContext ssl;
 
     public TestServer() {
         this(DEFAULT_YAML, null);
@@ -86,13 +87,20 @@ public final class TestServer implements AutoCloseable {
 
     /** @param dataDir an existing folder to reuse (restart tests), or null for a fresh temporary one */
     public TestServer(String yaml, Path dataDir) {
+        this(yaml, dataDir, s -> {});
+    }
+
+    /** @param beforeStart given the server before it starts, to plug parts in (login transactions) */
+    public TestServer(String yaml, Path dataDir, java.util.function.Consumer<PhonepassServer> beforeStart) {
         try {
             this.ownsDataDir = dataDir == null;
             this.dataDir = dataDir == null ? Files.createTempDirectory("phonepass-test") : dataDir;
             Path file = this.dataDir.resolve("settings.yaml");
             Files.writeString(file, yaml + "\ndata_dir: " + this.dataDir.resolve("data") + "\n");
             Settings settings = new ConfigLoader().load(file, Map.of());
-            this.server = new PhonepassServer(settings, clock).start();
+            PhonepassServer built = new PhonepassServer(settings, clock);
+            beforeStart.accept(built);
+            this.server = built.start();
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
             trust.setCertificateEntry("phonepass", server.tls().certificate());
@@ -100,6 +108,7 @@ public final class TestServer implements AutoCloseable {
             tmf.init(trust);
             SSLContext ssl = SSLContext.getInstance("TLS");
             ssl.init(null, tmf.getTrustManagers(), null);
+            this.ssl = ssl;
             this.http = HttpClient.newBuilder()
                     .sslContext(ssl)
                     .connectTimeout(Duration.ofSeconds(5))
@@ -130,6 +139,34 @@ public final class TestServer implements AutoCloseable {
 
     public HttpClient http() {
         return http;
+    }
+
+    /** A client with a cookie jar of its own, as one browser would have; it follows no redirect. */
+    public HttpClient newBrowser() {
+        return HttpClient.newBuilder()
+                .sslContext(ssl)
+                .cookieHandler(new java.net.CookieManager())
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    /** Sends with a given client (a browser of {@link #newBrowser}). */
+    public Response send(HttpClient client, HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> r =
+                    client.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode node = null;
+            String type = r.headers().firstValue("Content-Type").orElse("");
+            if (type.startsWith("application/json") && !r.body().isEmpty()) {
+                node = json.readTree(r.body());
+            }
+            return new Response(r.statusCode(), r.headers().map(), r.body(), node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A response, with its body parsed when it is JSON. */

@@ -45,3 +45,8 @@ CREATE TABLE login_transactions (
     expires_at   BIGINT NOT NULL
 );
 CREATE INDEX login_transactions_by_expiry ON login_transactions (expires_at);
+
+-- A refresh-token family remembers the sign-in it came from, so that a refreshed id_token carries auth_time (an app
+-- that sent max_age checks it on every id_token) and sid. Null for families of the API's code exchanges.
+ALTER TABLE refresh_tokens ADD COLUMN auth_time BIGINT;
+ALTER TABLE refresh_tokens ADD COLUMN sid TEXT;

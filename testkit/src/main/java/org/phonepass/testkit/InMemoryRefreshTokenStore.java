@@ -35,8 +35,7 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
             return new Rotation.Reused();
         }
         used.add(k);
-        RefreshTokenRecord next = new RefreshTokenRecord(
-                r.familyId(), r.userId(), r.clientId(), r.scope(), r.audience(), now, r.expiresAt());
+        RefreshTokenRecord next = r.rotated(now);
         records.put(key(newHash), next);
         return new Rotation.Rotated(next);
     }

@@ -84,4 +84,28 @@ public abstract class RefreshTokenStoreContract {
         assertThat(store().find(first)).as("revoked").isPresent();
         assertThat(store().find(hash())).isEmpty();
     }
+
+    @Test
+    void rotateWhenFamilyHasASessionThenAuthTimeAndSidCarryOn() {
+        byte[] first = hash();
+        store().save(
+                        first,
+                        new RefreshTokenRecord(
+                                UUID.randomUUID().toString(),
+                                "sms|000000000000000000000002",
+                                "client-a",
+                                "openid offline_access",
+                                null,
+                                t0,
+                                t0.plus(Duration.ofDays(30)),
+                                t0.minusSeconds(7),
+                                "sid-7"));
+        byte[] second = hash();
+        Rotation rotation = store().rotate(first, second, t0.plusSeconds(1));
+        assertThat(((Rotation.Rotated) rotation).record().authTime()).isEqualTo(t0.minusSeconds(7));
+        RefreshTokenRecord next = store().findLive(second, t0.plusSeconds(2)).orElseThrow();
+        assertThat(next.authTime()).isEqualTo(t0.minusSeconds(7));
+        assertThat(next.sid()).isEqualTo("sid-7");
+        assertThat(store().find(saved()).orElseThrow().authTime()).isNull();
+    }
 }

@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  *
  * <p>Options: {@code --quick}, {@code --jar FILE}, {@code --out FILE}, {@code --jmh-json FILE} (JMH results to
  * include), {@code --seconds N} (per measured run), {@code --server-opts "..."} (server JVM options),
- * {@code --no-postgres}, {@code --label TEXT} (a note on the conditions), {@code --only embedded|vendor|postgres|startup}
+ * {@code --no-postgres}, {@code --label TEXT} (a note on the conditions), {@code --only embedded|vendor|postgres|startup|hosted}
  * (one part; {@code startup} measures start-up alone, three first starts and three restarts, even with --quick),
  * {@code --levels 16,64,256} (the concurrency levels of the scenarios; default 64 with --quick, else 16,64,256),
  * {@code --client wrk|java} (the load generator of the one-request scenarios; default wrk when it is installed, see
@@ -175,6 +175,14 @@ public final class Bench {
 
         if (only == null || only.equals("embedded")) {
             scenarios(ServerProcess.Setup.embedded(), "embedded", levels);
+        }
+        if ("hosted".equals(only)) {
+            try (ServerProcess server = start(ServerProcess.Setup.embedded(), work.resolve("server-hosted"))) {
+                Load load = new Load(server.base(), phones, client, callbacks);
+                say("embedded: warm-up");
+                warmUp(server, load);
+                hosted(server, load, "embedded", levels);
+            }
         }
         if (only == null || only.equals("vendor")) {
             vendor(ServerProcess.Setup.embedded(), "embedded");
@@ -344,6 +352,7 @@ public final class Bench {
                 }
                 add(row);
             }
+            hosted(server, load, store, levels);
             for (int c : levels) {
                 ConcurrentLinkedQueue<String> tokens = new ConcurrentLinkedQueue<>(refreshTokens(load, c));
                 Row row = new Row("refresh (rotating)", store, c, 1, new ArrayList<>());
@@ -441,6 +450,20 @@ public final class Bench {
 
     Duration vendorRunTime() {
         return runTime.plusSeconds(quick ? 1 : 2);
+    }
+
+    /**
+     * The hosted login, whole, per operation: /authorize, the number page and form, the code page and form, the
+     * resume, and the code exchange (docs/hosted-login.md): nine requests and one signature.
+     */
+    private void hosted(ServerProcess server, Load load, String store, int[] levels) throws Exception {
+        for (int c : levels) {
+            Row row = new Row("hosted login (authorize, pages, code exchange)", store, c, 1, new ArrayList<>());
+            for (int i = 0; i < 3; i++) {
+                row.runs().add(measure(server, load, c, runTime, () -> load.hostedLogin(phones.next()), null));
+            }
+            add(row);
+        }
     }
 
     private Supplier<CompletableFuture<?>> loginOp(Load load) {

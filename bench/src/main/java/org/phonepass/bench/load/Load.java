@@ -181,6 +181,146 @@ final class Load implements AutoCloseable {
                 "/oauth/token", Map.of("grant_type", "refresh_token", "client_id", "bench", "refresh_token", token));
     }
 
+    // ---- the hosted login (docs/hosted-login.md), as a browser without JavaScript drives it ----
+
+    static final String HOSTED_CALLBACK = "https://app.bench/callback";
+    private static final java.util.regex.Pattern CSRF =
+            java.util.regex.Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+    /** One PKCE pair for every login of the run: the server checks it per code all the same. */
+    static final String VERIFIER = "bench-verifier-bench-verifier-bench-verifier-0123456789";
+
+    static final String CHALLENGE = s256(VERIFIER);
+
+    private static String s256(String verifier) {
+        try {
+            return java.util.Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One browser's cookies: what the server set, sent back on each later request of the same login. */
+    static final class Jar {
+        private final Map<String, String> cookies = new java.util.concurrent.ConcurrentHashMap<>();
+
+        HttpRequest.Builder apply(HttpRequest.Builder b) {
+            if (!cookies.isEmpty()) {
+                b.header(
+                        "Cookie",
+                        String.join(
+                                "; ",
+                                cookies.entrySet().stream()
+                                        .map(e -> e.getKey() + "=" + e.getValue())
+                                        .toList()));
+            }
+            return b;
+        }
+
+        HttpResponse<String> keep(HttpResponse<String> r) {
+            for (String set : r.headers().allValues("set-cookie")) {
+                String pair = set.split(";", 2)[0];
+                int eq = pair.indexOf('=');
+                cookies.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+            return r;
+        }
+    }
+
+    private CompletableFuture<HttpResponse<String>> browserGet(Jar jar, String pathOrUrl) {
+        String url = pathOrUrl.startsWith("https://") ? pathOrUrl : base + pathOrUrl;
+        return http.sendAsync(
+                        jar.apply(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .thenApply(jar::keep);
+    }
+
+    private CompletableFuture<HttpResponse<String>> browserPost(Jar jar, String path, Map<String, String> form) {
+        String body = String.join(
+                "&",
+                form.entrySet().stream()
+                        .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                                + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                        .toList());
+        return http.sendAsync(
+                        jar.apply(HttpRequest.newBuilder(URI.create(base + path))
+                                        .timeout(Duration.ofSeconds(30)))
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .thenApply(jar::keep);
+    }
+
+    private static String location(HttpResponse<String> r, int... expected) {
+        for (int status : expected) {
+            if (r.statusCode() == status) {
+                return r.headers().firstValue("Location").orElseThrow();
+            }
+        }
+        throw new IllegalStateException(
+                "HTTP " + r.statusCode() + " at " + r.uri().getPath() + ": "
+                        + r.body().substring(0, Math.min(200, r.body().length())));
+    }
+
+    private static String csrf(HttpResponse<String> page) {
+        java.util.regex.Matcher m = CSRF.matcher(page.body());
+        if (page.statusCode() != 200 || !m.find()) {
+            throw new IllegalStateException("no form at " + page.uri().getPath() + ": HTTP " + page.statusCode());
+        }
+        return m.group(1);
+    }
+
+    /**
+     * A whole hosted login: {@code GET /authorize} (302 to the pages), the number page and its form, the code page
+     * and its form (the code read from the dev inbox), {@code /authorize/resume} (302 with the code), and the code
+     * exchange on {@code /oauth/token} (one id_token signature). Nine requests, in a fresh cookie jar.
+     */
+    CompletableFuture<HttpResponse<String>> hostedLogin(String phone) {
+        Jar jar = new Jar();
+        String authorize = "/authorize?response_type=code&client_id=bench&redirect_uri="
+                + URLEncoder.encode(HOSTED_CALLBACK, StandardCharsets.UTF_8) + "&scope=openid&state=bench&nonce=n"
+                + "&code_challenge=" + CHALLENGE + "&code_challenge_method=S256";
+        String[] tx = new String[1];
+        return browserGet(jar, authorize)
+                .thenCompose(r -> {
+                    String pages = location(r, 302);
+                    tx[0] = pages.substring(pages.indexOf("state=") + 6);
+                    return browserGet(jar, pages);
+                })
+                .thenCompose(page -> browserPost(
+                        jar, "/u/login?state=" + tx[0], Map.of("csrf", csrf(page), "country", "US", "phone", phone)))
+                .thenCompose(r -> browserGet(jar, location(r, 303)))
+                .thenCompose(codePage -> {
+                    String token = csrf(codePage);
+                    return codeFor(phone)
+                            .thenCompose(code -> browserPost(
+                                    jar, "/u/login/code?state=" + tx[0], Map.of("csrf", token, "code", code)));
+                })
+                .thenCompose(r -> browserGet(jar, location(r, 303)))
+                .thenCompose(r -> {
+                    String callback = location(r, 302);
+                    String code = callback.replaceAll(".*[?&]code=([^&]+).*", "$1");
+                    return postJson(
+                            "/oauth/token",
+                            Map.of(
+                                    "grant_type",
+                                    "authorization_code",
+                                    "client_id",
+                                    "bench",
+                                    "code",
+                                    code,
+                                    "code_verifier",
+                                    VERIFIER,
+                                    "redirect_uri",
+                                    HOSTED_CALLBACK));
+                });
+    }
+
     /** The newest code the dev inbox holds for each number (one request for the whole inbox). */
     Map<String, String> inbox() throws Exception {
         HttpResponse<String> r = get("/dev/sms.json").get(60, TimeUnit.SECONDS);

@@ -80,7 +80,9 @@ final class ServerProcess implements AutoCloseable {
                     .append(setup.redisPrefix())
                     .append("\"\n");
         }
-        y.append("clients:\n  - client_id: bench\n    name: Bench\n");
+        y.append("clients:\n  - client_id: bench\n    name: Bench\n    callbacks: [")
+                .append(Load.HOSTED_CALLBACK)
+                .append("]\n");
         // Two APIs for the verify-with-audience rows: JWT access tokens signed RS256, or EdDSA.
         y.append("apis:\n  - identifier: ")
                 .append(API_RS256)
@@ -106,7 +108,8 @@ final class ServerProcess implements AutoCloseable {
                 "start_per_country_daily",
                 "start_global_hourly",
                 "start_global_daily",
-                "verify_per_ip")) {
+                "verify_per_ip",
+                "authorize_per_ip")) {
             y.append("  ").append(rule).append(": ").append(big).append('\n');
         }
         y.append("  max_keys: 1000000\n");

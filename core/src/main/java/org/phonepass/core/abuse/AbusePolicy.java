@@ -92,4 +92,13 @@ public interface AbusePolicy {
      * @throws org.phonepass.core.error.PhonepassException {@code TOO_MANY_REQUESTS} when refused
      */
     void checkRevoke(String ip);
+
+    /**
+     * The per-IP limit of login transactions: a {@code GET /authorize} that sends the browser to the hosted pages
+     * stores the pending request until it expires, so an address gets a bounded number of them
+     * (docs/hosted-login.md#login-transactions). Policies without such a limit allow every one.
+     *
+     * @throws org.phonepass.core.error.PhonepassException {@code TOO_MANY_REQUESTS} when refused
+     */
+    default void checkAuthorize(String ip) {}
 }

@@ -34,6 +34,8 @@ public record AuditEvent(
         PUMPING_BREAKER,
         REFRESH,
         REVOKE,
+        /** A login transaction of the hosted login (only refusals are recorded). */
+        AUTHORIZE,
         KEY_ROTATION
     }
 

@@ -157,7 +157,9 @@ public final class TokenService {
                             Scopes.join(scope),
                             request.audience(),
                             now,
-                            now.plus(client.refreshTokenLifetime())));
+                            now.plus(client.refreshTokenLifetime()),
+                            request.authTime(),
+                            request.sid()));
         }
         return storeAccessToken(
                 client,
@@ -311,8 +313,8 @@ public final class TokenService {
                         next,
                         record.familyId(),
                         now,
-                        null,
-                        null),
+                        record.authTime(),
+                        record.sid()),
                 null,
                 false);
     }

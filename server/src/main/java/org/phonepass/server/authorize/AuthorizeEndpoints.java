@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.phonepass.core.abuse.AbusePolicy;
 import org.phonepass.core.authorize.AuthorizationCodeService;
 import org.phonepass.core.authorize.PendingLogin;
 import org.phonepass.core.authorize.PendingLoginStore;
@@ -32,6 +33,7 @@ import org.phonepass.core.session.SessionService;
 import org.phonepass.core.token.Scopes;
 import org.phonepass.core.token.TokenService;
 import org.phonepass.core.user.User;
+import org.phonepass.server.http.ClientAddress;
 import org.phonepass.server.http.SessionCookie;
 
 /**
@@ -86,6 +88,8 @@ public final class AuthorizeEndpoints implements LoginTransactions {
     private final TokenService tokens;
     private final AuthorizationResponse responses;
     private final ErrorPage errorPage;
+    private final AbusePolicy policy;
+    private final ClientAddress address;
     private final Clock clock;
     private final SecureRandom random;
     /** The login tickets of auth0-js 9/10 and Lock 11-14, and implicit responses; null when not served. */
@@ -106,8 +110,12 @@ public final class AuthorizeEndpoints implements LoginTransactions {
             TokenService tokens,
             ObjectMapper json,
             String issuer,
-            ErrorPage errorPage) {
+            ErrorPage errorPage,
+            AbusePolicy policy,
+            ClientAddress address) {
         public Parts {
+            Objects.requireNonNull(policy, "policy cannot be null");
+            Objects.requireNonNull(address, "address cannot be null");
             Objects.requireNonNull(clients, "clients cannot be null");
             Objects.requireNonNull(sessions, "sessions cannot be null");
             Objects.requireNonNull(codes, "codes cannot be null");
@@ -136,6 +144,8 @@ public final class AuthorizeEndpoints implements LoginTransactions {
         this.tokens = parts.tokens();
         this.responses = new AuthorizationResponse(parts.json(), random, parts.issuer());
         this.errorPage = parts.errorPage();
+        this.policy = parts.policy();
+        this.address = parts.address();
         this.clock = Objects.requireNonNull(clock, "clock cannot be null");
         this.random = Objects.requireNonNull(random, "random cannot be null");
         this.crossOrigin = tickets == null
@@ -270,6 +280,15 @@ public final class AuthorizeEndpoints implements LoginTransactions {
 
     /** Creates the login transaction, bound to this browser, and sends the browser to the hosted pages. */
     private void startLogin(Context ctx, Client client, Map<String, String> p) {
+        try {
+            // Each transaction is stored until it expires: an address gets a bounded number of them.
+            policy.checkAuthorize(address.ip(ctx));
+        } catch (PhonepassException e) {
+            if (e.retryAfterSeconds() != null) {
+                ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+            }
+            throw new AppError("temporarily_unavailable", "Too many sign-ins from this address. Try again later.");
+        }
         String browser = SessionCookie.read(ctx, SessionCookie.BROWSER);
         if (browser == null) {
             browser = randomToken();
@@ -610,7 +629,9 @@ public final class AuthorizeEndpoints implements LoginTransactions {
                 errorPage.show(ctx, 400, "invalid_request", "The id_token_hint is not a valid ID token of this server");
                 return;
             }
-            String audience = String.valueOf(claims.get().get("aud"));
+            Object aud = claims.get().get("aud");
+            String audience =
+                    aud instanceof List<?> list && list.size() == 1 ? String.valueOf(list.get(0)) : String.valueOf(aud);
             if (clientId != null && !clientId.equals(audience)) {
                 errorPage.show(ctx, 400, "invalid_request", "The id_token_hint was issued to another client");
                 return;

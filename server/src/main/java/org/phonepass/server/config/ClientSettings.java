@@ -26,6 +26,7 @@ import org.phonepass.core.config.Secret;
  *                             that calls on the user's behalf); confidential clients only, and only on requests that
  *                             carry the client's secret
  * @param apiGrants            the API scopes this client may get, per API (Auth0's client grants); none by default
+ * @param logoUri              the client's logo on the hosted login pages (an https URL), instead of the product's
  * @param crossOriginAuthentication let pages on {@code allowed_origins} log in with {@code POST /co/authenticate}
  *                             (auth0-js 9/10, Lock 11-14); off by default, as in Auth0
  * @param crossOriginLoc       the app's cross-origin verification page (Auth0's {@code cross_origin_loc}), an absolute
@@ -47,6 +48,7 @@ public record ClientSettings(
         Boolean refreshTokenRotation,
         Boolean trustAuth0ForwardedFor,
         List<ApiGrant> apiGrants,
+        String logoUri,
         Boolean crossOriginAuthentication,
         String crossOriginLoc) {
     public ClientSettings {

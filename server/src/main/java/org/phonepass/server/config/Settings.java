@@ -53,7 +53,8 @@ public record Settings(
         Redis redis,
         LimitsSettings limits,
         Dev dev,
-        Session session) {
+        Session session,
+        Hosted hosted) {
 
     public enum Mode {
         DEV,
@@ -83,6 +84,7 @@ public record Settings(
         limits = limits == null ? LimitsSettings.defaults() : limits;
         dev = dev == null ? new Dev(null, null, null) : dev;
         session = session == null ? new Session(null, null, null) : session;
+        hosted = hosted == null ? new Hosted(null, null, null, null, null, null, null) : hosted;
     }
 
     /**
@@ -109,7 +111,8 @@ public record Settings(
                 redis,
                 limits,
                 dev,
-                session);
+                session,
+                hosted);
     }
 
     /** The {@code iss} of every token: the public URL and a slash (docs/auth0-compatibility.md#base-url-and-issuer). */
@@ -394,6 +397,37 @@ public record Settings(
         public Geoloc {
             defaultCountry = defaultCountry == null ? "US" : defaultCountry;
             fromAcceptLanguage = fromAcceptLanguage == null || fromAcceptLanguage;
+        }
+    }
+
+    /**
+     * The hosted login pages' look and behaviour (docs/hosted-login.md#branding).
+     *
+     * @param productName        shown in the page title and heading
+     * @param logoUrl            an https URL (or a path on this server) of the logo; the image's origin is added to
+     *                           the pages' CSP
+     * @param logoFile           a PNG, SVG, WebP or JPEG file served by the server itself; wins over {@code logo_url}
+     * @param primaryColor       {@code #rrggbb} of buttons and links; white text on it must reach WCAG AA (4.5:1)
+     * @param resendAfter        how long after a code was sent the code page offers to send another
+     * @param botCheckSiteKey    the site key of the bot-check widget, required when {@code limits.bot_check} is on
+     * @param botCheckScriptUrl  the widget's script (Cloudflare Turnstile unless set); its origin is added to the CSP
+     */
+    public record Hosted(
+            String productName,
+            String logoUrl,
+            String logoFile,
+            String primaryColor,
+            Duration resendAfter,
+            String botCheckSiteKey,
+            String botCheckScriptUrl) {
+        public static final String DEFAULT_PRIMARY_COLOR = "#1d4ed8";
+        public static final String TURNSTILE_SCRIPT = "https://challenges.cloudflare.com/turnstile/v0/api.js";
+
+        public Hosted {
+            productName = productName == null ? "Phonepass" : productName;
+            primaryColor = primaryColor == null ? DEFAULT_PRIMARY_COLOR : primaryColor;
+            resendAfter = resendAfter == null ? Duration.ofSeconds(30) : resendAfter;
+            botCheckScriptUrl = botCheckScriptUrl == null ? TURNSTILE_SCRIPT : botCheckScriptUrl;
         }
     }
 }

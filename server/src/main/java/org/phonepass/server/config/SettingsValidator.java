@@ -149,6 +149,7 @@ final class SettingsValidator {
             }
         }
         validateClients();
+        validateHosted();
         String country = s.geoloc().defaultCountry();
         if (!PhoneNumberUtil.getInstance().getSupportedRegions().contains(country)) {
             fail("geoloc.default_country", country, "an ISO 3166 alpha-2 code such as US or GB");
@@ -359,6 +360,81 @@ final class SettingsValidator {
     private static void positive(String key, Duration d) {
         if (d.isZero() || d.isNegative()) {
             fail(key, Durations.format(d), "a positive duration");
+        }
+    }
+
+    /** The hosted login pages' branding (docs/hosted-login.md#branding). */
+    private void validateHosted() {
+        Settings.Hosted h = s.hosted();
+        if (h.productName().isBlank() || h.productName().length() > 60) {
+            fail("hosted.product_name", h.productName(), "1 to 60 characters");
+        }
+        if (!org.phonepass.server.hosted.Contrast.isHexColour(h.primaryColor())) {
+            fail("hosted.primary_color", h.primaryColor(), "a colour written #rrggbb, such as #1d4ed8");
+        }
+        double ratio = org.phonepass.server.hosted.Contrast.ratio(
+                h.primaryColor(), org.phonepass.server.hosted.Contrast.BUTTON_TEXT);
+        if (ratio < org.phonepass.server.hosted.Contrast.AA_TEXT) {
+            throw new ConfigException(String.format(
+                    java.util.Locale.ROOT,
+                    "bad value '%s' for 'hosted.primary_color': white button text on it has a contrast of %.2f:1, "
+                            + "below the 4.5:1 that WCAG 2.2 AA requires; choose a darker colour",
+                    h.primaryColor(),
+                    ratio));
+        }
+        if (h.logoUrl() != null) {
+            logoUrl("hosted.logo_url", h.logoUrl(), true);
+        }
+        if (h.logoFile() != null) {
+            java.nio.file.Path file = java.nio.file.Path.of(h.logoFile());
+            String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+            if (!name.matches(".*\\.(png|svg|webp|jpe?g)$")) {
+                fail("hosted.logo_file", h.logoFile(), "a .png, .svg, .webp or .jpg file");
+            }
+            try {
+                if (java.nio.file.Files.size(file) > 256 * 1024) {
+                    fail("hosted.logo_file", h.logoFile(), "a file of at most 256 KiB");
+                }
+            } catch (java.io.IOException e) {
+                fail("hosted.logo_file", h.logoFile(), "a readable file (" + e.getMessage() + ")");
+            }
+        }
+        if (h.resendAfter().compareTo(Duration.ofSeconds(5)) < 0
+                || h.resendAfter().compareTo(Duration.ofMinutes(10)) > 0) {
+            fail("hosted.resend_after", h.resendAfter(), "between 5s and 10m");
+        }
+        url("hosted.bot_check_script_url", h.botCheckScriptUrl(), false);
+        if (Boolean.TRUE.equals(s.limits().botCheck().enabled())
+                && (h.botCheckSiteKey() == null || h.botCheckSiteKey().isBlank())) {
+            throw new ConfigException("hosted.bot_check_site_key is required when limits.bot_check.enabled is true: "
+                    + "the hosted login page shows the bot-check widget with it");
+        }
+        if (h.botCheckSiteKey() != null && !h.botCheckSiteKey().matches("^[A-Za-z0-9_.\\-]{1,100}$")) {
+            fail("hosted.bot_check_site_key", h.botCheckSiteKey(), "the widget's public site key");
+        }
+        for (int i = 0; i < s.clients().size(); i++) {
+            String logo = s.clients().get(i).logoUri();
+            if (logo != null) {
+                logoUrl("clients[" + i + "].logo_uri", logo, false);
+            }
+        }
+    }
+
+    /** A logo's address: https (http for localhost), or a path on this server when {@code pathAllowed}. */
+    private static void logoUrl(String key, String value, boolean pathAllowed) {
+        if (pathAllowed && value.startsWith("/") && !value.startsWith("//") && !value.contains("\\")) {
+            return;
+        }
+        try {
+            URI uri = new URI(value);
+            boolean local = "localhost".equals(uri.getHost()) || "127.0.0.1".equals(uri.getHost());
+            if (uri.getHost() == null
+                    || uri.getRawUserInfo() != null
+                    || !("https".equals(uri.getScheme()) || (local && "http".equals(uri.getScheme())))) {
+                throw new URISyntaxException(value, "not https");
+            }
+        } catch (URISyntaxException e) {
+            fail(key, value, pathAllowed ? "an https URL or a path on this server such as /logo.svg" : "an https URL");
         }
     }
 

@@ -12,8 +12,8 @@ import org.phonepass.core.token.RefreshTokenStore;
 
 /** Refresh tokens in SQL, by SHA-256, with rotation and family revocation. */
 public final class JdbcRefreshTokenStore implements RefreshTokenStore {
-    private static final String COLUMNS =
-            "family_id, user_id, client_id, scope, audience, created_at, expires_at, " + "used_at, revoked";
+    private static final String COLUMNS = "family_id, user_id, client_id, scope, audience, created_at, expires_at, "
+            + "used_at, revoked, auth_time, sid";
     private final Jdbc jdbc;
 
     JdbcRefreshTokenStore(Jdbc jdbc) {
@@ -46,8 +46,7 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
                     "UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ?",
                     now.toEpochMilli(),
                     presentedHash);
-            RefreshTokenRecord next = new RefreshTokenRecord(
-                    r.familyId(), r.userId(), r.clientId(), r.scope(), r.audience(), now, r.expiresAt());
+            RefreshTokenRecord next = r.rotated(now);
             insert(conn, newHash, next);
             return new Rotation.Rotated(next);
         });
@@ -95,7 +94,7 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
         return Jdbc.update(
                 conn,
                 "INSERT INTO refresh_tokens (token_hash, family_id, user_id, client_id, scope, "
-                        + "audience, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        + "audience, created_at, expires_at, auth_time, sid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 hash,
                 r.familyId(),
                 r.userId(),
@@ -103,7 +102,9 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
                 r.scope(),
                 r.audience(),
                 r.createdAt().toEpochMilli(),
-                r.expiresAt().toEpochMilli());
+                r.expiresAt().toEpochMilli(),
+                r.authTime() == null ? null : r.authTime().toEpochMilli(),
+                r.sid());
     }
 
     private Optional<Row> load(Connection conn, byte[] hash, boolean lock) throws SQLException {
@@ -121,7 +122,9 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
                     rs.getString(4),
                     rs.getString(5),
                     Instant.ofEpochMilli(rs.getLong(6)),
-                    Instant.ofEpochMilli(rs.getLong(7)));
+                    Instant.ofEpochMilli(rs.getLong(7)),
+                    rs.getObject(10) == null ? null : Instant.ofEpochMilli(rs.getLong(10)),
+                    rs.getString(11));
             rs.getLong(8);
             boolean used = !rs.wasNull();
             return Optional.of(new Row(r, used, rs.getInt(9) != 0));

@@ -1,0 +1,81 @@
+package org.phonepass.server.hosted;
+
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import java.text.Collator;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The country picker's entries, per language: the name in that language (the JDK's CLDR data), the calling code
+ * from libphonenumber, and the grouping of the country's mobile numbers for formatting as the person types.
+ *
+ * <p>Why a grouping mask per country and not libphonenumber's whole as-you-type formatter in the browser: the
+ * pages may load nothing from another site and Maven Central serves no WebJar of libphonenumber-js, and its
+ * metadata is some 140 kB. SMS goes to mobile numbers, so one mask per country, taken from libphonenumber's own
+ * example mobile number in the same release the server parses with, covers what people type here (about 10 kB in
+ * the page, no extra request). The look is all it changes: the server parses and checks the number with the full
+ * metadata.
+ */
+public final class Countries {
+    /** One entry of the picker. */
+    public record Country(
+            String region, String name, int callingCode, String mask, String nationalMask, String trunk) {}
+
+    private final PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+    private final List<Country> base = new ArrayList<>();
+    private final Map<Locale, List<Country>> byLocale = new ConcurrentHashMap<>();
+
+    Countries() {
+        for (String region : util.getSupportedRegions()) {
+            int cc = util.getCountryCodeForRegion(region);
+            PhoneNumber example = util.getExampleNumberForType(region, PhoneNumberUtil.PhoneNumberType.MOBILE);
+            if (example == null) {
+                example = util.getExampleNumber(region);
+            }
+            String mask = "";
+            String nationalMask = "";
+            if (example != null) {
+                String international = util.format(example, PhoneNumberUtil.PhoneNumberFormat.INTERNATIONAL);
+                String prefix = "+" + cc;
+                String groups = international.startsWith(prefix)
+                        ? international.substring(prefix.length()).trim()
+                        : international;
+                mask = groups.replaceAll("[0-9]", "X");
+                nationalMask = util.format(example, PhoneNumberUtil.PhoneNumberFormat.NATIONAL)
+                        .replaceAll("[0-9]", "X");
+            }
+            String ndd = util.getNddPrefixForRegion(region, true);
+            String trunk = ndd == null ? "" : ndd;
+            base.add(new Country(region, region, cc, mask, trunk.isEmpty() ? "" : nationalMask, trunk));
+        }
+    }
+
+    /** Every country, named and sorted in {@code locale}'s language. */
+    List<Country> list(Locale locale) {
+        return byLocale.computeIfAbsent(locale, l -> {
+            Collator collator = Collator.getInstance(l);
+            List<Country> named = new ArrayList<>();
+            for (Country c : base) {
+                String name = new Locale("", c.region()).getDisplayCountry(l);
+                named.add(new Country(
+                        c.region(),
+                        name.isBlank() ? c.region() : name,
+                        c.callingCode(),
+                        c.mask(),
+                        c.nationalMask(),
+                        c.trunk()));
+            }
+            named.sort(Comparator.comparing(Country::name, collator));
+            return List.copyOf(named);
+        });
+    }
+
+    boolean isSupported(String region) {
+        return region != null && util.getSupportedRegions().contains(region);
+    }
+}
