@@ -597,7 +597,8 @@ class HostedLoginHttpTest {
         assertThat(d.get("authorization_endpoint").asText()).isEqualTo(server.issuer() + "authorize");
         assertThat(d.get("end_session_endpoint").asText()).isEqualTo(server.issuer() + "oidc/logout");
         assertThat(d.get("code_challenge_methods_supported").toString()).isEqualTo("[\"S256\"]");
-        assertThat(d.get("response_types_supported").toString()).isEqualTo("[\"code\"]");
+        assertThat(d.get("response_types_supported").toString())
+                .isEqualTo("[\"code\",\"token\",\"id_token\",\"token id_token\"]");
         assertThat(d.get("response_modes_supported").toString())
                 .contains("web_message", "form_post", "query", "fragment");
         assertThat(d.get("grant_types_supported").toString()).contains("authorization_code", "refresh_token");
