@@ -102,6 +102,12 @@ const jquery = join(here, 'node_modules', 'jquery', 'dist', 'jquery.min.js');
 if (!existsSync(jquery)) throw new Error('jquery is not installed; run npm ci in e2e/web');
 copyFileSync(jquery, join(out, 'jquery.min.js'));
 
+// axe-core, the accessibility checker the browser suite injects into every hosted page (docs/hosted-login.md):
+// its own prebuilt browser file, unmodified.
+const axe = join(here, 'node_modules', 'axe-core', 'axe.min.js');
+if (!existsSync(axe)) throw new Error('axe-core is not installed; run npm ci in e2e/web');
+copyFileSync(axe, join(out, 'axe.min.js'));
+
 const manifest = {
   'auth0-js': version('auth0-js'),
   'auth0-lock-passwordless': version('auth0-lock-passwordless'),
@@ -112,7 +118,9 @@ const manifest = {
   'auth0-lock-11': version('auth0-lock-11'),
   'auth0-lock-12': version('auth0-lock-12'),
   'auth0-lock-14': version('auth0-lock-14'),
-  files: ['auth0-7.6.1.js', 'auth0-lock-passwordless-2.2.3.js', 'jquery.min.js', ...bundles.slice(2).map((b) => b.file)],
+  'axe-core': version('axe-core'),
+  files: ['auth0-7.6.1.js', 'auth0-lock-passwordless-2.2.3.js', 'jquery.min.js', 'axe.min.js',
+    ...bundles.slice(2).map((b) => b.file)],
 };
 writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 console.log(`browser bundles written to ${out}`);

@@ -152,7 +152,6 @@ public final class PhonepassServer implements AutoCloseable {
                 new LoginPages.Options(
                         settings.sms().codeLength(),
                         settings.hosted().resendAfter(),
-                        settings.sms().codeTtl(),
                         settings.geoloc().defaultCountry(),
                         settings.geoloc().fromAcceptLanguage(),
                         Boolean.TRUE.equals(settings.limits().botCheck().enabled()),

@@ -143,9 +143,14 @@ public final class TestServer implements AutoCloseable {
 
     /** A client with a cookie jar of its own, as one browser would have; it follows no redirect. */
     public HttpClient newBrowser() {
+        return newBrowser(new java.net.CookieManager());
+    }
+
+    /** A client with the given cookie jar: one browser talking to several nodes shares its jar between them. */
+    public HttpClient newBrowser(java.net.CookieManager jar) {
         return HttpClient.newBuilder()
                 .sslContext(ssl)
-                .cookieHandler(new java.net.CookieManager())
+                .cookieHandler(jar)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
     }

@@ -48,6 +48,13 @@ public final class Countries {
                 mask = groups.replaceAll("[0-9]", "X");
                 nationalMask = util.format(example, PhoneNumberUtil.PhoneNumberFormat.NATIONAL)
                         .replaceAll("[0-9]", "X");
+                if (nationalMask.replaceAll("[^X]", "").length()
+                        == mask.replaceAll("[^X]", "").length()) {
+                    // The national form has no trunk prefix (the US: "(201) 555-0123"): it is how people there
+                    // write their number, so it is the mask.
+                    mask = nationalMask;
+                    nationalMask = "";
+                }
             }
             String ndd = util.getNddPrefixForRegion(region, true);
             String trunk = ndd == null ? "" : ndd;

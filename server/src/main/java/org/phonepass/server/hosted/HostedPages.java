@@ -124,7 +124,8 @@ public final class HostedPages {
         engine.render(template, params, out);
         ctx.header("Content-Security-Policy", csp(page.nonce(), formTargets, botOrigin));
         ctx.header("Cache-Control", "no-store");
-        ctx.header("Cross-Origin-Opener-Policy", "same-origin");
+        // No Cross-Origin-Opener-Policy: a login in a popup (auth0-spa-js loginWithPopup) answers its opener with
+        // postMessage after these pages, and a same-origin policy here would cut the popup from its opener.
         ctx.header("Permissions-Policy", "otp-credentials=(self), camera=(), microphone=(), geolocation=()");
         ctx.status(status).contentType("text/html; charset=utf-8").result(out.toString());
     }

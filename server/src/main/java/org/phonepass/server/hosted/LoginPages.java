@@ -7,7 +7,6 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -71,7 +70,6 @@ public final class LoginPages {
     public record Options(
             int codeLength,
             Duration resendAfter,
-            Duration codeTtl,
             String defaultCountry,
             boolean countryFromLanguage,
             boolean botCheck,
@@ -158,10 +156,7 @@ public final class LoginPages {
                 phone = known;
             }
         }
-        String error =
-                ctx.queryParam("error") != null && ctx.queryParam("error").equals("start_first")
-                        ? t.t("login.error.start_first")
-                        : null;
+        String error = "start_first".equals(ctx.queryParam("error")) ? t.t("login.error.start_first") : null;
         renderNumber(ctx, 200, tx.get(), t, country, phone, error);
     }
 
@@ -451,9 +446,9 @@ public final class LoginPages {
     }
 
     private long resendWait(BrowserState.SentCode sent) {
-        Instant ready = sent.sentAt().plus(options.resendAfter());
-        long left = Duration.between(clock.instant(), ready).toSeconds();
-        return Math.max(0, left + (Duration.between(clock.instant(), ready).toMillis() % 1000 > 0 ? 1 : 0));
+        long millis = Duration.between(clock.instant(), sent.sentAt().plus(options.resendAfter()))
+                .toMillis();
+        return millis <= 0 ? 0 : (millis + 999) / 1000;
     }
 
     private long maxAge(LoginTransaction tx) {
@@ -556,9 +551,13 @@ public final class LoginPages {
         for (String callback : client.callbacks()) {
             try {
                 java.net.URI uri = java.net.URI.create(callback);
-                if (uri.getScheme() != null && uri.getHost() != null) {
+                String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
+                if (scheme != null && uri.getHost() != null) {
                     String port = uri.getPort() == -1 ? "" : ":" + uri.getPort();
-                    origins.add(uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getHost() + port);
+                    origins.add(scheme + "://" + uri.getHost() + port);
+                } else if (scheme != null && scheme.matches("^[a-z][a-z0-9+.-]*$") && !scheme.equals("javascript")) {
+                    // A native app's own scheme (com.example.app:/callback): CSP allows it as a scheme source.
+                    origins.add(scheme + ":");
                 }
             } catch (IllegalArgumentException e) {
                 // A callback that is not a URL cannot be redirected to either.

@@ -626,4 +626,52 @@ class HostedLoginHttpTest {
                     .containsEntry("error", "login_required");
         }
     }
+
+    @Test
+    void transactionWhenHintsGivenThenThePagesSeeThemAndAudienceReachesTheTokens() throws Exception {
+        HostedLoginClient b = new HostedLoginClient(server);
+        Response r = b.get(b.authorizeUrl(
+                TestServer.SPA,
+                CB,
+                STATE,
+                NONCE,
+                "ui_locales",
+                "fr-CA es",
+                "login_hint",
+                "+12015550199",
+                "screen_hint",
+                "signup",
+                "audience",
+                TestServer.API));
+        String tx = r.header("Location").substring(r.header("Location").indexOf("state=") + 6);
+        LoginTransaction t = server.server().loginTransactions().find(tx).orElseThrow();
+        assertThat(t.client().clientId()).isEqualTo(TestServer.SPA);
+        assertThat(t.uiLocales()).containsExactly("fr-CA", "es");
+        assertThat(t.loginHint()).isEqualTo("+12015550199");
+        assertThat(t.screenHint()).isEqualTo("signup");
+        assertThat(t.expiresAt())
+                .isEqualTo(server.clock
+                        .instant()
+                        .plus(Duration.ofMinutes(30))
+                        .truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        assertThat(server.server().loginTransactions().find(tx + "x")).isEmpty();
+        assertThat(server.server().loginTransactions().find("../" + tx)).isEmpty();
+
+        SignedIn s = signIn("audience", TestServer.API);
+        Response tokens = s.browser().exchange(TestServer.SPA, s.callback().get("code"), CB);
+        assertThat(tokens.status()).as(tokens.body()).isEqualTo(200);
+        assertThat(server.verifyWithJwks(tokens.text("access_token"), TestServer.API)
+                        .getClaimValueAsString("client_id"))
+                .isEqualTo(TestServer.SPA);
+    }
+
+    @Test
+    void transactionWhenLoginLifetimeOverThenThePagesNoLongerFindIt() {
+        HostedLoginClient b = new HostedLoginClient(server);
+        Response r = b.get(b.authorizeUrl(TestServer.SPA, CB, STATE, NONCE));
+        String tx = r.header("Location").substring(r.header("Location").indexOf("state=") + 6);
+        assertThat(server.server().loginTransactions().find(tx)).isPresent();
+        server.clock.advance(Duration.ofMinutes(31));
+        assertThat(server.server().loginTransactions().find(tx)).isEmpty();
+    }
 }
