@@ -84,6 +84,22 @@ public final class Browser implements AutoCloseable {
         return start(spkiPin, screenshotFolder, "en-US,en", Map.of("profile.cookie_controls_mode", 0));
     }
 
+    /**
+     * @param allowThirdPartyCookies true: a profile that keeps and sends third-party cookies, as Chrome's default
+     *                               profile does; false: this Chromium's default, which blocks them (like Safari,
+     *                               Firefox in strict mode and incognito windows)
+     */
+    public static Browser start(
+            String spkiPin, String screenshotFolder, String acceptLanguage, boolean allowThirdPartyCookies) {
+        return start(
+                spkiPin,
+                screenshotFolder,
+                acceptLanguage,
+                allowThirdPartyCookies
+                        ? Map.of("profile.cookie_controls_mode", 0, "profile.block_third_party_cookies", false)
+                        : Map.of());
+    }
+
     /** @param extraPrefs further profile preferences (dotted names) */
     public static Browser start(
             String spkiPin, String screenshotFolder, String acceptLanguage, Map<String, Object> extraPrefs) {

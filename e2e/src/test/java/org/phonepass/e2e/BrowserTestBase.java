@@ -23,6 +23,8 @@ abstract class BrowserTestBase {
     static StaticSite site;
     static PhonepassUnderTest server;
     Browser browser;
+    /** Where this test's screenshots go. */
+    String screenshotFolder;
 
     @BeforeAll
     static void startServers() {
@@ -52,7 +54,14 @@ abstract class BrowserTestBase {
                 ? ""
                 : "-" + display.replaceAll("[^A-Za-z0-9]+", "-").replaceAll("(^-|-$)", "");
         String folder = getClass().getSimpleName() + "/" + method + suffix;
+        screenshotFolder = folder;
         browser = Browser.start(server.spkiPin(), folder);
+    }
+
+    /** Replaces this test's browser with one whose profile keeps and sends third-party cookies. */
+    void useBrowserAllowingThirdPartyCookies() {
+        browser.close();
+        browser = Browser.start(server.spkiPin(), screenshotFolder, "en-US,en", true);
     }
 
     @AfterEach

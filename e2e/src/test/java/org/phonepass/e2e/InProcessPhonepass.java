@@ -60,11 +60,20 @@ final class InProcessPhonepass extends PhonepassUnderTest {
                       - client_id: %s
                         name: Browser suite SPA
                         allowed_origins: [%s]
-                        callbacks: [%s/]
+                        callbacks: [%s/, %s/auth0js9.html]
+                        grants: [password, passwordless_otp, refresh_token, authorization_code, implicit]
+                        cross_origin_authentication: true
                       - client_id: %s
                         name: Browser suite JSONP page
                         allow_jsonp: true
                         allowed_origins: [%s]
+                      - client_id: e2e-embedded
+                        name: Browser suite embedded login
+                        allowed_origins: [%s]
+                        callbacks: [%s/harness/auth0js9.html, %s/harness/auth0js10.html, %s/harness/lock11.html,
+                                    %s/harness/lock12.html, %s/harness/lock14.html]
+                        grants: [implicit, passwordless_otp, refresh_token]
+                        cross_origin_authentication: true
                     %s
                     sms:
                       provider: dev
@@ -81,7 +90,14 @@ final class InProcessPhonepass extends PhonepassUnderTest {
                             CLIENT_ID,
                             pageOrigin,
                             pageOrigin,
+                            pageOrigin,
                             JSONP_CLIENT_ID,
+                            pageOrigin,
+                            pageOrigin,
+                            pageOrigin,
+                            pageOrigin,
+                            pageOrigin,
+                            pageOrigin,
                             pageOrigin,
                             moreClients.stripTrailing(),
                             ADMIN_PHONE));

@@ -32,8 +32,19 @@ final class ConfiguredClients implements ClientRegistry {
                     DEV_CLIENT_ID,
                     Settings.Dev.CLIENT_NAME,
                     DEV_ORIGINS,
-                    List.of("http://localhost:3000/", "http://127.0.0.1:3000/"),
+                    List.of(
+                            "http://localhost:3000/",
+                            "http://127.0.0.1:3000/",
+                            "http://localhost:3000/auth0js9.html",
+                            "http://127.0.0.1:3000/auth0js9.html"),
                     List.of(),
+                    // The sample's auth0-js 9 page logs in cross-origin and gets its tokens in the redirect.
+                    List.of(
+                            GrantType.RESOURCE_OWNER,
+                            GrantType.PASSWORDLESS_OTP,
+                            GrantType.REFRESH_TOKEN,
+                            GrantType.AUTHORIZATION_CODE,
+                            GrantType.IMPLICIT),
                     null,
                     null,
                     null,
@@ -44,6 +55,7 @@ final class ConfiguredClients implements ClientRegistry {
                     null,
                     null,
                     null,
+                    true,
                     null));
         }
         return out;
@@ -61,8 +73,19 @@ final class ConfiguredClients implements ClientRegistry {
                             DEV_CLIENT_ID,
                             Settings.Dev.CLIENT_NAME,
                             DEV_ORIGINS,
-                            List.of("http://localhost:3000/", "http://127.0.0.1:3000/"),
+                            List.of(
+                                    "http://localhost:3000/",
+                                    "http://127.0.0.1:3000/",
+                                    "http://localhost:3000/auth0js9.html",
+                                    "http://127.0.0.1:3000/auth0js9.html"),
                             List.of(),
+                            // The sample's auth0-js 9 page logs in cross-origin and gets its tokens in the redirect.
+                            List.of(
+                                    GrantType.RESOURCE_OWNER,
+                                    GrantType.PASSWORDLESS_OTP,
+                                    GrantType.REFRESH_TOKEN,
+                                    GrantType.AUTHORIZATION_CODE,
+                                    GrantType.IMPLICIT),
                             null,
                             null,
                             null,
@@ -73,6 +96,7 @@ final class ConfiguredClients implements ClientRegistry {
                             null,
                             null,
                             null,
+                            true,
                             null)));
         }
         this.byId = Map.copyOf(map);
@@ -100,7 +124,9 @@ final class ConfiguredClients implements ClientRegistry {
                 s.refreshTokenLifetime(),
                 s.refreshTokenRotation(),
                 s.trustAuth0ForwardedFor(),
-                apiGrants);
+                apiGrants,
+                s.crossOriginAuthentication(),
+                s.crossOriginLoc());
     }
 
     @Override

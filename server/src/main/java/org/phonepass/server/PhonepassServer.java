@@ -43,6 +43,8 @@ import org.phonepass.core.client.ClientSecrets;
 import org.phonepass.core.client.ClientStore;
 import org.phonepass.core.config.Durations;
 import org.phonepass.core.login.LoginService;
+import org.phonepass.core.login.LoginTicketStore;
+import org.phonepass.core.login.LoginTickets;
 import org.phonepass.core.login.OtpSettings;
 import org.phonepass.core.login.StartService;
 import org.phonepass.core.otp.ChallengeStore;
@@ -67,6 +69,7 @@ import org.phonepass.server.dev.SampleAppServer;
 import org.phonepass.server.hosted.HostedPages;
 import org.phonepass.server.hosted.LoginPages;
 import org.phonepass.server.http.ClientAddress;
+import org.phonepass.server.http.CrossOriginEndpoints;
 import org.phonepass.server.http.EndpointSet;
 import org.phonepass.server.http.HttpApi;
 import org.phonepass.server.http.IpRange;
@@ -252,12 +255,14 @@ public final class PhonepassServer implements AutoCloseable {
             Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
             checks.put("database", storage::isHealthy);
             ChallengeStore challenges = storage.challenges();
+            LoginTicketStore loginTicketStore = storage.loginTickets();
             RedisStorage redis = null;
             if (settings.redis().url() != null) {
                 redis = RedisStorage.connect(
                         settings.redis().url(), settings.redis().keyPrefix());
                 closeables.add(redis);
                 challenges = redis.challenges();
+                loginTicketStore = redis.loginTickets();
                 checks.put("redis", redis::isHealthy);
             }
             TokenService tokens = new TokenService(
@@ -351,6 +356,7 @@ public final class PhonepassServer implements AutoCloseable {
                     storage.unitOfWork(),
                     clock,
                     random);
+            LoginTickets loginTickets = new LoginTickets(login, loginTicketStore, storage.users(), clock, random);
             authorize = new AuthorizeEndpoints(
                     new AuthorizeEndpoints.Parts(
                             clients,
@@ -363,6 +369,7 @@ public final class PhonepassServer implements AutoCloseable {
                             hostedPages::error,
                             policy,
                             address),
+                    loginTickets,
                     clock,
                     random);
             hostedSweep = () -> {
@@ -371,8 +378,16 @@ public final class PhonepassServer implements AutoCloseable {
                 pendingLogins.deleteExpired(clock.instant());
             };
             List<EndpointSet.Extra> extras = new ArrayList<>(org.phonepass.server.http.StaticAssets.extras());
+            extras.addAll(CrossOriginEndpoints.extras(
+                    responder,
+                    clients,
+                    address,
+                    loginTickets,
+                    settings.issuer(),
+                    settings.http().maxBodyBytes()));
             extras.add(new EndpointSet.Extra(HandlerType.GET, "/authorize", authorize::authorize));
             extras.add(new EndpointSet.Extra(HandlerType.GET, "/authorize/resume", authorize::resume));
+            extras.add(new EndpointSet.Extra(HandlerType.POST, "/co/verify", authorize::coVerify));
             extras.add(new EndpointSet.Extra(HandlerType.GET, "/oidc/logout", authorize::oidcLogout));
             extras.add(LoginPages.assetRoute(hostedPages));
             HostedLogin hosted = new HostedLogin(
@@ -457,7 +472,9 @@ public final class PhonepassServer implements AutoCloseable {
                 return t;
             });
             ChallengeStore sweptChallenges = challenges;
-            housekeeping.scheduleWithFixedDelay(() -> housekeep(storage, sweptChallenges), 1, 60, TimeUnit.SECONDS);
+            LoginTicketStore sweptTickets = loginTicketStore;
+            housekeeping.scheduleWithFixedDelay(
+                    () -> housekeep(storage, sweptChallenges, sweptTickets), 1, 60, TimeUnit.SECONDS);
             return this;
         } catch (IOException | GeneralSecurityException e) {
             closeUnclaimed(opening);
@@ -652,7 +669,7 @@ public final class PhonepassServer implements AutoCloseable {
         }
     }
 
-    private void housekeep(SqlStorage storage, ChallengeStore challenges) {
+    private void housekeep(SqlStorage storage, ChallengeStore challenges, LoginTicketStore tickets) {
         try {
             var now = clock.instant();
             // Each sweep deletes in short batches (docs/benchmarks.md#data-growth); how long a large one took is
@@ -660,6 +677,7 @@ public final class PhonepassServer implements AutoCloseable {
             long t0 = System.nanoTime();
             int codes = challenges.deleteExpired(now.minus(Duration.ofHours(1)));
             long t1 = System.nanoTime();
+            tickets.deleteExpired(now);
             int access = storage.accessTokens().deleteExpired(now);
             int refresh = storage.refreshTokens().deleteExpired(now);
             long t2 = System.nanoTime();

@@ -34,6 +34,8 @@ public final class TestClients {
         private Duration accessTokenLifetime = Duration.ofHours(24);
         private Duration refreshTokenLifetime = Duration.ofDays(30);
         private boolean rotateRefreshTokens = true;
+        private boolean crossOriginAuthentication;
+        private String crossOriginLoc;
 
         private Builder() {}
 
@@ -93,6 +95,13 @@ public final class TestClients {
             return this;
         }
 
+        /** Switches cross-origin authentication on, with the app's verification page or null. */
+        public Builder crossOrigin(String verificationPage) {
+            this.crossOriginAuthentication = true;
+            this.crossOriginLoc = verificationPage;
+            return this;
+        }
+
         public Client build() {
             return new Client(
                     clientId,
@@ -108,7 +117,9 @@ public final class TestClients {
                     refreshTokenLifetime,
                     rotateRefreshTokens,
                     false,
-                    Map.of());
+                    Map.of(),
+                    crossOriginAuthentication,
+                    crossOriginLoc);
         }
     }
 }

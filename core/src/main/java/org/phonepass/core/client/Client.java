@@ -28,6 +28,10 @@ import java.util.Set;
  * @param trustForwardedFor    a confidential client's {@code auth0-forwarded-for} header gives the end user's IP
  * @param apiGrants            per API audience, the API scopes this client may get in its access tokens (Auth0's
  *                             client grants); an audience missing here grants only the OIDC scopes
+ * @param crossOriginAuthentication whether pages on the allowed origins may log in with {@code POST /co/authenticate}
+ *                             (docs/spa.md#cross-origin-authentication); Auth0's {@code cross_origin_authentication}
+ * @param crossOriginLoc       the app's cross-origin verification page, which hands the {@code co_verifier} back when
+ *                             the browser dropped the login cookie; null when the app has none
  */
 public record Client(
         String clientId,
@@ -43,7 +47,9 @@ public record Client(
         Duration refreshTokenLifetime,
         boolean rotateRefreshTokens,
         boolean trustForwardedFor,
-        Map<String, Set<String>> apiGrants) {
+        Map<String, Set<String>> apiGrants,
+        boolean crossOriginAuthentication,
+        String crossOriginLoc) {
 
     public Client {
         Objects.requireNonNull(clientId, "clientId cannot be null");
@@ -72,6 +78,11 @@ public record Client(
 
     public boolean allowsOrigin(String origin) {
         return allowedOrigins.contains(origin);
+    }
+
+    /** Whether a page on {@code origin} may log in cross-origin for this client ({@code POST /co/authenticate}). */
+    public boolean allowsCrossOriginLogin(String origin) {
+        return crossOriginAuthentication && origin != null && allowsOrigin(origin);
     }
 
     public boolean allowsGrant(GrantType grant) {

@@ -16,7 +16,13 @@ public enum GrantType {
      * Machine-to-machine access ({@code grant_type=client_credentials}, docs/management.md#access): confidential
      * clients only, never in the default grant list.
      */
-    CLIENT_CREDENTIALS("client_credentials");
+    CLIENT_CREDENTIALS("client_credentials"),
+    /**
+     * Tokens straight from {@code /authorize} in the redirect ({@code response_type} {@code token} or
+     * {@code id_token}), as auth0-js 9/10 and Lock 11-14 ask after a cross-origin login. Not in the default list: the
+     * OAuth 2.0 Security BCP (RFC 9700 §2.1.2) discourages it (docs/spa.md#cross-origin-authentication).
+     */
+    IMPLICIT("implicit");
 
     private final String wireValue;
 

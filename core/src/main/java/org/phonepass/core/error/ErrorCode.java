@@ -39,6 +39,11 @@ public enum ErrorCode {
     /** A blocked user presented a right code (docs/management.md#blocking): Auth0's answer for a blocked user. */
     USER_BLOCKED(              401, "unauthorized",          401, "unauthorized",           401, "unauthorized"),
     INVALID_AUDIENCE(          400, "bad.request",           403, "access_denied",          403, "access_denied"),
+    /**
+     * Cross-origin authentication (docs/spa.md#cross-origin-authentication): a wrong code on {@code /co/authenticate},
+     * or a login ticket that is unknown, used, expired, another client's, or not this browser's.
+     */
+    CROSS_ORIGIN_DENIED(       403, "access_denied",         403, "access_denied",          403, "access_denied"),
     INVALID_TOKEN(             401, "invalid_token",         401, "invalid_token",          401, "invalid_token"),
     INVALID_RETURN_TO(         400, "invalid_request",       400, "invalid_request",        400, "invalid_request"),
     TOO_MANY_REQUESTS(         429, "too_many_requests",     429, "too_many_requests",      429, "too_many_requests"),

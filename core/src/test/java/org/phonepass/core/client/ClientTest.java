@@ -25,7 +25,9 @@ class ClientTest {
             Duration.ofDays(30),
             true,
             false,
-            Map.of());
+            Map.of(),
+            false,
+            null);
 
     @Test
     void allowsLogoutReturnWhenListedAsLogoutUrlOrCallbackThenTrue() {
@@ -58,7 +60,9 @@ class ClientTest {
                 Duration.ofDays(1),
                 true,
                 false,
-                Map.of());
+                Map.of(),
+                false,
+                null);
         assertThat(odd.allowsLogoutReturn("/relative")).isFalse();
         assertThat(odd.allowsLogoutReturn("mailto:a@b.example")).isFalse();
         assertThat(odd.allowsLogoutReturn("https://bad host/x")).isFalse();

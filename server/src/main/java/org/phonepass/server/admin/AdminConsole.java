@@ -129,7 +129,9 @@ public final class AdminConsole {
                 Duration.ofMinutes(5),
                 false,
                 false,
-                Map.of());
+                Map.of(),
+                false,
+                null);
         URI url = URI.create(parts.settings().publicUrl());
         this.origin = url.getScheme() + "://" + url.getRawAuthority();
         this.reader = new org.phonepass.server.http.RequestReader(

@@ -44,6 +44,11 @@ final class AuthorizationResponse {
         send(ctx, target, params);
     }
 
+    /** Tokens of an implicit response (OIDC Core §3.2.2.5), with the state echoed byte for byte. */
+    void tokens(Context ctx, Target target, Map<String, String> tokens) {
+        send(ctx, target, new LinkedHashMap<>(tokens));
+    }
+
     /** An OAuth error (RFC 6749 §4.1.2.1, OIDC Core §3.1.2.6). */
     void error(Context ctx, Target target, String error, String description) {
         Map<String, String> params = new LinkedHashMap<>();

@@ -27,6 +27,7 @@ import org.phonepass.core.client.ClientRegistry;
 import org.phonepass.core.client.GrantType;
 import org.phonepass.core.error.ErrorCode;
 import org.phonepass.core.error.PhonepassException;
+import org.phonepass.core.login.LoginTickets;
 import org.phonepass.core.session.SessionRecord;
 import org.phonepass.core.session.SessionService;
 import org.phonepass.core.token.Scopes;
@@ -66,6 +67,7 @@ public final class AuthorizeEndpoints implements LoginTransactions {
     private static final Set<String> PROMPTS = Set.of("none", "login", "consent", "select_account");
     /** The parameters kept with a login transaction, to finish the response after the sign-in. */
     private static final List<String> KEPT = List.of(
+            "response_type",
             "redirect_uri",
             "response_mode",
             "state",
@@ -90,6 +92,8 @@ public final class AuthorizeEndpoints implements LoginTransactions {
     private final ClientAddress address;
     private final Clock clock;
     private final SecureRandom random;
+    /** The login tickets of auth0-js 9/10 and Lock 11-14, and implicit responses; null when not served. */
+    private final CrossOriginLogin crossOrigin;
 
     /** Shows a refusal that cannot go back to the app. */
     @FunctionalInterface
@@ -124,6 +128,15 @@ public final class AuthorizeEndpoints implements LoginTransactions {
     }
 
     public AuthorizeEndpoints(Parts parts, Clock clock, SecureRandom random) {
+        this(parts, null, clock, random);
+    }
+
+    /**
+     * @param tickets the login tickets of {@code POST /co/authenticate}, redeemed here
+     *                (docs/spa.md#cross-origin-authentication); with them come implicit responses for clients that
+     *                allow the {@code implicit} grant, and {@code POST /co/verify}
+     */
+    public AuthorizeEndpoints(Parts parts, LoginTickets tickets, Clock clock, SecureRandom random) {
         this.clients = parts.clients();
         this.sessions = parts.sessions();
         this.codes = parts.codes();
@@ -135,6 +148,10 @@ public final class AuthorizeEndpoints implements LoginTransactions {
         this.address = parts.address();
         this.clock = Objects.requireNonNull(clock, "clock cannot be null");
         this.random = Objects.requireNonNull(random, "random cannot be null");
+        this.crossOrigin = tickets == null
+                ? null
+                : new CrossOriginLogin(
+                        tickets, sessions, codes, logins, tokens, responses, parts.issuer(), clock, random);
     }
 
     /** A refusal that goes back to the app as an OAuth error. */
@@ -171,9 +188,13 @@ public final class AuthorizeEndpoints implements LoginTransactions {
             String redirectUri = single(raw, "redirect_uri");
             checkRedirect(client, redirectUri, mode);
             String state = raw.containsKey("state") ? raw.get("state").get(0) : null;
+            // Tokens never travel in a query: an implicit request answers in the fragment unless it asks otherwise.
+            String defaultMode = CrossOriginLogin.isImplicit(single(raw, "response_type"))
+                    ? AuthorizationResponse.FRAGMENT
+                    : AuthorizationResponse.QUERY;
             target = new AuthorizationResponse.Target(
                     redirectUri,
-                    mode != null && MODES.contains(mode) ? mode : AuthorizationResponse.QUERY,
+                    mode != null && MODES.contains(mode) ? mode : defaultMode,
                     state != null && state.length() <= MAX_STATE ? state : null);
         } catch (PageError e) {
             errorPage.show(ctx, e.status, e.error, e.getMessage());
@@ -184,11 +205,18 @@ public final class AuthorizeEndpoints implements LoginTransactions {
             answer(ctx, client, target, p);
         } catch (AppError e) {
             responses.error(ctx, target, e.error, e.getMessage());
+        } catch (CrossOriginLogin.Refusal e) {
+            responses.error(ctx, target, e.error, e.getMessage());
         }
     }
 
     /** With a usable session, the code at once; otherwise {@code login_required} or the hosted pages. */
     private void answer(Context ctx, Client client, AuthorizationResponse.Target target, Map<String, String> p) {
+        if (p.get("login_ticket") != null) {
+            // auth0-js 9/10 and Lock 11-14 after POST /co/authenticate: the ticket is the login, prompt=none or not.
+            crossOrigin.redeem(ctx, client, target, p);
+            return;
+        }
         Set<String> prompt = Set.copyOf(Scopes.parse(p.get("prompt")));
         Optional<Live> live = liveSession(ctx);
         Long maxAge = p.get("max_age") == null ? null : Long.parseLong(p.get("max_age"));
@@ -231,6 +259,11 @@ public final class AuthorizeEndpoints implements LoginTransactions {
             AuthorizationResponse.Target target,
             Map<String, String> p,
             SessionRecord session) {
+        if (crossOrigin != null) {
+            // A code, or the tokens of an implicit request (auth0-js checkSession, Lock's SSO probe).
+            crossOrigin.issue(ctx, client, target, p, session);
+            return;
+        }
         String code = codes.issue(
                 client,
                 session.userId(),
@@ -350,18 +383,28 @@ public final class AuthorizeEndpoints implements LoginTransactions {
         if (type == null || type.isEmpty()) {
             throw new AppError("invalid_request", "Missing required parameter: response_type");
         }
-        if (!type.equals("code")) {
+        boolean implicit = crossOrigin != null && CrossOriginLogin.isImplicit(type);
+        if (!type.equals("code") && !implicit) {
             throw new AppError(
                     "unsupported_response_type",
-                    "Unsupported response type: " + abbreviate(type) + ". This server answers response_type=code.");
+                    "Unsupported response type: " + abbreviate(type) + ". This server answers response_type=code"
+                            + (crossOrigin == null ? "." : ", token, id_token or token id_token."));
         }
-        if (!client.allowsGrant(GrantType.AUTHORIZATION_CODE)) {
+        if (p.get("login_ticket") != null
+                && (crossOrigin == null || p.get("login_ticket").length() > 256)) {
+            throw new AppError("invalid_request", "login_ticket is not accepted here");
+        }
+        if (implicit) {
+            CrossOriginLogin.checkImplicit(client, p);
+        } else if (!client.allowsGrant(GrantType.AUTHORIZATION_CODE)) {
             throw new AppError("unauthorized_client", "Grant type 'authorization_code' not allowed for the client.");
         }
         if (p.get("nonce") != null && p.get("nonce").length() > MAX_NONCE) {
             throw new AppError("invalid_request", "nonce is longer than " + MAX_NONCE + " characters");
         }
-        pkce(client, p);
+        if (!implicit) {
+            pkce(client, p);
+        }
         String scope = p.get("scope");
         if (scope != null && scope.length() > MAX_SCOPE) {
             throw new AppError("invalid_scope", "scope is longer than " + MAX_SCOPE + " characters");
@@ -533,6 +576,40 @@ public final class AuthorizeEndpoints implements LoginTransactions {
         AuthorizationResponse.Target target =
                 new AuthorizationResponse.Target(p.get("redirect_uri"), p.get("response_mode"), p.get("state"));
         issueCode(ctx, client, target, p, live.get().session());
+    }
+
+    /**
+     * {@code POST /co/verify}: the third-party-cookie fallback's answer (docs/spa.md#third-party-cookies), the
+     * {@code co_verifier} the app's verification page handed to the page {@code /authorize} showed.
+     */
+    public void coVerify(Context ctx) {
+        AuthorizationResponse.noStore(ctx);
+        if (crossOrigin == null) {
+            errorPage.show(ctx, 404, "not_found", "Cross-origin authentication is not served");
+            return;
+        }
+        org.phonepass.server.http.ApiRequest form = new org.phonepass.server.http.RequestReader(16 * 1024).read(ctx);
+        String id = form.param("state");
+        Optional<PendingLogin> taken = wellFormed(id)
+                ? logins.take(TokenService.sha256(id), clock.instant())
+                        .filter(p -> p.sid() == null && p.params().containsKey("login_ticket"))
+                : Optional.empty();
+        Optional<Client> client = taken.flatMap(p -> clients.findByClientId(p.clientId()));
+        if (client.isEmpty()) {
+            errorPage.show(
+                    ctx, 400, "invalid_request", "This sign-in has ended. Go back to the application and start again.");
+            return;
+        }
+        try {
+            checkRedirect(
+                    client.get(),
+                    taken.get().params().get("redirect_uri"),
+                    taken.get().params().get("response_mode"));
+        } catch (PageError e) {
+            errorPage.show(ctx, e.status, e.error, e.getMessage());
+            return;
+        }
+        crossOrigin.verify(ctx, client.get(), taken.get(), form.param("verifier"));
     }
 
     /**

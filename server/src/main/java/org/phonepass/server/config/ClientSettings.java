@@ -14,7 +14,7 @@ import org.phonepass.core.config.Secret;
  * @param callbacks            allowed redirect URIs (also allowed as logout {@code returnTo})
  * @param allowedLogoutUrls    further allowed logout {@code returnTo} URLs
  * @param grants               allowed grants ({@code password}, {@code passwordless_otp}, {@code refresh_token},
- *                             {@code authorization_code}); all four when absent
+ *                             {@code authorization_code}, {@code implicit}); all but implicit when absent
  * @param clientSecretHash     {@code sha256:<hex>} of the secret of a confidential client
  * @param clientSecret         the secret itself, hashed at load (prefer the hash, or an env var)
  * @param allowJsonp           serve the JSONP variants (docs/auth0-compatibility.md#jsonp) to this client
@@ -27,6 +27,10 @@ import org.phonepass.core.config.Secret;
  *                             carry the client's secret
  * @param apiGrants            the API scopes this client may get, per API (Auth0's client grants); none by default
  * @param logoUri              the client's logo on the hosted login pages (an https URL), instead of the product's
+ * @param crossOriginAuthentication let pages on {@code allowed_origins} log in with {@code POST /co/authenticate}
+ *                             (auth0-js 9/10, Lock 11-14); off by default, as in Auth0
+ * @param crossOriginLoc       the app's cross-origin verification page (Auth0's {@code cross_origin_loc}), an absolute
+ *                             URL on one of {@code allowed_origins}; none by default
  */
 public record ClientSettings(
         String clientId,
@@ -44,7 +48,9 @@ public record ClientSettings(
         Boolean refreshTokenRotation,
         Boolean trustAuth0ForwardedFor,
         List<ApiGrant> apiGrants,
-        String logoUri) {
+        String logoUri,
+        Boolean crossOriginAuthentication,
+        String crossOriginLoc) {
     public ClientSettings {
         name = name == null ? clientId : name;
         allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
@@ -64,6 +70,7 @@ public record ClientSettings(
         refreshTokenRotation = refreshTokenRotation == null || refreshTokenRotation;
         trustAuth0ForwardedFor = trustAuth0ForwardedFor != null && trustAuth0ForwardedFor;
         apiGrants = apiGrants == null ? List.of() : List.copyOf(apiGrants);
+        crossOriginAuthentication = crossOriginAuthentication != null && crossOriginAuthentication;
     }
 
     /**

@@ -65,7 +65,9 @@ public final class ConfigLoader {
             GrantType.REFRESH_TOKEN,
             "refresh_token",
             GrantType.AUTHORIZATION_CODE,
-            "authorization_code"));
+            "authorization_code",
+            GrantType.IMPLICIT,
+            "implicit"));
 
     private final ObjectMapper yaml;
 

@@ -300,9 +300,35 @@ final class SettingsValidator {
                         + "the client a client_secret or client_secret_hash (docs/management.md#access)");
             }
             validateApiGrants(key, c.apiGrants());
+            validateCrossOrigin(key, c);
             positive(key + ".id_token_lifetime", c.idTokenLifetime());
             positive(key + ".access_token_lifetime", c.accessTokenLifetime());
             positive(key + ".refresh_token_lifetime", c.refreshTokenLifetime());
+        }
+    }
+
+    /**
+     * Cross-origin authentication needs an origin to log in from, and the verification page must be a page of one of
+     * them: the server frames it and takes the verifier it posts back from that origin only.
+     */
+    private void validateCrossOrigin(String key, ClientSettings c) {
+        if (c.crossOriginAuthentication() && c.allowedOrigins().isEmpty()) {
+            throw new ConfigException(key + ".cross_origin_authentication needs at least one allowed_origins entry: "
+                    + "only pages on those origins may log in cross-origin");
+        }
+        if (c.crossOriginLoc() == null) {
+            return;
+        }
+        url(key + ".cross_origin_loc", c.crossOriginLoc(), false);
+        String origin;
+        try {
+            URI uri = new URI(c.crossOriginLoc());
+            origin = uri.getScheme() + "://" + uri.getRawAuthority();
+        } catch (URISyntaxException e) {
+            origin = null;
+        }
+        if (origin == null || !c.allowedOrigins().contains(origin)) {
+            fail(key + ".cross_origin_loc", c.crossOriginLoc(), "a page on one of the client's allowed_origins");
         }
     }
 

@@ -90,6 +90,14 @@ public final class ClientGate {
     }
 
     /**
+     * Whether some client lets pages on this origin log in cross-origin, for the preflight of {@code /co/authenticate}
+     * (which carries no client_id).
+     */
+    public boolean anyClientAllowsCrossOriginLogin(String origin) {
+        return origin != null && clients.all().stream().anyMatch(c -> c.allowsCrossOriginLogin(origin));
+    }
+
+    /**
      * The clients a request without client_id may be for, in the legacy redirect flow (auth0-js 6/7 send none to
      * {@code POST /passwordless/verify}): public clients (the flow has no place for a secret) that have callbacks
      * (its second step redirects to one) and the legacy grant, and that allow the origin when there is one.

@@ -385,6 +385,10 @@ public final class HttpApi {
         if (origin == null) {
             return;
         }
+        if (ctx.path().equals(CrossOriginEndpoints.AUTHENTICATE_PATH)) {
+            crossOriginPreflight(ctx, gate, origin);
+            return;
+        }
         boolean allowed = gate.anyClientAllows(origin);
         if (ctx.method() == HandlerType.OPTIONS) {
             if (!allowed) {
@@ -408,6 +412,39 @@ public final class HttpApi {
                     "X-Request-Id, Retry-After, x-ratelimit-limit, " + "x-ratelimit-remaining, x-ratelimit-reset");
         }
         ctx.header("Vary", "Origin");
+    }
+
+    /**
+     * {@code /co/authenticate} is called with credentials (auth0-js {@code withCredentials}), so its CORS answer names
+     * the origin and allows credentials, and only for origins of clients that allow cross-origin login: the preflight
+     * here, the request itself in {@link CrossOriginEndpoints} once its client is known. Nothing else on this server
+     * allows credentials.
+     */
+    private void crossOriginPreflight(Context ctx, ClientGate gate, String origin) {
+        ctx.header("Vary", "Origin");
+        if (ctx.method() != HandlerType.OPTIONS) {
+            return;
+        }
+        if (!gate.anyClientAllowsCrossOriginLogin(origin)) {
+            throw PhonepassException.of(
+                    ErrorCode.ORIGIN_NOT_ALLOWED,
+                    "Origin " + ClientGate.abbreviate(origin) + " may not log in cross-origin with any client");
+        }
+        ctx.header("Access-Control-Allow-Methods", "POST");
+        ctx.header("Access-Control-Allow-Headers", ALLOWED_HEADERS);
+        ctx.header("Access-Control-Max-Age", Long.toString(listen.corsMaxAgeSeconds()));
+        credentialedCors(ctx, origin);
+        ctx.status(204);
+        ctx.skipRemainingHandlers();
+    }
+
+    /** The credentialed CORS headers for an origin already checked against its client. */
+    static void credentialedCors(Context ctx, String origin) {
+        ctx.header("Access-Control-Allow-Origin", origin);
+        ctx.header("Access-Control-Allow-Credentials", "true");
+        ctx.header(
+                "Access-Control-Expose-Headers",
+                "X-Request-Id, Retry-After, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset");
     }
 
     public void start() {

@@ -71,8 +71,10 @@ final class PublicEndpoints {
                         "authorization_code",
                         "refresh_token",
                         "http://auth0.com/oauth/grant-type/passwordless/otp",
-                        "password"));
-        doc.put("response_types_supported", List.of("code"));
+                        "password",
+                        "implicit"));
+        // The implicit types for clients that allow the implicit grant (docs/spa.md#cross-origin-authentication).
+        doc.put("response_types_supported", List.of("code", "token", "id_token", "token id_token"));
         doc.put("response_modes_supported", List.of("query", "fragment", "form_post", "web_message"));
         doc.put("code_challenge_methods_supported", List.of("S256"));
         doc.put("prompt_values_supported", List.of("none", "login", "consent", "select_account"));

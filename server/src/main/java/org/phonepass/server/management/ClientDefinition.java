@@ -23,9 +23,12 @@ import org.phonepass.server.config.ClientSettings;
  * @param appType               Auth0's {@code app_type} ({@code spa}, {@code native}, {@code regular_web},
  *                              {@code non_interactive})
  * @param crossOriginAuth       Auth0's {@code cross_origin_authentication}: browsers on {@code allowedOrigins} may
- *                              call the API; false refuses every browser origin
+ *                              log in with {@code POST /co/authenticate} (docs/spa.md#cross-origin-authentication);
+ *                              off by default, as in Auth0
  * @param grants                wire names of the grants ({@link GrantType#wireValue()})
  * @param apiGrants             scopes per API audience; only the settings file sets them
+ * @param crossOriginLoc        Auth0's {@code cross_origin_loc}: the app's page for the third-party-cookie fallback
+ *                              of the cross-origin login, or null
  */
 public record ClientDefinition(
         String name,
@@ -42,7 +45,8 @@ public record ClientDefinition(
         long refreshTokenLifetimeSeconds,
         boolean refreshTokenRotation,
         boolean trustAuth0ForwardedFor,
-        Map<String, List<String>> apiGrants) {
+        Map<String, List<String>> apiGrants,
+        String crossOriginLoc) {
 
     static final ObjectMapper JSON = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -73,14 +77,15 @@ public record ClientDefinition(
                 s.allowedOrigins(),
                 s.allowedLogoutUrls(),
                 s.grants().stream().map(GrantType::wireValue).toList(),
-                true,
+                s.crossOriginAuthentication(),
                 s.allowJsonp(),
                 s.idTokenLifetime().toSeconds(),
                 s.accessTokenLifetime().toSeconds(),
                 s.refreshTokenLifetime().toSeconds(),
                 s.refreshTokenRotation(),
                 s.trustAuth0ForwardedFor(),
-                apiGrants);
+                apiGrants,
+                s.crossOriginLoc());
     }
 
     /** The running client. */
@@ -92,7 +97,7 @@ public record ClientDefinition(
         return new Client(
                 clientId,
                 name,
-                crossOriginAuth ? Set.copyOf(allowedOrigins) : Set.of(),
+                Set.copyOf(allowedOrigins),
                 callbacks,
                 allowedLogoutUrls,
                 grantSet,
@@ -103,7 +108,9 @@ public record ClientDefinition(
                 Duration.ofSeconds(refreshTokenLifetimeSeconds),
                 refreshTokenRotation,
                 trustAuth0ForwardedFor,
-                scopes);
+                scopes,
+                crossOriginAuth,
+                crossOriginLoc);
     }
 
     public String toJson() {

@@ -57,6 +57,7 @@ public final class ClientManagement {
             "token_endpoint_auth_method",
             "cross_origin_authentication",
             "cross_origin_auth",
+            "cross_origin_loc",
             "jwt_configuration",
             "refresh_token",
             "is_token_endpoint_ip_header_trusted");
@@ -125,7 +126,8 @@ public final class ClientManagement {
                 : List.of(
                         GrantType.RESOURCE_OWNER.wireValue(),
                         GrantType.PASSWORDLESS_OTP.wireValue(),
-                        GrantType.REFRESH_TOKEN.wireValue());
+                        GrantType.REFRESH_TOKEN.wireValue(),
+                        GrantType.AUTHORIZATION_CODE.wireValue());
         ClientDefinition blank = new ClientDefinition(
                 null,
                 null,
@@ -134,14 +136,15 @@ public final class ClientManagement {
                 List.of(),
                 List.of(),
                 defaultGrants,
-                true,
+                false,
                 false,
                 36_000,
                 DEFAULT_ACCESS_TOKEN_LIFETIME,
                 2_592_000,
                 true,
                 false,
-                Map.of());
+                Map.of(),
+                null);
         ClientDefinition def = apply(blank, body);
         String secret = method.equals("none") ? null : newSecret();
         checkConsistent(def, secret != null);
@@ -339,7 +342,32 @@ public final class ClientManagement {
                 refreshLifetime,
                 rotation,
                 trust,
-                d.apiGrants());
+                d.apiGrants(),
+                crossOriginLoc(body, d.crossOriginLoc(), origins));
+    }
+
+    /**
+     * Auth0's {@code cross_origin_loc}: a page of the app itself, so its origin must be one of the client's allowed
+     * origins (the same rule as {@code clients[].cross_origin_loc} in the settings file).
+     */
+    private static String crossOriginLoc(Map<String, Object> body, String current, List<String> origins) {
+        String loc = current;
+        if (body.containsKey("cross_origin_loc")) {
+            loc = body.get("cross_origin_loc") == null ? null : text(body, "cross_origin_loc", 1, MAX_URL_LENGTH);
+        }
+        if (loc == null) {
+            return null;
+        }
+        try {
+            URI uri = new URI(loc);
+            String origin = uri.getScheme() + "://" + uri.getRawAuthority();
+            if (uri.getRawAuthority() != null && origins.contains(origin)) {
+                return loc;
+            }
+        } catch (URISyntaxException e) {
+            // refused below
+        }
+        throw invalid("cross_origin_loc", "a URL on one of the client's allowed_origins");
     }
 
     private static List<String> wireGrants() {
@@ -509,6 +537,9 @@ public final class ClientManagement {
         m.put("grant_types", d.grants());
         m.put("token_endpoint_auth_method", v.row().secretHash() == null ? "none" : "client_secret_post");
         m.put("cross_origin_authentication", d.crossOriginAuth());
+        if (d.crossOriginLoc() != null) {
+            m.put("cross_origin_loc", d.crossOriginLoc());
+        }
         m.put("jwt_configuration", Map.of("alg", "RS256", "lifetime_in_seconds", d.idTokenLifetimeSeconds()));
         m.put(
                 "refresh_token",

@@ -298,7 +298,9 @@ class HostedLoginHttpTest {
         cases.put(new String[] {"code_challenge_method", null}, "invalid_request");
         cases.put(new String[] {"code_challenge", null, "code_challenge_method", null}, "invalid_request");
         cases.put(new String[] {"code_challenge", "short"}, "invalid_request");
-        cases.put(new String[] {"response_type", "token"}, "unsupported_response_type");
+        // The implicit grant exists (docs/spa.md#cross-origin-authentication), but this client may not use it.
+        cases.put(new String[] {"response_type", "token"}, "unauthorized_client");
+        cases.put(new String[] {"response_type", "code id_token"}, "unsupported_response_type");
         cases.put(new String[] {"response_type", null}, "invalid_request");
         cases.put(new String[] {"response_mode", "jwt"}, "invalid_request");
         cases.put(new String[] {"prompt", "none"}, "login_required");
@@ -595,7 +597,8 @@ class HostedLoginHttpTest {
         assertThat(d.get("authorization_endpoint").asText()).isEqualTo(server.issuer() + "authorize");
         assertThat(d.get("end_session_endpoint").asText()).isEqualTo(server.issuer() + "oidc/logout");
         assertThat(d.get("code_challenge_methods_supported").toString()).isEqualTo("[\"S256\"]");
-        assertThat(d.get("response_types_supported").toString()).isEqualTo("[\"code\"]");
+        assertThat(d.get("response_types_supported").toString())
+                .isEqualTo("[\"code\",\"token\",\"id_token\",\"token id_token\"]");
         assertThat(d.get("response_modes_supported").toString())
                 .contains("web_message", "form_post", "query", "fragment");
         assertThat(d.get("grant_types_supported").toString()).contains("authorization_code", "refresh_token");

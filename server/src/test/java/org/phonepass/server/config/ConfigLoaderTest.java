@@ -171,7 +171,18 @@ class ConfigLoaderTest {
                 "clients:\n  - client_id: a\n    allowed_origins: [http://localhost:3000/]\n",
                 "clients[0].allowed_origins[0]",
                 "no path or trailing slash");
-        rejects("clients:\n  - client_id: a\n    grants: [implicit]\n", "clients[0].grants[0]", "passwordless_otp");
+        rejects(
+                "clients:\n  - client_id: a\n    grants: [client_credentials]\n",
+                "clients[0].grants[0]",
+                "passwordless_otp");
+        rejects(
+                "clients:\n  - client_id: a\n    cross_origin_authentication: true\n",
+                "clients[0].cross_origin_authentication needs at least one allowed_origins entry");
+        rejects(
+                "clients:\n  - client_id: a\n    allowed_origins: [http://localhost:3000]\n"
+                        + "    cross_origin_loc: https://elsewhere.example/verify.html\n",
+                "clients[0].cross_origin_loc",
+                "a page on one of the client's allowed_origins");
         rejects("clients:\n  - client_id: a\n  - client_id: a\n", "used by two clients");
         rejects("public_url: not a url\n", "public_url");
         rejects("http:\n  trusted_proxies: [nonsense]\n", "http.trusted_proxies[0]");
@@ -368,8 +379,8 @@ class ConfigLoaderTest {
                         GrantType.REFRESH_TOKEN,
                         GrantType.AUTHORIZATION_CODE);
         rejects(
-                "clients:\n  - client_id: a\n    grants: [refresh_token, implicit]\n", "'implicit'",
-                "'clients[0].grants[1]'", "password, passwordless_otp, refresh_token, authorization_code");
+                "clients:\n  - client_id: a\n    grants: [refresh_token, client_credentials]\n", "'client_credentials'",
+                "'clients[0].grants[1]'", "password, passwordless_otp, refresh_token, authorization_code, implicit");
         rejects("sms:\n  sns: {sms_type: urgent}\n", "'sms.sns.sms_type'", "Transactional, Promotional");
         rejects(
                 "apis:\n  - {identifier: https://api.example.com/, signing_alg: es256}\n",

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.phonepass.core.abuse.SlidingWindowCounter;
 import org.phonepass.core.authorize.AuthorizationCodeStore;
 import org.phonepass.core.authorize.PendingLoginStore;
+import org.phonepass.core.login.LoginTicketStore;
 import org.phonepass.core.otp.ChallengeStore;
 import org.phonepass.core.ratelimit.RateLimiter;
 import org.phonepass.core.session.SessionStore;
@@ -95,6 +96,11 @@ public final class RedisStorage implements AutoCloseable {
 
     public ChallengeStore challenges() {
         return new RedisChallengeStore(connection.sync(), keyPrefix);
+    }
+
+    /** Login tickets of cross-origin authentication, shared by every node on this Redis. */
+    public LoginTicketStore loginTickets() {
+        return new RedisLoginTicketStore(connection.sync(), keyPrefix);
     }
 
     /** Authorization codes shared by every node on this Redis (docs/hosted-login.md). */

@@ -20,6 +20,7 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.phonepass.core.authorize.AuthorizationCodeStore;
 import org.phonepass.core.authorize.PendingLoginStore;
+import org.phonepass.core.login.LoginTicketStore;
 import org.phonepass.core.otp.ChallengeStore;
 import org.phonepass.core.session.SessionStore;
 import org.phonepass.core.store.UnitOfWork;
@@ -206,6 +207,10 @@ public final class SqlStorage implements AutoCloseable {
 
     public RefreshTokenStore refreshTokens() {
         return new JdbcRefreshTokenStore(jdbc);
+    }
+
+    public LoginTicketStore loginTickets() {
+        return new JdbcLoginTicketStore(jdbc);
     }
 
     public AuthorizationCodeStore authorizationCodes() {
