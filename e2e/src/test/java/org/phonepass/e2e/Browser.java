@@ -179,8 +179,15 @@ public final class Browser implements AutoCloseable {
         return ((JavascriptExecutor) driver).executeAsyncScript(js, args);
     }
 
+    /**
+     * Polls the condition until it answers non-null / true. An element that went stale between being found and being
+     * read (the page was replaced by a navigation or a form post in between) counts as "not yet".
+     */
     public <T> T waitFor(String what, Duration timeout, Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, timeout).withMessage(what).until(condition);
+        return new WebDriverWait(driver, timeout)
+                .withMessage(what)
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(condition);
     }
 
     public <T> T waitFor(String what, Function<WebDriver, T> condition) {

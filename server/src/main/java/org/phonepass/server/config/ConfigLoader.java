@@ -66,6 +66,8 @@ public final class ConfigLoader {
             "refresh_token",
             GrantType.AUTHORIZATION_CODE,
             "authorization_code",
+            GrantType.CLIENT_CREDENTIALS,
+            "client_credentials",
             GrantType.IMPLICIT,
             "implicit"));
 

@@ -171,10 +171,7 @@ class ConfigLoaderTest {
                 "clients:\n  - client_id: a\n    allowed_origins: [http://localhost:3000/]\n",
                 "clients[0].allowed_origins[0]",
                 "no path or trailing slash");
-        rejects(
-                "clients:\n  - client_id: a\n    grants: [client_credentials]\n",
-                "clients[0].grants[0]",
-                "passwordless_otp");
+        rejects("clients:\n  - client_id: a\n    grants: [device_code]\n", "clients[0].grants[0]", "passwordless_otp");
         rejects(
                 "clients:\n  - client_id: a\n    cross_origin_authentication: true\n",
                 "clients[0].cross_origin_authentication needs at least one allowed_origins entry");
@@ -379,8 +376,10 @@ class ConfigLoaderTest {
                         GrantType.REFRESH_TOKEN,
                         GrantType.AUTHORIZATION_CODE);
         rejects(
-                "clients:\n  - client_id: a\n    grants: [refresh_token, client_credentials]\n", "'client_credentials'",
-                "'clients[0].grants[1]'", "password, passwordless_otp, refresh_token, authorization_code, implicit");
+                "clients:\n  - client_id: a\n    grants: [refresh_token, device_code]\n",
+                "'device_code'",
+                "'clients[0].grants[1]'",
+                "password, passwordless_otp, refresh_token, authorization_code, client_credentials, implicit");
         rejects("sms:\n  sns: {sms_type: urgent}\n", "'sms.sns.sms_type'", "Transactional, Promotional");
         rejects(
                 "apis:\n  - {identifier: https://api.example.com/, signing_alg: es256}\n",
