@@ -63,41 +63,8 @@ final class ConfiguredClients implements ClientRegistry {
 
     ConfiguredClients(List<ClientSettings> settings, boolean addDevClient) {
         Map<String, Client> map = new LinkedHashMap<>();
-        for (ClientSettings s : settings) {
+        for (ClientSettings s : withDevClient(settings, addDevClient)) {
             map.put(s.clientId(), toClient(s));
-        }
-        if (addDevClient && !map.containsKey(DEV_CLIENT_ID)) {
-            map.put(
-                    DEV_CLIENT_ID,
-                    toClient(new ClientSettings(
-                            DEV_CLIENT_ID,
-                            Settings.Dev.CLIENT_NAME,
-                            DEV_ORIGINS,
-                            List.of(
-                                    "http://localhost:3000/",
-                                    "http://127.0.0.1:3000/",
-                                    "http://localhost:3000/auth0js9.html",
-                                    "http://127.0.0.1:3000/auth0js9.html"),
-                            List.of(),
-                            // The sample's auth0-js 9 page logs in cross-origin and gets its tokens in the redirect.
-                            List.of(
-                                    GrantType.RESOURCE_OWNER,
-                                    GrantType.PASSWORDLESS_OTP,
-                                    GrantType.REFRESH_TOKEN,
-                                    GrantType.AUTHORIZATION_CODE,
-                                    GrantType.IMPLICIT),
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            true,
-                            null)));
         }
         this.byId = Map.copyOf(map);
     }

@@ -264,18 +264,20 @@ public final class AuthorizeEndpoints implements LoginTransactions {
             crossOrigin.issue(ctx, client, target, p, session);
             return;
         }
-        String code = codes.issue(
-                client,
-                session.userId(),
-                new AuthorizationCodeService.Grant(
-                        target.redirectUri(),
-                        p.get("code_challenge"),
-                        p.get("scope"),
-                        p.get("audience"),
-                        p.get("nonce"),
-                        session.authTime(),
-                        session.sid()));
-        responses.code(ctx, target, code);
+        responses.code(ctx, target, codes.issue(client, session.userId(), grant(target, p, session)));
+    }
+
+    /** What a code issued for this request and session is bound to (docs/hosted-login.md). */
+    static AuthorizationCodeService.Grant grant(
+            AuthorizationResponse.Target target, Map<String, String> p, SessionRecord session) {
+        return new AuthorizationCodeService.Grant(
+                target.redirectUri(),
+                p.get("code_challenge"),
+                p.get("scope"),
+                p.get("audience"),
+                p.get("nonce"),
+                session.authTime(),
+                session.sid());
     }
 
     /** Creates the login transaction, bound to this browser, and sends the browser to the hosted pages. */

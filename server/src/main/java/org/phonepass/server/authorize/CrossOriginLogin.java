@@ -221,18 +221,8 @@ final class CrossOriginLogin {
             Map<String, String> p,
             SessionRecord session) {
         if (!isImplicit(p.get("response_type"))) {
-            String code = codes.issue(
-                    client,
-                    session.userId(),
-                    new AuthorizationCodeService.Grant(
-                            target.redirectUri(),
-                            p.get("code_challenge"),
-                            p.get("scope"),
-                            p.get("audience"),
-                            p.get("nonce"),
-                            session.authTime(),
-                            session.sid()));
-            responses.code(ctx, target, code);
+            responses.code(
+                    ctx, target, codes.issue(client, session.userId(), AuthorizeEndpoints.grant(target, p, session)));
             return;
         }
         Set<String> types = responseTypes(p.get("response_type"));

@@ -479,17 +479,7 @@ public final class LoginPages {
      * the region of the browser's first language when that is enabled, else {@code geoloc.default_country}.
      */
     private String guessCountry(Context ctx) {
-        String country = address.trustedCountry(ctx);
-        if (country == null && options.countryFromLanguage()) {
-            String language = ctx.header("Accept-Language");
-            if (language != null) {
-                String first = language.split(",", 2)[0].split(";", 2)[0].trim();
-                String region = Locale.forLanguageTag(first).getCountry();
-                if (countries.isSupported(region)) {
-                    country = region;
-                }
-            }
-        }
+        String country = address.guessCountry(ctx, options.countryFromLanguage());
         return countries.isSupported(country) ? country : options.defaultCountry();
     }
 

@@ -64,6 +64,26 @@ public final class ClientAddress {
         return hops[0].trim();
     }
 
+    /**
+     * The caller's country as far as it can be told without a GeoIP database (docs/api.md, {@code
+     * /user/geoloc/country}): a trusted proxy's country header, then, when {@code fromLanguage}, the region of the
+     * browser's first language; null when neither says.
+     */
+    public String guessCountry(Context ctx, boolean fromLanguage) {
+        String country = trustedCountry(ctx);
+        if (country == null && fromLanguage) {
+            String language = ctx.header("Accept-Language");
+            if (language != null) {
+                String first = language.split(",", 2)[0].split(";", 2)[0].trim();
+                String region = java.util.Locale.forLanguageTag(first).getCountry();
+                if (region.matches("^[A-Z]{2}$")) {
+                    country = region;
+                }
+            }
+        }
+        return country;
+    }
+
     /** The country from a trusted proxy's header, or null. */
     public String trustedCountry(Context ctx) {
         if (countryHeader == null || !isTrusted(ctx.req().getRemoteAddr())) {

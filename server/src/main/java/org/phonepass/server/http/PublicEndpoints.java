@@ -3,7 +3,6 @@ package org.phonepass.server.http;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.phonepass.core.client.Client;
@@ -110,17 +109,7 @@ final class PublicEndpoints {
      * are a trusted proxy's country header, then the region of the browser's language, then the configured default.
      */
     void country(Context ctx) {
-        String country = address.trustedCountry(ctx);
-        if (country == null && countryFromLanguage) {
-            String language = ctx.header("Accept-Language");
-            if (language != null) {
-                String first = language.split(",", 2)[0].split(";", 2)[0].trim();
-                Locale locale = Locale.forLanguageTag(first);
-                if (locale.getCountry().matches("^[A-Z]{2}$")) {
-                    country = locale.getCountry();
-                }
-            }
-        }
+        String country = address.guessCountry(ctx, countryFromLanguage);
         responder.ok(ctx, null, Map.of("country_code", country == null ? defaultCountry : country));
     }
 
