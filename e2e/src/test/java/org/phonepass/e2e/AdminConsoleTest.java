@@ -87,13 +87,14 @@ class AdminConsoleTest extends BrowserTestBase {
         assertThat(browser.find("#user-phone").getText()).isEqualTo(user.e164());
         check("user");
 
+        // The page after each click already shows a notice, so the wait is for the status the click sets.
         browser.find("#block").click();
+        awaitStatus("Blocked");
         browser.visible("#notice");
-        assertThat(browser.find("#user-status").getText()).isEqualTo("Blocked");
         check("user-blocked");
         browser.find("#block").click();
+        awaitStatus("Active");
         browser.visible("#notice");
-        assertThat(browser.find("#user-status").getText()).isEqualTo("Active");
 
         browser.find("#delete").click();
         browser.visible("#confirm_phone_number").sendKeys("+12015550999");
@@ -212,5 +213,15 @@ class AdminConsoleTest extends BrowserTestBase {
 
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    /** Waits until the user page shows this status (the page is replaced by each block or unblock). */
+    private void awaitStatus(String status) {
+        browser.waitFor(
+                "the user's status to read " + status,
+                d -> status.equals(d.findElement(org.openqa.selenium.By.cssSelector("#user-status"))
+                                .getText())
+                        ? Boolean.TRUE
+                        : null);
     }
 }
