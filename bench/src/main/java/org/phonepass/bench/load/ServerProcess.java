@@ -71,6 +71,10 @@ final class ServerProcess implements AutoCloseable {
         y.append("mode: dev\n");
         y.append("https_port: ").append(port).append('\n');
         y.append("bind_address: 127.0.0.1\n");
+        // Every connection of the load generator comes from 127.0.0.1 and stands for a client of its own; the
+        // per-address cap (docs/configuration.md, http.max_connections_per_address) would refuse the 1 024-connection
+        // rows.
+        y.append("http:\n  max_connections_per_address: 4096\n");
         y.append("data_dir: ").append(dataDir).append('\n');
         if (setup.pgUrl() != null) {
             y.append("storage:\n  type: postgres\n  url: ")
