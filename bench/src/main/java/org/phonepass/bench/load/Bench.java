@@ -867,7 +867,7 @@ public final class Bench {
 
     /**
      * Runs {@link #warmUpOp} at concurrency 64 in 2-s rounds until the server's JIT compiled fewer than 40 methods in a
-     * round (read with {@code jstat -compiler}), or for at most 12 s (quick) or 40 s: on two busy cores the compiler
+     * round (read with {@code jstat -compiler}), or for at most 40 s (quick) or 60 s: on two busy cores the compiler
      * threads lag the load by many seconds, and what they still compile would be counted against the first rows.
      */
     private void warmUp(ServerProcess server, Load load) throws Exception {
@@ -882,7 +882,7 @@ public final class Bench {
             }
             long now = compiledMethods(server);
             say("  warm-up round " + round + ": " + (now - last) + " methods compiled");
-            if (now - last < 40 || round * 2 >= (quick ? 12 : 40)) {
+            if (now - last < 40 || round * 2 >= (quick ? 40 : 60)) {
                 return;
             }
             last = now;
