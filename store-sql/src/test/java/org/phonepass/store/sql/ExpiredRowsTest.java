@@ -8,6 +8,9 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +63,52 @@ class ExpiredRowsTest {
                     assertThat(rs.getLong(2)).as(table).isGreaterThanOrEqualTo(now);
                 }
             }
+        }
+    }
+
+    @Test
+    void aSweepRestsAfterEveryFullBatchAndNeverAfterTheLast() {
+        AtomicInteger left = new AtomicInteger(1_234);
+        List<Long> rests = new ArrayList<>();
+        long deleted = ExpiredRows.inBatches(
+                () -> {
+                    int n = Math.min(500, left.get());
+                    left.addAndGet(-n);
+                    return n;
+                },
+                500,
+                rests::add);
+        assertThat(deleted).isEqualTo(1_234);
+        assertThat(left).hasValue(0);
+        // two full batches, then 234 rows: a rest after each of the two full ones only
+        assertThat(rests).hasSize(2).allSatisfy(nanos -> assertThat(nanos).isNotNegative());
+    }
+
+    @Test
+    void aSmallSweepNeverRests() {
+        List<Long> rests = new ArrayList<>();
+        assertThat(ExpiredRows.inBatches(() -> 3, 500, rests::add)).isEqualTo(3);
+        assertThat(rests).isEmpty();
+    }
+
+    @Test
+    void anInterruptedSweepStopsAfterItsBatchAndKeepsTheInterrupt() {
+        AtomicInteger batches = new AtomicInteger();
+        try {
+            long deleted = ExpiredRows.inBatches(
+                    () -> {
+                        batches.incrementAndGet();
+                        return 500;
+                    },
+                    500,
+                    nanos -> {
+                        throw new InterruptedException();
+                    });
+            assertThat(deleted).isEqualTo(500);
+            assertThat(batches).hasValue(1);
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
         }
     }
 }
