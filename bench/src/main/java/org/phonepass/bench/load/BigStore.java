@@ -114,6 +114,60 @@ final class BigStore {
                 (System.nanoTime() - t0) / 1e9);
     }
 
+    /**
+     * Writes a new backlog for the housekeeping into a store the server has open: {@code codes} expired codes and
+     * {@code oldEvents} audit events past the 90-day retention, committed every 10 000 rows so that the server's own
+     * writes wait at most one such commit (SQLite's busy handler). Returns the seconds it took.
+     */
+    static double addBacklog(Path db, int codes, int oldEvents) throws SQLException {
+        long t0 = System.nanoTime();
+        Instant now = Instant.now();
+        SecureRandom random = new SecureRandom();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA busy_timeout=30000");
+            }
+            c.setAutoCommit(false);
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO challenges (id, client_id, phone, code_hash, "
+                    + "created_at, expires_at, attempts, max_attempts, state) "
+                    + "VALUES (?, 'bench', ?, ?, ?, ?, 0, 3, 'PENDING')")) {
+                long expired = now.minus(Duration.ofHours(3)).toEpochMilli();
+                for (int i = 0; i < codes; i++) {
+                    byte[] hash = new byte[32];
+                    random.nextBytes(hash);
+                    p.setString(1, "again" + i);
+                    p.setString(2, "+1" + (4_000_000_000L + i));
+                    p.setBytes(3, hash);
+                    p.setLong(4, expired - 180_000);
+                    p.setLong(5, expired);
+                    p.addBatch();
+                    if (i % 10_000 == 9_999) {
+                        p.executeBatch();
+                        c.commit();
+                    }
+                }
+                p.executeBatch();
+                c.commit();
+            }
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO audit_events (time, type, client_id, "
+                    + "masked_phone, ip, country, outcome, detail) VALUES (?, 'VERIFY', 'bench', '+*******0123', "
+                    + "'203.0.113.7', 'US', 'SUCCESS', NULL)")) {
+                long oldest = now.minus(Duration.ofDays(150)).toEpochMilli();
+                for (int i = 0; i < oldEvents; i++) {
+                    p.setLong(1, oldest + i);
+                    p.addBatch();
+                    if (i % 10_000 == 9_999) {
+                        p.executeBatch();
+                        c.commit();
+                    }
+                }
+                p.executeBatch();
+                c.commit();
+            }
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
     private static void batch(PreparedStatement p, Connection c, int i) throws SQLException {
         p.addBatch();
         if (i % 10_000 == 9_999) {
