@@ -12,9 +12,11 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Dimension;
 
 /**
- * The admin console in Chromium (docs/management.md#console): an admin signs in with a code, every page renders
- * with its charts under the strict CSP, axe-core finds no WCAG 2.2 AA violation on any page or state, and each one
- * is captured on a desktop and a phone screen (target/screenshots/AdminConsoleTest/...).
+ * The admin console in Chromium (docs/management.md#console): the console sends a signed-out browser to the hosted
+ * login pages, refuses a number that is not an admin's, lets an admin in with the code from the dev inbox; every page
+ * renders with its charts under the strict CSP; sign-out ends it, and Back shows no console page. axe-core finds no
+ * WCAG 2.2 AA violation on any page or state, and each one is captured on a desktop and a phone screen
+ * (target/screenshots/AdminConsoleTest/...).
  */
 class AdminConsoleTest extends BrowserTestBase {
     private static final Dimension DESKTOP = new Dimension(1280, 900);
@@ -43,25 +45,38 @@ class AdminConsoleTest extends BrowserTestBase {
                 .isEqualTo(400);
 
         String base = server.baseUrl();
+        // Signed out, the console sends the browser to the hosted login pages.
         browser.open(base + "/admin/dashboard");
-        browser.visible("#phone_number");
-        assertThat(browser.driver().getCurrentUrl()).isEqualTo(base + "/admin/login");
+        visible("#phone");
+        assertThat(path()).startsWith("/u/login?state=");
         check("sign-in");
 
-        browser.find("#phone_number").sendKeys(InProcessPhonepass.ADMIN_PHONE);
-        browser.find("form.stack button[type=submit]").click();
-        visible("#code");
-        check("code");
+        // A number that is not an admin's signs in on the pages, and the console refuses it.
+        Phone stranger = newPhone();
+        signInOnThePages(stranger.e164(), () -> server.latestCode(stranger.e164()));
+        visible("#signin-message");
+        assertThat(path()).startsWith("/admin/callback?");
+        assertThat(browser.find("h1").getText()).isEqualTo("Not an administrator");
+        check("not-admin");
+        // Its hosted session is reused, and refused again: no way in by reloading.
+        browser.open(base + "/admin/users");
+        visible("#signin-message");
+        assertThat(browser.find("h1").getText()).isEqualTo("Not an administrator");
 
+        // "Sign in with another number": the hosted pages again, whatever the session.
+        browser.find("#signin-link").click();
+        visible("#phone");
+        Browser.replaceText(browser.find("#phone"), InProcessPhonepass.ADMIN_PHONE);
+        browser.find("#number-form button[type=submit]").click();
+        visible("#code");
         String code = server.latestCode(InProcessPhonepass.ADMIN_PHONE);
         browser.find("#code").sendKeys(code.equals("000000") ? "111111" : "000000");
-        browser.find("form.stack button[type=submit]").click();
-        browser.visible("#code-error");
+        browser.find("#code-form button[type=submit]").click();
+        visible("#code[aria-invalid=true]");
         check("code-wrong");
-
-        browser.find("#code").sendKeys(code);
-        browser.find("form.stack button[type=submit]").click();
-        browser.visible("#h-totals");
+        Browser.replaceText(browser.find("#code"), code);
+        browser.find("#code-form button[type=submit]").click();
+        visible("#h-totals");
         assertThat(browser.driver().getCurrentUrl()).isEqualTo(base + "/admin/dashboard");
         waitForCharts();
         assertThat(browser.find("#total-sent").getText()).isNotEqualTo("0");
@@ -140,11 +155,21 @@ class AdminConsoleTest extends BrowserTestBase {
         assertThat(browser.bodyText()).contains("Votre code : 999999", "UCS-2");
         check("connection-preview");
 
+        // Sign-out from a page the browser can go back to; the signed-out page; then Back shows no console page.
+        browser.open(base + "/admin/users");
+        visible("#phone_number");
         browser.find(".signout button").click();
-        browser.visible("#phone_number");
+        visible("#signin-message");
+        assertThat(browser.driver().getCurrentUrl()).isEqualTo(base + "/admin/signed-out");
+        check("signed-out");
+        browser.driver().navigate().back();
+        visible("#phone");
+        assertThat(path()).startsWith("/u/login?state=");
+        assertThat(browser.findAll("#phone_number")).isEmpty();
+        // The hosted session ended with the console's: the dashboard asks for a number and a new code.
         browser.open(base + "/admin/dashboard");
-        browser.visible("#phone_number");
-        assertThat(browser.driver().getCurrentUrl()).isEqualTo(base + "/admin/login");
+        visible("#phone");
+        assertThat(path()).startsWith("/u/login?state=");
 
         assertThat(browser.console())
                 .as("no CSP violation or script error")
@@ -153,13 +178,39 @@ class AdminConsoleTest extends BrowserTestBase {
     }
 
     @Test
-    void frenchBrowserGetsTheConsoleInFrench() {
+    void frenchBrowserGetsTheSignInPagesInFrench() {
+        assumeTrue(server instanceof InProcessPhonepass, "the console needs the in-process server's admin number");
         browser.close();
         browser = Browser.start(server.spkiPin(), "AdminConsoleTest/french", "fr-FR,fr");
         browser.open(server.baseUrl() + "/admin/login");
-        browser.waitForText("Connexion à la console");
+        visible("#phone");
         assertThat(browser.script("return document.documentElement.lang")).isEqualTo("fr");
         check("sign-in-fr");
+        Phone stranger = newPhone();
+        signInOnThePages(stranger.e164(), () -> server.latestCode(stranger.e164()));
+        visible("#signin-message");
+        assertThat(browser.find("h1").getText()).isEqualTo("Pas administrateur");
+        assertThat(browser.script("return document.documentElement.lang")).isEqualTo("fr");
+        check("not-admin-fr");
+        browser.open(server.baseUrl() + "/admin/signed-out");
+        visible("#signin-message");
+        assertThat(browser.find("h1").getText()).isEqualTo("Déconnecté");
+        check("signed-out-fr");
+    }
+
+    /** On the hosted number page: types the number, sends it, then types the code the dev inbox got. */
+    private void signInOnThePages(String phone, java.util.function.Supplier<String> code) {
+        Browser.replaceText(browser.visible("#phone"), phone);
+        browser.find("#number-form button[type=submit]").click();
+        visible("#code");
+        browser.find("#code").sendKeys(code.get());
+        browser.find("#code-form button[type=submit]").click();
+    }
+
+    /** The current URL's path and query. */
+    private String path() {
+        java.net.URI uri = java.net.URI.create(browser.driver().getCurrentUrl());
+        return uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     }
 
     /** Waits for an element; when it does not come, says where the browser is and what it shows. */

@@ -359,7 +359,11 @@ public final class PhonepassServer implements AutoCloseable {
             LoginTickets loginTickets = new LoginTickets(login, loginTicketStore, storage.users(), clock, random);
             authorize = new AuthorizeEndpoints(
                     new AuthorizeEndpoints.Parts(
-                            clients,
+                            // The console signs in through /authorize as a client only /authorize knows
+                            // (docs/management.md#console-security).
+                            settings.admin().consoleEnabled()
+                                    ? AdminConsole.withConsoleClient(clients, settings.publicUrl())
+                                    : clients,
                             sessions,
                             codes,
                             pendingLogins,
@@ -402,10 +406,10 @@ public final class PhonepassServer implements AutoCloseable {
                 extras.addAll(new AdminConsole(new AdminConsole.Parts(
                                 settings,
                                 storage.users(),
-                                starts,
-                                login,
+                                sessions,
+                                codes,
+                                tokens,
                                 phones,
-                                address,
                                 clients,
                                 auditEvents,
                                 metrics,

@@ -12,6 +12,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,28 +30,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.phonepass.core.abuse.AuditEvent;
+import org.phonepass.core.authorize.AuthorizationCodeService;
 import org.phonepass.core.client.Client;
 import org.phonepass.core.client.ClientRegistry;
-import org.phonepass.core.error.AsyncFailures;
-import org.phonepass.core.error.ErrorCode;
+import org.phonepass.core.client.GrantType;
 import org.phonepass.core.error.PhonepassException;
-import org.phonepass.core.login.LoginService;
 import org.phonepass.core.login.OtpSettings;
-import org.phonepass.core.login.StartService;
 import org.phonepass.core.phone.PhoneNumber;
 import org.phonepass.core.phone.PhoneNumberParser;
+import org.phonepass.core.session.SessionRecord;
+import org.phonepass.core.session.SessionService;
 import org.phonepass.core.sms.MessageFormatter;
 import org.phonepass.core.sms.SmsSegments;
+import org.phonepass.core.token.TokenResponse;
+import org.phonepass.core.token.TokenService;
 import org.phonepass.core.user.ManagedUser;
 import org.phonepass.core.user.User;
 import org.phonepass.core.user.UserStore;
 import org.phonepass.server.config.Settings;
-import org.phonepass.server.http.ClientAddress;
 import org.phonepass.server.http.EndpointSet;
+import org.phonepass.server.http.SessionCookie;
 import org.phonepass.server.management.ClientManagement;
 import org.phonepass.server.management.ConnectionManagement;
 import org.phonepass.server.management.LogsAndStats;
@@ -60,16 +62,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The admin console at {@code /admin} (docs/management.md#console): server-rendered pages (jte templates under
- * {@code src/main/jte/admin}, texts in {@code messages*.properties}), a sign-in with a code sent by SMS to one of the
- * numbers in {@code admin.phone_numbers}, and a signed session cookie.
+ * {@code src/main/jte/admin}, texts in {@code messages*.properties}), signed in through the hosted login pages as an
+ * OpenID Connect client of this server, for the numbers in {@code admin.phone_numbers}, and a signed session cookie
+ * bound to the hosted-login session.
  *
  * <p>Every response carries a strict CSP with a fresh nonce for its scripts, {@code frame-ancestors 'none'} and
- * {@code no-store}. Every POST needs the session's CSRF token (the sign-in forms: a token bound to the sign-in
- * cookie) and, when the browser says where it comes from, the console's own origin.
+ * {@code no-store}. Every POST needs the session's CSRF token and, when the browser says where it comes from, the
+ * console's own origin.
  */
 public final class AdminConsole {
-    /** The client the console's codes are sent and checked for; never in the registry, so no token is issued. */
+    /**
+     * The console's own client: known to {@code /authorize} only ({@link #withConsoleClient}), never stored, so the
+     * Management API cannot see, change or delete it, and {@code /oauth/token} does not know it.
+     */
     static final String CONSOLE_CLIENT_ID = "phonepass-admin-console";
+
+    /** Where {@code /authorize} sends the console's sign-in back, under the public URL. */
+    static final String CALLBACK_PATH = "/admin/callback";
 
     private static final Logger log = LoggerFactory.getLogger(AdminConsole.class);
     private static final Map<String, Integer> RANGES = Map.of("1d", 1, "7d", 7, "30d", 30, "90d", 90);
@@ -79,10 +88,10 @@ public final class AdminConsole {
     public record Parts(
             Settings settings,
             UserStore users,
-            StartService starts,
-            LoginService login,
+            SessionService hostedSessions,
+            AuthorizationCodeService codes,
+            TokenService tokens,
             PhoneNumberParser phones,
-            ClientAddress address,
             ClientRegistry clients,
             JdbcAuditLog audit,
             MeterRegistry meters,
@@ -115,13 +124,26 @@ public final class AdminConsole {
                 admin.sessionMaxLifetime(),
                 parts.clock(),
                 random);
-        this.consoleClient = new Client(
+        this.consoleClient = consoleClient(parts.settings().publicUrl());
+        URI url = URI.create(parts.settings().publicUrl());
+        this.origin = url.getScheme() + "://" + url.getRawAuthority();
+        this.reader = new org.phonepass.server.http.RequestReader(
+                parts.settings().http().maxBodyBytes());
+    }
+
+    /**
+     * The console as a client of this server (docs/management.md#console-security): public (PKCE, no secret), its
+     * one callback under the public URL, the authorization code grant only (so no refresh token), no browser origin
+     * and no cross-origin login. Its access token is revoked as soon as the code is exchanged.
+     */
+    static Client consoleClient(String publicUrl) {
+        return new Client(
                 CONSOLE_CLIENT_ID,
                 "Phonepass console",
                 Set.of(),
+                List.of(publicUrl + CALLBACK_PATH),
                 List.of(),
-                List.of(),
-                Set.of(),
+                Set.of(GrantType.AUTHORIZATION_CODE),
                 Optional.empty(),
                 false,
                 Duration.ofMinutes(5),
@@ -132,21 +154,37 @@ public final class AdminConsole {
                 Map.of(),
                 false,
                 null);
-        URI url = URI.create(parts.settings().publicUrl());
-        this.origin = url.getScheme() + "://" + url.getRawAuthority();
-        this.reader = new org.phonepass.server.http.RequestReader(
-                parts.settings().http().maxBodyBytes());
+    }
+
+    /**
+     * The clients {@code /authorize} and the hosted pages know: {@code clients} and the console's own client, which
+     * shadows any stored client of its id (none can exist: the settings refuse the id and the API makes random ones).
+     * Only {@code /authorize} gets this registry; the token endpoint, {@code /passwordless/start} and the Management
+     * API keep {@code clients}, so the console's codes can be exchanged in this process only.
+     */
+    public static ClientRegistry withConsoleClient(ClientRegistry clients, String publicUrl) {
+        Client console = consoleClient(publicUrl);
+        return new ClientRegistry() {
+            @Override
+            public Optional<Client> findByClientId(String clientId) {
+                return CONSOLE_CLIENT_ID.equals(clientId) ? Optional.of(console) : clients.findByClientId(clientId);
+            }
+
+            @Override
+            public java.util.Collection<Client> all() {
+                return clients.all();
+            }
+        };
     }
 
     /** The console's routes. */
     public List<EndpointSet.Extra> routes() {
         List<EndpointSet.Extra> r = new ArrayList<>();
         r.add(get("/admin", ctx -> ctx.redirect("/admin/dashboard", io.javalin.http.HttpStatus.SEE_OTHER)));
-        r.add(get("/admin/login", this::loginPage));
-        r.add(post("/admin/login", this::loginStart));
-        r.add(get("/admin/login/code", this::codePage));
-        r.add(post("/admin/login/code", this::loginVerify));
+        r.add(get("/admin/login", this::login));
+        r.add(get(CALLBACK_PATH, this::callback));
         r.add(post("/admin/logout", this::logout));
+        r.add(get("/admin/signed-out", this::signedOut));
         r.add(get("/admin/dashboard", signedIn(this::dashboard)));
         r.add(get("/admin/users", signedIn(this::users)));
         r.add(get("/admin/users/{id}", signedIn(this::user)));
@@ -181,208 +219,214 @@ public final class AdminConsole {
 
     // ---------------------------------------------------------------- sign-in
 
-    private void loginPage(Context ctx) {
+    /**
+     * Starts the sign-in: an authorization request of the console's client (code, PKCE S256, a fresh state and
+     * nonce, scope openid) to {@code /authorize}, whose hosted pages ask for the number and the code. A hosted
+     * session is reused only when its code was typed within the console's absolute lifetime ({@code max_age});
+     * {@code ?prompt=login} (the "another number" link) asks for a code whatever the session.
+     */
+    private void login(Context ctx) {
+        if (session(ctx).isPresent()) {
+            ctx.redirect("/admin/dashboard", io.javalin.http.HttpStatus.SEE_OTHER);
+            return;
+        }
+        // The state, bound to this browser: only the browser that started a sign-in can finish it.
+        AdminSessions.Login login = sessions.startLogin();
+        setCookie(ctx, AdminSessions.LOGIN_COOKIE, sessions.seal(login), AdminSessions.LOGIN_LIFETIME.toSeconds());
+        Map<String, String> q = new LinkedHashMap<>();
+        q.put("response_type", "code");
+        q.put("client_id", CONSOLE_CLIENT_ID);
+        q.put("redirect_uri", redirectUri());
+        q.put("scope", "openid");
+        q.put("state", login.state());
+        q.put("nonce", sessions.nonce(login));
+        q.put("code_challenge", sessions.challenge(login));
+        q.put("code_challenge_method", "S256");
+        q.put("max_age", Long.toString(sessions.maxLifetime().toSeconds()));
+        if ("login".equals(ctx.queryParam("prompt"))) {
+            q.put("prompt", "login");
+        }
+        StringBuilder url = new StringBuilder("/authorize");
+        char sep = '?';
+        for (Map.Entry<String, String> e : q.entrySet()) {
+            url.append(sep)
+                    .append(e.getKey())
+                    .append('=')
+                    .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
+            sep = '&';
+        }
+        ctx.redirect(url.toString(), io.javalin.http.HttpStatus.SEE_OTHER);
+    }
+
+    /**
+     * {@code GET /admin/callback}: the state must be the one this browser's sign-in cookie holds; the code is
+     * exchanged in this process with the PKCE verifier, through the same service as {@code /oauth/token}; the
+     * id_token must carry the sign-in's nonce. Only then is the user's number compared with the admins', and only an
+     * admin gets a console session, bound to the hosted session the code came from.
+     */
+    private void callback(Context ctx) {
+        AdminTexts t = texts(ctx);
+        String code = ctx.queryParam("code");
+        Optional<AdminSessions.Login> login =
+                sessions.readLogin(ctx.cookie(AdminSessions.LOGIN_COOKIE), ctx.queryParam("state"));
+        // Single use, whatever happens next.
+        setCookie(ctx, AdminSessions.LOGIN_COOKIE, "", 0);
+        if (login.isEmpty()) {
+            // Another browser's callback, a replayed or forged one: its code is used up here, so that whoever
+            // holds the URL cannot finish the sign-in elsewhere.
+            burn(code);
+            signInFailed(ctx, t, "state missing, forged, expired or from another browser");
+            return;
+        }
+        if (code == null || code.isEmpty()) {
+            signInFailed(ctx, t, "error from /authorize: " + quote(ctx.queryParam("error")));
+            return;
+        }
+        Optional<Admitted> admitted = exchange(code, login.get());
+        if (admitted.isEmpty()) {
+            signInFailed(ctx, t, "code refused");
+            return;
+        }
+        User user = admitted.get().user();
+        if (!admins.contains(user.phone())) {
+            log.info("console sign-in refused: {} is not an admin number", PhoneNumber.mask(user.phone()));
+            render(
+                    ctx,
+                    403,
+                    "admin/signin.jte",
+                    Map.of(
+                            "page", page(ctx, t, null, t.get("signin.not_admin_title"), null),
+                            "message", t.format("signin.not_admin", PhoneNumber.mask(user.phone())),
+                            "error", true,
+                            "href", "/admin/login?prompt=login",
+                            "link", t.get("signin.other_number")));
+            return;
+        }
+        if (blocked(user)) {
+            forbidden(ctx, t, "blocked user");
+            return;
+        }
+        // A new session with a new random id: nothing the browser brought is kept (no fixation).
+        AdminSessions.Session session =
+                sessions.open(user.id(), admitted.get().sid(), admitted.get().authTime());
+        setCookie(ctx, AdminSessions.SESSION_COOKIE, sessions.touch(session), sessions.maxAgeSeconds(session));
+        log.info("console sign-in by {}", PhoneNumber.mask(user.phone()));
+        ctx.redirect("/admin/dashboard", io.javalin.http.HttpStatus.SEE_OTHER);
+    }
+
+    /** What a good code proves: who signed in, in which hosted session, and when the code was typed. */
+    private record Admitted(User user, String sid, Instant authTime) {}
+
+    /** The code exchanged and its id_token checked (audience, nonce, session), or empty. */
+    private Optional<Admitted> exchange(String code, AdminSessions.Login login) {
+        TokenResponse tokens;
+        try {
+            tokens = p.codes()
+                    .exchange(new AuthorizationCodeService.Exchange(
+                            consoleClient, code, redirectUri(), sessions.verifier(login)));
+        } catch (PhonepassException e) {
+            return Optional.empty();
+        }
+        try {
+            // The console calls no API: the access token the exchange issued is of no use, so it ends now.
+            p.tokens().revoke(consoleClient, tokens.accessToken());
+        } catch (PhonepassException e) {
+            log.warn("console sign-in: the unused access token could not be revoked ({})", e.code());
+        }
+        Map<String, Object> claims = p.tokens().verifyIdToken(tokens.idToken()).orElse(Map.of());
+        Object nonce = claims.get("nonce");
+        Object sid = claims.get("sid");
+        Object authTime = claims.get("auth_time");
+        if (!CONSOLE_CLIENT_ID.equals(audience(claims.get("aud")))
+                || !(nonce instanceof String n)
+                || !MessageDigest.isEqual(
+                        n.getBytes(StandardCharsets.UTF_8),
+                        sessions.nonce(login).getBytes(StandardCharsets.UTF_8))
+                || !(sid instanceof String s)
+                || !(authTime instanceof Number at)) {
+            return Optional.empty();
+        }
+        return p.tokens()
+                .findUser(String.valueOf(claims.get("sub")))
+                .map(u -> new Admitted(u, s, Instant.ofEpochSecond(at.longValue())));
+    }
+
+    private static String audience(Object aud) {
+        return aud instanceof List<?> list && list.size() == 1 ? String.valueOf(list.get(0)) : String.valueOf(aud);
+    }
+
+    /** Uses a code up with a verifier that cannot match, so that it cannot be exchanged by anyone after this. */
+    private void burn(String code) {
+        if (code == null || code.isEmpty() || code.length() > 256) {
+            return;
+        }
+        try {
+            p.codes().exchange(new AuthorizationCodeService.Exchange(consoleClient, code, redirectUri(), null));
+        } catch (PhonepassException e) {
+            // Expected: refused, and used up.
+        }
+    }
+
+    private void signInFailed(Context ctx, AdminTexts t, String reason) {
+        log.info("console sign-in refused: {}", reason);
+        render(
+                ctx,
+                400,
+                "admin/signin.jte",
+                Map.of(
+                        "page", page(ctx, t, null, t.get("signin.failed_title"), null),
+                        "message", t.get("signin.failed"),
+                        "error", true,
+                        "href", "/admin/login",
+                        "link", t.get("login.title")));
+    }
+
+    /**
+     * Ends the hosted-login session behind this browser in the shared store, so the console session bound to it ends
+     * on every node, and forgets the console's cookies. A page left open past the idle timeout can still sign out:
+     * the cookie's signature and the CSRF token are what count here, not its expiry.
+     */
+    private void logout(Context ctx) {
+        AdminTexts t = texts(ctx);
+        Optional<AdminSessions.Session> signed = sessions.signed(ctx.cookie(AdminSessions.SESSION_COOKIE));
+        if (signed.isPresent()) {
+            if (!sameOrigin(ctx)
+                    || !sessions.csrfMatches(signed.get(), form(ctx).param("csrf"))) {
+                forbidden(ctx, t, "cross-site or CSRF token missing");
+                return;
+            }
+            SessionCookie.endSession(ctx, p.hostedSessions());
+            log.info("console sign-out of user {}", signed.get().userId());
+        }
+        setCookie(ctx, AdminSessions.SESSION_COOKIE, "", 0);
+        setCookie(ctx, AdminSessions.LOGIN_COOKIE, "", 0);
+        ctx.redirect("/admin/signed-out", io.javalin.http.HttpStatus.SEE_OTHER);
+    }
+
+    private void signedOut(Context ctx) {
         if (session(ctx).isPresent()) {
             ctx.redirect("/admin/dashboard", io.javalin.http.HttpStatus.SEE_OTHER);
             return;
         }
         AdminTexts t = texts(ctx);
-        // The first step's form token is bound to a fresh sign-in cookie, so another site cannot post the form.
-        AdminSessions.Login login = sessions.startLogin("");
-        setCookie(ctx, AdminSessions.LOGIN_COOKIE, sessions.seal(login), AdminSessions.LOGIN_LIFETIME.toSeconds());
         render(
                 ctx,
                 200,
-                "admin/login.jte",
+                "admin/signin.jte",
                 Map.of(
-                        "page", page(ctx, t, null, t.get("login.title"), null),
-                        "token", sessions.loginToken(login.id()),
-                        "error", ""));
+                        "page", page(ctx, t, null, t.get("signout.title"), null),
+                        "message", t.get("signout.done"),
+                        "error", false,
+                        "href", "/admin/login",
+                        "link", t.get("login.title")));
     }
 
-    private void loginStart(Context ctx) {
-        AdminTexts t = texts(ctx);
-        Optional<AdminSessions.Login> pending = sessions.readLogin(ctx.cookie(AdminSessions.LOGIN_COOKIE));
-        String refused = !sameOrigin(ctx)
-                ? "cross-site"
-                : pending.isEmpty()
-                        ? "no sign-in cookie"
-                        : !sessions.loginTokenMatches(
-                                        pending.get().id(), form(ctx).param("token"))
-                                ? "form token does not match"
-                                : null;
-        if (refused != null) {
-            forbidden(ctx, t, refused);
-            return;
-        }
-        String raw = form(ctx).param("phone_number");
-        Optional<PhoneNumber> phone = p.phones().parse(raw == null ? "" : raw);
-        if (phone.isEmpty()) {
-            loginError(ctx, t, pending.get(), t.get("login.bad_number"), 400);
-            return;
-        }
-        String e164 = phone.get().e164();
-        if (admins.contains(e164)) {
-            try {
-                p.starts()
-                        .start(
-                                new StartService.StartCommand(
-                                        consoleClient,
-                                        e164,
-                                        t.language(),
-                                        p.address().ip(ctx),
-                                        null),
-                                limits -> {})
-                        .toCompletableFuture()
-                        .get(30, TimeUnit.SECONDS);
-            } catch (PhonepassException e) {
-                loginError(ctx, t, pending.get(), refusal(t, e), statusOf(e));
-                return;
-            } catch (java.util.concurrent.ExecutionException | CompletionException e) {
-                Throwable cause = AsyncFailures.unwrap(e);
-                if (cause instanceof PhonepassException pe) {
-                    loginError(ctx, t, pending.get(), refusal(t, pe), statusOf(pe));
-                    return;
-                }
-                log.warn(
-                        "console sign-in: the code could not be sent to {}",
-                        phone.get().masked(),
-                        cause);
-                loginError(ctx, t, pending.get(), t.get("login.not_sent"), 503);
-                return;
-            } catch (TimeoutException e) {
-                loginError(ctx, t, pending.get(), t.get("login.not_sent"), 503);
-                return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                loginError(ctx, t, pending.get(), t.get("login.not_sent"), 503);
-                return;
-            }
-        } else {
-            // No code for a number that is not an admin's: the console cannot be used to send SMS to anyone. The
-            // answer is the same as for an admin's number.
-            log.info(
-                    "console sign-in asked for {}, which is not an admin number; no code sent",
-                    phone.get().masked());
-        }
-        AdminSessions.Login next = sessions.startLogin(e164);
-        setCookie(ctx, AdminSessions.LOGIN_COOKIE, sessions.seal(next), AdminSessions.LOGIN_LIFETIME.toSeconds());
-        ctx.redirect("/admin/login/code", io.javalin.http.HttpStatus.SEE_OTHER);
+    private String redirectUri() {
+        return p.settings().publicUrl() + CALLBACK_PATH;
     }
 
-    private void codePage(Context ctx) {
-        AdminTexts t = texts(ctx);
-        Optional<AdminSessions.Login> pending = sessions.readLogin(ctx.cookie(AdminSessions.LOGIN_COOKIE));
-        if (pending.isEmpty() || pending.get().phone().isEmpty()) {
-            ctx.redirect("/admin/login", io.javalin.http.HttpStatus.SEE_OTHER);
-            return;
-        }
-        renderCode(ctx, t, pending.get(), "", 200);
-    }
-
-    private void loginVerify(Context ctx) {
-        AdminTexts t = texts(ctx);
-        Optional<AdminSessions.Login> pending = sessions.readLogin(ctx.cookie(AdminSessions.LOGIN_COOKIE));
-        String refused = !sameOrigin(ctx)
-                ? "cross-site"
-                : pending.isEmpty() || pending.get().phone().isEmpty()
-                        ? "no sign-in cookie"
-                        : !sessions.loginTokenMatches(
-                                        pending.get().id(), form(ctx).param("token"))
-                                ? "form token does not match"
-                                : null;
-        if (refused != null) {
-            forbidden(ctx, t, refused);
-            return;
-        }
-        String phone = pending.get().phone();
-        String code = form(ctx).param("code");
-        User user;
-        try {
-            if (!admins.contains(phone)) {
-                // Answered as a wrong code: the form does not tell which numbers are admins'.
-                throw PhonepassException.of(ErrorCode.WRONG_CODE, LoginService.WRONG_CODE_DESCRIPTION);
-            }
-            user = p.login()
-                    .signIn(
-                            new LoginService.SignInCommand(
-                                    consoleClient,
-                                    phone,
-                                    code == null ? "" : code,
-                                    p.address().ip(ctx)),
-                            limits -> {});
-        } catch (PhonepassException e) {
-            String message = e.code() == ErrorCode.TOO_MANY_ATTEMPTS ? refusal(t, e) : t.get("code.wrong");
-            renderCode(ctx, t, pending.get(), message, statusOf(e));
-            return;
-        }
-        if (!admins.contains(user.phone())) {
-            forbidden(ctx, t, "not an admin");
-            return;
-        }
-        // A new session with a new random id: nothing the browser brought is kept (no fixation).
-        AdminSessions.Session session = sessions.open(user.id());
-        setCookie(ctx, AdminSessions.SESSION_COOKIE, sessions.touch(session), sessions.maxAgeSeconds(session));
-        setCookie(ctx, AdminSessions.LOGIN_COOKIE, "", 0);
-        log.info("console sign-in by {}", PhoneNumber.mask(user.phone()));
-        ctx.redirect("/admin/dashboard", io.javalin.http.HttpStatus.SEE_OTHER);
-    }
-
-    private void logout(Context ctx) {
-        AdminTexts t = texts(ctx);
-        Optional<Signed> signed = session(ctx);
-        if (signed.isPresent()) {
-            if (!sameOrigin(ctx)
-                    || !sessions.csrfMatches(signed.get().session(), form(ctx).param("csrf"))) {
-                forbidden(ctx, t, "cross-site or CSRF token missing");
-                return;
-            }
-            sessions.end(signed.get().session());
-        }
-        setCookie(ctx, AdminSessions.SESSION_COOKIE, "", 0);
-        ctx.redirect("/admin/login", io.javalin.http.HttpStatus.SEE_OTHER);
-    }
-
-    private void loginError(Context ctx, AdminTexts t, AdminSessions.Login pending, String message, int status) {
-        render(
-                ctx,
-                status,
-                "admin/login.jte",
-                Map.of(
-                        "page", page(ctx, t, null, t.get("login.title"), null),
-                        "token", sessions.loginToken(pending.id()),
-                        "error", message));
-    }
-
-    private void renderCode(Context ctx, AdminTexts t, AdminSessions.Login pending, String error, int status) {
-        render(
-                ctx,
-                status,
-                "admin/code.jte",
-                Map.of(
-                        "page", page(ctx, t, null, t.get("code.title"), null),
-                        "token", sessions.loginToken(pending.id()),
-                        "masked", PhoneNumber.mask(pending.phone()),
-                        "length", p.connection().get().codeLength(),
-                        "error", error));
-    }
-
-    private static int statusOf(PhonepassException e) {
-        return switch (e.code()) {
-            case TOO_MANY_REQUESTS, TOO_MANY_ATTEMPTS -> 429;
-            case WRONG_CODE, BAD_PHONE_NUMBER, PHONE_NUMBER_NOT_ALLOWED, INVALID_REQUEST -> 400;
-            default -> 503;
-        };
-    }
-
-    private static String refusal(AdminTexts t, PhonepassException e) {
-        if (e.code() == ErrorCode.TOO_MANY_REQUESTS || e.code() == ErrorCode.TOO_MANY_ATTEMPTS) {
-            return t.get("login.too_many");
-        }
-        if (e.code() == ErrorCode.BAD_PHONE_NUMBER || e.code() == ErrorCode.PHONE_NUMBER_NOT_ALLOWED) {
-            return t.get("login.bad_number");
-        }
-        return t.get("login.not_sent");
+    private static String quote(String value) {
+        return org.phonepass.core.abuse.LoggingAuditLog.quote(String.valueOf(value));
     }
 
     // ---------------------------------------------------------------- session
@@ -399,9 +443,20 @@ public final class AdminConsole {
         if (session.isEmpty()) {
             return Optional.empty();
         }
+        // The hosted-login session it was opened from, still alive in the shared store: a sign-out on any node,
+        // /v2/logout, or blocking or deleting the user ends it, and with it the console everywhere.
+        String hosted = SessionCookie.read(ctx, SessionCookie.SESSION);
+        Optional<SessionRecord> live =
+                hosted == null ? Optional.empty() : p.hostedSessions().resume(hosted);
+        if (live.isEmpty() || !live.get().sid().equals(session.get().sid())) {
+            return Optional.empty();
+        }
         // Still an admin now: a number removed from the settings loses its sessions at once.
         Optional<User> user = p.users().findById(session.get().userId());
-        if (user.isEmpty() || !admins.contains(user.get().phone()) || blocked(user.get())) {
+        if (user.isEmpty()
+                || !live.get().userId().equals(user.get().userId())
+                || !admins.contains(user.get().phone())
+                || blocked(user.get())) {
             return Optional.empty();
         }
         return Optional.of(new Signed(session.get(), user.get()));
@@ -1016,11 +1071,15 @@ public final class AdminConsole {
     }
 
     private static void setCookie(Context ctx, String name, String value, long maxAgeSeconds) {
-        // __Host-: Secure, Path=/ and no Domain, so no subdomain or plain-HTTP page can set or read it.
+        // __Host-: Secure, Path=/ and no Domain, so no subdomain or plain-HTTP page can set or read it. Lax, not
+        // Strict: a browser withholds Strict cookies on every redirect of a chain that a link on another site
+        // started, so after a sign-in answered at once from the hosted session (/admin/login, /authorize,
+        // /admin/callback, /admin/dashboard) a Strict session cookie would be missing and the console would loop.
+        // Lax cookies still stay off cross-site POSTs, and every write needs the CSRF token as well.
         ctx.res()
                 .addHeader(
                         "Set-Cookie",
-                        name + "=" + value + "; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=" + maxAgeSeconds);
+                        name + "=" + value + "; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=" + maxAgeSeconds);
     }
 
     private EndpointSet.Extra get(String path, Handler handler) {

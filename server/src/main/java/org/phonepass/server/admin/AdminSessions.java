@@ -3,27 +3,31 @@ package org.phonepass.server.admin;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The console's session and sign-in cookies (docs/management.md#console-security). Both are signed with HMAC-SHA256
- * under a key derived from the code HMAC key, which every node shares, so any node accepts a session another node
- * issued and no session table is needed. A session names the user id, when it was issued, when it was last used and
- * a random id; it is re-issued on use (sliding idle timeout) and ends at the absolute lifetime whatever happens.
+ * The console's cookies (docs/management.md#console-security): the session, and the sign-in in progress. Both are
+ * signed with HMAC-SHA256 under a key derived from the code HMAC key, which every node shares, so any node accepts a
+ * cookie another node set and no table is needed.
  *
- * <p>A session id is random and minted only by a successful sign-in, never taken from the request (no fixation).
- * Sign-out remembers the id as ended on this node until the session would have expired anyway; on other nodes it
- * ends at its idle timeout. Whether the user is still an admin is checked on every request by the caller.
+ * <p>A console session only adds the console's own limits to the hosted-login session it was opened from: it names
+ * that session's public id ({@code sid}), the admin's user id, when the code was typed (the absolute lifetime counts
+ * from then) and when it was last used (the idle timeout). Whether the hosted session still lives, and whether the
+ * user is still an admin, is checked on every request by the caller, against the shared store; so ending the hosted
+ * session ends the console session on every node.
+ *
+ * <p>The sign-in cookie binds the {@code state} of one authorization request to the browser that started it. The
+ * PKCE verifier and the {@code nonce} are derived from that state under the key, so the cookie carries no secret
+ * and the browser cannot choose them.
  */
 final class AdminSessions {
     static final String SESSION_COOKIE = "__Host-phonepass-admin";
@@ -31,7 +35,7 @@ final class AdminSessions {
 
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
-    /** How long the sign-in cookie (the number typed, between the two steps) lives. */
+    /** How long the person has to finish a sign-in on the hosted pages, from the console's redirect. */
     static final Duration LOGIN_LIFETIME = Duration.ofMinutes(10);
 
     private final byte[] key;
@@ -39,70 +43,85 @@ final class AdminSessions {
     private final Duration max;
     private final Clock clock;
     private final SecureRandom random;
-    private final Map<String, Instant> ended = new ConcurrentHashMap<>();
 
-    /** A live session. */
-    record Session(String id, String userId, Instant issued, Instant lastUsed) {}
+    /**
+     * A console session.
+     *
+     * @param id       random, minted at each sign-in; the CSRF token is bound to it
+     * @param userId   the admin's user id (without {@code sms|})
+     * @param sid      the public id of the hosted-login session it was opened from
+     * @param authTime when the admin typed the code, from the id_token's {@code auth_time}
+     * @param lastUsed the last request
+     */
+    record Session(String id, String userId, String sid, Instant authTime, Instant lastUsed) {}
 
-    /** A sign-in in progress: the number typed at step one. */
-    record Login(String id, String phone, Instant started) {}
+    /** A sign-in in progress: the state sent to {@code /authorize}. */
+    record Login(String state, Instant started) {}
 
     AdminSessions(byte[] codeHmacKey, Duration idle, Duration max, Clock clock, SecureRandom random) {
-        this.key = hmac(codeHmacKey, "phonepass admin console cookies v1".getBytes(StandardCharsets.UTF_8));
+        this.key = hmac(codeHmacKey, "phonepass admin console cookies v2".getBytes(StandardCharsets.UTF_8));
         this.idle = Objects.requireNonNull(idle);
         this.max = Objects.requireNonNull(max);
         this.clock = Objects.requireNonNull(clock);
         this.random = Objects.requireNonNull(random);
     }
 
-    Duration idleTimeout() {
-        return idle;
+    /** The console's absolute lifetime, also the {@code max_age} it asks of {@code /authorize}. */
+    Duration maxLifetime() {
+        return max;
     }
 
-    /** A new session for a user who has just signed in: a fresh random id, whatever the request carried. */
-    Session open(String userId) {
-        Instant now = clock.instant();
-        return new Session(randomId(), userId, now, now);
+    /** A new session for an admin who has just signed in: a fresh random id, whatever the request carried. */
+    Session open(String userId, String sid, Instant authTime) {
+        return new Session(randomId(), userId, sid, authTime, clock.instant());
     }
 
-    /** The session the cookie value names, when its signature holds and it has not ended. */
+    /** The session the cookie value names, when its signature holds and neither of its limits has passed. */
     Optional<Session> read(String cookie) {
-        Optional<String[]> fields = verified(cookie, "s", 5);
+        Optional<Session> session = signed(cookie);
+        Instant now = clock.instant();
+        return session.filter(s -> !now.isAfter(s.authTime().plus(max))
+                && !now.isAfter(s.lastUsed().plus(idle)));
+    }
+
+    /**
+     * The session the cookie value names when its signature holds, expired or not: sign-out accepts it, so that a
+     * page left open past the idle timeout can still end the hosted session behind it.
+     */
+    Optional<Session> signed(String cookie) {
+        Optional<String[]> fields = verified(cookie, "s", 6);
         if (fields.isEmpty()) {
             return Optional.empty();
         }
         String[] f = fields.get();
-        Instant issued;
-        Instant used;
         try {
-            issued = Instant.ofEpochMilli(Long.parseLong(f[3]));
-            used = Instant.ofEpochMilli(Long.parseLong(f[4]));
+            return Optional.of(new Session(
+                    f[1],
+                    f[2],
+                    f[3],
+                    Instant.ofEpochMilli(Long.parseLong(f[4])),
+                    Instant.ofEpochMilli(Long.parseLong(f[5]))));
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
-        Instant now = clock.instant();
-        if (now.isAfter(issued.plus(max)) || now.isAfter(used.plus(idle)) || ended.containsKey(f[1])) {
-            return Optional.empty();
-        }
-        return Optional.of(new Session(f[1], f[2], issued, used));
     }
 
     /** The session as used now: its cookie value with the last use moved to now. */
     String touch(Session session) {
-        return seal("s", session.id(), session.userId(), millis(session.issued()), millis(clock.instant()));
-    }
-
-    /** Ends a session on this node until it would have expired anyway. */
-    void end(Session session) {
-        Instant now = clock.instant();
-        ended.values().removeIf(until -> until.isBefore(now));
-        ended.put(session.id(), session.issued().plus(max));
+        return seal(
+                "s",
+                session.id(),
+                session.userId(),
+                session.sid(),
+                millis(session.authTime()),
+                millis(clock.instant()));
     }
 
     /** The cookie's lifetime for the browser: the session's remaining absolute lifetime. */
     long maxAgeSeconds(Session session) {
         return Math.max(
-                0, Duration.between(clock.instant(), session.issued().plus(max)).toSeconds());
+                0,
+                Duration.between(clock.instant(), session.authTime().plus(max)).toSeconds());
     }
 
     /** The token every write must carry: bound to the session, unknown to other sites (docs/management.md). */
@@ -116,48 +135,61 @@ final class AdminSessions {
                         csrfToken(session).getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A sign-in started now for {@code phone}. */
-    Login startLogin(String phone) {
-        return new Login(randomId(), phone, clock.instant());
+    /** A sign-in started now, with a fresh random state. */
+    Login startLogin() {
+        return new Login(randomId(), clock.instant());
     }
 
     String seal(Login login) {
-        return seal("l", login.id(), login.phone(), millis(login.started()));
+        return seal("l", login.state(), millis(login.started()));
     }
 
-    Optional<Login> readLogin(String cookie) {
-        Optional<String[]> fields = verified(cookie, "l", 4);
-        if (fields.isEmpty()) {
+    /**
+     * The sign-in the cookie value names, when its signature holds, it is not older than {@link #LOGIN_LIFETIME}
+     * and its state is {@code state}: the callback of another browser, or of an older sign-in, does not match.
+     */
+    Optional<Login> readLogin(String cookie, String state) {
+        Optional<String[]> fields = verified(cookie, "l", 3);
+        if (fields.isEmpty() || state == null) {
             return Optional.empty();
         }
         String[] f = fields.get();
         Instant started;
         try {
-            started = Instant.ofEpochMilli(Long.parseLong(f[3]));
+            started = Instant.ofEpochMilli(Long.parseLong(f[2]));
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
-        if (clock.instant().isAfter(started.plus(LOGIN_LIFETIME))) {
+        if (clock.instant().isAfter(started.plus(LOGIN_LIFETIME))
+                || !MessageDigest.isEqual(
+                        f[1].getBytes(StandardCharsets.UTF_8), state.getBytes(StandardCharsets.UTF_8))) {
             return Optional.empty();
         }
-        return Optional.of(new Login(f[1], f[2], started));
+        return Optional.of(new Login(f[1], started));
     }
 
-    /** The sign-in form's token, bound to the sign-in cookie so that another site cannot post it. */
-    String loginToken(String loginCookieId) {
-        return B64.encodeToString(hmac(key, ("login|" + loginCookieId).getBytes(StandardCharsets.UTF_8)));
+    /** The sign-in's PKCE verifier (RFC 7636 §4.1: 43 base64url characters), known only to the server. */
+    String verifier(Login login) {
+        return B64.encodeToString(hmac(key, ("pkce|" + login.state()).getBytes(StandardCharsets.UTF_8)));
     }
 
-    boolean loginTokenMatches(String loginCookieId, String token) {
-        return token != null
-                && MessageDigest.isEqual(
-                        loginToken(loginCookieId).getBytes(StandardCharsets.UTF_8),
-                        token.getBytes(StandardCharsets.UTF_8));
+    /** Its S256 challenge (RFC 7636 §4.2). */
+    String challenge(Login login) {
+        try {
+            return B64.encodeToString(
+                    MessageDigest.getInstance("SHA-256").digest(verifier(login).getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this Java", e);
+        }
     }
 
-    /** A random id for a pre-sign-in form (the first step has no cookie yet). */
-    String randomId() {
-        byte[] b = new byte[18];
+    /** The sign-in's {@code nonce}, which the id_token must carry back. */
+    String nonce(Login login) {
+        return B64.encodeToString(hmac(key, ("nonce|" + login.state()).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private String randomId() {
+        byte[] b = new byte[24];
         random.nextBytes(b);
         return B64.encodeToString(b);
     }

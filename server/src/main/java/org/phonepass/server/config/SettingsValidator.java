@@ -163,7 +163,7 @@ final class SettingsValidator {
         for (int i = 0; i < s.clients().size(); i++) {
             if ("phonepass-admin-console".equals(s.clients().get(i).clientId())) {
                 throw new ConfigException("clients[" + i + "].client_id 'phonepass-admin-console' is reserved for the "
-                        + "admin console's sign-in codes; choose another id");
+                        + "admin console's own sign-in client; choose another id");
             }
         }
         String country = s.geoloc().defaultCountry();
