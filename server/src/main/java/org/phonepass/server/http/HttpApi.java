@@ -202,7 +202,7 @@ public final class HttpApi {
         });
     }
 
-    /** Most bytes of idle heap buffers the connectors' pool keeps for reuse (Jetty's default: an eighth of the heap). */
+    /** Most bytes of idle heap buffers the connectors' pool keeps (Jetty's default: an eighth of the heap). */
     static final long POOLED_HEAP_BYTES = 2L << 20;
     /** The same for direct buffers, which live outside the heap (Jetty's default: an eighth of the heap too). */
     static final long POOLED_DIRECT_BYTES = 2L << 20;
