@@ -45,6 +45,7 @@ public final class Main implements Callable<Integer> {
             CryptoProviders.preload();
         }
         asyncPoolForSmallMachines();
+        vendorClientDefaults();
         startEarlySetUp();
         if (args.length == 0) {
             // The plain start, the most common one, skips building picocli's model of every command and option (a
@@ -108,6 +109,27 @@ public final class Main implements Callable<Integer> {
             System.setProperty(key, "2");
         }
     }
+
+    /**
+     * The JDK's HTTP client, which sends every SMS through a vendor, keeps per idle connection the rest of a 16 kB
+     * read buffer it allocated for the connection's last answer, and on Java 17 keeps idle connections for 20
+     * minutes: after a burst of 1 024 sends to a slow plain-HTTP gateway, up to 16 MB of heap held that long
+     * (docs/benchmarks.md, "What the measurements changed"). Vendors answer in well under 4 kB, and newer JDKs
+     * (Java 25 among them) keep an idle connection 30 s by default. Both are the JDK's documented properties
+     * ({@code java.net.http}'s module description); explicit values win. This must run before the client classes
+     * are first used.
+     */
+    static void vendorClientDefaults() {
+        if (System.getProperty(KEEPALIVE_PROPERTY) == null) {
+            System.setProperty(KEEPALIVE_PROPERTY, "30");
+        }
+        if (System.getProperty(BUFSIZE_PROPERTY) == null) {
+            System.setProperty(BUFSIZE_PROPERTY, "4096");
+        }
+    }
+
+    static final String KEEPALIVE_PROPERTY = "jdk.httpclient.keepalive.timeout";
+    static final String BUFSIZE_PROPERTY = "jdk.httpclient.bufsize";
 
     @Override
     public Integer call() throws InterruptedException {

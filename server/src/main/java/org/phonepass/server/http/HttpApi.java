@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
+import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -107,6 +109,7 @@ public final class HttpApi {
                 listen.connections().headerTimeoutMillis(),
                 listen.connections().trustedProxies());
         int connectionCap = FileDescriptors.checkAtStart();
+        ByteBufferPool buffers = bufferPool();
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -169,7 +172,14 @@ public final class HttpApi {
                     secure.setSniHostCheck(false);
                     https.addCustomizer(secure);
                     ServerConnector connector = new ServerConnector(
-                            server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+                            server,
+                            null,
+                            null,
+                            buffers,
+                            -1,
+                            -1,
+                            new SslConnectionFactory(ssl, "http/1.1"),
+                            new HttpConnectionFactory(https));
                     connector.setHost(listen.bindAddress());
                     connector.setPort(listen.httpsPort());
                     connector.setIdleTimeout(listen.idleTimeoutMillis());
@@ -179,7 +189,8 @@ public final class HttpApi {
             }
             if (listen.httpPort() != null) {
                 config.jetty.addConnector((server, httpConfig) -> {
-                    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+                    ServerConnector connector = new ServerConnector(
+                            server, null, null, buffers, -1, -1, new HttpConnectionFactory(httpConfig));
                     connector.setHost(listen.bindAddress());
                     connector.setPort(listen.httpPort());
                     connector.setIdleTimeout(listen.idleTimeoutMillis());
@@ -189,6 +200,22 @@ public final class HttpApi {
             }
             routes(config.routes, endpoints, responder, gate);
         });
+    }
+
+    /** Most bytes of idle heap buffers the connectors' pool keeps (Jetty's default: an eighth of the heap). */
+    static final long POOLED_HEAP_BYTES = 2L << 20;
+    /** The same for direct buffers, which live outside the heap (Jetty's default: an eighth of the heap too). */
+    static final long POOLED_DIRECT_BYTES = 2L << 20;
+
+    /**
+     * The buffers of every connector. Jetty's default pool keeps up to an eighth of the maximum heap in idle heap
+     * buffers and as much again in direct buffers outside it: at {@code -Xmx128m} (docs/deployment.md) up to 32 MB
+     * after a burst of connections, the direct half on top of the heap (docs/benchmarks.md, "What the measurements
+     * changed"). A bound of a few MB still serves every connection (a buffer beyond it is allocated, used and
+     * dropped), and a keep-alive connection holds no buffer while it is idle.
+     */
+    static ByteBufferPool bufferPool() {
+        return new ArrayByteBufferPool(0, -1, -1, Integer.MAX_VALUE, POOLED_HEAP_BYTES, POOLED_DIRECT_BYTES);
     }
 
     private void routes(RoutesConfig routes, EndpointSet endpoints, Responder responder, ClientGate gate) {

@@ -3,7 +3,6 @@ package org.phonepass.server.tls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,24 +22,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Date;
 import java.util.List;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The server's certificate and key, as a keystore Jetty can use: loaded from PEM or PKCS#12 files, or, in dev mode,
@@ -186,35 +174,20 @@ public final class TlsMaterial {
         KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
         gen.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
         KeyPair pair = gen.generateKeyPair();
-        X500Name name = new X500Name("CN=localhost, O=Phonepass development");
         Instant now = Instant.now();
-        List<GeneralName> names = new ArrayList<>();
-        names.add(new GeneralName(GeneralName.dNSName, "localhost"));
-        names.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
-        names.add(new GeneralName(GeneralName.iPAddress, "::1"));
+        List<String> dnsNames = new ArrayList<>(List.of("localhost"));
+        List<String> ipAddresses = new ArrayList<>(List.of("127.0.0.1", "::1"));
         for (String host : extraHostNames) {
-            names.add(new GeneralName(host.matches("^[0-9.:]+$") ? GeneralName.iPAddress : GeneralName.dNSName, host));
+            (host.matches("^[0-9.:]+$") ? ipAddresses : dnsNames).add(host);
         }
-        X509Certificate cert;
-        try {
-            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
-                    name,
-                    new BigInteger(64, new SecureRandom()),
-                    Date.from(now.minus(Duration.ofHours(1))),
-                    Date.from(now.plus(Duration.ofDays(365))),
-                    name,
-                    pair.getPublic());
-            builder.addExtension(
-                    Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(new GeneralName[0])));
-            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            builder.addExtension(
-                    Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-            cert = new JcaX509CertificateConverter()
-                    .getCertificate(
-                            builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
-        } catch (OperatorCreationException e) {
-            throw new GeneralSecurityException("cannot sign the dev certificate", e);
-        }
+        X509Certificate cert = SelfSignedCertificate.create(
+                pair,
+                "localhost",
+                "Phonepass development",
+                now.minus(Duration.ofHours(1)),
+                now.plus(Duration.ofDays(365)),
+                dnsNames,
+                ipAddresses);
         return writeDev(folder, pair.getPrivate(), cert);
     }
 

@@ -42,6 +42,42 @@ class TlsMaterialTest {
     }
 
     @Test
+    void devCertificateWhenGeneratedThenSelfSignedServerCertificateForLocalhostAndLoopback() throws Exception {
+        X509Certificate cert = TlsMaterial.devCertificate(dir, List.of("phonepass.test", "192.0.2.7"))
+                .certificate();
+
+        assertThat(cert.getVersion()).isEqualTo(3);
+        assertThat(cert.getSigAlgName()).isEqualTo("SHA256withECDSA");
+        assertThat(cert.getPublicKey().getAlgorithm()).isEqualTo("EC");
+        // RFC 2253 writes the last name component first: the certificate holds CN=localhost, then O=...
+        assertThat(cert.getSubjectX500Principal().getName()).isEqualTo("O=Phonepass development,CN=localhost");
+        assertThat(cert.getIssuerX500Principal()).isEqualTo(cert.getSubjectX500Principal());
+        cert.verify(cert.getPublicKey()); // signed by its own key
+        cert.checkValidity();
+        assertThat(cert.getNotAfter().toInstant())
+                .isAfter(java.time.Instant.now().plus(java.time.Duration.ofDays(364)));
+        assertThat(cert.getSerialNumber().signum()).isPositive();
+        // Not a CA, critical as RFC 5280 asks; for TLS servers only.
+        assertThat(cert.getBasicConstraints()).isEqualTo(-1);
+        assertThat(cert.getCriticalExtensionOIDs()).containsExactly("2.5.29.19");
+        assertThat(cert.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.1");
+        // subjectAltName: type 2 is a DNS name, type 7 an IP address.
+        assertThat(cert.getSubjectAlternativeNames())
+                .extracting(n -> n.get(0) + "=" + n.get(1))
+                .containsExactlyInAnyOrder(
+                        "2=localhost", "2=phonepass.test", "7=127.0.0.1", "7=0:0:0:0:0:0:0:1", "7=192.0.2.7");
+        // The JDK's PKIX checks for a TLS server certificate (key usage, extended key usage) accept it.
+        javax.net.ssl.TrustManagerFactory tmf =
+                javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("dev", cert);
+        tmf.init(trust);
+        javax.net.ssl.X509TrustManager tm = (javax.net.ssl.X509TrustManager) tmf.getTrustManagers()[0];
+        tm.checkServerTrusted(new X509Certificate[] {cert}, "ECDHE_ECDSA");
+    }
+
+    @Test
     void aLegacyPkcs12DevCertificateIsKeptAndRewrittenAsPem() throws Exception {
         TlsMaterial generated = TlsMaterial.devCertificate(dir.resolve("source"), List.of());
         PrivateKey key = (PrivateKey) generated.keyStore().getKey(TlsMaterial.ALIAS, generated.password());

@@ -50,7 +50,8 @@ public final class SqlStorage implements AutoCloseable {
         this.dataSource = dataSource;
         this.durability = durability;
         this.jdbc = new Jdbc(dataSource, dialect, durability);
-        if (!migrated(dataSource, dialect)) {
+        if (!migrated(dataSource, dialect)
+                && !(dialect == SqlDialect.SQLITE && NewEmbeddedDatabase.createIfEmpty(dataSource))) {
             Flyway.configure()
                     .dataSource(dataSource)
                     .locations(dialect.migrations())
@@ -63,7 +64,8 @@ public final class SqlStorage implements AutoCloseable {
      * Whether Flyway's history already records exactly this build's migrations, all successful: then a restart
      * skips Flyway, whose start (about 400 classes, a scan of the jar for migration files, a validation of each
      * applied one) was a fifth of the embedded database's opening. Anything else (a new database, a migration
-     * this build brings, one it does not know, a failed one) goes through Flyway, which migrates or explains.
+     * this build brings, one it does not know, a failed one) goes through Flyway, which migrates or explains; a new,
+     * empty embedded database gets its schema and Flyway's history from {@link NewEmbeddedDatabase}.
      */
     static boolean migrated(DataSource dataSource, SqlDialect dialect) {
         List<String> applied = new ArrayList<>();
