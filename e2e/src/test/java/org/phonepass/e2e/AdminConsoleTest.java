@@ -83,6 +83,10 @@ class AdminConsoleTest extends BrowserTestBase {
         assertThat(browser.findAll("#chart-days canvas")).isNotEmpty();
         assertThat(browser.findAll("#chart-countries canvas")).isNotEmpty();
         assertThat(browser.findAll("#chart-refusals canvas")).isNotEmpty();
+        // Every provider's attempts, from the tally all servers share: the dev inbox sent the codes above.
+        assertThat(browser.find("#providers tbody").getText()).startsWith("dev");
+        assertThat(browser.findAll("#chart-provider-latency canvas")).isNotEmpty();
+        assertThat(browser.findAll("#chart-provider-failed canvas")).isNotEmpty();
         check("dashboard");
 
         browser.find("#range").sendKeys("Last 30 days");
@@ -144,6 +148,25 @@ class AdminConsoleTest extends BrowserTestBase {
         browser.find("#save").click();
         browser.visible("#form-message");
         check("client-edit-refused");
+
+        // Deleting it asks for its id first.
+        browser.find("#delete-client").click();
+        browser.visible("#confirm_client_id");
+        check("client-delete");
+        browser.find("#confirm_client_id").sendKeys(server.clientId());
+        browser.find("#confirm-delete").click();
+        browser.visible("#delete-error");
+        check("client-delete-mismatch");
+        browser.find("#confirm_client_id").sendKeys(clientId);
+        browser.find("#confirm-delete").click();
+        browser.visible("#notice");
+        assertThat(browser.find("#notice").getText()).contains(clientId);
+        assertThat(browser.findAll("a[href='/admin/clients/" + clientId + "']")).isEmpty();
+        check("client-deleted");
+        // Gone for good: the list read again no longer has it.
+        browser.open(base + "/admin/clients");
+        browser.waitForText(server.clientId());
+        assertThat(browser.bodyText()).doesNotContain(clientId);
 
         browser.open(base + "/admin/connection");
         browser.visible("#template");

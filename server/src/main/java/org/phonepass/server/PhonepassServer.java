@@ -29,6 +29,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.phonepass.core.abuse.AbusePolicy;
@@ -59,6 +60,7 @@ import org.phonepass.core.token.TokenService;
 import org.phonepass.core.user.Profiles;
 import org.phonepass.core.user.UserLifecycleListener;
 import org.phonepass.server.admin.AdminConsole;
+import org.phonepass.server.admin.ProviderTally;
 import org.phonepass.server.authorize.AuthorizeEndpoints;
 import org.phonepass.server.authorize.LoginTransactions;
 import org.phonepass.server.config.ClientSettings;
@@ -232,13 +234,28 @@ public final class PhonepassServer implements AutoCloseable {
                             "setting",
                             settings.crypto().provider().name().toLowerCase(java.util.Locale.ROOT))
                     .register(metrics);
-            SmsStack sms = smsStack(metrics);
+            // The Twilio sender can change while the server runs (docs/management.md#the-sms-connection): the
+            // provider asks the connection, built once the database is open, at each message.
+            AtomicReference<ConnectionManagement> liveConnection = new AtomicReference<>();
+            ProviderTally providerTally = new ProviderTally(clock);
+            SmsStack sms = smsStack(
+                    metrics,
+                    new SmsProviders.Hooks(
+                            () -> {
+                                ConnectionManagement c = liveConnection.get();
+                                return c == null ? null : c.twilioSender();
+                            },
+                            providerTally));
             closeables.add(sms);
             devInbox = sms.devInbox().orElse(null);
             OtpSettings otp = otpSettings();
 
             SqlStorage storage = opened(opening);
             closeables.add(storage);
+            // Every node's send attempts per day and provider, for the dashboard (docs/management.md#console);
+            // closed before the storage, so the last figures are written.
+            providerTally.attach(storage.providerStats());
+            closeables.add(providerTally::flush);
             // docs/management.md#clients: the settings file's clients are written to the database at every start
             // (the file wins for them), beside those created through the API; every node reads them from there.
             storage.clientStore().replaceSettingsClients(settingsClientRows(managementAudience));
@@ -298,17 +315,14 @@ public final class PhonepassServer implements AutoCloseable {
                     SmsProviders.validate(settings.sms().delivery(), Secrets.RESOLVED, settings.isProduction());
             ConnectionManagement connection = new ConnectionManagement(
                     otp,
-                    settings.sms().twilio() == null
-                            ? null
-                            : settings.sms().twilio().from(),
-                    settings.sms().twilio() == null
-                            ? null
-                            : settings.sms().twilio().messagingServiceSid(),
+                    smsPlan.twilioSender().orElse(null),
+                    smsPlan.provider(),
                     storage.connectionSettings(),
                     smsPlan.formatter(),
                     clients,
                     audit,
                     clock);
+            liveConnection.set(connection);
             LoginService login = new LoginService(
                     connection,
                     new LoginService.Parts(phones, challenges, storage.users(), tokens, hasher, storage.unitOfWork()),
@@ -412,7 +426,7 @@ public final class PhonepassServer implements AutoCloseable {
                                 phones,
                                 clients,
                                 auditEvents,
-                                metrics,
+                                providerTally,
                                 connection,
                                 smsPlan.formatter(),
                                 managementServices.users(),
@@ -479,6 +493,8 @@ public final class PhonepassServer implements AutoCloseable {
             LoginTicketStore sweptTickets = loginTicketStore;
             housekeeping.scheduleWithFixedDelay(
                     () -> housekeep(storage, sweptChallenges, sweptTickets), 1, 60, TimeUnit.SECONDS);
+            housekeeping.scheduleWithFixedDelay(
+                    providerTally::flush, PROVIDER_TALLY_SECONDS, PROVIDER_TALLY_SECONDS, TimeUnit.SECONDS);
             return this;
         } catch (IOException | GeneralSecurityException e) {
             closeUnclaimed(opening);
@@ -490,6 +506,9 @@ public final class PhonepassServer implements AutoCloseable {
             throw e;
         }
     }
+
+    /** How often each node adds its SMS send attempts to the database's tally (docs/management.md#console). */
+    static final long PROVIDER_TALLY_SECONDS = 10;
 
     /** How long a Management API token lives (Auth0's default for it). */
     static final Duration MANAGEMENT_TOKEN_LIFETIME = Duration.ofHours(24);
@@ -687,6 +706,9 @@ public final class PhonepassServer implements AutoCloseable {
             long t2 = System.nanoTime();
             long pruned =
                     auditEvents.deleteOlderThan(now.minus(settings.storage().auditRetention()));
+            storage.providerStats()
+                    .deleteBefore(java.time.LocalDate.ofInstant(
+                            now.minus(settings.storage().auditRetention()), java.time.ZoneOffset.UTC));
             long t3 = System.nanoTime();
             if (codes + access + refresh >= 10_000) {
                 log.info(
@@ -756,13 +778,14 @@ public final class PhonepassServer implements AutoCloseable {
         return Base64.getDecoder().decode(encoded.trim());
     }
 
-    private SmsStack smsStack(PrometheusMeterRegistry metrics) {
+    private SmsStack smsStack(PrometheusMeterRegistry metrics, SmsProviders.Hooks hooks) {
         try {
             // Checked, with its secrets resolved, when the settings were loaded; this only builds.
             return SmsProviders.build(
                     SmsProviders.validate(settings.sms().delivery(), Secrets.RESOLVED, settings.isProduction()),
                     clock,
-                    metrics);
+                    metrics,
+                    hooks);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

@@ -48,7 +48,7 @@ class AdminConsoleHttpTest {
                             scopes: [read:clients, create:clients, update:clients, delete:clients]
                     """) + """
                     admin:
-                      phone_numbers: ["+12015550142", "+12015550143", "+12015550145", "+12015550149"]
+                      phone_numbers: ["+12015550142", "+12015550143", "+12015550145", "+12015550149", "+12015550152"]
                       session_idle_timeout: 15m
                       session_max_lifetime: 8h
                       currency: EUR
@@ -59,6 +59,10 @@ class AdminConsoleHttpTest {
                       start_per_phone_hourly: {capacity: 100}
                       start_per_phone_daily: {capacity: 100}
                     """;
+    static final String GUESSED_ADMIN = "+12015550145";
+    /** Signs in once for the dashboard's and the connection page's figures (each number has its own start limits). */
+    static final String VIEWING_ADMIN = "+12015550152";
+
     static TestServer server;
 
     @BeforeAll
@@ -759,6 +763,106 @@ class AdminConsoleHttpTest {
         // The settings file's clients are read-only here.
         Response fromFile = v.get("/admin/clients/" + TestServer.SPA);
         assertThat(fromFile.body()).contains("id=\"read-only\"");
+    }
+
+    @Test
+    void clientWhenDeletedInTheConsoleThenConfirmedByItsIdGoneEverywhereAndAuditedWithTheConsole() {
+        Visitor v = new Visitor();
+        v.signIn(OTHER_ADMIN);
+        String csrf = field(v.get("/admin/clients/new").body(), "csrf");
+        Response created = v.post(
+                "/admin/clients",
+                TestServer.map(
+                        "csrf",
+                        csrf,
+                        "name",
+                        "Short-lived app",
+                        "app_type",
+                        "spa",
+                        "callbacks",
+                        "https://short.example.com/cb",
+                        "allowed_origins",
+                        "",
+                        "allowed_logout_urls",
+                        ""));
+        assertThat(created.status()).isEqualTo(200);
+        String clientId = created.body().replaceAll("(?s).*id=\"client-id\">([^<]+)<.*", "$1");
+        assertThat(v.get("/admin/clients/" + clientId).body()).contains("id=\"delete-client\"");
+        Response confirm = v.get("/admin/clients/" + clientId + "/delete");
+        assertThat(confirm.status()).isEqualTo(200);
+        assertThat(confirm.body()).contains("id=\"confirm_client_id\"").contains("Short-lived app");
+
+        // Without the token, from another site, or with another id typed: refused, nothing deleted.
+        assertThat(v.post("/admin/clients/" + clientId + "/delete", TestServer.map("confirm_client_id", clientId))
+                        .status())
+                .isEqualTo(403);
+        assertThat(v.post(
+                                "/admin/clients/" + clientId + "/delete",
+                                TestServer.map("csrf", csrf, "confirm_client_id", clientId),
+                                "Sec-Fetch-Site",
+                                "cross-site")
+                        .status())
+                .isEqualTo(403);
+        Response mismatch = v.post(
+                "/admin/clients/" + clientId + "/delete",
+                TestServer.map("csrf", csrf, "confirm_client_id", TestServer.SPA));
+        assertThat(mismatch.status()).isEqualTo(400);
+        assertThat(mismatch.body()).contains("id=\"delete-error\"");
+        assertThat(server.postForm(
+                                "/passwordless/start",
+                                TestServer.map(
+                                        "client_id", clientId, "connection", "sms", "phone_number", "+12015550149"))
+                        .status())
+                .isEqualTo(200);
+
+        Response deleted = v.post(
+                "/admin/clients/" + clientId + "/delete", TestServer.map("csrf", csrf, "confirm_client_id", clientId));
+        assertThat(deleted.status()).isEqualTo(200);
+        assertThat(deleted.body()).contains("id=\"notice\"").doesNotContain("href=\"/admin/clients/" + clientId);
+        assertThat(v.get("/admin/clients/" + clientId).status()).isEqualTo(404);
+        assertThat(v.get("/admin/clients/" + clientId + "/delete").status()).isEqualTo(404);
+        assertThat(server.postForm(
+                                "/passwordless/start",
+                                TestServer.map(
+                                        "client_id", clientId, "connection", "sms", "phone_number", "+12015550149"))
+                        .status())
+                .isIn(400, 401);
+        server.server().auditEvents().flush(Duration.ofSeconds(5));
+        assertThat(server.server().auditEvents().recent(50))
+                .anyMatch(e -> e.type() == org.phonepass.core.abuse.AuditEvent.Type.CLIENT_DELETE
+                        && "phonepass-admin-console".equals(e.clientId())
+                        && ("client=" + clientId).equals(e.detail()));
+
+        // The settings file's applications cannot be deleted here either.
+        assertThat(v.get("/admin/clients/" + TestServer.SPA).body()).doesNotContain("id=\"delete-client\"");
+        assertThat(v.get("/admin/clients/" + TestServer.SPA + "/delete").status())
+                .isEqualTo(400);
+        assertThat(v.post(
+                                "/admin/clients/" + TestServer.SPA + "/delete",
+                                TestServer.map("csrf", csrf, "confirm_client_id", TestServer.SPA))
+                        .status())
+                .isEqualTo(400);
+        assertThat(server.startAndReadCode(TestServer.SPA, "+12015550150")).hasSize(6);
+    }
+
+    @Test
+    void dashboardAndConnectionWhenCodesWereSentThroughTheDevInboxThenItsProviderRowAndItsOwnSender() {
+        server.startAndReadCode(TestServer.SPA, "+12015550151");
+        Visitor v = new Visitor();
+        v.signIn(VIEWING_ADMIN);
+        Response dashboard = v.get("/admin/dashboard?range=1d");
+        assertThat(dashboard.status()).isEqualTo(200);
+        // The dev inbox is this server's provider: its attempts come from the tally in the database, none failed.
+        assertThat(dashboard.body())
+                .containsPattern(
+                        "(?s)<table id=\"providers\">.*<th scope=\"row\">dev</th><td>[1-9][0-9]*</td><td>0</td>")
+                .contains("id=\"chart-provider-latency\"", "id=\"chart-provider-failed\"", "id=\"provider-days\"");
+        // Only Twilio's sender can be changed here; the dev inbox's is its own.
+        Response page = v.get("/admin/connection");
+        assertThat(page.body())
+                .contains("id=\"sender-fixed\"")
+                .contains("(dev)")
+                .doesNotContain("id=\"sender\"");
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,6 +20,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.phonepass.core.sms.MessageFormatter;
 import org.phonepass.core.sms.SmsProvider;
@@ -40,6 +42,7 @@ import org.phonepass.sms.sns.SnsSettings;
 import org.phonepass.sms.sns.SnsSmsProvider;
 import org.phonepass.sms.testnumbers.TestNumberSmsProvider;
 import org.phonepass.sms.testnumbers.TestNumbers;
+import org.phonepass.sms.twilio.TwilioSender;
 import org.phonepass.sms.twilio.TwilioSettings;
 import org.phonepass.sms.twilio.TwilioSmsProvider;
 import org.phonepass.sms.vonage.VonageSettings;
@@ -100,6 +103,32 @@ public final class SmsProviders {
         /** The message formatter, for checking templates against the segment limit. */
         public MessageFormatter formatter() {
             return formatter;
+        }
+
+        /** Twilio's sender in the settings file when a route uses Twilio; empty otherwise. */
+        public Optional<TwilioSender> twilioSender() {
+            return Optional.ofNullable(twilio).map(TwilioSender::of);
+        }
+
+        /** The id of {@code sms.provider}, the first provider of every message without a route of its own. */
+        public String provider() {
+            return settings.provider().id();
+        }
+    }
+
+    /**
+     * What the server plugs into the stack it builds.
+     *
+     * @param twilioSender the Twilio sender in force, asked at each message (null from it: the settings' sender)
+     * @param attempts     told of every send attempt, for the dashboard's cluster-wide tally
+     */
+    public record Hooks(Supplier<TwilioSender> twilioSender, SmsMetrics.AttemptListener attempts) {
+        /** The settings' sender, and no tally. */
+        public static final Hooks NONE = new Hooks(() -> null, SmsMetrics.AttemptListener.NONE);
+
+        public Hooks {
+            Objects.requireNonNull(twilioSender, "twilioSender cannot be null");
+            Objects.requireNonNull(attempts, "attempts cannot be null");
         }
     }
 
@@ -204,7 +233,13 @@ public final class SmsProviders {
 
     /** Builds the stack from validated settings; starts its threads and clients, and checks nothing more. */
     public static SmsStack build(Plan plan, Clock clock, MeterRegistry registry) {
+        return build(plan, clock, registry, Hooks.NONE);
+    }
+
+    /** Builds the stack from validated settings, with the server's hooks; checks nothing more. */
+    public static SmsStack build(Plan plan, Clock clock, MeterRegistry registry, Hooks hooks) {
         Objects.requireNonNull(plan, "plan cannot be null");
+        Objects.requireNonNull(hooks, "hooks cannot be null");
         Objects.requireNonNull(clock, "clock cannot be null");
         Objects.requireNonNull(registry, "registry cannot be null");
         SmsSettings settings = plan.settings;
@@ -240,7 +275,8 @@ public final class SmsProviders {
                                         "Twilio",
                                         twilio.connectTimeout(),
                                         twilio.timeout(),
-                                        completion)));
+                                        completion),
+                                hooks.twilioSender()));
             }
             if (gateway != null) {
                 providers.put(
@@ -294,7 +330,7 @@ public final class SmsProviders {
                         clock),
                 scheduler,
                 clock,
-                new SmsMetrics(registry),
+                new SmsMetrics(registry, hooks.attempts()),
                 () -> ThreadLocalRandom.current().nextDouble());
         SmsProvider formatted = new FormattingSmsProvider(formatter, delivery);
         SmsProvider outer =

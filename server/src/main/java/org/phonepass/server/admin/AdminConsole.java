@@ -7,7 +7,6 @@ import gg.jte.output.StringOutput;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -94,7 +93,7 @@ public final class AdminConsole {
             PhoneNumberParser phones,
             ClientRegistry clients,
             JdbcAuditLog audit,
-            MeterRegistry meters,
+            ProviderTally providers,
             ConnectionManagement connection,
             MessageFormatter formatter,
             UserManagement userAdmin,
@@ -197,6 +196,8 @@ public final class AdminConsole {
         r.add(get("/admin/clients/{id}", signedIn(this::editClient)));
         r.add(post("/admin/clients/{id}", signedIn(writes(this::updateClient))));
         r.add(post("/admin/clients/{id}/rotate-secret", signedIn(writes(this::rotateSecret))));
+        r.add(get("/admin/clients/{id}/delete", signedIn(this::confirmClientDelete)));
+        r.add(post("/admin/clients/{id}/delete", signedIn(writes(this::deleteClient))));
         r.add(get("/admin/connection", signedIn(this::connection)));
         r.add(post("/admin/connection", signedIn(writes(this::updateConnection))));
         asset(r, "/admin/assets/admin.css", "/org/phonepass/server/admin/assets/admin.css", "text/css");
@@ -553,7 +554,7 @@ public final class AdminConsole {
                                 p.clock().instant().minus(Duration.ofDays(2)),
                                 p.clock().instant().plusSeconds(1),
                                 1000),
-                p.meters(),
+                p.providers().read(from, to),
                 admin,
                 segments().segments());
         Map<String, Object> chartData = new LinkedHashMap<>();
@@ -581,18 +582,18 @@ public final class AdminConsole {
         chartData.put(
                 "reasonCounts",
                 d.refusals().stream().map(Dashboard.Refusal::count).toList());
-        chartData.put(
-                "providers",
-                d.providers().stream().map(Dashboard.Provider::provider).toList());
-        chartData.put(
-                "providerMean",
-                d.providers().stream().map(Dashboard.Provider::meanMillis).toList());
-        chartData.put(
-                "providerFailed",
-                d.providers().stream().map(Dashboard.Provider::failed).toList());
-        chartData.put(
-                "providerSent",
-                d.providers().stream().map(Dashboard.Provider::sent).toList());
+        // Per provider, one value per day of the range (null on a day without attempts): latency and failures.
+        List<String> providerNames =
+                d.providers().stream().map(Dashboard.Provider::provider).toList();
+        Map<String, Map<LocalDate, Dashboard.Provider>> providerDays = new HashMap<>();
+        d.providerDays()
+                .forEach(x -> providerDays
+                        .computeIfAbsent(x.provider(), k -> new HashMap<>())
+                        .put(x.day(), x));
+        chartData.put("providers", providerNames);
+        chartData.put("providerP50", perDay(d, providerNames, providerDays, x -> x.p50Millis()));
+        chartData.put("providerP95", perDay(d, providerNames, providerDays, x -> x.p95Millis()));
+        chartData.put("providerFailed", perDay(d, providerNames, providerDays, x -> x.failed()));
         chartData.put("texts", t.under("chart."));
         // Inside a <script type="application/json">: "<" is escaped so no value can close the element.
         String data = json.writeValueAsString(chartData).replace("<", "\\u003c");
@@ -608,6 +609,24 @@ public final class AdminConsole {
                         "error", error,
                         "fromValue", from.toString(),
                         "toValue", to.toString()));
+    }
+
+    private static List<List<Long>> perDay(
+            Dashboard d,
+            List<String> providers,
+            Map<String, Map<LocalDate, Dashboard.Provider>> byDay,
+            java.util.function.ToLongFunction<Dashboard.Provider> value) {
+        List<List<Long>> out = new ArrayList<>();
+        for (String provider : providers) {
+            Map<LocalDate, Dashboard.Provider> days = byDay.getOrDefault(provider, Map.of());
+            List<Long> values = new ArrayList<>();
+            for (Dashboard.Day day : d.days()) {
+                Dashboard.Provider x = days.get(day.day());
+                values.add(x == null ? null : value.applyAsLong(x));
+            }
+            out.add(values);
+        }
+        return out;
     }
 
     private void users(Context ctx, Signed signed, AdminTexts t) {
@@ -763,13 +782,81 @@ public final class AdminConsole {
     }
 
     private void clients(Context ctx, Signed signed, AdminTexts t) {
+        renderClients(ctx, signed, t, "");
+    }
+
+    private void renderClients(Context ctx, Signed signed, AdminTexts t, String notice) {
         List<ClientManagement.View> all = new ArrayList<>(p.clientAdmin().list());
         all.sort(java.util.Comparator.comparing(v -> v.row().clientId()));
         render(
                 ctx,
                 200,
                 "admin/clients.jte",
-                Map.of("page", page(ctx, t, signed, t.get("clients.title"), "clients"), "clients", all));
+                Map.of(
+                        "page",
+                        page(ctx, t, signed, t.get("clients.title"), "clients"),
+                        "clients",
+                        all,
+                        "notice",
+                        notice));
+    }
+
+    /** The page that asks for the client id to be typed before an application is deleted. */
+    private void confirmClientDelete(Context ctx, Signed signed, AdminTexts t) {
+        ClientManagement.View view;
+        try {
+            view = p.clientAdmin().get(ctx.pathParam("id"));
+        } catch (ManagementException e) {
+            notFound(ctx, signed, t, "clients", t.get("clients.none"));
+            return;
+        }
+        if (view.fromSettings()) {
+            renderClientForm(ctx, signed, t, view, ClientForm.of(view), t.get("clients.read_only"), 400);
+            return;
+        }
+        renderClientDelete(ctx, signed, t, view, "", 200);
+    }
+
+    /**
+     * Deletes an application through the same service as {@code DELETE /api/v2/clients/{id}} (audited as
+     * {@code CLIENT_DELETE} by the console's client, and logged with the admin's masked number), once its id was
+     * typed again: a slip of the hand or a stale tab cannot remove an application its users log in with.
+     */
+    private void deleteClient(Context ctx, Signed signed, AdminTexts t) {
+        String id = ctx.pathParam("id");
+        ClientManagement.View view;
+        try {
+            view = p.clientAdmin().get(id);
+        } catch (ManagementException e) {
+            notFound(ctx, signed, t, "clients", t.get("clients.none"));
+            return;
+        }
+        String typed = form(ctx).param("confirm_client_id");
+        if (typed == null || !typed.trim().equals(view.row().clientId())) {
+            renderClientDelete(ctx, signed, t, view, t.get("client_delete.mismatch"), 400);
+            return;
+        }
+        try {
+            p.clientAdmin().delete(id, CONSOLE_CLIENT_ID);
+        } catch (ManagementException e) {
+            renderClientDelete(ctx, signed, t, view, e.getMessage(), e.status());
+            return;
+        }
+        log.info("console: {} deleted client {}", signed.masked(), id);
+        renderClients(
+                ctx, signed, t, t.format("client_delete.done", view.definition().name(), id));
+    }
+
+    private void renderClientDelete(
+            Context ctx, Signed signed, AdminTexts t, ClientManagement.View view, String error, int status) {
+        render(
+                ctx,
+                status,
+                "admin/client_delete.jte",
+                Map.of(
+                        "page", page(ctx, t, signed, t.get("client_delete.title"), "clients"),
+                        "view", view,
+                        "error", error));
     }
 
     private void newClient(Context ctx, Signed signed, AdminTexts t) {
@@ -889,54 +976,75 @@ public final class AdminConsole {
                 ctx,
                 signed,
                 t,
-                otp.template().source(),
-                otp.codeLength(),
-                otp.codeTtl().toSeconds(),
+                new ConnectionForm(
+                        otp.template().source(), otp.codeLength(), otp.codeTtl().toSeconds(), currentSender()),
                 "",
                 false,
                 200);
     }
 
+    /** What the connection form holds: as stored, or as typed when it is shown again. */
+    private record ConnectionForm(String template, int length, long lifetimeSeconds, String sender) {}
+
+    /** Twilio's sender in force (a number or a Messaging Service SID), or empty without Twilio. */
+    private String currentSender() {
+        org.phonepass.sms.twilio.TwilioSender s = p.connection().twilioSender();
+        if (s == null) {
+            return "";
+        }
+        return s.from() != null ? s.from() : s.messagingServiceSid();
+    }
+
     /**
-     * Saves the template, code length and lifetime through the connection service, which checks them (and the
-     * segment limit) as the Management API does; "preview" only shows what the typed values would send.
+     * Saves the template, code length and lifetime, and Twilio's sender when Twilio is in use, through the
+     * connection service, which checks them (and the segment limit) as the Management API does; "preview" only
+     * shows what the typed values would send.
      */
     private void updateConnection(Context ctx, Signed signed, AdminTexts t) {
         org.phonepass.server.http.ApiRequest f = form(ctx);
         String template = f.param("template") == null ? "" : f.param("template");
         Integer length = whole(f.param("code_length"));
         Integer lifetime = whole(f.param("code_lifetime"));
+        String sender =
+                f.param("sender") == null ? currentSender() : f.param("sender").trim();
         if (length == null || lifetime == null) {
-            renderConnection(ctx, signed, t, template, 6, 180, t.get("connection.bad_number"), true, 400);
+            renderConnection(
+                    ctx,
+                    signed,
+                    t,
+                    new ConnectionForm(template, 6, 180, sender),
+                    t.get("connection.bad_number"),
+                    true,
+                    400);
             return;
         }
+        ConnectionForm typed = new ConnectionForm(template, length, lifetime, sender);
         if ("preview".equals(f.param("action"))) {
             if (template.isEmpty() || length < 4 || length > 10) {
-                renderConnection(
-                        ctx, signed, t, template, length, lifetime, t.get("connection.bad_template"), true, 400);
+                renderConnection(ctx, signed, t, typed, t.get("connection.bad_template"), true, 400);
                 return;
             }
-            renderConnection(ctx, signed, t, template, length, lifetime, t.get("connection.previewed"), false, 200);
+            renderConnection(ctx, signed, t, typed, t.get("connection.previewed"), false, 200);
             return;
+        }
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("template", template);
+        options.put("totp", Map.of("length", length, "time_step", lifetime));
+        boolean senderChanged = p.connection().senderChangeable() && !sender.equals(currentSender());
+        if (senderChanged) {
+            // One field for either form: a Messaging Service SID starts with MG, a number with +.
+            boolean service = sender.regionMatches(true, 0, "MG", 0, 2);
+            options.put(service ? "messaging_service_sid" : "from", sender);
+            options.put(service ? "from" : "messaging_service_sid", null);
         }
         try {
-            p.connection()
-                    .update(
-                            ConnectionManagement.ID,
-                            Map.of(
-                                    "options",
-                                    Map.of(
-                                            "template",
-                                            template,
-                                            "totp",
-                                            Map.of("length", length, "time_step", lifetime))),
-                            CONSOLE_CLIENT_ID);
+            p.connection().update(ConnectionManagement.ID, Map.of("options", options), CONSOLE_CLIENT_ID);
         } catch (ManagementException e) {
-            renderConnection(ctx, signed, t, template, length, lifetime, e.getMessage(), true, e.status());
+            renderConnection(ctx, signed, t, typed, e.getMessage(), true, e.status());
             return;
         }
-        log.info("console: {} changed the sms connection", signed.masked());
-        renderConnection(ctx, signed, t, template, length, lifetime, t.get("connection.saved"), false, 200);
+        log.info("console: {} changed the sms connection{}", signed.masked(), senderChanged ? " and its sender" : "");
+        renderConnection(ctx, signed, t, typed, t.get("connection.saved"), false, 200);
     }
 
     private static Integer whole(String value) {
@@ -948,15 +1056,10 @@ public final class AdminConsole {
     }
 
     private void renderConnection(
-            Context ctx,
-            Signed signed,
-            AdminTexts t,
-            String template,
-            int length,
-            long lifetimeSeconds,
-            String message,
-            boolean error,
-            int status) {
+            Context ctx, Signed signed, AdminTexts t, ConnectionForm form, String message, boolean error, int status) {
+        String template = form.template();
+        int length = form.length();
+        long lifetimeSeconds = form.lifetimeSeconds();
         OtpSettings otp = p.connection().get();
         Map<String, String> sample =
                 MessageFormatter.sampleVariables(length, "Phonepass", Math.max(1, lifetimeSeconds / 60));
@@ -980,6 +1083,9 @@ public final class AdminConsole {
         model.put("codeLength", length);
         model.put("lifetime", lifetimeSeconds);
         model.put("maxAttempts", otp.maxAttempts());
+        model.put("senderChangeable", p.connection().senderChangeable());
+        model.put("sender", form.sender());
+        model.put("provider", p.connection().provider());
         model.put(
                 "webOtp",
                 Optional.ofNullable(p.formatter().optionsFor(null).webOtpHost())

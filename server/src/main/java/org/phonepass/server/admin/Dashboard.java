@@ -1,8 +1,5 @@
 package org.phonepass.server.admin;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
@@ -13,16 +10,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.phonepass.core.abuse.AuditEvent;
 import org.phonepass.server.config.Settings;
-import org.phonepass.sms.delivery.SmsMetrics;
 import org.phonepass.store.sql.AuditCount;
+import org.phonepass.store.sql.ProviderStat;
 
 /**
- * The dashboard's figures for one time range (docs/management.md#dashboard): built from the stored audit events
- * (codes sent and verified, refusals, the pumping breaker's trips), the SMS price table, and this node's delivery
- * meters (provider latency and errors, which the audit events do not hold).
+ * The dashboard's figures for one time range (docs/management.md#console): built from the stored audit events
+ * (codes sent and verified, refusals, the pumping breaker's trips), the SMS price table, and every node's tally of
+ * SMS send attempts per day and provider ({@link ProviderTally}: provider latency and errors, which the audit events
+ * do not hold).
  *
  * @param from       first day shown (UTC)
  * @param to         last day shown (UTC)
@@ -31,7 +28,8 @@ import org.phonepass.store.sql.AuditCount;
  * @param refusals   refusals per reason, most first
  * @param breaker    the pumping breaker's trips and clears in the range, newest first
  * @param tripped    what the breaker holds tripped now (its latest event was a trip)
- * @param providers  per SMS provider, this node's delivery figures since it started
+ * @param providers  per SMS provider, every node's send attempts in the range
+ * @param providerDays per UTC day and SMS provider with attempts, oldest first
  * @param currency   the prices' currency
  * @param segments   segments one code message takes (the default template, worst case)
  * @param totals     the range's totals
@@ -45,6 +43,7 @@ public record Dashboard(
         List<BreakerEvent> breaker,
         List<String> tripped,
         List<Provider> providers,
+        List<Provider> providerDays,
         String currency,
         int segments,
         Totals totals) {
@@ -66,8 +65,24 @@ public record Dashboard(
     /** A breaker event: when, what it covers ({@code calling_code=+44} or {@code ip=...}), tripped or cleared. */
     public record BreakerEvent(Instant time, String scope, boolean tripped, String detail) {}
 
+    /**
+     * Send attempts at one provider over the range or one day: accepted, failed, and how long they took (all
+     * attempts, failed ones included). The percentiles are the upper bound of the latency bucket they fall in
+     * ({@link ProviderTally#BOUNDS}), or the longest attempt when that is shorter.
+     *
+     * @param day    the day, or null for the whole range
+     * @param errors failed attempts by kind ({@code transient 2, configuration 1}), empty when none failed
+     */
     public record Provider(
-            String provider, long sent, long failed, double meanMillis, double maxMillis, String errors) {}
+            String provider,
+            LocalDate day,
+            long sent,
+            long failed,
+            double meanMillis,
+            long p50Millis,
+            long p95Millis,
+            long maxMillis,
+            String errors) {}
 
     public record Totals(long sent, long verified, long refused, long trips, BigDecimal spend) {
         public String conversion() {
@@ -89,7 +104,7 @@ public record Dashboard(
             List<AuditCount> counts,
             List<AuditEvent> breakerEvents,
             List<AuditEvent> recentBreakerEvents,
-            MeterRegistry meters,
+            List<ProviderStat> providerStats,
             Settings.Admin admin,
             int segments) {
         Map<LocalDate, long[]> perDay = new TreeMap<>();
@@ -169,7 +184,8 @@ public record Dashboard(
                 refusals,
                 breaker,
                 tripped,
-                providers(meters),
+                providers(providerStats, false),
+                providers(providerStats, true),
                 admin.currency(),
                 segments,
                 new Totals(sent, verified, refused, trips, anyPrice ? totalSpend : null));
@@ -183,39 +199,73 @@ public record Dashboard(
         return new BreakerEvent(e.time(), scope, !rest.startsWith("cleared"), rest);
     }
 
-    /** This node's delivery meters per provider (docs/sms-providers.md): sends, failures, latency. */
-    private static List<Provider> providers(MeterRegistry meters) {
-        Map<String, long[]> counts = new TreeMap<>();
-        Map<String, double[]> latency = new TreeMap<>();
-        Map<String, Map<String, Long>> errors = new TreeMap<>();
-        for (Counter c : meters.find(SmsMetrics.SENT).counters()) {
-            counts.computeIfAbsent(c.getId().getTag("provider"), p -> new long[2])[0] += (long) c.count();
-        }
-        for (Counter c : meters.find(SmsMetrics.FAILED).counters()) {
-            String provider = c.getId().getTag("provider");
-            counts.computeIfAbsent(provider, p -> new long[2])[1] += (long) c.count();
-            errors.computeIfAbsent(provider, p -> new TreeMap<>())
-                    .merge(c.getId().getTag("kind"), (long) c.count(), Long::sum);
-        }
-        for (Timer t : meters.find(SmsMetrics.LATENCY).timers()) {
-            double[] l = latency.computeIfAbsent(t.getId().getTag("provider"), p -> new double[3]);
-            l[0] += t.totalTime(TimeUnit.MILLISECONDS);
-            l[1] += t.count();
-            l[2] = Math.max(l[2], t.max(TimeUnit.MILLISECONDS));
+    /**
+     * Every node's send attempts per provider (docs/management.md#console), over the range or per day: attempts
+     * accepted and failed, failures by kind, mean, p50, p95 and longest latency.
+     */
+    static List<Provider> providers(List<ProviderStat> stats, boolean perDay) {
+        record Group(LocalDate day, String provider) {}
+        Map<Group, List<ProviderStat>> groups =
+                new TreeMap<>(Comparator.comparing((Group g) -> g.day() == null ? LocalDate.MIN : g.day())
+                        .thenComparing(Group::provider));
+        for (ProviderStat s : stats) {
+            groups.computeIfAbsent(new Group(perDay ? s.day() : null, s.provider()), g -> new ArrayList<>())
+                    .add(s);
         }
         List<Provider> out = new ArrayList<>();
-        counts.forEach((provider, n) -> {
-            double[] l = latency.getOrDefault(provider, new double[3]);
-            StringBuilder kinds = new StringBuilder();
-            errors.getOrDefault(provider, Map.of()).forEach((kind, count) -> {
-                if (kinds.length() > 0) {
-                    kinds.append(", ");
+        groups.forEach((g, rows) -> {
+            long sent = 0;
+            long failed = 0;
+            long total = 0;
+            long max = 0;
+            Map<String, Long> kinds = new TreeMap<>();
+            Map<Long, Long> buckets = new TreeMap<>();
+            for (ProviderStat r : rows) {
+                if ("sent".equals(r.outcome())) {
+                    sent += r.attempts();
+                } else {
+                    failed += r.attempts();
+                    kinds.merge(r.outcome(), r.attempts(), Long::sum);
                 }
-                kinds.append(kind).append(' ').append(count);
+                total += r.totalMillis();
+                max = Math.max(max, r.maxMillis());
+                buckets.merge(r.leMillis(), r.attempts(), Long::sum);
+            }
+            long attempts = sent + failed;
+            StringBuilder errors = new StringBuilder();
+            kinds.forEach((kind, n) -> {
+                if (errors.length() > 0) {
+                    errors.append(", ");
+                }
+                errors.append(kind).append(' ').append(n);
             });
             out.add(new Provider(
-                    provider, n[0], n[1], l[1] == 0 ? 0 : Math.round(l[0] / l[1] * 10) / 10.0, l[2], kinds.toString()));
+                    g.provider(),
+                    g.day(),
+                    sent,
+                    failed,
+                    attempts == 0 ? 0 : Math.round(total * 10.0 / attempts) / 10.0,
+                    percentile(buckets, attempts, 0.50, max),
+                    percentile(buckets, attempts, 0.95, max),
+                    max,
+                    errors.toString()));
         });
         return out;
+    }
+
+    /** The bucket bound the {@code q}-quantile falls under, or the longest attempt when that is shorter. */
+    static long percentile(Map<Long, Long> buckets, long attempts, double q, long max) {
+        if (attempts == 0) {
+            return 0;
+        }
+        long rank = Math.max(1, (long) Math.ceil(q * attempts));
+        long seen = 0;
+        for (Map.Entry<Long, Long> b : buckets.entrySet()) {
+            seen += b.getValue();
+            if (seen >= rank) {
+                return Math.min(b.getKey(), max);
+            }
+        }
+        return max;
     }
 }

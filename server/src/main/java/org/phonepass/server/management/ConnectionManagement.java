@@ -18,6 +18,7 @@ import org.phonepass.core.client.ClientRegistry;
 import org.phonepass.core.login.OtpSettings;
 import org.phonepass.core.sms.MessageFormatter;
 import org.phonepass.core.sms.MessageTemplate;
+import org.phonepass.sms.twilio.TwilioSender;
 import org.phonepass.store.sql.JdbcConnectionSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * The one SMS connection through the management API (docs/management.md#the-sms-connection), with Auth0's
  * {@code sms} options. What is changed here is stored in the database over the settings file's values, and every
  * node reads it within a second: this class is also the {@code Supplier<OtpSettings>} that the login and start
- * services ask at each request. Secrets are never part of the connection's options.
+ * services ask at each request, and the source of the Twilio sender that the running Twilio provider asks at each
+ * message ({@link #twilioSender}). Secrets are never part of the connection's options: the provider's credentials
+ * stay in the settings file.
  */
 public final class ConnectionManagement implements Supplier<OtpSettings> {
     /** The connection's id; Auth0's look like {@code con_...}. */
@@ -53,8 +56,8 @@ public final class ConnectionManagement implements Supplier<OtpSettings> {
     private static final long MAX_STEP = 600;
 
     private final OtpSettings base;
-    private final String from;
-    private final String messagingServiceSid;
+    private final TwilioSender twilio;
+    private final String provider;
     private final JdbcConnectionSettings store;
     private final MessageFormatter formatter;
     private final ClientRegistry clients;
@@ -62,27 +65,32 @@ public final class ConnectionManagement implements Supplier<OtpSettings> {
     private final Clock clock;
     private volatile Live live;
 
-    /** The settings in force, the stored options they came from, and when they were checked. */
-    private record Live(long version, OtpSettings settings, Map<String, Object> stored, long checkedAt) {}
+    /**
+     * The settings in force, the Twilio sender in force (null without Twilio), the stored options they came from,
+     * and when they were checked.
+     */
+    private record Live(
+            long version, OtpSettings settings, TwilioSender sender, Map<String, Object> stored, long checkedAt) {}
 
     /**
-     * @param base                the settings file's code rules and templates
-     * @param from                the Twilio sender in the settings file, reported as Auth0 does; null without Twilio
-     * @param messagingServiceSid the Twilio Messaging Service in the settings file, or null
-     * @param formatter           checks a new template against the segment limit, as the settings file's are
+     * @param base      the settings file's code rules and templates
+     * @param twilio    the Twilio sender in the settings file when a route uses Twilio, else null: then the sender
+     *                  belongs to the provider in use and cannot be changed here
+     * @param provider  the id of {@code sms.provider}, named when a sender change is refused
+     * @param formatter checks a new template against the segment limit, as the settings file's are
      */
     public ConnectionManagement(
             OtpSettings base,
-            String from,
-            String messagingServiceSid,
+            TwilioSender twilio,
+            String provider,
             JdbcConnectionSettings store,
             MessageFormatter formatter,
             ClientRegistry clients,
             AuditLog audit,
             Clock clock) {
         this.base = Objects.requireNonNull(base, "base cannot be null");
-        this.from = from;
-        this.messagingServiceSid = messagingServiceSid;
+        this.twilio = twilio;
+        this.provider = Objects.requireNonNull(provider, "provider cannot be null");
         this.store = Objects.requireNonNull(store, "store cannot be null");
         this.formatter = Objects.requireNonNull(formatter, "formatter cannot be null");
         this.clients = Objects.requireNonNull(clients, "clients cannot be null");
@@ -94,29 +102,54 @@ public final class ConnectionManagement implements Supplier<OtpSettings> {
     /** The code rules in force on this node, at most a second behind a change made on another node. */
     @Override
     public OtpSettings get() {
+        return current().settings();
+    }
+
+    /**
+     * The Twilio sender in force on this node, at most a second behind a change made on another node; null when no
+     * route uses Twilio. The running Twilio provider asks it at each message.
+     */
+    public TwilioSender twilioSender() {
+        return current().sender();
+    }
+
+    /** Whether the sender can be changed here: only Twilio's is (docs/management.md#the-sms-connection). */
+    public boolean senderChangeable() {
+        return twilio != null;
+    }
+
+    /** The id of the provider in use ({@code sms.provider}). */
+    public String provider() {
+        return provider;
+    }
+
+    private Live current() {
         Live l = live;
         long now = System.nanoTime() / 1_000_000;
         if (now - l.checkedAt() < RECHECK_MILLIS) {
-            return l.settings();
+            return l;
         }
         synchronized (this) {
             l = live;
             if (now - l.checkedAt() < RECHECK_MILLIS) {
-                return l.settings();
+                return l;
             }
             try {
-                live = store.version() == l.version() ? new Live(l.version(), l.settings(), l.stored(), now) : load();
+                live = store.version() == l.version()
+                        ? new Live(l.version(), l.settings(), l.sender(), l.stored(), now)
+                        : load();
             } catch (RuntimeException e) {
                 log.warn("could not check the connection settings ({}); keeping the ones loaded", e.getMessage());
-                live = new Live(l.version(), l.settings(), l.stored(), now);
+                live = new Live(l.version(), l.settings(), l.sender(), l.stored(), now);
             }
-            return live.settings();
+            return live;
         }
     }
 
     /** The Auth0 connection object. */
     public Map<String, Object> connection() {
-        OtpSettings s = get();
+        Live l = current();
+        OtpSettings s = l.settings();
         Map<String, Object> options = new LinkedHashMap<>();
         options.put("name", NAME);
         options.put("strategy", NAME);
@@ -127,11 +160,11 @@ public final class ConnectionManagement implements Supplier<OtpSettings> {
                 Map.of("length", s.codeLength(), "time_step", s.codeTtl().toSeconds()));
         options.put("disable_signup", s.disableSignup());
         options.put("brute_force_protection", true);
-        if (from != null) {
-            options.put("from", from);
+        if (l.sender() != null && l.sender().from() != null) {
+            options.put("from", l.sender().from());
         }
-        if (messagingServiceSid != null) {
-            options.put("messaging_service_sid", messagingServiceSid);
+        if (l.sender() != null && l.sender().messagingServiceSid() != null) {
+            options.put("messaging_service_sid", l.sender().messagingServiceSid());
         }
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("id", ID);
@@ -149,9 +182,10 @@ public final class ConnectionManagement implements Supplier<OtpSettings> {
 
     /**
      * Applies an Auth0 connection PATCH body ({@code {"options": {...}}}): {@code template}, {@code syntax},
-     * {@code totp.length}, {@code totp.time_step}, {@code disable_signup}. {@code brute_force_protection} cannot be
-     * turned off, and the sender ({@code from}, {@code messaging_service_sid}) is the SMS provider's, set in the
-     * settings file; both are refused when they would change.
+     * {@code totp.length}, {@code totp.time_step}, {@code disable_signup}, and Twilio's sender: {@code from} (an
+     * E.164 number) or {@code messaging_service_sid} ({@code MG} and 32 hexadecimal digits), exactly one in force.
+     * {@code brute_force_protection} cannot be turned off. With another provider than Twilio the sender is that
+     * provider's, set in its settings, and a sender in the body is refused ({@code operation_not_supported}).
      */
     @SuppressWarnings("unchecked")
     public Map<String, Object> update(String id, Map<String, Object> body, String actingClientId) {
@@ -175,8 +209,9 @@ public final class ConnectionManagement implements Supplier<OtpSettings> {
                 throw invalid("Additional properties not allowed: options." + abbreviate(key));
             }
         }
-        Map<String, Object> stored = new LinkedHashMap<>(live.stored());
-        OtpSettings current = get();
+        Live now = current();
+        Map<String, Object> stored = new LinkedHashMap<>(now.stored());
+        OtpSettings current = now.settings();
         String template = current.template().source();
         if (options.containsKey("template")) {
             if (!(options.get("template") instanceof String t) || t.isEmpty() || t.length() > 1_000) {
@@ -219,14 +254,10 @@ public final class ConnectionManagement implements Supplier<OtpSettings> {
                 && !Boolean.TRUE.equals(options.get("brute_force_protection"))) {
             throw invalid("options.brute_force_protection cannot be turned off: the wrong-code limits always apply");
         }
-        for (String sender : List.of("from", "messaging_service_sid")) {
-            if (options.containsKey(sender)) {
-                Object want = options.get(sender);
-                Object have = sender.equals("from") ? from : messagingServiceSid;
-                if (!Objects.equals(want, have)) {
-                    throw invalid("options." + sender + " is the SMS provider's sender; set it in the settings file");
-                }
-            }
+        TwilioSender sender = now.sender();
+        boolean senderChanged = options.containsKey("from") || options.containsKey("messaging_service_sid");
+        if (senderChanged) {
+            sender = sender(options, now.sender());
         }
         MessageTemplate parsed;
         try {
@@ -242,6 +273,10 @@ public final class ConnectionManagement implements Supplier<OtpSettings> {
         stored.put("length", length);
         stored.put("time_step", step);
         stored.put("disable_signup", disableSignup);
+        if (senderChanged) {
+            stored.put("from", sender.from());
+            stored.put("messaging_service_sid", sender.messagingServiceSid());
+        }
         try {
             store.save(NAME, JSON.writeValueAsString(stored), clock.instant());
         } catch (JsonProcessingException e) {
@@ -266,6 +301,49 @@ public final class ConnectionManagement implements Supplier<OtpSettings> {
         return connection();
     }
 
+    /**
+     * The sender a PATCH asks for. Only Twilio's can change; a value equal to the one in force is always accepted
+     * (a GET's options sent back), any other must be an E.164 number or a Messaging Service SID, and exactly one of
+     * the two is in force afterwards: setting one drops the other, and removing one (null) needs the other.
+     */
+    private TwilioSender sender(Map<String, Object> options, TwilioSender inForce) {
+        if (twilio == null || inForce == null) {
+            throw ManagementException.badRequest(
+                    "operation_not_supported",
+                    "options.from and options.messaging_service_sid are Twilio's sender; the SMS provider in use ("
+                            + provider + ") sends from what its own settings say (sms." + provider + ")");
+        }
+        String from = text(options, "from");
+        String service = text(options, "messaging_service_sid");
+        if (from != null && service != null) {
+            throw invalid("set only one of options.from and options.messaging_service_sid: exactly one is the sender");
+        }
+        if (from == null && service == null) {
+            throw invalid("the sender cannot be removed: set options.from or options.messaging_service_sid");
+        }
+        if (from != null && !from.equals(inForce.from()) && !TwilioSender.isNumber(from)) {
+            throw invalid("options.from must be a phone number in E.164 form, such as +14155550100");
+        }
+        if (service != null
+                && !service.equals(inForce.messagingServiceSid())
+                && !TwilioSender.isMessagingServiceSid(service)) {
+            throw invalid("options.messaging_service_sid must be MG followed by 32 hexadecimal digits");
+        }
+        // One given alone replaces the sender; the other one, not sent, goes.
+        return new TwilioSender(from, service);
+    }
+
+    private static String text(Map<String, Object> options, String key) {
+        Object v = options.get(key);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof String s) || s.length() > 64) {
+            throw invalid("options." + key + " must be a string or null");
+        }
+        return s.isEmpty() ? null : s;
+    }
+
     public void requireId(String id) {
         if (!ID.equals(id)) {
             throw ManagementException.notFound("inexistent_connection", "The connection does not exist");
@@ -283,6 +361,15 @@ public final class ConnectionManagement implements Supplier<OtpSettings> {
         long version = store.version();
         Map<String, Object> stored =
                 store.options(NAME).map(ConnectionManagement::parse).orElse(Map.of());
+        TwilioSender sender = twilio;
+        if (twilio != null && (stored.get("from") != null || stored.get("messaging_service_sid") != null)) {
+            try {
+                sender = new TwilioSender((String) stored.get("from"), (String) stored.get("messaging_service_sid"));
+            } catch (RuntimeException e) {
+                log.error("the stored Twilio sender is unreadable; the settings file's is used: {}", e.getMessage());
+                sender = twilio;
+            }
+        }
         OtpSettings s = base;
         try {
             if (!stored.isEmpty()) {
@@ -304,7 +391,7 @@ public final class ConnectionManagement implements Supplier<OtpSettings> {
             log.error("the stored sms connection options are unreadable and are ignored: {}", e.getMessage());
             s = base;
         }
-        return new Live(version, s, stored, System.nanoTime() / 1_000_000);
+        return new Live(version, s, sender, stored, System.nanoTime() / 1_000_000);
     }
 
     private static Map<String, Object> parse(String json) {

@@ -700,6 +700,21 @@ class ManagementApiHttpTest {
         }
     }
 
+    @Test
+    void connectionSenderWhenTheProviderIsNotTwilioThenRefusedAsTheProvidersOwn() {
+        TestServer.Response c = call("GET", "/connections/" + ConnectionManagement.ID, admin, null);
+        assertThat(c.json().get("options").has("from")).isFalse();
+        assertThat(c.json().get("options").has("messaging_service_sid")).isFalse();
+        for (Map<String, Object> options : List.<Map<String, Object>>of(
+                Map.of("from", "+14155550100"),
+                Map.of("messaging_service_sid", "MG0123456789abcdef0123456789abcdef"))) {
+            TestServer.Response r =
+                    call("PATCH", "/connections/" + ConnectionManagement.ID, admin, Map.of("options", options));
+            assertAuth0Error(r, 400, "operation_not_supported");
+            assertThat(r.text("message")).contains("Twilio").contains("(dev)");
+        }
+    }
+
     // ---- logs and stats ----
 
     @Test

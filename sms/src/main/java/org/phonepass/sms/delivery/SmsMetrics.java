@@ -26,9 +26,42 @@ public final class SmsMetrics {
     private static final Pattern REGION = Pattern.compile("^[A-Z]{2}$");
 
     private final MeterRegistry registry;
+    private final AttemptListener attempts;
+
+    /**
+     * Told of every send attempt besides the meters, which only this server sees: the server keeps a tally of them
+     * in the database so that the admin console's dashboard counts every node's attempts
+     * (docs/management.md#console).
+     */
+    @FunctionalInterface
+    public interface AttemptListener {
+        /** Nobody listens. */
+        AttemptListener NONE = (provider, outcome, latency) -> {};
+
+        /**
+         * @param provider the provider's id
+         * @param outcome  {@code sent}, or the failure's kind in lower case ({@code transient}, {@code
+         *                 rejected_number}, {@code configuration})
+         * @param latency  how long the provider took to answer
+         */
+        void attempt(String provider, String outcome, Duration latency);
+    }
 
     public SmsMetrics(MeterRegistry registry) {
+        this(registry, AttemptListener.NONE);
+    }
+
+    public SmsMetrics(MeterRegistry registry, AttemptListener attempts) {
         this.registry = Objects.requireNonNull(registry, "registry cannot be null");
+        this.attempts = Objects.requireNonNull(attempts, "attempts cannot be null");
+    }
+
+    private void tell(String provider, String outcome, Duration latency) {
+        try {
+            attempts.attempt(provider, outcome, latency);
+        } catch (RuntimeException e) {
+            // A tally is not worth a message: the meters above still have the attempt.
+        }
     }
 
     /** The region tag: ISO 3166 alpha-2, or {@code ZZ} when the number's region is unknown. */
@@ -45,6 +78,7 @@ public final class SmsMetrics {
                 .register(registry)
                 .increment();
         latency(provider, region, "success", latency);
+        tell(provider, "sent", latency);
     }
 
     void failed(String provider, String region, SmsDeliveryException.Kind kind, Duration latency) {
@@ -57,6 +91,7 @@ public final class SmsMetrics {
                 .register(registry)
                 .increment();
         latency(provider, region, outcome, latency);
+        tell(provider, outcome, latency);
     }
 
     void retried(String provider, String region) {

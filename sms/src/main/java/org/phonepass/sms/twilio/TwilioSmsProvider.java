@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.phonepass.core.sms.SmsDeliveryException;
 import org.phonepass.core.sms.SmsDeliveryException.Kind;
 import org.phonepass.core.sms.SmsMessage;
@@ -21,7 +22,9 @@ import org.phonepass.sms.http.VendorHttp;
 
 /**
  * Twilio Programmable Messaging: {@code POST /2010-04-01/Accounts/{AccountSid}/Messages.json} with the form fields
- * {@code To}, {@code Body} and {@code From} or {@code MessagingServiceSid}, HTTP Basic authentication.
+ * {@code To}, {@code Body} and {@code From} or {@code MessagingServiceSid}, HTTP Basic authentication. The sender is
+ * asked for at each message, so that a change made through the SMS connection applies at once
+ * (docs/management.md#the-sms-connection); the credentials are fixed at start.
  *
  * <p>Twilio answers 201 with the message resource, or an error {@code {code, message, more_info, status}}. Its
  * numeric error code is kept as the provider code so that Lock shows its "not a valid phone number" text for
@@ -35,11 +38,23 @@ public final class TwilioSmsProvider implements SmsProvider {
     private final ObjectMapper json = new ObjectMapper();
     private final URI messagesUri;
     private final String authorization;
+    private final TwilioSender configured;
+    private final Supplier<TwilioSender> sender;
 
-    /** @param settings resolved settings ({@link TwilioSettings#resolved}) */
+    /** @param settings resolved settings ({@link TwilioSettings#resolved}); the sender is theirs */
     public TwilioSmsProvider(TwilioSettings settings, VendorHttp http) {
+        this(settings, http, () -> null);
+    }
+
+    /**
+     * @param settings resolved settings ({@link TwilioSettings#resolved})
+     * @param sender   the sender in force, asked at each message; null from it means the settings' sender
+     */
+    public TwilioSmsProvider(TwilioSettings settings, VendorHttp http, Supplier<TwilioSender> sender) {
         this.settings = Objects.requireNonNull(settings, "settings cannot be null");
         this.http = Objects.requireNonNull(http, "http cannot be null");
+        this.sender = Objects.requireNonNull(sender, "sender cannot be null");
+        this.configured = TwilioSender.of(settings);
         this.messagesUri = URI.create(settings.baseUrl() + "/2010-04-01/Accounts/"
                 + URLEncoder.encode(settings.accountSid(), StandardCharsets.UTF_8) + "/Messages.json");
         this.authorization = settings.apiKeySid() != null
@@ -56,10 +71,11 @@ public final class TwilioSmsProvider implements SmsProvider {
     public CompletionStage<SmsReceipt> send(SmsMessage message) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("To", message.to().e164());
-        if (settings.messagingServiceSid() != null) {
-            form.put("MessagingServiceSid", settings.messagingServiceSid());
+        TwilioSender from = currentSender();
+        if (from.messagingServiceSid() != null) {
+            form.put("MessagingServiceSid", from.messagingServiceSid());
         } else {
-            form.put("From", settings.from());
+            form.put("From", from.from());
         }
         form.put("Body", message.body());
         HttpRequest.Builder request = HttpRequest.newBuilder(messagesUri)
@@ -68,6 +84,16 @@ public final class TwilioSmsProvider implements SmsProvider {
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(VendorHttp.form(form), StandardCharsets.UTF_8));
         return http.send(request).thenApply(this::receipt);
+    }
+
+    private TwilioSender currentSender() {
+        try {
+            TwilioSender live = sender.get();
+            return live != null ? live : configured;
+        } catch (RuntimeException e) {
+            // The changed sender could not be read (its store is down): the settings' one still delivers.
+            return configured;
+        }
     }
 
     private SmsReceipt receipt(HttpResponse<String> response) {

@@ -78,6 +78,26 @@ class ResilientSmsProviderTest {
     }
 
     @Test
+    void everyAttemptIsToldToTheListenerWithItsProviderAndOutcome() {
+        java.util.List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ScriptedProvider twilio = new ScriptedProvider("twilio", Kind.TRANSIENT);
+        ScriptedProvider vonage = new ScriptedProvider("vonage", null);
+        ResilientSmsProvider provider = new ResilientSmsProvider(
+                Routing.of(twilio, vonage),
+                retry,
+                id -> new CircuitBreaker(10, Duration.ofSeconds(30), clock),
+                scheduler,
+                clock,
+                new SmsMetrics(registry, (id, outcome, latency) -> told.add(id + " " + outcome)),
+                () -> 0.5);
+
+        await(provider.send(message(US)));
+
+        // Three tries at Twilio, then Vonage: the dashboard's tally counts each attempt where it was made.
+        assertThat(told).containsExactly("twilio transient", "twilio transient", "twilio transient", "vonage sent");
+    }
+
+    @Test
     void whenThePrimaryStaysDownTheNextProviderDelivers() {
         ScriptedProvider twilio = new ScriptedProvider("twilio", Kind.TRANSIENT);
         ScriptedProvider vonage = new ScriptedProvider("vonage", null);

@@ -79,6 +79,63 @@ class TwilioSmsProviderTest {
     }
 
     @Test
+    void senderWhenChangedWhileRunningThenTheNextMessageGoesFromTheNewOneWithTheSameCredentials() {
+        twilio.always(r -> Reply.json(201, CREATED));
+        TwilioSettings settings = withToken(Duration.ofSeconds(5))
+                .resolved("sms.twilio", "sms.provider is twilio", new Secrets(name -> null));
+        java.util.concurrent.atomic.AtomicReference<TwilioSender> live =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        TwilioSmsProvider provider = new TwilioSmsProvider(
+                settings,
+                new VendorHttp("twilio", "Twilio", settings.connectTimeout(), settings.timeout(), executor),
+                live::get);
+
+        await(provider.send(message(US)));
+        assertThat(twilio.lastRequest().form()).containsEntry("From", "+15005550006");
+
+        live.set(new TwilioSender("+447700900123", null));
+        await(provider.send(message(US)));
+        assertThat(twilio.lastRequest().form())
+                .containsEntry("From", "+447700900123")
+                .doesNotContainKey("MessagingServiceSid");
+
+        live.set(new TwilioSender(null, "MGfedcba9876543210fedcba9876543210"));
+        await(provider.send(message(US)));
+        assertThat(twilio.lastRequest().form())
+                .containsEntry("MessagingServiceSid", "MGfedcba9876543210fedcba9876543210")
+                .doesNotContainKey("From");
+        assertThat(twilio.lastRequest().header("Authorization"))
+                .isEqualTo(basic("AC0123456789abcdef0123456789abcdef", "token-secret"));
+
+        // Back to the settings' sender when the change is withdrawn.
+        live.set(null);
+        await(provider.send(message(US)));
+        assertThat(twilio.lastRequest().form()).containsEntry("From", "+15005550006");
+    }
+
+    @Test
+    void senderFormsAreE164NumbersAndMessagingServiceSids() {
+        assertThat(TwilioSender.isNumber("+447700900123")).isTrue();
+        assertThat(TwilioSender.isNumber("447700900123")).isFalse();
+        assertThat(TwilioSender.isNumber("+0447700900123")).isFalse();
+        assertThat(TwilioSender.isNumber("+1234567890123456")).isFalse();
+        assertThat(TwilioSender.isNumber("Phonepass")).isFalse();
+        assertThat(TwilioSender.isMessagingServiceSid("MG0123456789abcdef0123456789abcdef"))
+                .isTrue();
+        assertThat(TwilioSender.isMessagingServiceSid("MG0123456789abcdef0123456789abcde"))
+                .isFalse();
+        assertThat(TwilioSender.isMessagingServiceSid("AC0123456789abcdef0123456789abcdef"))
+                .isFalse();
+        assertThat(TwilioSender.isMessagingServiceSid("MG0123456789abcdef0123456789abcdeg"))
+                .isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new TwilioSender("+447700900123", "MG0123456789abcdef0123456789abcdef"))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TwilioSender(null, " "))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void apiKeyAuthenticatesWithTheKeyAndAMessagingServiceIsTheSender() {
         twilio.enqueue(Reply.json(201, CREATED));
         TwilioSettings settings = new TwilioSettings(

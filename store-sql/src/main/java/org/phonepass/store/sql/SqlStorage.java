@@ -203,6 +203,11 @@ public final class SqlStorage implements AutoCloseable {
         return new JdbcConnectionSettings(jdbc);
     }
 
+    /** Every node's SMS send attempts per day and provider, for the admin console's dashboard. */
+    public JdbcProviderStats providerStats() {
+        return new JdbcProviderStats(jdbc);
+    }
+
     public AccessTokenStore accessTokens() {
         return new JdbcAccessTokenStore(jdbc);
     }

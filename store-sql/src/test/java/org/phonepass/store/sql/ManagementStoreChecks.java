@@ -263,4 +263,34 @@ abstract class ManagementStoreChecks {
             assertThat(Set.copyOf(perDay.values())).allMatch(n -> n >= 0);
         }
     }
+
+    @Test
+    void providerStatsWhenAddedByTwoNodesThenSummedPerRowWithTheLongestKeptAndOldDaysDeleted() {
+        String provider = "p" + id().substring(0, 8);
+        java.time.LocalDate d1 = java.time.LocalDate.parse("2026-02-01");
+        java.time.LocalDate d2 = d1.plusDays(1);
+        JdbcProviderStats stats = storage().providerStats();
+        // Two nodes write the same day, provider, outcome and bucket, then a row of their own each.
+        stats.add(List.of(
+                new ProviderStat(d1, provider, "sent", 100, 3, 150, 90),
+                new ProviderStat(d1, provider, "transient", 10_000, 1, 10_000, 10_000)));
+        stats.add(List.of(
+                new ProviderStat(d1, provider, "sent", 100, 2, 170, 99),
+                new ProviderStat(d2, provider, "sent", 300, 1, 250, 250)));
+
+        List<ProviderStat> mine = stats.between(d1, d2).stream()
+                .filter(r -> r.provider().equals(provider))
+                .toList();
+        assertThat(mine)
+                .containsExactly(
+                        new ProviderStat(d1, provider, "sent", 100, 5, 320, 99),
+                        new ProviderStat(d1, provider, "transient", 10_000, 1, 10_000, 10_000),
+                        new ProviderStat(d2, provider, "sent", 300, 1, 250, 250));
+        assertThat(stats.between(d2, d2).stream().filter(r -> r.provider().equals(provider)))
+                .hasSize(1);
+
+        stats.deleteBefore(d2);
+        assertThat(stats.between(d1, d2).stream().filter(r -> r.provider().equals(provider)))
+                .containsExactly(new ProviderStat(d2, provider, "sent", 300, 1, 250, 250));
+    }
 }

@@ -76,7 +76,13 @@ if (data.countrySpend.some((v) => v !== null)) {
   keep(bars('chart-spend', data.countries, [{ label: t.spend, values: data.countrySpend }]));
 }
 keep(bars('chart-refusals', data.reasons, [{ label: t.reasons, values: data.reasonCounts }]));
-keep(bars('chart-providers', data.providers, [{ label: t.mean, values: data.providerMean }]));
+// Per provider and day, from every server's tally: p50 and p95 latency, and failed attempts.
+keep(lines('chart-provider-latency', data.providers.flatMap((name, i) => [
+  { label: name + ' p50', values: data.providerP50[i] },
+  { label: name + ' p95', values: data.providerP95[i] },
+]), t.latency));
+keep(lines('chart-provider-failed', data.providers.map((name, i) => ({ label: name, values: data.providerFailed[i] })),
+  t.failed));
 let pending = 0;
 window.addEventListener('resize', () => {
   cancelAnimationFrame(pending);
