@@ -325,11 +325,22 @@ class ConnectionSenderHttpTest {
             return r;
         }
 
+        /**
+         * Signs the admin in as a browser does (docs/management.md#console-security): the console sends it to
+         * /authorize, the hosted pages take the number and the code the fake Twilio received, and the callback
+         * opens the console session.
+         */
         void signIn() {
-            String token = field(get("/admin/login").body(), "token");
-            assertThat(post("/admin/login", TestServer.map("token", token, "phone_number", ADMIN_PHONE))
-                            .status())
-                    .isEqualTo(303);
+            TestServer.Response console = get("/admin/login");
+            assertThat(console.status()).as(console.body()).isEqualTo(303);
+            TestServer.Response authorize = get(console.header("Location"));
+            assertThat(authorize.status()).as(authorize.body()).isEqualTo(302);
+            String pages = authorize.header("Location");
+            String tx = pages.substring(pages.indexOf("state=") + 6);
+            TestServer.Response number = get(pages);
+            TestServer.Response sent = post(
+                    "/u/login?state=" + tx, TestServer.map("csrf", field(number.body(), "csrf"), "phone", ADMIN_PHONE));
+            assertThat(sent.status()).as(sent.body()).isEqualTo(303);
             String body = twilio.requests().stream()
                     .filter(x -> ADMIN_PHONE.equals(x.form().get("To")))
                     .reduce((a, b) -> b)
@@ -337,9 +348,14 @@ class ConnectionSenderHttpTest {
                     .form()
                     .get("Body");
             String code = body.replaceAll("(?s).*?([0-9]{6}).*", "$1");
-            TestServer.Response codePage = get("/admin/login/code");
-            TestServer.Response done =
-                    post("/admin/login/code", TestServer.map("token", field(codePage.body(), "token"), "code", code));
+            TestServer.Response codePage = get(sent.header("Location"));
+            TestServer.Response signedIn = post(
+                    "/u/login/code?state=" + tx, TestServer.map("csrf", field(codePage.body(), "csrf"), "code", code));
+            assertThat(signedIn.status()).as(signedIn.body()).isEqualTo(303);
+            TestServer.Response resume = get(signedIn.header("Location"));
+            assertThat(resume.status()).as(resume.body()).isEqualTo(302);
+            String callback = resume.header("Location");
+            TestServer.Response done = get(callback.substring(callback.indexOf("/admin/callback")));
             assertThat(done.status()).as(done.body()).isEqualTo(303);
             assertThat(done.header("Location")).isEqualTo("/admin/dashboard");
         }
