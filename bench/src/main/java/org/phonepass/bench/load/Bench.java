@@ -68,6 +68,8 @@ public final class Bench {
     private int profiled;
     /** True during the warm-up, whose rounds are not profiled. */
     private boolean warming;
+    /** The PostgreSQL + Redis of the rows being measured, whose own CPU each run reads; null for other rows. */
+    private Postgres services;
 
     private final ExecutorService callbacks = Executors.newFixedThreadPool(3, r -> {
         Thread t = new Thread(r, "bench-callbacks");
@@ -81,7 +83,9 @@ public final class Bench {
     private final List<String> sections = new ArrayList<>();
     private final Map<String, Double> estimates = new LinkedHashMap<>();
 
-    /** One measured run. */
+    /**
+     * One measured run. {@code services}: what PostgreSQL and Redis spent during it (rows on that store), or null.
+     */
     record Run(
             Load.Result r,
             double cpuMsPerOp,
@@ -89,7 +93,28 @@ public final class Bench {
             long rssMaxKb,
             long threadsIdle,
             long threadsMax,
-            int vendorMax) {}
+            int vendorMax,
+            Postgres.Usage services) {
+        /** PostgreSQL's CPU per operation in ms, or NaN when the row did not run on it. */
+        double pgCpuMsPerOp() {
+            return services == null ? Double.NaN : services.pgTicks() * 1000.0 / CLK_TCK / Math.max(1, r.ok);
+        }
+
+        double redisCpuMsPerOp() {
+            return services == null ? Double.NaN : services.redisTicks() * 1000.0 / CLK_TCK / Math.max(1, r.ok);
+        }
+
+        double redisCommandsPerOp() {
+            return services == null || services.redisCommands() < 0
+                    ? Double.NaN
+                    : services.redisCommands() / (double) Math.max(1, r.ok);
+        }
+
+        /** Everything this machine spent per operation: server, load generator, and PostgreSQL and Redis if used. */
+        double totalCpuMsPerOp() {
+            return cpuMsPerOp + driverCpuMsPerOp + (services == null ? 0 : pgCpuMsPerOp() + redisCpuMsPerOp());
+        }
+    }
 
     /** One table row: a scenario on a store at a concurrency, several runs. */
     record Row(String scenario, String store, int concurrency, int signatures, List<Run> runs) {}
@@ -293,13 +318,18 @@ public final class Bench {
                     notes.add("PostgreSQL or Redis was not reachable on 127.0.0.1: their rows were skipped.");
                 } else {
                     ServerProcess.Setup withRedis = pg.setup();
-                    if (startsAt(withRedis, "probe-redis")) {
-                        scenarios(withRedis, "PostgreSQL + Redis", levels);
-                    } else {
-                        notes.add("The server did not start with `redis.url` set (see "
-                                + "probe-redis.log in the bench work folder); the PostgreSQL rows keep the codes in "
-                                + "PostgreSQL instead of Redis.");
-                        scenarios(pg.setupWithoutRedis(), "PostgreSQL", levels);
+                    services = pg;
+                    try {
+                        if (startsAt(withRedis, "probe-redis")) {
+                            scenarios(withRedis, "PostgreSQL + Redis", levels);
+                        } else {
+                            notes.add("The server did not start with `redis.url` set (see "
+                                    + "probe-redis.log in the bench work folder); the PostgreSQL rows keep the codes "
+                                    + "in PostgreSQL instead of Redis.");
+                            scenarios(pg.setupWithoutRedis(), "PostgreSQL", levels);
+                        }
+                    } finally {
+                        services = null;
                     }
                 }
             }
@@ -891,7 +921,8 @@ public final class Bench {
                                 run.rssMaxKb(),
                                 run.threadsIdle(),
                                 run.threadsMax(),
-                                Math.max(max[0], vendor.takeMaxInFlight())));
+                                Math.max(max[0], vendor.takeMaxInFlight()),
+                                run.services()));
             }
             add(row);
             say("  threads after the runs: " + threadNames(server));
@@ -1054,6 +1085,18 @@ public final class Bench {
                 m.rssMaxKb() / 1024,
                 m.threadsIdle(),
                 m.threadsMax()));
+        if (m.services() != null) {
+            say(String.format(
+                    Locale.ROOT,
+                    "  per op: PostgreSQL %.2f ms (its backends for this database %.2f), Redis %.2f ms (%.1f script calls),"
+                            + " load generator %.2f ms; total %.2f ms of CPU",
+                    m.pgCpuMsPerOp(),
+                    m.services().pgBackendTicks() * 1000.0 / CLK_TCK / Math.max(1, m.r().ok),
+                    m.redisCpuMsPerOp(),
+                    m.redisCommandsPerOp(),
+                    m.driverCpuMsPerOp(),
+                    m.totalCpuMsPerOp()));
+        }
         if (m.r().firstError != null) {
             say("  first error: " + m.r().firstError);
         }
@@ -1119,6 +1162,7 @@ public final class Bench {
         long threadsIdle = server.status("Threads");
         long[] max = {server.status("VmRSS"), threadsIdle};
         profile(server, "start,event=cpu,interval=997us");
+        Postgres.Usage services0 = services == null ? null : services.usage();
         long ticks0 = server.cpuTicks();
         long driver0 = ServerProcess.cpuTicks(ProcessHandle.current().pid());
         Sample sample = driver.run(() -> {
@@ -1134,6 +1178,7 @@ public final class Bench {
         });
         long ticks1 = server.cpuTicks();
         long driver1 = ServerProcess.cpuTicks(ProcessHandle.current().pid()) + sample.otherTicks();
+        Postgres.Usage used = services == null ? null : services.usage().minus(services0);
         Load.Result r = sample.r();
         max[0] = Math.max(max[0], server.status("VmRSS"));
         if (profiler != null && !warming) {
@@ -1143,7 +1188,7 @@ public final class Bench {
         }
         double cpuMs = (ticks1 - ticks0) * 1000.0 / CLK_TCK / Math.max(1, r.ok);
         double driverMs = (driver1 - driver0) * 1000.0 / CLK_TCK / Math.max(1, r.ok);
-        return new Run(r, cpuMs, driverMs, max[0], threadsIdle, max[1], 0);
+        return new Run(r, cpuMs, driverMs, max[0], threadsIdle, max[1], 0, used);
     }
 
     /**

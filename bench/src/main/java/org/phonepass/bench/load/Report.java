@@ -137,8 +137,11 @@ final class Report {
 
         s.append("| scenario | store | conc. | ops/s | % of floor ÷ signatures | p50 ms | p99 ms | p99.9 ms | errors "
                 + "| server CPU ms/op | CPU ÷ signing CPU | non-signature server CPU ms/op | ÷ JDK signature CPU "
-                + "| load generator CPU ms/op | peak RSS MiB | server threads idle → max |\n");
-        s.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| load generator CPU ms/op | PostgreSQL CPU ms/op | Redis CPU ms/op (script calls/op) "
+                + "| total CPU ms/op | CPU ceiling ops/s (× JDK floor by CPU) "
+                + "| peak RSS MiB | server threads idle → max |\n");
+        s.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        double cpuPerSecond = 1000.0 * Runtime.getRuntime().availableProcessors();
         for (Bench.Row row : b.rows()) {
             List<Bench.Run> runs = row.runs();
             String pct = row.signatures() == 0
@@ -190,6 +193,35 @@ final class Report {
                     .append(" | ")
                     .append(range(runs, r -> r.driverCpuMsPerOp(), "%.2f"))
                     .append(" | ")
+                    .append(runs.get(0).services() == null ? "–" : range(runs, Bench.Run::pgCpuMsPerOp, "%.2f"))
+                    .append(" | ")
+                    .append(
+                            runs.get(0).services() == null
+                                    ? "–"
+                                    : range(runs, Bench.Run::redisCpuMsPerOp, "%.2f") + " ("
+                                            + String.format(
+                                                    Locale.ROOT,
+                                                    "%.1f",
+                                                    Bench.median(runs, Bench.Run::redisCommandsPerOp)
+                                                            .redisCommandsPerOp())
+                                            + ")")
+                    .append(" | ")
+                    .append(range(runs, Bench.Run::totalCpuMsPerOp, "%.2f"))
+                    .append(" | ")
+                    .append(range(runs, r -> cpuPerSecond / r.totalCpuMsPerOp(), null))
+                    .append(
+                            row.signatures() == 0
+                                    ? ""
+                                    : " ("
+                                            + String.format(
+                                                    Locale.ROOT,
+                                                    "%.2f×",
+                                                    row.signatures()
+                                                            * sigCpuMedian
+                                                            / Bench.median(runs, Bench.Run::totalCpuMsPerOp)
+                                                                    .totalCpuMsPerOp())
+                                            + ")")
+                    .append(" | ")
                     .append(range(runs, r -> r.rssMaxKb() / 1024.0, "%.0f"))
                     .append(" | ")
                     .append(threads)
@@ -204,7 +236,18 @@ final class Report {
                 + "operations. Peak RSS is the highest VmRSS sampled every 50 ms during the run. The load generator "
                 + "shares the machine's cores with the server; its own CPU per operation (wrk's process and the driver JVM "
                 + "for the rows wrk drives, the driver JVM alone for the others: HTTPS client, TLS, bookkeeping) is beside the server's, so (server + load generator CPU) ÷ cores "
-                + "bounds what this machine can do.\n");
+                + "bounds what this machine can do. "
+                + "On PostgreSQL + Redis, both run on the same cores: \"PostgreSQL CPU\" is utime + stime of the "
+                + "backends connected to the run's database and of PostgreSQL's own processes (WAL writer, "
+                + "checkpointer, ...) over the run ÷ operations, \"Redis CPU\" that of `redis-server`, with the "
+                + "script calls Redis served per operation beside it (each call of the Redis stores is one script). \"Total CPU\" is server + load generator + "
+                + "PostgreSQL + Redis per operation, and the CPU ceiling is the "
+                + String.format(Locale.ROOT, "%,.0f", cpuPerSecond)
+                + " ms of CPU the cores have each second ÷ that total: the most operations per second this machine "
+                + "could do, whatever the wall clock of a shared run says; beside it, that ceiling ÷ the JDK floor by "
+                + "CPU (the cores' CPU ÷ the JDK signature's CPU ÷ the operation's RS256 signatures), which is the "
+                + "JDK signature's CPU × signatures ÷ total CPU and, unlike the wall-clock floor, holds when the "
+                + "machine is shared.\n");
         for (String section : b.sections()) {
             s.append('\n').append(section).append('\n');
         }

@@ -350,11 +350,12 @@ public final class LoginService {
      */
     private <T> T recordLogin(Client client, PhoneNumber number, String ip, Function<User, T> onLogin) {
         String e164 = number.e164();
-        if (users.isBlocked(e164)) {
+        UserStore.Login login = users.recordLoginUnlessBlocked(
+                e164, newId(), ip, clock.instant(), !settings.get().disableSignup());
+        if (login.blocked()) {
             throw PhonepassException.of(ErrorCode.USER_BLOCKED, "user is blocked");
         }
-        return users.recordLogin(
-                        e164, newId(), ip, clock.instant(), !settings.get().disableSignup())
+        return login.user()
                 .map(user -> {
                     audit(AuditEvent.of(
                                     clock.instant(),

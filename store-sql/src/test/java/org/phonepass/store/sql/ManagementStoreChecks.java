@@ -19,6 +19,7 @@ import org.phonepass.core.user.ManagedUser;
 import org.phonepass.core.user.UserAdminStore;
 import org.phonepass.core.user.UserAdminStore.SortField;
 import org.phonepass.core.user.UserQueryParser;
+import org.phonepass.core.user.UserStore;
 
 /**
  * The Management API's stores on a real database (docs/management.md): the user search's SQL, blocking and
@@ -125,6 +126,46 @@ abstract class ManagementStoreChecks {
         assertThat(storage().users().isBlocked(prefix + "5")).isFalse();
         assertThat(admin.find(u.user().id()).orElseThrow().userMetadata()).isEqualTo("{\"a\":1}");
         assertThat(admin.create(id(), prefix + "4", null, null, false, now)).isEmpty();
+    }
+
+    @Test
+    void recordLoginUnlessBlockedWhenBlockedThenNothingIsWrittenAndOtherwiseTheLoginIsRecorded() {
+        Instant now = Instant.parse("2024-04-03T00:00:00Z");
+        ManagedUser blocked = create("7", now);
+        ManagedUser open = create("8", now);
+        assertThat(storage()
+                        .userAdmin()
+                        .update(blocked.user().id(), new UserAdminStore.Change(null, true, null, null), now))
+                .isEqualTo(UserAdminStore.UpdateOutcome.UPDATED);
+        Instant later = now.plus(1, ChronoUnit.HOURS);
+        for (boolean signUp : new boolean[] {true, false}) {
+            UserStore.Login refused =
+                    storage().users().recordLoginUnlessBlocked(prefix + "7", id(), "198.51.100.9", later, signUp);
+            assertThat(refused.blocked()).isTrue();
+            assertThat(refused.user()).isEmpty();
+        }
+        assertThat(storage().users().findByPhone(prefix + "7").orElseThrow().loginsCount())
+                .isEqualTo(blocked.user().loginsCount());
+
+        UserStore.Login first =
+                storage().users().recordLoginUnlessBlocked(prefix + "8", id(), "198.51.100.9", later, true);
+        assertThat(first.blocked()).isFalse();
+        assertThat(first.user().orElseThrow().id()).isEqualTo(open.user().id());
+        assertThat(first.user().orElseThrow().loginsCount())
+                .isEqualTo(open.user().loginsCount() + 1);
+        UserStore.Login second =
+                storage().users().recordLoginUnlessBlocked(prefix + "8", id(), "198.51.100.10", later, false);
+        assertThat(second.user().orElseThrow().lastIp()).isEqualTo("198.51.100.10");
+
+        UserStore.Login created =
+                storage().users().recordLoginUnlessBlocked(prefix + "9", id(), "198.51.100.9", later, true);
+        assertThat(created.blocked()).isFalse();
+        assertThat(created.user().orElseThrow().loginsCount()).isEqualTo(1);
+        UserStore.Login unknown =
+                storage().users().recordLoginUnlessBlocked(prefix + "0", id(), "198.51.100.9", later, false);
+        assertThat(unknown.blocked()).isFalse();
+        assertThat(unknown.user()).isEmpty();
+        assertThat(storage().users().findByPhone(prefix + "0")).isEmpty();
     }
 
     @Test
