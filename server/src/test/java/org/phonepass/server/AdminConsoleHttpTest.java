@@ -680,7 +680,11 @@ class AdminConsoleHttpTest {
         Response deleted =
                 v.post("/admin/users/" + id + "/delete", TestServer.map("csrf", csrf, "confirm_phone_number", phone));
         assertThat(deleted.status()).isEqualTo(200);
-        assertThat(v.get("/admin/users/" + id).status()).isEqualTo(404);
+        Response gone = v.get("/admin/users/" + id);
+        assertThat(gone.status()).isEqualTo(404);
+        // The console's own page says what was not found, in the console's frame (not the API's JSON error).
+        assertThat(gone.header("Content-Type")).startsWith("text/html");
+        assertThat(gone.body()).contains("No user has this number.", "href=\"/admin/users\"");
     }
 
     @Test
@@ -819,7 +823,9 @@ class AdminConsoleHttpTest {
                 "/admin/clients/" + clientId + "/delete", TestServer.map("csrf", csrf, "confirm_client_id", clientId));
         assertThat(deleted.status()).isEqualTo(200);
         assertThat(deleted.body()).contains("id=\"notice\"").doesNotContain("href=\"/admin/clients/" + clientId);
-        assertThat(v.get("/admin/clients/" + clientId).status()).isEqualTo(404);
+        Response noClient = v.get("/admin/clients/" + clientId);
+        assertThat(noClient.status()).isEqualTo(404);
+        assertThat(noClient.body()).contains("There is no application with this id.");
         assertThat(v.get("/admin/clients/" + clientId + "/delete").status()).isEqualTo(404);
         assertThat(server.postForm(
                                 "/passwordless/start",

@@ -327,8 +327,10 @@ public final class HttpApi {
 
         routes.exception(Exception.class, (e, ctx) -> handle(ctx, e, responder));
         routes.error(404, ctx -> {
+            // A route that answered 404 itself (a JSON error, or a page of the console or the hosted login that
+            // says what was not found) keeps its answer; only a path no route matched gets this one.
             String type = ctx.res().getContentType();
-            if (type == null || !type.startsWith("application/json")) {
+            if (type == null || !(type.startsWith("application/json") || type.startsWith("text/html"))) {
                 responder.error(
                         ctx,
                         null,
