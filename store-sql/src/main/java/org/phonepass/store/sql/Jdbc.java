@@ -3,6 +3,7 @@ package org.phonepass.store.sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -73,7 +74,7 @@ final class Jdbc {
             current.set(c);
             try {
                 result = work.get();
-                c.commit();
+                commit(c);
                 ticket = committed();
             } catch (SQLException | RuntimeException | Error e) {
                 rollbackQuietly(c, e);
@@ -198,9 +199,38 @@ final class Jdbc {
         }
     }
 
+    /**
+     * Commits the unit of work and leaves the connection in auto-commit mode. On the embedded database this is one
+     * statement: sqlite-jdbc's {@code commit()} begins the next transaction at once ({@code BEGIN IMMEDIATE}, which
+     * takes SQLite's writer lock again) and switching auto-commit back on then commits that empty one, so a unit of
+     * work ran four transaction statements where two do (JDBC: turning auto-commit on commits). If that commit
+     * fails, sqlite-jdbc already counts the connection as auto-commit, so its own {@code rollback()} would refuse
+     * to run: the transaction is rolled back with a statement instead, and the connection never goes back to the
+     * pool holding the writer lock. PostgreSQL commits as usual.
+     */
+    private void commit(Connection c) throws SQLException {
+        if (dialect != SqlDialect.SQLITE) {
+            c.commit();
+            return;
+        }
+        try {
+            c.setAutoCommit(true);
+        } catch (SQLException | RuntimeException e) {
+            try (Statement st = c.createStatement()) {
+                st.execute("ROLLBACK");
+            } catch (SQLException suppressed) {
+                // No transaction left to roll back (SQLite ended it itself): nothing holds the lock.
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
     private static void rollbackQuietly(Connection c, Throwable original) {
         try {
-            c.rollback();
+            if (!c.getAutoCommit()) {
+                c.rollback();
+            }
         } catch (SQLException e) {
             original.addSuppressed(e);
         }
