@@ -309,6 +309,7 @@ public final class SqlStorage implements AutoCloseable {
 
     @Override
     public void close() {
+        jdbc.close();
         dataSource.close();
         if (durability != null) {
             durability.close();
