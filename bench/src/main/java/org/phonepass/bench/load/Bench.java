@@ -35,7 +35,8 @@ import java.util.stream.Stream;
  * (one part; {@code startup} measures start-up alone, three first starts and three restarts, even with --quick),
  * {@code --levels 16,64,256} (the concurrency levels of the scenarios; default 64 with --quick, else 16,64,256),
  * {@code --client wrk|java} (the load generator of the one-request scenarios; default wrk when it is installed, see
- * {@link Wrk}).
+ * {@link Wrk}), {@code --rows "NAME;NAME"} (only the scenarios of these names, as the table writes them),
+ * {@code --profile LIB} with {@code --profile-event cpu|alloc} (async-profiler on each measured run).
  */
 public final class Bench {
     static final int CLK_TCK = 100;
@@ -56,10 +57,20 @@ public final class Bench {
     private final String serverCrypto;
     /** {@code --peer keycloak}: Keycloak's password grant in the same run ({@link Keycloak}). */
     private final String peer;
+    /**
+     * {@code --rows "NAME;NAME"}: only the scenarios of these names (as the table writes them), for a short A/B
+     * run of one row; null for every scenario.
+     */
+    private final List<String> rowFilter;
 
     private final String alsoJava;
     /** With {@code --profile LIB}: async-profiler, attached to the server for each measured run. */
     private final String profiler;
+    /**
+     * {@code --profile-event}: what async-profiler samples, {@code cpu} (the default, about once a millisecond of CPU)
+     * or {@code alloc} (allocations, written as bytes: the GC's share comes from them).
+     */
+    private final String profileEvent;
     /** {@code --client}: wrk, java, or null for wrk when it is installed. */
     private final String clientChoice;
     /** wrk for the one-request scenarios, or null: then every scenario runs on {@link Load}. */
@@ -142,12 +153,16 @@ public final class Bench {
                 .toArray();
         alsoJava = opts.get("also-java");
         profiler = opts.get("profile");
+        profileEvent = opts.getOrDefault("profile-event", "cpu");
         clientChoice = opts.get("client");
         if (clientChoice != null && !clientChoice.equals("wrk") && !clientChoice.equals("java")) {
             throw new IllegalArgumentException("--client is wrk or java");
         }
         serverCrypto = opts.getOrDefault("server-crypto", "auto");
         peer = opts.get("peer");
+        rowFilter = opts.containsKey("rows")
+                ? Stream.of(opts.get("rows").split(";")).map(String::trim).toList()
+                : null;
         serverJava = opts.getOrDefault(
                 "server-java",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -747,7 +762,7 @@ public final class Bench {
             say(store + ": warm-up");
             warmUp(server, load);
             Row start = null;
-            for (int c : levels) {
+            for (int c : wanted("start (dev inbox)") ? levels : new int[0]) {
                 Row row = new Row("start (dev inbox)", store, c, 0, new ArrayList<>());
                 for (int i = 0; i < 3; i++) {
                     row.runs()
@@ -790,7 +805,7 @@ public final class Bench {
                             false));
             for (Verify v : verifies) {
                 String endpoint = v.endpoint();
-                for (int c : levels) {
+                for (int c : wanted(v.name()) ? levels : new int[0]) {
                     if (!v.allLevels() && c != 64) {
                         continue;
                     }
@@ -844,15 +859,17 @@ public final class Bench {
                     add(row);
                 }
             }
-            for (int c : levels) {
+            for (int c : wanted("login (start, read code, verify)") ? levels : new int[0]) {
                 Row row = new Row("login (start, read code, verify)", store, c, 1, new ArrayList<>());
                 for (int i = 0; i < 3; i++) {
                     row.runs().add(measure(server, load, c, runTime, loginOp(load), null));
                 }
                 add(row);
             }
-            hosted(server, load, store, levels);
-            for (int c : levels) {
+            if (wanted("hosted login (authorize, pages, code exchange)")) {
+                hosted(server, load, store, levels);
+            }
+            for (int c : wanted("refresh (rotating)") ? levels : new int[0]) {
                 ConcurrentLinkedQueue<String> tokens = new ConcurrentLinkedQueue<>(refreshTokens(load, c));
                 Row row = new Row("refresh (rotating)", store, c, 1, new ArrayList<>());
                 Supplier<CompletableFuture<?>> op = () -> {
@@ -889,6 +906,11 @@ public final class Bench {
                 add(row);
             }
         }
+    }
+
+    /** Whether {@code --rows} asks for the scenario of this name (every scenario without it). */
+    private boolean wanted(String scenario) {
+        return rowFilter == null || rowFilter.contains(scenario);
     }
 
     /** Starts with a vendor that answers in 2 s: many starts wait at once, and the thread count must not follow. */
@@ -1161,7 +1183,7 @@ public final class Bench {
     private Run measure(ServerProcess server, int c, Driver driver, Runnable extra) throws Exception {
         long threadsIdle = server.status("Threads");
         long[] max = {server.status("VmRSS"), threadsIdle};
-        profile(server, "start,event=cpu,interval=997us");
+        profile(server, profileEvent.equals("cpu") ? "start,event=cpu,interval=997us" : "start,event=" + profileEvent);
         Postgres.Usage services0 = services == null ? null : services.usage();
         long ticks0 = server.cpuTicks();
         long driver0 = ServerProcess.cpuTicks(ProcessHandle.current().pid());
@@ -1183,7 +1205,7 @@ public final class Bench {
         max[0] = Math.max(max[0], server.status("VmRSS"));
         if (profiler != null && !warming) {
             Path file = work.resolve(String.format(Locale.ROOT, "profile-%03d-c%d.collapsed", ++profiled, c));
-            profile(server, "stop,file=" + file);
+            profile(server, "stop,file=" + file + (profileEvent.equals("alloc") ? ",total" : ""));
             say("  profile of this run: " + file);
         }
         double cpuMs = (ticks1 - ticks0) * 1000.0 / CLK_TCK / Math.max(1, r.ok);

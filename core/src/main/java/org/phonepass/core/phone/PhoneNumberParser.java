@@ -43,10 +43,13 @@ public final class PhoneNumberParser {
         }
         try {
             Phonenumber.PhoneNumber parsed = util.parse(s, s.startsWith("+") ? "ZZ" : defaultRegion);
-            if (!util.isValidNumber(parsed)) {
+            // isValidNumber(n) is isValidNumberForRegion(n, getRegionCodeForNumber(n)); the region is needed below
+            // too, and finding it is the dear part (for +1, up to 25 regions' number patterns are tried), so it is
+            // found once: a third of a verify's parse (docs/benchmarks.md#non-signature-cpu).
+            String region = util.getRegionCodeForNumber(parsed);
+            if (!util.isValidNumberForRegion(parsed, region)) {
                 return Optional.empty();
             }
-            String region = util.getRegionCodeForNumber(parsed);
             return Optional.of(new PhoneNumber(
                     util.format(parsed, PhoneNumberUtil.PhoneNumberFormat.E164),
                     region == null ? "ZZ" : region,

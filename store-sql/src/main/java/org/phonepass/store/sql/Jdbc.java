@@ -1,8 +1,10 @@
 package org.phonepass.store.sql;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -20,6 +22,13 @@ import javax.sql.DataSource;
  * (the {@code rotate-keys} command) writing the same file. Readers are not serialised: WAL lets them run beside
  * the writer. PostgreSQL has row locks and gets no such lock.
  *
+ * <p><b>One connection for the writers.</b> On the embedded database every write runs on one connection of its own,
+ * borrowed from the pool once and used only under the writer lock. SQLite drops a connection's whole page cache
+ * when it begins a transaction and finds that another connection wrote since its last one; with the pool's
+ * connections taking turns, nearly every unit of work began with an empty cache and read its pages again (a
+ * {@code pread} and a page parse each, six per verify). The one writer finds its own pages still valid. Readers
+ * outside a unit of work still use the pool.
+ *
  * <p><b>Durability on the embedded database</b> comes after the writer lock: a commit that must be on disk before
  * its caller answers waits for {@link WalSync} once the lock is released, so the next writer runs during the sync
  * (group commit). PostgreSQL waits for its own WAL flush inside {@code commit()}.
@@ -35,6 +44,8 @@ final class Jdbc {
     private final WalSync durability;
     /** The connection of the unit of work this thread is in, if any: every call on the thread joins it. */
     private final ThreadLocal<Connection> current = new ThreadLocal<>();
+    /** The embedded database's writer connection, borrowed on first use; touched only under {@link #writer}. */
+    private Connection writerConnection;
 
     /** @param durability the embedded database's group commit, or null (PostgreSQL, or no sync per commit) */
     Jdbc(DataSource dataSource, SqlDialect dialect, WalSync durability) {
@@ -68,27 +79,104 @@ final class Jdbc {
         T result;
         long ticket;
         lockWriter();
-        try (Connection c = dataSource.getConnection()) {
+        Connection c = null;
+        try {
+            c = writeConnection();
             c.setAutoCommit(false);
             current.set(c);
             try {
                 result = work.get();
-                c.commit();
+                commit(c);
                 ticket = committed();
             } catch (SQLException | RuntimeException | Error e) {
-                rollbackQuietly(c, e);
+                if (!rollbackQuietly(c, e)) {
+                    dropWriterConnection();
+                }
                 throw e;
             } finally {
                 current.remove();
-                c.setAutoCommit(true);
+                // Not on a writer connection dropped above: it is closed.
+                if (writer == null || c == writerConnection) {
+                    c.setAutoCommit(true);
+                }
             }
         } catch (SQLException e) {
+            dropWriterConnection();
             throw new StorageException("database error", e);
         } finally {
+            releaseWriteConnection(c);
             unlockWriter();
         }
         awaitDurable(ticket);
         return result;
+    }
+
+    /**
+     * The connection writers use, with the writer lock held: on the embedded database the one kept for them, on
+     * PostgreSQL one from the pool. Give it back with {@link #releaseWriteConnection}.
+     */
+    private Connection writeConnection() throws SQLException {
+        if (writer == null) {
+            return dataSource.getConnection();
+        }
+        if (writerConnection == null || writerConnection.isClosed()) {
+            writerConnection = dataSource.getConnection();
+        }
+        return writerConnection;
+    }
+
+    /**
+     * Returns a PostgreSQL connection to the pool. The embedded database's writer connection stays out for the next
+     * writer, or was evicted already ({@link #dropWriterConnection}).
+     */
+    private void releaseWriteConnection(Connection c) {
+        if (c == null || writer != null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (SQLException e) {
+            // the pool discards it
+        }
+    }
+
+    /**
+     * After a failure the writer connection may be in any state, even inside a transaction: it is closed for good
+     * (SQLite then rolls back whatever is open) and the next writer borrows a fresh one.
+     */
+    private void dropWriterConnection() {
+        if (writer == null || writerConnection == null) {
+            return;
+        }
+        Connection dropped = writerConnection;
+        writerConnection = null;
+        if (dataSource instanceof HikariDataSource pool) {
+            pool.evictConnection(dropped);
+        } else {
+            try {
+                dropped.close();
+            } catch (SQLException e) {
+                // nothing more to do with it
+            }
+        }
+    }
+
+    /** Gives the writer connection back to the pool (when the storage closes). */
+    void close() {
+        if (writer == null) {
+            return;
+        }
+        lockWriter();
+        try {
+            if (writerConnection != null) {
+                writerConnection.close();
+            }
+        } catch (SQLException e) {
+            // the pool is closing anyway
+        } finally {
+            writerConnection = null;
+            unlockWriter();
+        }
     }
 
     /** Runs {@code work} in one transaction (the thread's unit of work if it is in one); rolls back on failure. */
@@ -106,7 +194,16 @@ final class Jdbc {
         long ticket;
         lockWriter();
         try {
-            result = withConnection(work);
+            if (joined || writer == null) {
+                result = withConnection(work);
+            } else {
+                try {
+                    result = work.run(writeConnection());
+                } catch (SQLException e) {
+                    dropWriterConnection();
+                    throw new StorageException("database error", e);
+                }
+            }
             ticket = joined ? 0 : committed();
         } finally {
             unlockWriter();
@@ -198,11 +295,43 @@ final class Jdbc {
         }
     }
 
-    private static void rollbackQuietly(Connection c, Throwable original) {
+    /**
+     * Commits the unit of work and leaves the connection in auto-commit mode. On the embedded database this is one
+     * statement: sqlite-jdbc's {@code commit()} begins the next transaction at once ({@code BEGIN IMMEDIATE}, which
+     * takes SQLite's writer lock again) and switching auto-commit back on then commits that empty one, so a unit of
+     * work ran four transaction statements where two do (JDBC: turning auto-commit on commits). If that commit
+     * fails, sqlite-jdbc already counts the connection as auto-commit, so its own {@code rollback()} would refuse
+     * to run: the transaction is rolled back with a statement instead, and the connection never goes back to the
+     * pool holding the writer lock. PostgreSQL commits as usual.
+     */
+    private void commit(Connection c) throws SQLException {
+        if (dialect != SqlDialect.SQLITE) {
+            c.commit();
+            return;
+        }
         try {
-            c.rollback();
+            c.setAutoCommit(true);
+        } catch (SQLException | RuntimeException e) {
+            try (Statement st = c.createStatement()) {
+                st.execute("ROLLBACK");
+            } catch (SQLException suppressed) {
+                // No transaction left to roll back (SQLite ended it itself): nothing holds the lock.
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    /** Rolls back what is left of the transaction; false when that failed and the connection's state is unknown. */
+    private static boolean rollbackQuietly(Connection c, Throwable original) {
+        try {
+            if (!c.getAutoCommit()) {
+                c.rollback();
+            }
+            return true;
         } catch (SQLException e) {
             original.addSuppressed(e);
+            return false;
         }
     }
 }

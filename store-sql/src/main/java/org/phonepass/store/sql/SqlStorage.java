@@ -320,6 +320,7 @@ public final class SqlStorage implements AutoCloseable {
 
     @Override
     public void close() {
+        jdbc.close();
         dataSource.close();
         if (durability != null) {
             durability.close();
