@@ -85,23 +85,7 @@ final class BigStore {
                 p.executeBatch();
                 c.commit();
             }
-            try (PreparedStatement p = c.prepareStatement("INSERT INTO challenges (id, client_id, phone, code_hash, "
-                    + "created_at, expires_at, attempts, max_attempts, state) "
-                    + "VALUES (?, 'bench', ?, ?, ?, ?, 0, 3, 'PENDING')")) {
-                long expired = now.minus(Duration.ofHours(3)).toEpochMilli();
-                for (int i = 0; i < expiredCodes; i++) {
-                    byte[] hash = new byte[32];
-                    random.nextBytes(hash);
-                    p.setString(1, "old" + i);
-                    p.setString(2, "+1" + (3_000_000_000L + i));
-                    p.setBytes(3, hash);
-                    p.setLong(4, expired - 180_000);
-                    p.setLong(5, expired);
-                    batch(p, c, i);
-                }
-                p.executeBatch();
-                c.commit();
-            }
+            expiredCodes(c, now, "old", 3_000_000_000L, expiredCodes, random, 200_000);
             c.setAutoCommit(true);
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -128,27 +112,7 @@ final class BigStore {
                 s.execute("PRAGMA busy_timeout=30000");
             }
             c.setAutoCommit(false);
-            try (PreparedStatement p = c.prepareStatement("INSERT INTO challenges (id, client_id, phone, code_hash, "
-                    + "created_at, expires_at, attempts, max_attempts, state) "
-                    + "VALUES (?, 'bench', ?, ?, ?, ?, 0, 3, 'PENDING')")) {
-                long expired = now.minus(Duration.ofHours(3)).toEpochMilli();
-                for (int i = 0; i < codes; i++) {
-                    byte[] hash = new byte[32];
-                    random.nextBytes(hash);
-                    p.setString(1, "again" + i);
-                    p.setString(2, "+1" + (4_000_000_000L + i));
-                    p.setBytes(3, hash);
-                    p.setLong(4, expired - 180_000);
-                    p.setLong(5, expired);
-                    p.addBatch();
-                    if (i % 10_000 == 9_999) {
-                        p.executeBatch();
-                        c.commit();
-                    }
-                }
-                p.executeBatch();
-                c.commit();
-            }
+            expiredCodes(c, now, "again", 4_000_000_000L, codes, random, 10_000);
             try (PreparedStatement p = c.prepareStatement("INSERT INTO audit_events (time, type, client_id, "
                     + "masked_phone, ip, country, outcome, detail) VALUES (?, 'VERIFY', 'bench', '+*******0123', "
                     + "'203.0.113.7', 'US', 'SUCCESS', NULL)")) {
@@ -166,6 +130,45 @@ final class BigStore {
             }
         }
         return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /**
+     * Writes {@code count} codes that expired three hours ago (ids {@code idPrefix} + n, numbers from {@code
+     * firstNumber}), committing every {@code commitEvery} rows.
+     */
+    private static void expiredCodes(
+            Connection c,
+            Instant now,
+            String idPrefix,
+            long firstNumber,
+            int count,
+            SecureRandom random,
+            int commitEvery)
+            throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO challenges (id, client_id, phone, code_hash, "
+                + "created_at, expires_at, attempts, max_attempts, state) "
+                + "VALUES (?, 'bench', ?, ?, ?, ?, 0, 3, 'PENDING')")) {
+            long expired = now.minus(Duration.ofHours(3)).toEpochMilli();
+            for (int i = 0; i < count; i++) {
+                // A new array per row: the driver keeps the reference until the batch runs.
+                byte[] hash = new byte[32];
+                random.nextBytes(hash);
+                p.setString(1, idPrefix + i);
+                p.setString(2, "+1" + (firstNumber + i));
+                p.setBytes(3, hash);
+                p.setLong(4, expired - 180_000);
+                p.setLong(5, expired);
+                p.addBatch();
+                if (i % 10_000 == 9_999) {
+                    p.executeBatch();
+                }
+                if (i % commitEvery == commitEvery - 1) {
+                    c.commit();
+                }
+            }
+            p.executeBatch();
+            c.commit();
+        }
     }
 
     private static void batch(PreparedStatement p, Connection c, int i) throws SQLException {

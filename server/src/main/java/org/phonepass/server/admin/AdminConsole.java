@@ -291,16 +291,14 @@ public final class AdminConsole {
         User user = admitted.get().user();
         if (!admins.contains(user.phone())) {
             log.info("console sign-in refused: {} is not an admin number", PhoneNumber.mask(user.phone()));
-            render(
+            signinPage(
                     ctx,
+                    t,
                     403,
-                    "admin/signin.jte",
-                    Map.of(
-                            "page", page(ctx, t, null, t.get("signin.not_admin_title"), null),
-                            "message", t.format("signin.not_admin", PhoneNumber.mask(user.phone())),
-                            "error", true,
-                            "href", "/admin/login?prompt=login",
-                            "link", t.get("signin.other_number")));
+                    "signin.not_admin_title",
+                    t.format("signin.not_admin", PhoneNumber.mask(user.phone())),
+                    "/admin/login?prompt=login",
+                    "signin.other_number");
             return;
         }
         if (blocked(user)) {
@@ -370,16 +368,30 @@ public final class AdminConsole {
 
     private void signInFailed(Context ctx, AdminTexts t, String reason) {
         log.info("console sign-in refused: {}", reason);
+        signinPage(ctx, t, 400, "signin.failed_title", t.get("signin.failed"), "/admin/login", "login.title");
+    }
+
+    /**
+     * The signed-out page of the sign-in's outcomes (refused, not an admin, signed out): a title, one message and one
+     * link; any status but 200 shows the message as an error.
+     */
+    private void signinPage(
+            Context ctx, AdminTexts t, int status, String titleKey, String message, String href, String linkKey) {
         render(
                 ctx,
-                400,
+                status,
                 "admin/signin.jte",
                 Map.of(
-                        "page", page(ctx, t, null, t.get("signin.failed_title"), null),
-                        "message", t.get("signin.failed"),
-                        "error", true,
-                        "href", "/admin/login",
-                        "link", t.get("login.title")));
+                        "page",
+                        page(ctx, t, null, t.get(titleKey), null),
+                        "message",
+                        message,
+                        "error",
+                        status != 200,
+                        "href",
+                        href,
+                        "link",
+                        t.get(linkKey)));
     }
 
     /**
@@ -410,16 +422,7 @@ public final class AdminConsole {
             return;
         }
         AdminTexts t = texts(ctx);
-        render(
-                ctx,
-                200,
-                "admin/signin.jte",
-                Map.of(
-                        "page", page(ctx, t, null, t.get("signout.title"), null),
-                        "message", t.get("signout.done"),
-                        "error", false,
-                        "href", "/admin/login",
-                        "link", t.get("login.title")));
+        signinPage(ctx, t, 200, "signout.title", t.get("signout.done"), "/admin/login", "login.title");
     }
 
     private String redirectUri() {
