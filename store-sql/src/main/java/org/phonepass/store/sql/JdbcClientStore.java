@@ -105,26 +105,19 @@ public final class JdbcClientStore implements ClientStore {
             Set<String> keep = new HashSet<>();
             for (Row row : rows) {
                 keep.add(row.clientId());
-                int n = Jdbc.update(
+                // One upsert, not an update then an insert: nodes that start together from the same settings file
+                // all seed the same clients, and the second insert of a client id would fail its start-up.
+                Jdbc.update(
                         c,
-                        "UPDATE clients SET source = ?, definition = ?, secret_hash = ?, updated_at = ? "
-                                + "WHERE client_id = ?",
+                        "INSERT INTO clients (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (client_id) "
+                                + "DO UPDATE SET source = excluded.source, definition = excluded.definition, "
+                                + "secret_hash = excluded.secret_hash, updated_at = excluded.updated_at",
+                        row.clientId(),
                         row.source().name(),
                         row.definition(),
                         row.secretHash(),
-                        row.updatedAt().toEpochMilli(),
-                        row.clientId());
-                if (n == 0) {
-                    Jdbc.update(
-                            c,
-                            "INSERT INTO clients (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)",
-                            row.clientId(),
-                            row.source().name(),
-                            row.definition(),
-                            row.secretHash(),
-                            row.createdAt().toEpochMilli(),
-                            row.updatedAt().toEpochMilli());
-                }
+                        row.createdAt().toEpochMilli(),
+                        row.updatedAt().toEpochMilli());
             }
             List<String> stale = new ArrayList<>();
             try (PreparedStatement ps =

@@ -220,6 +220,36 @@ abstract class ManagementStoreChecks {
     }
 
     @Test
+    void settingsClientsWhenSeededByNodesStartingTogetherThenEveryNodeSucceeds() throws Exception {
+        JdbcClientStore clients = storage().clientStore();
+        Instant now = Instant.now();
+        String settings = "settings-" + id();
+        List<ClientStore.Row> rows = List.of(
+                new ClientStore.Row(settings, ClientStore.Source.SETTINGS, "{\"name\":\"s\"}", "sha256:y", now, now));
+        java.util.concurrent.ExecutorService nodes = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<?>> starts = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                starts.add(nodes.submit(() -> {
+                    go.await();
+                    clients.replaceSettingsClients(rows);
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (java.util.concurrent.Future<?> start : starts) {
+                start.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            nodes.shutdownNow();
+        }
+        assertThat(clients.find(settings).orElseThrow().secretHash()).isEqualTo("sha256:y");
+        clients.replaceSettingsClients(List.of());
+        assertThat(clients.find(settings)).isEmpty();
+    }
+
+    @Test
     void connectionOptionsWhenSavedThenReadBackWithANewVersion() {
         JdbcConnectionSettings c = storage().connectionSettings();
         String name = "test-" + id();
