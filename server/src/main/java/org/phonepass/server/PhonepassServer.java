@@ -68,6 +68,7 @@ import org.phonepass.server.config.ConfigException;
 import org.phonepass.server.config.Settings;
 import org.phonepass.server.crypto.CryptoProviders;
 import org.phonepass.server.dev.SampleAppServer;
+import org.phonepass.server.hosted.Countries;
 import org.phonepass.server.hosted.HostedPages;
 import org.phonepass.server.hosted.LoginPages;
 import org.phonepass.server.http.ClientAddress;
@@ -489,6 +490,20 @@ public final class PhonepassServer implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
+            // The hosted pages' country picker, which no API login needs, is built on this thread a few seconds
+            // after the port answers (docs/benchmarks.md "Start-up, cut again"): built at once it would run beside
+            // the first requests and the JIT compilers of the start on two cores. A page that shows the picker
+            // sooner builds it itself.
+            housekeeping.schedule(
+                    () -> {
+                        try {
+                            Countries.prepare();
+                        } catch (RuntimeException e) {
+                            log.warn("the country picker could not be built: {}", e.getMessage());
+                        }
+                    },
+                    AFTER_START_MILLIS,
+                    TimeUnit.MILLISECONDS);
             ChallengeStore sweptChallenges = challenges;
             LoginTicketStore sweptTickets = loginTicketStore;
             housekeeping.scheduleWithFixedDelay(
@@ -506,6 +521,12 @@ public final class PhonepassServer implements AutoCloseable {
             throw e;
         }
     }
+
+    /**
+     * How long after the port answers the work no login needs is done (see {@link #start}): past the first logins
+     * that start-up probes and orchestrators send at once, short enough that a scrape soon has the JVM's meters.
+     */
+    static final long AFTER_START_MILLIS = 3_000;
 
     /** How often each node adds its SMS send attempts to the database's tally (docs/management.md#console). */
     static final long PROVIDER_TALLY_SECONDS = 10;

@@ -28,7 +28,15 @@ import org.slf4j.LoggerFactory;
  * by another provider would be translated on every signature.
  */
 public final class CryptoProviders {
-    private static final Logger log = LoggerFactory.getLogger(CryptoProviders.class);
+    /**
+     * The logger, looked up at the first line logged and not when this class initialises: {@code Main} calls
+     * {@link #preload} at its first line, and a logger taken then made the main thread initialise SLF4J and configure
+     * Logback (about 0.17 s of CPU, docs/benchmarks.md "Start-up, cut again") before the thread meant to do that
+     * beside it had even started.
+     */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(CryptoProviders.class);
+    }
     /** ACCP's provider name, as {@link Security#getProvider} knows it. */
     public static final String ACCP = "AmazonCorrettoCryptoProvider";
 
@@ -167,12 +175,12 @@ public final class CryptoProviders {
             return;
         }
         if (choice.loadError() != null) {
-            log.warn(
+            Log.LOG.warn(
                     "crypto.provider auto: the Amazon Corretto Crypto Provider did not load on this platform ({}); "
                             + "signing and TLS use the JDK's providers (docs/security.md#crypto-provider)",
                     reason(choice.loadError()));
         } else {
-            log.info("crypto: {}", choice.describe());
+            Log.LOG.info("crypto: {}", choice.describe());
         }
     }
 

@@ -26,11 +26,33 @@ public final class Countries {
     public record Country(
             String region, String name, int callingCode, String mask, String nationalMask, String trunk) {}
 
-    private final PhoneNumberUtil util = PhoneNumberUtil.getInstance();
-    private final List<Country> base = new ArrayList<>();
     private final Map<Locale, List<Country>> byLocale = new ConcurrentHashMap<>();
 
-    Countries() {
+    Countries() {}
+
+    /**
+     * The entries without their names, built at the first use and not with the login pages: building them reads
+     * libphonenumber's metadata of all 245 regions (about 0.15 s of CPU on a cold JVM, most of it work no API login
+     * needs, docs/benchmarks.md "Start-up, cut again"). The holder class makes that once per process, thread-safe;
+     * the list depends on nothing but the library's metadata.
+     */
+    private static final class Base {
+        static final List<Country> LIST = build();
+    }
+
+    /**
+     * Builds the entries now, when nothing waits for them: the server calls this from a background job a few seconds
+     * after it answers, so that the first picker shown does not pay for it either.
+     */
+    public static void prepare() {
+        if (Base.LIST.isEmpty()) {
+            throw new IllegalStateException("libphonenumber knows no region");
+        }
+    }
+
+    private static List<Country> build() {
+        PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+        List<Country> base = new ArrayList<>();
         for (String region : util.getSupportedRegions()) {
             int cc = util.getCountryCodeForRegion(region);
             PhoneNumber example = util.getExampleNumberForType(region, PhoneNumberUtil.PhoneNumberType.MOBILE);
@@ -60,6 +82,7 @@ public final class Countries {
             String trunk = ndd == null ? "" : ndd;
             base.add(new Country(region, region, cc, mask, trunk.isEmpty() ? "" : nationalMask, trunk));
         }
+        return List.copyOf(base);
     }
 
     /** Every country, named and sorted in {@code locale}'s language. */
@@ -67,7 +90,7 @@ public final class Countries {
         return byLocale.computeIfAbsent(locale, l -> {
             Collator collator = Collator.getInstance(l);
             List<Country> named = new ArrayList<>();
-            for (Country c : base) {
+            for (Country c : Base.LIST) {
                 String name = new Locale("", c.region()).getDisplayCountry(l);
                 named.add(new Country(
                         c.region(),
@@ -83,6 +106,7 @@ public final class Countries {
     }
 
     boolean isSupported(String region) {
-        return region != null && util.getSupportedRegions().contains(region);
+        return region != null
+                && PhoneNumberUtil.getInstance().getSupportedRegions().contains(region);
     }
 }
