@@ -303,6 +303,9 @@ final class Jdbc {
 
     /** Other caps for a batch; for tests, whose threads on a loaded machine may take longer than a batch may last. */
     void batchCaps(int units, long nanos) {
+        if (writer == null) {
+            throw new IllegalStateException("batches are the embedded database's");
+        }
         lockWriter();
         try {
             batchUnits = units;
