@@ -29,6 +29,12 @@ import javax.sql.DataSource;
  * {@code pread} and a page parse each, six per verify). The one writer finds its own pages still valid. Readers
  * outside a unit of work still use the pool.
  *
+ * <p><b>One commit for the units of work that queue.</b> On the embedded database, a unit of work that ends while
+ * other writers wait for the lock leaves its transaction open for them instead of committing, and the last of them
+ * commits for all ({@link #grouped}): under load a {@code COMMIT}, with its WAL frames, locks and WAL-index update,
+ * serves several units, and pages they share are written to the WAL once. On PostgreSQL each unit stays its own
+ * transaction.
+ *
  * <p><b>Durability on the embedded database</b> comes after the writer lock: a commit that must be on disk before
  * its caller answers waits for {@link WalSync} once the lock is released, so the next writer runs during the sync
  * (group commit). PostgreSQL waits for its own WAL flush inside {@code commit()}.
@@ -46,6 +52,8 @@ final class Jdbc {
     private final ThreadLocal<Connection> current = new ThreadLocal<>();
     /** The embedded database's writer connection, borrowed on first use; touched only under {@link #writer}. */
     private Connection writerConnection;
+    /** The embedded database's open transaction, which finished units of work wait in for their commit; or null. */
+    private Batch batch;
 
     /** @param durability the embedded database's group commit, or null (PostgreSQL, or no sync per commit) */
     Jdbc(DataSource dataSource, SqlDialect dialect, WalSync durability) {
@@ -69,47 +77,312 @@ final class Jdbc {
 
     /**
      * Runs {@code work} as one transaction that every call it makes on this thread joins, so their writes commit
-     * together; on the embedded database it holds the writer lock throughout. Nested calls join the outer one.
-     * Returns once the commit is durable.
+     * together; on the embedded database it holds the writer lock throughout (and may share its commit with the
+     * units of work around it: {@link #grouped}). Nested calls join the outer one. Returns once the commit is
+     * durable.
      */
     <T> T unitOfWork(Supplier<T> work) {
         if (current.get() != null) {
             return work.get();
         }
-        T result;
-        long ticket;
-        lockWriter();
+        return writer == null ? ownTransaction(work) : grouped(work);
+    }
+
+    /** PostgreSQL: the unit of work is a transaction of its own on a pooled connection. */
+    private <T> T ownTransaction(Supplier<T> work) {
         Connection c = null;
         try {
             c = writeConnection();
             c.setAutoCommit(false);
             current.set(c);
             try {
-                result = work.get();
+                T result = work.get();
                 commit(c);
-                ticket = committed();
+                return result;
             } catch (SQLException | RuntimeException | Error e) {
-                if (!rollbackQuietly(c, e)) {
-                    dropWriterConnection();
-                }
+                rollbackQuietly(c, e);
                 throw e;
             } finally {
                 current.remove();
-                // Not on a writer connection dropped above: it is closed.
-                if (writer == null || c == writerConnection) {
-                    c.setAutoCommit(true);
-                }
+                c.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            dropWriterConnection();
             throw new StorageException("database error", e);
         } finally {
             releaseWriteConnection(c);
-            unlockWriter();
         }
-        awaitDurable(ticket);
-        return result;
     }
+
+    /**
+     * The embedded database's unit of work, with group commit at the transaction level: units that arrive while the
+     * writer is busy share one SQLite transaction and one {@code COMMIT} (docs/benchmarks.md, "Group commit on the
+     * embedded store").
+     *
+     * <p>Each unit still runs on its caller's thread, under the writer lock, in arrival order. The first unit of a
+     * batch begins the transaction; a unit that finds one open runs inside a {@code SAVEPOINT}, so if it throws it is
+     * rolled back alone and its caller gets its exception while the units before it stay. When a unit ends and
+     * other writers are queued for the lock (and the batch is under {@link #BATCH_UNITS} units and
+     * {@link #BATCH_NANOS}), it leaves the transaction open for them, releases the lock and waits for the batch's
+     * outcome; otherwise it commits the batch, releases the lock, waits for {@link WalSync} and then wakes the
+     * batch's other callers. No caller returns before the commit that holds its writes is durable, and a commit
+     * that fails fails every unit of its batch. The units run on their own threads, rather than all on one leader
+     * thread, so what a unit's code keeps per thread (the request's log context, a lock its caller holds) stays
+     * its own.
+     */
+    private <T> T grouped(Supplier<T> work) {
+        lockWriter();
+        boolean locked = true;
+        try {
+            Connection c = writeConnection();
+            boolean first = batch == null;
+            if (first) {
+                c.setAutoCommit(false);
+                batch = new Batch();
+            } else {
+                sqlite(c, "SAVEPOINT unit");
+            }
+            T result;
+            current.set(c);
+            try {
+                result = work.get();
+            } catch (RuntimeException | Error e) {
+                current.remove();
+                undo(c, first, e);
+                locked = false;
+                endUnit();
+                throw e;
+            } finally {
+                current.remove();
+            }
+            if (!first) {
+                sqlite(c, "RELEASE unit");
+            }
+            Batch mine = batch;
+            mine.units++;
+            locked = false;
+            endUnit();
+            mine.await();
+            return result;
+        } catch (SQLException e) {
+            failBatch(e);
+            throw new StorageException("database error", e);
+        } finally {
+            if (locked) {
+                writer.unlock();
+            }
+        }
+    }
+
+    /**
+     * Undoes a unit of work that threw: the whole transaction when the unit began it, else back to its savepoint.
+     * When that fails the transaction's state is unknown, and the batch fails with it.
+     */
+    private void undo(Connection c, boolean first, Throwable failure) {
+        if (!first) {
+            try {
+                sqlite(c, "ROLLBACK TO unit");
+                sqlite(c, "RELEASE unit");
+            } catch (SQLException | RuntimeException e) {
+                failure.addSuppressed(e);
+                failBatch(e);
+            }
+            return;
+        }
+        batch = null;
+        if (!rollbackQuietly(c, failure)) {
+            dropWriterConnection();
+            return;
+        }
+        try {
+            // sqlite-jdbc's rollback() began the next transaction: this ends it.
+            c.setAutoCommit(true);
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+            dropWriterConnection();
+        }
+    }
+
+    /**
+     * Ends a unit of work, with the writer lock held on entry and released on return: commits the open batch (and
+     * waits for its durability and wakes its callers) unless writers are queued for the lock and the batch is under
+     * its caps, in which case the batch is left open for the next of them, which commits it or passes it on in turn.
+     */
+    private void endUnit() {
+        Batch open = batch;
+        Batch committed = null;
+        if (open != null
+                && !(writer.hasQueuedThreads()
+                        && open.units < batchUnits
+                        && System.nanoTime() - open.began < batchNanos)) {
+            committed = commitBatch();
+        }
+        writer.unlock();
+        if (committed != null) {
+            settle(committed);
+        } else if (open != null && !writer.hasQueuedThreads()) {
+            // The writers it was left open for gave up meanwhile (their wait timed out or was interrupted).
+            rescue();
+        }
+    }
+
+    /**
+     * Commits the open batch if the writer lock is free: when no writer will come back to it (one that waited for the
+     * lock and gave up), a caller of the batch does. If the lock is held, its holder commits or passes the batch on.
+     */
+    private void rescue() {
+        if (!writer.tryLock()) {
+            return;
+        }
+        Batch open = null;
+        try {
+            if (batch != null) {
+                open = commitBatch();
+            }
+        } finally {
+            writer.unlock();
+        }
+        if (open != null) {
+            settle(open);
+        }
+    }
+
+    /** With the writer lock held: commits the open batch and takes its durability ticket. */
+    private Batch commitBatch() {
+        Batch b = batch;
+        batch = null;
+        try {
+            commit(writerConnection);
+            b.ticket = committed();
+        } catch (SQLException | RuntimeException e) {
+            dropWriterConnection();
+            b.failure = e;
+        }
+        return b;
+    }
+
+    /** After the writer lock is released: makes a committed batch durable, then wakes its callers. */
+    private void settle(Batch b) {
+        Throwable failure = b.failure;
+        if (failure == null) {
+            try {
+                awaitDurable(b.ticket);
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+        b.complete(failure);
+    }
+
+    /**
+     * With the writer lock held, after a failure that leaves the transaction in an unknown state: the connection is
+     * dropped (closing it rolls back whatever is open) and every unit of the open batch fails.
+     */
+    private void failBatch(Throwable cause) {
+        Batch b = batch;
+        batch = null;
+        dropWriterConnection();
+        if (b != null) {
+            b.complete(cause);
+        }
+    }
+
+    private static void sqlite(Connection c, String sql) throws SQLException {
+        try (PreparedStatement ps = STATEMENTS.prepare(c, sql)) {
+            ps.execute();
+        }
+    }
+
+    /** Units at most in one embedded transaction, so the first of them does not wait long for the commit. */
+    static final int BATCH_UNITS = 32;
+
+    /** A batch takes no more units once it has been open this long (a verify's unit takes about 0.2 ms). */
+    static final long BATCH_NANOS = TimeUnit.MILLISECONDS.toNanos(3);
+
+    private int batchUnits = BATCH_UNITS;
+    private long batchNanos = BATCH_NANOS;
+
+    /** Other caps for a batch; for tests, whose threads on a loaded machine may take longer than a batch may last. */
+    void batchCaps(int units, long nanos) {
+        if (writer == null) {
+            throw new IllegalStateException("batches are the embedded database's");
+        }
+        lockWriter();
+        try {
+            batchUnits = units;
+            batchNanos = nanos;
+        } finally {
+            writer.unlock();
+        }
+    }
+
+    /** Threads waiting for the embedded database's writer lock; for tests. */
+    int queuedWriters() {
+        return writer == null ? 0 : writer.getQueueLength();
+    }
+
+    /**
+     * The embedded database's open transaction: the units of work in it, and their outcome once it is committed and
+     * durable or has failed. {@link #units}, {@link #ticket} and {@link #failure} are used under the writer lock (and
+     * by the thread that committed, after it); the outcome is published under the batch's own monitor.
+     */
+    private final class Batch {
+        final long began = System.nanoTime();
+        int units;
+        long ticket;
+        Throwable failure;
+        private boolean done;
+        private Throwable outcome;
+
+        synchronized void complete(Throwable cause) {
+            if (!done) {
+                outcome = cause;
+                done = true;
+                notifyAll();
+            }
+        }
+
+        /**
+         * Returns once the batch is committed and durable, or throws why not. Waits at most
+         * {@link #WRITER_WAIT_MILLIS}, like a writer for the lock: past that the caller gets a 503 although its
+         * writes may still be committed later, as when the WAL's sync times out ({@link WalSync#awaitDurable}).
+         */
+        void await() {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WRITER_WAIT_MILLIS);
+            Throwable cause;
+            while (true) {
+                synchronized (this) {
+                    if (!done) {
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0) {
+                            throw new StorageException(
+                                    "database busy: no commit within " + WRITER_WAIT_MILLIS + " ms", null);
+                        }
+                        try {
+                            TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, RESCUE_NANOS));
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new StorageException("interrupted while waiting for the commit", e);
+                        }
+                    }
+                    if (done) {
+                        cause = outcome;
+                        break;
+                    }
+                }
+                // Outside the monitor: the lock's holder may be completing this batch.
+                rescue();
+            }
+            if (cause instanceof StorageException e) {
+                throw new StorageException(e.getMessage(), e);
+            }
+            if (cause != null) {
+                throw new StorageException("database error", cause);
+            }
+        }
+    }
+
+    /** How often a unit waiting for its batch's commit checks that a writer is still there to make it. */
+    private static final long RESCUE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /**
      * The connection writers use, with the writer lock held: on the embedded database the one kept for them, on
@@ -120,6 +393,8 @@ final class Jdbc {
             return dataSource.getConnection();
         }
         if (writerConnection == null || writerConnection.isClosed()) {
+            // A batch open on a connection that closed was rolled back with it.
+            failBatch(new SQLException("the writer connection closed with a transaction open"));
             writerConnection = dataSource.getConnection();
         }
         return writerConnection;
@@ -161,13 +436,17 @@ final class Jdbc {
         }
     }
 
-    /** Gives the writer connection back to the pool (when the storage closes). */
+    /** Commits what is open and gives the writer connection back to the pool (when the storage closes). */
     void close() {
         if (writer == null) {
             return;
         }
         lockWriter();
+        Batch open = null;
         try {
+            if (batch != null) {
+                open = commitBatch();
+            }
             if (writerConnection != null) {
                 writerConnection.close();
             }
@@ -175,7 +454,10 @@ final class Jdbc {
             // the pool is closing anyway
         } finally {
             writerConnection = null;
-            unlockWriter();
+            writer.unlock();
+        }
+        if (open != null) {
+            settle(open);
         }
     }
 
@@ -189,27 +471,11 @@ final class Jdbc {
      * joins that one's transaction instead.
      */
     <T> T write(Work<T> work) {
-        boolean joined = current.get() != null;
-        T result;
-        long ticket;
-        lockWriter();
-        try {
-            if (joined || writer == null) {
-                result = withConnection(work);
-            } else {
-                try {
-                    result = work.run(writeConnection());
-                } catch (SQLException e) {
-                    dropWriterConnection();
-                    throw new StorageException("database error", e);
-                }
-            }
-            ticket = joined ? 0 : committed();
-        } finally {
-            unlockWriter();
+        if (writer == null || current.get() != null) {
+            return withConnection(work);
         }
-        awaitDurable(ticket);
-        return result;
+        // A unit of work of one statement, so that it can share a commit with the units around it.
+        return grouped(() -> joined(current.get(), work));
     }
 
     /** Runs reads, or a single statement that writes nothing, with auto-commit. */
@@ -239,17 +505,14 @@ final class Jdbc {
         }
         try {
             if (!writer.tryLock(WRITER_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                // A batch may have been left open for this thread: if nobody else will come for it, commit it.
+                rescue();
                 throw new StorageException("database busy: no write slot within " + WRITER_WAIT_MILLIS + " ms", null);
             }
         } catch (InterruptedException e) {
+            rescue();
             Thread.currentThread().interrupt();
             throw new StorageException("interrupted while waiting to write", e);
-        }
-    }
-
-    private void unlockWriter() {
-        if (writer != null) {
-            writer.unlock();
         }
     }
 

@@ -1,0 +1,265 @@
+package org.phonepass.store.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.phonepass.core.otp.Challenge;
+import org.phonepass.core.otp.ConsumeResult;
+
+/**
+ * Group commit on the embedded database ({@code Jdbc.grouped}): units of work that queue for the writer share one
+ * transaction and one commit, each in its own savepoint, and none of their callers returns before that commit is
+ * durable.
+ */
+class EmbeddedGroupCommitTest {
+    @TempDir
+    Path dir;
+
+    private SqlStorage storage;
+    private Jdbc jdbc;
+    private WalSync sync;
+    private ExecutorService pool;
+
+    @BeforeEach
+    void open() {
+        storage = SqlStorage.embedded(dir.resolve("group.db"), true);
+        jdbc = storage.jdbc();
+        sync = jdbc.durability();
+        // Long enough that a batch formed on purpose is not cut by time on a loaded machine.
+        jdbc.batchCaps(Jdbc.BATCH_UNITS, TimeUnit.SECONDS.toNanos(30));
+        jdbc.write(c -> {
+            try (Statement st = c.createStatement()) {
+                st.executeUpdate("CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER)");
+                st.executeUpdate("CREATE TABLE parent (id INTEGER PRIMARY KEY)");
+                // Checked at COMMIT: the way to make a batch's commit fail after every unit in it succeeded.
+                st.executeUpdate("CREATE TABLE child (parent_id INTEGER REFERENCES parent (id) "
+                        + "DEFERRABLE INITIALLY DEFERRED)");
+                return st.executeUpdate("CREATE TABLE counter (n INTEGER)");
+            }
+        });
+        jdbc.write(c -> Jdbc.update(c, "INSERT INTO counter VALUES (0)"));
+        pool = Executors.newCachedThreadPool();
+    }
+
+    @AfterEach
+    void close() {
+        pool.shutdownNow();
+        storage.close();
+    }
+
+    /**
+     * Runs {@code first} as a unit of work that holds the writer until {@code others} have all queued behind it, then
+     * the others; so all of them run as one batch. Returns each unit's future, {@code first}'s at index 0, and for
+     * each the WAL syncs counted when its caller got its answer.
+     */
+    private List<Future<Long>> batch(Supplier<?> first, List<Supplier<?>> others) throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        List<Future<Long>> done = new ArrayList<>();
+        done.add(pool.submit(() -> {
+            storage.unitOfWork().run(() -> {
+                inside.countDown();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (jdbc.queuedWriters() < others.size() && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                return first.get();
+            });
+            return sync.syncs();
+        }));
+        assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+        for (Supplier<?> unit : others) {
+            done.add(pool.submit(() -> {
+                storage.unitOfWork().run(unit);
+                return sync.syncs();
+            }));
+        }
+        return done;
+    }
+
+    private Supplier<?> insert(String key) {
+        return () -> jdbc.inTransaction(c -> Jdbc.update(c, "INSERT INTO t VALUES (?, 1)", key));
+    }
+
+    @Test
+    void unitsWhenQueuedThenOneCommitAndOneSyncCoverThemAllBeforeAnyCallerReturns() throws Exception {
+        long syncsBefore = sync.syncs();
+        long ticketsBefore = sync.tickets();
+        List<Future<Long>> done = batch(insert("a"), List.of(insert("b"), insert("c"), insert("d")));
+        for (Future<Long> f : done) {
+            assertThat(f.get(10, TimeUnit.SECONDS))
+                    .as("the sync of its commit had ended when its caller got its answer")
+                    .isGreaterThan(syncsBefore);
+        }
+        assertThat(keys()).containsExactlyInAnyOrder("a", "b", "c", "d");
+        assertThat(sync.tickets() - ticketsBefore).as("commits").isEqualTo(1);
+        assertThat(sync.syncs() - syncsBefore).as("syncs").isEqualTo(1);
+    }
+
+    @Test
+    void unitWhenItThrowsInABatchThenOnlyItsWritesAreUndoneAndItsCallerGetsItsException() throws Exception {
+        Supplier<?> failing = () -> {
+            insert("b").get();
+            // A nested unit of work joins this one and is undone with it.
+            storage.unitOfWork().run(insert("b2"));
+            throw new IllegalStateException("signing failed");
+        };
+        List<Future<Long>> done = batch(insert("a"), List.of(failing, insert("c"), insert("d")));
+        done.get(0).get(10, TimeUnit.SECONDS);
+        assertThatThrownBy(() -> done.get(1).get(10, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(IllegalStateException.class)
+                .hasRootCauseMessage("signing failed");
+        done.get(2).get(10, TimeUnit.SECONDS);
+        done.get(3).get(10, TimeUnit.SECONDS);
+        assertThat(keys()).containsExactlyInAnyOrder("a", "c", "d");
+    }
+
+    @Test
+    void unitWhenTheFirstOfABatchThrowsThenTheOthersStillCommit() throws Exception {
+        Supplier<?> failing = () -> {
+            insert("a").get();
+            throw new IllegalStateException("first failed");
+        };
+        List<Future<Long>> done = batch(failing, List.of(insert("b"), insert("c")));
+        assertThatThrownBy(() -> done.get(0).get(10, TimeUnit.SECONDS)).hasRootCauseMessage("first failed");
+        done.get(1).get(10, TimeUnit.SECONDS);
+        done.get(2).get(10, TimeUnit.SECONDS);
+        assertThat(keys()).containsExactlyInAnyOrder("b", "c");
+    }
+
+    @Test
+    void batchWhenItsCommitFailsThenEveryUnitInItFailsAndNothingIsKept() throws Exception {
+        Supplier<?> orphan = () -> jdbc.inTransaction(c -> Jdbc.update(c, "INSERT INTO child VALUES (42)"));
+        List<Future<Long>> done = batch(insert("a"), List.of(insert("b"), orphan, insert("c")));
+        for (Future<Long> f : done) {
+            assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS))
+                    .as("every unit of the batch")
+                    .hasCauseInstanceOf(StorageException.class);
+        }
+        assertThat(keys()).isEmpty();
+        // The writer connection was replaced and takes the next unit as usual.
+        storage.unitOfWork().run(insert("after"));
+        assertThat(keys()).containsExactly("after");
+    }
+
+    @Test
+    void unitsWhenManyThreadsWriteAtOnceThenEachCommitsExactlyOnce() throws Exception {
+        int threads = 16;
+        int each = 40;
+        long ticketsBefore = sync.tickets();
+        CountDownLatch go = new CountDownLatch(1);
+        Queue<Integer> seen = new ConcurrentLinkedQueue<>();
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            done.add(pool.submit(() -> {
+                go.await();
+                for (int i = 0; i < each; i++) {
+                    String key = thread + "-" + i;
+                    int before = storage.unitOfWork().run(() -> {
+                        int n = counter();
+                        jdbc.write(c -> Jdbc.update(c, "UPDATE counter SET n = n + 1"));
+                        insert(key).get();
+                        return n;
+                    });
+                    seen.add(before);
+                }
+                return null;
+            }));
+        }
+        go.countDown();
+        for (Future<?> f : done) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        assertThat(counter()).isEqualTo(threads * each);
+        assertThat(keys()).hasSize(threads * each).doesNotHaveDuplicates();
+        // Each unit saw the counter as the units committed before it left it: every value once.
+        assertThat(seen)
+                .containsExactlyInAnyOrderElementsOf(
+                        IntStream.range(0, threads * each).boxed().toList());
+        assertThat(sync.tickets() - ticketsBefore).as("commits").isBetween(1L, (long) threads * each);
+    }
+
+    @Test
+    void consumeWhenSixteenThreadsUseTheSameCodeThenExactlyOneWins() throws Exception {
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+        byte[] hash = new byte[32];
+        hash[0] = 7;
+        for (int round = 0; round < 3; round++) {
+            String phone = "+3361000000" + round;
+            storage.challenges()
+                    .create(
+                            new Challenge(
+                                    "c" + round, "client-a", phone, hash, now, now.plus(Duration.ofMinutes(3)), 0, 99),
+                            0);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<ConsumeResult>> done = new ArrayList<>();
+            for (int t = 0; t < 16; t++) {
+                done.add(pool.submit(() -> {
+                    go.await();
+                    // As a verify does it: the code and the login's writes in one unit of work.
+                    return storage.unitOfWork().run(() -> {
+                        ConsumeResult r = storage.challenges().consume("client-a", phone, hash, now.plusSeconds(1));
+                        if (r.isAccepted()) {
+                            storage.users().recordLogin(phone, "user-" + phone, "198.51.100.7", now, true);
+                        }
+                        return r;
+                    });
+                }));
+            }
+            go.countDown();
+            int accepted = 0;
+            for (Future<ConsumeResult> f : done) {
+                if (f.get(30, TimeUnit.SECONDS).isAccepted()) {
+                    accepted++;
+                }
+            }
+            assertThat(accepted).as("round %d", round).isEqualTo(1);
+            assertThat(storage.users().findByPhone(phone))
+                    .hasValueSatisfying(u -> assertThat(u.loginsCount()).isEqualTo(1));
+        }
+    }
+
+    private int counter() {
+        return jdbc.withConnection(c -> {
+            try (PreparedStatement ps = Jdbc.prepare(c, "SELECT n FROM counter");
+                    ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
+    }
+
+    private List<String> keys() {
+        return jdbc.withConnection(c -> {
+            List<String> keys = new ArrayList<>();
+            try (PreparedStatement ps = Jdbc.prepare(c, "SELECT k FROM t");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    keys.add(rs.getString(1));
+                }
+            }
+            return keys;
+        });
+    }
+}
