@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 # Sums async-profiler collapsed stacks (bench/run --profile) into the parts of a request that docs/benchmarks.md
 # reports ("CPU beside the signature"): JIT and GC by thread, the signature wherever it is on the stack, anything
-# else by the frame nearest the leaf that names a part. Usage: bench/profile-parts.py profile-*.collapsed
+# else by the frame nearest the leaf that names a part. Usage: bench/profile-parts.py [--by-client] profile-*.collapsed
+# --by-client (docs/benchmarks.md, "PostgreSQL + Redis, the application node's CPU"): a stack with a frame of a
+# storage client (SQLite, pgjdbc, HikariCP, Lettuce, netty) anywhere on it goes to that client, kernel calls and
+# waits included, so that the cost of talking to PostgreSQL and Redis shows whole; without it the earlier sections'
+# categories are unchanged.
 import sys, collections
 # Sums async-profiler collapsed stacks into categories (first match wins, in this order).
 CATS = [
@@ -20,6 +24,15 @@ CATS = [
  ("kernel / syscalls", ["_[k]", "entry_SYSCALL", "__x64_sys", "do_syscall"]),
  ("JVM runtime / libc", ["libc", "libjvm", "Unsafe", "Interpreter"]),
 ]
+# With --by-client, first match wins, after JIT, GC and the signature: SQLite before HikariCP, which wraps it too.
+CLIENTS = [
+ ("SQLite (whole stack)", ["org/sqlite", "org.sqlite"]),
+ ("pgjdbc (whole stack)", ["org/postgresql", "org.postgresql"]),
+ ("HikariCP (whole stack)", ["com/zaxxer/hikari", "com.zaxxer.hikari"]),
+ ("Lettuce / netty (whole stack)", ["io/lettuce", "io.lettuce", "io/netty", "io.netty"]),
+]
+by_client = "--by-client" in sys.argv
+files = [a for a in sys.argv[1:] if a != "--by-client"]
 THREAD = CATS[:2]
 LEAF = CATS[2:]
 def cat(stack):
@@ -31,6 +44,11 @@ def cat(stack):
     for k in CATS[2][1]:
         if k in stack:
             return CATS[2][0]
+    if by_client:
+        for name, keys in CLIENTS:
+            for k in keys:
+                if k in stack:
+                    return name
     for frame in reversed(stack.split(";")):
         for name, keys in LEAF[1:]:
             for k in keys:
@@ -38,7 +56,7 @@ def cat(stack):
                     return name
     return "other"
 tot = collections.Counter()
-for f in sys.argv[1:]:
+for f in files:
     for line in open(f):
         line=line.rstrip()
         if not line: continue

@@ -12,10 +12,14 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 import org.phonepass.core.abuse.SlidingWindowCounter;
+import org.phonepass.core.error.AsyncFailures;
 import org.phonepass.core.ratelimit.Decision;
 import org.phonepass.core.ratelimit.Limit;
 import org.phonepass.core.ratelimit.RateLimiter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Token buckets in Redis, shared by every node: the limits hold across the cluster, not per node.
@@ -40,15 +44,23 @@ import org.phonepass.core.ratelimit.RateLimiter;
  */
 public final class RedisRateLimiter implements RateLimiter {
     private static final LuaScript BUCKET = LuaScript.load("token-bucket.lua");
+    private static final Logger LOG = LoggerFactory.getLogger(RedisRateLimiter.class);
 
     private final RedisCommands<String, String> redis;
     private final String keyPrefix;
     private final Clock clock;
+    private final LongAdder failedAfterSuccess;
 
     RedisRateLimiter(RedisCommands<String, String> redis, String keyPrefix, Clock clock) {
+        this(redis, keyPrefix, clock, new LongAdder());
+    }
+
+    /** {@code failedAfterSuccess} counts the {@link #resetAndCount} writes Redis did not take (see there). */
+    RedisRateLimiter(RedisCommands<String, String> redis, String keyPrefix, Clock clock, LongAdder failedAfterSuccess) {
         this.redis = Objects.requireNonNull(redis, "redis cannot be null");
         this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix cannot be null") + "rl:";
         this.clock = Objects.requireNonNull(clock, "clock cannot be null");
+        this.failedAfterSuccess = Objects.requireNonNull(failedAfterSuccess, "failedAfterSuccess cannot be null");
     }
 
     @Override
@@ -76,8 +88,20 @@ public final class RedisRateLimiter implements RateLimiter {
     }
 
     /**
-     * One script call when the counter is this storage's own (sliding-window.lua deletes the buckets, then counts):
-     * one round trip after an accepted code. Any other counter gets the calls one after the other.
+     * One script call when the counter is this storage's own (sliding-window.lua deletes the buckets, then counts),
+     * <b>sent without waiting for its answer</b>: the request that accepted the code does not wait a round trip for
+     * writes whose answer it never uses (docs/benchmarks.md, "PostgreSQL + Redis, the application node's CPU"). Any
+     * other counter gets the calls one after the other, waited for.
+     *
+     * <p>Why not waiting keeps the limits (docs/security.md#wrong-code-limit): the script is on this node's one
+     * connection when this returns, and Redis runs one connection's commands in order, so every later check this
+     * node makes sees the reset and the counts, as if it had waited. A command of another node can land between the
+     * answer to the person and the write, as it could land between the write and the answer before; what it can
+     * see there is the wrong-code bucket not yet reset (stricter: the owner's earlier typos still count) and the
+     * breaker's conversions not yet counted (stricter: sends look less converted). When Redis does not take the
+     * write (it is unreachable, or the 2-s command timeout passes), the same holds for good: the failure is logged
+     * and counted ({@link RedisStorage#failedWritesAfterSuccess()}), never thrown, because the person's login has
+     * already succeeded and its tokens are stored; before, it turned that login into a 503.
      */
     @Override
     public void resetAndCount(List<Reset> resets, SlidingWindowCounter counter, List<String> counts) {
@@ -89,7 +113,33 @@ public final class RedisRateLimiter implements RateLimiter {
         for (Reset bucket : resets) {
             keys.add(redisKey(bucket.key(), bucket.limit()));
         }
-        ((RedisSlidingWindowCounter) counter).deleteThenIncrement(keys, counts);
+        if (keys.isEmpty() && counts.isEmpty()) {
+            return;
+        }
+        try {
+            ((RedisSlidingWindowCounter) counter)
+                    .deleteThenIncrementAsync(keys, counts)
+                    .whenComplete((count, error) -> {
+                        if (error != null) {
+                            failedAfterSuccess(resets.size(), counts.size(), AsyncFailures.unwrap(error));
+                        }
+                    });
+        } catch (RuntimeException e) {
+            // Lettuce refuses some commands before sending them (a closed connection) by throwing.
+            failedAfterSuccess(resets.size(), counts.size(), e);
+        }
+    }
+
+    private void failedAfterSuccess(int resets, int counts, Throwable error) {
+        failedAfterSuccess.increment();
+        // Neither the keys nor the number: the log would otherwise hold phone numbers.
+        LOG.warn(
+                "The writes after an accepted code failed or went unanswered ({} wrong-code bucket reset(s), {}"
+                        + " breaker count(s)); where they did not land, the limits stay stricter until those buckets"
+                        + " refill: {}",
+                resets,
+                counts,
+                error.toString());
     }
 
     /** Whether {@code counter} talks to the same Redis connection, so that one script can write to both. */

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 import org.phonepass.core.abuse.SlidingWindowCounter;
 import org.phonepass.core.abuse.WindowSlices;
 
@@ -79,11 +80,39 @@ public final class RedisSlidingWindowCounter implements SlidingWindowCounter {
         run("incr", redisKeys, keys);
     }
 
+    /**
+     * {@link #deleteThenIncrement} without waiting for Redis's answer: the script call is on the connection when this
+     * returns (see {@link LuaScript#runAsync}); the stage completes with the count, or fails with Redis's error.
+     */
+    CompletionStage<Long> deleteThenIncrementAsync(List<String> redisKeys, List<String> keys) {
+        String[] k = keys(redisKeys, keys);
+        return WINDOW.runAsync(redis, ScriptOutputType.INTEGER, k, args("incr", redisKeys));
+    }
+
     private long run(String op, List<String> keys) {
         return run(op, List.of(), keys);
     }
 
     private long run(String op, List<String> deletes, List<String> keys) {
+        try {
+            Long n = WINDOW.run(redis, ScriptOutputType.INTEGER, keys(deletes, keys), args(op, deletes));
+            return n;
+        } catch (RedisException e) {
+            throw new RedisStoreException("redis error", e);
+        }
+    }
+
+    private String[] args(String op, List<String> deletes) {
+        return new String[] {
+            op,
+            Long.toString(slicing.current()),
+            Integer.toString(slicing.slices()),
+            ttlMillis,
+            Integer.toString(deletes.size())
+        };
+    }
+
+    private String[] keys(List<String> deletes, List<String> keys) {
         String[] k = new String[deletes.size() + keys.size()];
         for (int i = 0; i < deletes.size(); i++) {
             k[i] = Objects.requireNonNull(deletes.get(i), "key cannot be null");
@@ -92,20 +121,6 @@ public final class RedisSlidingWindowCounter implements SlidingWindowCounter {
             k[deletes.size() + i] =
                     keyPrefix + RedisRateLimiter.sha256Hex(Objects.requireNonNull(keys.get(i), "key cannot be null"));
         }
-        long slice = slicing.current();
-        try {
-            Long n = WINDOW.run(
-                    redis,
-                    ScriptOutputType.INTEGER,
-                    k,
-                    op,
-                    Long.toString(slice),
-                    Integer.toString(slicing.slices()),
-                    ttlMillis,
-                    Integer.toString(deletes.size()));
-            return n;
-        } catch (RedisException e) {
-            throw new RedisStoreException("redis error", e);
-        }
+        return k;
     }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import org.phonepass.core.abuse.SlidingWindowCounter;
 import org.phonepass.core.authorize.AuthorizationCodeStore;
 import org.phonepass.core.authorize.PendingLoginStore;
@@ -47,6 +48,7 @@ public final class RedisStorage implements AutoCloseable {
     private final StatefulRedisConnection<String, String> connection;
     private final String keyPrefix;
     private final String where;
+    private final LongAdder failedWritesAfterSuccess = new LongAdder();
 
     private RedisStorage(
             RedisClient client, StatefulRedisConnection<String, String> connection, String keyPrefix, String where) {
@@ -120,7 +122,16 @@ public final class RedisStorage implements AutoCloseable {
 
     /** Token buckets shared by every node on this Redis; time comes from {@code clock} (see the class). */
     public RateLimiter rateLimiter(Clock clock) {
-        return new RedisRateLimiter(connection.sync(), keyPrefix, clock);
+        return new RedisRateLimiter(connection.sync(), keyPrefix, clock, failedWritesAfterSuccess);
+    }
+
+    /**
+     * How many times, since this node started, Redis did not take the writes after an accepted code, which the rate
+     * limiter sends without waiting ({@link RedisRateLimiter#resetAndCount}); each is also logged at WARN. For a
+     * gauge on /metrics.
+     */
+    public long failedWritesAfterSuccess() {
+        return failedWritesAfterSuccess.sum();
     }
 
     /** Rolling-window event counts shared by every node on this Redis, in {@code slices} time slices. */

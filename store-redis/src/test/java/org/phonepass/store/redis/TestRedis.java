@@ -41,6 +41,11 @@ final class TestRedis implements AutoCloseable {
         return s;
     }
 
+    /** Redis's address, for a client of the test's own (through {@link GatedProxy}, say). */
+    String url() {
+        return target.url();
+    }
+
     String keyPrefix() {
         return target.keyPrefix();
     }
