@@ -3,6 +3,7 @@ package org.phonepass.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.javalin.http.HandlerType;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -282,6 +283,15 @@ public final class PhonepassServer implements AutoCloseable {
                 challenges = redis.challenges();
                 loginTicketStore = redis.loginTickets();
                 checks.put("redis", redis::isHealthy);
+                // The writes after an accepted code go out without the request waiting (docs/security.md); one
+                // that fails is logged, and counted here so an operator can alert on it.
+                FunctionCounter.builder(
+                                "phonepass.redis.writes.after.success.failed",
+                                redis,
+                                RedisStorage::failedWritesAfterSuccess)
+                        .description("Wrong-code resets and breaker counts after an accepted code that Redis did not"
+                                + " take (logged; limits then stay stricter)")
+                        .register(metrics);
             }
             TokenService tokens = new TokenService(
                     settings.issuer(),

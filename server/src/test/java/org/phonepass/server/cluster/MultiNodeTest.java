@@ -125,6 +125,9 @@ class MultiNodeTest {
                 .isEqualTo(403);
         // And the code, used once on node 2, is dead on every node.
         assertThat(http.verify(node(3).base(), phone, code).status()).isNotEqualTo(200);
+        // Node 2 sent the writes after the accepted code without waiting for them; none of them failed.
+        assertThat(http.get(node(2).base() + "/metrics").body())
+                .contains("phonepass_redis_writes_after_success_failed_total 0.0");
     }
 
     /**
