@@ -13,17 +13,26 @@ import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.ee10.servlet.SessionHandler;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.server.handler.StatisticsHandler;
+import org.eclipse.jetty.session.AbstractSessionManager;
+import org.eclipse.jetty.session.ManagedSession;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.phonepass.core.abuse.LoggingAuditLog;
@@ -131,8 +140,11 @@ public final class HttpApi {
             config.jetty.timeoutStatus = 503;
             config.jetty.modifyServer(server -> {
                 // Jetty 12 waits for requests in flight at stop only through a GracefulHandler (Jetty 11's
-                // StatisticsHandler did it by itself); Javalin adds its handlers inside this one.
-                server.insertHandler(new GracefulHandler());
+                // StatisticsHandler did it by itself); Javalin adds its handlers inside this one. It takes the place
+                // of the StatisticsHandler Javalin's default server starts with: nothing reads its counters (the
+                // meters are Micrometer's), and it wrapped every request, response and callback to count them
+                // (docs/benchmarks.md, "The HTTP path per request").
+                server.setHandler(withoutStatistics(server.getHandler()));
                 server.setStopTimeout(10_000);
                 if (connectionCap > 0) {
                     // Past this many connections Jetty stops accepting until some close, instead of running out of
@@ -143,6 +155,7 @@ public final class HttpApi {
                 server.setErrorHandler(new JsonErrorHandler());
             });
             config.jetty.modifyServletContextHandler(context -> {
+                context.setSessionHandler(new NoSessions());
                 context.setErrorHandler(new JsonErrorHandler.InContext());
                 // Bodies are gathered without a thread before any route runs; a stalled body gets 408 after the
                 // connection's idle timeout.
@@ -216,6 +229,49 @@ public final class HttpApi {
      */
     static ByteBufferPool bufferPool() {
         return new ArrayByteBufferPool(0, -1, -1, Integer.MAX_VALUE, POOLED_HEAP_BYTES, POOLED_DIRECT_BYTES);
+    }
+
+    /**
+     * The server's handler with Javalin's StatisticsHandler replaced by a {@link GracefulHandler}, or the
+     * GracefulHandler inserted in front if Javalin's default server ever starts without one.
+     */
+    static org.eclipse.jetty.server.Handler withoutStatistics(org.eclipse.jetty.server.Handler handler) {
+        GracefulHandler graceful = new GracefulHandler();
+        if (handler instanceof StatisticsHandler statistics) {
+            graceful.setHandler(statistics.getHandler());
+        } else {
+            graceful.setHandler(handler);
+        }
+        return graceful;
+    }
+
+    /**
+     * The servlet context's session handler, without sessions. Javalin makes its servlet context with sessions, and
+     * Jetty's session handler then looks on every request for a session id in the cookies and the URI, and wraps the
+     * request's stream to save the session at its end. This server keeps no servlet sessions (the hosted login and
+     * the console have their own cookies: {@link SessionCookie}, docs/hosted-login.md#cookies), so this one passes
+     * the request on and refuses to make a session: a change that starts using {@code HttpSession} fails at once
+     * instead of keeping sessions whose ids are never read back.
+     */
+    static final class NoSessions extends SessionHandler {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            org.eclipse.jetty.server.Handler next = getHandler();
+            if (next == null) {
+                return false;
+            }
+            ServletContextRequest servletRequest = Request.as(request, ServletContextRequest.class);
+            if (servletRequest != null) {
+                // What Jetty's own handler records when a request names no session: getSession(false) is null.
+                servletRequest.setRequestedSession(AbstractSessionManager.RequestedSession.NO_REQUESTED_SESSION);
+            }
+            return next.handle(request, response, callback);
+        }
+
+        @Override
+        public void newSession(Request request, String requestedSessionId, Consumer<ManagedSession> consumer) {
+            throw new UnsupportedOperationException("this server keeps no servlet sessions");
+        }
     }
 
     private void routes(RoutesConfig routes, EndpointSet endpoints, Responder responder, ClientGate gate) {

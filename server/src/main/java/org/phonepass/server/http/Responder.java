@@ -3,6 +3,9 @@ package org.phonepass.server.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.phonepass.core.error.ErrorCode;
@@ -14,6 +17,8 @@ import org.phonepass.core.ratelimit.RateLimitHeaders;
  * a {@link PhonepassException} into Auth0's {@code {"error","error_description"}} body.
  */
 public final class Responder {
+    static final String JSON = "application/json; charset=utf-8";
+    private static final String JAVASCRIPT = "application/javascript; charset=utf-8";
     private final ObjectMapper json;
 
     public Responder(ObjectMapper json) {
@@ -30,7 +35,7 @@ public final class Responder {
             jsonp(ctx, request.jsonp(), body);
             return;
         }
-        ctx.status(status).contentType("application/json; charset=utf-8").result(serialize(body));
+        send(ctx, status, JSON, bytes(body));
     }
 
     /**
@@ -62,16 +67,67 @@ public final class Responder {
         if (request != null && request.isJsonp()) {
             jsonp(ctx, request.jsonp(), body);
         } else {
-            ctx.status(status).contentType("application/json; charset=utf-8").result(serialize(body));
+            send(ctx, status, JSON, bytes(body));
         }
     }
 
     private void jsonp(Context ctx, String callback, Map<String, ?> body) {
         // U+2028 and U+2029 end a line in old JavaScript engines; escape them so the script always parses.
         String payload = serialize(body).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029");
-        ctx.status(200)
-                .contentType("application/javascript; charset=utf-8")
-                .result("/**/ typeof " + callback + " === 'function' && " + callback + "(" + payload + ");");
+        send(
+                ctx,
+                200,
+                JAVASCRIPT,
+                ("/**/ typeof " + callback + " === 'function' && " + callback + "(" + payload + ");")
+                        .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Below this many bytes Javalin never compresses a body (its {@code CompressionStrategy}'s default minimum, which
+     * this server does not change), so such a body can go to the servlet response without Javalin's compressing
+     * stream in between.
+     */
+    static final int UNCOMPRESSED_BELOW = 1500;
+
+    private static final String WRITTEN = "phonepass.body.written";
+
+    /**
+     * Writes a whole body. {@code ctx.result(...)} keeps it as a stream that Javalin copies at the end through a new
+     * array the size of Jetty's response buffer (32 KiB, for a token answer of about 1 KiB: 29 % of the bytes a
+     * verify allocated; docs/benchmarks.md, "The HTTP path per request"). A body Javalin would not compress is therefore
+     * written straight into the response's buffer instead, where Jetty keeps it until the handlers are done (it is
+     * far below the buffer's size): the after-handler and the error mappers can still set headers and the status,
+     * and Jetty then sends head and body together with their Content-Length, as it did for the copied result.
+     *
+     * <p>A larger body keeps {@code ctx.result}, so that Javalin gzips it when the client accepts that, and so does an
+     * answer completed on another thread ({@code ctx.future}): Javalin writes that one once, guarded against its
+     * asynchronous timeout writing its own answer at the same moment. A second answer to the same request (an error
+     * mapper answering after the route did) replaces the first, as a second {@code ctx.result} did; after a first
+     * answer kept as a result, it is kept as one too.
+     */
+    private static void send(Context ctx, int status, String type, byte[] bytes) {
+        if (ctx.attribute(WRITTEN) != null) {
+            ctx.res().resetBuffer();
+        }
+        ctx.status(status).contentType(type);
+        if (bytes.length >= UNCOMPRESSED_BELOW || ctx.req().isAsyncStarted() || ctx.resultInputStream() != null) {
+            ctx.result(bytes);
+            return;
+        }
+        try {
+            ctx.res().getOutputStream().write(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ctx.attribute(WRITTEN, Boolean.TRUE);
+    }
+
+    private byte[] bytes(Object body) {
+        try {
+            return json.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("response not serialisable", e);
+        }
     }
 
     public String serialize(Object body) {
