@@ -164,13 +164,7 @@ public final class HttpApi {
                 prefetch.setAsyncSupported(true);
                 context.addFilter(prefetch, "/*", EnumSet.of(DispatcherType.REQUEST));
             });
-            config.jetty.modifyHttpConfiguration(http -> {
-                http.setSendServerVersion(false);
-                http.setRequestHeaderSize(16 * 1024);
-                // Jetty keeps a header cache per connection; at its default of 1024 entries it holds about 100 kB
-                // for every keep-alive connection (docs/benchmarks.md: 1024 connections exhausted a 128 MB heap).
-                http.setHeaderCacheSize(256);
-            });
+            config.jetty.modifyHttpConfiguration(HttpApi::httpConfiguration);
             if (listen.tls() != null) {
                 config.jetty.addConnector((server, httpConfig) -> {
                     SslContextFactory.Server ssl = new SslContextFactory.Server();
@@ -213,6 +207,24 @@ public final class HttpApi {
             }
             routes(config.routes, endpoints, responder, gate);
         });
+    }
+
+    /** The HTTP settings of every connector (the HTTPS connector copies them and adds its customizer). */
+    static void httpConfiguration(HttpConfiguration http) {
+        http.setSendServerVersion(false);
+        http.setRequestHeaderSize(16 * 1024);
+        // Jetty keeps a header cache per connection; at its default of 1024 entries it holds about 100 kB
+        // for every keep-alive connection (docs/benchmarks.md: 1024 connections exhausted a 128 MB heap).
+        http.setHeaderCacheSize(256);
+        // Heap buffers, not Jetty's default of direct ones: a direct buffer that leaves the bounded pool
+        // (bufferPool) is freed only when a collection finds its small heap object, which the serial
+        // collector's old generation keeps for minutes; after bursts of 1 024 connections that was 37 MB
+        // outside the heap, uncounted by -Xmx (docs/benchmarks.md, "1 024 connections under 256 MiB").
+        // Heap buffers are collected like any garbage, within -Xmx. TLS records are already decrypted and
+        // encrypted in heap buffers (Jetty's SslConnectionFactory default); the JDK copies a heap buffer
+        // through a small per-thread direct buffer at the socket.
+        http.setUseInputDirectByteBuffers(false);
+        http.setUseOutputDirectByteBuffers(false);
     }
 
     /** Most bytes of idle heap buffers the connectors' pool keeps (Jetty's default: an eighth of the heap). */
