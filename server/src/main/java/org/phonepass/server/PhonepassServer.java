@@ -119,6 +119,7 @@ public final class PhonepassServer implements AutoCloseable {
     private OpsEndpoints ops;
     private ClientRegistry clients;
     private ScheduledExecutorService housekeeping;
+    private ScheduledExecutorService rechecks;
     private Runnable limitSweep = () -> {};
     private JdbcAuditLog auditEvents;
     private SampleAppServer sampleApp;
@@ -261,8 +262,15 @@ public final class PhonepassServer implements AutoCloseable {
             // docs/management.md#clients: the settings file's clients are written to the database at every start
             // (the file wins for them), beside those created through the API; every node reads them from there.
             storage.clientStore().replaceSettingsClients(settingsClientRows(managementAudience));
+            // What every node reads from the database and keeps (clients, the SMS connection) is checked for changes
+            // made through other nodes on this thread, never by a request (docs/management.md#how-nodes-see-changes).
+            rechecks = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "phonepass-recheck");
+                t.setDaemon(true);
+                return t;
+            });
             StoredClients storedClients =
-                    new StoredClients(storage.clientStore(), clock, CLIENT_RECHECK_MILLIS, CLIENT_MISS_RECHECK_MILLIS);
+                    new StoredClients(storage.clientStore(), rechecks, CLIENT_RECHECK, CLIENT_MISS_RECHECK);
             clients = storedClients;
             byte[] codeKey = codeHmacKey(storage);
             CodeHasher hasher = new CodeHasher(codeKey);
@@ -332,7 +340,8 @@ public final class PhonepassServer implements AutoCloseable {
                     smsPlan.formatter(),
                     clients,
                     audit,
-                    clock);
+                    clock,
+                    rechecks);
             liveConnection.set(connection);
             LoginService login = new LoginService(
                     connection,
@@ -544,9 +553,9 @@ public final class PhonepassServer implements AutoCloseable {
     /** How long a Management API token lives (Auth0's default for it). */
     static final Duration MANAGEMENT_TOKEN_LIFETIME = Duration.ofHours(24);
     /** How often each node checks the stored clients for changes made elsewhere. */
-    static final long CLIENT_RECHECK_MILLIS = 1_000;
+    static final Duration CLIENT_RECHECK = Duration.ofSeconds(1);
     /** How soon an unknown client id makes a node look again: a client just created on another node. */
-    static final long CLIENT_MISS_RECHECK_MILLIS = 50;
+    static final Duration CLIENT_MISS_RECHECK = Duration.ofMillis(50);
 
     /** The settings file's clients (and the dev client) as stored rows, hashing any plain secret. */
     private List<ClientStore.Row> settingsClientRows(String managementAudience) {
@@ -908,6 +917,9 @@ public final class PhonepassServer implements AutoCloseable {
         }
         if (housekeeping != null) {
             housekeeping.shutdownNow();
+        }
+        if (rechecks != null) {
+            rechecks.shutdownNow();
         }
         if (http != null) {
             http.stop();

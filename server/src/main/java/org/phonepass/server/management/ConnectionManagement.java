@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import org.phonepass.core.abuse.AuditEvent;
 import org.phonepass.core.abuse.AuditLog;
@@ -49,7 +50,7 @@ public final class ConnectionManagement implements Supplier<OtpSettings> {
     static final Set<String> TOP_FIELDS = Set.of("options", "enabled_clients", "is_domain_connection", "metadata");
     private static final Logger log = LoggerFactory.getLogger(ConnectionManagement.class);
     private static final ObjectMapper JSON = JsonMapper.builder().build();
-    private static final long RECHECK_MILLIS = 1_000;
+    private static final Duration RECHECK = Duration.ofSeconds(1);
     private static final int MIN_LENGTH = 4;
     private static final int MAX_LENGTH = 10;
     private static final long MIN_STEP = 30;
@@ -63,14 +64,10 @@ public final class ConnectionManagement implements Supplier<OtpSettings> {
     private final ClientRegistry clients;
     private final AuditLog audit;
     private final Clock clock;
-    private volatile Live live;
+    private final Rechecked<Live> live;
 
-    /**
-     * The settings in force, the Twilio sender in force (null without Twilio), the stored options they came from,
-     * and when they were checked.
-     */
-    private record Live(
-            long version, OtpSettings settings, TwilioSender sender, Map<String, Object> stored, long checkedAt) {}
+    /** The settings in force, the Twilio sender in force (null without Twilio), and the stored options they came from. */
+    private record Live(long version, OtpSettings settings, TwilioSender sender, Map<String, Object> stored) {}
 
     /**
      * @param base      the settings file's code rules and templates
@@ -78,6 +75,7 @@ public final class ConnectionManagement implements Supplier<OtpSettings> {
      *                  belongs to the provider in use and cannot be changed here
      * @param provider  the id of {@code sms.provider}, named when a sender change is refused
      * @param formatter checks a new template against the segment limit, as the settings file's are
+     * @param checker   the thread that checks the store for changes made through other nodes, shut down by the caller
      */
     public ConnectionManagement(
             OtpSettings base,
@@ -87,7 +85,8 @@ public final class ConnectionManagement implements Supplier<OtpSettings> {
             MessageFormatter formatter,
             ClientRegistry clients,
             AuditLog audit,
-            Clock clock) {
+            Clock clock,
+            ScheduledExecutorService checker) {
         this.base = Objects.requireNonNull(base, "base cannot be null");
         this.twilio = twilio;
         this.provider = Objects.requireNonNull(provider, "provider cannot be null");
@@ -96,7 +95,12 @@ public final class ConnectionManagement implements Supplier<OtpSettings> {
         this.clients = Objects.requireNonNull(clients, "clients cannot be null");
         this.audit = Objects.requireNonNull(audit, "audit cannot be null");
         this.clock = Objects.requireNonNull(clock, "clock cannot be null");
-        this.live = load();
+        this.live = new Rechecked<>(
+                "the connection settings",
+                load(),
+                l -> store.version() == l.version() ? l : load(),
+                Objects.requireNonNull(checker, "checker cannot be null"),
+                RECHECK);
     }
 
     /** The code rules in force on this node, at most a second behind a change made on another node. */
@@ -124,26 +128,7 @@ public final class ConnectionManagement implements Supplier<OtpSettings> {
     }
 
     private Live current() {
-        Live l = live;
-        long now = System.nanoTime() / 1_000_000;
-        if (now - l.checkedAt() < RECHECK_MILLIS) {
-            return l;
-        }
-        synchronized (this) {
-            l = live;
-            if (now - l.checkedAt() < RECHECK_MILLIS) {
-                return l;
-            }
-            try {
-                live = store.version() == l.version()
-                        ? new Live(l.version(), l.settings(), l.sender(), l.stored(), now)
-                        : load();
-            } catch (RuntimeException e) {
-                log.warn("could not check the connection settings ({}); keeping the ones loaded", e.getMessage());
-                live = new Live(l.version(), l.settings(), l.sender(), l.stored(), now);
-            }
-            return live;
-        }
+        return live.get();
     }
 
     /** The Auth0 connection object. */
@@ -282,7 +267,7 @@ public final class ConnectionManagement implements Supplier<OtpSettings> {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        live = load();
+        live.set(load());
         try {
             audit.record(new AuditEvent(
                     clock.instant(),
@@ -391,7 +376,7 @@ public final class ConnectionManagement implements Supplier<OtpSettings> {
             log.error("the stored sms connection options are unreadable and are ignored: {}", e.getMessage());
             s = base;
         }
-        return new Live(version, s, sender, stored, System.nanoTime() / 1_000_000);
+        return new Live(version, s, sender, stored);
     }
 
     private static Map<String, Object> parse(String json) {
