@@ -99,6 +99,7 @@ public final class Main implements Callable<Integer> {
     static void prepareJvm() {
         asyncPoolForSmallMachines();
         vendorClientDefaults();
+        jettyReferencesPerCacheLine();
         // The native crypto provider's library loads while the settings are read; it is installed, or not, once they
         // say which provider to use, before any key object exists (docs/security.md#crypto-provider).
         if (!"jdk"
@@ -139,6 +140,37 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /**
+     * Jetty sizes the padding of its concurrent queues by how many object references fill a 64-byte cache line, and,
+     * unless {@value #JETTY_REFERENCES_PROPERTY} says, asks the JVM's diagnostic bean whether references are
+     * compressed: that starts the platform MBean server and loads about 170 classes of the JVM's management
+     * interface at every start, before the port opens (docs/benchmarks.md, "Start-up, a margin"). The same answer
+     * comes from the size of an array element of {@code Object[]}: 4 bytes with compressed references (16 per line),
+     * 8 without (8 per line). An explicit value, or a cache line other than Jetty's default, is left to Jetty.
+     */
+    static void jettyReferencesPerCacheLine() {
+        if (System.getProperty(JETTY_REFERENCES_PROPERTY) != null
+                || System.getProperty("org.eclipse.jetty.util.cacheLineBytes") != null) {
+            return;
+        }
+        int referenceBytes = referenceBytes();
+        if (referenceBytes == 4 || referenceBytes == 8) {
+            System.setProperty(JETTY_REFERENCES_PROPERTY, Integer.toString(64 / referenceBytes));
+        }
+    }
+
+    /** The size of an object reference in an array, from {@code sun.misc.Unsafe} (module jdk.unsupported); 0 if unknown. */
+    static int referenceBytes() {
+        try {
+            return Class.forName("sun.misc.Unsafe")
+                    .getField("ARRAY_OBJECT_INDEX_SCALE")
+                    .getInt(null);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return 0;
+        }
+    }
+
+    static final String JETTY_REFERENCES_PROPERTY = "org.eclipse.jetty.util.referencesPerCacheLine";
     static final String KEEPALIVE_PROPERTY = "jdk.httpclient.keepalive.timeout";
     static final String BUFSIZE_PROPERTY = "jdk.httpclient.bufsize";
 
