@@ -9,11 +9,13 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.phonepass.core.client.ClientSecrets;
 import org.phonepass.server.config.ConfigException;
 import org.phonepass.server.config.ConfigLoader;
 import org.phonepass.server.config.Settings;
 import org.phonepass.server.crypto.CryptoProviders;
+import org.phonepass.server.tls.TlsMaterial;
 import org.phonepass.store.sql.SqlStorage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -50,7 +52,7 @@ public final class Main implements Callable<Integer> {
     /**
      * Work every start does anyway, begun on a thread of its own while the main thread parses the arguments and the
      * settings (which log nothing): configuring Logback (about 500 classes and an XML parse), then loading SQLite's
-     * native library and Flyway, then the JDK's TLS classes and trusted roots, which Jetty's SSLContext needs. On two
+     * native library, then the JDK's TLS classes, which Jetty's SSLContext needs. On two
      * cores this takes about a third of a second off the start-up. {@link #awaitLogging()} is called before the first
      * class that logs is touched, so nothing is logged while SLF4J is still initialising.
      */
@@ -65,7 +67,12 @@ public final class Main implements Callable<Integer> {
                     }
                     SqlStorage.prepareEmbedded();
                     try {
-                        SSLContext.getInstance("TLS").init(null, null, null);
+                        // With the server's empty trust store, as Jetty's context is made (TlsMaterial): the JDK's
+                        // own roots are read only by the clients that need them, when they first connect.
+                        TrustManagerFactory trust =
+                                TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                        trust.init(TlsMaterial.noClientCertificates());
+                        SSLContext.getInstance("TLS").init(null, trust.getTrustManagers(), null);
                     } catch (GeneralSecurityException e) {
                         // Jetty meets the same problem when it starts, and reports it.
                     }
