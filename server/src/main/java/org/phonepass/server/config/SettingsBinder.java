@@ -29,7 +29,7 @@ import org.phonepass.sms.config.DurationSetting;
 
 /**
  * Binds a settings tree to the settings records without Jackson's databind, for the settings that every start reads:
- * building databind's deserializers for the forty-odd settings records was about 0.3 s of CPU on the main thread of
+ * building databind's deserializers for the forty-odd settings records was about 0.25 s of CPU on the main thread of
  * every start, before anything else could begin (docs/benchmarks.md, "Start-up, a margin").
  *
  * <p>It applies the rules {@link ConfigLoader} documents (the snake_case name or {@code @JsonProperty} of each record
