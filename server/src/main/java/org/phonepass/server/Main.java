@@ -9,11 +9,13 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.phonepass.core.client.ClientSecrets;
 import org.phonepass.server.config.ConfigException;
 import org.phonepass.server.config.ConfigLoader;
 import org.phonepass.server.config.Settings;
 import org.phonepass.server.crypto.CryptoProviders;
+import org.phonepass.server.tls.TlsMaterial;
 import org.phonepass.store.sql.SqlStorage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -50,7 +52,7 @@ public final class Main implements Callable<Integer> {
     /**
      * Work every start does anyway, begun on a thread of its own while the main thread parses the arguments and the
      * settings (which log nothing): configuring Logback (about 500 classes and an XML parse), then loading SQLite's
-     * native library and Flyway, then the JDK's TLS classes and trusted roots, which Jetty's SSLContext needs. On two
+     * native library, then the JDK's TLS classes, which Jetty's SSLContext needs. On two
      * cores this takes about a third of a second off the start-up. {@link #awaitLogging()} is called before the first
      * class that logs is touched, so nothing is logged while SLF4J is still initialising.
      */
@@ -65,7 +67,12 @@ public final class Main implements Callable<Integer> {
                     }
                     SqlStorage.prepareEmbedded();
                     try {
-                        SSLContext.getInstance("TLS").init(null, null, null);
+                        // With the server's empty trust store, as Jetty's context is made (TlsMaterial): the JDK's
+                        // own roots are read only by the clients that need them, when they first connect.
+                        TrustManagerFactory trust =
+                                TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                        trust.init(TlsMaterial.noClientCertificates());
+                        SSLContext.getInstance("TLS").init(null, trust.getTrustManagers(), null);
                     } catch (GeneralSecurityException e) {
                         // Jetty meets the same problem when it starts, and reports it.
                     }
@@ -99,6 +106,7 @@ public final class Main implements Callable<Integer> {
     static void prepareJvm() {
         asyncPoolForSmallMachines();
         vendorClientDefaults();
+        jettyReferencesPerCacheLine();
         // The native crypto provider's library loads while the settings are read; it is installed, or not, once they
         // say which provider to use, before any key object exists (docs/security.md#crypto-provider).
         if (!"jdk"
@@ -139,6 +147,37 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /**
+     * Jetty sizes the padding of its concurrent queues by how many object references fill a 64-byte cache line, and,
+     * unless {@value #JETTY_REFERENCES_PROPERTY} says, asks the JVM's diagnostic bean whether references are
+     * compressed: that starts the platform MBean server and loads about 170 classes of the JVM's management
+     * interface at every start, before the port opens (docs/benchmarks.md, "Start-up, a margin"). The same answer
+     * comes from the size of an array element of {@code Object[]}: 4 bytes with compressed references (16 per line),
+     * 8 without (8 per line). An explicit value, or a cache line other than Jetty's default, is left to Jetty.
+     */
+    static void jettyReferencesPerCacheLine() {
+        if (System.getProperty(JETTY_REFERENCES_PROPERTY) != null
+                || System.getProperty("org.eclipse.jetty.util.cacheLineBytes") != null) {
+            return;
+        }
+        int referenceBytes = referenceBytes();
+        if (referenceBytes == 4 || referenceBytes == 8) {
+            System.setProperty(JETTY_REFERENCES_PROPERTY, Integer.toString(64 / referenceBytes));
+        }
+    }
+
+    /** The size of an object reference in an array, from {@code sun.misc.Unsafe} (module jdk.unsupported); 0 if unknown. */
+    static int referenceBytes() {
+        try {
+            return Class.forName("sun.misc.Unsafe")
+                    .getField("ARRAY_OBJECT_INDEX_SCALE")
+                    .getInt(null);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return 0;
+        }
+    }
+
+    static final String JETTY_REFERENCES_PROPERTY = "org.eclipse.jetty.util.referencesPerCacheLine";
     static final String KEEPALIVE_PROPERTY = "jdk.httpclient.keepalive.timeout";
     static final String BUFSIZE_PROPERTY = "jdk.httpclient.bufsize";
 

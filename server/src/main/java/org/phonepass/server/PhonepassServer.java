@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.javalin.http.HandlerType;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -359,12 +360,14 @@ public final class PhonepassServer implements AutoCloseable {
                     random);
             // Silent sign-up refusal: the SMS meters would tell which numbers have accounts, so the public scrape
             // (dev mode) leaves them out; the management port is the operator's and keeps them.
+            JvmMeters jvmMeters = new JvmMeters(metrics);
             ops = new OpsEndpoints(
                     checks,
                     metrics,
                     responder,
                     !settings.isProduction(),
-                    otp.disableSignup() && otp.signupDisabledResponse() == OtpSettings.SignupDisabledResponse.SILENT);
+                    otp.disableSignup() && otp.signupDisabledResponse() == OtpSettings.SignupDisabledResponse.SILENT,
+                    jvmMeters);
             List<IpRange> proxies = settings.http().trustedProxies().stream()
                     .map(IpRange::parse)
                     .toList();
@@ -497,11 +500,6 @@ public final class PhonepassServer implements AutoCloseable {
                     new org.phonepass.server.http.ClientGate(clients));
             http.start();
             startManagement(json);
-            // The JVM's own meters are bound once the server answers: they are not needed to answer, and binding
-            // them loads a few hundred classes.
-            new JvmMemoryMetrics().bindTo(metrics);
-            new JvmThreadMetrics().bindTo(metrics);
-            new ProcessorMetrics().bindTo(metrics);
             startSampleApp();
 
             housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -513,6 +511,10 @@ public final class PhonepassServer implements AutoCloseable {
             // after the port answers (docs/benchmarks.md "Start-up, cut again"): built at once it would run beside
             // the first requests and the JIT compilers of the start on two cores. A page that shows the picker
             // sooner builds it itself.
+            // The JVM's own meters too: binding them loads the JVM's management interface (about 200 classes),
+            // which no request needs, and done right after the port opened it ran beside the first requests
+            // (docs/benchmarks.md "Start-up, a margin"). A scrape before then binds them first, so that no scrape
+            // goes without them.
             housekeeping.schedule(
                     () -> {
                         try {
@@ -523,6 +525,7 @@ public final class PhonepassServer implements AutoCloseable {
                     },
                     AFTER_START_MILLIS,
                     TimeUnit.MILLISECONDS);
+            housekeeping.schedule(jvmMeters, AFTER_START_MILLIS, TimeUnit.MILLISECONDS);
             ChallengeStore sweptChallenges = challenges;
             LoginTicketStore sweptTickets = loginTicketStore;
             housekeeping.scheduleWithFixedDelay(
@@ -538,6 +541,27 @@ public final class PhonepassServer implements AutoCloseable {
             closeUnclaimed(opening);
             close();
             throw e;
+        }
+    }
+
+    /** The JVM's own meters (memory, threads, processor), bound to the registry once, by whoever asks first. */
+    static final class JvmMeters implements Runnable {
+        private final MeterRegistry registry;
+        private boolean bound;
+
+        JvmMeters(MeterRegistry registry) {
+            this.registry = registry;
+        }
+
+        @Override
+        public synchronized void run() {
+            if (bound) {
+                return;
+            }
+            bound = true;
+            new JvmMemoryMetrics().bindTo(registry);
+            new JvmThreadMetrics().bindTo(registry);
+            new ProcessorMetrics().bindTo(registry);
         }
     }
 

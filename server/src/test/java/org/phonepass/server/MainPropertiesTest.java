@@ -10,17 +10,20 @@ import org.junit.jupiter.api.Test;
 class MainPropertiesTest {
     private String keepalive;
     private String bufsize;
+    private String references;
 
     @BeforeEach
     void remember() {
         keepalive = System.getProperty(Main.KEEPALIVE_PROPERTY);
         bufsize = System.getProperty(Main.BUFSIZE_PROPERTY);
+        references = System.getProperty(Main.JETTY_REFERENCES_PROPERTY);
     }
 
     @AfterEach
     void restore() {
         restore(Main.KEEPALIVE_PROPERTY, keepalive);
         restore(Main.BUFSIZE_PROPERTY, bufsize);
+        restore(Main.JETTY_REFERENCES_PROPERTY, references);
     }
 
     private static void restore(String key, String value) {
@@ -51,5 +54,28 @@ class MainPropertiesTest {
 
         assertThat(System.getProperty(Main.KEEPALIVE_PROPERTY)).isEqualTo("600");
         assertThat(System.getProperty(Main.BUFSIZE_PROPERTY)).isEqualTo("65536");
+    }
+
+    /** What Jetty would have asked the diagnostic bean for: 16 references per 64-byte line when they are compressed. */
+    @Test
+    void jettyReferencesPerCacheLineWhenUnsetThenAsJettyComputesItFromTheDiagnosticBean() {
+        System.clearProperty(Main.JETTY_REFERENCES_PROPERTY);
+        boolean compressed = Boolean.parseBoolean(java.lang.management.ManagementFactory.getPlatformMXBean(
+                        com.sun.management.HotSpotDiagnosticMXBean.class)
+                .getVMOption("UseCompressedOops")
+                .getValue());
+
+        Main.jettyReferencesPerCacheLine();
+
+        assertThat(System.getProperty(Main.JETTY_REFERENCES_PROPERTY)).isEqualTo(compressed ? "16" : "8");
+    }
+
+    @Test
+    void jettyReferencesPerCacheLineWhenTheOperatorSetItThenKept() {
+        System.setProperty(Main.JETTY_REFERENCES_PROPERTY, "4");
+
+        Main.jettyReferencesPerCacheLine();
+
+        assertThat(System.getProperty(Main.JETTY_REFERENCES_PROPERTY)).isEqualTo("4");
     }
 }

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -45,7 +46,9 @@ import org.phonepass.sms.config.DurationSetting;
  * Reads the YAML settings file, applies environment overrides, resolves secret references, binds and validates: every
  * section, once, before anything starts. Binding has one rule for every section: the YAML key is the snake_case name
  * of the record component (a {@code @JsonProperty} only where a key cannot be a Java name), unknown keys are refused,
- * and durations go through {@link DurationSetting}.
+ * and durations go through {@link DurationSetting}. {@link SettingsBinder} binds the plain cases without Jackson's
+ * databind, which cost the main thread of every start about a quarter of a second of CPU; Jackson binds the rest and
+ * every refused value.
  */
 public final class ConfigLoader {
     /**
@@ -71,17 +74,36 @@ public final class ConfigLoader {
             GrantType.IMPLICIT,
             "implicit"));
 
-    private final ObjectMapper yaml;
+    /**
+     * Made at its first use, to read a file or to bind what {@link SettingsBinder} leaves: a start without a settings
+     * file whose environment the binder takes never makes it.
+     */
+    private ObjectMapper yaml;
+
+    /** Whether the records are bound by {@link SettingsBinder} first; false binds with Jackson alone (tests compare). */
+    private final boolean fastBinding;
 
     public ConfigLoader() {
-        this.yaml = JsonMapper.builder(new YAMLFactory())
-                .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
-                .addModule(DurationSetting.module())
-                .addModule(new SimpleModule("grants").addDeserializer(GrantType.class, new GrantDeserializer()))
-                .build();
+        this(true);
+    }
+
+    ConfigLoader(boolean fastBinding) {
+        this.fastBinding = fastBinding;
+    }
+
+    /** The YAML reader and Jackson's binder, which refuses bad values and says why. */
+    private ObjectMapper yaml() {
+        if (yaml == null) {
+            yaml = JsonMapper.builder(new YAMLFactory())
+                    .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                    .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                    .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+                    .addModule(DurationSetting.module())
+                    .addModule(new SimpleModule("grants").addDeserializer(GrantType.class, new GrantDeserializer()))
+                    .build();
+        }
+        return yaml;
     }
 
     private static Map<String, String> envTable() {
@@ -136,9 +158,9 @@ public final class ConfigLoader {
     public Settings load(Path file, Map<String, String> env, java.util.function.Consumer<Settings.Crypto> beforeKeys) {
         ObjectNode tree;
         try {
-            JsonNode read = file == null ? null : yaml.readTree(Files.readString(file));
+            JsonNode read = file == null ? null : yaml().readTree(Files.readString(file));
             if (read == null || read.isMissingNode() || read.isNull()) {
-                tree = yaml.createObjectNode();
+                tree = JsonNodeFactory.instance.objectNode();
             } else if (read instanceof ObjectNode object) {
                 tree = object;
             } else {
@@ -176,9 +198,18 @@ public final class ConfigLoader {
             beforeKeys.accept(crypto);
         }
         resolveSecrets(tree, Settings.class, "", env);
-        Settings settings;
+        Settings settings = fastBinding ? SettingsBinder.bind(tree, Settings.class) : null;
+        if (settings == null) {
+            settings = bindWithJackson(tree);
+        }
+        new SettingsValidator(settings).validate();
+        return settings;
+    }
+
+    /** Binds with Jackson: what {@link SettingsBinder} leaves, every refused value among it, with its message. */
+    private Settings bindWithJackson(ObjectNode tree) {
         try {
-            settings = yaml.treeToValue(tree, Settings.class);
+            return yaml().treeToValue(tree, Settings.class);
         } catch (UnrecognizedPropertyException e) {
             String path = path(e);
             String known = e.getKnownPropertyIds() == null
@@ -196,16 +227,21 @@ public final class ConfigLoader {
         } catch (JsonProcessingException e) {
             throw new ConfigException("bad settings: " + e.getOriginalMessage());
         }
-        new SettingsValidator(settings).validate();
-        return settings;
     }
 
     private Settings.Crypto cryptoSection(ObjectNode tree) {
         JsonNode node = tree.get("crypto");
+        if (node == null || node.isNull()) {
+            return new Settings.Crypto(null);
+        }
+        Settings.Crypto fast = fastBinding && node instanceof ObjectNode object
+                ? SettingsBinder.bind(object, Settings.Crypto.class)
+                : null;
+        if (fast != null) {
+            return fast;
+        }
         try {
-            return node == null || node.isNull()
-                    ? new Settings.Crypto(null)
-                    : yaml.treeToValue(node, Settings.Crypto.class);
+            return yaml().treeToValue(node, Settings.Crypto.class);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             return null;
         }

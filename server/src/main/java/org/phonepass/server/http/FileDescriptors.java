@@ -1,7 +1,12 @@
 package org.phonepass.server.http;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -25,8 +30,53 @@ final class FileDescriptors {
 
     private FileDescriptors() {}
 
-    /** The soft RLIMIT_NOFILE as the JVM sees it (after it raised it to the hard limit), when the OS tells. */
+    /**
+     * The soft RLIMIT_NOFILE as the JVM sees it (after it raised it to the hard limit), when the OS tells. On Linux it
+     * is read from {@code /proc/self/limits}, the same figure the JVM's operating-system bean reports: asking the bean
+     * loaded about 170 classes of the JVM's management interface at every start (docs/benchmarks.md, "Start-up, a
+     * margin"). Elsewhere, or when that file cannot be read, the bean answers as before.
+     */
     static OptionalLong limit() {
+        OptionalLong fromProc = fromProcLimits(PROC_LIMITS);
+        return fromProc != null ? fromProc : fromManagementBean();
+    }
+
+    private static final Path PROC_LIMITS = Path.of("/proc/self/limits");
+
+    /**
+     * The soft limit of the {@code Max open files} line of a {@code /proc/<pid>/limits} file: empty for
+     * {@code unlimited} (as the bean, which reports RLIM_INFINITY as -1), null when the file or the line is not
+     * there or not as expected.
+     */
+    static OptionalLong fromProcLimits(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        for (String line : lines) {
+            if (!line.startsWith("Max open files ")) {
+                continue;
+            }
+            String[] fields = line.substring("Max open files ".length()).trim().split("\\s+");
+            if (fields.length < 2) {
+                return null;
+            }
+            if (fields[0].equals("unlimited")) {
+                return OptionalLong.empty();
+            }
+            try {
+                long soft = Long.parseLong(fields[0]);
+                return soft > 0 ? OptionalLong.of(soft) : OptionalLong.empty();
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    static OptionalLong fromManagementBean() {
         OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         if (os instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
             long max = unix.getMaxFileDescriptorCount();

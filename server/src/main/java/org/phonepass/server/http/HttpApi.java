@@ -171,6 +171,8 @@ public final class HttpApi {
                     ssl.setKeyStore(listen.tls().keyStore());
                     ssl.setKeyStorePassword(new String(listen.tls().password()));
                     ssl.setKeyManagerPassword(new String(listen.tls().password()));
+                    // No client certificates are asked for: an empty trust store spares reading the JDK's.
+                    ssl.setTrustStore(TlsMaterial.noClientCertificates());
                     ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
                     ssl.setIncludeCipherSuites(CIPHER_SUITES.toArray(String[]::new));
                     HttpConfiguration https = new HttpConfiguration(httpConfig);

@@ -24,6 +24,7 @@ public final class OpsEndpoints {
     private final Responder responder;
     private final boolean publicDetails;
     private final boolean hideSmsMeters;
+    private final Runnable beforeScrape;
     private volatile boolean stopping;
 
     /**
@@ -37,11 +38,26 @@ public final class OpsEndpoints {
             Responder responder,
             boolean publicDetails,
             boolean hideSmsMeters) {
+        this(checks, metrics, responder, publicDetails, hideSmsMeters, () -> {});
+    }
+
+    /**
+     * @param beforeScrape run before every scrape: binds meters that are registered lazily (the JVM's own, which the
+     *                     server binds a few seconds after it starts), so that no scrape goes without them
+     */
+    public OpsEndpoints(
+            Map<String, BooleanSupplier> checks,
+            PrometheusMeterRegistry metrics,
+            Responder responder,
+            boolean publicDetails,
+            boolean hideSmsMeters,
+            Runnable beforeScrape) {
         this.checks = Map.copyOf(checks);
         this.metrics = metrics;
         this.responder = responder;
         this.publicDetails = publicDetails;
         this.hideSmsMeters = hideSmsMeters;
+        this.beforeScrape = beforeScrape;
     }
 
     /** Marks the node as going away: readiness fails so load balancers drain it before shutdown. */
@@ -86,7 +102,7 @@ public final class OpsEndpoints {
     }
 
     void metrics(Context ctx) {
-        String scrape = metrics.scrape();
+        String scrape = scrape();
         ctx.contentType(PROMETHEUS_TYPE).result(hideSmsMeters ? withoutSms(scrape) : scrape);
     }
 
@@ -105,6 +121,7 @@ public final class OpsEndpoints {
 
     /** The Prometheus text exposition. */
     String scrape() {
+        beforeScrape.run();
         return metrics.scrape();
     }
 

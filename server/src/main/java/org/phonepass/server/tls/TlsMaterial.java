@@ -93,6 +93,23 @@ public final class TlsMaterial {
     }
 
     /** Loads a PEM certificate chain and private key. */
+    /**
+     * An empty trust store for the server's TLS context. The server never asks clients for a certificate, so its
+     * context trusts nothing; left without one, the JDK would read and parse its whole default trust store (about 140
+     * root certificates, some 40 ms of CPU) at every start for a trust manager the server never uses
+     * (docs/benchmarks.md, "Start-up, a margin"). Clients the server runs (SMS vendors, hooks) keep the JDK's roots.
+     */
+    public static KeyStore noClientCertificates() {
+        try {
+            KeyStore empty = KeyStore.getInstance("JKS");
+            empty.load(null, null);
+            return empty;
+        } catch (IOException | GeneralSecurityException e) {
+            // Every JDK has the JKS type; an empty one cannot fail to load.
+            throw new IllegalStateException("no empty JKS key store: " + e.getMessage(), e);
+        }
+    }
+
     public static TlsMaterial fromPem(Path certFile, Path keyFile) throws IOException, GeneralSecurityException {
         List<X509Certificate> chain = new ArrayList<>();
         JcaX509CertificateConverter converter = new JcaX509CertificateConverter();

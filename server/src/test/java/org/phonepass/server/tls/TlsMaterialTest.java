@@ -138,4 +138,19 @@ class TlsMaterialTest {
         verifier.update(new byte[] {1, 2, 3});
         assertThat(verifier.verify(signature)).isTrue();
     }
+
+    /** The server's TLS context trusts no client certificate (it asks for none) and so never reads the JDK's roots. */
+    @Test
+    void noClientCertificatesWhenUsedAsTrustStoreThenTrustsNothing() throws Exception {
+        java.security.KeyStore empty = TlsMaterial.noClientCertificates();
+        assertThat(empty.size()).isZero();
+        javax.net.ssl.TrustManagerFactory trust =
+                javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(empty);
+        assertThat(trust.getTrustManagers())
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        javax.net.ssl.X509TrustManager.class,
+                        m -> assertThat(m.getAcceptedIssuers()).isEmpty());
+    }
 }

@@ -28,7 +28,6 @@ import org.phonepass.core.token.AccessTokenStore;
 import org.phonepass.core.token.RefreshTokenStore;
 import org.phonepass.core.token.SigningKeyStore;
 import org.phonepass.core.user.UserStore;
-import org.sqlite.SQLiteJDBCLoader;
 
 /**
  * Opens a SQL database, migrates it, and hands out the stores.
@@ -93,7 +92,7 @@ public final class SqlStorage implements AutoCloseable {
      */
     public static void prepareEmbedded() {
         try {
-            SQLiteJDBCLoader.initialize();
+            SqliteNativeLibrary.load();
         } catch (Exception | LinkageError e) {
             // embedded() meets the same problem and reports it with the file it was opening.
         }
