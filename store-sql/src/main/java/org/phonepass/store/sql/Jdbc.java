@@ -25,9 +25,9 @@ import javax.sql.DataSource;
  * <p><b>The lock is not fair.</b> Every write of the node goes through it one after another, so under load it is
  * the one queue a verify cannot share with another core. With a fair lock, each release handed the lock to the
  * parked thread at the head of the queue, and the lock then stayed free until the scheduler ran that thread: on two
- * busy cores 0.5 to 10 ms per hand-off, two to forty times the 0.2 to 0.3 ms a verify's unit of work holds it, so
- * the writes could not keep up with the requests and the cores sat partly idle (docs/benchmarks.md, "Signing while
- * the commit syncs"). Unfair, a writer that is already running when the lock is released takes it at once; the
+ * busy cores 0.5 ms per hand-off at best and up to 30 ms, two or more times the 0.2 to 0.3 ms a verify's unit of
+ * work holds it, so the writes could not keep up with the requests and the cores sat partly idle
+ * (docs/benchmarks.md, "Signing while the commit syncs"). Unfair, a writer that is already running when the lock is released takes it at once; the
  * woken head of the queue takes it if nobody else did, or waits for the next release, still first in the queue.
  * Arrival order is no longer exact, but a parked writer is only ever passed by writers that arrive during a
  * hand-off, and {@link #WRITER_WAIT_MILLIS} still bounds every wait.
