@@ -14,13 +14,23 @@ import javax.sql.DataSource;
 /**
  * Small JDBC helpers: one place for transactions and parameter binding.
  *
- * <p><b>Writers on the embedded database</b> queue on a fair lock of this node before they take a connection. SQLite
+ * <p><b>Writers on the embedded database</b> queue on a lock of this node before they take a connection. SQLite
  * has one writer lock per file, and a connection that finds it taken waits in SQLite's busy handler, which sleeps
  * 1, 2, 5, 10 ... up to 100 ms between tries and cannot be woken when the lock is released: under load that
- * turned a 0.2 ms commit into waits of hundreds of milliseconds. Queued on a Java lock, the next writer starts the
- * moment the previous one commits, in arrival order. {@code busy_timeout} still guards against other processes
- * (the {@code rotate-keys} command) writing the same file. Readers are not serialised: WAL lets them run beside
- * the writer. PostgreSQL has row locks and gets no such lock.
+ * turned a 0.2 ms commit into waits of hundreds of milliseconds. Queued on a Java lock, the next writer is woken the
+ * moment the previous one is done. {@code busy_timeout} still guards against other processes (the
+ * {@code rotate-keys} command) writing the same file. Readers are not serialised: WAL lets them run beside the
+ * writer. PostgreSQL has row locks and gets no such lock.
+ *
+ * <p><b>The lock is not fair.</b> Every write of the node goes through it one after another, so under load it is
+ * the one queue a verify cannot share with another core. With a fair lock, each release handed the lock to the
+ * parked thread at the head of the queue, and the lock then stayed free until the scheduler ran that thread: on two
+ * busy cores 0.5 ms per hand-off at best and up to 30 ms, two or more times the 0.2 to 0.3 ms a verify's unit of
+ * work holds it, so the writes could not keep up with the requests and the cores sat partly idle
+ * (docs/benchmarks.md, "Signing while the commit syncs"). Unfair, a writer that is already running when the lock is released takes it at once; the
+ * woken head of the queue takes it if nobody else did, or waits for the next release, still first in the queue.
+ * Arrival order is no longer exact, but a parked writer is only ever passed by writers that arrive during a
+ * hand-off, and {@link #WRITER_WAIT_MILLIS} still bounds every wait.
  *
  * <p><b>One connection for the writers.</b> On the embedded database every write runs on one connection of its own,
  * borrowed from the pool once and used only under the writer lock. SQLite drops a connection's whole page cache
@@ -59,7 +69,8 @@ final class Jdbc {
     Jdbc(DataSource dataSource, SqlDialect dialect, WalSync durability) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource cannot be null");
         this.dialect = Objects.requireNonNull(dialect, "dialect cannot be null");
-        this.writer = dialect == SqlDialect.SQLITE ? new ReentrantLock(true) : null;
+        // Not fair: see "The lock is not fair" above.
+        this.writer = dialect == SqlDialect.SQLITE ? new ReentrantLock(false) : null;
         if (durability != null && dialect != SqlDialect.SQLITE) {
             throw new IllegalArgumentException("a WAL sync is for the embedded database only");
         }
