@@ -42,7 +42,8 @@ final class NewEmbeddedDatabase {
             "V6__management.sql",
             "V7__audit_stats_index.sql",
             "V8__login_tickets.sql",
-            "V9__sms_provider_stats.sql");
+            "V9__sms_provider_stats.sql",
+            "V10__verify_writes.sql");
 
     /** Flyway's history table for SQLite, as its {@code SQLiteDatabase.getRawCreateScript} writes it. */
     private static final String HISTORY_TABLE = "CREATE TABLE \"main\".\"flyway_schema_history\" (\n"

@@ -7,7 +7,7 @@ import java.util.List;
 
 /** The SQL differences between the embedded database and PostgreSQL. */
 public enum SqlDialect {
-    SQLITE("sqlite", "", null, List.of("1", "2", "3", "4", "5", "6", "7", "8", "9")),
+    SQLITE("sqlite", "", null, List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10")),
     // The two-key form keeps our locks apart from any other application's advisory locks on the same database:
     // the first key is "PPch" (Phonepass challenges), the second a hash of the client and phone. A hash collision
     // only makes two unrelated phones wait for each other for one short transaction.
