@@ -46,6 +46,8 @@ class ImageTarballCheck {
         String entrypoint = config.get("config").get("Entrypoint").toString();
         assertThat(entrypoint).contains("java").contains("org.phonepass.server.Main");
         assertThat(config.get("config").get("User").asText()).isEqualTo("65532:65532");
+        // The environment docs/deployment.md's unit gives the server too (two malloc arenas).
+        assertThat(config.get("config").get("Env").toString()).contains("MALLOC_ARENA_MAX=2");
 
         Set<String> files = new HashSet<>();
         for (JsonNode layer : image.get("Layers")) {

@@ -134,13 +134,20 @@ public final class Bench {
     /** One table row: a scenario on a store at a concurrency, several runs. */
     record Row(String scenario, String store, int concurrency, int signatures, List<Run> runs) {}
 
+    /**
+     * The environment docs/deployment.md's systemd unit and the container image give the server beside the JVM options
+     * above: two glibc malloc arenas instead of up to 16 on 2 cores, which lowered the peak of the slow-vendor row
+     * (docs/benchmarks.md, "1 024 connections, the heap per waiting request").
+     */
+    static final Map<String, String> DEPLOYMENT_ENV = Map.of("MALLOC_ARENA_MAX", "2");
+
     Bench(Map<String, String> opts) {
         quick = opts.containsKey("quick");
         jar = Path.of(opts.getOrDefault("jar", "server/target/phonepass.jar")).toAbsolutePath();
         out = Path.of(opts.getOrDefault("out", quick ? "bench/target/results-quick.md" : "bench/target/results.md"));
         jmhJson = opts.containsKey("jmh-json") ? Path.of(opts.get("jmh-json")) : null;
         runTime = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("seconds", quick ? "2" : "5")));
-        // The JVM options docs/deployment.md recommends for a 2-core node.
+        // The JVM options docs/deployment.md recommends for a 2-core node (its environment: DEPLOYMENT_ENV).
         serverOpts = List.of(opts.getOrDefault(
                         "server-opts",
                         "-Xms48m -Xmx128m -XX:MinHeapFreeRatio=20 "
@@ -740,7 +747,9 @@ public final class Bench {
 
     /** The environment every measured server gets beside its settings file. */
     Map<String, String> serverEnv() {
-        return Map.of("PHONEPASS_CRYPTO_PROVIDER", serverCrypto);
+        Map<String, String> env = new LinkedHashMap<>(DEPLOYMENT_ENV);
+        env.put("PHONEPASS_CRYPTO_PROVIDER", serverCrypto);
+        return env;
     }
 
     /** True when a server with these settings starts and answers. */

@@ -18,14 +18,18 @@ import java.util.regex.Pattern;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.ee10.servlet.SessionHandler;
+import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -167,28 +171,7 @@ public final class HttpApi {
             config.jetty.modifyHttpConfiguration(HttpApi::httpConfiguration);
             if (listen.tls() != null) {
                 config.jetty.addConnector((server, httpConfig) -> {
-                    SslContextFactory.Server ssl = new SslContextFactory.Server();
-                    ssl.setKeyStore(listen.tls().keyStore());
-                    ssl.setKeyStorePassword(new String(listen.tls().password()));
-                    ssl.setKeyManagerPassword(new String(listen.tls().password()));
-                    // No client certificates are asked for: an empty trust store spares reading the JDK's.
-                    ssl.setTrustStore(TlsMaterial.noClientCertificates());
-                    ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
-                    ssl.setIncludeCipherSuites(CIPHER_SUITES.toArray(String[]::new));
-                    HttpConfiguration https = new HttpConfiguration(httpConfig);
-                    SecureRequestCustomizer secure = new SecureRequestCustomizer();
-                    // The dev certificate names localhost; tests and tools may reach it as 127.0.0.1 too.
-                    secure.setSniHostCheck(false);
-                    https.addCustomizer(secure);
-                    ServerConnector connector = new ServerConnector(
-                            server,
-                            null,
-                            null,
-                            buffers,
-                            -1,
-                            -1,
-                            new SslConnectionFactory(ssl, "http/1.1"),
-                            new HttpConnectionFactory(https));
+                    ServerConnector connector = httpsConnector(server, httpConfig, listen.tls(), buffers);
                     connector.setHost(listen.bindAddress());
                     connector.setPort(listen.httpsPort());
                     connector.setIdleTimeout(listen.idleTimeoutMillis());
@@ -211,13 +194,79 @@ public final class HttpApi {
         });
     }
 
+    /**
+     * The HTTPS connector: TLS as docs/security.md describes it, HTTP/1.1 over it with the settings of
+     * {@link #httpConfiguration}, and request buffers of {@link #REQUEST_BUFFER_BYTES} ({@link RequestBufferSize}).
+     */
+    static ServerConnector httpsConnector(
+            Server server, HttpConfiguration httpConfig, TlsMaterial tls, ByteBufferPool buffers) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStore(tls.keyStore());
+        ssl.setKeyStorePassword(new String(tls.password()));
+        ssl.setKeyManagerPassword(new String(tls.password()));
+        // No client certificates are asked for: an empty trust store spares reading the JDK's.
+        ssl.setTrustStore(TlsMaterial.noClientCertificates());
+        ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        ssl.setIncludeCipherSuites(CIPHER_SUITES.toArray(String[]::new));
+        HttpConfiguration https = new HttpConfiguration(httpConfig);
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        // The dev certificate names localhost; tests and tools may reach it as 127.0.0.1 too.
+        secure.setSniHostCheck(false);
+        https.addCustomizer(secure);
+        ServerConnector connector = new ServerConnector(
+                server,
+                null,
+                null,
+                buffers,
+                -1,
+                -1,
+                new SslConnectionFactory(ssl, "http/1.1"),
+                new HttpConnectionFactory(https));
+        connector.addEventListener(new RequestBufferSize(https.getInputBufferSize()));
+        return connector;
+    }
+
+    /**
+     * The request buffer of an HTTP connection, the one buffer Jetty keeps while a request is handled
+     * asynchronously (a start waiting on its SMS vendor): 4 kB holds the request line, the headers and the body of
+     * any request this server answers; a larger head or body is read in several fills, as on a plain connection.
+     */
+    static final int REQUEST_BUFFER_BYTES = 4096;
+
+    /**
+     * Gives every HTTP connection over TLS the request buffer of the HTTP configuration. Jetty's TLS endpoint raises
+     * an HTTP connection's request buffer to the TLS session's application buffer size (16 kB, 20 kB as the pool
+     * rounds it), so that records decrypt straight into it; and Jetty keeps that buffer for as long as a request is
+     * handled asynchronously, in case a pipelined request follows. With 1 024 starts waiting on a slow vendor that
+     * was 20 MB of heap for a few hundred bytes of request each (docs/benchmarks.md, "1 024 connections, the heap per
+     * waiting request"). With a smaller buffer Jetty decrypts into a pooled buffer of its own, given back as soon as
+     * the bytes are copied out, so only the small one stays while the request waits.
+     */
+    static final class RequestBufferSize implements Connection.Listener {
+        private final int bytes;
+
+        RequestBufferSize(int bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public void onOpened(Connection connection) {
+            // Called after the TLS endpoint took the HTTP connection, before its first read.
+            if (connection instanceof AbstractConnection http && !(connection instanceof SslConnection)) {
+                http.setInputBufferSize(bytes);
+            }
+        }
+    }
+
     /** The HTTP settings of every connector (the HTTPS connector copies them and adds its customizer). */
     static void httpConfiguration(HttpConfiguration http) {
         http.setSendServerVersion(false);
         http.setRequestHeaderSize(16 * 1024);
-        // Jetty keeps a header cache per connection; at its default of 1024 entries it holds about 100 kB
-        // for every keep-alive connection (docs/benchmarks.md: 1024 connections exhausted a 128 MB heap).
-        http.setHeaderCacheSize(256);
+        // Jetty keeps a header cache per keep-alive connection, built at its second request; at its default
+        // size it held about 100 kB per connection (docs/benchmarks.md: 1024 connections exhausted a 128 MB heap),
+        // at 256 still 25 kB: none (HEADER_CACHE_SIZE).
+        http.setHeaderCacheSize(HEADER_CACHE_SIZE);
+        http.setInputBufferSize(REQUEST_BUFFER_BYTES);
         // Heap buffers, not Jetty's default of direct ones: a direct buffer that leaves the bounded pool
         // (bufferPool) is freed only when a collection finds its small heap object, which the serial
         // collector's old generation keeps for minutes; after bursts of 1 024 connections that was 37 MB
@@ -228,6 +277,15 @@ public final class HttpApi {
         http.setUseInputDirectByteBuffers(false);
         http.setUseOutputDirectByteBuffers(false);
     }
+
+    /**
+     * Jetty's per-connection header cache, off. It keeps a few request headers (Host, User-Agent, Accept...,
+     * Authorization, Cookie) to reuse their parsed form on the connection's next requests, in a table of 96 bytes per
+     * character cached: 25 kB for every keep-alive connection at a size of 256, 25 MB of the heap with 1 024
+     * connections, to save parsing a Host header per request (docs/benchmarks.md, "1 024 connections, the heap per
+     * waiting request"). Jetty's shared cache of common header fields still applies.
+     */
+    static final int HEADER_CACHE_SIZE = 0;
 
     /** Most bytes of idle heap buffers the connectors' pool keeps (Jetty's default: an eighth of the heap). */
     static final long POOLED_HEAP_BYTES = 2L << 20;
