@@ -57,7 +57,7 @@ class SettingsBinderTest {
     void loadWhenNoFileThenBoundWithoutJacksonAndAsJacksonBindsIt() throws Exception {
         Map<String, String> env = Map.of(
                 "PHONEPASS_HTTPS_PORT", "18443",
-                "PHONEPASS_DATA_DIR", "/tmp/pp",
+                "PHONEPASS_DATA_DIR", "pp-data",
                 "PHONEPASS_BIND_ADDRESS", "127.0.0.1",
                 "PHONEPASS_MODE", "dev",
                 "PHONEPASS_BEHIND_TLS_PROXY", "true",
@@ -79,7 +79,7 @@ class SettingsBinderTest {
                 bind_address: 127.0.0.1
                 http:
                   max_connections_per_address: 4096
-                data_dir: /tmp/bench/phonepass-data
+                data_dir: bench/phonepass-data
                 storage:
                   type: embedded
                   synchronous: full
