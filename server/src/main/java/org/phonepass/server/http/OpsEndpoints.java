@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -31,19 +32,8 @@ public final class OpsEndpoints {
      * @param checks        named readiness checks (database, Redis, ...)
      * @param publicDetails whether the public health answers name each check (dev mode)
      * @param hideSmsMeters leave the {@code phonepass_sms_*} meters out of the public scrape (silent sign-up refusal)
-     */
-    public OpsEndpoints(
-            Map<String, BooleanSupplier> checks,
-            PrometheusMeterRegistry metrics,
-            Responder responder,
-            boolean publicDetails,
-            boolean hideSmsMeters) {
-        this(checks, metrics, responder, publicDetails, hideSmsMeters, () -> {});
-    }
-
-    /**
-     * @param beforeScrape run before every scrape: binds meters that are registered lazily (the JVM's own, which the
-     *                     server binds a few seconds after it starts), so that no scrape goes without them
+     * @param beforeScrape  run before every scrape: binds meters that are registered lazily (the JVM's own, which the
+     *                      server binds a few seconds after it starts), so that no scrape goes without them
      */
     public OpsEndpoints(
             Map<String, BooleanSupplier> checks,
@@ -57,7 +47,7 @@ public final class OpsEndpoints {
         this.responder = responder;
         this.publicDetails = publicDetails;
         this.hideSmsMeters = hideSmsMeters;
-        this.beforeScrape = beforeScrape;
+        this.beforeScrape = Objects.requireNonNull(beforeScrape, "beforeScrape cannot be null");
     }
 
     /** Marks the node as going away: readiness fails so load balancers drain it before shutdown. */

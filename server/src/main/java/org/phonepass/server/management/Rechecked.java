@@ -32,13 +32,11 @@ final class Rechecked<S> {
     private final String what;
     private final UnaryOperator<S> check;
     private final ScheduledExecutorService checker;
-    private final AtomicReference<Stamped<S>> current;
+    private final AtomicReference<S> current;
     /** A check asked for by {@link #afterCheck} that has not begun yet, or null; guarded by this. */
     private CompletableFuture<S> queued;
     /** When the last check began ({@link System#nanoTime}); guarded by this. */
     private long lastBegan = System.nanoTime();
-
-    private record Stamped<S>(S value, long checkedAtNanos) {}
 
     /**
      * Checks every {@code interval} on {@code checker} from now on.
@@ -52,14 +50,14 @@ final class Rechecked<S> {
         this.what = Objects.requireNonNull(what, "what cannot be null");
         this.check = Objects.requireNonNull(check, "check cannot be null");
         this.checker = Objects.requireNonNull(checker, "checker cannot be null");
-        this.current = new AtomicReference<>(new Stamped<>(Objects.requireNonNull(initial), System.nanoTime()));
+        this.current = new AtomicReference<>(Objects.requireNonNull(initial));
         long millis = interval.toMillis();
         checker.scheduleWithFixedDelay(this::checkNowOnThisThread, millis, millis, TimeUnit.MILLISECONDS);
     }
 
     /** The snapshot in force, without waiting. */
     S get() {
-        return current.get().value();
+        return current.get();
     }
 
     /**
@@ -96,7 +94,7 @@ final class Rechecked<S> {
 
     /** Replaces the snapshot at once: after a change made through this node, which must see it on its next request. */
     void set(S value) {
-        current.set(new Stamped<>(Objects.requireNonNull(value), System.nanoTime()));
+        current.set(Objects.requireNonNull(value));
     }
 
     /** The periodic check; it also answers the callers waiting for a check that has not begun yet. */
@@ -124,16 +122,15 @@ final class Rechecked<S> {
 
     private void run(CompletableFuture<S> mine) {
         try {
-            Stamped<S> before = current.get();
-            S next = before.value();
+            S before = current.get();
+            S next = before;
             try {
-                next = Objects.requireNonNull(check.apply(before.value()), "a check returned null");
+                next = Objects.requireNonNull(check.apply(before), "a check returned null");
             } catch (RuntimeException e) {
                 log.warn("could not check {} ({}); keeping the ones loaded", what, e.getMessage());
             }
-            // Stamped after the check, so that a slow check does not leave the snapshot stale on arrival. A set()
-            // made while the check ran is newer than what the check read, and stays.
-            current.compareAndSet(before, new Stamped<>(next, System.nanoTime()));
+            // A set() made while the check ran is newer than what the check read, and stays.
+            current.compareAndSet(before, next);
             mine.complete(get());
         } catch (RuntimeException e) {
             // not rethrown: the periodic check would stop for good

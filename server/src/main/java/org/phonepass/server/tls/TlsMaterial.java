@@ -92,7 +92,6 @@ public final class TlsMaterial {
         }
     }
 
-    /** Loads a PEM certificate chain and private key. */
     /**
      * An empty trust store for the server's TLS context. The server never asks clients for a certificate, so its
      * context trusts nothing; left without one, the JDK would read and parse its whole default trust store (about 140
@@ -110,6 +109,7 @@ public final class TlsMaterial {
         }
     }
 
+    /** Loads a PEM certificate chain and private key. */
     public static TlsMaterial fromPem(Path certFile, Path keyFile) throws IOException, GeneralSecurityException {
         List<X509Certificate> chain = new ArrayList<>();
         JcaX509CertificateConverter converter = new JcaX509CertificateConverter();

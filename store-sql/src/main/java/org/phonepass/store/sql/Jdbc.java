@@ -27,10 +27,12 @@ import javax.sql.DataSource;
  * parked thread at the head of the queue, and the lock then stayed free until the scheduler ran that thread: on two
  * busy cores 0.5 ms per hand-off at best and up to 30 ms, two or more times the 0.2 to 0.3 ms a verify's unit of
  * work holds it, so the writes could not keep up with the requests and the cores sat partly idle
- * (docs/benchmarks.md, "Signing while the commit syncs"). Unfair, a writer that is already running when the lock is released takes it at once; the
- * woken head of the queue takes it if nobody else did, or waits for the next release, still first in the queue.
- * Arrival order is no longer exact, but a parked writer is only ever passed by writers that arrive during a
- * hand-off, and {@link #WRITER_WAIT_MILLIS} still bounds every wait.
+ * (docs/benchmarks.md, "Signing while the commit syncs"). Unfair, a writer that is already running when the lock
+ * is released takes it at once; the woken head of the queue takes it if nobody else did, or waits for the next
+ * release, still first in the queue. Arrival order is no longer exact: a parked writer is passed by writers that
+ * arrive during a hand-off, so at saturation the slowest requests wait longer while the median and the mean wait
+ * less (docs/benchmarks.md, "The last pass on the Intel Xeon", which also measured a bound on the passing and why it
+ * was not kept). {@link #WRITER_WAIT_MILLIS} still bounds every wait.
  *
  * <p><b>One connection for the writers.</b> On the embedded database every write runs on one connection of its own,
  * borrowed from the pool once and used only under the writer lock. SQLite drops a connection's whole page cache
