@@ -32,7 +32,9 @@ import javax.sql.DataSource;
  * release, still first in the queue. Arrival order is no longer exact: a parked writer is passed by writers that
  * arrive during a hand-off, so at saturation the slowest requests wait longer while the median and the mean wait
  * less (docs/benchmarks.md, "The last pass on the Intel Xeon", which also measured a bound on the passing and why it
- * was not kept). {@link #WRITER_WAIT_MILLIS} still bounds every wait.
+ * was not kept). A fair admission queue in front of the whole request, letting only a few requests near the lock at
+ * once, was measured too and lost rate as well: the admitted requests also wait for their commit's sync
+ * (docs/benchmarks.md#admission-queue). {@link #WRITER_WAIT_MILLIS} still bounds every wait.
  *
  * <p><b>One connection for the writers.</b> On the embedded database every write runs on one connection of its own,
  * borrowed from the pool once and used only under the writer lock. SQLite drops a connection's whole page cache
