@@ -20,10 +20,13 @@ public final class JdbcAccessTokenStore implements AccessTokenStore {
         this.jdbc = Objects.requireNonNull(jdbc, "jdbc cannot be null");
     }
 
+    /**
+     * Inside a unit of work on PostgreSQL (a login's, a refresh's), the insert goes with the unit's commit, in one
+     * round trip ({@link Jdbc#writeAtCommit}).
+     */
     @Override
     public void save(byte[] tokenHash, AccessTokenRecord r) {
-        jdbc.write(conn -> Jdbc.update(
-                conn,
+        jdbc.writeAtCommit(
                 "INSERT INTO access_tokens (token_hash, user_id, client_id, "
                         + "scope, expires_at, family_id) VALUES (?, ?, ?, ?, ?, ?)",
                 tokenHash,
@@ -31,7 +34,7 @@ public final class JdbcAccessTokenStore implements AccessTokenStore {
                 r.clientId(),
                 r.scope(),
                 r.expiresAt().toEpochMilli(),
-                r.familyId()));
+                r.familyId());
     }
 
     @Override
