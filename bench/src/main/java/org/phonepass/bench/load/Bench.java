@@ -97,6 +97,10 @@ public final class Bench {
     private final Map<String, Double> estimates = new LinkedHashMap<>();
     /** The wrk rows that had their discarded warm pass ({@link #measureWrk}). */
     private final Set<String> warmedRows = new HashSet<>();
+    /** {@code --data-copy DIR}: a saved copy of the loaded data folder for {@code --only data}, reused when present. */
+    private Path dataCopy;
+    /** {@code --warm-sweep no}: {@code --only data} without the second backlog and its sweep. */
+    private boolean warmSweepToo = true;
 
     /**
      * One measured run. {@code services}: what PostgreSQL and Redis spent during it (rows on that store), or null.
@@ -174,6 +178,9 @@ public final class Bench {
         rowFilter = opts.containsKey("rows")
                 ? Stream.of(opts.get("rows").split(";")).map(String::trim).toList()
                 : null;
+        dataCopy =
+                opts.containsKey("data-copy") ? Path.of(opts.get("data-copy")).toAbsolutePath() : null;
+        warmSweepToo = !"no".equals(opts.get("warm-sweep"));
         serverJava = opts.getOrDefault(
                 "server-java",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -386,13 +393,26 @@ public final class Bench {
         int audit = Integer.parseInt(System.getProperty("bench.audit", "10000000"));
         int million = users;
         Path dir = work.resolve("server-big").resolve("phonepass-data");
-        try (ServerProcess s = start(ServerProcess.Setup.embedded(), dir)) {
-            say("data: schema and keys made (" + s.startMillis + " ms)");
+        BigStore.Loaded loaded;
+        if (dataCopy != null && Files.isDirectory(dataCopy)) {
+            // A store loaded by an earlier run: copied, not loaded again (its schema is the one of the jar that
+            // made it; a newer jar migrates it at its first start).
+            Files.createDirectories(dir.getParent());
+            long t0 = System.nanoTime();
+            copyTree(dataCopy, dir);
+            loaded = new BigStore.Loaded(-1, Files.size(dir.resolve("phonepass.db")), (System.nanoTime() - t0) / 1e9);
+            say("data: copied " + dataCopy + " in " + loaded.seconds() + " s");
+        } else {
+            try (ServerProcess s = start(ServerProcess.Setup.embedded(), dir)) {
+                say("data: schema and keys made (" + s.startMillis + " ms)");
+            }
+            say("data: loading " + users + " users, " + audit + " audit events, " + million + " refresh tokens and "
+                    + million + " expired codes");
+            loaded = BigStore.preload(dir.resolve("phonepass.db"), users, audit, audit / 100, million, million / 10);
+            if (dataCopy != null) {
+                copyTree(dir, dataCopy);
+            }
         }
-        say("data: loading " + users + " users, " + audit + " audit events, " + million + " refresh tokens and "
-                + million + " expired codes");
-        BigStore.Loaded loaded =
-                BigStore.preload(dir.resolve("phonepass.db"), users, audit, audit / 100, million, million / 10);
         say("data: loaded in " + loaded.seconds() + " s, " + loaded.totalBytes() / 1_048_576 + " MiB");
         StringBuilder md = new StringBuilder();
         md.append(String.format(
@@ -412,7 +432,9 @@ public final class Bench {
                 runTime.toSeconds()));
         List<String[]> windows = new ArrayList<>();
         long bigStart;
+        long emptyStart;
         List<Row> bigRows = new ArrayList<>();
+        List<Row> emptyRows = new ArrayList<>();
         try (ServerProcess server = start(ServerProcess.Setup.embedded(), dir)) {
             bigStart = server.startMillis;
             Load load = new Load(server.base(), phones, client, callbacks);
@@ -439,23 +461,33 @@ public final class Bench {
                             0,
                             "The first housekeeping after start (the JIT still cold), as the server logged it"))
                     .append('\n');
-            for (String scenario : List.of("verify /oauth/token", "refresh (rotating)")) {
-                bigRows.add(dataRow(server, load, scenario, "embedded, 1M users"));
+            // The empty store's server runs beside the large one, and their runs alternate (large, empty, large,
+            // ...), so that a shared machine's changing load weighs on both alike.
+            Path empty = work.resolve("server-small").resolve("phonepass-data");
+            try (ServerProcess s = start(ServerProcess.Setup.embedded(), empty)) {
+                // made the keys and the schema
             }
-            md.append(warmSweep(server, load, dir.resolve("phonepass.db"), million, audit / 10));
-        }
-        List<Row> emptyRows = new ArrayList<>();
-        long emptyStart;
-        Path empty = work.resolve("server-small").resolve("phonepass-data");
-        try (ServerProcess s = start(ServerProcess.Setup.embedded(), empty)) {
-            // made the keys and the schema
-        }
-        try (ServerProcess server = start(ServerProcess.Setup.embedded(), empty)) {
-            emptyStart = server.startMillis;
-            Load load = new Load(server.base(), phones, client, callbacks);
-            warmUp(server, load);
-            for (String scenario : List.of("verify /oauth/token", "refresh (rotating)")) {
-                emptyRows.add(dataRow(server, load, scenario, "embedded, empty"));
+            try (ServerProcess small = start(ServerProcess.Setup.embedded(), empty)) {
+                emptyStart = small.startMillis;
+                Load smallLoad = new Load(small.base(), phones, client, callbacks);
+                warmUp(small, smallLoad);
+                for (String scenario : List.of("verify /oauth/token", "refresh (rotating)")) {
+                    Row big = new Row(scenario, "embedded, 1M users", 64, 1, new ArrayList<>());
+                    Row none = new Row(scenario, "embedded, empty", 64, 1, new ArrayList<>());
+                    for (int i = 0; i < 3; i++) {
+                        big.runs().add(dataRun(server, load, scenario, big.store()));
+                        none.runs().add(dataRun(small, smallLoad, scenario, none.store()));
+                    }
+                    for (Row r : List.of(big, none)) {
+                        say(scenario + " " + r.store() + ": "
+                                + median(r.runs(), x -> x.r().throughput()).r().throughput() + "/s");
+                    }
+                    bigRows.add(big);
+                    emptyRows.add(none);
+                }
+            }
+            if (warmSweepToo) {
+                md.append(warmSweep(server, load, dir.resolve("phonepass.db"), million, audit / 10));
             }
         }
         md.append("| scenario | store | ops/s | p50 ms | p99 ms | server CPU ms/op | big ÷ empty ops/s |\n"
@@ -538,6 +570,20 @@ public final class Bench {
                         seconds)
                 + sweepTable(logText, windows, since, "That housekeeping, as the server logged it")
                 + "\n";
+    }
+
+    /** Copies a data folder (files and one level of folders: the database, its key and TLS folders). */
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
     }
 
     /** How many sweep lines (expired codes, old audit events) the server has logged. */
@@ -643,38 +689,25 @@ public final class Bench {
     }
 
     /** Three wrk runs of a verify or a refresh at concurrency 64. */
-    private Row dataRow(ServerProcess server, Load load, String scenario, String store) throws Exception {
-        Row row = new Row(scenario, store, 64, 1, new ArrayList<>());
-        for (int i = 0; i < 3; i++) {
-            row.runs()
-                    .add(
-                            scenario.startsWith("verify")
-                                    ? measureWrk(
-                                            server,
-                                            64,
-                                            "token",
-                                            scenario + store,
-                                            1_000,
-                                            n -> {
-                                                List<String> lines = new ArrayList<>(n);
-                                                for (String[] pc : load.issueCodes(n, 64)) {
-                                                    lines.add(pc[0] + " " + pc[1]);
-                                                }
-                                                return lines;
-                                            },
-                                            null)
-                                    : measureWrk(
-                                            server,
-                                            64,
-                                            "refresh",
-                                            scenario + store,
-                                            64,
-                                            n -> refreshTokens(load, 64 + Wrk.THREADS),
-                                            null));
-        }
-        say(scenario + " " + store + ": "
-                + median(row.runs(), x -> x.r().throughput()).r().throughput() + "/s");
-        return row;
+    /** One measured run of verify or refresh at concurrency 64 for {@code --only data}. */
+    private Run dataRun(ServerProcess server, Load load, String scenario, String store) throws Exception {
+        return scenario.startsWith("verify")
+                ? measureWrk(
+                        server,
+                        64,
+                        "token",
+                        scenario + store,
+                        1_000,
+                        n -> {
+                            List<String> lines = new ArrayList<>(n);
+                            for (String[] pc : load.issueCodes(n, 64)) {
+                                lines.add(pc[0] + " " + pc[1]);
+                            }
+                            return lines;
+                        },
+                        null)
+                : measureWrk(
+                        server, 64, "refresh", scenario + store, 64, n -> refreshTokens(load, 64 + Wrk.THREADS), null);
     }
 
     /** Keycloak's password grant, default hashing and neutralised, beside this run's verify rows. */
