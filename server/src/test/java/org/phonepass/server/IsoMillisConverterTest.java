@@ -45,6 +45,8 @@ class IsoMillisConverterTest {
         LoggingEvent event = new LoggingEvent(
                 "x", context.getLogger("phonepass.access"), Level.INFO, "POST /oauth/token 200", null, null);
         event.setTimeStamp(1_765_022_400_123L);
+        // A fresh context has no MDC adapter; the request id is empty here, as outside a request.
+        event.setMDCPropertyMap(java.util.Map.of());
         String line = new String(encoder.encode(event), StandardCharsets.UTF_8);
         assertThat(line)
                 .startsWith(new CachingDateFormatter(IsoMillisConverter.DATE_PATTERN, ZoneId.systemDefault())
