@@ -33,4 +33,39 @@ class LoggingAuditLogTest {
                 null);
         assertThat(LoggingAuditLog.format(event)).contains("client_id=\"app\\u202e1\"");
     }
+
+    @Test
+    void isoInstantWhenAnyInstantThenAsInstantToString() {
+        java.util.Random random = new java.util.Random(19);
+        java.util.List<Instant> instants = new java.util.ArrayList<>(java.util.List.of(
+                Instant.EPOCH,
+                Instant.parse("2026-12-06T12:00:00Z"),
+                Instant.parse("2026-12-06T12:00:00.100Z"),
+                Instant.parse("2026-12-06T23:59:59.000001Z"),
+                Instant.parse("2024-02-29T00:00:59.000000001Z"),
+                Instant.parse("9999-12-31T23:59:59.999999999Z"),
+                Instant.parse("+10000-01-01T00:00:00Z"),
+                Instant.parse("1969-12-31T23:59:59.5Z"),
+                Instant.now()));
+        for (int i = 0; i < 20_000; i++) {
+            long seconds = random.nextLong(-100_000_000_000L, 300_000_000_000L);
+            int nano = switch (i % 4) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1000) * 1_000_000;
+                case 2 -> random.nextInt(1_000_000) * 1_000;
+                default -> random.nextInt(1_000_000_000);
+            };
+            instants.add(Instant.ofEpochSecond(seconds, nano));
+        }
+        for (Instant t : instants) {
+            assertThat(LoggingAuditLog.isoInstant(t)).isEqualTo(t.toString());
+        }
+    }
+
+    @Test
+    void quoteWhenEmptyOrWithSpaceOrEqualsThenQuoted() {
+        assertThat(LoggingAuditLog.quote("")).isEqualTo("\"\"");
+        assertThat(LoggingAuditLog.quote("a b")).isEqualTo("\"a b\"");
+        assertThat(LoggingAuditLog.quote("a=b")).isEqualTo("\"a=b\"");
+    }
 }

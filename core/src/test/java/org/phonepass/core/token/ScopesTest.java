@@ -41,5 +41,10 @@ class ScopesTest {
     void parseWhenPlusOrRepeatedSpacesThenSplitWithoutDuplicates() {
         assertThat(Scopes.parse(" openid+profile  openid ")).containsExactly("openid", "profile");
         assertThat(Scopes.parse(null)).isEmpty();
+        assertThat(Scopes.parse("")).isEmpty();
+        assertThat(Scopes.parse(" + ++ ")).isEmpty();
+        assertThat(Scopes.parse("openid")).containsExactly("openid");
+        // Only the ends are trimmed of other white space, as String.trim does; a tab inside stays in its word.
+        assertThat(Scopes.parse("\topenid++a\tb+phone\n")).containsExactly("openid", "a\tb", "phone");
     }
 }

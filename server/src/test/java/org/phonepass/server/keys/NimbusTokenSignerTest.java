@@ -58,6 +58,28 @@ class NimbusTokenSignerTest {
     }
 
     @Test
+    void signWhenHeaderReusedThenSameBytesAsANewHeaderPerToken() throws Exception {
+        NimbusTokenSigner signer = new NimbusTokenSigner(store, ISSUER, clock, Duration.ofDays(2));
+        for (String type : List.of("JWT", "at+jwt", "JWT")) {
+            String jwt = signer.sign(claims(), type);
+            com.nimbusds.jose.JWSHeader fresh = new com.nimbusds.jose.JWSHeader.Builder(
+                            com.nimbusds.jose.JWSAlgorithm.RS256)
+                    .keyID(signer.currentKid())
+                    .type(new com.nimbusds.jose.JOSEObjectType(type))
+                    .build();
+            assertThat(jwt.substring(0, jwt.indexOf('.')))
+                    .isEqualTo(fresh.toBase64URL().toString());
+            assertThat(signer.verify(jwt, type)).isPresent();
+        }
+        // After a rotation the new key's id is in the header.
+        String next = signer.rotate(Duration.ZERO);
+        clock.advance(Duration.ofSeconds(1));
+        String jwt = signer.sign(claims(), "JWT");
+        assertThat(header(jwt)).contains("\"kid\":\"" + signer.currentKid() + "\"");
+        assertThat(signer.currentKid()).isEqualTo(next);
+    }
+
+    @Test
     void signerWhenOnlyRs256ThenJwksHoldsOneRsaKeyAsBefore() {
         NimbusTokenSigner signer = new NimbusTokenSigner(store, ISSUER, clock, Duration.ofDays(2));
         assertThat(ktyByAlg(signer)).containsExactly(Map.entry("RS256", "RSA"));
