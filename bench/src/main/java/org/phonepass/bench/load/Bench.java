@@ -415,20 +415,31 @@ public final class Bench {
         }
         say("data: loaded in " + loaded.seconds() + " s, " + loaded.totalBytes() / 1_048_576 + " MiB");
         StringBuilder md = new StringBuilder();
+        boolean copied = loaded.bytesPerMillionUsers() < 0;
         md.append(String.format(
                 Locale.ROOT,
                 "**Data growth** (`--only data`, embedded store): %,d users, %,d audit events (%,d older than the "
-                        + "90-day retention), %,d live refresh tokens and %,d expired codes written with SQL before "
-                        + "the server starts (%.0f s); database %,d MiB, of which users %,d MiB per million. "
+                        + "90-day retention), %,d live refresh tokens and %,d expired codes %s; database %,d MiB%s. "
                         + "Concurrency 64, wrk, %d-s runs, median (min–max) of 3.%n%n",
                 users,
                 audit,
                 audit / 100,
                 million,
                 million / 10,
-                loaded.seconds(),
+                copied
+                        ? String.format(
+                                Locale.ROOT,
+                                "in a store an earlier run wrote with SQL, copied in %.0f s (`--data-copy`)",
+                                loaded.seconds())
+                        : String.format(
+                                Locale.ROOT, "written with SQL before the server starts (%.0f s)", loaded.seconds()),
                 loaded.totalBytes() / 1_048_576,
-                loaded.bytesPerMillionUsers() / 1_048_576,
+                copied
+                        ? ""
+                        : String.format(
+                                Locale.ROOT,
+                                ", of which users %,d MiB per million",
+                                loaded.bytesPerMillionUsers() / 1_048_576),
                 runTime.toSeconds()));
         List<String[]> windows = new ArrayList<>();
         long bigStart;
