@@ -709,16 +709,19 @@ public final class Bench {
                         "token",
                         scenario + store,
                         1_000,
-                        n -> {
-                            List<String> lines = new ArrayList<>(n);
-                            for (String[] pc : load.issueCodes(n, 64)) {
-                                lines.add(pc[0] + " " + pc[1]);
-                            }
-                            return lines;
-                        },
+                        n -> codeLines(load, n),
                         null)
                 : measureWrk(
                         server, 64, "refresh", scenario + store, 64, n -> refreshTokens(load, 64 + Wrk.THREADS), null);
+    }
+
+    /** wrk's input for verify rows: one "phone code" line per fresh code, issued 64 at a time. */
+    private static List<String> codeLines(Load load, int n) throws Exception {
+        List<String> lines = new ArrayList<>(n);
+        for (String[] pc : load.issueCodes(n, 64)) {
+            lines.add(pc[0] + " " + pc[1]);
+        }
+        return lines;
     }
 
     /** Keycloak's password grant, default hashing and neutralised, beside this run's verify rows. */
@@ -875,13 +878,7 @@ public final class Bench {
                                         endpoint.equals("/oauth/ro") ? "ro" : "token",
                                         v.name() + store,
                                         1_000,
-                                        n -> {
-                                            List<String> lines = new ArrayList<>(n);
-                                            for (String[] pc : load.issueCodes(n, 64)) {
-                                                lines.add(pc[0] + " " + pc[1]);
-                                            }
-                                            return lines;
-                                        },
+                                        n -> codeLines(load, n),
                                         v.audience()));
                     }
                     for (int i = 0; i < 3 && wrk == null; i++) {
