@@ -77,10 +77,14 @@ class LoginRoundTripsTest {
             } else if (message.contains("FE=> Parse")) {
                 String query = message.substring(message.indexOf("query=") + 7).trim();
                 if (query.startsWith("COMMIT")) {
+                    // The transaction's writes end with it, also when a write went out in the COMMIT's own batch
+                    // ("INSERT ...; COMMIT": Jdbc.writeAtCommit): one transaction, not one more in auto-commit.
                     st[0] = false;
+                    st[1] = false;
                     writes.incrementAndGet();
                 } else if (query.startsWith("ROLLBACK")) {
                     st[0] = false;
+                    st[1] = false;
                 } else if (query.startsWith("INSERT") || query.startsWith("UPDATE") || query.startsWith("DELETE")) {
                     st[1] = true;
                 }
