@@ -2,7 +2,6 @@ package org.phonepass.core.login;
 
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,6 +25,7 @@ import org.phonepass.core.otp.ConsumeResult;
 import org.phonepass.core.phone.PhoneNumber;
 import org.phonepass.core.phone.PhoneNumberParser;
 import org.phonepass.core.ratelimit.RateLimitHeaders;
+import org.phonepass.core.store.RecordIds;
 import org.phonepass.core.store.UnitOfWork;
 import org.phonepass.core.token.TokenResponse;
 import org.phonepass.core.token.TokenService;
@@ -82,7 +82,7 @@ public final class LoginService {
     private final UnitOfWork writes;
 
     private final Clock clock;
-    private final SecureRandom random;
+    private final RecordIds ids;
 
     /** The stores and services a login uses. */
     public record Parts(
@@ -126,7 +126,7 @@ public final class LoginService {
         this.policy = Objects.requireNonNull(policy, "policy cannot be null");
         this.audit = Objects.requireNonNull(audit, "audit cannot be null");
         this.clock = Objects.requireNonNull(clock, "clock cannot be null");
-        this.random = Objects.requireNonNull(random, "random cannot be null");
+        this.ids = new RecordIds(clock, Objects.requireNonNull(random, "random cannot be null"));
     }
 
     /**
@@ -351,7 +351,7 @@ public final class LoginService {
     private <T> T recordLogin(Client client, PhoneNumber number, String ip, Function<User, T> onLogin) {
         String e164 = number.e164();
         UserStore.Login login = users.recordLoginUnlessBlocked(
-                e164, newId(), ip, clock.instant(), !settings.get().disableSignup());
+                e164, ids.next(), ip, clock.instant(), !settings.get().disableSignup());
         if (login.blocked()) {
             throw PhonepassException.of(ErrorCode.USER_BLOCKED, "user is blocked");
         }
@@ -419,11 +419,5 @@ public final class LoginService {
                 Map.of("attempts_remaining", attemptsRemaining),
                 null,
                 null);
-    }
-
-    private String newId() {
-        byte[] bytes = new byte[12];
-        random.nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
     }
 }

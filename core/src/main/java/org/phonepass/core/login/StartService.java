@@ -3,7 +3,6 @@ package org.phonepass.core.login;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -30,6 +29,7 @@ import org.phonepass.core.sms.SmsDeliveryException;
 import org.phonepass.core.sms.SmsMessage;
 import org.phonepass.core.sms.SmsProvider;
 import org.phonepass.core.sms.SmsReceipt;
+import org.phonepass.core.store.RecordIds;
 import org.phonepass.core.user.UserStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +66,7 @@ public final class StartService {
     private final AbusePolicy policy;
     private final Clock clock;
     private final SecureRandom random;
+    private final RecordIds ids;
     private final CodeGenerator codes;
 
     /**
@@ -120,6 +121,7 @@ public final class StartService {
         this.policy = Objects.requireNonNull(policy, "policy cannot be null");
         this.clock = Objects.requireNonNull(clock, "clock cannot be null");
         this.random = Objects.requireNonNull(random, "random cannot be null");
+        this.ids = new RecordIds(clock, random);
         this.codes = new CodeGenerator(random);
     }
 
@@ -201,7 +203,7 @@ public final class StartService {
             log.info("start answered silently: sign-ups disabled, unknown number {}, decoy stored", phone.masked());
         }
         Challenge challenge = new Challenge(
-                newId(),
+                ids.next(),
                 client.clientId(),
                 phone.e164(),
                 hash,
@@ -277,7 +279,7 @@ public final class StartService {
                 .fixedCode(phone, now)
                 .orElseGet(() -> codes.generate(settings().codeLength()));
         Challenge challenge = new Challenge(
-                newId(),
+                ids.next(),
                 client.clientId(),
                 phone.e164(),
                 hasher.hash(client.clientId(), phone.e164(), code),
@@ -357,12 +359,6 @@ public final class StartService {
                 Map.of(),
                 60L,
                 cause);
-    }
-
-    private String newId() {
-        byte[] bytes = new byte[12];
-        random.nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
     }
 
     private OtpSettings settings() {

@@ -20,6 +20,7 @@ import org.phonepass.core.client.Client;
 import org.phonepass.core.client.GrantType;
 import org.phonepass.core.error.ErrorCode;
 import org.phonepass.core.error.PhonepassException;
+import org.phonepass.core.store.RecordIds;
 import org.phonepass.core.store.UnitOfWork;
 import org.phonepass.core.user.Profiles;
 import org.phonepass.core.user.User;
@@ -45,6 +46,7 @@ public final class TokenService {
     private final Map<String, Api> apis;
     private final Clock clock;
     private final SecureRandom random;
+    private final RecordIds familyIds;
     /** Groups the writes of one grant into one transaction where the stores share one. */
     private final UnitOfWork writes;
 
@@ -73,6 +75,7 @@ public final class TokenService {
         this.apis = Map.copyOf(apis);
         this.clock = Objects.requireNonNull(clock, "clock cannot be null");
         this.random = Objects.requireNonNull(random, "random cannot be null");
+        this.familyIds = new RecordIds(clock, random);
     }
 
     /**
@@ -152,7 +155,7 @@ public final class TokenService {
         String family = null;
         if (offline) {
             refresh = newOpaqueToken();
-            family = UUID.randomUUID().toString();
+            family = familyIds.next();
             refreshTokens.save(
                     sha256(refresh),
                     new RefreshTokenRecord(
