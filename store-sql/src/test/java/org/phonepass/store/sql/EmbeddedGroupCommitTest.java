@@ -233,6 +233,55 @@ class EmbeddedGroupCommitTest {
     }
 
     @Test
+    void writersWhenManyQueueThenFewWaitAtTheLockAndTheRestAtTheGate() throws Exception {
+        // The gate in front of the writer lock (Jdbc, "The gate"): while one unit holds the lock, GATE_PERMITS - 1
+        // other writers wait at the lock itself and the rest at the gate; all of them then get through, in one batch.
+        int others = 12;
+        long ticketsBefore = sync.tickets();
+        Queue<Integer> ran = new ConcurrentLinkedQueue<>();
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch allQueued = new CountDownLatch(1);
+        int[] atLockWhenAllQueued = new int[1];
+        Future<?> holder = pool.submit(() -> storage.unitOfWork().run(() -> {
+            inside.countDown();
+            try {
+                assertThat(allQueued.await(10, TimeUnit.SECONDS)).isTrue();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            atLockWhenAllQueued[0] = jdbc.queuedAtLock();
+            return insert("holder").get();
+        }));
+        assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+        List<Future<?>> done = new ArrayList<>();
+        for (int i = 0; i < others; i++) {
+            int n = i;
+            done.add(pool.submit(() -> storage.unitOfWork().run(() -> {
+                ran.add(n);
+                return insert("w" + n).get();
+            })));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (jdbc.queuedWriters() < i + 1 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(jdbc.queuedWriters()).as("writers queued").isEqualTo(i + 1);
+        }
+        allQueued.countDown();
+        holder.get(10, TimeUnit.SECONDS);
+        for (Future<?> f : done) {
+            f.get(10, TimeUnit.SECONDS);
+        }
+        assertThat(atLockWhenAllQueued[0])
+                .as("writers waiting at the lock itself")
+                .isEqualTo(Jdbc.GATE_PERMITS - 1);
+        assertThat(ran)
+                .containsExactlyInAnyOrderElementsOf(
+                        IntStream.range(0, others).boxed().toList());
+        assertThat(keys()).hasSize(others + 1);
+        assertThat(sync.tickets() - ticketsBefore).as("commits").isEqualTo(1);
+    }
+
+    @Test
     void consumeWhenSixteenThreadsUseTheSameCodeThenExactlyOneWins() throws Exception {
         Instant now = Instant.parse("2026-01-01T00:00:00Z");
         byte[] hash = new byte[32];
