@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -501,8 +502,8 @@ public final class Bench {
                 md.append(warmSweep(server, load, dir.resolve("phonepass.db"), million, audit / 10));
             }
         }
-        md.append("| scenario | store | ops/s | p50 ms | p99 ms | server CPU ms/op | big ÷ empty ops/s |\n"
-                + "|---|---|---|---|---|---|---|\n");
+        md.append("| scenario | store | ops/s | p50 ms | p99 ms | server CPU ms/op | written to storage kB/op "
+                + "| big ÷ empty ops/s |\n|---|---|---|---|---|---|---|---|\n");
         for (int i = 0; i < bigRows.size(); i++) {
             for (Row r : List.of(emptyRows.get(i), bigRows.get(i))) {
                 md.append("| ")
@@ -517,6 +518,8 @@ public final class Bench {
                         .append(Report.range(r.runs(), x -> x.r().percentileMs(99), "%.1f"))
                         .append(" | ")
                         .append(Report.range(r.runs(), Run::cpuMsPerOp, "%.2f"))
+                        .append(" | ")
+                        .append(Report.range(r.runs(), x -> diskKbPerOp.getOrDefault(x, Double.NaN), "%.1f"))
                         .append(" | ")
                         .append(
                                 r == bigRows.get(i)
@@ -699,18 +702,23 @@ public final class Bench {
                 Locale.ROOT, "%d windows: %.0f/s, %.1f ms, %.1f ms, %.1f", windows.size(), m[0], m[1], m[2], m[3]);
     }
 
-    /** Three wrk runs of a verify or a refresh at concurrency 64. */
+    /**
+     * Bytes the server process had written to storage per operation in each data run ({@code write_bytes} of
+     * {@code /proc/<pid>/io}: the WAL's frames and the checkpoints' pages, whatever the host's speed).
+     */
+    private final Map<Run, Double> diskKbPerOp = new IdentityHashMap<>();
+
     /** One measured run of verify or refresh at concurrency 64 for {@code --only data}. */
     private Run dataRun(ServerProcess server, Load load, String scenario, String store) throws Exception {
+        long written = server.storageWriteBytes();
+        Run run = dataRunOnly(server, load, scenario, store);
+        diskKbPerOp.put(run, (server.storageWriteBytes() - written) / 1024.0 / Math.max(1, run.r().ok));
+        return run;
+    }
+
+    private Run dataRunOnly(ServerProcess server, Load load, String scenario, String store) throws Exception {
         return scenario.startsWith("verify")
-                ? measureWrk(
-                        server,
-                        64,
-                        "token",
-                        scenario + store,
-                        1_000,
-                        n -> codeLines(load, n),
-                        null)
+                ? measureWrk(server, 64, "token", scenario + store, 1_000, n -> codeLines(load, n), null)
                 : measureWrk(
                         server, 64, "refresh", scenario + store, 64, n -> refreshTokens(load, 64 + Wrk.THREADS), null);
     }

@@ -10,6 +10,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
+import java.util.UUID;
 
 /**
  * The data of a deployment that has run for a while, written straight into an embedded store's SQLite file with the
@@ -19,6 +21,14 @@ import java.time.Instant;
  */
 final class BigStore {
     private BigStore() {}
+
+    private static final HexFormat HEX = HexFormat.of();
+
+    private static String randomId(SecureRandom random) {
+        byte[] id = new byte[12];
+        random.nextBytes(id);
+        return HEX.formatHex(id);
+    }
 
     record Loaded(long bytesPerMillionUsers, long totalBytes, double seconds) {}
 
@@ -40,7 +50,9 @@ final class BigStore {
                     + "last_login, last_ip, logins_count) VALUES (?, ?, ?, ?, ?, '203.0.113.7', 3)")) {
                 long t = now.minus(Duration.ofDays(200)).toEpochMilli();
                 for (int i = 0; i < users; i++) {
-                    p.setString(1, String.format("%032x", random.nextLong() & Long.MAX_VALUE) + i);
+                    // Random ids, as every build before time-ordered ids made them
+                    // (docs/benchmarks.md#time-ordered-ids).
+                    p.setString(1, randomId(random));
                     p.setString(2, "+1" + (2_000_000_000L + i));
                     p.setLong(3, t);
                     p.setLong(4, t);
@@ -76,8 +88,8 @@ final class BigStore {
                     byte[] hash = new byte[32];
                     random.nextBytes(hash);
                     p.setBytes(1, hash);
-                    p.setString(2, "fam" + i);
-                    p.setString(3, "user" + i);
+                    p.setString(2, UUID.randomUUID().toString());
+                    p.setString(3, "sms|" + randomId(random));
                     p.setLong(4, now.toEpochMilli());
                     p.setLong(5, now.plus(Duration.ofDays(30)).toEpochMilli());
                     batch(p, c, i);

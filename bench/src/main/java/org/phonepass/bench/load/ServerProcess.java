@@ -273,6 +273,16 @@ final class ServerProcess implements AutoCloseable {
         return Long.parseLong(f[a - 3]) + Long.parseLong(f[b - 3]);
     }
 
+    /** Bytes this process has caused to be written to storage: {@code write_bytes} of {@code /proc/<pid>/io}. */
+    long storageWriteBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "io"))) {
+            if (line.startsWith("write_bytes:")) {
+                return Long.parseLong(line.substring("write_bytes:".length()).trim());
+            }
+        }
+        throw new IllegalStateException("write_bytes not in /proc io");
+    }
+
     /** A value in kB (VmRSS, VmHWM) or a count (Threads) from /proc/pid/status. */
     long status(String key) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
