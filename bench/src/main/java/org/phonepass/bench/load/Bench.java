@@ -109,6 +109,7 @@ public final class Bench {
     record Run(
             Load.Result r,
             double cpuMsPerOp,
+            double jitCpuMsPerOp,
             double driverCpuMsPerOp,
             long rssMaxKb,
             long threadsIdle,
@@ -1001,6 +1002,7 @@ public final class Bench {
                         .add(new Run(
                                 run.r(),
                                 run.cpuMsPerOp(),
+                                run.jitCpuMsPerOp(),
                                 run.driverCpuMsPerOp(),
                                 run.rssMaxKb(),
                                 run.threadsIdle(),
@@ -1157,7 +1159,8 @@ public final class Bench {
         Run m = median(row.runs(), x -> x.r().throughput());
         say(String.format(
                 Locale.ROOT,
-                "%-34s %-20s c=%-4d %8.1f/s p50 %.1f p99 %.1f ms err %d cpu %.2f ms rss %d MiB" + " thr %d->%d",
+                "%-34s %-20s c=%-4d %8.1f/s p50 %.1f p99 %.1f ms err %d cpu %.2f ms (jit %.2f) rss %d MiB"
+                        + " thr %d->%d",
                 row.scenario(),
                 row.store(),
                 row.concurrency(),
@@ -1166,6 +1169,7 @@ public final class Bench {
                 m.r().percentileMs(99),
                 m.r().errors,
                 m.cpuMsPerOp(),
+                m.jitCpuMsPerOp(),
                 m.rssMaxKb() / 1024,
                 m.threadsIdle(),
                 m.threadsMax()));
@@ -1268,6 +1272,7 @@ public final class Bench {
         profile(server, profileEvent.equals("cpu") ? "start,event=cpu,interval=997us" : "start,event=" + profileEvent);
         Postgres.Usage services0 = services == null ? null : services.usage();
         long ticks0 = server.cpuTicks();
+        long jit0 = server.compilerTicks();
         long driver0 = ServerProcess.cpuTicks(ProcessHandle.current().pid());
         Sample sample = driver.run(() -> {
             try {
@@ -1281,6 +1286,7 @@ public final class Bench {
             }
         });
         long ticks1 = server.cpuTicks();
+        long jit1 = server.compilerTicks();
         long driver1 = ServerProcess.cpuTicks(ProcessHandle.current().pid()) + sample.otherTicks();
         Postgres.Usage used = services == null ? null : services.usage().minus(services0);
         Load.Result r = sample.r();
@@ -1292,7 +1298,8 @@ public final class Bench {
         }
         double cpuMs = (ticks1 - ticks0) * 1000.0 / CLK_TCK / Math.max(1, r.ok);
         double driverMs = (driver1 - driver0) * 1000.0 / CLK_TCK / Math.max(1, r.ok);
-        return new Run(r, cpuMs, driverMs, max[0], threadsIdle, max[1], 0, used);
+        double jitMs = (jit1 - jit0) * 1000.0 / CLK_TCK / Math.max(1, r.ok);
+        return new Run(r, cpuMs, jitMs, driverMs, max[0], threadsIdle, max[1], 0, used);
     }
 
     /**

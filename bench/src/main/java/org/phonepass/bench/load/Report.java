@@ -136,11 +136,11 @@ final class Report {
                 .append(".\n\n");
 
         s.append("| scenario | store | conc. | ops/s | % of floor ÷ signatures | p50 ms | p99 ms | p99.9 ms | errors "
-                + "| server CPU ms/op | CPU ÷ signing CPU | non-signature server CPU ms/op | ÷ JDK signature CPU "
+                + "| server CPU ms/op | of it, JIT compilers ms/op | CPU ÷ signing CPU | non-signature server CPU ms/op | ÷ JDK signature CPU "
                 + "| load generator CPU ms/op | PostgreSQL CPU ms/op | Redis CPU ms/op (script calls/op) "
                 + "| total CPU ms/op | CPU ceiling ops/s (× JDK floor by CPU) "
                 + "| peak RSS MiB | server threads idle → max |\n");
-        s.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        s.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         double cpuPerSecond = 1000.0 * Runtime.getRuntime().availableProcessors();
         for (Bench.Row row : b.rows()) {
             List<Bench.Run> runs = row.runs();
@@ -172,6 +172,8 @@ final class Report {
                     .append(range(runs, r -> r.r().errors, "%.0f"))
                     .append(" | ")
                     .append(range(runs, r -> r.cpuMsPerOp(), "%.2f"))
+                    .append(" | ")
+                    .append(range(runs, r -> r.jitCpuMsPerOp(), "%.2f"))
                     .append(" | ")
                     .append(
                             row.signatures() == 0
@@ -233,7 +235,9 @@ final class Report {
                 + "and a refresh sign once; with an `audience` whose access tokens are RS256, twice; with one whose "
                 + "access tokens are EdDSA, once (the EdDSA signature, about 0.07 ms, is not counted). \"CPU ÷ signing CPU\" is the server's CPU per operation ÷ the CPU of its "
                 + "signatures with the JDK's provider: 1.00 would mean the server does nothing but sign with the JDK. \"Non-signature server CPU\" is the server's CPU per operation minus its RS256 signatures at the CPU per signature of the provider it ran with (the floor line), and beside it that ÷ the JDK signature's CPU. Server CPU is utime + stime of the server process over the run ÷ "
-                + "operations. Peak RSS is the highest VmRSS sampled every 50 ms during the run. The load generator "
+                + "operations; \"of it, JIT compilers\" is the part its C1 and C2 compiler threads spent, what is "
+                + "left of the warm-up in the run (with `--profile` it is higher: async-profiler's attach sets the JIT "
+                + "recompiling). Peak RSS is the highest VmRSS sampled every 50 ms during the run. The load generator "
                 + "shares the machine's cores with the server; its own CPU per operation (wrk's process and the driver JVM "
                 + "for the rows wrk drives, the driver JVM alone for the others: HTTPS client, TLS, bookkeeping) is beside the server's, so (server + load generator CPU) ÷ cores "
                 + "bounds what this machine can do. "

@@ -252,6 +252,31 @@ final class ServerProcess implements AutoCloseable {
         return cpuTicks(pid());
     }
 
+    /**
+     * utime + stime of the server's JIT compiler threads ({@code C1 CompilerThread<n>}, {@code C2 CompilerThread<n>}),
+     * in clock ticks: the part of {@link #cpuTicks()} that compiles rather than serves. A compiler thread that ends
+     * between two readings takes its ticks with it, so a difference of two readings is a lower bound.
+     */
+    long compilerTicks() throws IOException {
+        long sum = 0;
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid()), "task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    if (!Files.readString(t.resolve("comm")).startsWith("C1 Compiler")
+                            && !Files.readString(t.resolve("comm")).startsWith("C2 Compiler")) {
+                        continue;
+                    }
+                    String stat = Files.readString(t.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    sum += Long.parseLong(f[14 - 3]) + Long.parseLong(f[15 - 3]);
+                } catch (IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return sum;
+    }
+
     /** utime + stime of a process, in clock ticks. */
     static long cpuTicks(long pid) throws IOException {
         return statSum(pid, 14, 15);
