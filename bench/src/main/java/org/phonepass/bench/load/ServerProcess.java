@@ -262,8 +262,8 @@ final class ServerProcess implements AutoCloseable {
         try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid()), "task"))) {
             for (Path t : (Iterable<Path>) tasks::iterator) {
                 try {
-                    if (!Files.readString(t.resolve("comm")).startsWith("C1 Compiler")
-                            && !Files.readString(t.resolve("comm")).startsWith("C2 Compiler")) {
+                    String name = Files.readString(t.resolve("comm"));
+                    if (!name.startsWith("C1 Compiler") && !name.startsWith("C2 Compiler")) {
                         continue;
                     }
                     String stat = Files.readString(t.resolve("stat"));
