@@ -41,6 +41,14 @@ import org.phonepass.core.user.UserStore;
  * lock; {@code busy_timeout} makes a writer wait for the lock instead of failing.
  */
 public final class SqlStorage implements AutoCloseable {
+    /**
+     * WAL pages after which the committing writer copies the log into the database file (SQLite's default is
+     * 1 000). The copy, with its two {@code fsync}s, runs inside the commit, under the embedded store's writer lock,
+     * so every writer waits for it: under load, SQLite's own {@code fsync}s ran about 29 times a second at 1 000
+     * pages and about 8 at 4 000, for a log of at most about 16 MB (docs/benchmarks.md#checkpoints-cut).
+     */
+    static final int WAL_AUTOCHECKPOINT_PAGES = 4_000;
+
     private final HikariDataSource dataSource;
     private final Jdbc jdbc;
     private final WalSync durability;
@@ -115,6 +123,11 @@ public final class SqlStorage implements AutoCloseable {
         props.setProperty("busy_timeout", "10000");
         props.setProperty("foreign_keys", "true");
         props.setProperty("transaction_mode", "IMMEDIATE");
+        // A unit of work that joins an open batch runs inside a savepoint (Jdbc, "One commit for the units of work
+        // that queue"), and SQLite keeps the pages it changes in a statement journal, which spills to a temporary
+        // file past 64 kB: under load more than half the batches created, wrote and deleted one, under the writer
+        // lock, with user data in it, in /var/tmp. In memory there is no file (docs/benchmarks.md#checkpoints-cut).
+        props.setProperty("temp_store", "MEMORY");
         // Nothing here asks for generated keys, but sqlite-jdbc fetches them after every INSERT unless told not to:
         // it matches the SQL against a pattern and compiles and runs "SELECT last_insert_rowid()" afresh, a statement
         // more per INSERT (a tenth of SQLite's CPU per verify, docs/benchmarks.md "SQLite per verify, cut").
@@ -122,6 +135,9 @@ public final class SqlStorage implements AutoCloseable {
         config.setDataSourceProperties(props);
         config.setMaximumPoolSize(4);
         config.setMinimumIdle(1);
+        // sqlite-jdbc has no property for it; every connection of the pool gets it, and the writer's is the one that
+        // checkpoints.
+        config.setConnectionInitSql("PRAGMA wal_autocheckpoint=" + WAL_AUTOCHECKPOINT_PAGES);
         WalSync durability = synchronousFull ? WalSync.forDatabase(file) : null;
         SqlStorage storage = new SqlStorage(new HikariDataSource(config), SqlDialect.SQLITE, durability);
         if (durability != null) {

@@ -3,6 +3,7 @@ package org.phonepass.store.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -96,6 +97,47 @@ class EmbeddedWriterConnectionTest {
         });
         assertThat(next).isNotSameAs(broken[0]);
         assertThat(count()).isEqualTo(1);
+    }
+
+    @Test
+    void connectionsWhenOpenedThenTemporaryFilesStayInMemoryAndTheLogIsCopiedEvery4000Pages() {
+        int[] writer = jdbc.write(c -> new int[] {pragma(c, "temp_store"), pragma(c, "wal_autocheckpoint")});
+        int[] reader = jdbc.withConnection(c -> new int[] {pragma(c, "temp_store"), pragma(c, "wal_autocheckpoint")});
+        // temp_store 2 is MEMORY: a savepoint's journal never spills to a file.
+        assertThat(writer).containsExactly(2, SqlStorage.WAL_AUTOCHECKPOINT_PAGES);
+        assertThat(reader).containsExactly(2, SqlStorage.WAL_AUTOCHECKPOINT_PAGES);
+    }
+
+    @Test
+    void walWhenTwoCommitsOf1500PagesThenTheSecondIsAppendedNotWrittenOverACheckpointedFirst() throws Exception {
+        jdbc.write(c -> Jdbc.update(c, "CREATE TABLE big (b BLOB)"));
+        Path wal = dir.resolve("writer.db-wal");
+        // About 1 500 pages each: past SQLite's default of 1 000, under WAL_AUTOCHECKPOINT_PAGES together.
+        for (int i = 0; i < 2; i++) {
+            jdbc.inTransaction(c -> Jdbc.update(
+                    c,
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1500) "
+                            + "INSERT INTO big SELECT randomblob(3500) FROM n"));
+        }
+        // At 1 000 the first commit's checkpoint would have emptied the log and the second written over it (about
+        // 6 MB); here both are still in it.
+        assertThat(Files.size(wal)).isGreaterThan(2900L * 4096);
+        int rows = jdbc.withConnection(c -> {
+            try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT count(*) FROM big")) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
+        assertThat(rows).isEqualTo(3000);
+    }
+
+    private static int pragma(Connection c, String name) throws java.sql.SQLException {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("PRAGMA " + name)) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 
     private int count() {
