@@ -63,7 +63,7 @@ public final class LoginFixture {
                 UnitOfWork.NONE);
         this.login = new LoginService(
                 b.settings,
-                new LoginService.Parts(phones, challenges, users, tokens, hasher, UnitOfWork.NONE),
+                new LoginService.Parts(phones, challenges, users, tokens, hasher, b.unitOfWork),
                 policy,
                 audit,
                 clock,
@@ -108,8 +108,15 @@ public final class LoginFixture {
         private MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         private Function<LoginFixture, AbusePolicy> policy = f -> new RecordingAbusePolicy();
         private final Map<String, TokenService.Api> apis = new LinkedHashMap<>();
+        private UnitOfWork unitOfWork = UnitOfWork.NONE;
 
         private Builder() {}
+
+        /** The unit of work the login's writes run in; by default none (each store call on its own). */
+        public Builder unitOfWork(UnitOfWork unitOfWork) {
+            this.unitOfWork = unitOfWork;
+            return this;
+        }
 
         public Builder settings(OtpSettings settings) {
             this.settings = settings;

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.phonepass.core.abuse.AuditEvent;
 import org.phonepass.core.client.Client;
@@ -18,6 +19,7 @@ import org.phonepass.core.login.LoginService;
 import org.phonepass.core.login.OtpSettings;
 import org.phonepass.core.otp.Challenge;
 import org.phonepass.core.ratelimit.RateLimitHeaders;
+import org.phonepass.core.store.UnitOfWork;
 import org.phonepass.core.token.Scopes;
 import org.phonepass.core.token.TokenResponse;
 import org.phonepass.core.token.TokenService;
@@ -64,6 +66,49 @@ class LoginServiceTest {
                 .containsEntry("nonce", "n-1")
                 .containsEntry("iss", LoginFixture.ISSUER);
         assertThat(f.tokens.userForAccessToken(tokens.accessToken())).contains(result.user());
+    }
+
+    @Test
+    void verifyWhenCodeRightThenTheLoginIsAuditedAfterItsUnitOfWorkNotInside() {
+        List<Integer> eventsWhenUnitsEnded = new ArrayList<>();
+        LoginFixture[] fixture = new LoginFixture[1];
+        UnitOfWork unit = new UnitOfWork() {
+            @Override
+            public <T> T run(Supplier<T> work) {
+                T result = work.get();
+                eventsWhenUnitsEnded.add(fixture[0].audit.events().size());
+                return result;
+            }
+        };
+        LoginFixture f = LoginFixture.builder().unitOfWork(unit).build();
+        fixture[0] = f;
+        String code = f.sendCode(client, PHONE);
+        int before = f.audit.events().size();
+        LoginService.LoginResult result = f.verify(client, PHONE, code);
+        assertThat(eventsWhenUnitsEnded).containsExactly(before);
+        assertThat(f.audit.events().subList(before, f.audit.events().size()))
+                .filteredOn(e -> e.type() == AuditEvent.Type.LOGIN)
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.outcome()).isEqualTo(AuditEvent.Outcome.SUCCESS);
+                    assertThat(e.userId()).isEqualTo(result.user().userId());
+                    assertThat(e.detail()).isEqualTo("signup");
+                });
+    }
+
+    @Test
+    void verifyWhenTheLoginsCommitFailsThenNoSuccessfulLoginIsAudited() {
+        UnitOfWork failingCommit = new UnitOfWork() {
+            @Override
+            public <T> T run(Supplier<T> work) {
+                work.get();
+                throw new IllegalStateException("commit failed");
+            }
+        };
+        LoginFixture f = LoginFixture.builder().unitOfWork(failingCommit).build();
+        String code = f.sendCode(client, PHONE);
+        assertThatThrownBy(() -> f.verify(client, PHONE, code)).hasMessage("commit failed");
+        assertThat(f.audit.events()).noneMatch(e -> e.type() == AuditEvent.Type.LOGIN);
     }
 
     @Test

@@ -337,18 +337,22 @@ public final class LoginService {
                     verified.result().outcome());
             throw wrongCode(verified.result().attemptsRemaining());
         }
-        if (verified.done() == null) {
+        if (verified.login() == null) {
             // Sign-up disabled and no such user: the code is used up all the same, and the answer is a wrong code.
             throw wrongCode(0);
         }
-        return verified.done();
+        // After the unit of work: the login is committed when its audit line says so, and the line is not written
+        // while the embedded store's writer lock is held (docs/benchmarks.md#checkpoints-cut).
+        audit(verified.login().event());
+        return verified.login().done();
     }
 
     /**
-     * The user's login and what follows from it; null when sign-ups are off and no user exists. A blocked user is
-     * refused here, after the right code and before anything is written (docs/management.md#blocking).
+     * The user's login and what follows from it, with the login's audit event for the caller to record once the unit
+     * of work is committed; null when sign-ups are off and no user exists. A blocked user is refused here, after the
+     * right code and before anything is written (docs/management.md#blocking).
      */
-    private <T> T recordLogin(Client client, PhoneNumber number, String ip, Function<User, T> onLogin) {
+    private <T> LoggedIn<T> recordLogin(Client client, PhoneNumber number, String ip, Function<User, T> onLogin) {
         String e164 = number.e164();
         UserStore.Login login = users.recordLoginUnlessBlocked(
                 e164, ids.next(), ip, clock.instant(), !settings.get().disableSignup());
@@ -357,7 +361,7 @@ public final class LoginService {
         }
         return login.user()
                 .map(user -> {
-                    audit(AuditEvent.of(
+                    AuditEvent event = AuditEvent.of(
                                     clock.instant(),
                                     AuditEvent.Type.LOGIN,
                                     client.clientId(),
@@ -365,8 +369,8 @@ public final class LoginService {
                                     ip,
                                     AuditEvent.Outcome.SUCCESS,
                                     user.loginsCount() == 1 ? "signup" : null)
-                            .withUserId(user.userId()));
-                    return onLogin.apply(user);
+                            .withUserId(user.userId());
+                    return new LoggedIn<>(onLogin.apply(user), event);
                 })
                 .orElse(null);
     }
@@ -376,8 +380,11 @@ public final class LoginService {
         return () -> settings;
     }
 
-    /** What the unit of work of a verification decided: the login's result, or why there is none. */
-    private record Verified<T>(ConsumeResult result, T done) {}
+    /** What the unit of work of a verification decided: the login, or why there is none. */
+    private record Verified<T>(ConsumeResult result, LoggedIn<T> login) {}
+
+    /** A login recorded in a unit of work: what followed from it, and its audit event, not yet recorded. */
+    private record LoggedIn<T>(T done, AuditEvent event) {}
 
     private Client compare(CheckCommand command, Optional<PhoneNumber> phone, Reach reach) {
         String code = command.code();
