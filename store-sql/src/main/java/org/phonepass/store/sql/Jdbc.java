@@ -440,10 +440,32 @@ final class Jdbc {
         if (writerConnection == null || writerConnection.isClosed()) {
             // A batch open on a connection that closed was rolled back with it.
             failBatch(new SQLException("the writer connection closed with a transaction open"));
-            writerConnection = dataSource.getConnection();
+            Connection c = dataSource.getConnection();
+            try {
+                sqlite(c, WRITER_TEMP_STORE);
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.close();
+                } catch (SQLException closing) {
+                    e.addSuppressed(closing);
+                }
+                throw e;
+            }
+            writerConnection = c;
         }
         return writerConnection;
     }
+
+    /**
+     * On the writer connection only, which goes back to the pool only when the storage closes (else it is evicted):
+     * a unit of work that joins an open batch runs in a savepoint, and SQLite keeps the originals of the pages it
+     * changes in a statement journal that spills into a temporary file past 64 kB. Under load more than half the
+     * batches made, wrote and deleted one, under the writer lock, with database pages in it, in {@code /var/tmp}; in
+     * memory there is no file (docs/benchmarks.md#checkpoints-cut). The readers keep SQLite's default, so that a large
+     * sort (a report over millions of audit events) spills to disk rather than into the process's memory; a unit of
+     * work's journal is bounded by the pages it changes.
+     */
+    static final String WRITER_TEMP_STORE = "PRAGMA temp_store = MEMORY";
 
     /**
      * Returns a PostgreSQL connection to the pool. The embedded database's writer connection stays out for the next

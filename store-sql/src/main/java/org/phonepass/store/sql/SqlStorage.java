@@ -123,11 +123,6 @@ public final class SqlStorage implements AutoCloseable {
         props.setProperty("busy_timeout", "10000");
         props.setProperty("foreign_keys", "true");
         props.setProperty("transaction_mode", "IMMEDIATE");
-        // A unit of work that joins an open batch runs inside a savepoint (Jdbc, "One commit for the units of work
-        // that queue"), and SQLite keeps the pages it changes in a statement journal, which spills to a temporary
-        // file past 64 kB: under load more than half the batches created, wrote and deleted one, under the writer
-        // lock, with user data in it, in /var/tmp. In memory there is no file (docs/benchmarks.md#checkpoints-cut).
-        props.setProperty("temp_store", "MEMORY");
         // Nothing here asks for generated keys, but sqlite-jdbc fetches them after every INSERT unless told not to:
         // it matches the SQL against a pattern and compiles and runs "SELECT last_insert_rowid()" afresh, a statement
         // more per INSERT (a tenth of SQLite's CPU per verify, docs/benchmarks.md "SQLite per verify, cut").
