@@ -181,14 +181,27 @@ public final class Browser implements AutoCloseable {
 
     /**
      * Polls the condition until it answers non-null / true. An element that went stale between being found and being
-     * read (the page was replaced by a navigation or a form post in between) counts as "not yet".
+     * read (the page was replaced by a navigation or a form post in between) counts as "not yet", whether
+     * chromedriver reports it as a stale element or, when the node left the document while it was being read, as
+     * "unhandled inspector error: Node with given id does not belong to the document".
      */
     public <T> T waitFor(String what, Duration timeout, Function<WebDriver, T> condition) {
         return new WebDriverWait(driver, timeout)
                 .withMessage(what)
                 .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
-                .until(condition);
+                .until(d -> {
+                    try {
+                        return condition.apply(d);
+                    } catch (org.openqa.selenium.WebDriverException e) {
+                        if (e.getMessage() != null && e.getMessage().contains(DETACHED_NODE)) {
+                            return null;
+                        }
+                        throw e;
+                    }
+                });
     }
+
+    private static final String DETACHED_NODE = "does not belong to the document";
 
     public <T> T waitFor(String what, Function<WebDriver, T> condition) {
         return waitFor(what, Duration.ofSeconds(15), condition);
