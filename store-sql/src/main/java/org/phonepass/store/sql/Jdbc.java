@@ -5,82 +5,69 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.slf4j.MDC;
 
 /**
  * Small JDBC helpers: one place for transactions and parameter binding.
  *
- * <p><b>Writers on the embedded database</b> queue on a lock of this node before they take a connection. SQLite
- * has one writer lock per file, and a connection that finds it taken waits in SQLite's busy handler, which sleeps
- * 1, 2, 5, 10 ... up to 100 ms between tries and cannot be woken when the lock is released: under load that
- * turned a 0.2 ms commit into waits of hundreds of milliseconds. Queued on a Java lock, the next writer is woken the
- * moment the previous one is done. {@code busy_timeout} still guards against other processes (the
- * {@code rotate-keys} command) writing the same file. Readers are not serialised: WAL lets them run beside the
- * writer. PostgreSQL has row locks and gets no such lock.
+ * <p><b>One writer thread on the embedded database.</b> SQLite has one writer lock per file, so every unit of work
+ * of a node runs one after another however many requests are in flight. They all run on one thread of their own,
+ * the writer ({@link Writer}): a caller queues its unit of work and waits for its outcome, and the writer takes
+ * the queued units in arrival order, runs each, and goes straight on to the next. Earlier each unit ran on its
+ * caller's thread under a Java lock, with a fair gate in front of it: every verify then parked at the gate or the
+ * lock and was woken to take it, and between one holder's release and the next holder running the lock stood free
+ * while the scheduler switched threads, on two busy cores for up to milliseconds, while everything else waited
+ * (docs/benchmarks.md#writer-thread, which also has the measurements of the lock, the unfair lock and the gate that
+ * came before). A caller now parks once, for its answer; the writer runs as long as units are queued, and arrival
+ * order is exact. {@link #WRITER_WAIT_MILLIS} still bounds every wait: a unit still queued when its caller gives up
+ * is never run. {@code busy_timeout} still guards against other processes (the {@code rotate-keys} command) writing
+ * the same file. Readers are not serialised: WAL lets them run beside the writer, on the pool's connections.
+ * PostgreSQL has row locks, and its units of work run on their callers' threads, each its own transaction.
  *
- * <p><b>The lock is not fair.</b> Every write of the node goes through it one after another, so under load it is
- * the one queue a verify cannot share with another core. With a fair lock, each release handed the lock to the
- * parked thread at the head of the queue, and the lock then stayed free until the scheduler ran that thread: on two
- * busy cores 0.5 ms per hand-off at best and up to 30 ms, two or more times the 0.2 to 0.3 ms a verify's unit of
- * work holds it, so the writes could not keep up with the requests and the cores sat partly idle
- * (docs/benchmarks.md, "Signing while the commit syncs"). Unfair, a writer that is already running when the lock
- * is released takes it at once; the woken head of the queue takes it if nobody else did, or waits for the next
- * release, still first in the queue. Arrival order is no longer exact: a parked writer is passed by writers that
- * arrive during a hand-off, so at saturation the slowest requests wait longer while the median and the mean wait
- * less (docs/benchmarks.md, "The last pass on the Intel Xeon", which also measured a bound on the passing and why it
- * was not kept). A fair admission queue in front of the whole request, letting only a few requests near the lock at
- * once, was measured too and lost rate as well: the admitted requests also wait for their commit's sync
- * (docs/benchmarks.md#admission-queue). {@link #WRITER_WAIT_MILLIS} still bounds every wait.
+ * <p>What a unit's code keeps per thread goes with it: the writer runs it with its caller's log context (the
+ * request id), and the unit's database calls join its transaction because the writer's thread is in it. A unit's
+ * code must not wait for something its caller holds (a lock taken around the call): the caller is parked until the
+ * unit is done. No unit of work in the product does; they only read and write the database.
  *
- * <p><b>The gate.</b> Unfair alone, the lock split the writers in two: those that found it free or took it while
- * running, and those that had parked, which the running ones kept passing; at 64 requests in flight on two cores
- * nearly half the verifies waited three to four times as long as the rest. A fair {@link Semaphore} of
- * {@link #GATE_PERMITS} permits now stands in front of the lock: a writer takes a permit, then the lock, and gives
- * both back when it releases the lock (not when its commit is durable). So at most {@code GATE_PERMITS - 1} writers
- * wait at the unfair lock, where a running one still takes a released lock without a hand-off, and every other writer
- * waits at the gate, which lets them through in arrival order. A writer parked at the lock can still be passed by
- * writers let through after it, but it contends with a few instead of every request in flight: at concurrency 64 a
- * verify's p99 went from 2.4–3.0 to 1.8–1.9 times its median. The permits cover the way to the lock only, so a
- * writer waiting for its batch's commit or the WAL sync holds none (docs/benchmarks.md#writer-gate).
+ * <p><b>One connection for the writer.</b> Every write runs on one connection of its own, borrowed from the pool
+ * once. SQLite drops a connection's whole page cache when it begins a transaction and finds that another connection
+ * wrote since its last one; with the pool's connections taking turns, nearly every unit of work began with an empty
+ * cache and read its pages again (a {@code pread} and a page parse each, six per verify). The one writer finds its
+ * own pages still valid. Readers outside a unit of work still use the pool.
  *
- * <p><b>One connection for the writers.</b> On the embedded database every write runs on one connection of its own,
- * borrowed from the pool once and used only under the writer lock. SQLite drops a connection's whole page cache
- * when it begins a transaction and finds that another connection wrote since its last one; with the pool's
- * connections taking turns, nearly every unit of work began with an empty cache and read its pages again (a
- * {@code pread} and a page parse each, six per verify). The one writer finds its own pages still valid. Readers
- * outside a unit of work still use the pool.
+ * <p><b>One commit for the units of work that queue.</b> When the writer finishes a unit and more are queued, it
+ * leaves the transaction open and runs the next one inside it; it commits once the queue is empty or the batch has
+ * {@link #BATCH_UNITS} units or is {@link #BATCH_NANOS} old. Under load a {@code COMMIT}, with its WAL frames, locks
+ * and WAL-index update, then serves several units, and pages they share are written to the WAL once. Each unit after
+ * the first runs inside a {@code SAVEPOINT}, so if it throws it is rolled back alone and its caller gets its
+ * exception, while the units before it stay. No caller gets its answer before the commit that holds its writes is
+ * durable, and a commit that fails fails every unit of its batch.
  *
- * <p><b>One commit for the units of work that queue.</b> On the embedded database, a unit of work that ends while
- * other writers wait for the lock leaves its transaction open for them instead of committing, and the last of them
- * commits for all ({@link #grouped}): under load a {@code COMMIT}, with its WAL frames, locks and WAL-index update,
- * serves several units, and pages they share are written to the WAL once. On PostgreSQL each unit stays its own
- * transaction.
- *
- * <p><b>Durability on the embedded database</b> comes after the writer lock: a commit that must be on disk before
- * its caller answers waits for {@link WalSync} once the lock is released, so the next writer runs during the sync
- * (group commit). PostgreSQL waits for its own WAL flush inside {@code commit()}.
+ * <p><b>Durability on the embedded database</b> comes after the commit, on a second thread: the writer hands each
+ * committed batch to the sync thread and goes on with the next units, while that thread syncs the WAL once for every
+ * batch committed by then ({@link WalSync}) and only then gives their callers their answers (group commit).
+ * PostgreSQL waits for its own WAL flush inside {@code commit()}.
  */
 final class Jdbc {
     /** As long as SQLite's {@code busy_timeout}: past it, the request gets a 503 rather than waiting on. */
     static final long WRITER_WAIT_MILLIS = 10_000;
 
-    /**
-     * Writers past the gate at once, the lock's holder included (docs/benchmarks.md#writer-gate): enough that a
-     * released lock nearly always finds a writer running to take it, few enough that the writers at the lock are a
-     * handful; 8 measured no better.
-     */
-    static final int GATE_PERMITS = 4;
-
     private final DataSource dataSource;
     private final SqlDialect dialect;
-    private final ReentrantLock writer;
-    /** In front of {@link #writer}: see "The gate" above. */
-    private final Semaphore gate = new Semaphore(GATE_PERMITS, true);
+    /** The embedded database's writer thread; null on PostgreSQL. */
+    private final Writer writer;
     /** Null unless commits on the embedded database must reach the disk before their callers go on. */
     private final WalSync durability;
     /** The connection of the unit of work this thread is in, if any: every call on the thread joins it. */
@@ -90,21 +77,18 @@ final class Jdbc {
      * null.
      */
     private final ThreadLocal<Deferred> deferred = new ThreadLocal<>();
-    /** The embedded database's writer connection, borrowed on first use; touched only under {@link #writer}. */
+    /** The embedded database's writer connection, borrowed on first use; touched only by the writer thread. */
     private Connection writerConnection;
-    /** The embedded database's open transaction, which finished units of work wait in for their commit; or null. */
-    private Batch batch;
 
     /** @param durability the embedded database's group commit, or null (PostgreSQL, or no sync per commit) */
     Jdbc(DataSource dataSource, SqlDialect dialect, WalSync durability) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource cannot be null");
         this.dialect = Objects.requireNonNull(dialect, "dialect cannot be null");
-        // Not fair: see "The lock is not fair" above.
-        this.writer = dialect == SqlDialect.SQLITE ? new ReentrantLock(false) : null;
         if (durability != null && dialect != SqlDialect.SQLITE) {
             throw new IllegalArgumentException("a WAL sync is for the embedded database only");
         }
         this.durability = durability;
+        this.writer = dialect == SqlDialect.SQLITE ? new Writer() : null;
     }
 
     @FunctionalInterface
@@ -118,15 +102,14 @@ final class Jdbc {
 
     /**
      * Runs {@code work} as one transaction that every call it makes on this thread joins, so their writes commit
-     * together; on the embedded database it holds the writer lock throughout (and may share its commit with the
-     * units of work around it: {@link #grouped}). Nested calls join the outer one. Returns once the commit is
-     * durable.
+     * together; on the embedded database it runs on the writer thread (and may share its commit with the units of
+     * work around it: {@link Writer}). Nested calls join the outer one. Returns once the commit is durable.
      */
     <T> T unitOfWork(Supplier<T> work) {
         if (current.get() != null) {
             return work.get();
         }
-        return writer == null ? ownTransaction(work) : grouped(work);
+        return writer == null ? ownTransaction(work) : writer.submit(work);
     }
 
     /** PostgreSQL: the unit of work is a transaction of its own on a pooled connection. */
@@ -155,174 +138,412 @@ final class Jdbc {
         }
     }
 
+    /** Units at most in one embedded transaction, so the first of them does not wait long for the commit. */
+    static final int BATCH_UNITS = 32;
+
+    /** A batch takes no more units once it has been open this long (a verify's unit takes about 0.2 ms). */
+    static final long BATCH_NANOS = TimeUnit.MILLISECONDS.toNanos(3);
+
+    /** Other caps for a batch; for tests, whose threads on a loaded machine may take longer than a batch may last. */
+    void batchCaps(int units, long nanos) {
+        if (writer == null) {
+            throw new IllegalStateException("batches are the embedded database's");
+        }
+        writer.batchUnits = units;
+        writer.batchNanos = nanos;
+    }
+
+    /** Units of work queued for the embedded database's writer and not yet taken; for tests. */
+    int queuedWriters() {
+        return writer == null ? 0 : writer.queue.size();
+    }
+
     /**
-     * The embedded database's unit of work, with group commit at the transaction level: units that arrive while the
-     * writer is busy share one SQLite transaction and one {@code COMMIT} (docs/benchmarks.md, "Group commit on the
-     * embedded store").
+     * The embedded database's writer (see "One writer thread" above): a queue of units of work, the thread that runs
+     * them and commits them in batches, and the thread that makes the commits durable and answers their callers.
      *
-     * <p>Each unit still runs on its caller's thread, under the writer lock, in arrival order. The first unit of a
-     * batch begins the transaction; a unit that finds one open runs inside a {@code SAVEPOINT}, so if it throws it is
-     * rolled back alone and its caller gets its exception while the units before it stay. When a unit ends and
-     * other writers are queued for the lock (and the batch is under {@link #BATCH_UNITS} units and
-     * {@link #BATCH_NANOS}), it leaves the transaction open for them, releases the lock and waits for the batch's
-     * outcome; otherwise it commits the batch, releases the lock, waits for {@link WalSync} and then wakes the
-     * batch's other callers. No caller returns before the commit that holds its writes is durable, and a commit
-     * that fails fails every unit of its batch. The units run on their own threads, rather than all on one leader
-     * thread, so what a unit's code keeps per thread (the request's log context, a lock its caller holds) stays
-     * its own.
+     * <p>Written by hand rather than with an {@code ExecutorService}: the thread's loop decides, between two units,
+     * whether to commit or go on (the queue's state), which an executor's tasks cannot see, and a caller that gives up
+     * takes its unit back out of the queue.
      */
-    private <T> T grouped(Supplier<T> work) {
-        lockWriter();
-        boolean locked = true;
-        try {
-            Connection c = writeConnection();
-            boolean first = batch == null;
-            if (first) {
-                c.setAutoCommit(false);
-                batch = new Batch();
-            } else {
-                sqlite(c, "SAVEPOINT unit");
+    private final class Writer {
+        /** Queued by {@link Jdbc#close}: the writer commits what is open, fails what is queued after it, and stops. */
+        private final Unit<Void> stop = new Unit<>(() -> null, null);
+        /** Queued for the sync thread by the writer's stop: the last it takes. */
+        private final Batch lastBatch = new Batch();
+
+        final LinkedBlockingQueue<Unit<?>> queue = new LinkedBlockingQueue<>();
+        /** Committed batches waiting for the WAL's sync; null when commits need no sync. */
+        private final LinkedBlockingQueue<Batch> committed;
+
+        private final Thread thread;
+        private final Thread syncThread;
+        private volatile boolean closed;
+        volatile int batchUnits = BATCH_UNITS;
+        volatile long batchNanos = BATCH_NANOS;
+        /** The open transaction and the units in it; touched by the writer thread only. */
+        private Batch batch;
+
+        Writer() {
+            committed = durability == null ? null : new LinkedBlockingQueue<>();
+            thread = daemon("phonepass-db-writer", this::run);
+            syncThread = durability == null ? null : daemon("phonepass-db-sync", this::syncLoop);
+        }
+
+        private static Thread daemon(String name, Runnable loop) {
+            Thread t = new Thread(loop, name);
+            t.setDaemon(true);
+            t.start();
+            return t;
+        }
+
+        /** Queues {@code work}, waits for its outcome, and returns once its commit is durable. */
+        <T> T submit(Supplier<T> work) {
+            if (Thread.currentThread() == thread) {
+                // The writer's own thread outside a unit (never in the product): it cannot wait for itself.
+                throw new IllegalStateException("a unit of work queued by the writer thread itself");
             }
-            T result;
-            current.set(c);
+            Unit<T> unit = new Unit<>(work, MDC.getCopyOfContextMap());
+            if (closed) {
+                throw new StorageException("the database is closed", null);
+            }
+            queue.add(unit);
+            if (closed && unit.withdraw()) {
+                // Queued after the writer stopped taking units.
+                throw new StorageException("the database is closed", null);
+            }
+            return unit.await();
+        }
+
+        private void run() {
+            while (true) {
+                Unit<?> unit;
+                try {
+                    unit = batch == null ? queue.take() : queue.poll();
+                } catch (InterruptedException e) {
+                    // Nothing interrupts this thread on purpose; close() queues the stop instead.
+                    continue;
+                }
+                try {
+                    if (unit == null) {
+                        commit();
+                    } else if (unit == stop) {
+                        stop();
+                        return;
+                    } else if (unit.take()) {
+                        runUnit(unit);
+                        Batch open = batch;
+                        if (open != null
+                                && (open.units.size() >= batchUnits || System.nanoTime() - open.began >= batchNanos)) {
+                            commit();
+                        }
+                    }
+                } catch (RuntimeException | Error e) {
+                    // Outside any unit's code (which runUnit catches): the transaction's state is unknown.
+                    failBatch(e);
+                    if (unit != null && unit != stop) {
+                        unit.fail(e);
+                    }
+                }
+            }
+        }
+
+        /** Runs one unit of work in the open batch, or begins one; its caller is answered when the batch ends. */
+        private <T> void runUnit(Unit<T> unit) {
+            if (unit.logContext != null) {
+                MDC.setContextMap(unit.logContext);
+            }
             try {
-                result = work.get();
-            } catch (RuntimeException | Error e) {
-                current.remove();
-                undo(c, first, e);
-                locked = false;
-                endUnit();
-                throw e;
+                Connection c;
+                boolean first;
+                try {
+                    c = writeConnection();
+                    first = batch == null;
+                    if (first) {
+                        c.setAutoCommit(false);
+                        batch = new Batch();
+                    } else {
+                        sqlite(c, "SAVEPOINT unit");
+                    }
+                } catch (SQLException e) {
+                    failBatch(e);
+                    unit.fail(e);
+                    return;
+                }
+                T result;
+                current.set(c);
+                try {
+                    result = unit.work.get();
+                } catch (RuntimeException | Error e) {
+                    current.remove();
+                    undo(c, first, e);
+                    unit.failWithOwn(e);
+                    return;
+                } finally {
+                    current.remove();
+                }
+                if (!first) {
+                    try {
+                        sqlite(c, "RELEASE unit");
+                    } catch (SQLException e) {
+                        failBatch(e);
+                        unit.fail(e);
+                        return;
+                    }
+                }
+                unit.result = result;
+                batch.units.add(unit);
             } finally {
-                current.remove();
+                if (unit.logContext != null) {
+                    MDC.clear();
+                }
             }
+        }
+
+        /**
+         * Undoes a unit of work that threw: the whole transaction when the unit began it, else back to its savepoint.
+         * When that fails the transaction's state is unknown, and the batch fails with it.
+         */
+        private void undo(Connection c, boolean first, Throwable failure) {
             if (!first) {
-                sqlite(c, "RELEASE unit");
+                try {
+                    sqlite(c, "ROLLBACK TO unit");
+                    sqlite(c, "RELEASE unit");
+                } catch (SQLException | RuntimeException e) {
+                    failure.addSuppressed(e);
+                    failBatch(e);
+                }
+                return;
             }
-            Batch mine = batch;
-            mine.units++;
-            locked = false;
-            endUnit();
-            mine.await();
-            return result;
-        } catch (SQLException e) {
-            failBatch(e);
-            throw new StorageException("database error", e);
-        } finally {
-            if (locked) {
-                unlockWriter();
+            batch = null;
+            if (!rollbackQuietly(c, failure)) {
+                dropWriterConnection();
+                return;
             }
-        }
-    }
-
-    /**
-     * Undoes a unit of work that threw: the whole transaction when the unit began it, else back to its savepoint.
-     * When that fails the transaction's state is unknown, and the batch fails with it.
-     */
-    private void undo(Connection c, boolean first, Throwable failure) {
-        if (!first) {
             try {
-                sqlite(c, "ROLLBACK TO unit");
-                sqlite(c, "RELEASE unit");
-            } catch (SQLException | RuntimeException e) {
+                // sqlite-jdbc's rollback() began the next transaction: this ends it.
+                c.setAutoCommit(true);
+            } catch (SQLException e) {
                 failure.addSuppressed(e);
-                failBatch(e);
+                dropWriterConnection();
             }
-            return;
         }
-        batch = null;
-        if (!rollbackQuietly(c, failure)) {
-            dropWriterConnection();
-            return;
-        }
-        try {
-            // sqlite-jdbc's rollback() began the next transaction: this ends it.
-            c.setAutoCommit(true);
-        } catch (SQLException e) {
-            failure.addSuppressed(e);
-            dropWriterConnection();
-        }
-    }
 
-    /**
-     * Ends a unit of work, with the writer lock held on entry and released on return: commits the open batch (and
-     * waits for its durability and wakes its callers) unless writers are queued for the lock and the batch is under
-     * its caps, in which case the batch is left open for the next of them, which commits it or passes it on in turn.
-     */
-    private void endUnit() {
-        Batch open = batch;
-        Batch committed = null;
-        if (open != null
-                && !(writersWaiting(true) && open.units < batchUnits && System.nanoTime() - open.began < batchNanos)) {
-            committed = commitBatch();
-        }
-        unlockWriter();
-        if (committed != null) {
-            settle(committed);
-        } else if (open != null && !writersWaiting(false)) {
-            // The writers it was left open for gave up meanwhile (their wait timed out or was interrupted).
-            rescue();
-        }
-    }
-
-    /**
-     * Commits the open batch if the writer lock is free: when no writer will come back to it (one that waited for the
-     * lock and gave up), a caller of the batch does. If the lock is held, its holder commits or passes the batch on.
-     */
-    private void rescue() {
-        if (!writer.tryLock()) {
-            return;
-        }
-        Batch open = null;
-        try {
-            if (batch != null) {
-                open = commitBatch();
+        /** Commits the open batch and hands it to the sync thread (or answers its callers when no sync is needed). */
+        private void commit() {
+            Batch b = batch;
+            if (b == null) {
+                return;
             }
-        } finally {
-            writer.unlock();
-        }
-        if (open != null) {
-            settle(open);
-        }
-    }
-
-    /** With the writer lock held: commits the open batch and takes its durability ticket. */
-    private Batch commitBatch() {
-        Batch b = batch;
-        batch = null;
-        try {
-            commit(writerConnection);
-            b.ticket = committed();
-        } catch (SQLException | RuntimeException e) {
-            dropWriterConnection();
-            b.failure = e;
-        }
-        return b;
-    }
-
-    /** After the writer lock is released: makes a committed batch durable, then wakes its callers. */
-    private void settle(Batch b) {
-        Throwable failure = b.failure;
-        if (failure == null) {
+            batch = null;
             try {
-                awaitDurable(b.ticket);
-            } catch (RuntimeException e) {
-                failure = e;
+                Jdbc.this.commit(writerConnection);
+            } catch (SQLException | RuntimeException e) {
+                dropWriterConnection();
+                b.fail(e);
+                return;
+            }
+            if (committed == null) {
+                b.succeed();
+            } else {
+                b.ticket = durability.committed();
+                committed.add(b);
             }
         }
-        b.complete(failure);
+
+        /**
+         * After a failure that leaves the transaction in an unknown state: the connection is dropped (closing it
+         * rolls back whatever is open) and every unit of the open batch fails.
+         */
+        void failBatch(Throwable cause) {
+            Batch b = batch;
+            batch = null;
+            dropWriterConnection();
+            if (b != null) {
+                b.fail(cause);
+            }
+        }
+
+        /** The sync thread: one WAL sync for every batch committed by the time it begins, then their answers. */
+        private void syncLoop() {
+            List<Batch> ready = new ArrayList<>();
+            while (true) {
+                try {
+                    ready.add(committed.take());
+                } catch (InterruptedException e) {
+                    continue;
+                }
+                committed.drainTo(ready);
+                long upTo = 0;
+                boolean last = false;
+                for (Batch b : ready) {
+                    upTo = Math.max(upTo, b.ticket);
+                    last |= b == lastBatch;
+                }
+                Throwable failure = null;
+                if (upTo > 0) {
+                    try {
+                        durability.awaitDurable(upTo);
+                    } catch (RuntimeException e) {
+                        failure = e;
+                    }
+                }
+                for (Batch b : ready) {
+                    if (failure == null) {
+                        b.succeed();
+                    } else {
+                        b.fail(failure);
+                    }
+                }
+                ready.clear();
+                if (last) {
+                    return;
+                }
+            }
+        }
+
+        /** On the writer thread: commits what is open, fails what was queued after the stop, and closes. */
+        private void stop() {
+            commit();
+            for (Unit<?> u; (u = queue.poll()) != null; ) {
+                if (u.take()) {
+                    u.fail(new StorageException("the database is closed", null));
+                }
+            }
+            try {
+                if (writerConnection != null) {
+                    writerConnection.close();
+                }
+            } catch (SQLException e) {
+                // the pool is closing anyway
+            } finally {
+                writerConnection = null;
+            }
+            if (committed != null) {
+                committed.add(lastBatch);
+            }
+        }
+
+        /** Stops the writer once what was queued before has run, and waits for the last commit to be durable. */
+        void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            queue.add(stop);
+            join(thread);
+            if (syncThread != null) {
+                join(syncThread);
+            }
+        }
+
+        private static void join(Thread t) {
+            try {
+                t.join(WRITER_WAIT_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
-    /**
-     * With the writer lock held, after a failure that leaves the transaction in an unknown state: the connection is
-     * dropped (closing it rolls back whatever is open) and every unit of the open batch fails.
-     */
-    private void failBatch(Throwable cause) {
-        Batch b = batch;
-        batch = null;
-        dropWriterConnection();
-        if (b != null) {
-            b.complete(cause);
+    /** A caller's unit of work, queued for the writer; its outcome is published through {@link #outcome}. */
+    private static final class Unit<T> {
+        private static final int QUEUED = 0;
+        private static final int TAKEN = 1;
+        private static final int WITHDRAWN = 2;
+
+        final Supplier<T> work;
+        final Map<String, String> logContext;
+        private final AtomicInteger state = new AtomicInteger(QUEUED);
+        private final CompletableFuture<T> outcome = new CompletableFuture<>();
+        /** What the unit returned, kept until its batch is durable; written and read by the writer's threads. */
+        T result;
+        /** Whether {@link #outcome} failed with the unit's own exception, which its caller gets as it is. */
+        private volatile boolean own;
+
+        Unit(Supplier<T> work, Map<String, String> logContext) {
+            this.work = work;
+            this.logContext = logContext;
+        }
+
+        /** The writer takes the unit: false if its caller took it back first. */
+        boolean take() {
+            return state.compareAndSet(QUEUED, TAKEN);
+        }
+
+        /** The caller takes its unit back: false if the writer took it first. */
+        boolean withdraw() {
+            return state.compareAndSet(QUEUED, WITHDRAWN);
+        }
+
+        void succeed() {
+            outcome.complete(result);
+        }
+
+        void failWithOwn(Throwable e) {
+            own = true;
+            outcome.completeExceptionally(e);
+        }
+
+        void fail(Throwable cause) {
+            outcome.completeExceptionally(cause);
+        }
+
+        /**
+         * Returns once the unit's batch is committed and durable, or throws why not: the unit's own exception as it
+         * is, a failure of its batch as a {@link StorageException}. Waits at most {@link #WRITER_WAIT_MILLIS}: past
+         * that the caller gets a 503; a unit still queued then is never run, one already taken may still commit later,
+         * as when the WAL's sync times out ({@link WalSync#awaitDurable}).
+         */
+        T await() {
+            try {
+                return outcome.get(WRITER_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (own) {
+                    if (cause instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    if (cause instanceof Error err) {
+                        throw err;
+                    }
+                }
+                if (cause instanceof StorageException s) {
+                    throw new StorageException(s.getMessage(), s);
+                }
+                throw new StorageException("database error", cause);
+            } catch (TimeoutException e) {
+                if (withdraw()) {
+                    throw new StorageException(
+                            "database busy: no write slot within " + WRITER_WAIT_MILLIS + " ms", null);
+                }
+                throw new StorageException("database busy: no commit within " + WRITER_WAIT_MILLIS + " ms", null);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StorageException(
+                        withdraw() ? "interrupted while waiting to write" : "interrupted while waiting for the commit",
+                        e);
+            }
+        }
+    }
+
+    /** The embedded database's open transaction, and then a committed one waiting for its sync. */
+    private static final class Batch {
+        final long began = System.nanoTime();
+        final List<Unit<?>> units = new ArrayList<>();
+        /** The commit's ticket for {@link WalSync}. */
+        long ticket;
+
+        void succeed() {
+            for (Unit<?> u : units) {
+                u.succeed();
+            }
+        }
+
+        void fail(Throwable cause) {
+            for (Unit<?> u : units) {
+                u.fail(cause);
+            }
         }
     }
 
@@ -332,106 +553,9 @@ final class Jdbc {
         }
     }
 
-    /** Units at most in one embedded transaction, so the first of them does not wait long for the commit. */
-    static final int BATCH_UNITS = 32;
-
-    /** A batch takes no more units once it has been open this long (a verify's unit takes about 0.2 ms). */
-    static final long BATCH_NANOS = TimeUnit.MILLISECONDS.toNanos(3);
-
-    private int batchUnits = BATCH_UNITS;
-    private long batchNanos = BATCH_NANOS;
-
-    /** Other caps for a batch; for tests, whose threads on a loaded machine may take longer than a batch may last. */
-    void batchCaps(int units, long nanos) {
-        if (writer == null) {
-            throw new IllegalStateException("batches are the embedded database's");
-        }
-        lockWriter();
-        try {
-            batchUnits = units;
-            batchNanos = nanos;
-        } finally {
-            unlockWriter();
-        }
-    }
-
-    /** Threads waiting at the embedded database's writer lock itself, past the gate; for tests. */
-    int queuedAtLock() {
-        return writer == null ? 0 : writer.getQueueLength();
-    }
-
-    /** Threads waiting for the embedded database's writer lock, at the gate or at the lock; for tests. */
-    int queuedWriters() {
-        return writer == null ? 0 : writer.getQueueLength() + gate.getQueueLength();
-    }
-
     /**
-     * The embedded database's open transaction: the units of work in it, and their outcome once it is committed and
-     * durable or has failed. {@link #units}, {@link #ticket} and {@link #failure} are used under the writer lock (and
-     * by the thread that committed, after it); the outcome is published under the batch's own monitor.
-     */
-    private final class Batch {
-        final long began = System.nanoTime();
-        int units;
-        long ticket;
-        Throwable failure;
-        private boolean done;
-        private Throwable outcome;
-
-        synchronized void complete(Throwable cause) {
-            if (!done) {
-                outcome = cause;
-                done = true;
-                notifyAll();
-            }
-        }
-
-        /**
-         * Returns once the batch is committed and durable, or throws why not. Waits at most
-         * {@link #WRITER_WAIT_MILLIS}, like a writer for the lock: past that the caller gets a 503 although its
-         * writes may still be committed later, as when the WAL's sync times out ({@link WalSync#awaitDurable}).
-         */
-        void await() {
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WRITER_WAIT_MILLIS);
-            Throwable cause;
-            while (true) {
-                synchronized (this) {
-                    if (!done) {
-                        long left = deadline - System.nanoTime();
-                        if (left <= 0) {
-                            throw new StorageException(
-                                    "database busy: no commit within " + WRITER_WAIT_MILLIS + " ms", null);
-                        }
-                        try {
-                            TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, RESCUE_NANOS));
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            throw new StorageException("interrupted while waiting for the commit", e);
-                        }
-                    }
-                    if (done) {
-                        cause = outcome;
-                        break;
-                    }
-                }
-                // Outside the monitor: the lock's holder may be completing this batch.
-                rescue();
-            }
-            if (cause instanceof StorageException e) {
-                throw new StorageException(e.getMessage(), e);
-            }
-            if (cause != null) {
-                throw new StorageException("database error", cause);
-            }
-        }
-    }
-
-    /** How often a unit waiting for its batch's commit checks that a writer is still there to make it. */
-    private static final long RESCUE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-
-    /**
-     * The connection writers use, with the writer lock held: on the embedded database the one kept for them, on
-     * PostgreSQL one from the pool. Give it back with {@link #releaseWriteConnection}.
+     * The connection writers use: on the embedded database the one kept for the writer thread, on PostgreSQL one
+     * from the pool. Give it back with {@link #releaseWriteConnection}.
      */
     private Connection writeConnection() throws SQLException {
         if (writer == null) {
@@ -439,7 +563,7 @@ final class Jdbc {
         }
         if (writerConnection == null || writerConnection.isClosed()) {
             // A batch open on a connection that closed was rolled back with it.
-            failBatch(new SQLException("the writer connection closed with a transaction open"));
+            writer.failBatch(new SQLException("the writer connection closed with a transaction open"));
             Connection c = dataSource.getConnection();
             try {
                 sqlite(c, WRITER_TEMP_STORE);
@@ -503,28 +627,13 @@ final class Jdbc {
         }
     }
 
-    /** Commits what is open and gives the writer connection back to the pool (when the storage closes). */
+    /**
+     * Stops the embedded database's writer once the units of work queued before have run: commits what is open,
+     * waits for it to be durable, and gives the writer connection back to the pool (when the storage closes).
+     */
     void close() {
-        if (writer == null) {
-            return;
-        }
-        lockWriter();
-        Batch open = null;
-        try {
-            if (batch != null) {
-                open = commitBatch();
-            }
-            if (writerConnection != null) {
-                writerConnection.close();
-            }
-        } catch (SQLException e) {
-            // the pool is closing anyway
-        } finally {
-            writerConnection = null;
-            unlockWriter();
-        }
-        if (open != null) {
-            settle(open);
+        if (writer != null) {
+            writer.close();
         }
     }
 
@@ -542,7 +651,7 @@ final class Jdbc {
             return withConnection(work);
         }
         // A unit of work of one statement, so that it can share a commit with the units around it.
-        return grouped(() -> joined(current.get(), work));
+        return writer.submit(() -> joined(current.get(), work));
     }
 
     /** Runs reads, or a single statement that writes nothing, with auto-commit. */
@@ -616,60 +725,6 @@ final class Jdbc {
             return work.run(c);
         } catch (SQLException e) {
             throw new StorageException("database error", e);
-        }
-    }
-
-    private void lockWriter() {
-        if (writer == null) {
-            return;
-        }
-        boolean admitted = false;
-        try {
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WRITER_WAIT_MILLIS);
-            admitted = gate.tryAcquire(WRITER_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-            if (!admitted || !writer.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-                if (admitted) {
-                    gate.release();
-                }
-                // A batch may have been left open for this thread: if nobody else will come for it, commit it.
-                rescue();
-                throw new StorageException("database busy: no write slot within " + WRITER_WAIT_MILLIS + " ms", null);
-            }
-        } catch (InterruptedException e) {
-            if (admitted) {
-                gate.release();
-            }
-            rescue();
-            Thread.currentThread().interrupt();
-            throw new StorageException("interrupted while waiting to write", e);
-        }
-    }
-
-    /** Releases what {@link #lockWriter} took: the writer lock, then the permit at the gate. */
-    private void unlockWriter() {
-        writer.unlock();
-        gate.release();
-    }
-
-    /**
-     * Whether another writer will take the lock: one waits at the gate, or holds a permit (parked at the lock, or on
-     * its way there from the gate).
-     *
-     * @param holding whether the calling thread holds the lock and its permit
-     */
-    private boolean writersWaiting(boolean holding) {
-        int othersAdmitted = GATE_PERMITS - gate.availablePermits() - (holding ? 1 : 0);
-        return othersAdmitted > 0 || gate.hasQueuedThreads();
-    }
-
-    /** A ticket for the commit that just returned (0 when nothing needs waiting for). */
-    private long committed() {
-        return durability == null ? 0 : durability.committed();
-    }
-
-    private void awaitDurable(long ticket) {
-        if (durability != null && ticket > 0) {
-            durability.awaitDurable(ticket);
         }
     }
 

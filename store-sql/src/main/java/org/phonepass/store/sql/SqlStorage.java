@@ -35,7 +35,7 @@ import org.phonepass.core.user.UserStore;
  * <p>The embedded database is SQLite in WAL mode. With {@code storage.synchronous: full} (the default) a commit is on
  * disk before the client gets its answer, so a power cut loses nothing that was acknowledged: the connections run
  * with SQLite's {@code synchronous=NORMAL} and {@link WalSync} adds the sync of the WAL that {@code FULL} would make
- * inside each commit, after the writer lock and once for all the commits that arrived meanwhile (group commit).
+ * inside each commit, after the commit and once for all the commits made meanwhile (group commit).
  * Write transactions begin
  * {@code IMMEDIATE}, taking the single writer lock up front, so two transactions never deadlock upgrading a read
  * lock; {@code busy_timeout} makes a writer wait for the lock instead of failing.

@@ -21,10 +21,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * database's single writer lock: every other writer waited for that disk flush, so the flushes ran one after
  * another and the two cores sat a fifth idle under load. The connections now run with {@code synchronous=NORMAL},
  * which is FULL without that per-commit sync (SQLite still syncs the WAL before each checkpoint, the database
- * after it, and the WAL header when the file is reused). The missing sync happens here, after the writer lock is
- * released: a committing thread takes a ticket, and waits until a sync that began after its commit has ended.
- * While one sync runs, the next commits go on; when it ends, one of their callers syncs for all of them.
- * SQLite has no hook for this (its VFS layer is C), hence this class.
+ * after it, and the WAL header when the file is reused). The missing sync happens here, after the commit, on the
+ * writer's sync thread ({@code Jdbc.Writer}): each commit takes a ticket, and the sync thread waits until a sync
+ * that began after the last commit it was handed has ended. While one sync runs, the writer goes on committing;
+ * when it ends, the next sync covers every commit made meanwhile. SQLite has no hook for this (its VFS layer is C),
+ * hence this class.
  *
  * <p>Linux flushes a file's data by inode, whichever descriptor asks, so a read-only channel of our own on the
  * {@code -wal} file flushes what SQLite wrote through its own. The WAL is the same file for the life of the
@@ -33,7 +34,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * names the file at the WAL's path and reopens it if not; a WAL that is not there holds nothing unsynced.
  */
 class WalSync implements AutoCloseable {
-    /** As long as a writer waits for the writer lock: past it the request gets a 503, not an endless wait. */
+    /** As long as a unit of work waits for the writer: past it the request gets a 503, not an endless wait. */
     private static final long WAIT_MILLIS = Jdbc.WRITER_WAIT_MILLIS;
 
     private final Path wal;

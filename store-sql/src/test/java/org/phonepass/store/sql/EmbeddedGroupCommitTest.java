@@ -26,10 +26,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.phonepass.core.otp.Challenge;
 import org.phonepass.core.otp.ConsumeResult;
+import org.slf4j.MDC;
 
 /**
- * Group commit on the embedded database ({@code Jdbc.grouped}): units of work that queue for the writer share one
- * transaction and one commit, each in its own savepoint, and none of their callers returns before that commit is
+ * Group commit on the embedded database ({@code Jdbc.Writer}): units of work that queue for the writer thread share
+ * one transaction and one commit, each in its own savepoint, and none of their callers returns before that commit is
  * durable.
  */
 class EmbeddedGroupCommitTest {
@@ -201,9 +202,7 @@ class EmbeddedGroupCommitTest {
     }
 
     @Test
-    void writersWhenTheyKeepTheUnfairLockBusyThenNoneIsStarved() throws Exception {
-        // The writer lock lets a running writer take it ahead of a parked one (Jdbc, "The lock is not fair"): every
-        // writer must still get through, each call well within the writer wait, while the lock is never idle.
+    void writersWhenTheyKeepTheWriterBusyThenEachGetsThroughWellWithinTheWait() throws Exception {
         int threads = 16;
         int each = 60;
         long bound = TimeUnit.MILLISECONDS.toNanos(Jdbc.WRITER_WAIT_MILLIS / 2);
@@ -233,23 +232,23 @@ class EmbeddedGroupCommitTest {
     }
 
     @Test
-    void writersWhenManyQueueThenFewWaitAtTheLockAndTheRestAtTheGate() throws Exception {
-        // The gate in front of the writer lock (Jdbc, "The gate"): while one unit holds the lock, GATE_PERMITS - 1
-        // other writers wait at the lock itself and the rest at the gate; all of them then get through, in one batch.
+    void writersWhenManyQueueThenTheWriterRunsThemInArrivalOrderInOneBatch() throws Exception {
+        // The writer thread (Jdbc, "One writer thread"): units queued while one runs are run in the order they came,
+        // each on the writer's thread, and share one commit.
         int others = 12;
         long ticketsBefore = sync.tickets();
         Queue<Integer> ran = new ConcurrentLinkedQueue<>();
+        Queue<String> threads = new ConcurrentLinkedQueue<>();
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch allQueued = new CountDownLatch(1);
-        int[] atLockWhenAllQueued = new int[1];
         Future<?> holder = pool.submit(() -> storage.unitOfWork().run(() -> {
             inside.countDown();
+            threads.add(Thread.currentThread().getName());
             try {
                 assertThat(allQueued.await(10, TimeUnit.SECONDS)).isTrue();
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
-            atLockWhenAllQueued[0] = jdbc.queuedAtLock();
             return insert("holder").get();
         }));
         assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
@@ -258,27 +257,111 @@ class EmbeddedGroupCommitTest {
             int n = i;
             done.add(pool.submit(() -> storage.unitOfWork().run(() -> {
                 ran.add(n);
+                threads.add(Thread.currentThread().getName());
                 return insert("w" + n).get();
             })));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (jdbc.queuedWriters() < i + 1 && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
-            assertThat(jdbc.queuedWriters()).as("writers queued").isEqualTo(i + 1);
+            awaitQueued(i + 1);
         }
         allQueued.countDown();
         holder.get(10, TimeUnit.SECONDS);
         for (Future<?> f : done) {
             f.get(10, TimeUnit.SECONDS);
         }
-        assertThat(atLockWhenAllQueued[0])
-                .as("writers waiting at the lock itself")
-                .isEqualTo(Jdbc.GATE_PERMITS - 1);
         assertThat(ran)
-                .containsExactlyInAnyOrderElementsOf(
-                        IntStream.range(0, others).boxed().toList());
+                .containsExactlyElementsOf(IntStream.range(0, others).boxed().toList());
+        assertThat(threads).hasSize(others + 1).containsOnly("phonepass-db-writer");
         assertThat(keys()).hasSize(others + 1);
         assertThat(sync.tickets() - ticketsBefore).as("commits").isEqualTo(1);
+    }
+
+    @Test
+    void unitWhenItsCallerIsInterruptedWhileItIsQueuedThenItNeverRuns() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<?> holder = pool.submit(() -> storage.unitOfWork().run(() -> {
+            inside.countDown();
+            try {
+                assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return insert("holder").get();
+        }));
+        assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread[] caller = new Thread[1];
+        Future<?> given = pool.submit(() -> {
+            caller[0] = Thread.currentThread();
+            return storage.unitOfWork().run(insert("withdrawn"));
+        });
+        awaitQueued(1);
+        caller[0].interrupt();
+        assertThatThrownBy(() -> given.get(10, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(StorageException.class)
+                .hasRootCauseInstanceOf(InterruptedException.class)
+                .cause()
+                .hasMessage("interrupted while waiting to write");
+        release.countDown();
+        holder.get(10, TimeUnit.SECONDS);
+        storage.unitOfWork().run(insert("after"));
+        assertThat(keys()).containsExactlyInAnyOrder("holder", "after");
+    }
+
+    @Test
+    void unitWhenItsCallerHasALogContextThenItsCodeRunsWithIt() throws Exception {
+        Future<String> seen = pool.submit(() -> {
+            MDC.put("request_id", "req-42");
+            try {
+                return storage.unitOfWork().run(() -> {
+                    insert("logged").get();
+                    return MDC.get("request_id") + " on "
+                            + Thread.currentThread().getName();
+                });
+            } finally {
+                MDC.clear();
+            }
+        });
+        assertThat(seen.get(10, TimeUnit.SECONDS)).isEqualTo("req-42 on phonepass-db-writer");
+        // And the next unit, queued without one, does not inherit it.
+        assertThat(storage.unitOfWork().run(() -> MDC.get("request_id"))).isNull();
+    }
+
+    @Test
+    void closeWhenUnitsAreQueuedThenTheyCommitAndLaterOnesAreRefused() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<?> holder = pool.submit(() -> storage.unitOfWork().run(() -> {
+            inside.countDown();
+            try {
+                assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return insert("holder").get();
+        }));
+        assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+        Future<?> queued = pool.submit(() -> storage.unitOfWork().run(insert("queued")));
+        awaitQueued(1);
+        Future<?> closing = pool.submit(() -> jdbc.close());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (jdbc.queuedWriters() < 2 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        release.countDown();
+        closing.get(10, TimeUnit.SECONDS);
+        holder.get(10, TimeUnit.SECONDS);
+        queued.get(10, TimeUnit.SECONDS);
+        assertThatThrownBy(() -> storage.unitOfWork().run(insert("late")))
+                .isInstanceOf(StorageException.class)
+                .hasMessage("the database is closed");
+        assertThat(keys()).containsExactlyInAnyOrder("holder", "queued");
+    }
+
+    private void awaitQueued(int n) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (jdbc.queuedWriters() < n && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(jdbc.queuedWriters()).as("units queued").isEqualTo(n);
     }
 
     @Test
