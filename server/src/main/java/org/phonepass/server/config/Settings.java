@@ -179,12 +179,26 @@ public record Settings(
         /** The management port production opens when {@code http.management_port} is not set. */
         public static final int PRODUCTION_MANAGEMENT_PORT = 9464;
 
+        /** Request threads per core when {@code http.max_threads} is not set (Java 17 to 20). */
+        public static final int THREADS_PER_CORE = 12;
+
+        /**
+         * {@code http.max_threads} when not set: {@link #THREADS_PER_CORE} per core, at least 16 and at most 4096 (the
+         * setting's bounds). A request holds a thread only while it computes or waits on the store, so more threads
+         * than that only make more of them runnable at once, which on two cores doubled the spread between a verify's
+         * median and its p99 once the store's writes ran on their own thread (docs/benchmarks.md#writer-thread).
+         */
+        public static int defaultMaxThreads(int cores) {
+            return Math.min(4096, Math.max(16, THREADS_PER_CORE * cores));
+        }
+
         public Http {
             behindTlsProxy = behindTlsProxy != null && behindTlsProxy;
             trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
             maxBodyBytes = maxBodyBytes == null ? 16 * 1024 : maxBodyBytes;
             corsMaxAge = corsMaxAge == null ? Duration.ofMinutes(10) : corsMaxAge;
-            maxThreads = maxThreads == null ? 64 : maxThreads;
+            maxThreads =
+                    maxThreads == null ? defaultMaxThreads(Runtime.getRuntime().availableProcessors()) : maxThreads;
             idleTimeout = idleTimeout == null ? Duration.ofSeconds(30) : idleTimeout;
             maxConnectionsPerAddress = maxConnectionsPerAddress == null ? 256 : maxConnectionsPerAddress;
             headerTimeout = headerTimeout == null ? Duration.ofSeconds(10) : headerTimeout;

@@ -79,6 +79,16 @@ class ConfigLoaderTest {
         assertThat(s.dataDir()).isEqualTo("./phonepass-data");
         assertThat(s.sms().provider()).isEqualTo(ProviderId.DEV);
         assertThat(s.sms().codeLength()).isEqualTo(6);
+        assertThat(s.http().maxThreads())
+                .isEqualTo(Settings.Http.defaultMaxThreads(Runtime.getRuntime().availableProcessors()));
+    }
+
+    @Test
+    void defaultMaxThreadsWhenCoresVaryThenTwelvePerCoreWithinTheSettingsBounds() {
+        assertThat(Settings.Http.defaultMaxThreads(1)).isEqualTo(16);
+        assertThat(Settings.Http.defaultMaxThreads(2)).isEqualTo(24);
+        assertThat(Settings.Http.defaultMaxThreads(8)).isEqualTo(96);
+        assertThat(Settings.Http.defaultMaxThreads(1024)).isEqualTo(4096);
     }
 
     @Test
