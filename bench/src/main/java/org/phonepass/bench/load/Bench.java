@@ -198,8 +198,10 @@ public final class Bench {
             String key = a.substring(2);
             if (Stream.of("quick", "no-postgres").anyMatch(key::equals)) {
                 opts.put(key, "true");
-            } else {
+            } else if (i + 1 < args.length) {
                 opts.put(key, args[++i]);
+            } else {
+                throw new IllegalArgumentException("--" + key + " needs a value (bench/run --help)");
             }
         }
         new Bench(opts).all();
