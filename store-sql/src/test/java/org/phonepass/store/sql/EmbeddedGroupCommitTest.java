@@ -239,19 +239,9 @@ class EmbeddedGroupCommitTest {
         long ticketsBefore = sync.tickets();
         Queue<Integer> ran = new ConcurrentLinkedQueue<>();
         Queue<String> threads = new ConcurrentLinkedQueue<>();
-        CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch allQueued = new CountDownLatch(1);
-        Future<?> holder = pool.submit(() -> storage.unitOfWork().run(() -> {
-            inside.countDown();
-            threads.add(Thread.currentThread().getName());
-            try {
-                assertThat(allQueued.await(10, TimeUnit.SECONDS)).isTrue();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-            return insert("holder").get();
-        }));
-        assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+        Future<?> holder =
+                holdWriter(allQueued, () -> threads.add(Thread.currentThread().getName()));
         List<Future<?>> done = new ArrayList<>();
         for (int i = 0; i < others; i++) {
             int n = i;
@@ -276,18 +266,8 @@ class EmbeddedGroupCommitTest {
 
     @Test
     void unitWhenItsCallerIsInterruptedWhileItIsQueuedThenItNeverRuns() throws Exception {
-        CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Future<?> holder = pool.submit(() -> storage.unitOfWork().run(() -> {
-            inside.countDown();
-            try {
-                assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-            return insert("holder").get();
-        }));
-        assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+        Future<?> holder = holdWriter(release, () -> {});
         Thread[] caller = new Thread[1];
         Future<?> given = pool.submit(() -> {
             caller[0] = Thread.currentThread();
@@ -327,18 +307,8 @@ class EmbeddedGroupCommitTest {
 
     @Test
     void closeWhenUnitsAreQueuedThenTheyCommitAndLaterOnesAreRefused() throws Exception {
-        CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Future<?> holder = pool.submit(() -> storage.unitOfWork().run(() -> {
-            inside.countDown();
-            try {
-                assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-            return insert("holder").get();
-        }));
-        assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+        Future<?> holder = holdWriter(release, () -> {});
         Future<?> queued = pool.submit(() -> storage.unitOfWork().run(insert("queued")));
         awaitQueued(1);
         Future<?> closing = pool.submit(() -> jdbc.close());
@@ -354,6 +324,26 @@ class EmbeddedGroupCommitTest {
                 .isInstanceOf(StorageException.class)
                 .hasMessage("the database is closed");
         assertThat(keys()).containsExactlyInAnyOrder("holder", "queued");
+    }
+
+    /**
+     * Starts a unit of work that runs {@code inside} and then holds the writer until {@code release} opens, and
+     * returns once it is running; it then inserts the key "holder".
+     */
+    private Future<?> holdWriter(CountDownLatch release, Runnable inside) throws InterruptedException {
+        CountDownLatch running = new CountDownLatch(1);
+        Future<?> holder = pool.submit(() -> storage.unitOfWork().run(() -> {
+            inside.run();
+            running.countDown();
+            try {
+                assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return insert("holder").get();
+        }));
+        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        return holder;
     }
 
     private void awaitQueued(int n) {
