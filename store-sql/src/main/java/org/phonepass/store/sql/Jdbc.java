@@ -384,7 +384,8 @@ final class Jdbc {
                 if (upTo > 0) {
                     try {
                         durability.awaitDurable(upTo);
-                    } catch (RuntimeException e) {
+                    } catch (RuntimeException | Error e) {
+                        // Every caller of these batches gets the failure; the thread goes on with the next ones.
                         failure = e;
                     }
                 }
