@@ -3,7 +3,9 @@ package org.phonepass.core.phone;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -16,14 +18,23 @@ public final class PhoneNumberParser {
     /** Longest input we look at; anything longer is not a phone number and is refused before parsing. */
     public static final int MAX_INPUT_LENGTH = 64;
 
+    /** Valid numbers remembered per generation of {@link Recent}: two generations, about 1 MB at most. */
+    static final int RECENT_PER_GENERATION = 4096;
+
     private static final Pattern ALLOWED = Pattern.compile("^[0-9+ ().\\-]+$");
 
     private final PhoneNumberUtil util = PhoneNumberUtil.getInstance();
     private final String defaultRegion;
+    private final Recent recent;
 
     /** @param defaultRegion ISO alpha-2 region used for numbers typed without a country code, or null for none */
     public PhoneNumberParser(String defaultRegion) {
+        this(defaultRegion, RECENT_PER_GENERATION);
+    }
+
+    PhoneNumberParser(String defaultRegion, int recentPerGeneration) {
         this.defaultRegion = defaultRegion == null || defaultRegion.isBlank() ? null : defaultRegion;
+        this.recent = new Recent(recentPerGeneration);
     }
 
     /** Returns the E.164 number, or empty when the input is not a valid phone number. */
@@ -32,7 +43,26 @@ public final class PhoneNumberParser {
             return Optional.empty();
         }
         String s = raw.strip();
-        if (s.isEmpty() || s.length() > MAX_INPUT_LENGTH || !ALLOWED.matcher(s).matches()) {
+        if (s.isEmpty() || s.length() > MAX_INPUT_LENGTH) {
+            return Optional.empty();
+        }
+        PhoneNumber known = recent.get(s);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<PhoneNumber> parsed = parseValid(s);
+        parsed.ifPresent(number -> recent.put(s, number));
+        return parsed;
+    }
+
+    /** Number of texts remembered; for tests. */
+    int remembered() {
+        return recent.size();
+    }
+
+    private Optional<PhoneNumber> parseValid(String stripped) {
+        String s = stripped;
+        if (!ALLOWED.matcher(s).matches()) {
             return Optional.empty();
         }
         if (s.startsWith("00")) {
@@ -50,10 +80,10 @@ public final class PhoneNumberParser {
             if (!util.isValidNumberForRegion(parsed, region)) {
                 return Optional.empty();
             }
+            String e164 = util.format(parsed, PhoneNumberUtil.PhoneNumberFormat.E164);
             return Optional.of(new PhoneNumber(
-                    util.format(parsed, PhoneNumberUtil.PhoneNumberFormat.E164),
-                    region == null ? "ZZ" : region,
-                    parsed.getCountryCode()));
+                    // The text itself when it was already E.164 (what the SDKs send): one string fewer remembered.
+                    e164.equals(stripped) ? stripped : e164, region == null ? "ZZ" : region, parsed.getCountryCode()));
         } catch (NumberParseException | IllegalArgumentException e) {
             return Optional.empty();
         }
@@ -65,6 +95,59 @@ public final class PhoneNumberParser {
             return util.getNumberType(util.parse(number.e164(), "ZZ"));
         } catch (NumberParseException e) {
             return PhoneNumberUtil.PhoneNumberType.UNKNOWN;
+        }
+    }
+
+    /**
+     * The valid numbers parsed lately, by the stripped text they were parsed from. A verification sends the text its
+     * start sent a few seconds before, and libphonenumber's parse and validation of it is about a tenth of a verify's
+     * CPU beside the signature; a text found here costs one or two map reads instead
+     * (docs/benchmarks.md#recent-numbers). The result depends on the text and the parser's fixed default region
+     * only, so a remembered one is exactly what a new parse would answer.
+     *
+     * <p>Two generations of at most {@code perGeneration} texts: a look-up reads the current one, then the previous
+     * one, and carries a hit found there into the current one; when the current one is full it becomes the previous
+     * one and the older is dropped. So a text is remembered for at least the next {@code perGeneration} new texts,
+     * and memory is bounded whatever is sent (about 140 bytes a text). Only valid numbers are remembered: text that
+     * is not a number is parsed again each time and never pushes a number out. Written by hand rather than with a
+     * caching library: none is on the class path, and this needs a bound only, no expiry, weights or statistics.
+     */
+    private static final class Recent {
+        private final int perGeneration;
+        private volatile Map<String, PhoneNumber> current = new ConcurrentHashMap<>();
+        private volatile Map<String, PhoneNumber> previous = Map.of();
+
+        Recent(int perGeneration) {
+            this.perGeneration = perGeneration;
+        }
+
+        PhoneNumber get(String text) {
+            PhoneNumber number = current.get(text);
+            if (number == null) {
+                number = previous.get(text);
+                if (number != null) {
+                    put(text, number);
+                }
+            }
+            return number;
+        }
+
+        void put(String text, PhoneNumber number) {
+            Map<String, PhoneNumber> now = current;
+            if (now.size() >= perGeneration) {
+                synchronized (this) {
+                    if (current == now) {
+                        previous = now;
+                        current = new ConcurrentHashMap<>();
+                    }
+                    now = current;
+                }
+            }
+            now.put(text, number);
+        }
+
+        int size() {
+            return current.size() + previous.size();
         }
     }
 }
