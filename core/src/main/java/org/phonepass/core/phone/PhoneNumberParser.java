@@ -100,8 +100,8 @@ public final class PhoneNumberParser {
 
     /**
      * The valid numbers parsed lately, by the stripped text they were parsed from. A verification sends the text its
-     * start sent a few seconds before, and libphonenumber's parse and validation of it is about a tenth of a verify's
-     * CPU beside the signature; a text found here costs one or two map reads instead
+     * start sent a few seconds before, and libphonenumber's parse and validation of it is about a twentieth of a
+     * verify's CPU beside the signature; a text found here costs one or two map reads instead
      * (docs/benchmarks.md#recent-numbers). The result depends on the text and the parser's fixed default region
      * only, so a remembered one is exactly what a new parse would answer.
      *
