@@ -162,8 +162,8 @@ class SmsDeliveryThroughServerTest {
                 ok += f.get(60, TimeUnit.SECONDS).statusCode() == 200 ? 1 : 0;
             }
             assertThat(ok).isEqualTo(inFlight);
-            // 300 starts were waiting on the vendor at once; had any request thread waited for it, up to 200 of
-            // them (Jetty's maximum) would have been inside Phonepass code.
+            // 300 starts were waiting on the vendor at once; had any request thread waited for it, every request
+            // thread (http.max_threads, 12 per core by default) would have been inside Phonepass code.
             assertThat(busyRequestThreads).isLessThanOrEqualTo(2);
         } finally {
             gateway.stop(0);
