@@ -24,7 +24,8 @@ public class PhoneBench {
 
     private PhoneNumberParser parser;
     private String[] texts;
-    private int next;
+    /** The next text for {@link #parseNew}; {@code texts[0]} is {@link #parseAgain}'s alone. */
+    private int next = 1;
 
     @Setup
     public void setUp() {
