@@ -163,7 +163,7 @@ class SmsDeliveryThroughServerTest {
             }
             assertThat(ok).isEqualTo(inFlight);
             // 300 starts were waiting on the vendor at once; had any request thread waited for it, every request
-            // thread (http.max_threads, 12 per core by default) would have been inside Phonepass code.
+            // thread (http.max_threads, 8 per core by default) would have been inside Phonepass code.
             assertThat(busyRequestThreads).isLessThanOrEqualTo(2);
         } finally {
             gateway.stop(0);

@@ -180,13 +180,14 @@ public record Settings(
         public static final int PRODUCTION_MANAGEMENT_PORT = 9464;
 
         /** Request threads per core when {@code http.max_threads} is not set (Java 17 to 20). */
-        public static final int THREADS_PER_CORE = 12;
+        public static final int THREADS_PER_CORE = 8;
 
         /**
          * {@code http.max_threads} when not set: {@link #THREADS_PER_CORE} per core, at least 16 and at most 4096 (the
          * setting's bounds). A request holds a thread only while it computes or waits on the store, so more threads
          * than that only make more of them runnable at once, which on two cores doubled the spread between a verify's
-         * median and its p99 once the store's writes ran on their own thread (docs/benchmarks.md#writer-thread).
+         * median and its p99 once the store's writes ran on their own thread (docs/benchmarks.md#writer-thread); 16
+         * instead of 24 on two cores narrowed it again at the same rate (docs/benchmarks.md#request-threads).
          */
         public static int defaultMaxThreads(int cores) {
             return Math.min(4096, Math.max(16, THREADS_PER_CORE * cores));

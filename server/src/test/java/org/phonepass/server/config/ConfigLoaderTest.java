@@ -84,10 +84,11 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void defaultMaxThreadsWhenCoresVaryThenTwelvePerCoreWithinTheSettingsBounds() {
+    void defaultMaxThreadsWhenCoresVaryThenEightPerCoreWithinTheSettingsBounds() {
         assertThat(Settings.Http.defaultMaxThreads(1)).isEqualTo(16);
-        assertThat(Settings.Http.defaultMaxThreads(2)).isEqualTo(24);
-        assertThat(Settings.Http.defaultMaxThreads(8)).isEqualTo(96);
+        assertThat(Settings.Http.defaultMaxThreads(2)).isEqualTo(16);
+        assertThat(Settings.Http.defaultMaxThreads(3)).isEqualTo(24);
+        assertThat(Settings.Http.defaultMaxThreads(8)).isEqualTo(64);
         assertThat(Settings.Http.defaultMaxThreads(1024)).isEqualTo(4096);
     }
 
