@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The server's logging set-up, in code: one console appender, INFO, and the libraries that chatter at start-up held
- * to WARN. Written in code rather than as {@code logback.xml} because Logback's XML configurator loads an XML
+ * The server's logging set-up, in code: one console appender (which writes the lines of a request in one piece,
+ * {@link RequestLinesConsoleAppender}), INFO, and the libraries that chatter at start-up held to WARN. Written in code rather than as {@code logback.xml} because Logback's XML configurator loads an XML
  * parser and its own model classes (about 400 classes) at every start. An operator's own file still wins: with
  * {@code -Dlogback.configurationFile=...} (or a {@code logback-test.xml} on the class path, as in the tests) this
  * steps aside and Logback reads that file as usual.
@@ -52,7 +52,8 @@ public final class LogbackDefaults extends ContextAwareBase implements Configura
         encoder.setContext(context);
         encoder.setPattern(PATTERN);
         encoder.start();
-        ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+        // The console appender, with a request's lines written together at its end (RequestLines).
+        ConsoleAppender<ILoggingEvent> console = new RequestLinesConsoleAppender();
         console.setContext(context);
         console.setName("STDOUT");
         console.setEncoder(encoder);

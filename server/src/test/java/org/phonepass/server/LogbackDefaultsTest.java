@@ -21,6 +21,8 @@ class LogbackDefaultsTest {
         assertThat(root.getLevel()).isEqualTo(Level.INFO);
         ConsoleAppender<?> console = (ConsoleAppender<?>) root.getAppender("STDOUT");
         assertThat(console.isStarted()).isTrue();
+        // The console appender that writes a request's lines together (RequestLines).
+        assertThat(console).isInstanceOf(RequestLinesConsoleAppender.class);
         assertThat(((PatternLayoutEncoder) console.getEncoder()).getPattern()).contains("%X{request_id:--}");
         for (String name : LogbackDefaults.QUIET) {
             assertThat(context.getLogger(name).getEffectiveLevel()).isEqualTo(Level.WARN);

@@ -161,6 +161,11 @@ public final class HttpApi {
             config.jetty.modifyServletContextHandler(context -> {
                 context.setSessionHandler(new NoSessions());
                 context.setErrorHandler(new JsonErrorHandler.InContext());
+                // First, around every dispatch (the first and the one after the body has arrived): the lines a
+                // dispatch logs are held on its thread and written together (RequestLines).
+                FilterHolder lines = new FilterHolder(new RequestLines.Filter());
+                lines.setAsyncSupported(true);
+                context.addFilter(lines, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
                 // Bodies are gathered without a thread before any route runs; a stalled body gets 408 after the
                 // connection's idle timeout.
                 FilterHolder prefetch =
@@ -382,6 +387,9 @@ public final class HttpApi {
                         + tenths(ms) + "ms" + (sdk == null ? "" : " client=" + sdk));
             }
             MDC.remove("request_id");
+            // The request's lines (its audit lines and the access line above) go out in one write, before the
+            // answer does (RequestLines).
+            RequestLines.end();
         });
 
         route(
