@@ -18,8 +18,9 @@ import java.util.function.Supplier;
 
 /**
  * The server's logging set-up, in code: one console appender (which writes the lines of a request in one piece,
- * {@link RequestLinesConsoleAppender}), INFO, and the libraries that chatter at start-up held to WARN. Written in code rather than as {@code logback.xml} because Logback's XML configurator loads an XML
- * parser and its own model classes (about 400 classes) at every start. An operator's own file still wins: with
+ * {@link RequestLinesConsoleAppender}), INFO, and the libraries that chatter at start-up held to WARN. Written in
+ * code rather than as {@code logback.xml} because Logback's XML configurator loads an XML parser and its own model
+ * classes (about 400 classes) at every start. An operator's own file still wins: with
  * {@code -Dlogback.configurationFile=...} (or a {@code logback-test.xml} on the class path, as in the tests) this
  * steps aside and Logback reads that file as usual.
  */

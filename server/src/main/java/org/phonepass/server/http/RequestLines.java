@@ -13,8 +13,8 @@ import java.util.Arrays;
  *
  * <p>A verification logs three lines (its two audit lines and the access line), and each was one {@code write} to
  * standard output, made with the console appender's lock held: on a machine where every system call pays for page
- * table isolation, those writes and the waits for that lock were a tenth of the signature's CPU
- * (docs/benchmarks.md#request-lines). The lines a request thread logs between {@link #begin} and {@link #end} are
+ * table isolation, those writes and the waits for that lock cost about a fifteenth as much CPU as the token's signature
+ * with the native provider (docs/benchmarks.md#request-lines). The lines a request thread logs between {@link #begin} and {@link #end} are
  * kept in a buffer of that thread's own and handed to the appender together. Nothing is held past the request:
  * {@link HttpApi} ends the holding in its last handler, after the access line and before the answer is written, and
  * {@link Filter} ends it when a dispatch of the request leaves its thread (a request that waits for its body or
@@ -31,7 +31,8 @@ public final class RequestLines {
     static final int MAX_HELD_BYTES = 16 * 1024;
 
     private static final int FIRST_BUFFER_BYTES = 1024;
-    private static final ThreadLocal<Held> HELD = ThreadLocal.withInitial(Held::new);
+    /** Made on a thread's first {@link #begin}: threads that never serve a request have none. */
+    private static final ThreadLocal<Held> HELD = new ThreadLocal<>();
 
     private RequestLines() {}
 
@@ -49,7 +50,10 @@ public final class RequestLines {
      */
     public static boolean begin() {
         Held held = HELD.get();
-        if (held.holding) {
+        if (held == null) {
+            held = new Held();
+            HELD.set(held);
+        } else if (held.holding) {
             return false;
         }
         held.holding = true;
@@ -64,7 +68,7 @@ public final class RequestLines {
      */
     public static boolean hold(byte[] line, Sink sink) {
         Held held = HELD.get();
-        if (!held.holding) {
+        if (held == null || !held.holding) {
             return false;
         }
         if (held.sink != null && held.sink != sink) {
@@ -86,7 +90,7 @@ public final class RequestLines {
     /** Writes what this thread holds, in one piece, and stops holding. Does nothing when it was not holding. */
     public static void end() {
         Held held = HELD.get();
-        if (!held.holding) {
+        if (held == null || !held.holding) {
             return;
         }
         held.holding = false;
@@ -114,7 +118,8 @@ public final class RequestLines {
 
     /** Whether this thread holds lines now; for tests. */
     static boolean holding() {
-        return HELD.get().holding;
+        Held held = HELD.get();
+        return held != null && held.holding;
     }
 
     /** One thread's held lines; touched by that thread only. */
