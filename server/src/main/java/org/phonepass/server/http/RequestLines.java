@@ -13,13 +13,13 @@ import java.util.Arrays;
  *
  * <p>A verification logs three lines (its two audit lines and the access line), and each was one {@code write} to
  * standard output, made with the console appender's lock held: on a machine where every system call pays for page
- * table isolation, those writes and the waits for that lock cost about a fifteenth as much CPU as the token's signature
- * with the native provider (docs/benchmarks.md#request-lines). The lines a request thread logs between {@link #begin} and {@link #end} are
- * kept in a buffer of that thread's own and handed to the appender together. Nothing is held past the request:
- * {@link HttpApi} ends the holding in its last handler, after the access line and before the answer is written, and
- * {@link Filter} ends it when a dispatch of the request leaves its thread (a request that waits for its body or
- * for an SMS provider is dispatched again later, or answered from another thread, whose lines are written at once).
- * Lines of threads that serve no request are never held.
+ * table isolation, those writes and the waits for that lock cost about a fifteenth as much CPU as the token's
+ * signature with the native provider (docs/benchmarks.md#request-lines). The lines a request thread logs between
+ * {@link #begin} and {@link #end} are kept in a buffer of that thread's own and handed to the appender together.
+ * Nothing is held past the request: {@link HttpApi} ends the holding in its last handler, after the access line and
+ * before the answer is written, and {@link Filter} ends it when a dispatch of the request leaves its thread (a
+ * request that waits for its body or for an SMS provider is dispatched again later, or answered from another
+ * thread, whose lines are written at once). Lines of threads that serve no request are never held.
  *
  * <p>What a thread holds is bounded by {@link #MAX_HELD_BYTES}: past it, the held lines are written and holding goes
  * on with an empty buffer, so a request that logs a great deal costs memory only up to the bound. Written by hand:
