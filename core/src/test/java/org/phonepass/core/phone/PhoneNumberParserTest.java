@@ -2,9 +2,13 @@ package org.phonepass.core.phone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -64,6 +68,97 @@ class PhoneNumberParserTest {
         assertThat(international.parse("+1 201 555 O123")).isEmpty();
         assertThat(international.parse("+" + "1".repeat(PhoneNumberParser.MAX_INPUT_LENGTH)))
                 .isEmpty();
+    }
+
+    @Test
+    void parseWhenTextIsAlreadyE164ThenReadWithoutLibphonenumbersParse() {
+        assertThat(international.canonical("+12015550123")).isNotNull();
+        assertThat(international.canonical("+441212345678")).isNotNull();
+        assertThat(international.canonical("+390612345678")).isNotNull();
+        assertThat(international.parse("+390612345678")).contains(new PhoneNumber("+390612345678", "IT", 39));
+        // Not E.164 as it stands, a national prefix that the parse would strip, a calling code of no region, or
+        // one that does not exist: the full parse reads those.
+        assertThat(international.canonical("+1 201 555 0123")).isNull();
+        assertThat(international.canonical("12015550123")).isNull();
+        assertThat(international.canonical("+4401212345678")).isNull();
+        assertThat(international.canonical("+80012345678")).isNull();
+        assertThat(international.canonical("+012015550123")).isNull();
+        assertThat(international.canonical("+12")).isNull();
+        assertThat(international.canonical("+1201555012345678")).isNull();
+        assertThat(international.parse("+4401212345678")).isEqualTo(reference("+4401212345678"));
+    }
+
+    @Test
+    void parseWhenE164TextOfAnyRegionThenWhatLibphonenumbersParseAnswers() {
+        // Every region's example number of every type, each also with the region's national prefix and with zeros
+        // after its calling code, and random digits after every calling code: the parser, whether it read the text
+        // without libphonenumber's parse or not, answers what that parse and validation answer.
+        PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+        List<String> texts = new ArrayList<>();
+        for (String region : util.getSupportedRegions()) {
+            String prefix = Optional.ofNullable(util.getNddPrefixForRegion(region, true))
+                    .orElse("");
+            for (PhoneNumberUtil.PhoneNumberType type : util.getSupportedTypesForRegion(region)) {
+                Phonenumber.PhoneNumber example = util.getExampleNumberForType(region, type);
+                if (example != null) {
+                    String national = util.getNationalSignificantNumber(example);
+                    String plus = "+" + example.getCountryCode();
+                    texts.add(plus + national);
+                    texts.add(plus + prefix + national);
+                    texts.add(plus + "0" + national);
+                    texts.add(plus + "00" + national);
+                }
+            }
+        }
+        for (int code : util.getSupportedGlobalNetworkCallingCodes()) {
+            Phonenumber.PhoneNumber example = util.getExampleNumberForNonGeoEntity(code);
+            if (example != null) {
+                texts.add(util.format(example, PhoneNumberUtil.PhoneNumberFormat.E164));
+            }
+        }
+        int examples = texts.size();
+        Random random = new Random(11);
+        for (int code : util.getSupportedCallingCodes()) {
+            for (int i = 0; i < 30; i++) {
+                StringBuilder text = new StringBuilder("+").append(code);
+                int length = 2 + random.nextInt(14 - String.valueOf(code).length());
+                for (int d = 0; d < length; d++) {
+                    text.append((char) ('0' + (d == 0 && random.nextInt(4) == 0 ? 0 : random.nextInt(10))));
+                }
+                texts.add(text.toString());
+            }
+        }
+        int read = 0;
+        int valid = 0;
+        for (int i = 0; i < texts.size(); i++) {
+            String text = texts.get(i);
+            Optional<PhoneNumber> expected = reference(text);
+            assertThat(new PhoneNumberParser(null).parse(text)).as(text).isEqualTo(expected);
+            if (i < examples && i % 4 == 0 && expected.isPresent()) {
+                valid++;
+                read += international.canonical(text) == null ? 0 : 1;
+            }
+        }
+        // The short way is the common one: nearly every valid example number in E.164 takes it.
+        assertThat(read).isGreaterThan(valid * 9 / 10);
+    }
+
+    /** libphonenumber's own reading of a text, validated as the parser validates: the answer to compare with. */
+    private static Optional<PhoneNumber> reference(String text) {
+        PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+        try {
+            Phonenumber.PhoneNumber n = util.parse(text, "ZZ");
+            String region = util.getRegionCodeForNumber(n);
+            if (!util.isValidNumberForRegion(n, region)) {
+                return Optional.empty();
+            }
+            return Optional.of(new PhoneNumber(
+                    util.format(n, PhoneNumberUtil.PhoneNumberFormat.E164),
+                    region == null ? "ZZ" : region,
+                    n.getCountryCode()));
+        } catch (NumberParseException e) {
+            return Optional.empty();
+        }
     }
 
     @Test
