@@ -14,6 +14,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.phonepass.core.abuse.AuditEvent;
 import org.phonepass.core.abuse.AuditLog;
 import org.phonepass.core.abuse.AuditSearch;
@@ -26,7 +27,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #record} only offers the event to a bounded in-memory queue and returns; one writer thread drains the
  * queue and inserts what it finds in one batch per transaction, so a burst of events costs one commit rather than one
- * per event (a durable SQLite commit is about 0.25 ms, docs/benchmarks.md#storage-floor). When the queue is full,
+ * per event (a durable SQLite commit is about 0.25 ms, docs/benchmarks.md#storage-floor). On the embedded database
+ * the events mostly do not need that thread: each commit of the database's writer takes what is queued into its own
+ * transaction ({@link Jdbc.Rider}), so under load the events of a login are stored with the next batch of logins,
+ * without a thread woken per event and a commit of their own (docs/benchmarks.md#batch-hold). The thread then only
+ * stores what no commit took within {@link #RIDE_WAIT_NANOS}, and sleeps while the queue is empty. When the queue is full,
  * because the database is slow or down, the new event is <b>dropped</b> and counted ({@link #dropped()}) instead of
  * blocking the request or growing memory without bound: an attacker who floods the endpoints must not be able to stall
  * logins through the audit log. A batch the database refuses is dropped and counted the same way. The structured log
@@ -38,6 +43,12 @@ public final class JdbcAuditLog implements AuditLog, AuditSearch, AutoCloseable 
     public static final int DEFAULT_CAPACITY = 10_000;
 
     private static final int MAX_BATCH = 500;
+
+    /**
+     * Embedded database: how long events may wait in the queue for a commit of the writer to take them before this
+     * log's own thread stores them; the longest an event waits when nothing else is written.
+     */
+    static final long RIDE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /**
      * Rows per statement when old events are deleted: about 5 ms of the writer each on the quiet AMD EPYC host of
      * docs/benchmarks.md#data-growth (5 000 took about 26 ms, long enough to show in a login's p99).
@@ -59,6 +70,15 @@ public final class JdbcAuditLog implements AuditLog, AuditSearch, AutoCloseable 
     private final Object progress = new Object();
     private volatile boolean closed;
     private volatile long lastDropWarning;
+    private final Jdbc.Rider rider = this::ride;
+    /** Whether the writer's commits take the queued events (the embedded database). */
+    private final boolean riding;
+    /** {@link #RIDE_WAIT_NANOS}, or another wait for tests. */
+    volatile long rideWaitNanos = RIDE_WAIT_NANOS;
+    /** Set while the thread sleeps on an empty queue: the next event wakes it. */
+    private volatile boolean idle;
+    /** Set by {@link #flush}: the thread stores what is queued without waiting for a commit to take it. */
+    private volatile boolean urgent;
 
     JdbcAuditLog(Jdbc jdbc, int capacity) {
         this.jdbc = Objects.requireNonNull(jdbc, "jdbc cannot be null");
@@ -68,6 +88,7 @@ public final class JdbcAuditLog implements AuditLog, AuditSearch, AutoCloseable 
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.writer = new Thread(this::drain, "phonepass-audit-writer");
         writer.setDaemon(true);
+        this.riding = jdbc.ride(rider);
         writer.start();
     }
 
@@ -81,6 +102,41 @@ public final class JdbcAuditLog implements AuditLog, AuditSearch, AutoCloseable 
             return;
         }
         accepted.incrementAndGet();
+        if (idle) {
+            LockSupport.unpark(writer);
+        }
+    }
+
+    /** On the embedded database's writer thread, before each commit: the queued events, for that transaction. */
+    private Jdbc.Ridden ride() {
+        if (queue.isEmpty()) {
+            return null;
+        }
+        List<AuditEvent> batch = new ArrayList<>();
+        queue.drainTo(batch, MAX_BATCH);
+        if (batch.isEmpty()) {
+            return null;
+        }
+        return new Jdbc.Ridden(
+                // Runs in the writer's open transaction, which inTransaction joins.
+                () -> jdbc.inTransaction(c -> {
+                    insertInRows(c, batch);
+                    return null;
+                }),
+                (result, failure) -> {
+                    if (failure != null) {
+                        drop(batch.size());
+                        log.warn("could not store {} audit events: {}", batch.size(), failure.getMessage());
+                    }
+                    finished(batch.size());
+                });
+    }
+
+    private void finished(int events) {
+        finished.addAndGet(events);
+        synchronized (progress) {
+            progress.notifyAll();
+        }
     }
 
     /**
@@ -118,6 +174,8 @@ public final class JdbcAuditLog implements AuditLog, AuditSearch, AutoCloseable 
      */
     public boolean flush(Duration timeout) {
         long target = accepted.get();
+        urgent = true;
+        LockSupport.unpark(writer);
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (progress) {
             while (finished.get() < target) {
@@ -342,29 +400,41 @@ public final class JdbcAuditLog implements AuditLog, AuditSearch, AutoCloseable 
                         rs.getString(9)));
     }
 
+    /**
+     * The log's own thread: sleeps while the queue is empty ({@link #record} wakes it); with events queued, stores
+     * them at once on PostgreSQL, and on the embedded database first gives the writer's commits
+     * {@link #RIDE_WAIT_NANOS} to take them ({@link #flush} cuts that wait short).
+     */
     private void drain() {
         List<AuditEvent> batch = new ArrayList<>(MAX_BATCH);
-        while (true) {
-            try {
-                AuditEvent first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    if (closed) {
-                        return;
-                    }
-                    continue;
+        while (!Thread.currentThread().isInterrupted()) {
+            if (queue.isEmpty()) {
+                if (closed) {
+                    return;
                 }
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                write(batch);
-            } catch (InterruptedException e) {
-                return;
-            } finally {
-                if (!batch.isEmpty()) {
-                    finished.addAndGet(batch.size());
+                // A flush finds nothing queued to hurry: what it waits for has been taken already.
+                urgent = false;
+                idle = true;
+                // Checked again after raising the flag: an event offered before record() could see it is found here.
+                if (queue.isEmpty() && !closed) {
+                    LockSupport.park(this);
+                }
+                idle = false;
+                continue;
+            }
+            if (riding && !urgent && !closed) {
+                LockSupport.parkNanos(this, rideWaitNanos);
+            }
+            // Reset before the queue is drained, so the events of a flush that comes later are drained too.
+            urgent = false;
+            queue.drainTo(batch, MAX_BATCH);
+            if (!batch.isEmpty()) {
+                try {
+                    write(batch);
+                } finally {
+                    int events = batch.size();
                     batch.clear();
-                    synchronized (progress) {
-                        progress.notifyAll();
-                    }
+                    finished(events);
                 }
             }
         }
@@ -473,6 +543,8 @@ public final class JdbcAuditLog implements AuditLog, AuditSearch, AutoCloseable 
         }
         flush(Duration.ofSeconds(5));
         closed = true;
+        jdbc.stopRiding(rider);
+        LockSupport.unpark(writer);
         try {
             writer.join(2_000);
         } catch (InterruptedException e) {

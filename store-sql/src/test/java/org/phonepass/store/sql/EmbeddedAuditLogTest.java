@@ -1,8 +1,17 @@
 package org.phonepass.store.sql;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.phonepass.core.abuse.AuditEvent;
 
 class EmbeddedAuditLogTest extends AuditLogChecks {
     @Override
@@ -18,6 +27,91 @@ class EmbeddedAuditLogTest extends AuditLogChecks {
             return SqlStorage.embedded(dir.resolve("audit.db"), true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void record(JdbcAuditLog log, String client, int events) {
+        for (int i = 0; i < events; i++) {
+            log.record(new AuditEvent(
+                    Instant.now(), AuditEvent.Type.VERIFY, client, null, null, null, AuditEvent.Outcome.SUCCESS, null));
+        }
+    }
+
+    private static List<AuditEvent> stored(JdbcAuditLog log, String client) {
+        return log.recent(1_000).stream()
+                .filter(e -> client.equals(e.clientId()))
+                .toList();
+    }
+
+    @Test
+    void recordWhenTheWriterCommitsThenThatCommitStoresTheQueuedEvents() {
+        // The log's own thread would wait 30 s: only the writer's commit can have stored them by the time it returns.
+        SqlStorage storage = disposableStorage();
+        try (JdbcAuditLog log = storage.auditLog(100)) {
+            log.rideWaitNanos = TimeUnit.SECONDS.toNanos(30);
+            String client = "c-" + UUID.randomUUID();
+            record(log, client, 3);
+            storage.jdbc().write(c -> Jdbc.update(c, "CREATE TABLE t (x INTEGER)"));
+            assertThat(stored(log, client)).hasSize(3);
+            assertThat(log.flush(Duration.ofSeconds(10))).isTrue();
+            assertThat(log.dropped()).isZero();
+        } finally {
+            storage.close();
+        }
+    }
+
+    @Test
+    void recordWhenNothingElseIsWrittenThenTheLogsOwnThreadStoresTheEventsWithoutAFlush() {
+        SqlStorage storage = disposableStorage();
+        try (JdbcAuditLog log = storage.auditLog(100)) {
+            String client = "c-" + UUID.randomUUID();
+            record(log, client, 2);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (stored(log, client).size() < 2 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(stored(log, client)).hasSize(2);
+        } finally {
+            storage.close();
+        }
+    }
+
+    @Test
+    void flushWhenEventsWaitForACommitThenTheyAreStoredWithoutWaitingForOne() {
+        SqlStorage storage = disposableStorage();
+        try (JdbcAuditLog log = storage.auditLog(100)) {
+            log.rideWaitNanos = TimeUnit.SECONDS.toNanos(30);
+            String client = "c-" + UUID.randomUUID();
+            record(log, client, 4);
+            Instant began = Instant.now();
+            assertThat(log.flush(Duration.ofSeconds(20))).isTrue();
+            assertThat(Duration.between(began, Instant.now())).isLessThan(Duration.ofSeconds(15));
+            assertThat(stored(log, client)).hasSize(4);
+        } finally {
+            storage.close();
+        }
+    }
+
+    @Test
+    void recordWhenTheEventsCannotBeStoredThenTheCommitThatTookThemStillKeepsItsUnits() {
+        SqlStorage storage = disposableStorage();
+        try (JdbcAuditLog log = storage.auditLog(100)) {
+            log.rideWaitNanos = TimeUnit.SECONDS.toNanos(30);
+            storage.jdbc().write(c -> Jdbc.update(c, "CREATE TABLE t (x INTEGER)"));
+            storage.jdbc().write(c -> Jdbc.update(c, "ALTER TABLE audit_events RENAME TO audit_events_away"));
+            record(log, "c", 2);
+            storage.jdbc().write(c -> Jdbc.update(c, "INSERT INTO t VALUES (1)"));
+            assertThat(log.flush(Duration.ofSeconds(10))).isTrue();
+            assertThat(log.dropped()).isEqualTo(2);
+            int rows = storage.jdbc().withConnection(c -> {
+                try (var ps = Jdbc.prepare(c, "SELECT count(*) FROM t");
+                        var rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getInt(1) : -1;
+                }
+            });
+            assertThat(rows).as("the unit whose commit took the events").isEqualTo(1);
+        } finally {
+            storage.close();
         }
     }
 }
