@@ -58,13 +58,9 @@ import org.slf4j.MDC;
  * exception, while the units before it stay. No caller gets its answer before the commit that holds its writes is
  * durable, and a commit that fails fails every unit of its batch.
  *
- * <p><b>Held open under load.</b> An empty queue under load is a gap of a fraction of a millisecond between requests,
- * and committing into it made batches of about seven verifications, each batch paying its own commit, WAL sync and
- * hand-offs. So when the last batch had {@link #HOLD_AFTER_UNITS} units or more, a batch whose queue runs empty waits
- * for more until it is {@link #HOLD_NANOS} old, and then commits: fewer, larger commits and syncs, about an eighth
- * less CPU beside a verification's signature (docs/benchmarks.md#batch-hold), for a millisecond at most added to a
- * request that already waits for a sync under load. A request that comes alone (the last batch had one or two units)
- * is committed at once, as before.
+ * <p><b>Work nobody waits for</b> (the audit log's queued events) joins each batch just before its commit, through a
+ * {@link Rider}: it shares the commit and the WAL sync of the units that are running anyway, in a savepoint of its
+ * own, instead of being handed to the writer by a thread of its own as units of its own.
  *
  * <p><b>Durability on the embedded database</b> comes after the commit, on a second thread: the writer hands each
  * committed batch to the sync thread and goes on with the next units, while that thread syncs the WAL once for every
@@ -155,34 +151,19 @@ final class Jdbc {
     /** A batch takes no more units once it has been open this long (a verify's unit takes about 0.2 ms). */
     static final long BATCH_NANOS = TimeUnit.MILLISECONDS.toNanos(3);
 
-    /**
-     * Under load, a batch whose queue has run empty stays open until it is this old, for the units that are on their
-     * way (see "Held open under load" above).
-     */
-    static final long HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-
-    /** A batch is held open only after a batch of at least this many units: one or two mean requests come alone. */
-    static final int HOLD_AFTER_UNITS = 3;
-
     /** Other caps for a batch; for tests, whose threads on a loaded machine may take longer than a batch may last. */
     void batchCaps(int units, long nanos) {
-        batchCaps(units, nanos, HOLD_NANOS);
-    }
-
-    /** Other caps for a batch and another hold ({@link #HOLD_NANOS}); for tests. */
-    void batchCaps(int units, long nanos, long holdNanos) {
         if (writer == null) {
             throw new IllegalStateException("batches are the embedded database's");
         }
         writer.batchUnits = units;
         writer.batchNanos = nanos;
-        writer.holdNanos = holdNanos;
     }
 
     /**
      * Work the embedded database's writer adds to a batch just before committing it: writes that nobody waits for
      * (the audit log's queued events) share the commits of the units that run anyway, instead of a thread of their
-     * own handing them to the writer as units of their own (docs/benchmarks.md#batch-hold).
+     * own handing them to the writer as units of their own (docs/benchmarks.md#audit-with-commits).
      */
     interface Rider {
         /** On the writer thread, before each commit: the work to add to the batch, or null when there is none. */
@@ -239,11 +220,8 @@ final class Jdbc {
         private volatile boolean closed;
         volatile int batchUnits = BATCH_UNITS;
         volatile long batchNanos = BATCH_NANOS;
-        volatile long holdNanos = HOLD_NANOS;
         /** The open transaction and the units in it; touched by the writer thread only. */
         private Batch batch;
-        /** Units in the last batch committed, its rider's not counted; touched by the writer thread only. */
-        private int lastBatchUnits;
 
         final List<Rider> riders = new CopyOnWriteArrayList<>();
 
@@ -282,12 +260,7 @@ final class Jdbc {
             while (true) {
                 Unit<?> unit;
                 try {
-                    if (batch == null) {
-                        unit = queue.take();
-                    } else {
-                        long hold = holdLeft(batch);
-                        unit = hold > 0 ? queue.poll(hold, TimeUnit.NANOSECONDS) : queue.poll();
-                    }
+                    unit = batch == null ? queue.take() : queue.poll();
                 } catch (InterruptedException e) {
                     // Nothing interrupts this thread on purpose; close() queues the stop instead.
                     continue;
@@ -314,18 +287,6 @@ final class Jdbc {
                     }
                 }
             }
-        }
-
-        /**
-         * How much longer the open batch waits for more units once the queue is empty: none unless the last batch
-         * had {@link #HOLD_AFTER_UNITS} units or more (requests are arriving together), and then until the batch is
-         * {@link #HOLD_NANOS} old.
-         */
-        private long holdLeft(Batch open) {
-            if (lastBatchUnits < HOLD_AFTER_UNITS) {
-                return 0;
-            }
-            return open.began + holdNanos - System.nanoTime();
         }
 
         /** Runs one unit of work in the open batch, or begins one; its caller is answered when the batch ends. */
@@ -415,7 +376,6 @@ final class Jdbc {
             if (b == null) {
                 return;
             }
-            lastBatchUnits = b.units.size();
             for (Rider r : riders) {
                 addRider(r);
             }

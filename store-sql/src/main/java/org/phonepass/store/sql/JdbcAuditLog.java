@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * per event (a durable SQLite commit is about 0.25 ms, docs/benchmarks.md#storage-floor). On the embedded database
  * the events mostly do not need that thread: each commit of the database's writer takes what is queued into its own
  * transaction ({@link Jdbc.Rider}), so under load the events of a login are stored with the next batch of logins,
- * without a thread woken per event and a commit of their own (docs/benchmarks.md#batch-hold). The thread then only
+ * without a thread woken per event and a commit of their own (docs/benchmarks.md#audit-with-commits). The thread then only
  * stores what no commit took within {@link #RIDE_WAIT_NANOS}, and sleeps while the queue is empty. When the queue is full,
  * because the database is slow or down, the new event is <b>dropped</b> and counted ({@link #dropped()}) instead of
  * blocking the request or growing memory without bound: an attacker who floods the endpoints must not be able to stall

@@ -265,43 +265,6 @@ class EmbeddedGroupCommitTest {
     }
 
     @Test
-    void unitWhenTheLastBatchWasLargeThenTheBatchWaitsForTheNextUnitAndCommitsThemTogether() throws Exception {
-        // Held open under load (Jdbc): after a batch of four, a unit that finds the queue empty is not committed at
-        // once; the next unit, sent well after it ran, joins its batch, and the two share one commit.
-        for (Future<Long> f : batch(insert("a"), List.of(insert("b"), insert("c"), insert("d")))) {
-            f.get(10, TimeUnit.SECONDS);
-        }
-        jdbc.batchCaps(2, TimeUnit.SECONDS.toNanos(30), TimeUnit.SECONDS.toNanos(30));
-        long ticketsBefore = sync.tickets();
-        CountDownLatch ran = new CountDownLatch(1);
-        Future<?> first = pool.submit(() -> storage.unitOfWork().run(() -> {
-            ran.countDown();
-            return insert("held").get();
-        }));
-        assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
-        Thread.sleep(300);
-        assertThat(first.isDone()).as("answered before the batch was committed").isFalse();
-        assertThat(sync.tickets()).as("commits").isEqualTo(ticketsBefore);
-        storage.unitOfWork().run(insert("joined"));
-        first.get(10, TimeUnit.SECONDS);
-        assertThat(sync.tickets() - ticketsBefore).as("commits").isEqualTo(1);
-        assertThat(keys()).contains("held", "joined");
-    }
-
-    @Test
-    void unitWhenTheLastBatchWasSmallThenItIsCommittedWithoutWaitingForOthers() throws Exception {
-        // A request that comes alone is not held: with a hold of 30 s, it is still answered at once.
-        storage.unitOfWork().run(insert("alone"));
-        jdbc.batchCaps(Jdbc.BATCH_UNITS, TimeUnit.SECONDS.toNanos(30), TimeUnit.SECONDS.toNanos(30));
-        long ticketsBefore = sync.tickets();
-        Instant began = Instant.now();
-        storage.unitOfWork().run(insert("next"));
-        storage.unitOfWork().run(insert("after"));
-        assertThat(Duration.between(began, Instant.now())).isLessThan(Duration.ofSeconds(10));
-        assertThat(sync.tickets() - ticketsBefore).as("commits").isEqualTo(2);
-    }
-
-    @Test
     void unitWhenItsCallerIsInterruptedWhileItIsQueuedThenItNeverRuns() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         Future<?> holder = holdWriter(release, () -> {});
