@@ -30,13 +30,14 @@ import org.slf4j.LoggerFactory;
  * per event (a durable SQLite commit is about 0.25 ms, docs/benchmarks.md#storage-floor). On the embedded database
  * the events mostly do not need that thread: each commit of the database's writer takes what is queued into its own
  * transaction ({@link Jdbc.Rider}), so under load the events of a login are stored with the next batch of logins,
- * without a thread woken per event and a commit of their own (docs/benchmarks.md#audit-with-commits). The thread then only
- * stores what no commit took within {@link #RIDE_WAIT_NANOS}, and sleeps while the queue is empty. When the queue is full,
- * because the database is slow or down, the new event is <b>dropped</b> and counted ({@link #dropped()}) instead of
- * blocking the request or growing memory without bound: an attacker who floods the endpoints must not be able to stall
- * logins through the audit log. A batch the database refuses is dropped and counted the same way. The structured log
- * line ({@code LoggingAuditLog}, combined with this one by {@code CompositeAuditLog}) is written synchronously and
- * keeps every event even then. Drops are reported at WARN at most once a minute.
+ * without a thread woken per event and a commit of their own (docs/benchmarks.md#audit-with-commits). The thread
+ * then only stores what no commit took within {@link #RIDE_WAIT_NANOS}, and sleeps while the queue is empty. When
+ * the queue is full, because the database is slow or down, the new event is <b>dropped</b> and counted
+ * ({@link #dropped()}) instead of blocking the request or growing memory without bound: an attacker who floods the
+ * endpoints must not be able to stall logins through the audit log. A batch the database refuses is dropped and
+ * counted the same way. The structured log line ({@code LoggingAuditLog}, combined with this one by
+ * {@code CompositeAuditLog}) is written synchronously and keeps every event even then. Drops are reported at WARN at
+ * most once a minute.
  */
 public final class JdbcAuditLog implements AuditLog, AuditSearch, AutoCloseable {
     /** Events waiting for the writer; a burst of this many is absorbed without loss. */
