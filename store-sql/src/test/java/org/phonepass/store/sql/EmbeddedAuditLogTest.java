@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 import org.phonepass.core.abuse.AuditEvent;
 
@@ -37,6 +38,16 @@ class EmbeddedAuditLogTest extends AuditLogChecks {
         }
     }
 
+    /** Runs {@code test} on the audit log of a database of its own, both closed afterwards. */
+    private void withOwnLog(BiConsumer<SqlStorage, JdbcAuditLog> test) {
+        SqlStorage storage = disposableStorage();
+        try (JdbcAuditLog log = storage.auditLog(100)) {
+            test.accept(storage, log);
+        } finally {
+            storage.close();
+        }
+    }
+
     private static List<AuditEvent> stored(JdbcAuditLog log, String client) {
         return log.recent(1_000).stream()
                 .filter(e -> client.equals(e.clientId()))
@@ -46,8 +57,7 @@ class EmbeddedAuditLogTest extends AuditLogChecks {
     @Test
     void recordWhenTheWriterCommitsThenThatCommitStoresTheQueuedEvents() {
         // The log's own thread would wait 30 s: only the writer's commit can have stored them by the time it returns.
-        SqlStorage storage = disposableStorage();
-        try (JdbcAuditLog log = storage.auditLog(100)) {
+        withOwnLog((storage, log) -> {
             log.rideWaitNanos = TimeUnit.SECONDS.toNanos(30);
             String client = "c-" + UUID.randomUUID();
             record(log, client, 3);
@@ -55,15 +65,12 @@ class EmbeddedAuditLogTest extends AuditLogChecks {
             assertThat(stored(log, client)).hasSize(3);
             assertThat(log.flush(Duration.ofSeconds(10))).isTrue();
             assertThat(log.dropped()).isZero();
-        } finally {
-            storage.close();
-        }
+        });
     }
 
     @Test
     void recordWhenNothingElseIsWrittenThenTheLogsOwnThreadStoresTheEventsWithoutAFlush() {
-        SqlStorage storage = disposableStorage();
-        try (JdbcAuditLog log = storage.auditLog(100)) {
+        withOwnLog((storage, log) -> {
             String client = "c-" + UUID.randomUUID();
             record(log, client, 2);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -71,15 +78,12 @@ class EmbeddedAuditLogTest extends AuditLogChecks {
                 Thread.onSpinWait();
             }
             assertThat(stored(log, client)).hasSize(2);
-        } finally {
-            storage.close();
-        }
+        });
     }
 
     @Test
     void flushWhenEventsWaitForACommitThenTheyAreStoredWithoutWaitingForOne() {
-        SqlStorage storage = disposableStorage();
-        try (JdbcAuditLog log = storage.auditLog(100)) {
+        withOwnLog((storage, log) -> {
             log.rideWaitNanos = TimeUnit.SECONDS.toNanos(30);
             String client = "c-" + UUID.randomUUID();
             record(log, client, 4);
@@ -87,15 +91,12 @@ class EmbeddedAuditLogTest extends AuditLogChecks {
             assertThat(log.flush(Duration.ofSeconds(20))).isTrue();
             assertThat(Duration.between(began, Instant.now())).isLessThan(Duration.ofSeconds(15));
             assertThat(stored(log, client)).hasSize(4);
-        } finally {
-            storage.close();
-        }
+        });
     }
 
     @Test
     void recordWhenTheEventsCannotBeStoredThenTheCommitThatTookThemStillKeepsItsUnits() {
-        SqlStorage storage = disposableStorage();
-        try (JdbcAuditLog log = storage.auditLog(100)) {
+        withOwnLog((storage, log) -> {
             log.rideWaitNanos = TimeUnit.SECONDS.toNanos(30);
             storage.jdbc().write(c -> Jdbc.update(c, "CREATE TABLE t (x INTEGER)"));
             storage.jdbc().write(c -> Jdbc.update(c, "ALTER TABLE audit_events RENAME TO audit_events_away"));
@@ -110,8 +111,6 @@ class EmbeddedAuditLogTest extends AuditLogChecks {
                 }
             });
             assertThat(rows).as("the unit whose commit took the events").isEqualTo(1);
-        } finally {
-            storage.close();
-        }
+        });
     }
 }
