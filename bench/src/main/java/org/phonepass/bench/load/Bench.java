@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -26,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -457,14 +459,14 @@ public final class Bench {
             long began = System.currentTimeMillis();
             String logText = "";
             for (int w = 0; w < 40; w++) {
-                windows.add(refreshWindow(server, load));
+                windows.add(refreshWindow(server, load, windows.size()));
                 logText = Files.readString(server.log);
                 if (logText.contains("audit events older than") && w >= 3
                         || System.currentTimeMillis() - began > 120_000) {
-                    // two windows after the last sweep ended, for the comparison
+                    // two windows at each concurrency after the last sweep ended, for the comparison
                     if (windows.size() >= 2 && logText.contains("audit events older than")) {
-                        for (int k = 0; k < 2; k++) {
-                            windows.add(refreshWindow(server, load));
+                        for (int k = 0; k < 2 * SWEEP_LEVELS.length; k++) {
+                            windows.add(refreshWindow(server, load, windows.size()));
                         }
                     }
                     break;
@@ -557,7 +559,8 @@ public final class Bench {
     /**
      * A second backlog on the warm server: {@code codes} expired codes and {@code oldEvents} audit events past the
      * retention written into the live database (SQL, from this process, with no load running), then refreshes at
-     * concurrency 16 in 2-s windows until the next housekeeping (every 60 s) has swept them, and two windows after.
+     * concurrencies 16 and 64 in turn, in 2-s windows, until the next housekeeping (every 60 s) has swept them, and
+     * two windows at each after.
      * Unlike the first sweep at start, the JIT is warm here, so the windows show what the sweep alone costs.
      */
     private String warmSweep(ServerProcess server, Load load, Path db, int codes, int oldEvents) throws Exception {
@@ -568,11 +571,11 @@ public final class Bench {
         List<String[]> windows = new ArrayList<>();
         String logText = "";
         while (System.currentTimeMillis() - since < 600_000) {
-            windows.add(refreshWindow(server, load));
+            windows.add(refreshWindow(server, load, windows.size()));
             logText = Files.readString(server.log);
             if (sweepLines(logText) >= sweptBefore + 2) {
-                for (int k = 0; k < 2; k++) {
-                    windows.add(refreshWindow(server, load));
+                for (int k = 0; k < 2 * SWEEP_LEVELS.length; k++) {
+                    windows.add(refreshWindow(server, load, windows.size()));
                 }
                 break;
             }
@@ -610,18 +613,29 @@ public final class Bench {
                 .count();
     }
 
-    /** One 2-s wrk run of rotating refreshes at concurrency 16: start, end, refresh/s, p50, p99. */
-    private String[] refreshWindow(ServerProcess server, Load load) throws Exception {
-        List<String> tokens = refreshTokens(load, 16 + Wrk.THREADS);
+    /**
+     * The concurrencies of the sweep windows, taken in turn: 16 and 64, the two at which the targets name a tail
+     * (p99 < 25 ms at 16, p99 ≤ 2× p50 at 64), so that a sweep's effect is read against each.
+     */
+    private static final int[] SWEEP_LEVELS = {16, 64};
+
+    /**
+     * One 2-s wrk run of rotating refreshes, the {@code n}-th window of a series, at the concurrency of its turn in
+     * {@link #SWEEP_LEVELS}: start, end, refresh/s, p50, p99, concurrency.
+     */
+    private String[] refreshWindow(ServerProcess server, Load load, int n) throws Exception {
+        int concurrency = SWEEP_LEVELS[n % SWEEP_LEVELS.length];
+        List<String> tokens = refreshTokens(load, concurrency + Wrk.THREADS);
         long t0 = System.currentTimeMillis();
-        Wrk.Outcome o = wrk.run(server.base(), "refresh", tokens, 16, Duration.ofSeconds(2), null, () -> {});
+        Wrk.Outcome o = wrk.run(server.base(), "refresh", tokens, concurrency, Duration.ofSeconds(2), null, () -> {});
         long t1 = System.currentTimeMillis();
         return new String[] {
             Long.toString(t0),
             Long.toString(t1),
             String.format(Locale.ROOT, "%.0f", o.result().throughput()),
             String.format(Locale.ROOT, "%.1f", o.result().percentileMs(50)),
-            String.format(Locale.ROOT, "%.1f", o.result().percentileMs(99))
+            String.format(Locale.ROOT, "%.1f", o.result().percentileMs(99)),
+            Integer.toString(concurrency)
         };
     }
 
@@ -654,39 +668,52 @@ public final class Bench {
         md.append(heading)
                 .append(":\n\n")
                 .append(said.length() == 0 ? "- (no sweep line was logged)\n" : said)
-                .append(
-                        "\nRefreshes at concurrency 16 in 2-s windows (wrk; \"during a sweep\" when the window "
-                                + "overlaps one):\n\n"
-                                + "| window | during a sweep | refresh/s | p50 ms | p99 ms | p99 ÷ p50 |\n|---|---|---|---|---|---|\n");
+                .append("\nRotating refreshes in 2-s windows at concurrency "
+                        + Arrays.stream(SWEEP_LEVELS)
+                                .mapToObj(Integer::toString)
+                                .collect(Collectors.joining(" and "))
+                        + " in turn (wrk; \"during a sweep\" when the window overlaps one):\n\n"
+                        + "| window | conc. | during a sweep | refresh/s | p50 ms | p99 ms | p99 ÷ p50 |\n"
+                        + "|---|---|---|---|---|---|---|\n");
         long first = windows.isEmpty() ? 0 : Long.parseLong(windows.get(0)[0]);
-        List<double[]> during = new ArrayList<>();
-        List<double[]> outside = new ArrayList<>();
+        Map<Integer, List<double[]>> during = new TreeMap<>();
+        Map<Integer, List<double[]>> outside = new TreeMap<>();
         for (String[] w : windows) {
             long a = Long.parseLong(w[0]), b = Long.parseLong(w[1]);
+            int concurrency = Integer.parseInt(w[5]);
             boolean inSweep = sweeps.stream().anyMatch(s -> s[0] < b && s[1] > a);
             double p50 = Double.parseDouble(w[3]);
             double p99 = Double.parseDouble(w[4]);
             double ratio = p50 > 0 ? p99 / p50 : 0;
-            (inSweep ? during : outside).add(new double[] {Double.parseDouble(w[2]), p50, p99, ratio});
+            (inSweep ? during : outside)
+                    .computeIfAbsent(concurrency, k -> new ArrayList<>())
+                    .add(new double[] {Double.parseDouble(w[2]), p50, p99, ratio});
             md.append(String.format(
                     Locale.ROOT,
-                    "| %.1f–%.1f s | %s | %s | %s | %s | %.1f |%n",
+                    "| %.1f–%.1f s | %d | %s | %s | %s | %s | %.1f |%n",
                     (a - first) / 1000.0,
                     (b - first) / 1000.0,
+                    concurrency,
                     inSweep ? "yes" : "no",
                     w[2],
                     w[3],
                     w[4],
                     ratio));
         }
-        md.append(String.format(
-                Locale.ROOT,
-                "%nMedian of the windows (refresh/s, p50, p99, p99 ÷ p50): during a sweep %s; outside %s. Largest "
-                        + "p99 ÷ p50: during %.1f, outside %.1f.%n",
-                medians(during),
-                medians(outside),
-                during.stream().mapToDouble(x -> x[3]).max().orElse(0),
-                outside.stream().mapToDouble(x -> x[3]).max().orElse(0)));
+        md.append("\nMedian of the windows (refresh/s, p50, p99, p99 ÷ p50) and the largest p99 ÷ p50:\n\n"
+                + "| conc. | during a sweep | outside | largest p99 ÷ p50 during / outside |\n|---|---|---|---|\n");
+        for (int concurrency : SWEEP_LEVELS) {
+            List<double[]> in = during.getOrDefault(concurrency, List.of());
+            List<double[]> out = outside.getOrDefault(concurrency, List.of());
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %d | %s | %s | %.1f / %.1f |%n",
+                    concurrency,
+                    medians(in),
+                    medians(out),
+                    in.stream().mapToDouble(x -> x[3]).max().orElse(0),
+                    out.stream().mapToDouble(x -> x[3]).max().orElse(0)));
+        }
         return md.toString();
     }
 
@@ -1020,7 +1047,7 @@ public final class Bench {
 
     /** The server's threads grouped by name (digits dropped), most numerous first: for the console, to diagnose. */
     static String threadNames(ServerProcess server) throws IOException {
-        Map<String, Integer> groups = new java.util.TreeMap<>();
+        Map<String, Integer> groups = new TreeMap<>();
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(server.pid()), "task"))) {
             for (Path t : (Iterable<Path>) tasks::iterator) {
                 try {
