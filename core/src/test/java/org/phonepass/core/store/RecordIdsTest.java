@@ -20,7 +20,7 @@ class RecordIdsTest {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     @Test
-    void nextWhenCalledThenAuth0ShapeWithTheSecondThenTheMillisecondFirst() {
+    void nextWhenCalledThenAuth0ShapeWithTheSecondThenTheMillisecond() {
         Instant at = Instant.parse("2026-12-06T14:30:15.987Z");
         String id = new RecordIds(Clock.fixed(at, ZoneOffset.UTC), RANDOM).next();
 
@@ -60,8 +60,8 @@ class RecordIdsTest {
         List<String> made = new ArrayList<>();
         // across a second's end: 998, 999, then the next second's 0, 1, ...
         Instant start = Instant.parse("2026-12-06T14:30:15.998Z");
-        for (int s = 0; s < 300; s++) {
-            RecordIds ids = new RecordIds(Clock.fixed(start.plusMillis(s), ZoneOffset.UTC), RANDOM);
+        for (int ms = 0; ms < 300; ms++) {
+            RecordIds ids = new RecordIds(Clock.fixed(start.plusMillis(ms), ZoneOffset.UTC), RANDOM);
             for (int i = 0; i < 5; i++) {
                 made.add(ids.next());
             }
