@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.phonepass.core.abuse.AuditEvent;
@@ -11,6 +12,8 @@ import org.phonepass.core.client.Client;
 import org.phonepass.core.client.GrantType;
 import org.phonepass.core.error.ErrorCode;
 import org.phonepass.core.error.PhonepassException;
+import org.phonepass.core.token.AccessTokenRecord;
+import org.phonepass.core.token.RefreshTokenRecord;
 import org.phonepass.core.token.Scopes;
 import org.phonepass.core.token.TokenResponse;
 import org.phonepass.core.token.TokenService;
@@ -164,5 +167,38 @@ class TokenManagementServiceTest {
         // No revocation was handed out, so nothing was revoked or audited (the policy audits its own refusals).
         assertThat(f.audit.events()).hasSize(eventsBefore);
         assertThat(f.tokens.refresh(client, refresh).refreshToken()).isNotNull();
+    }
+
+    @Test
+    void tokensWhenIssuedByAnEarlierVersionThenStillRefreshReadAndRevokeUnderTheirBareHash() {
+        // Earlier versions issued 43-character tokens stored under their bare SHA-256; an upgrade must not end them.
+        login(client);
+        String user = f.users.findByPhone(PHONE).orElseThrow().userId();
+        Instant now = f.clock.instant();
+        String refresh = "r".repeat(43);
+        String access = "a".repeat(43);
+        f.refreshTokens.save(
+                TokenService.sha256(refresh),
+                new RefreshTokenRecord(
+                        "family-earlier",
+                        user,
+                        client.clientId(),
+                        "openid offline_access",
+                        null,
+                        now,
+                        now.plusSeconds(3600)));
+        f.accessTokens.save(
+                TokenService.sha256(access),
+                new AccessTokenRecord(user, client.clientId(), "openid", now.plusSeconds(3600), "family-earlier"));
+
+        assertThat(f.tokens.userForAccessToken(access)).isPresent();
+        TokenResponse renewed = f.management.refresh(client, refresh, IP);
+        assertThat(renewed.refreshToken()).hasSize(51).isNotEqualTo(refresh);
+        assertThat(f.tokens.userForAccessToken(renewed.accessToken())).isPresent();
+
+        f.management.admitRevoke(IP).revoke(client, renewed.refreshToken());
+        // The whole family ends, the earlier version's access token with it.
+        assertThat(f.tokens.userForAccessToken(access)).isEmpty();
+        assertThat(f.tokens.userForAccessToken(renewed.accessToken())).isEmpty();
     }
 }

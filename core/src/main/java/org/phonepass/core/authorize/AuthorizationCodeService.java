@@ -16,6 +16,7 @@ import org.phonepass.core.error.ErrorCode;
 import org.phonepass.core.error.PhonepassException;
 import org.phonepass.core.store.UnitOfWork;
 import org.phonepass.core.token.AccessTokenStore;
+import org.phonepass.core.token.OpaqueTokens;
 import org.phonepass.core.token.RefreshTokenStore;
 import org.phonepass.core.token.Scopes;
 import org.phonepass.core.token.TokenResponse;
@@ -175,8 +176,8 @@ public final class AuthorizationCodeService {
                 record.authTime(),
                 record.sid());
         TokenService.Issued issued = writes.run(() -> tokens.store(client, user.get(), request));
-        byte[] refreshHash = issued.refreshToken() == null ? null : TokenService.sha256(issued.refreshToken());
-        byte[] accessHash = issued.opaqueAccessToken() == null ? null : TokenService.sha256(issued.opaqueAccessToken());
+        byte[] refreshHash = issued.refreshToken() == null ? null : OpaqueTokens.key(issued.refreshToken());
+        byte[] accessHash = issued.opaqueAccessToken() == null ? null : OpaqueTokens.key(issued.opaqueAccessToken());
         if (!codes.recordIssued(hash, refreshHash, accessHash)) {
             // Replayed while these were being issued: the replay could not revoke them, so they go now.
             revoke(refreshHash, accessHash);

@@ -45,8 +45,8 @@ public final class TokenService {
     private final Profiles profiles;
     private final Map<String, Api> apis;
     private final Clock clock;
-    private final SecureRandom random;
     private final RecordIds familyIds;
+    private final OpaqueTokens opaqueTokens;
     /** Groups the writes of one grant into one transaction where the stores share one. */
     private final UnitOfWork writes;
 
@@ -74,8 +74,8 @@ public final class TokenService {
         this.profiles = Objects.requireNonNull(profiles, "profiles cannot be null");
         this.apis = Map.copyOf(apis);
         this.clock = Objects.requireNonNull(clock, "clock cannot be null");
-        this.random = Objects.requireNonNull(random, "random cannot be null");
         this.familyIds = new RecordIds(clock, random);
+        this.opaqueTokens = new OpaqueTokens(clock, random);
     }
 
     /**
@@ -154,10 +154,10 @@ public final class TokenService {
         String refresh = null;
         String family = null;
         if (offline) {
-            refresh = newOpaqueToken();
+            refresh = opaqueTokens.next();
             family = familyIds.next();
             refreshTokens.save(
-                    sha256(refresh),
+                    OpaqueTokens.key(refresh),
                     new RefreshTokenRecord(
                             family,
                             user.userId(),
@@ -318,7 +318,7 @@ public final class TokenService {
                     false);
         }
         Instant now = clock.instant();
-        byte[] hash = sha256(presented);
+        byte[] hash = OpaqueTokens.key(presented);
         Refreshed refreshed = writes.run(() -> refreshWrites(client, hash, now));
         if (refreshed.refused() != null) {
             return new RefreshOutcome(null, refreshed.refused(), refreshed.replay());
@@ -353,8 +353,8 @@ public final class TokenService {
         RefreshTokenRecord record;
         String next = null;
         if (client.rotateRefreshTokens()) {
-            next = newOpaqueToken();
-            RefreshTokenStore.Rotation rotation = refreshTokens.rotate(hash, sha256(next), now);
+            next = opaqueTokens.next();
+            RefreshTokenStore.Rotation rotation = refreshTokens.rotate(hash, OpaqueTokens.key(next), now);
             if (rotation instanceof RefreshTokenStore.Rotation.Rotated rotated) {
                 record = rotated.record();
             } else if (rotation instanceof RefreshTokenStore.Rotation.Reused) {
@@ -372,7 +372,7 @@ public final class TokenService {
         }
         if (!record.clientId().equals(client.clientId())) {
             // A token presented by another client is treated as stolen.
-            refreshTokens.revokeFamily(next == null ? hash : sha256(next));
+            refreshTokens.revokeFamily(next == null ? hash : OpaqueTokens.key(next));
             return Refreshed.refused("Unknown or invalid refresh token.");
         }
         Optional<User> user = findUser(record.userId());
@@ -409,7 +409,7 @@ public final class TokenService {
      * verify it without asking this server, so it lives until it expires.
      */
     public void revoke(Client client, String token) {
-        byte[] hash = sha256(token);
+        byte[] hash = OpaqueTokens.key(token);
         Optional<RefreshTokenRecord> refresh = refreshTokens.find(hash);
         if (refresh.isPresent()) {
             requireOwner(client, refresh.get().clientId());
@@ -464,7 +464,7 @@ public final class TokenService {
                                     Scopes.parse(c.get("scope") instanceof String s ? s : null))));
         }
         return accessTokens
-                .find(sha256(token), clock.instant())
+                .find(OpaqueTokens.key(token), clock.instant())
                 .flatMap(r -> findUser(r.userId()).map(u -> new AccessGrant(u, r.clientId(), Scopes.parse(r.scope()))));
     }
 
@@ -526,9 +526,9 @@ public final class TokenService {
             String sid) {
         String opaque = null;
         if (audience == null) {
-            opaque = newOpaqueToken();
+            opaque = opaqueTokens.next();
             accessTokens.save(
-                    sha256(opaque),
+                    OpaqueTokens.key(opaque),
                     new AccessTokenRecord(
                             user.userId(),
                             client.clientId(),
@@ -612,12 +612,6 @@ public final class TokenService {
         claims.put("iat", now.getEpochSecond());
         claims.put("exp", now.plus(lifetime).getEpochSecond());
         return claims;
-    }
-
-    private String newOpaqueToken() {
-        byte[] bytes = new byte[32];
-        random.nextBytes(bytes);
-        return B64.encodeToString(bytes);
     }
 
     private static boolean looksLikeJwt(String token) {
