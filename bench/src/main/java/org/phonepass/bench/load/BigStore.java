@@ -83,15 +83,24 @@ final class BigStore {
             try (PreparedStatement p = c.prepareStatement("INSERT INTO refresh_tokens (token_hash, family_id, user_id, "
                     + "client_id, scope, audience, created_at, expires_at) "
                     + "VALUES (?, ?, ?, 'bench', 'openid offline_access', NULL, ?, ?)")) {
+                // Issued over the last 29 days, so that all are live with the default lifetime of 30 days.
+                long first = now.minus(Duration.ofDays(29)).toEpochMilli();
+                long span = now.toEpochMilli() - first;
                 for (int i = 0; i < refreshTokens; i++) {
-                    // A new array per row: the driver keeps the reference until the batch runs.
-                    byte[] hash = new byte[32];
-                    random.nextBytes(hash);
-                    p.setBytes(1, hash);
+                    // Keys as the server makes them (OpaqueTokens.key): the millisecond the token was issued, here
+                    // in order over those days, then 32 bytes standing for the token's SHA-256. A new
+                    // array per row: the driver keeps the reference until the batch runs.
+                    long created = first + span * i / refreshTokens;
+                    byte[] key = new byte[38];
+                    random.nextBytes(key);
+                    for (int b = 5, shift = 0; b >= 0; b--, shift += 8) {
+                        key[b] = (byte) (created >>> shift);
+                    }
+                    p.setBytes(1, key);
                     p.setString(2, UUID.randomUUID().toString());
                     p.setString(3, "sms|" + randomId(random));
-                    p.setLong(4, now.toEpochMilli());
-                    p.setLong(5, now.plus(Duration.ofDays(30)).toEpochMilli());
+                    p.setLong(4, created);
+                    p.setLong(5, created + Duration.ofDays(30).toMillis());
                     batch(p, c, i);
                 }
                 p.executeBatch();
