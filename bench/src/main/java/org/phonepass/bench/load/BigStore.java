@@ -8,10 +8,13 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.UUID;
+import org.phonepass.core.token.OpaqueTokens;
 
 /**
  * The data of a deployment that has run for a while, written straight into an embedded store's SQLite file with the
@@ -87,16 +90,12 @@ final class BigStore {
                 long first = now.minus(Duration.ofDays(29)).toEpochMilli();
                 long span = now.toEpochMilli() - first;
                 for (int i = 0; i < refreshTokens; i++) {
-                    // Keys as the server makes them (OpaqueTokens.key): the millisecond the token was issued, here
-                    // in order over those days, then 32 bytes standing for the token's SHA-256. A new
-                    // array per row: the driver keeps the reference until the batch runs.
+                    // Tokens and keys made as the server makes them, issued in order over those days. Each key is
+                    // a new array: the driver keeps the reference until the batch runs.
                     long created = first + span * i / refreshTokens;
-                    byte[] key = new byte[38];
-                    random.nextBytes(key);
-                    for (int b = 5, shift = 0; b >= 0; b--, shift += 8) {
-                        key[b] = (byte) (created >>> shift);
-                    }
-                    p.setBytes(1, key);
+                    String token =
+                            new OpaqueTokens(Clock.fixed(Instant.ofEpochMilli(created), ZoneOffset.UTC), random).next();
+                    p.setBytes(1, OpaqueTokens.key(token));
                     p.setString(2, UUID.randomUUID().toString());
                     p.setString(3, "sms|" + randomId(random));
                     p.setLong(4, created);

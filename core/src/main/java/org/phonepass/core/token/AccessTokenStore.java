@@ -3,7 +3,7 @@ package org.phonepass.core.token;
 import java.time.Instant;
 import java.util.Optional;
 
-/** Opaque access tokens, stored by hash. */
+/** Opaque access tokens, stored by key ({@link OpaqueTokens#key}: never the token itself). */
 public interface AccessTokenStore {
     void save(byte[] tokenHash, AccessTokenRecord record);
 

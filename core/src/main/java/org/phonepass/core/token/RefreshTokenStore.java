@@ -3,7 +3,10 @@ package org.phonepass.core.token;
 import java.time.Instant;
 import java.util.Optional;
 
-/** Refresh tokens, stored by hash, rotated with reuse detection. Safe for concurrent use across nodes. */
+/**
+ * Refresh tokens, stored by key ({@link OpaqueTokens#key}: never the token itself), rotated with reuse detection. Safe
+ * for concurrent use across nodes.
+ */
 public interface RefreshTokenStore {
     void save(byte[] tokenHash, RefreshTokenRecord record);
 
