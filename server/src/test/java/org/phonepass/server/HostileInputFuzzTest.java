@@ -183,9 +183,12 @@ class HostileInputFuzzTest {
         RawHttps.Answer answer = RawHttps.exchange(server, request.toString().getBytes(StandardCharsets.US_ASCII));
         if (!answer.closedWithoutAnswer()) {
             assertThat(answer.status()).as(answer.head()).isBetween(400, 499);
-            assertThat(JSON.readTree(answer.body()).has("error"))
-                    .as(answer.body())
-                    .isTrue();
+            // A refusal the reset overtook (RawHttps.Answer#cut) still said 4xx; its body is what arrived of it.
+            if (!answer.cut()) {
+                assertThat(JSON.readTree(answer.body()).has("error"))
+                        .as(answer.body())
+                        .isTrue();
+            }
         }
     }
 

@@ -19,8 +19,12 @@ import javax.net.ssl.TrustManagerFactory;
 final class RawHttps {
     private RawHttps() {}
 
-    /** What came back: the status (or -1 when the server closed without an answer), head and body. */
-    record Answer(int status, String head, String body) {
+    /**
+     * What came back: the status (or -1 when the server closed without an answer), head and body; {@code cut} when the
+     * connection was reset before the body its head announced had arrived (a server that refuses a request while the
+     * client is still sending it closes with the rest unread, and the reset that follows may overtake the answer).
+     */
+    record Answer(int status, String head, String body, boolean cut) {
         boolean closedWithoutAnswer() {
             return status < 0;
         }
@@ -77,6 +81,7 @@ final class RawHttps {
     static Answer read(InputStream in) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buf = new byte[8192];
+        boolean reset = false;
         try {
             int n;
             while ((n = in.read(buf)) > 0) {
@@ -85,19 +90,32 @@ final class RawHttps {
         } catch (SocketTimeoutException e) {
             throw e;
         } catch (IOException e) {
-            // A reset after the answer: keep what arrived.
+            // A reset, perhaps after the answer: keep what arrived.
+            reset = true;
         }
         String text = out.toString(StandardCharsets.UTF_8);
         if (!text.startsWith("HTTP/1.1 ")) {
-            return new Answer(-1, "", text);
+            return new Answer(-1, "", text, reset);
         }
         int end = text.indexOf("\r\n\r\n");
         String head = end < 0 ? text : text.substring(0, end);
         String body = end < 0 ? "" : text.substring(end + 4);
-        if (head.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
+        String lowerHead = head.toLowerCase(java.util.Locale.ROOT);
+        boolean cut = reset
+                && (end < 0
+                        || !lowerHead.contains("content-length: ")
+                        || body.getBytes(StandardCharsets.UTF_8).length < contentLength(lowerHead));
+        if (lowerHead.contains("transfer-encoding: chunked")) {
             body = dechunk(body);
         }
-        return new Answer(Integer.parseInt(text.substring(9, 12)), head, body);
+        return new Answer(Integer.parseInt(text.substring(9, 12)), head, body, cut);
+    }
+
+    private static long contentLength(String lowerHead) {
+        int at = lowerHead.indexOf("content-length: ") + "content-length: ".length();
+        int eol = lowerHead.indexOf("\r\n", at);
+        return Long.parseLong(
+                lowerHead.substring(at, eol < 0 ? lowerHead.length() : eol).trim());
     }
 
     private static String dechunk(String chunked) {
