@@ -74,8 +74,8 @@ public abstract class AuthorizationCodeStoreContract {
         assertThat(store().recordIssued(code, refresh, access)).isTrue();
         Redemption replay = store().redeem(code, t0.plusSeconds(2));
         assertThat(replay).isInstanceOf(Redemption.Replayed.class);
-        assertThat(((Redemption.Replayed) replay).refreshTokenHash()).isEqualTo(refresh);
-        assertThat(((Redemption.Replayed) replay).accessTokenHash()).isEqualTo(access);
+        assertThat(((Redemption.Replayed) replay).refreshTokenKey()).isEqualTo(refresh);
+        assertThat(((Redemption.Replayed) replay).accessTokenKey()).isEqualTo(access);
         assertThat(store().recordIssued(code, refresh, access)).isFalse();
     }
 
@@ -84,7 +84,7 @@ public abstract class AuthorizationCodeStoreContract {
         byte[] code = saved();
         store().redeem(code, t0.plusSeconds(1));
         Redemption replay = store().redeem(code, t0.plusSeconds(1));
-        assertThat(((Redemption.Replayed) replay).refreshTokenHash()).isNull();
+        assertThat(((Redemption.Replayed) replay).refreshTokenKey()).isNull();
         assertThat(store().recordIssued(code, hash(), null)).isFalse();
     }
 

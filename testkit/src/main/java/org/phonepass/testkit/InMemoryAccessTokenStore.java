@@ -26,13 +26,13 @@ public final class InMemoryAccessTokenStore implements AccessTokenStore {
     }
 
     @Override
-    public synchronized void save(byte[] tokenHash, AccessTokenRecord record) {
-        records.put(key(tokenHash), record);
+    public synchronized void save(byte[] tokenKey, AccessTokenRecord record) {
+        records.put(key(tokenKey), record);
     }
 
     @Override
-    public synchronized Optional<AccessTokenRecord> find(byte[] tokenHash, Instant now) {
-        ByteBuffer k = key(tokenHash);
+    public synchronized Optional<AccessTokenRecord> find(byte[] tokenKey, Instant now) {
+        ByteBuffer k = key(tokenKey);
         AccessTokenRecord r = records.get(k);
         boolean dead = r == null
                 || revoked.contains(k)
@@ -42,8 +42,8 @@ public final class InMemoryAccessTokenStore implements AccessTokenStore {
     }
 
     @Override
-    public synchronized boolean revoke(byte[] tokenHash) {
-        ByteBuffer k = key(tokenHash);
+    public synchronized boolean revoke(byte[] tokenKey) {
+        ByteBuffer k = key(tokenKey);
         return records.containsKey(k) && revoked.add(k);
     }
 
@@ -60,7 +60,7 @@ public final class InMemoryAccessTokenStore implements AccessTokenStore {
         return records.size();
     }
 
-    private static ByteBuffer key(byte[] hash) {
-        return ByteBuffer.wrap(hash.clone());
+    private static ByteBuffer key(byte[] tokenKey) {
+        return ByteBuffer.wrap(tokenKey.clone());
     }
 }

@@ -13,8 +13,8 @@ public final class InMemoryAuthorizationCodeStore implements AuthorizationCodeSt
         final AuthorizationCodeRecord record;
         boolean used;
         boolean replayed;
-        byte[] refreshHash;
-        byte[] accessHash;
+        byte[] refreshKey;
+        byte[] accessKey;
 
         Entry(AuthorizationCodeRecord record) {
             this.record = record;
@@ -36,7 +36,7 @@ public final class InMemoryAuthorizationCodeStore implements AuthorizationCodeSt
         }
         if (e.used) {
             e.replayed = true;
-            return new Redemption.Replayed(e.record, e.refreshHash, e.accessHash);
+            return new Redemption.Replayed(e.record, e.refreshKey, e.accessKey);
         }
         if (!e.record.expiresAt().isAfter(now)) {
             return new Redemption.Invalid();
@@ -46,13 +46,13 @@ public final class InMemoryAuthorizationCodeStore implements AuthorizationCodeSt
     }
 
     @Override
-    public synchronized boolean recordIssued(byte[] codeHash, byte[] refreshTokenHash, byte[] accessTokenHash) {
+    public synchronized boolean recordIssued(byte[] codeHash, byte[] refreshTokenKey, byte[] accessTokenKey) {
         Entry e = entries.get(key(codeHash));
         if (e == null || e.replayed) {
             return false;
         }
-        e.refreshHash = refreshTokenHash == null ? null : refreshTokenHash.clone();
-        e.accessHash = accessTokenHash == null ? null : accessTokenHash.clone();
+        e.refreshKey = refreshTokenKey == null ? null : refreshTokenKey.clone();
+        e.accessKey = accessTokenKey == null ? null : accessTokenKey.clone();
         return true;
     }
 

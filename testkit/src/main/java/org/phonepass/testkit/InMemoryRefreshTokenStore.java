@@ -17,13 +17,13 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
     private final Set<String> revokedFamilies = new HashSet<>();
 
     @Override
-    public synchronized void save(byte[] tokenHash, RefreshTokenRecord record) {
-        records.put(key(tokenHash), record);
+    public synchronized void save(byte[] tokenKey, RefreshTokenRecord record) {
+        records.put(key(tokenKey), record);
     }
 
     @Override
-    public synchronized Rotation rotate(byte[] presentedHash, byte[] newHash, Instant now) {
-        ByteBuffer k = key(presentedHash);
+    public synchronized Rotation rotate(byte[] presentedKey, byte[] newKey, Instant now) {
+        ByteBuffer k = key(presentedKey);
         RefreshTokenRecord r = records.get(k);
         if (r == null
                 || revokedFamilies.contains(r.familyId())
@@ -36,13 +36,13 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
         }
         used.add(k);
         RefreshTokenRecord next = r.rotated(now);
-        records.put(key(newHash), next);
+        records.put(key(newKey), next);
         return new Rotation.Rotated(next);
     }
 
     @Override
-    public synchronized Optional<RefreshTokenRecord> findLive(byte[] tokenHash, Instant now) {
-        ByteBuffer k = key(tokenHash);
+    public synchronized Optional<RefreshTokenRecord> findLive(byte[] tokenKey, Instant now) {
+        ByteBuffer k = key(tokenKey);
         RefreshTokenRecord r = records.get(k);
         if (r == null
                 || used.contains(k)
@@ -54,8 +54,8 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
     }
 
     @Override
-    public synchronized Optional<RefreshTokenRecord> find(byte[] tokenHash) {
-        return Optional.ofNullable(records.get(key(tokenHash)));
+    public synchronized Optional<RefreshTokenRecord> find(byte[] tokenKey) {
+        return Optional.ofNullable(records.get(key(tokenKey)));
     }
 
     /** Whether the family was revoked (by {@link #revokeFamily} or by reuse detection). */
@@ -64,8 +64,8 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
     }
 
     @Override
-    public synchronized boolean revokeFamily(byte[] tokenHash) {
-        RefreshTokenRecord r = records.get(key(tokenHash));
+    public synchronized boolean revokeFamily(byte[] tokenKey) {
+        RefreshTokenRecord r = records.get(key(tokenKey));
         if (r == null) {
             return false;
         }
@@ -86,7 +86,7 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
         return records.size();
     }
 
-    private static ByteBuffer key(byte[] hash) {
-        return ByteBuffer.wrap(hash.clone());
+    private static ByteBuffer key(byte[] tokenKey) {
+        return ByteBuffer.wrap(tokenKey.clone());
     }
 }

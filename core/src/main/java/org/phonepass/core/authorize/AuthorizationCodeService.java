@@ -150,7 +150,7 @@ public final class AuthorizationCodeService {
         byte[] hash = TokenService.sha256(exchange.code());
         AuthorizationCodeStore.Redemption redemption = codes.redeem(hash, clock.instant());
         if (redemption instanceof AuthorizationCodeStore.Redemption.Replayed replayed) {
-            revoke(replayed.refreshTokenHash(), replayed.accessTokenHash());
+            revoke(replayed.refreshTokenKey(), replayed.accessTokenKey());
             throw PhonepassException.of(
                     ErrorCode.INVALID_GRANT, INVALID_CODE + ": it was used before, so the tokens it gave are revoked");
         }
@@ -176,11 +176,11 @@ public final class AuthorizationCodeService {
                 record.authTime(),
                 record.sid());
         TokenService.Issued issued = writes.run(() -> tokens.store(client, user.get(), request));
-        byte[] refreshHash = issued.refreshToken() == null ? null : OpaqueTokens.key(issued.refreshToken());
-        byte[] accessHash = issued.opaqueAccessToken() == null ? null : OpaqueTokens.key(issued.opaqueAccessToken());
-        if (!codes.recordIssued(hash, refreshHash, accessHash)) {
+        byte[] refreshKey = issued.refreshToken() == null ? null : OpaqueTokens.key(issued.refreshToken());
+        byte[] accessKey = issued.opaqueAccessToken() == null ? null : OpaqueTokens.key(issued.opaqueAccessToken());
+        if (!codes.recordIssued(hash, refreshKey, accessKey)) {
             // Replayed while these were being issued: the replay could not revoke them, so they go now.
-            revoke(refreshHash, accessHash);
+            revoke(refreshKey, accessKey);
             throw invalid();
         }
         return tokens.sign(issued);
@@ -201,12 +201,12 @@ public final class AuthorizationCodeService {
         return MessageDigest.isEqual(computed, challenge.getBytes(StandardCharsets.US_ASCII));
     }
 
-    private void revoke(byte[] refreshHash, byte[] accessHash) {
-        if (refreshHash != null) {
-            refreshTokens.revokeFamily(refreshHash);
+    private void revoke(byte[] refreshKey, byte[] accessKey) {
+        if (refreshKey != null) {
+            refreshTokens.revokeFamily(refreshKey);
         }
-        if (accessHash != null) {
-            accessTokens.revoke(accessHash);
+        if (accessKey != null) {
+            accessTokens.revoke(accessKey);
         }
     }
 

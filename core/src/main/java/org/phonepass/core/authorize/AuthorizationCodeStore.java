@@ -15,10 +15,10 @@ public interface AuthorizationCodeStore {
         record Redeemed(AuthorizationCodeRecord record) implements Redemption {}
 
         /**
-         * The code had been redeemed before: it is now marked replayed, and these are the hashes of the tokens the
-         * first redemption issued (each may be null: none issued, or not recorded yet).
+         * The code had been redeemed before: it is now marked replayed, and these are the keys of the tokens the
+         * first redemption issued ({@code OpaqueTokens#key}; each may be null: none issued, or not recorded yet).
          */
-        record Replayed(AuthorizationCodeRecord record, byte[] refreshTokenHash, byte[] accessTokenHash)
+        record Replayed(AuthorizationCodeRecord record, byte[] refreshTokenKey, byte[] accessTokenKey)
                 implements Redemption {}
 
         /** Unknown, or expired before it was used. */
@@ -29,11 +29,11 @@ public interface AuthorizationCodeStore {
     Redemption redeem(byte[] codeHash, Instant now);
 
     /**
-     * Records the hashes of the tokens the redemption issued (either may be null), so a replay can revoke them.
+     * Records the keys of the tokens the redemption issued (either may be null), so a replay can revoke them.
      *
      * @return false when the code was replayed in between: the caller must revoke what it just issued itself
      */
-    boolean recordIssued(byte[] codeHash, byte[] refreshTokenHash, byte[] accessTokenHash);
+    boolean recordIssued(byte[] codeHash, byte[] refreshTokenKey, byte[] accessTokenKey);
 
     /** Deletes codes that expired before {@code cutoff}, used or not. */
     int deleteExpired(Instant cutoff);

@@ -8,7 +8,7 @@ import java.util.Optional;
  * for concurrent use across nodes.
  */
 public interface RefreshTokenStore {
-    void save(byte[] tokenHash, RefreshTokenRecord record);
+    void save(byte[] tokenKey, RefreshTokenRecord record);
 
     /** The outcome of presenting a refresh token. */
     sealed interface Rotation {
@@ -23,22 +23,22 @@ public interface RefreshTokenStore {
     }
 
     /**
-     * Atomically: if {@code presentedHash} is live, mark it used and save {@code newHash} in its family; if it was
+     * Atomically: if {@code presentedKey} is live, mark it used and save {@code newKey} in its family; if it was
      * used before, revoke its family. Two concurrent rotations of one token: one {@code Rotated}, one {@code Reused}.
      */
-    Rotation rotate(byte[] presentedHash, byte[] newHash, Instant now);
+    Rotation rotate(byte[] presentedKey, byte[] newKey, Instant now);
 
     /** The record of a live (unused, unexpired, unrevoked) token without changing it, for clients that do not rotate. */
-    Optional<RefreshTokenRecord> findLive(byte[] tokenHash, Instant now);
+    Optional<RefreshTokenRecord> findLive(byte[] tokenKey, Instant now);
 
     /**
      * The record of a known token in any state (live, used, expired or revoked), to learn whose it is before acting
      * on it ({@code /oauth/revoke} refuses another client's token, RFC 7009 §2.1).
      */
-    Optional<RefreshTokenRecord> find(byte[] tokenHash);
+    Optional<RefreshTokenRecord> find(byte[] tokenKey);
 
     /** Revokes the family of the token; returns whether the token was known. */
-    boolean revokeFamily(byte[] tokenHash);
+    boolean revokeFamily(byte[] tokenKey);
 
     int deleteExpired(Instant cutoff);
 }

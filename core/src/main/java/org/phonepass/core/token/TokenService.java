@@ -30,8 +30,8 @@ import org.phonepass.core.user.UserStore;
  * Issues, refreshes, revokes and reads tokens.
  *
  * <p>The common SPA login signs once: the id_token is RS256 (Auth0's browser libraries accept nothing else) and the
- * access token is opaque and stored by hash unless an {@code audience} names a configured API, in which case it is
- * an RFC 9068 JWT that resource servers verify with the JWKS.
+ * access token is opaque and stored by key ({@link OpaqueTokens#key}) unless an {@code audience} names a configured
+ * API, in which case it is an RFC 9068 JWT that resource servers verify with the JWKS.
  */
 public final class TokenService {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
@@ -318,8 +318,8 @@ public final class TokenService {
                     false);
         }
         Instant now = clock.instant();
-        byte[] hash = OpaqueTokens.key(presented);
-        Refreshed refreshed = writes.run(() -> refreshWrites(client, hash, now));
+        byte[] key = OpaqueTokens.key(presented);
+        Refreshed refreshed = writes.run(() -> refreshWrites(client, key, now));
         if (refreshed.refused() != null) {
             return new RefreshOutcome(null, refreshed.refused(), refreshed.replay());
         }
@@ -349,12 +349,12 @@ public final class TokenService {
         }
     }
 
-    private Refreshed refreshWrites(Client client, byte[] hash, Instant now) {
+    private Refreshed refreshWrites(Client client, byte[] key, Instant now) {
         RefreshTokenRecord record;
         String next = null;
         if (client.rotateRefreshTokens()) {
             next = opaqueTokens.next();
-            RefreshTokenStore.Rotation rotation = refreshTokens.rotate(hash, OpaqueTokens.key(next), now);
+            RefreshTokenStore.Rotation rotation = refreshTokens.rotate(key, OpaqueTokens.key(next), now);
             if (rotation instanceof RefreshTokenStore.Rotation.Rotated rotated) {
                 record = rotated.record();
             } else if (rotation instanceof RefreshTokenStore.Rotation.Reused) {
@@ -364,7 +364,7 @@ public final class TokenService {
                 return Refreshed.refused("Unknown or invalid refresh token.");
             }
         } else {
-            Optional<RefreshTokenRecord> live = refreshTokens.findLive(hash, now);
+            Optional<RefreshTokenRecord> live = refreshTokens.findLive(key, now);
             if (live.isEmpty()) {
                 return Refreshed.refused("Unknown or invalid refresh token.");
             }
@@ -372,7 +372,7 @@ public final class TokenService {
         }
         if (!record.clientId().equals(client.clientId())) {
             // A token presented by another client is treated as stolen.
-            refreshTokens.revokeFamily(next == null ? hash : OpaqueTokens.key(next));
+            refreshTokens.revokeFamily(next == null ? key : OpaqueTokens.key(next));
             return Refreshed.refused("Unknown or invalid refresh token.");
         }
         Optional<User> user = findUser(record.userId());
@@ -409,17 +409,17 @@ public final class TokenService {
      * verify it without asking this server, so it lives until it expires.
      */
     public void revoke(Client client, String token) {
-        byte[] hash = OpaqueTokens.key(token);
-        Optional<RefreshTokenRecord> refresh = refreshTokens.find(hash);
+        byte[] key = OpaqueTokens.key(token);
+        Optional<RefreshTokenRecord> refresh = refreshTokens.find(key);
         if (refresh.isPresent()) {
             requireOwner(client, refresh.get().clientId());
-            refreshTokens.revokeFamily(hash);
+            refreshTokens.revokeFamily(key);
             return;
         }
-        Optional<AccessTokenRecord> access = accessTokens.find(hash, clock.instant());
+        Optional<AccessTokenRecord> access = accessTokens.find(key, clock.instant());
         if (access.isPresent()) {
             requireOwner(client, access.get().clientId());
-            accessTokens.revoke(hash);
+            accessTokens.revoke(key);
             return;
         }
         if (looksLikeJwt(token)) {

@@ -88,13 +88,13 @@ public final class RedisAuthorizationCodeStore implements AuthorizationCodeStore
     }
 
     @Override
-    public boolean recordIssued(byte[] codeHash, byte[] refreshTokenHash, byte[] accessTokenHash) {
+    public boolean recordIssued(byte[] codeHash, byte[] refreshTokenKey, byte[] accessTokenKey) {
         Long done = call(() -> RECORD.run(
                 redis,
                 ScriptOutputType.INTEGER,
                 new String[] {key(codeHash)},
-                refreshTokenHash == null ? "" : HEX.formatHex(refreshTokenHash),
-                accessTokenHash == null ? "" : HEX.formatHex(accessTokenHash)));
+                refreshTokenKey == null ? "" : HEX.formatHex(refreshTokenKey),
+                accessTokenKey == null ? "" : HEX.formatHex(accessTokenKey)));
         return done == 1L;
     }
 

@@ -9,9 +9,10 @@ import org.phonepass.core.token.AccessTokenRecord;
 import org.phonepass.core.token.AccessTokenStore;
 
 /**
- * Opaque access tokens in SQL, by SHA-256. A token issued with a refresh token keeps the family's id, and is dead
- * once any row of that family in {@code refresh_tokens} is revoked: revoking the family is one update there, and
- * reading a token costs one indexed look-up more.
+ * Opaque access tokens in SQL, by key ({@code OpaqueTokens#key}: the token's time bytes and its SHA-256, or the bare
+ * SHA-256 of an older token), in the column {@code token_hash}, named before keys began with the time. A token issued
+ * with a refresh token keeps the family's id, and is dead once any row of that family in {@code refresh_tokens} is
+ * revoked: revoking the family is one update there, and reading a token costs one indexed look-up more.
  */
 public final class JdbcAccessTokenStore implements AccessTokenStore {
     private final Jdbc jdbc;
@@ -25,11 +26,11 @@ public final class JdbcAccessTokenStore implements AccessTokenStore {
      * round trip ({@link Jdbc#writeAtCommit}).
      */
     @Override
-    public void save(byte[] tokenHash, AccessTokenRecord r) {
+    public void save(byte[] tokenKey, AccessTokenRecord r) {
         jdbc.writeAtCommit(
                 "INSERT INTO access_tokens (token_hash, user_id, client_id, "
                         + "scope, expires_at, family_id) VALUES (?, ?, ?, ?, ?, ?)",
-                tokenHash,
+                tokenKey,
                 r.userId(),
                 r.clientId(),
                 r.scope(),
@@ -38,7 +39,7 @@ public final class JdbcAccessTokenStore implements AccessTokenStore {
     }
 
     @Override
-    public Optional<AccessTokenRecord> find(byte[] tokenHash, Instant now) {
+    public Optional<AccessTokenRecord> find(byte[] tokenKey, Instant now) {
         return jdbc.withConnection(conn -> {
             try (PreparedStatement ps = Jdbc.prepare(
                             conn,
@@ -46,7 +47,7 @@ public final class JdbcAccessTokenStore implements AccessTokenStore {
                                     + "a.expires_at, a.family_id FROM access_tokens a WHERE a.token_hash = ? AND a.revoked = 0 "
                                     + "AND a.expires_at > ? AND (a.family_id IS NULL OR NOT EXISTS (SELECT 1 FROM refresh_tokens r "
                                     + "WHERE r.family_id = a.family_id AND r.revoked = 1))",
-                            tokenHash,
+                            tokenKey,
                             now.toEpochMilli());
                     ResultSet rs = ps.executeQuery()) {
                 return rs.next()
@@ -62,9 +63,9 @@ public final class JdbcAccessTokenStore implements AccessTokenStore {
     }
 
     @Override
-    public boolean revoke(byte[] tokenHash) {
+    public boolean revoke(byte[] tokenKey) {
         return jdbc.write(
-                conn -> Jdbc.update(conn, "UPDATE access_tokens SET revoked = 1 WHERE token_hash = ?", tokenHash) > 0);
+                conn -> Jdbc.update(conn, "UPDATE access_tokens SET revoked = 1 WHERE token_hash = ?", tokenKey) > 0);
     }
 
     @Override

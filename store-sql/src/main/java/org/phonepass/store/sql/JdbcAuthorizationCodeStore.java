@@ -81,13 +81,13 @@ public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore 
     }
 
     @Override
-    public boolean recordIssued(byte[] codeHash, byte[] refreshTokenHash, byte[] accessTokenHash) {
+    public boolean recordIssued(byte[] codeHash, byte[] refreshTokenKey, byte[] accessTokenKey) {
         return jdbc.write(c -> Jdbc.update(
                         c,
                         "UPDATE authorization_codes SET refresh_token_hash = ?, access_token_hash = ? "
                                 + "WHERE code_hash = ? AND replayed = 0",
-                        refreshTokenHash,
-                        accessTokenHash,
+                        refreshTokenKey,
+                        accessTokenKey,
                         codeHash)
                 > 0);
     }

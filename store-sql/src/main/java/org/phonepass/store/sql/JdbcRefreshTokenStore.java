@@ -10,7 +10,10 @@ import java.util.Optional;
 import org.phonepass.core.token.RefreshTokenRecord;
 import org.phonepass.core.token.RefreshTokenStore;
 
-/** Refresh tokens in SQL, by SHA-256, with rotation and family revocation. */
+/**
+ * Refresh tokens in SQL, by key ({@code OpaqueTokens#key}, in the column {@code token_hash} as for access tokens), with
+ * rotation and family revocation.
+ */
 public final class JdbcRefreshTokenStore implements RefreshTokenStore {
     private static final String COLUMNS = "family_id, user_id, client_id, scope, audience, created_at, expires_at, "
             + "used_at, revoked, auth_time, sid";
@@ -21,16 +24,16 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
     }
 
     @Override
-    public void save(byte[] tokenHash, RefreshTokenRecord r) {
-        jdbc.write(conn -> insert(conn, tokenHash, r));
+    public void save(byte[] tokenKey, RefreshTokenRecord r) {
+        jdbc.write(conn -> insert(conn, tokenKey, r));
     }
 
     private record Row(RefreshTokenRecord record, boolean used, boolean revoked) {}
 
     @Override
-    public Rotation rotate(byte[] presentedHash, byte[] newHash, Instant now) {
+    public Rotation rotate(byte[] presentedKey, byte[] newKey, Instant now) {
         return jdbc.inTransaction(conn -> {
-            Optional<Row> row = load(conn, presentedHash, true);
+            Optional<Row> row = load(conn, presentedKey, true);
             if (row.isEmpty()
                     || row.get().revoked()
                     || !row.get().record().expiresAt().isAfter(now)) {
@@ -45,16 +48,16 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
                     conn,
                     "UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ?",
                     now.toEpochMilli(),
-                    presentedHash);
+                    presentedKey);
             RefreshTokenRecord next = r.rotated(now);
-            insert(conn, newHash, next);
+            insert(conn, newKey, next);
             return new Rotation.Rotated(next);
         });
     }
 
     @Override
-    public Optional<RefreshTokenRecord> findLive(byte[] tokenHash, Instant now) {
-        return jdbc.withConnection(conn -> load(conn, tokenHash, false))
+    public Optional<RefreshTokenRecord> findLive(byte[] tokenKey, Instant now) {
+        return jdbc.withConnection(conn -> load(conn, tokenKey, false))
                 .filter(row -> !row.used()
                         && !row.revoked()
                         && row.record().expiresAt().isAfter(now))
@@ -62,14 +65,14 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
     }
 
     @Override
-    public Optional<RefreshTokenRecord> find(byte[] tokenHash) {
-        return jdbc.withConnection(conn -> load(conn, tokenHash, false)).map(Row::record);
+    public Optional<RefreshTokenRecord> find(byte[] tokenKey) {
+        return jdbc.withConnection(conn -> load(conn, tokenKey, false)).map(Row::record);
     }
 
     @Override
-    public boolean revokeFamily(byte[] tokenHash) {
+    public boolean revokeFamily(byte[] tokenKey) {
         return jdbc.inTransaction(conn -> {
-            Optional<Row> row = load(conn, tokenHash, true);
+            Optional<Row> row = load(conn, tokenKey, true);
             row.ifPresent(r -> {
                 try {
                     Jdbc.update(
@@ -89,12 +92,12 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
         return ExpiredRows.delete(jdbc, "refresh_tokens", "token_hash", cutoff.toEpochMilli());
     }
 
-    private static int insert(Connection conn, byte[] hash, RefreshTokenRecord r) throws SQLException {
+    private static int insert(Connection conn, byte[] tokenKey, RefreshTokenRecord r) throws SQLException {
         return Jdbc.update(
                 conn,
                 "INSERT INTO refresh_tokens (token_hash, family_id, user_id, client_id, scope, "
                         + "audience, created_at, expires_at, auth_time, sid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                hash,
+                tokenKey,
                 r.familyId(),
                 r.userId(),
                 r.clientId(),
@@ -106,10 +109,10 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
                 r.sid());
     }
 
-    private Optional<Row> load(Connection conn, byte[] hash, boolean lock) throws SQLException {
+    private Optional<Row> load(Connection conn, byte[] tokenKey, boolean lock) throws SQLException {
         String sql = "SELECT " + COLUMNS + " FROM refresh_tokens WHERE token_hash = ?"
                 + (lock ? jdbc.dialect().forUpdate() : "");
-        try (PreparedStatement ps = Jdbc.prepare(conn, sql, hash);
+        try (PreparedStatement ps = Jdbc.prepare(conn, sql, tokenKey);
                 ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
                 return Optional.empty();
