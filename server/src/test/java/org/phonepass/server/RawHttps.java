@@ -94,7 +94,8 @@ final class RawHttps {
             reset = true;
         }
         String text = out.toString(StandardCharsets.UTF_8);
-        if (!text.startsWith("HTTP/1.1 ")) {
+        if (!text.startsWith("HTTP/1.1 ") || text.length() < 12) {
+            // Nothing, or not even a whole status code: no answer.
             return new Answer(-1, "", text, reset);
         }
         int end = text.indexOf("\r\n\r\n");
