@@ -145,6 +145,7 @@ public final class HttpApi {
             config.http.maxRequestSize = listen.maxBodyBytes();
             config.http.asyncTimeout = 60_000;
             config.http.generateEtags = false;
+            config.http.responseBufferSize = RESULT_COPY_BYTES;
             config.jetty.timeoutStatus = 503;
             config.jetty.modifyServer(server -> {
                 // Jetty 12 waits for requests in flight at stop only through a GracefulHandler (Jetty 11's
@@ -286,6 +287,17 @@ public final class HttpApi {
         http.setUseInputDirectByteBuffers(false);
         http.setUseOutputDirectByteBuffers(false);
     }
+
+    /**
+     * The array through which Javalin copies an answer kept as its result ({@code ctx.result}: the answers completed on
+     * another thread, such as a start's once its SMS is handed over, and bodies of {@link Responder#UNCOMPRESSED_BELOW}
+     * bytes or more) into the servlet response. Javalin takes a new array for every such answer, as large as this
+     * setting, which by default is Jetty's whole response buffer (32 KiB): with 1 024 starts waiting on a slow vendor
+     * that was a quarter of all the bytes the server allocated, for answers of a few hundred bytes
+     * (docs/benchmarks.md#result-copy). A larger body is copied in several writes into the response's own buffer,
+     * which still sends it whole, with its Content-Length or gzipped, as before.
+     */
+    static final int RESULT_COPY_BYTES = 2048;
 
     /**
      * Jetty's per-connection header cache, off. It keeps a few request headers (Host, User-Agent, Accept...,

@@ -101,7 +101,8 @@ public final class Responder {
      *
      * <p>A larger body keeps {@code ctx.result}, so that Javalin gzips it when the client accepts that, and so does an
      * answer completed on another thread ({@code ctx.future}): Javalin writes that one once, guarded against its
-     * asynchronous timeout writing its own answer at the same moment. A second answer to the same request (an error
+     * asynchronous timeout writing its own answer at the same moment. Those copies go through an array of {@link
+     * HttpApi#RESULT_COPY_BYTES}, not the whole response buffer. A second answer to the same request (an error
      * mapper answering after the route did) replaces the first, as a second {@code ctx.result} did; after a first
      * answer kept as a result, it is kept as one too.
      */

@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +26,9 @@ import org.phonepass.core.error.PhonepassException;
  * {@link Responder} writes a small body straight into the response's buffer and keeps larger ones as Javalin's
  * result (docs/benchmarks.md, "The HTTP path per request"). Either way the client gets the same answer: headers an
  * after-handler sets once the body is written still arrive, Content-Length matches, a body of 1 500 bytes or more is
- * gzipped when the client accepts it, and a second answer to the same request replaces the first.
+ * gzipped when the client accepts it, and a second answer to the same request replaces the first. A body kept as a
+ * result is copied through an array smaller than itself ({@link HttpApi#RESULT_COPY_BYTES}), and still arrives whole,
+ * also when it is answered on another thread.
  */
 class ResponderTest {
     static final ObjectMapper json = new ObjectMapper();
@@ -38,9 +41,20 @@ class ResponderTest {
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.startupWatcherEnabled = false;
+            // As the server sets it (HttpApi.RESULT_COPY_BYTES): bodies kept as results are copied in pieces.
+            config.http.responseBufferSize = HttpApi.RESULT_COPY_BYTES;
             config.routes.addHttpHandler(
                     HandlerType.GET, "/small", ctx -> responder.ok(ctx, null, Map.of("answer", "short")));
             config.routes.addHttpHandler(HandlerType.GET, "/large", ctx -> responder.ok(ctx, null, large()));
+            config.routes.addHttpHandler(
+                    HandlerType.GET, "/larger", ctx -> responder.ok(ctx, null, sized(10 * HttpApi.RESULT_COPY_BYTES)));
+            config.routes.addHttpHandler(HandlerType.GET, "/later", ctx -> {
+                Map<String, ?> body = "large".equals(ctx.queryParam("size"))
+                        ? sized(10 * HttpApi.RESULT_COPY_BYTES)
+                        : Map.of("answer", "short");
+                // Answered on another thread, as a start is once its SMS is handed over.
+                ctx.future(() -> CompletableFuture.runAsync(() -> responder.ok(ctx, null, body)));
+            });
             config.routes.addHttpHandler(HandlerType.GET, "/twice", ctx -> {
                 responder.ok(ctx, null, Map.of("first", "answer"));
                 responder.error(
@@ -66,6 +80,27 @@ class ResponderTest {
             body.put("field" + i, "value number " + i);
         }
         return body;
+    }
+
+    /** A JSON object of at least {@code bytes} bytes, each field different, so that a misplaced piece shows. */
+    static Map<String, Object> sized(int bytes) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        for (int i = 0, length = 0; length < bytes; i++) {
+            String value = "value number " + i;
+            body.put("field" + i, value);
+            length += value.length() + 16;
+        }
+        return body;
+    }
+
+    /** The body as sent, or unzipped when the server gzipped it. */
+    static byte[] unzipped(HttpResponse<byte[]> r) throws Exception {
+        if (r.headers().firstValue("Content-Encoding").isEmpty()) {
+            return r.body();
+        }
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(r.body()))) {
+            return in.readAllBytes();
+        }
     }
 
     static HttpResponse<byte[]> get(String path, String... headers) throws Exception {
@@ -102,6 +137,34 @@ class ResponderTest {
             unzipped = in.readAllBytes();
         }
         assertThat(unzipped).isEqualTo(plain.body());
+    }
+
+    @Test
+    void bodyWhenLargerThanTheCopyArrayThenSentWholeInEveryForm() throws Exception {
+        byte[] expected = json.writeValueAsBytes(sized(10 * HttpApi.RESULT_COPY_BYTES));
+        for (String path : new String[] {"/larger", "/later?size=large"}) {
+            HttpResponse<byte[]> plain = get(path);
+            assertThat(plain.statusCode()).as(path).isEqualTo(200);
+            assertThat(plain.headers().firstValue("Content-Encoding")).as(path).isEmpty();
+            assertThat(plain.body()).as(path).isEqualTo(expected);
+            assertThat(plain.headers().firstValue("Content-Length"))
+                    .as(path)
+                    .hasValue(Integer.toString(expected.length));
+            HttpResponse<byte[]> zipped = get(path, "Accept-Encoding", "gzip");
+            assertThat(zipped.headers().firstValue("Content-Encoding")).as(path).hasValue("gzip");
+            assertThat(zipped.body().length).as(path).isLessThan(expected.length);
+            assertThat(unzipped(zipped)).as(path).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void smallBodyWhenAnsweredOnAnotherThreadThenSentWithItsLength() throws Exception {
+        HttpResponse<byte[]> r = get("/later", "Accept-Encoding", "gzip");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(r.headers().firstValue("Content-Length")).hasValue(Integer.toString(r.body().length));
+        assertThat(r.headers().firstValue("X-After")).hasValue("set after the body");
+        assertThat(json.readTree(r.body()).get("answer").asText()).isEqualTo("short");
     }
 
     @Test
