@@ -99,7 +99,7 @@ class CrossOriginAuthenticateHttpTest {
         assertThat(r.header("Access-Control-Allow-Credentials")).isEqualTo("true");
         assertThat(r.header("Cache-Control")).isEqualTo("no-store");
         assertThat(r.json().fieldNames()).toIterable().containsExactly("login_ticket", "co_verifier", "co_id");
-        assertThat(r.text("login_ticket")).matches("[A-Za-z0-9_-]{43}");
+        assertThat(r.text("login_ticket")).matches("[A-Za-z0-9_-]{51}");
         assertThat(r.headers().get("set-cookie"))
                 .containsExactly(
                         "__Host-phonepass_co_" + r.text("co_id") + "=" + r.text("co_verifier")

@@ -24,13 +24,13 @@ public final class InMemoryAuthorizationCodeStore implements AuthorizationCodeSt
     private final Map<ByteBuffer, Entry> entries = new HashMap<>();
 
     @Override
-    public synchronized void save(byte[] codeHash, AuthorizationCodeRecord record) {
-        entries.put(key(codeHash), new Entry(record));
+    public synchronized void save(byte[] codeKey, AuthorizationCodeRecord record) {
+        entries.put(key(codeKey), new Entry(record));
     }
 
     @Override
-    public synchronized Redemption redeem(byte[] codeHash, Instant now) {
-        Entry e = entries.get(key(codeHash));
+    public synchronized Redemption redeem(byte[] codeKey, Instant now) {
+        Entry e = entries.get(key(codeKey));
         if (e == null) {
             return new Redemption.Invalid();
         }
@@ -46,8 +46,8 @@ public final class InMemoryAuthorizationCodeStore implements AuthorizationCodeSt
     }
 
     @Override
-    public synchronized boolean recordIssued(byte[] codeHash, byte[] refreshTokenKey, byte[] accessTokenKey) {
-        Entry e = entries.get(key(codeHash));
+    public synchronized boolean recordIssued(byte[] codeKey, byte[] refreshTokenKey, byte[] accessTokenKey) {
+        Entry e = entries.get(key(codeKey));
         if (e == null || e.replayed) {
             return false;
         }
@@ -63,7 +63,7 @@ public final class InMemoryAuthorizationCodeStore implements AuthorizationCodeSt
         return before - entries.size();
     }
 
-    private static ByteBuffer key(byte[] hash) {
-        return ByteBuffer.wrap(hash.clone());
+    private static ByteBuffer key(byte[] storeKey) {
+        return ByteBuffer.wrap(storeKey.clone());
     }
 }

@@ -13,19 +13,19 @@ public final class InMemoryLoginTicketStore implements LoginTicketStore {
     private final Map<ByteBuffer, LoginTicket> tickets = new HashMap<>();
 
     @Override
-    public synchronized void save(byte[] ticketHash, LoginTicket ticket) {
-        tickets.put(ByteBuffer.wrap(ticketHash.clone()), ticket);
+    public synchronized void save(byte[] ticketKey, LoginTicket ticket) {
+        tickets.put(ByteBuffer.wrap(ticketKey.clone()), ticket);
     }
 
     @Override
-    public synchronized Optional<LoginTicket> find(byte[] ticketHash, Instant now) {
-        LoginTicket t = tickets.get(ByteBuffer.wrap(ticketHash));
+    public synchronized Optional<LoginTicket> find(byte[] ticketKey, Instant now) {
+        LoginTicket t = tickets.get(ByteBuffer.wrap(ticketKey));
         return t == null || !t.expiresAt().isAfter(now) ? Optional.empty() : Optional.of(t);
     }
 
     @Override
-    public synchronized Optional<LoginTicket> consume(byte[] ticketHash, Instant now) {
-        LoginTicket t = tickets.remove(ByteBuffer.wrap(ticketHash));
+    public synchronized Optional<LoginTicket> consume(byte[] ticketKey, Instant now) {
+        LoginTicket t = tickets.remove(ByteBuffer.wrap(ticketKey));
         return t == null || !t.expiresAt().isAfter(now) ? Optional.empty() : Optional.of(t);
     }
 

@@ -13,19 +13,19 @@ public final class InMemoryPendingLoginStore implements PendingLoginStore {
     private final Map<ByteBuffer, PendingLogin> logins = new HashMap<>();
 
     @Override
-    public synchronized void save(byte[] idHash, PendingLogin login) {
-        logins.put(key(idHash), login);
+    public synchronized void save(byte[] idKey, PendingLogin login) {
+        logins.put(key(idKey), login);
     }
 
     @Override
-    public synchronized Optional<PendingLogin> find(byte[] idHash, Instant now) {
-        return Optional.ofNullable(logins.get(key(idHash)))
+    public synchronized Optional<PendingLogin> find(byte[] idKey, Instant now) {
+        return Optional.ofNullable(logins.get(key(idKey)))
                 .filter(l -> l.expiresAt().isAfter(now));
     }
 
     @Override
-    public synchronized Optional<PendingLogin> take(byte[] idHash, Instant now) {
-        return Optional.ofNullable(logins.remove(key(idHash)))
+    public synchronized Optional<PendingLogin> take(byte[] idKey, Instant now) {
+        return Optional.ofNullable(logins.remove(key(idKey)))
                 .filter(l -> l.expiresAt().isAfter(now));
     }
 
@@ -36,7 +36,7 @@ public final class InMemoryPendingLoginStore implements PendingLoginStore {
         return before - logins.size();
     }
 
-    private static ByteBuffer key(byte[] hash) {
-        return ByteBuffer.wrap(hash.clone());
+    private static ByteBuffer key(byte[] storeKey) {
+        return ByteBuffer.wrap(storeKey.clone());
     }
 }

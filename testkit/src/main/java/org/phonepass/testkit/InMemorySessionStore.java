@@ -13,30 +13,29 @@ public final class InMemorySessionStore implements SessionStore {
     private final Map<ByteBuffer, SessionRecord> sessions = new HashMap<>();
 
     @Override
-    public synchronized void save(byte[] idHash, SessionRecord session) {
-        sessions.put(key(idHash), session);
+    public synchronized void save(byte[] idKey, SessionRecord session) {
+        sessions.put(key(idKey), session);
     }
 
     @Override
-    public synchronized Optional<SessionRecord> find(byte[] idHash, Instant now) {
-        return Optional.ofNullable(sessions.get(key(idHash))).filter(s -> s.isLive(now));
+    public synchronized Optional<SessionRecord> find(byte[] idKey, Instant now) {
+        return Optional.ofNullable(sessions.get(key(idKey))).filter(s -> s.isLive(now));
     }
 
     @Override
-    public synchronized boolean extend(byte[] idHash, Instant idleExpiresAt) {
-        SessionRecord s = sessions.get(key(idHash));
+    public synchronized boolean extend(byte[] idKey, Instant idleExpiresAt) {
+        SessionRecord s = sessions.get(key(idKey));
         if (s == null) {
             return false;
         }
         sessions.put(
-                key(idHash),
-                new SessionRecord(s.sid(), s.userId(), s.authTime(), idleExpiresAt, s.absoluteExpiresAt()));
+                key(idKey), new SessionRecord(s.sid(), s.userId(), s.authTime(), idleExpiresAt, s.absoluteExpiresAt()));
         return true;
     }
 
     @Override
-    public synchronized boolean delete(byte[] idHash) {
-        return sessions.remove(key(idHash)) != null;
+    public synchronized boolean delete(byte[] idKey) {
+        return sessions.remove(key(idKey)) != null;
     }
 
     @Override
@@ -53,7 +52,7 @@ public final class InMemorySessionStore implements SessionStore {
         return before - sessions.size();
     }
 
-    private static ByteBuffer key(byte[] hash) {
-        return ByteBuffer.wrap(hash.clone());
+    private static ByteBuffer key(byte[] storeKey) {
+        return ByteBuffer.wrap(storeKey.clone());
     }
 }

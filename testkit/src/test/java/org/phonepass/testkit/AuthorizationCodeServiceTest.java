@@ -3,11 +3,14 @@ package org.phonepass.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
+import org.phonepass.core.authorize.AuthorizationCodeRecord;
 import org.phonepass.core.authorize.AuthorizationCodeService;
 import org.phonepass.core.authorize.AuthorizationCodeService.Exchange;
 import org.phonepass.core.authorize.AuthorizationCodeService.Grant;
@@ -17,7 +20,9 @@ import org.phonepass.core.client.GrantType;
 import org.phonepass.core.error.ErrorCode;
 import org.phonepass.core.error.PhonepassException;
 import org.phonepass.core.store.UnitOfWork;
+import org.phonepass.core.token.OpaqueTokens;
 import org.phonepass.core.token.TokenResponse;
+import org.phonepass.core.token.TokenService;
 import org.phonepass.core.user.User;
 
 /** The authorization code grant's rules (docs/hosted-login.md#authorization-codes), on the in-memory stores. */
@@ -104,6 +109,40 @@ class AuthorizationCodeServiceTest {
                 .isEqualTo(ErrorCode.INVALID_GRANT);
         String c4 = code(spa, "openid", challenge(VERIFIER));
         assertThat(refusal(() -> codes.exchange(new Exchange(spa, c4, CB, null))))
+                .isEqualTo(ErrorCode.INVALID_GRANT);
+    }
+
+    @Test
+    void codeWhenIssuedThenKeyedByItsTimeAndACodeOfAnEarlierVersionStillExchanges() throws Exception {
+        String code = code(spa, "openid", challenge(VERIFIER));
+        assertThat(code).hasSize(51);
+        assertThat(Arrays.copyOf(OpaqueTokens.key(code), 6))
+                .as("the key begins with the millisecond the code was issued")
+                .isEqualTo(Arrays.copyOfRange(
+                        ByteBuffer.allocate(8).putLong(f.clock.millis()).array(), 2, 8));
+
+        // Earlier versions issued 32 random bytes (43 characters) and stored the code under their SHA-256; one issued
+        // just before an upgrade is still exchanged.
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        String earlier = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        store.save(
+                TokenService.sha256(earlier),
+                new AuthorizationCodeRecord(
+                        spa.clientId(),
+                        user.userId(),
+                        CB,
+                        challenge(VERIFIER),
+                        "openid",
+                        null,
+                        null,
+                        f.clock.instant(),
+                        "sid-1",
+                        f.clock.instant().plus(AuthorizationCodeService.CODE_LIFETIME)));
+        TokenResponse t = codes.exchange(new Exchange(spa, earlier, CB, VERIFIER));
+        assertThat(f.signer.claims(t.idToken())).containsEntry("sub", user.userId());
+        assertThat(refusal(() -> codes.exchange(new Exchange(spa, earlier, CB, VERIFIER))))
+                .as("still used once")
                 .isEqualTo(ErrorCode.INVALID_GRANT);
     }
 

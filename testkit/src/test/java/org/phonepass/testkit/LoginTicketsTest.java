@@ -32,7 +32,7 @@ class LoginTicketsTest {
     void authenticateWhenCodeRightThenTicketRedeemsOnceForItsClientWithItsVerifier() {
         String code = f.sendCode(app, PHONE);
         LoginTickets.Issued issued = authenticate(app, code);
-        assertThat(issued.loginTicket()).hasSize(43);
+        assertThat(issued.loginTicket()).hasSize(51);
         assertThat(issued.coVerifier()).hasSize(43).isNotEqualTo(issued.loginTicket());
         assertThat(policy.names()).contains("verifySuccess");
 

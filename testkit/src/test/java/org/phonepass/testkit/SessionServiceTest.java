@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.phonepass.core.session.SessionRecord;
 import org.phonepass.core.session.SessionService;
 import org.phonepass.core.session.SessionSettings;
+import org.phonepass.core.token.OpaqueTokens;
+import org.phonepass.core.token.TokenService;
 
 /** Server sessions: idle and absolute expiry, logout, and the end of every session of a blocked user. */
 class SessionServiceTest {
@@ -20,13 +24,47 @@ class SessionServiceTest {
     @Test
     void startWhenSignedInThenCookieFindsSessionAndIdsDiffer() {
         SessionService.Started s = sessions.start("sms|1");
-        assertThat(s.cookieValue()).hasSize(43).isNotEqualTo(s.session().sid());
+        assertThat(s.cookieValue()).hasSize(51).isNotEqualTo(s.session().sid());
         SessionRecord found = sessions.resume(s.cookieValue()).orElseThrow();
         assertThat(found.userId()).isEqualTo("sms|1");
         assertThat(found.authTime()).isEqualTo(clock.instant());
         assertThat(sessions.resume(s.cookieValue() + "x")).isEmpty();
         assertThat(sessions.resume(null)).isEmpty();
         assertThat(sessions.resume("x".repeat(200))).isEmpty();
+    }
+
+    @Test
+    void startWhenSameMillisecondThenKeysOrderedByTimeAndStillDistinct() {
+        SessionService.Started first = sessions.start("sms|1");
+        SessionService.Started second = sessions.start("sms|2");
+        clock.advance(Duration.ofMillis(1));
+        SessionService.Started later = sessions.start("sms|3");
+
+        assertThat(OpaqueTokens.key(first.cookieValue())).isNotEqualTo(OpaqueTokens.key(second.cookieValue()));
+        assertThat(Arrays.compareUnsigned(
+                        OpaqueTokens.key(second.cookieValue()), OpaqueTokens.key(later.cookieValue())))
+                .as("a later session's key sorts after")
+                .isNegative();
+        assertThat(Arrays.compareUnsigned(OpaqueTokens.key(first.cookieValue()), OpaqueTokens.key(later.cookieValue())))
+                .isNegative();
+    }
+
+    @Test
+    void cookieWhenStartedByAnEarlierVersionThenResumedAndEndedUnderItsBareHash() {
+        // Earlier versions set 32 random bytes (43 characters) and stored the session under their SHA-256.
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        String earlier = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        Instant now = clock.instant();
+        store.save(
+                TokenService.sha256(earlier),
+                new SessionRecord(
+                        "sid-earlier", "sms|9", now, now.plus(Duration.ofDays(3)), now.plus(Duration.ofDays(30))));
+
+        assertThat(sessions.resume(earlier))
+                .hasValueSatisfying(r -> assertThat(r.userId()).isEqualTo("sms|9"));
+        sessions.end(earlier);
+        assertThat(sessions.resume(earlier)).isEmpty();
     }
 
     @Test

@@ -27,7 +27,8 @@ import org.phonepass.core.user.User;
  * The authorization code grant (RFC 6749 §4.1, with PKCE, RFC 7636): {@code GET /authorize} issues a code for a
  * signed-in person, {@code POST /oauth/token} exchanges it (docs/hosted-login.md#authorization-codes).
  *
- * <p>A code is 256 random bits, stored by hash, lives {@link #CODE_LIFETIME} at most, and is bound to the client,
+ * <p>A code is 256 random bits after the millisecond it was made, stored only under its key ({@link OpaqueTokens}),
+ * lives {@link #CODE_LIFETIME} at most, and is bound to the client,
  * the {@code redirect_uri} and the PKCE challenge. It is single use: a second exchange fails and revokes what the
  * first one issued (§4.1.2), since a replayed code means someone else has it.
  */
@@ -46,7 +47,8 @@ public final class AuthorizationCodeService {
     private final RefreshTokenStore refreshTokens;
     private final UnitOfWork writes;
     private final Clock clock;
-    private final SecureRandom random;
+    /** The codes: keys that begin with their time (docs/benchmarks.md#time-ordered-secret-keys). */
+    private final OpaqueTokens ids;
 
     public AuthorizationCodeService(
             AuthorizationCodeStore codes,
@@ -62,7 +64,7 @@ public final class AuthorizationCodeService {
         this.refreshTokens = Objects.requireNonNull(refreshTokens, "refreshTokens cannot be null");
         this.writes = Objects.requireNonNull(writes, "writes cannot be null");
         this.clock = Objects.requireNonNull(clock, "clock cannot be null");
-        this.random = Objects.requireNonNull(random, "random cannot be null");
+        this.ids = new OpaqueTokens(clock, Objects.requireNonNull(random, "random cannot be null"));
     }
 
     /**
@@ -92,11 +94,9 @@ public final class AuthorizationCodeService {
 
     /** Issues a code for {@code userId} and answers it. */
     public String issue(Client client, String userId, Grant grant) {
-        byte[] bytes = new byte[32];
-        random.nextBytes(bytes);
-        String code = B64.encodeToString(bytes);
+        String code = ids.next();
         codes.save(
-                TokenService.sha256(code),
+                OpaqueTokens.key(code),
                 new AuthorizationCodeRecord(
                         client.clientId(),
                         userId,
@@ -147,8 +147,8 @@ public final class AuthorizationCodeService {
         if (exchange.code().length() > 256) {
             throw invalid();
         }
-        byte[] hash = TokenService.sha256(exchange.code());
-        AuthorizationCodeStore.Redemption redemption = codes.redeem(hash, clock.instant());
+        byte[] key = OpaqueTokens.key(exchange.code());
+        AuthorizationCodeStore.Redemption redemption = codes.redeem(key, clock.instant());
         if (redemption instanceof AuthorizationCodeStore.Redemption.Replayed replayed) {
             revoke(replayed.refreshTokenKey(), replayed.accessTokenKey());
             throw PhonepassException.of(
@@ -178,7 +178,7 @@ public final class AuthorizationCodeService {
         TokenService.Issued issued = writes.run(() -> tokens.store(client, user.get(), request));
         byte[] refreshKey = issued.refreshToken() == null ? null : OpaqueTokens.key(issued.refreshToken());
         byte[] accessKey = issued.opaqueAccessToken() == null ? null : OpaqueTokens.key(issued.opaqueAccessToken());
-        if (!codes.recordIssued(hash, refreshKey, accessKey)) {
+        if (!codes.recordIssued(key, refreshKey, accessKey)) {
             // Replayed while these were being issued: the replay could not revoke them, so they go now.
             revoke(refreshKey, accessKey);
             throw invalid();

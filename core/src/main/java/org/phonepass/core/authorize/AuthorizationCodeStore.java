@@ -3,11 +3,12 @@ package org.phonepass.core.authorize;
 import java.time.Instant;
 
 /**
- * Authorization codes, stored by hash. Single use: the first redemption wins, and a later one learns what the first
- * issued so that it can be revoked (RFC 6749 §4.1.2). Safe for concurrent use across nodes.
+ * Authorization codes, stored by their key ({@code OpaqueTokens.key}). Single use: the first redemption wins, and a
+ * later one learns what the first issued so that it can be revoked (RFC 6749 §4.1.2). Safe for concurrent use across
+ * nodes.
  */
 public interface AuthorizationCodeStore {
-    void save(byte[] codeHash, AuthorizationCodeRecord record);
+    void save(byte[] codeKey, AuthorizationCodeRecord record);
 
     /** The outcome of presenting a code. */
     sealed interface Redemption {
@@ -26,14 +27,14 @@ public interface AuthorizationCodeStore {
     }
 
     /** Atomically: redeems a live code, or reports (and marks) a replay. Two concurrent redemptions: one wins. */
-    Redemption redeem(byte[] codeHash, Instant now);
+    Redemption redeem(byte[] codeKey, Instant now);
 
     /**
      * Records the keys of the tokens the redemption issued (either may be null), so a replay can revoke them.
      *
      * @return false when the code was replayed in between: the caller must revoke what it just issued itself
      */
-    boolean recordIssued(byte[] codeHash, byte[] refreshTokenKey, byte[] accessTokenKey);
+    boolean recordIssued(byte[] codeKey, byte[] refreshTokenKey, byte[] accessTokenKey);
 
     /** Deletes codes that expired before {@code cutoff}, used or not. */
     int deleteExpired(Instant cutoff);

@@ -14,6 +14,7 @@ import org.phonepass.core.client.Client;
 import org.phonepass.core.error.ErrorCode;
 import org.phonepass.core.error.PhonepassException;
 import org.phonepass.core.ratelimit.RateLimitHeaders;
+import org.phonepass.core.token.OpaqueTokens;
 import org.phonepass.core.token.TokenService;
 import org.phonepass.core.user.User;
 import org.phonepass.core.user.UserStore;
@@ -25,10 +26,10 @@ import org.slf4j.LoggerFactory;
  * /co/authenticate} becomes a login ticket, which {@code /authorize} redeems for tokens and a session.
  *
  * <p>The code is checked by {@link LoginService#signIn}, so this path has exactly the limits, attempt counting and
- * audit of every other one. A ticket is a 256-bit random value, stored by hash, good for {@link #LIFETIME}, used at
- * most once, and only by the client it was issued for and the browser it was issued to: the browser proves itself
- * with the {@code co_verifier}, which it carries to {@code /authorize} in a cookie, or which the app's verification
- * page hands over when the browser dropped that cookie.
+ * audit of every other one. A ticket is 256 random bits after the millisecond it was made, stored only under its key
+ * ({@link OpaqueTokens}), good for {@link #LIFETIME}, used at most once, and only by the client it was issued for and
+ * the browser it was issued to: the browser proves itself with the {@code co_verifier}, which it carries to {@code
+ * /authorize} in a cookie, or which the app's verification page hands over when the browser dropped that cookie.
  */
 public final class LoginTickets {
     /** How long a ticket may wait for {@code /authorize}; Auth0's value. */
@@ -44,6 +45,8 @@ public final class LoginTickets {
     private final UserStore users;
     private final Clock clock;
     private final SecureRandom random;
+    /** The tickets: keys that begin with their time (docs/benchmarks.md#time-ordered-secret-keys). */
+    private final OpaqueTokens ids;
 
     public LoginTickets(LoginService login, LoginTicketStore store, UserStore users, Clock clock, SecureRandom random) {
         this.login = Objects.requireNonNull(login, "login cannot be null");
@@ -51,6 +54,7 @@ public final class LoginTickets {
         this.users = Objects.requireNonNull(users, "users cannot be null");
         this.clock = Objects.requireNonNull(clock, "clock cannot be null");
         this.random = Objects.requireNonNull(random, "random cannot be null");
+        this.ids = new OpaqueTokens(clock, random);
     }
 
     /**
@@ -84,11 +88,11 @@ public final class LoginTickets {
                 new LoginService.SignInCommand(command.client(), command.rawPhone(), command.code(), command.ip()),
                 limits);
         Instant now = clock.instant();
-        String ticket = randomToken(32);
+        String ticket = ids.next();
         String verifier = randomToken(32);
         String coId = randomToken(16);
         store.save(
-                TokenService.sha256(ticket),
+                OpaqueTokens.key(ticket),
                 new LoginTicket(
                         command.client().clientId(),
                         user.userId(),
@@ -105,7 +109,7 @@ public final class LoginTickets {
         if (ticket == null || ticket.isEmpty() || ticket.length() > 256) {
             return Optional.empty();
         }
-        return store.find(TokenService.sha256(ticket), clock.instant());
+        return store.find(OpaqueTokens.key(ticket), clock.instant());
     }
 
     /** A redeemed ticket: what it proved, and the user as stored now. */
@@ -123,7 +127,7 @@ public final class LoginTickets {
         if (ticket == null || ticket.isEmpty() || ticket.length() > 256) {
             throw invalid();
         }
-        Optional<LoginTicket> found = store.consume(TokenService.sha256(ticket), clock.instant());
+        Optional<LoginTicket> found = store.consume(OpaqueTokens.key(ticket), clock.instant());
         if (found.isEmpty()) {
             log.info("login ticket refused for client {}: unknown, expired or used", client.clientId());
             throw invalid();
@@ -153,7 +157,7 @@ public final class LoginTickets {
         if (ticket == null || ticket.isEmpty() || ticket.length() > 256) {
             throw invalid();
         }
-        Optional<LoginTicket> found = store.consume(TokenService.sha256(ticket), clock.instant());
+        Optional<LoginTicket> found = store.consume(OpaqueTokens.key(ticket), clock.instant());
         if (found.isEmpty()
                 || !found.get().clientId().equals(client.clientId())
                 || found.get().origin() == null
@@ -177,7 +181,7 @@ public final class LoginTickets {
     /** Uses up a ticket without redeeming it (a browser that cannot prove itself); quiet when there is none. */
     public void discard(String ticket) {
         if (ticket != null && !ticket.isEmpty() && ticket.length() <= 256) {
-            store.consume(TokenService.sha256(ticket), clock.instant());
+            store.consume(OpaqueTokens.key(ticket), clock.instant());
         }
     }
 

@@ -88,6 +88,28 @@ class OpaqueTokensTest {
     }
 
     @Test
+    void wellFormedWhenOursOrOfAnEarlierVersionThenTrueAndOtherwiseFalse() {
+        byte[] random = new byte[32];
+        RANDOM.nextBytes(random);
+        String earlier = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        String now = at(AT).next();
+
+        assertThat(OpaqueTokens.wellFormed(now)).isTrue();
+        assertThat(OpaqueTokens.wellFormed(earlier)).isTrue();
+        assertThat(OpaqueTokens.wellFormed(null)).isFalse();
+        assertThat(OpaqueTokens.wellFormed("")).isFalse();
+        assertThat(OpaqueTokens.wellFormed(now + "A")).isFalse();
+        assertThat(OpaqueTokens.wellFormed(now.substring(1))).isFalse();
+        assertThat(OpaqueTokens.wellFormed("+" + now.substring(1)))
+                .as("base64, not base64url")
+                .isFalse();
+        assertThat(OpaqueTokens.wellFormed("=" + earlier.substring(1))).isFalse();
+        assertThat(OpaqueTokens.wellFormed("é" + now.substring(1)))
+                .as("a letter outside ASCII")
+                .isFalse();
+    }
+
+    @Test
     void keyWhenAnythingElseIsPresentedThenAHashAndNoFailure() {
         String notBase64 = "!".repeat(51);
         String padded = "AAAAAA==" + at(AT).next().substring(8);

@@ -30,6 +30,7 @@ import org.phonepass.core.error.PhonepassException;
 import org.phonepass.core.login.LoginTickets;
 import org.phonepass.core.session.SessionRecord;
 import org.phonepass.core.session.SessionService;
+import org.phonepass.core.token.OpaqueTokens;
 import org.phonepass.core.token.Scopes;
 import org.phonepass.core.token.TokenService;
 import org.phonepass.core.user.User;
@@ -92,6 +93,8 @@ public final class AuthorizeEndpoints implements LoginTransactions {
     private final ClientAddress address;
     private final Clock clock;
     private final SecureRandom random;
+    /** Login transactions' ids: keys that begin with their time (docs/benchmarks.md#time-ordered-secret-keys). */
+    private final OpaqueTokens ids;
     /** The login tickets of auth0-js 9/10 and Lock 11-14, and implicit responses; null when not served. */
     private final CrossOriginLogin crossOrigin;
 
@@ -148,6 +151,7 @@ public final class AuthorizeEndpoints implements LoginTransactions {
         this.address = parts.address();
         this.clock = Objects.requireNonNull(clock, "clock cannot be null");
         this.random = Objects.requireNonNull(random, "random cannot be null");
+        this.ids = new OpaqueTokens(clock, random);
         this.crossOrigin = tickets == null
                 ? null
                 : new CrossOriginLogin(
@@ -296,7 +300,7 @@ public final class AuthorizeEndpoints implements LoginTransactions {
             browser = randomToken();
             SessionCookie.setBrowser(ctx, browser);
         }
-        String id = randomToken();
+        String id = ids.next();
         Instant now = clock.instant();
         Map<String, String> kept = new LinkedHashMap<>();
         KEPT.forEach(k -> {
@@ -305,7 +309,7 @@ public final class AuthorizeEndpoints implements LoginTransactions {
             }
         });
         logins.save(
-                TokenService.sha256(id),
+                OpaqueTokens.key(id),
                 new PendingLogin(
                         client.clientId(),
                         kept,
@@ -488,10 +492,10 @@ public final class AuthorizeEndpoints implements LoginTransactions {
 
     @Override
     public Optional<LoginTransaction> find(String id) {
-        if (!wellFormed(id)) {
+        if (!OpaqueTokens.wellFormed(id)) {
             return Optional.empty();
         }
-        return logins.find(TokenService.sha256(id), clock.instant())
+        return logins.find(OpaqueTokens.key(id), clock.instant())
                 .filter(p -> p.sid() == null)
                 .flatMap(p -> clients.findByClientId(p.clientId())
                         .map(c -> new LoginTransaction(
@@ -511,9 +515,9 @@ public final class AuthorizeEndpoints implements LoginTransactions {
      */
     @Override
     public String complete(Context ctx, LoginTransaction transaction, User user) {
-        byte[] hash = TokenService.sha256(transaction.id());
+        byte[] key = OpaqueTokens.key(transaction.id());
         Instant now = clock.instant();
-        PendingLogin pending = logins.find(hash, now)
+        PendingLogin pending = logins.find(key, now)
                 .filter(p -> p.sid() == null)
                 .orElseThrow(() -> PhonepassException.of(
                         ErrorCode.INVALID_REQUEST,
@@ -523,7 +527,7 @@ public final class AuthorizeEndpoints implements LoginTransactions {
                     ErrorCode.INVALID_REQUEST,
                     "This sign-in was started in another browser. Go back to the application and start again.");
         }
-        if (logins.take(hash, now).isEmpty()) {
+        if (logins.take(key, now).isEmpty()) {
             throw PhonepassException.of(
                     ErrorCode.INVALID_REQUEST, "This sign-in has ended. Go back to the application and start again.");
         }
@@ -533,9 +537,8 @@ public final class AuthorizeEndpoints implements LoginTransactions {
         }
         SessionService.Started started = sessions.start(user.userId());
         SessionCookie.setSession(ctx, started.cookieValue(), sessions.settings().absoluteLifetime());
-        String resume = randomToken();
-        logins.save(
-                TokenService.sha256(resume), pending.signedIn(started.session().sid(), now.plus(RESUME_LIFETIME)));
+        String resume = ids.next();
+        logins.save(OpaqueTokens.key(resume), pending.signedIn(started.session().sid(), now.plus(RESUME_LIFETIME)));
         return RESUME_PATH + "?state=" + resume;
     }
 
@@ -546,8 +549,8 @@ public final class AuthorizeEndpoints implements LoginTransactions {
     public void resume(Context ctx) {
         AuthorizationResponse.noStore(ctx);
         String id = ctx.queryParam("state");
-        Optional<PendingLogin> taken = wellFormed(id)
-                ? logins.take(TokenService.sha256(id), clock.instant()).filter(p -> p.sid() != null)
+        Optional<PendingLogin> taken = OpaqueTokens.wellFormed(id)
+                ? logins.take(OpaqueTokens.key(id), clock.instant()).filter(p -> p.sid() != null)
                 : Optional.empty();
         if (taken.isEmpty()) {
             errorPage.show(
@@ -592,8 +595,8 @@ public final class AuthorizeEndpoints implements LoginTransactions {
         }
         org.phonepass.server.http.ApiRequest form = new org.phonepass.server.http.RequestReader(16 * 1024).read(ctx);
         String id = form.param("state");
-        Optional<PendingLogin> taken = wellFormed(id)
-                ? logins.take(TokenService.sha256(id), clock.instant())
+        Optional<PendingLogin> taken = OpaqueTokens.wellFormed(id)
+                ? logins.take(OpaqueTokens.key(id), clock.instant())
                         .filter(p -> p.sid() == null && p.params().containsKey("login_ticket"))
                 : Optional.empty();
         Optional<Client> client = taken.flatMap(p -> clients.findByClientId(p.clientId()));
@@ -670,12 +673,6 @@ public final class AuthorizeEndpoints implements LoginTransactions {
         }
         String browser = SessionCookie.read(ctx, SessionCookie.BROWSER);
         return browser != null && MessageDigest.isEqual(TokenService.sha256(browser), pending.browserHash());
-    }
-
-    private static boolean wellFormed(String id) {
-        return id != null
-                && id.length() == 43
-                && id.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_');
     }
 
     private static List<String> locales(String uiLocales) {

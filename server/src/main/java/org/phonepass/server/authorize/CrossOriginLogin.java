@@ -25,6 +25,7 @@ import org.phonepass.core.login.LoginTicket;
 import org.phonepass.core.login.LoginTickets;
 import org.phonepass.core.session.SessionRecord;
 import org.phonepass.core.session.SessionService;
+import org.phonepass.core.token.OpaqueTokens;
 import org.phonepass.core.token.Scopes;
 import org.phonepass.core.token.TokenResponse;
 import org.phonepass.core.token.TokenService;
@@ -52,6 +53,8 @@ final class CrossOriginLogin {
     private final String issuer;
     private final Clock clock;
     private final SecureRandom random;
+    /** Login transactions' ids: keys that begin with their time (docs/benchmarks.md#time-ordered-secret-keys). */
+    private final OpaqueTokens ids;
 
     CrossOriginLogin(
             LoginTickets tickets,
@@ -72,6 +75,7 @@ final class CrossOriginLogin {
         this.issuer = issuer;
         this.clock = clock;
         this.random = random;
+        this.ids = new OpaqueTokens(clock, random);
     }
 
     /** A refusal that goes back to the app as an OAuth error, in the request's response mode. */
@@ -267,13 +271,13 @@ final class CrossOriginLogin {
      */
     private void fallbackPage(
             Context ctx, Client client, AuthorizationResponse.Target target, Map<String, String> p, LoginTicket t) {
-        String id = randomToken();
+        String id = ids.next();
         Instant now = clock.instant();
         Map<String, String> kept = new LinkedHashMap<>(p);
         kept.put("redirect_uri", target.redirectUri());
         kept.put("response_mode", target.mode());
         logins.save(
-                TokenService.sha256(id),
+                OpaqueTokens.key(id),
                 new PendingLogin(client.clientId(), kept, null, null, now, now.plus(FALLBACK_LIFETIME)));
         String locOrigin = AuthorizationResponse.origin(client.crossOriginLoc());
         String self = AuthorizationResponse.origin(issuer);

@@ -76,7 +76,7 @@ class HostedLoginHttpTest {
         SignedIn s = signIn();
         assertThat(s.callback()).containsEntry("state", STATE).containsEntry("iss", server.issuer());
         String code = s.callback().get("code");
-        assertThat(code).hasSize(43);
+        assertThat(code).hasSize(51);
 
         Response tokens = s.browser().exchange(TestServer.SPA, code, CB);
         assertThat(tokens.status()).as(tokens.body()).isEqualTo(200);
@@ -196,7 +196,7 @@ class HostedLoginHttpTest {
         Response signedIn = b.post(HostedLoginClient.SIGN_IN, map("state", tx, "phone", phone, "code", code));
         List<String> cookies = signedIn.headers().get("set-cookie");
         assertThat(cookies)
-                .anyMatch(c -> c.matches("__Host-phonepass_session=[A-Za-z0-9_-]{43}; Path=/; Max-Age=2592000; Secure;"
+                .anyMatch(c -> c.matches("__Host-phonepass_session=[A-Za-z0-9_-]{51}; Path=/; Max-Age=2592000; Secure;"
                         + " HttpOnly; SameSite=None"));
         // The transaction is over: the pages cannot find it again, and its resume works once.
         assertThat(server.server().loginTransactions().find(tx)).isEmpty();

@@ -17,7 +17,7 @@ import org.phonepass.core.authorize.AuthorizationCodeRecord;
 import org.phonepass.core.authorize.AuthorizationCodeStore;
 
 /**
- * Authorization codes in Redis: one hash per code, named by the hex of the code's SHA-256, redeemed by a Lua script
+ * Authorization codes in Redis: one hash per code, named by the hex of the code's key, redeemed by a Lua script
  * so that of two concurrent exchanges one wins. A key lives {@link #KEEP} after it is written (codes live 60 s), so a
  * late replay still finds what to revoke; an index by expiry serves {@link #deleteExpired}.
  */
@@ -38,7 +38,7 @@ public final class RedisAuthorizationCodeStore implements AuthorizationCodeStore
     }
 
     @Override
-    public void save(byte[] codeHash, AuthorizationCodeRecord r) {
+    public void save(byte[] codeKey, AuthorizationCodeRecord r) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("c", r.clientId());
         fields.put("u", r.userId());
@@ -50,18 +50,18 @@ public final class RedisAuthorizationCodeStore implements AuthorizationCodeStore
         fields.put("t", Long.toString(r.authTime().toEpochMilli()));
         put(fields, "sid", r.sid());
         fields.put("e", Long.toString(r.expiresAt().toEpochMilli()));
-        String key = key(codeHash);
+        String key = key(codeKey);
         call(() -> {
             redis.hset(key, fields);
             redis.pexpire(key, KEEP.toMillis());
-            return redis.zadd(indexKey, r.expiresAt().toEpochMilli(), HEX.formatHex(codeHash));
+            return redis.zadd(indexKey, r.expiresAt().toEpochMilli(), HEX.formatHex(codeKey));
         });
     }
 
     @Override
-    public Redemption redeem(byte[] codeHash, Instant now) {
+    public Redemption redeem(byte[] codeKey, Instant now) {
         List<Object> reply = call(() -> REDEEM.run(
-                redis, ScriptOutputType.MULTI, new String[] {key(codeHash)}, Long.toString(now.toEpochMilli())));
+                redis, ScriptOutputType.MULTI, new String[] {key(codeKey)}, Long.toString(now.toEpochMilli())));
         String outcome = (String) reply.get(0);
         if (outcome.equals("INVALID")) {
             return new Redemption.Invalid();
@@ -88,11 +88,11 @@ public final class RedisAuthorizationCodeStore implements AuthorizationCodeStore
     }
 
     @Override
-    public boolean recordIssued(byte[] codeHash, byte[] refreshTokenKey, byte[] accessTokenKey) {
+    public boolean recordIssued(byte[] codeKey, byte[] refreshTokenKey, byte[] accessTokenKey) {
         Long done = call(() -> RECORD.run(
                 redis,
                 ScriptOutputType.INTEGER,
-                new String[] {key(codeHash)},
+                new String[] {key(codeKey)},
                 refreshTokenKey == null ? "" : HEX.formatHex(refreshTokenKey),
                 accessTokenKey == null ? "" : HEX.formatHex(accessTokenKey)));
         return done == 1L;
@@ -103,8 +103,8 @@ public final class RedisAuthorizationCodeStore implements AuthorizationCodeStore
         return RedisIndex.sweep(redis, indexKey, keyPrefix, cutoff);
     }
 
-    private String key(byte[] hash) {
-        return keyPrefix + HEX.formatHex(hash);
+    private String key(byte[] storeKey) {
+        return keyPrefix + HEX.formatHex(storeKey);
     }
 
     private static void put(Map<String, String> fields, String name, String value) {

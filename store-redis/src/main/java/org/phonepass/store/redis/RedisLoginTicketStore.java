@@ -13,7 +13,7 @@ import org.phonepass.core.login.LoginTicket;
 import org.phonepass.core.login.LoginTicketStore;
 
 /**
- * Login tickets in Redis, one key per ticket (named by the ticket's SHA-256, never the ticket), expiring natively at
+ * Login tickets in Redis, one key per ticket (named by the ticket's key, never the ticket), expiring natively at
  * the ticket's end. A redemption is {@code GETDEL}: atomic, so of two concurrent redemptions one gets the ticket and
  * the other nothing. Redis 6.2 or newer.
  */
@@ -28,7 +28,7 @@ final class RedisLoginTicketStore implements LoginTicketStore {
     }
 
     @Override
-    public void save(byte[] ticketHash, LoginTicket t) {
+    public void save(byte[] ticketKey, LoginTicket t) {
         // Every field hex-encoded and space-separated: nothing in them can break the record apart.
         String value = String.join(
                 " ",
@@ -40,17 +40,17 @@ final class RedisLoginTicketStore implements LoginTicketStore {
                 Long.toString(t.authTime().toEpochMilli()),
                 Long.toString(t.expiresAt().toEpochMilli()));
         call(() -> redis.set(
-                key(ticketHash), value, SetArgs.Builder.pxAt(t.expiresAt().toEpochMilli())));
+                key(ticketKey), value, SetArgs.Builder.pxAt(t.expiresAt().toEpochMilli())));
     }
 
     @Override
-    public Optional<LoginTicket> find(byte[] ticketHash, Instant now) {
-        return live(call(() -> redis.get(key(ticketHash))), now);
+    public Optional<LoginTicket> find(byte[] ticketKey, Instant now) {
+        return live(call(() -> redis.get(key(ticketKey))), now);
     }
 
     @Override
-    public Optional<LoginTicket> consume(byte[] ticketHash, Instant now) {
-        return live(call(() -> redis.getdel(key(ticketHash))), now);
+    public Optional<LoginTicket> consume(byte[] ticketKey, Instant now) {
+        return live(call(() -> redis.getdel(key(ticketKey))), now);
     }
 
     /** Redis expires the keys itself. */
@@ -79,8 +79,8 @@ final class RedisLoginTicketStore implements LoginTicketStore {
         return t.expiresAt().isAfter(now) ? Optional.of(t) : Optional.empty();
     }
 
-    private String key(byte[] hash) {
-        return keyPrefix + HEX.formatHex(hash);
+    private String key(byte[] storeKey) {
+        return keyPrefix + HEX.formatHex(storeKey);
     }
 
     private static String text(String s) {

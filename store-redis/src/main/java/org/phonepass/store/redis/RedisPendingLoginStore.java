@@ -15,7 +15,7 @@ import org.phonepass.core.authorize.PendingLogin;
 import org.phonepass.core.authorize.PendingLoginStore;
 
 /**
- * Login transactions in Redis: one value each, named by the hex of the SHA-256 of the id, living as long as the
+ * Login transactions in Redis: one value each, named by the hex of the id's key, living as long as the
  * transaction; {@link #take} is {@code GETDEL}, so of two concurrent takes one gets it.
  */
 public final class RedisPendingLoginStore implements PendingLoginStore {
@@ -31,8 +31,8 @@ public final class RedisPendingLoginStore implements PendingLoginStore {
     }
 
     @Override
-    public void save(byte[] idHash, PendingLogin p) {
-        String member = HEX.formatHex(idHash);
+    public void save(byte[] idKey, PendingLogin p) {
+        String member = HEX.formatHex(idKey);
         long ttl = Math.max(1, Duration.between(p.createdAt(), p.expiresAt()).toMillis());
         call(() -> {
             redis.set(keyPrefix + member, encode(p), SetArgs.Builder.px(ttl));
@@ -41,16 +41,16 @@ public final class RedisPendingLoginStore implements PendingLoginStore {
     }
 
     @Override
-    public Optional<PendingLogin> find(byte[] idHash, Instant now) {
-        String raw = call(() -> redis.get(keyPrefix + HEX.formatHex(idHash)));
+    public Optional<PendingLogin> find(byte[] idKey, Instant now) {
+        String raw = call(() -> redis.get(keyPrefix + HEX.formatHex(idKey)));
         return Optional.ofNullable(raw)
                 .map(RedisPendingLoginStore::decode)
                 .filter(p -> p.expiresAt().isAfter(now));
     }
 
     @Override
-    public Optional<PendingLogin> take(byte[] idHash, Instant now) {
-        String member = HEX.formatHex(idHash);
+    public Optional<PendingLogin> take(byte[] idKey, Instant now) {
+        String member = HEX.formatHex(idKey);
         String raw = call(() -> redis.getdel(keyPrefix + member));
         if (raw != null) {
             call(() -> redis.zrem(indexKey, member));

@@ -16,7 +16,7 @@ import org.phonepass.core.session.SessionRecord;
 import org.phonepass.core.session.SessionStore;
 
 /**
- * Server sessions in Redis: one value per session, named by the hex of the SHA-256 of the cookie's id, living as long
+ * Server sessions in Redis: one value per session, named by the hex of the key of the cookie's id, living as long
  * as the session's absolute lifetime; a set per user names that user's sessions, so blocking a user ends them all.
  * An index by idle expiry serves {@link #deleteExpired}.
  */
@@ -35,8 +35,8 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     @Override
-    public void save(byte[] idHash, SessionRecord s) {
-        String member = HEX.formatHex(idHash);
+    public void save(byte[] idKey, SessionRecord s) {
+        String member = HEX.formatHex(idKey);
         // The lifetime is relative to the sign-in, so nodes' clocks need not agree with Redis's.
         long ttl = Math.max(
                 1, Duration.between(s.authTime(), s.absoluteExpiresAt()).toMillis());
@@ -52,14 +52,14 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     @Override
-    public Optional<SessionRecord> find(byte[] idHash, Instant now) {
-        String raw = call(() -> redis.get(keyPrefix + HEX.formatHex(idHash)));
+    public Optional<SessionRecord> find(byte[] idKey, Instant now) {
+        String raw = call(() -> redis.get(keyPrefix + HEX.formatHex(idKey)));
         return Optional.ofNullable(raw).map(RedisSessionStore::decode).filter(s -> s.isLive(now));
     }
 
     @Override
-    public boolean extend(byte[] idHash, Instant idleExpiresAt) {
-        String member = HEX.formatHex(idHash);
+    public boolean extend(byte[] idKey, Instant idleExpiresAt) {
+        String member = HEX.formatHex(idKey);
         String raw = call(() -> redis.get(keyPrefix + member));
         if (raw == null) {
             return false;
@@ -75,8 +75,8 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     @Override
-    public boolean delete(byte[] idHash) {
-        String member = HEX.formatHex(idHash);
+    public boolean delete(byte[] idKey) {
+        String member = HEX.formatHex(idKey);
         String raw = call(() -> redis.getdel(keyPrefix + member));
         call(() -> redis.zrem(indexKey, member));
         if (raw == null) {

@@ -7,7 +7,11 @@ import java.util.Objects;
 import org.phonepass.core.authorize.AuthorizationCodeRecord;
 import org.phonepass.core.authorize.AuthorizationCodeStore;
 
-/** Authorization codes in SQL, by SHA-256; a redemption locks the row, so of two concurrent ones one wins. */
+/**
+ * Authorization codes in SQL, by the code's key ({@code OpaqueTokens.key}: the time the code was issued and its
+ * SHA-256; the column kept the name {@code code_hash} it had when the key was the hash alone); a redemption locks the
+ * row, so of two concurrent ones one wins.
+ */
 public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore {
     private final Jdbc jdbc;
 
@@ -16,12 +20,12 @@ public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore 
     }
 
     @Override
-    public void save(byte[] codeHash, AuthorizationCodeRecord r) {
+    public void save(byte[] codeKey, AuthorizationCodeRecord r) {
         jdbc.write(c -> Jdbc.update(
                 c,
                 "INSERT INTO authorization_codes (code_hash, client_id, user_id, redirect_uri, code_challenge, scope, "
                         + "audience, nonce, auth_time, sid, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                codeHash,
+                codeKey,
                 r.clientId(),
                 r.userId(),
                 r.redirectUri(),
@@ -35,7 +39,7 @@ public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore 
     }
 
     @Override
-    public Redemption redeem(byte[] codeHash, Instant now) {
+    public Redemption redeem(byte[] codeKey, Instant now) {
         return jdbc.inTransaction(c -> {
             try (PreparedStatement ps = Jdbc.prepare(
                             c,
@@ -43,7 +47,7 @@ public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore 
                                     + "auth_time, sid, expires_at, used_at, refresh_token_hash, access_token_hash "
                                     + "FROM authorization_codes WHERE code_hash = ?"
                                     + jdbc.dialect().forUpdate(),
-                            codeHash);
+                            codeKey);
                     ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return new Redemption.Invalid();
@@ -64,7 +68,7 @@ public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore 
                 byte[] refresh = rs.getBytes(12);
                 byte[] access = rs.getBytes(13);
                 if (used) {
-                    Jdbc.update(c, "UPDATE authorization_codes SET replayed = 1 WHERE code_hash = ?", codeHash);
+                    Jdbc.update(c, "UPDATE authorization_codes SET replayed = 1 WHERE code_hash = ?", codeKey);
                     return new Redemption.Replayed(r, refresh, access);
                 }
                 if (!r.expiresAt().isAfter(now)) {
@@ -74,21 +78,21 @@ public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore 
                         c,
                         "UPDATE authorization_codes SET used_at = ? WHERE code_hash = ?",
                         now.toEpochMilli(),
-                        codeHash);
+                        codeKey);
                 return new Redemption.Redeemed(r);
             }
         });
     }
 
     @Override
-    public boolean recordIssued(byte[] codeHash, byte[] refreshTokenKey, byte[] accessTokenKey) {
+    public boolean recordIssued(byte[] codeKey, byte[] refreshTokenKey, byte[] accessTokenKey) {
         return jdbc.write(c -> Jdbc.update(
                         c,
                         "UPDATE authorization_codes SET refresh_token_hash = ?, access_token_hash = ? "
                                 + "WHERE code_hash = ? AND replayed = 0",
                         refreshTokenKey,
                         accessTokenKey,
-                        codeHash)
+                        codeKey)
                 > 0);
     }
 

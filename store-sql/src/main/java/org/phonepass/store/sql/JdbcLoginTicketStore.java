@@ -10,7 +10,8 @@ import org.phonepass.core.login.LoginTicket;
 import org.phonepass.core.login.LoginTicketStore;
 
 /**
- * Login tickets in SQL, by SHA-256. A redemption is one conditional update ({@code used_at IS NULL}) followed by the
+ * Login tickets in SQL, by the ticket's key ({@code OpaqueTokens.key}; the column kept its name from when the key was
+ * the SHA-256 alone). A redemption is one conditional update ({@code used_at IS NULL}) followed by the
  * read of the row it marked, in one transaction: of two concurrent redemptions, the database lets exactly one update
  * the row.
  */
@@ -23,11 +24,11 @@ final class JdbcLoginTicketStore implements LoginTicketStore {
     }
 
     @Override
-    public void save(byte[] ticketHash, LoginTicket t) {
+    public void save(byte[] ticketKey, LoginTicket t) {
         jdbc.write(c -> Jdbc.update(
                 c,
                 "INSERT INTO login_tickets (ticket_hash, " + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                ticketHash,
+                ticketKey,
                 t.clientId(),
                 t.userId(),
                 t.origin(),
@@ -38,23 +39,23 @@ final class JdbcLoginTicketStore implements LoginTicketStore {
     }
 
     @Override
-    public Optional<LoginTicket> find(byte[] ticketHash, Instant now) {
+    public Optional<LoginTicket> find(byte[] ticketKey, Instant now) {
         return jdbc.withConnection(c -> select(
                 c,
                 "SELECT " + COLUMNS
                         + " FROM login_tickets WHERE ticket_hash = ? AND expires_at > ? AND used_at IS NULL",
-                ticketHash,
+                ticketKey,
                 now.toEpochMilli()));
     }
 
     @Override
-    public Optional<LoginTicket> consume(byte[] ticketHash, Instant now) {
+    public Optional<LoginTicket> consume(byte[] ticketKey, Instant now) {
         return jdbc.inTransaction(c -> {
             int marked = Jdbc.update(
                     c,
                     "UPDATE login_tickets SET used_at = ? WHERE ticket_hash = ? AND used_at IS NULL AND expires_at > ?",
                     now.toEpochMilli(),
-                    ticketHash,
+                    ticketKey,
                     now.toEpochMilli());
             if (marked == 0) {
                 return Optional.empty();
@@ -62,7 +63,7 @@ final class JdbcLoginTicketStore implements LoginTicketStore {
             return select(
                     c,
                     "SELECT " + COLUMNS + " FROM login_tickets WHERE ticket_hash = ? AND used_at = ?",
-                    ticketHash,
+                    ticketKey,
                     now.toEpochMilli());
         });
     }

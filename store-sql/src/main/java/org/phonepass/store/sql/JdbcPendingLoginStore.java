@@ -10,7 +10,10 @@ import java.util.Optional;
 import org.phonepass.core.authorize.PendingLogin;
 import org.phonepass.core.authorize.PendingLoginStore;
 
-/** Login transactions in SQL, by the SHA-256 of their id; {@link #take} deletes the row it reads. */
+/**
+ * Login transactions in SQL, by the key of their id ({@code OpaqueTokens.key}; the column {@code id_hash} kept its name
+ * from when the key was the SHA-256 alone); {@link #take} deletes the row it reads.
+ */
 public final class JdbcPendingLoginStore implements PendingLoginStore {
     private final Jdbc jdbc;
 
@@ -19,12 +22,12 @@ public final class JdbcPendingLoginStore implements PendingLoginStore {
     }
 
     @Override
-    public void save(byte[] idHash, PendingLogin p) {
+    public void save(byte[] idKey, PendingLogin p) {
         jdbc.write(c -> Jdbc.update(
                 c,
                 "INSERT INTO login_transactions (id_hash, client_id, params, browser_hash, sid, created_at, expires_at) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                idHash,
+                idKey,
                 p.clientId(),
                 PendingLogin.encodeParams(p.params()),
                 p.browserHash(),
@@ -34,30 +37,30 @@ public final class JdbcPendingLoginStore implements PendingLoginStore {
     }
 
     @Override
-    public Optional<PendingLogin> find(byte[] idHash, Instant now) {
-        return jdbc.withConnection(c -> load(c, idHash, false))
+    public Optional<PendingLogin> find(byte[] idKey, Instant now) {
+        return jdbc.withConnection(c -> load(c, idKey, false))
                 .filter(p -> p.expiresAt().isAfter(now));
     }
 
     @Override
-    public Optional<PendingLogin> take(byte[] idHash, Instant now) {
+    public Optional<PendingLogin> take(byte[] idKey, Instant now) {
         return jdbc.inTransaction(c -> {
-                    Optional<PendingLogin> found = load(c, idHash, true);
+                    Optional<PendingLogin> found = load(c, idKey, true);
                     if (found.isPresent()) {
-                        Jdbc.update(c, "DELETE FROM login_transactions WHERE id_hash = ?", idHash);
+                        Jdbc.update(c, "DELETE FROM login_transactions WHERE id_hash = ?", idKey);
                     }
                     return found;
                 })
                 .filter(p -> p.expiresAt().isAfter(now));
     }
 
-    private Optional<PendingLogin> load(Connection c, byte[] idHash, boolean lock) throws SQLException {
+    private Optional<PendingLogin> load(Connection c, byte[] idKey, boolean lock) throws SQLException {
         try (PreparedStatement ps = Jdbc.prepare(
                         c,
                         "SELECT client_id, params, browser_hash, sid, created_at, expires_at FROM login_transactions "
                                 + "WHERE id_hash = ?"
                                 + (lock ? jdbc.dialect().forUpdate() : ""),
-                        idHash);
+                        idKey);
                 ResultSet rs = ps.executeQuery()) {
             return rs.next()
                     ? Optional.of(new PendingLogin(

@@ -8,7 +8,10 @@ import java.util.Optional;
 import org.phonepass.core.session.SessionRecord;
 import org.phonepass.core.session.SessionStore;
 
-/** Server sessions in SQL, by the SHA-256 of the cookie's id. */
+/**
+ * Server sessions in SQL, by the key of the cookie's id ({@code OpaqueTokens.key}; the column {@code id_hash} kept its
+ * name from when the key was the SHA-256 alone).
+ */
 public final class JdbcSessionStore implements SessionStore {
     private final Jdbc jdbc;
 
@@ -17,12 +20,12 @@ public final class JdbcSessionStore implements SessionStore {
     }
 
     @Override
-    public void save(byte[] idHash, SessionRecord s) {
+    public void save(byte[] idKey, SessionRecord s) {
         jdbc.write(c -> Jdbc.update(
                 c,
                 "INSERT INTO sessions (id_hash, sid, user_id, auth_time, idle_expires_at, expires_at) "
                         + "VALUES (?, ?, ?, ?, ?, ?)",
-                idHash,
+                idKey,
                 s.sid(),
                 s.userId(),
                 s.authTime().toEpochMilli(),
@@ -31,13 +34,13 @@ public final class JdbcSessionStore implements SessionStore {
     }
 
     @Override
-    public Optional<SessionRecord> find(byte[] idHash, Instant now) {
+    public Optional<SessionRecord> find(byte[] idKey, Instant now) {
         return jdbc.withConnection(c -> {
             try (PreparedStatement ps = Jdbc.prepare(
                             c,
                             "SELECT sid, user_id, auth_time, idle_expires_at, expires_at FROM sessions "
                                     + "WHERE id_hash = ? AND idle_expires_at > ?",
-                            idHash,
+                            idKey,
                             now.toEpochMilli());
                     ResultSet rs = ps.executeQuery()) {
                 return rs.next()
@@ -53,18 +56,18 @@ public final class JdbcSessionStore implements SessionStore {
     }
 
     @Override
-    public boolean extend(byte[] idHash, Instant idleExpiresAt) {
+    public boolean extend(byte[] idKey, Instant idleExpiresAt) {
         return jdbc.write(c -> Jdbc.update(
                         c,
                         "UPDATE sessions SET idle_expires_at = ? WHERE id_hash = ?",
                         idleExpiresAt.toEpochMilli(),
-                        idHash)
+                        idKey)
                 > 0);
     }
 
     @Override
-    public boolean delete(byte[] idHash) {
-        return jdbc.write(c -> Jdbc.update(c, "DELETE FROM sessions WHERE id_hash = ?", idHash) > 0);
+    public boolean delete(byte[] idKey) {
+        return jdbc.write(c -> Jdbc.update(c, "DELETE FROM sessions WHERE id_hash = ?", idKey) > 0);
     }
 
     @Override
